@@ -1,0 +1,187 @@
+/**
+ * The dependency graph over lock classes. The graphology `DirectedGraph` is the store of record
+ * (one node per class, one edge per ordered class pair with its dependency types and first
+ * witness); integer adjacency arrays beside it index the same edges for the searches, so a
+ * search never touches graphology. Edges are only added on the slow path (a chain-cache miss).
+ * Invariants: at most one edge per (from, to); masks only grow; the witness is the first one.
+ */
+import { DirectedGraph } from 'graphology';
+import type { DependencyWitness } from './finding.js';
+import { DEP_N_ANY, DEP_S_ANY, depTypes } from './lock-mode.js';
+
+export type ClassGraph = DirectedGraph;
+
+/** Pair key: class ids stay below 2^26, so from * 2^26 + to is exact. */
+const PAIR_SHIFT = 67108864;
+
+export interface EdgeAddition {
+  edge: number;
+  created: boolean;
+  /** Forward bits that this addition introduced (0: nothing new). */
+  newBits: number;
+}
+
+export interface SearchHit {
+  /** The class where the search matched. */
+  target: number;
+  /** Whether the path reached it through recursive-read-only edges. */
+  onlyXr: boolean;
+  /** Edge ids from the root to the target, in walking order. */
+  path: number[];
+}
+
+export type SearchMatch = (classId: number, onlyXr: boolean) => boolean;
+export type SearchSkip = (classId: number) => boolean;
+
+export class DependencyGraph {
+  readonly graph: ClassGraph = new DirectedGraph();
+  readonly edgeFrom: number[] = [];
+  readonly edgeTo: number[] = [];
+  /** Forward dependency-type mask (`locks_after` entry of from). */
+  readonly edgeMask: number[] = [];
+  /** Backward dependency-type mask (`locks_before` entry of to, `calc_depb`). */
+  readonly edgeMaskBack: number[] = [];
+  readonly edgeWitness: DependencyWitness[] = [];
+  readonly edgeKey: string[] = [];
+  private readonly outEdges: number[][] = [];
+  private readonly inEdges: number[][] = [];
+  private readonly pairIndex = new Map<number, number>();
+  private readonly names: string[] = [];
+
+  // Search scratch space, reused across searches (generation-stamped visited set).
+  private visited = new Uint32Array(64);
+  private generation = 0;
+  private qClass: number[] = [];
+  private qOnlyXr: boolean[] = [];
+  private qEdge: number[] = [];
+  private qParent: number[] = [];
+
+  addClass(id: number, name: string, attributes: Record<string, unknown>): void {
+    while (this.outEdges.length <= id) {
+      this.outEdges.push([]);
+      this.inEdges.push([]);
+      this.names.push('');
+    }
+    this.names[id] = name;
+    if (!this.graph.hasNode(name)) this.graph.addNode(name, attributes);
+  }
+
+  get size(): number {
+    return this.edgeFrom.length;
+  }
+
+  find(from: number, to: number): number {
+    return this.pairIndex.get(from * PAIR_SHIFT + to) ?? -1;
+  }
+
+  /** Adds (or widens) from -> to; `witness` is kept only when the edge is new. */
+  add(from: number, to: number, bit: number, bitBack: number, witness: () => DependencyWitness): EdgeAddition {
+    const existing = this.find(from, to);
+    if (existing >= 0) {
+      const old = this.edgeMask[existing]!;
+      const newBits = bit & ~old;
+      this.edgeMaskBack[existing] = this.edgeMaskBack[existing]! | bitBack;
+      if (newBits) {
+        this.edgeMask[existing] = old | bit;
+        const types = depTypes(old | bit);
+        this.edgeWitness[existing]!.types = types;
+        this.graph.setEdgeAttribute(this.edgeKey[existing]!, 'types', types);
+      }
+      return { edge: existing, created: false, newBits };
+    }
+    const edge = this.edgeFrom.length;
+    const w = witness();
+    w.types = depTypes(bit);
+    this.edgeFrom.push(from);
+    this.edgeTo.push(to);
+    this.edgeMask.push(bit);
+    this.edgeMaskBack.push(bitBack);
+    this.edgeWitness.push(w);
+    this.pairIndex.set(from * PAIR_SHIFT + to, edge);
+    this.outEdges[from]!.push(edge);
+    this.inEdges[to]!.push(edge);
+    this.edgeKey.push(this.graph.addEdge(this.names[from]!, this.names[to]!, { types: w.types, witness: w }));
+    return { edge, created: true, newBits: bit };
+  }
+
+  /**
+   * lockdep's `__bfs` with the strong-path rule, iterative. From `root` (whose `only_xr` is
+   * `rootOnlyXr`), walk forward (`locks_after`) or backward (`locks_before`) edges; when the
+   * node we come from was reached only through `-(*R)->` edges, its `-(S*)->` edges are masked
+   * off. Visited is keyed by (class, only_xr), closing the false negative of lockdep.md §3.2(a).
+   * The root itself is matched first, as in the kernel. Returns the shortest path to a match.
+   */
+  search(root: number, rootOnlyXr: boolean, forward: boolean, match: SearchMatch, skip?: SearchSkip): SearchHit | null {
+    const stamp = this.nextGeneration();
+    const qClass = this.qClass;
+    const qOnlyXr = this.qOnlyXr;
+    const qEdge = this.qEdge;
+    const qParent = this.qParent;
+    qClass.length = 0;
+    qOnlyXr.length = 0;
+    qEdge.length = 0;
+    qParent.length = 0;
+    qClass.push(root);
+    qOnlyXr.push(rootOnlyXr);
+    qEdge.push(-1);
+    qParent.push(-1);
+    this.visited[root * 2 + (rootOnlyXr ? 1 : 0)] = stamp;
+    const adjacency = forward ? this.outEdges : this.inEdges;
+    const masks = forward ? this.edgeMask : this.edgeMaskBack;
+    const ends = forward ? this.edgeTo : this.edgeFrom;
+    for (let head = 0; head < qClass.length; head++) {
+      const cls = qClass[head]!;
+      const onlyXr = qOnlyXr[head]!;
+      if (skip && head > 0 && skip(cls)) continue;
+      if (match(cls, onlyXr)) return { target: cls, onlyXr, path: this.pathTo(head) };
+      const edges = adjacency[cls];
+      if (!edges) continue;
+      for (let i = 0; i < edges.length; i++) {
+        const edge = edges[i]!;
+        let dep = masks[edge]!;
+        if (onlyXr) dep &= ~DEP_S_ANY;
+        if (!dep) continue;
+        const next = ends[edge]!;
+        const nextOnlyXr = (dep & DEP_N_ANY) === 0;
+        const slot = next * 2 + (nextOnlyXr ? 1 : 0);
+        if (this.visited[slot] === stamp) continue;
+        this.visited[slot] = stamp;
+        qClass.push(next);
+        qOnlyXr.push(nextOnlyXr);
+        qEdge.push(edge);
+        qParent.push(head);
+      }
+    }
+    return null;
+  }
+
+  /** Witnesses of a path of edge ids. */
+  witnesses(path: readonly number[]): DependencyWitness[] {
+    return path.map((edge) => this.edgeWitness[edge]!);
+  }
+
+  /** Every edge id, in creation order. */
+  *edges(): IterableIterator<number> {
+    for (let edge = 0; edge < this.edgeFrom.length; edge++) yield edge;
+  }
+
+  private pathTo(index: number): number[] {
+    const path: number[] = [];
+    for (let i = index; i > 0; i = this.qParent[i]!) path.push(this.qEdge[i]!);
+    return path.reverse();
+  }
+
+  private nextGeneration(): number {
+    const needed = this.outEdges.length * 2 + 2;
+    if (this.visited.length < needed) {
+      this.visited = new Uint32Array(Math.max(needed, this.visited.length * 2));
+      this.generation = 0;
+    }
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      this.visited.fill(0);
+      this.generation = 1;
+    }
+    return this.generation;
+  }
+}

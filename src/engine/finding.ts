@@ -1,0 +1,134 @@
+/**
+ * Findings: what the validator reports. A finding is plain data (JSON-serialisable, no Maps,
+ * no class instances) so reporters are pure functions of it and `lockdep report` can re-render
+ * a saved result. The fields required by `spec/trace-format.md` come first; the rest carries
+ * what the kernel-style text report needs (chain witnesses, held locks, usage, irq details).
+ */
+import type { LockMode, LockType } from '../events/event.js';
+
+export const FINDING_KINDS = [
+  'circular-dependency',
+  'recursive-locking',
+  'bad-unlock-balance',
+  'held-lock-freed',
+  'held-lock-at-exit',
+  'inconsistent-lock-state',
+  'irq-safe-to-unsafe',
+  'irq-lock-inversion',
+  'nest-lock-not-held',
+  'sleep-in-atomic',
+  'assertion-failed',
+  'lock-depth-exceeded',
+  'rule-violation',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export const SEVERITIES = ['error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One event that witnesses a finding: where it is in the trace and what it did. */
+export interface EventRef {
+  file?: string;
+  line?: number;
+  task: string;
+  op?: string;
+  lock?: string;
+  class?: string;
+  mode?: LockMode;
+  try?: boolean;
+  site?: string;
+  stack?: string[];
+}
+
+/** Dependency types of lockdep (§1.5): first letter from prev (Exclusive/Shared), second from next (Recursive/Non-recursive). */
+export type DepType = 'ER' | 'EN' | 'SR' | 'SN';
+
+/** One edge of the dependency graph with its first witness. */
+export interface DependencyWitness {
+  from: string;
+  to: string;
+  types: DepType[];
+  task: string;
+  /** Where `from` was acquired (it was held when `to` was acquired). */
+  prev: EventRef;
+  /** Where `to` was acquired. */
+  next: EventRef;
+}
+
+/** A lock on a task's held stack when the finding was made. */
+export interface HeldLockRef {
+  class: string;
+  lock: string;
+  mode: LockMode;
+  try: boolean;
+  usage: string;
+  at: EventRef;
+}
+
+/** Usage summary of an involved class: the kernel's `{+.+.}` characters and the lock type. */
+export interface LockInfo {
+  class: string;
+  type: LockType;
+  usage: string;
+}
+
+/** Details of irq-safety findings. */
+export interface IrqDetail {
+  /** `HARDIRQ` or `SOFTIRQ`. */
+  state: 'HARDIRQ' | 'SOFTIRQ';
+  /** For inconsistent-lock-state: the usage already registered and the new one, e.g. `IN-HARDIRQ-W` -> `HARDIRQ-ON-W`. */
+  from?: string;
+  to?: string;
+  /** The irq-safe class and the irq-unsafe class (safe-to-unsafe and inversion). */
+  safe?: string;
+  unsafe?: string;
+  /** Names of the usages involved, e.g. `IN-HARDIRQ-W` for the safe side, `HARDIRQ-ON-W` for the unsafe side. */
+  safeUsage?: string;
+  unsafeUsage?: string;
+  /** Where each usage was first registered. */
+  safeAt?: EventRef;
+  unsafeAt?: EventRef;
+  /** For irq-lock-inversion: true when the unsafe lock was found forwards (this lock took it in the past). */
+  forwards?: boolean;
+  /** The irq state of the task when the finding was made: `[HC0[0]:SC0[0]:HE1:SE1]`. */
+  taskState?: string;
+}
+
+/** Rule details for rule-violation findings. */
+export interface RuleDetail {
+  id: string;
+  kind: string;
+  description: string;
+  /** `contradicts`: the observed behaviour breaks the rule; `undocumented`: an order no rule covers (`--strict-order`). */
+  relation: 'contradicts' | 'undocumented';
+}
+
+export interface Finding {
+  kind: FindingKind;
+  rule: string | null;
+  severity: Severity;
+  /** Stable across runs and line numbers: a hash of the kind, rule and canonical class set. */
+  fingerprint: string;
+  /** One line. */
+  message: string;
+  /** Classes involved; for a cycle, in cycle order starting at the lock being acquired. */
+  classes: string[];
+  /** Witness events. */
+  events: EventRef[];
+  /** The task on which the finding was made. */
+  task?: string;
+  /** The event that triggered the finding. */
+  trigger?: EventRef;
+  /** For cycles: the edges of the cycle, `classes[i] -> classes[i+1]`, the last one closing back to `classes[0]`. */
+  chain?: DependencyWitness[];
+  /** Locks held by `task` at the trigger. */
+  held?: HeldLockRef[];
+  /** Usage and type of the involved classes. */
+  locks?: LockInfo[];
+  irq?: IrqDetail;
+  ruleDetail?: RuleDetail;
+  /** True when a baseline downgraded this finding. */
+  baselined?: boolean;
+  /** How many times the same fingerprint was seen (1 = once). */
+  occurrences?: number;
+}

@@ -1,0 +1,73 @@
+/**
+ * Per-instance and per-task state of the validator: lock instances (what `init` declared),
+ * held-lock entries (lockdep's `struct held_lock`) and task state (held stack, irq context and
+ * irq-enable state). Plain mutable records for the hot path.
+ */
+import type { LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
+import type { LockClass } from './lock-class.js';
+
+export class LockInstance {
+  /** Classes per subclass, filled lazily. */
+  readonly classes: (LockClass | undefined)[] = [];
+  /** How many held entries (over all tasks) refer to this instance. */
+  holders = 0;
+  constructor(
+    readonly id: LockId,
+    readonly base: string,
+    readonly type: LockType,
+    readonly percpu: boolean,
+  ) {}
+}
+
+export class HeldLock {
+  /** Extra holds merged into this entry by `nest` (lockdep's `references`). */
+  references = 0;
+  constructor(
+    public inst: LockInstance,
+    public cls: LockClass,
+    public mode: number,
+    public trylock: boolean,
+    /** 0 process, 1 softirq, 2 hardirq, 3 hardirq inside softirq. */
+    public irqContext: number,
+    /** Chain id after this entry was pushed. */
+    public chain: number,
+    public hardirqsOff: boolean,
+    public nest: LockInstance | undefined,
+    public event: TraceEvent,
+    public file: string,
+    public line: number,
+  ) {}
+}
+
+export class TaskState {
+  readonly held: HeldLock[] = [];
+  hardirqDepth = 0;
+  softirqDepth = 0;
+  hardirqsEnabled = true;
+  softirqsEnabled = true;
+  /** Spinlocks and rwlocks held: the task is atomic while > 0. */
+  atomicHeld = 0;
+  depthReported = false;
+  readonly savedHardirqsEnabled: boolean[] = [];
+  readonly savedSoftirqsEnabled: boolean[] = [];
+  constructor(
+    readonly id: TaskId,
+    readonly name: string,
+  ) {}
+
+  get irqContext(): number {
+    return (this.hardirqDepth > 0 ? 2 : 0) | (this.softirqDepth > 0 ? 1 : 0);
+  }
+
+  /** In an irq context, irqs or bottom halves disabled, or a spinning lock held. */
+  get atomic(): boolean {
+    return this.atomicHeld > 0 || !this.hardirqsEnabled || !this.softirqsEnabled || this.hardirqDepth > 0 || this.softirqDepth > 0;
+  }
+
+  /** The kernel's `[HC0[0]:SC0[0]:HE1:SE1]` irq-state tag. */
+  stateTag(): string {
+    const hc = this.hardirqDepth > 0 ? 1 : 0;
+    const sc = this.softirqDepth > 0 ? 1 : 0;
+    return `[HC${hc}[${this.hardirqDepth}]:SC${sc}[${this.softirqDepth}]:HE${this.hardirqsEnabled ? 1 : 0}:SE${this.softirqsEnabled ? 1 : 0}]`;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The interface between the validator and checkers that live outside it (the rule engine).
+ * Hooks run only where the validator already does slow-path work, so the per-acquire fast path
+ * stays one chain-cache lookup:
+ *  - onNewChain: the first time a (held chain, next lock+mode) combination is seen in an irq
+ *    context (every acquisition kind, trylocks and `sync` included);
+ *  - onWatchedAcquire: every acquisition of a class for which `watchClass` returned true;
+ *  - onAccess: every `access` event;
+ *  - onNewDependency: every new edge (or new dependency type on an existing edge) of the graph;
+ *  - onEnd: once, at the end of the trace.
+ */
+import type { LockMode, LockType } from '../events/event.js';
+import type { DependencyWitness, EventRef, Finding } from './finding.js';
+
+/** A lock as the hooks see it. */
+export interface LockView {
+  class: string;
+  lock: string;
+  type: LockType;
+  mode: LockMode;
+  try: boolean;
+  /** The acquire event. */
+  at: EventRef;
+}
+
+export interface AcquireContext {
+  task: string;
+  /** Locks held in the same irq context, bottom (oldest) first. */
+  held: readonly LockView[];
+  /** The lock being acquired (for `sync`, the lock being synchronised with). */
+  next: LockView;
+  sync: boolean;
+}
+
+export interface AccessContext {
+  task: string;
+  var: string;
+  write: boolean;
+  /** Every lock the task holds, bottom first. */
+  held: readonly LockView[];
+  at: EventRef;
+}
+
+/** What a hook may ask of the validator. */
+export interface EngineQuery {
+  /** Shortest dependency path `from` ->* `to` over recorded edges, or null. Classes by name. */
+  findPath(from: string, to: string): DependencyWitness[] | null;
+  /** True when the class has been seen. */
+  hasClass(name: string): boolean;
+  /** Report a finding; `fingerprint` is computed when omitted. Duplicates are merged. */
+  report(finding: Omit<Finding, 'fingerprint'> & { fingerprint?: string }): void;
+}
+
+export interface EngineHooks {
+  watchClass?(className: string): boolean;
+  onNewChain?(ctx: AcquireContext, q: EngineQuery): void;
+  onWatchedAcquire?(ctx: AcquireContext, q: EngineQuery): void;
+  onAccess?(ctx: AccessContext, q: EngineQuery): void;
+  onNewDependency?(dep: DependencyWitness, q: EngineQuery): void;
+  onEnd?(q: EngineQuery): void;
+}

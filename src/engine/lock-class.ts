@@ -1,0 +1,57 @@
+/**
+ * Lock classes: the nodes of the dependency graph. A class is (name, subclass); subclass N > 0
+ * is its own class named `name/N`, as lockdep prints it. Each class carries its lock type, its
+ * irq usage mask with the event that first set each usage bit, and flags the hot path reads.
+ * Invariant: class ids are dense integers from 0, never reused.
+ */
+import type { LockType } from '../events/event.js';
+import type { EventRef } from './finding.js';
+import { USAGE_BITS } from './usage.js';
+
+export class LockClass {
+  usage = 0;
+  readonly usageAt: (EventRef | null)[] = new Array<EventRef | null>(USAGE_BITS).fill(null);
+  /** Sleeping lock types: acquiring one in atomic context is sleep-in-atomic. */
+  readonly sleeps: boolean;
+  /** Spinning lock types: holding one makes the task atomic. */
+  readonly atomic: boolean;
+  /** Set when a hook asked to see every acquisition of this class. */
+  watched = false;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly type: LockType,
+    /** A per-CPU local lock, skipped by the irq-safety searches (lockdep's usage_skip). */
+    readonly percpu: boolean,
+  ) {
+    this.sleeps = type === 'mutex' || type === 'rwsem';
+    this.atomic = type === 'spinlock' || type === 'rwlock';
+  }
+}
+
+export function className(base: string, subclass: number): string {
+  return subclass === 0 ? base : `${base}/${subclass}`;
+}
+
+export class ClassRegistry {
+  readonly byId: LockClass[] = [];
+  private readonly byName = new Map<string, LockClass>();
+
+  get(name: string): LockClass | undefined {
+    return this.byName.get(name);
+  }
+
+  intern(name: string, type: LockType, percpu: boolean): { cls: LockClass; created: boolean } {
+    const existing = this.byName.get(name);
+    if (existing) return { cls: existing, created: false };
+    const cls = new LockClass(this.byId.length, name, type, percpu);
+    this.byId.push(cls);
+    this.byName.set(name, cls);
+    return { cls, created: true };
+  }
+
+  get size(): number {
+    return this.byId.length;
+  }
+}

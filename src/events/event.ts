@@ -1,0 +1,143 @@
+/**
+ * The event model shared by every entrance (JSONL traces, ftrace and STD importers, the
+ * simulation primitives). One `TraceEvent` is one line of `spec/trace-format.md`, version 1.
+ * Invariant: the engine consumes only this type; importers and primitives produce only this type.
+ */
+
+export type TaskId = string | number;
+export type LockId = string | number;
+
+export const LOCK_TYPES = ['spinlock', 'rwlock', 'mutex', 'rwsem', 'map'] as const;
+export type LockType = (typeof LOCK_TYPES)[number];
+
+export const LOCK_MODES = ['write', 'read', 'recursive-read'] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
+
+export const IRQ_KINDS = ['hardirq', 'softirq'] as const;
+export type IrqKind = (typeof IRQ_KINDS)[number];
+
+export const IRQ_ACTIONS = ['enter', 'exit', 'disable', 'enable'] as const;
+export type IrqAction = (typeof IRQ_ACTIONS)[number];
+
+export const ASSERT_KINDS = ['any', 'write', 'read', 'none'] as const;
+export type AssertKind = (typeof ASSERT_KINDS)[number];
+
+/** Fields every event may carry. */
+export interface EventCommon {
+  /** Call site, e.g. `install_new_memslots+0x5a/0x120` or `src/kvm.ts:88`. */
+  site?: string;
+  /** Stack, innermost frame first. */
+  stack?: string[];
+  /** Timestamp (any unit); informational only. */
+  ts?: number;
+}
+
+export interface InitEvent extends EventCommon {
+  op: 'init';
+  lock: LockId;
+  class?: string;
+  type?: LockType;
+  /**
+   * Extension: a per-CPU local lock (the kernel's `local_lock_t`, LD_LOCK_PERCPU). Such a
+   * class is skipped by the irq-safety graph searches, as in lockdep.
+   */
+  percpu?: boolean;
+}
+
+export interface AcquireEvent extends EventCommon {
+  op: 'acquire';
+  task: TaskId;
+  lock: LockId;
+  mode?: LockMode;
+  try?: boolean;
+  subclass?: number;
+  nest?: LockId;
+  /** Extension: class and type inline, used when the instance was never `init`ed. */
+  class?: string;
+  type?: LockType;
+}
+
+export interface ReleaseEvent extends EventCommon {
+  op: 'release';
+  task: TaskId;
+  lock: LockId;
+}
+
+export interface SyncEvent extends EventCommon {
+  op: 'sync';
+  task: TaskId;
+  lock: LockId;
+  /** Extension: class and type inline, as for `acquire`. */
+  class?: string;
+  type?: LockType;
+}
+
+export interface IrqEvent extends EventCommon {
+  op: 'irq';
+  task: TaskId;
+  kind: IrqKind;
+  action: IrqAction;
+}
+
+export interface FreeEvent extends EventCommon {
+  op: 'free';
+  task: TaskId;
+  lock: LockId;
+}
+
+export interface AssertEvent extends EventCommon {
+  op: 'assert';
+  task: TaskId;
+  lock: LockId;
+  held: AssertKind;
+}
+
+export interface AccessEvent extends EventCommon {
+  op: 'access';
+  task: TaskId;
+  var: string;
+  write: boolean;
+}
+
+export interface MightSleepEvent extends EventCommon {
+  op: 'might-sleep';
+  task: TaskId;
+}
+
+export interface ExitEvent extends EventCommon {
+  op: 'exit';
+  task: TaskId;
+}
+
+export type TraceEvent =
+  | InitEvent
+  | AcquireEvent
+  | ReleaseEvent
+  | SyncEvent
+  | IrqEvent
+  | FreeEvent
+  | AssertEvent
+  | AccessEvent
+  | MightSleepEvent
+  | ExitEvent;
+
+export type EventOp = TraceEvent['op'];
+
+export const EVENT_OPS: readonly EventOp[] = [
+  'init', 'acquire', 'release', 'sync', 'irq', 'free', 'assert', 'access', 'might-sleep', 'exit',
+];
+
+/** Where an event came from: the trace file and its 1-based line. */
+export interface EventOrigin {
+  file: string;
+  line: number;
+}
+
+/** The optional first line of a trace. */
+export interface TraceHeader {
+  format: 'lockdep-trace';
+  version: number;
+  [key: string]: unknown;
+}
+
+export const TRACE_FORMAT_VERSION = 1;
