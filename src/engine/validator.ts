@@ -75,10 +75,10 @@ export interface ValidatorOptions {
 
 export const DEFAULT_MAX_DEPTH = 48;
 
-/** Chain-cache key layout: hlock key = class * 16 + mode * 4 + try * 2 + sync. */
+/** Chain-cache key of one held lock: class * 16 + mode * 4 + try * 2 + sync (a small integer). */
 const HLOCK_BITS = 16;
-const CHAIN_SHIFT = 67108864; // 2^26: chain ids and hlock keys both stay below it.
-const MAX_CLASSES = CHAIN_SHIFT / HLOCK_BITS;
+/** Keeps hlock keys and graph pair keys exact (see dependency-graph.ts). */
+const MAX_CLASSES = 67108864 / HLOCK_BITS;
 /** Chain ids 0..3 are the roots of the four irq contexts. */
 const FIRST_CHAIN_ID = 4;
 
@@ -89,7 +89,8 @@ export class Validator {
   readonly deps = new DependencyGraph();
   private readonly instances = new Map<LockId, LockInstance>();
   private readonly tasks = new Map<TaskId, TaskState>();
-  private readonly chains = new Map<number, number>();
+  /** The chain cache as a trie: children[chain] maps an hlock key to the child chain id. */
+  private readonly chainChildren: (Map<number, number> | undefined)[] = [];
   private readonly findingsByPrint = new Map<string, Finding>();
   private readonly findingList: Finding[] = [];
   private readonly hooks: readonly EngineHooks[];
@@ -371,14 +372,14 @@ export class Validator {
     const top = held[held.length - 1];
     const base = top !== undefined && top.irqContext === irqContext ? top.chain : irqContext;
     const hlockKey = cls.id * HLOCK_BITS + mode * 4 + (trylock ? 2 : 0) + (sync ? 1 : 0);
-    const key = base * CHAIN_SHIFT + hlockKey;
-    let chain = this.chains.get(key);
+    const children = this.chainChildren[base] ?? this.newChildren(base);
+    let chain = children.get(hlockKey);
     const entry = sync
       ? undefined
       : new HeldLock(inst, cls, mode, trylock, irqContext, 0, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine);
     if (chain === undefined) {
       chain = this.nextChainId++;
-      this.chains.set(key, chain);
+      children.set(hlockKey, chain);
       const next = entry ?? new HeldLock(inst, cls, mode, false, irqContext, 0, !task.hardirqsEnabled, undefined, event, this.currentFile, this.currentLine);
       if (!trylock) this.validateChain(task, next, held.length, sync);
       if (this.chainHooks.length > 0) this.runChainHooks(task, next, held.length, sync);
@@ -427,16 +428,23 @@ export class Validator {
     const held = task.held;
     const top = held[held.length - 1];
     const base = top !== undefined && top.irqContext === entry.irqContext ? top.chain : entry.irqContext;
-    const key = base * CHAIN_SHIFT + entry.cls.id * HLOCK_BITS + entry.mode * 4 + (entry.trylock ? 2 : 0);
-    let chain = this.chains.get(key);
+    const hlockKey = entry.cls.id * HLOCK_BITS + entry.mode * 4 + (entry.trylock ? 2 : 0);
+    const children = this.chainChildren[base] ?? this.newChildren(base);
+    let chain = children.get(hlockKey);
     if (chain === undefined) {
       chain = this.nextChainId++;
-      this.chains.set(key, chain);
+      children.set(hlockKey, chain);
       if (!entry.trylock) this.validateChain(task, entry, held.length, false);
       if (this.chainHooks.length > 0) this.runChainHooks(task, entry, held.length, false);
     }
     entry.chain = chain;
     held.push(entry);
+  }
+
+  private newChildren(chain: number): Map<number, number> {
+    const children = new Map<number, number>();
+    this.chainChildren[chain] = children;
+    return children;
   }
 
   private dropEntry(task: TaskState, entry: HeldLock): void {
