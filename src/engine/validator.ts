@@ -14,6 +14,7 @@
  *  - the validator never stops: a finding is recorded (deduped by fingerprint) and processing
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */
+import { InputError } from '../events/input-error.js';
 import type { AssertEvent, EventOrigin, LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
 import { DependencyGraph, type ClassGraph } from './dependency-graph.js';
 import type {
@@ -71,9 +72,21 @@ export interface ValidatorOptions {
   onFinding?: (finding: Finding) => void;
   /** File name used in event references when `process` gets no origin. */
   file?: string;
+  /** Capacity limits; reaching one stops the check with an InputError naming file:line. */
+  limits?: Partial<ValidatorLimits>;
+}
+
+export interface ValidatorLimits {
+  /** Distinct lock classes (subclasses count separately). */
+  classes: number;
+  /** Tasks alive at once (a task ends at its `exit` event). */
+  tasks: number;
+  /** Lock instances alive at once (an instance ends at its `free` event). */
+  locks: number;
 }
 
 export const DEFAULT_MAX_DEPTH = 48;
+export const DEFAULT_LIMITS: ValidatorLimits = { classes: 1_000_000, tasks: 10_000_000, locks: 10_000_000 };
 
 /** Chain-cache key of one held lock: class * 16 + mode * 4 + try * 2 + sync (a small integer). */
 const HLOCK_BITS = 16;
@@ -99,6 +112,7 @@ export class Validator {
   private readonly accessHooks: readonly EngineHooks[];
   private readonly dependencyHooks: readonly EngineHooks[];
   private readonly maxDepth: number;
+  private readonly limits: ValidatorLimits;
   private readonly onFinding: ((finding: Finding) => void) | undefined;
   private readonly defaultFile: string;
   private readonly query: EngineQuery;
@@ -112,6 +126,8 @@ export class Validator {
 
   constructor(options: ValidatorOptions = {}) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.limits.classes = Math.min(this.limits.classes, MAX_CLASSES);
     this.hooks = options.hooks ?? [];
     this.chainHooks = this.hooks.filter((h) => h.onNewChain);
     this.watchHooks = this.hooks.filter((h) => h.onWatchedAcquire);
@@ -279,6 +295,7 @@ export class Validator {
   private task(id: TaskId): TaskState {
     let task = this.tasks.get(id);
     if (task === undefined) {
+      if (this.tasks.size >= this.limits.tasks) this.limitReached('live task', this.limits.tasks, '--max-tasks');
       task = new TaskState(id, String(id));
       this.tasks.set(id, task);
       this.taskCount++;
@@ -289,6 +306,7 @@ export class Validator {
   private instance(id: LockId, cls?: string, type?: LockType): LockInstance {
     let inst = this.instances.get(id);
     if (inst === undefined) {
+      if (this.instances.size >= this.limits.locks) this.limitReached('live lock instance', this.limits.locks, '--max-locks');
       inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', false);
       this.instances.set(id, inst);
     }
@@ -304,21 +322,32 @@ export class Validator {
   }
 
   private internClass(name: string, type: LockType, percpu: boolean): LockClass {
+    if (this.classes.size >= this.limits.classes && this.classes.get(name) === undefined) {
+      this.limitReached('lock class', this.limits.classes, '--max-classes');
+    }
     const { cls, created } = this.classes.intern(name, type, percpu);
     if (created) {
-      if (cls.id >= MAX_CLASSES) {
-        throw new RangeError(`too many lock classes (limit ${MAX_CLASSES})`);
-      }
       this.deps.addClass(cls.id, name, { type, percpu });
       for (const hook of this.hooks) if (hook.watchClass?.(name)) cls.watched = true;
     }
     return cls;
   }
 
+  /** Nothing is dropped silently: a full table stops the check with a clear message. */
+  private limitReached(what: string, limit: number, flag: string): never {
+    throw new InputError(
+      `the ${what} limit (${limit}) is reached; nothing was dropped, the check stops here (raise it with ${flag})`,
+      { file: this.currentFile || '<events>', line: this.currentLine },
+    );
+  }
+
   private init(event: Extract<TraceEvent, { op: 'init' }>): void {
     const existing = this.instances.get(event.lock);
     if (existing !== undefined && existing.holders > 0) {
       this.reportHeldLockFreed(existing, event, 'initialised again');
+    }
+    if (existing === undefined && this.instances.size >= this.limits.locks) {
+      this.limitReached('live lock instance', this.limits.locks, '--max-locks');
     }
     this.instances.set(
       event.lock,
@@ -402,7 +431,9 @@ export class Validator {
     const task = this.task(event.task);
     const held = task.held;
     const inst = this.instances.get(event.lock);
-    const index = inst === undefined ? -1 : this.findHeld(task, inst);
+    let index = inst === undefined ? -1 : this.findHeld(task, inst);
+    // An instance freed or re-initialised while held is still released by its id.
+    if (index < 0) index = this.findHeldById(task, event.lock);
     if (index < 0) {
       this.reportBadUnlock(task, event, inst);
       return;
@@ -461,6 +492,17 @@ export class Validator {
       if (h.irqContext !== ctx) break;
       if (h.inst === inst) return i;
       if (h.references > 0 && inst.classes.includes(h.cls)) return i;
+    }
+    return -1;
+  }
+
+  private findHeldById(task: TaskState, id: LockId): number {
+    const held = task.held;
+    const ctx = task.irqContext;
+    for (let i = held.length - 1; i >= 0; i--) {
+      const h = held[i]!;
+      if (h.irqContext !== ctx) break;
+      if (h.inst.id === id) return i;
     }
     return -1;
   }

@@ -89,6 +89,9 @@ describe('held lock freed', () => {
     expect(kinds([acq('t', 'A'), { op: 'free', task: 't', lock: 'A' }])).toEqual(['held-lock-freed']);
     expect(kinds([acq('t', 'A'), init('A', 'mutex')])).toEqual(['held-lock-freed']);
   });
+  test('the freed lock can still be released without a second report', () => {
+    expect(kinds([acq('t', 'A'), { op: 'free', task: 't', lock: 'A' }, rel('t', 'A')])).toEqual(['held-lock-freed']);
+  });
   test('near miss: freed or re-initialised after release', () => {
     expect(kinds([acq('t', 'A'), rel('t', 'A'), { op: 'free', task: 't', lock: 'A' }, init('A', 'mutex')])).toEqual([]);
   });
@@ -136,5 +139,19 @@ describe('depth limit', () => {
     expect(f.map((x) => x.kind)).toEqual(['lock-depth-exceeded']);
     expect(kinds(trace.slice(0, 10), { maxDepth: 10 })).toEqual([]);
     expect(kinds(trace.slice(0, 11), { maxDepth: 10 })).toEqual(['lock-depth-exceeded']);
+  });
+});
+
+describe('capacity limits', () => {
+  test('reaching a limit stops with a message naming file:line and the flag', () => {
+    const trace = Array.from({ length: 5 }, (_, i) => acq(`t${i}`, `L${i}`));
+    expect(() => check(trace, { limits: { classes: 3 } })).toThrow(/^the lock class limit \(3\) is reached.*--max-classes/);
+    try {
+      check(trace, { limits: { tasks: 2 } });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).toBe('test.jsonl:3: the live task limit (2) is reached; nothing was dropped, the check stops here (raise it with --max-tasks)');
+    }
+    expect(kinds(trace, { limits: { classes: 5, tasks: 5, locks: 5 } })).toEqual([]);
   });
 });
