@@ -11,6 +11,16 @@ import { DEP_N_ANY, DEP_S_ANY, depTypes } from './lock-mode.js';
 
 export type ClassGraph = DirectedGraph;
 
+/**
+ * The graphology node key of a class. graphology indexes adjacency in plain objects, so a class
+ * named like an Object.prototype member (`__proto__`, `constructor`, `toString`...) would be
+ * mistaken for an existing edge; such names (and names starting with NUL, to keep the mapping
+ * one-to-one) get a NUL prefix. Every node also carries its real `name` attribute.
+ */
+export function graphNodeKey(name: string): string {
+  return name in Object.prototype || name.charCodeAt(0) === 0 ? `\u0000${name}` : name;
+}
+
 /** Pair key: class ids stay below 2^26, so from * 2^26 + to is exact. */
 const PAIR_SHIFT = 67108864;
 
@@ -63,7 +73,8 @@ export class DependencyGraph {
       this.names.push('');
     }
     this.names[id] = name;
-    if (!this.graph.hasNode(name)) this.graph.addNode(name, attributes);
+    const key = graphNodeKey(name);
+    if (!this.graph.hasNode(key)) this.graph.addNode(key, { ...attributes, name });
   }
 
   get size(): number {
@@ -100,7 +111,7 @@ export class DependencyGraph {
     this.pairIndex.set(from * PAIR_SHIFT + to, edge);
     this.outEdges[from]!.push(edge);
     this.inEdges[to]!.push(edge);
-    this.edgeKey.push(this.graph.addEdge(this.names[from]!, this.names[to]!, { types: w.types, witness: w }));
+    this.edgeKey.push(this.graph.addEdge(graphNodeKey(this.names[from]!), graphNodeKey(this.names[to]!), { types: w.types, witness: w }));
     return { edge, created: true, newBits: bit };
   }
 
@@ -109,7 +120,7 @@ export class DependencyGraph {
    * `rootOnlyXr`), walk forward (`locks_after`) or backward (`locks_before`) edges; when the
    * node we come from was reached only through `-(*R)->` edges, its `-(S*)->` edges are masked
    * off. Visited is keyed by (class, only_xr), closing the false negative of lockdep.md §3.2(a).
-   * The root itself is matched first, as in the kernel. Returns the shortest path to a match.
+   * The root itself is skipped or matched first, as in the kernel. Returns the shortest path to a match.
    */
   search(root: number, rootOnlyXr: boolean, forward: boolean, match: SearchMatch, skip?: SearchSkip): SearchHit | null {
     const stamp = this.nextGeneration();
@@ -132,7 +143,7 @@ export class DependencyGraph {
     for (let head = 0; head < qClass.length; head++) {
       const cls = qClass[head]!;
       const onlyXr = qOnlyXr[head]!;
-      if (skip && head > 0 && skip(cls)) continue;
+      if (skip && skip(cls)) continue;
       if (match(cls, onlyXr)) return { target: cls, onlyXr, path: this.pathTo(head) };
       const edges = adjacency[cls];
       if (!edges) continue;

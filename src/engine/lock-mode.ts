@@ -36,9 +36,13 @@ export function depBit(prevMode: number, nextMode: number): number {
   return 1 << ((prevMode === MODE_WRITE ? 1 : 0) + (nextMode !== MODE_RECURSIVE_READ ? 2 : 0));
 }
 
-/** Backward dependency bit stored on next's list for prev -> next (`calc_depb`). */
+/**
+ * Backward dependency bit stored on next's list for prev -> next (`__calc_dep_bitb`): seen from
+ * next, the "first letter" is whether next is non-recursive and the "second" whether prev is a
+ * writer, so the same strong-path masking works when walking backwards.
+ */
 export function depBitBackward(prevMode: number, nextMode: number): number {
-  return 1 << ((nextMode === MODE_WRITE ? 1 : 0) + (prevMode !== MODE_RECURSIVE_READ ? 2 : 0));
+  return 1 << ((nextMode !== MODE_RECURSIVE_READ ? 1 : 0) + (prevMode === MODE_WRITE ? 2 : 0));
 }
 
 export function depTypes(mask: number): DepType[] {

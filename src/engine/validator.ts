@@ -16,7 +16,7 @@
  */
 import { InputError } from '../events/input-error.js';
 import type { AssertEvent, EventOrigin, LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
-import { DependencyGraph, type ClassGraph } from './dependency-graph.js';
+import { DependencyGraph, graphNodeKey, type ClassGraph } from './dependency-graph.js';
 import type {
   DependencyWitness,
   EventRef,
@@ -223,11 +223,11 @@ export class Validator {
     return { version: 1, violations: [...this.findingList], summary: this.summary() };
   }
 
-  /** The graphology graph over classes, with current usage on each node. */
+  /** The graphology graph over classes, with current usage on each node (keys: `graphNodeKey(name)`). */
   toGraph(): ClassGraph {
     const graph = this.deps.graph;
     for (const cls of this.classes.byId) {
-      graph.mergeNodeAttributes(cls.name, { type: cls.type, usage: usageChars(cls.usage) });
+      graph.mergeNodeAttributes(graphNodeKey(cls.name), { type: cls.type, usage: usageChars(cls.usage) });
     }
     return graph;
   }
