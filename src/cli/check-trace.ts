@@ -1,0 +1,63 @@
+/**
+ * Checks one trace file from an empty graph: stream its events through a fresh Validator and
+ * return the result. Invariants: no state is shared between calls (each call owns its
+ * Validator and hooks), so files can be checked in any order or in worker threads; the trace is
+ * streamed, never loaded whole; input errors reject with an InputError naming `file:line`.
+ */
+import type { EngineHooks } from '../engine/hooks.js';
+import type { Finding } from '../engine/finding.js';
+import type { CheckResult } from '../engine/result.js';
+import type { GraphSnapshot } from '../engine/snapshot.js';
+import { Validator, type ValidatorLimits } from '../engine/validator.js';
+import type { EventOrigin, LockType } from '../events/event.js';
+import { importTrace } from '../events/import-trace.js';
+import type { InputFormatChoice } from '../events/import-trace.js';
+import { traceDisplayName } from '../events/jsonl-reader.js';
+import type { ReadTraceOptions } from '../events/jsonl-reader.js';
+
+export type ValidatorOptions = NonNullable<ConstructorParameters<typeof Validator>[0]>;
+
+/** What `lockdep check` options turn into for one file. */
+export interface CheckTraceOptions {
+  /** Held-lock depth limit (the kernel's MAX_LOCK_DEPTH); the validator's default when absent. */
+  maxDepth?: number;
+  /** Capacity limits (`--max-classes`, `--max-tasks`, `--max-locks`); the validator's defaults when absent. */
+  limits?: Partial<ValidatorLimits>;
+  /** Builds the engine hooks (rule engine...) for one file; called once per file. */
+  createHooks?: (file: string) => EngineHooks[];
+  /** Called once per new finding, as it is made. */
+  onFinding?: (finding: Finding) => void;
+  /** How to read the trace (display name, stdin stream, chunk size). */
+  read?: ReadTraceOptions;
+  /** Receives the file's mergeable graph snapshot after the check (`--save-graph`, graph formats). */
+  onSnapshot?: (snapshot: GraphSnapshot) => void;
+  /** Trace format (`--input-format`): jsonl, ftrace, std, or auto (detected; the default). */
+  inputFormat?: InputFormatChoice;
+  /** Lock type per class for importers whose input has none (config `classTypes`). */
+  classTypes?: ReadonlyMap<string, LockType>;
+  /** Input conditions that weaken the check without stopping it (ftrace lost events). */
+  onInputWarning?: (message: string, origin: EventOrigin) => void;
+}
+
+/** The Validator's options for one file: the one place check options map onto the engine. */
+export function validatorOptionsFor(file: string, options: CheckTraceOptions): ValidatorOptions {
+  const validatorOptions: ValidatorOptions = { file };
+  if (options.maxDepth !== undefined) validatorOptions.maxDepth = options.maxDepth;
+  if (options.limits !== undefined) validatorOptions.limits = options.limits;
+  if (options.createHooks !== undefined) validatorOptions.hooks = options.createHooks(file);
+  if (options.onFinding !== undefined) validatorOptions.onFinding = options.onFinding;
+  return validatorOptions;
+}
+
+export async function checkTrace(file: string, options: CheckTraceOptions = {}): Promise<CheckResult> {
+  const validator = new Validator(validatorOptionsFor(traceDisplayName(file, options.read), options));
+  await importTrace(file, (event, origin) => validator.process(event, origin), {
+    ...(options.inputFormat !== undefined ? { format: options.inputFormat } : {}),
+    ...(options.classTypes !== undefined ? { classTypes: options.classTypes } : {}),
+    ...(options.onInputWarning !== undefined ? { onWarning: options.onInputWarning } : {}),
+    ...(options.read !== undefined ? { read: options.read } : {}),
+  });
+  validator.end();
+  options.onSnapshot?.(validator.snapshot());
+  return validator.result();
+}

@@ -1,0 +1,203 @@
+/**
+ * `lockdep check <trace...>`: validate recorded traces, each from an empty graph, print a
+ * report and set the exit code.
+ * The command is built in four separate places so options can be added with small edits:
+ *   1. `checkOptions`: the yargs option declarations (and help examples);
+ *   2. `checkTraceOptionsFrom`: parsed options -> what the validator gets per file;
+ *   3. output formats: src/report/registry.ts (`-f FORMAT[:FILE]`, `-o`; see report-options.ts);
+ *   4. `exitPolicyFrom`: parsed options -> the exit-code policy.
+ * Invariants: every file is checked by its own Validator (`checkTrace`), several files on
+ * worker threads (parallel-check.ts) with results in input order; reports go to stdout or
+ * files (atomically); the exit code is set through `process.exitCode`; bad option values are
+ * UsageErrors (exit 2).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { STDIN_PATH } from '../../events/jsonl-reader.js';
+import type { CheckTraceOptions } from '../check-trace.js';
+import { combineResults } from '../combine-results.js';
+import type { ExitPolicy } from '../exit-code.js';
+import { checkTraces } from '../parallel-check.js';
+import { ProgressLine, progressEnabled, traceSizes } from '../progress.js';
+import {
+  finishRun, gateOptions, jobsFrom, prepareOutputs, reportOptions, runOptions,
+  type GateArgs, type ReportArgs, type RunArgs,
+} from '../report-options.js';
+import { combineSnapshots } from '../saved-graph.js';
+import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
+import { UsageError } from '../usage-error.js';
+import { resolveConfig, type LockdepConfig } from '../config.js';
+import { loadRuleFiles } from '../../rules/loader.js';
+import { createRuleHooks } from '../../rules/rule-hooks.js';
+import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/detect-format.js';
+import { DEFAULT_LIMITS, type ValidatorLimits } from '../../engine/validator.js';
+
+export interface CheckArgs extends ReportArgs, GateArgs, RunArgs {
+  trace: string[];
+  maxDepth?: number | undefined;
+  maxClasses?: number | undefined;
+  maxTasks?: number | undefined;
+  maxLocks?: number | undefined;
+  rules?: string | string[] | undefined;
+  config?: string | false | undefined;
+  strictOrder?: boolean | undefined;
+  inputFormat?: InputFormatChoice | undefined;
+}
+
+/** 1. Option declarations. */
+export function checkOptions(y: Argv): Argv<CheckArgs> {
+  return gateOptions(reportOptions(runOptions(y)))
+    .positional('trace', {
+      describe: 'trace file(s) to check: spec JSONL (docs/trace-format.md), ftrace text or STD (docs/importers.md); "-" reads stdin',
+      type: 'string',
+      array: true,
+      demandOption: true,
+    })
+    .option('max-depth', {
+      describe: 'held-lock depth limit per task (the kernel\'s MAX_LOCK_DEPTH)',
+      type: 'number',
+      defaultDescription: '48',
+      requiresArg: true,
+    })
+    .option('max-classes', {
+      describe: 'capacity limit: distinct lock classes per trace; reaching it stops the check with exit 2 (nothing is dropped silently)',
+      type: 'number',
+      defaultDescription: String(DEFAULT_LIMITS.classes),
+      requiresArg: true,
+    })
+    .option('max-tasks', {
+      describe: 'capacity limit: tasks alive at once (a task ends at its exit event); reaching it stops the check with exit 2',
+      type: 'number',
+      defaultDescription: String(DEFAULT_LIMITS.tasks),
+      requiresArg: true,
+    })
+    .option('max-locks', {
+      describe: 'capacity limit: lock instances alive at once (an instance ends at its free event); reaching it stops the check with exit 2',
+      type: 'number',
+      defaultDescription: String(DEFAULT_LIMITS.locks),
+      requiresArg: true,
+    })
+    .option('rules', {
+      describe: 'rule file (YAML) to enforce; repeat for more files; added to the config file\'s rules',
+      type: 'string',
+      requiresArg: true,
+    })
+    .option('config', {
+      alias: 'c',
+      describe: `config file (default: the nearest lockdep.config.yaml in . or a parent); --no-config ignores it`,
+      type: 'string',
+    })
+    .option('strict-order', {
+      describe: 'warn about orders between ruled classes that no rule documents',
+      type: 'boolean',
+    })
+    .option('input-format', {
+      describe: 'trace format: spec JSONL, Linux ftrace text (lock tracepoints), or STD (docs/importers.md)',
+      choices: INPUT_FORMAT_CHOICES,
+      default: 'auto',
+      requiresArg: true,
+    })
+    .example('$0 check --input-format ftrace trace.txt', 'check a kernel ftrace dump of the lock tracepoints')
+    .example('$0 check examples/abba.jsonl', 'check one trace; exit 1 on a finding')
+    .example('$0 check --rules rules/kvm-locking.yaml trace.jsonl', 'also enforce documented locking rules')
+    .example('$0 check run1.jsonl run2.jsonl', 'check two traces, each from an empty graph')
+    .example('$0 check --format json trace.jsonl > result.json', 'machine-readable result')
+    .example('$0 check -f text -f sarif:lockdep.sarif -f html:report.html traces/*.jsonl', 'text on stdout, SARIF and HTML to files')
+    .example('$0 check --baseline lockdep-baseline.json --max-warnings 0 traces/*.jsonl', 'CI gate: only new findings fail, no new warnings allowed')
+    .example('$0 check --save-graph job1.graph.json trace.jsonl', 'keep a mergeable graph for lockdep merge')
+    .example('my-recorder | $0 check -', 'check a trace read from standard input') as unknown as Argv<CheckArgs>;
+}
+
+function positiveInteger(value: number | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UsageError(`${option} must be a positive integer, got ${Number.isNaN(value) ? 'a non-number' : value}`);
+  }
+  return value;
+}
+
+/** 2. Parsed options -> per-file validator options. */
+export function checkTraceOptionsFrom(argv: CheckArgs): CheckTraceOptions {
+  const options: CheckTraceOptions = {};
+  const maxDepth = positiveInteger(argv.maxDepth, '--max-depth');
+  const config = configOf(argv);
+  if (maxDepth !== undefined) options.maxDepth = maxDepth;
+  else if (config?.maxDepth !== undefined) options.maxDepth = config.maxDepth;
+  const limits: Partial<ValidatorLimits> = {};
+  const maxClasses = positiveInteger(argv.maxClasses, '--max-classes');
+  const maxTasks = positiveInteger(argv.maxTasks, '--max-tasks');
+  const maxLocks = positiveInteger(argv.maxLocks, '--max-locks');
+  if (maxClasses !== undefined) limits.classes = maxClasses;
+  if (maxTasks !== undefined) limits.tasks = maxTasks;
+  if (maxLocks !== undefined) limits.locks = maxLocks;
+  if (Object.keys(limits).length > 0) options.limits = limits;
+  const ruleFiles = [...(config?.rules ?? []), ...[argv.rules ?? []].flat()];
+  if (ruleFiles.length > 0) {
+    const ruleSet = loadRuleFiles(ruleFiles);
+    const strictOrder = argv.strictOrder ?? config?.strictOrder ?? false;
+    options.createHooks = () => [createRuleHooks(ruleSet, { strictOrder })];
+  }
+  if (argv.inputFormat !== undefined) options.inputFormat = argv.inputFormat;
+  if (config !== undefined && config.classTypes.size > 0) options.classTypes = config.classTypes;
+  options.onInputWarning = (message, origin) => {
+    process.stderr.write(`${origin.file}:${origin.line}: warning: ${message}\n`);
+  };
+  return options;
+}
+
+/** 4. Parsed options -> exit policy. */
+export function exitPolicyFrom(argv: CheckArgs): ExitPolicy {
+  const policy: ExitPolicy = {};
+  const config = configOf(argv);
+  if (config?.maxWarnings !== undefined) policy.maxWarnings = config.maxWarnings;
+  return policy;
+}
+
+/** The config file for this run (`-c FILE`, `--no-config`, or discovery), loaded once per argv. */
+const configs = new WeakMap<CheckArgs, LockdepConfig | undefined>();
+function configOf(argv: CheckArgs): LockdepConfig | undefined {
+  if (!configs.has(argv)) {
+    const explicit = argv.config === undefined || argv.config === false ? argv.config : String(argv.config);
+    configs.set(argv, resolveConfig(explicit));
+  }
+  return configs.get(argv);
+}
+
+function validateTraceList(traces: readonly string[]): void {
+  if (traces.length === 0) throw new UsageError('no trace file given (lockdep check <trace...>)');
+  if (traces.filter((t) => t === STDIN_PATH).length > 1) {
+    throw new UsageError('"-" (standard input) can be given only once');
+  }
+}
+
+export async function runCheck(argv: CheckArgs): Promise<void> {
+  validateTraceList(argv.trace);
+  const prepared = prepareOutputs(argv, argv.trace);
+  const options = checkTraceOptionsFrom(argv);
+  const policy = exitPolicyFrom(argv);
+  const jobs = jobsFrom(argv);
+
+  const sizes = await traceSizes(argv.trace);
+  const progress = progressEnabled(process.stderr, process.env, argv.progress !== false)
+    ? new ProgressLine(process.stderr, sizes)
+    : null;
+  const outcomes = await checkTraces(argv.trace, {
+    traceOptions: options,
+    args: argv,
+    snapshots: prepared.needsGraph,
+    progress,
+    sizes,
+    ...(jobs !== undefined ? { jobs } : {}),
+  }).finally(() => progress?.clear());
+  const result = combineResults(outcomes.map(({ file, result: fileResult }) => ({ file, result: fileResult })), { name: TOOL_NAME, version: TOOL_VERSION });
+  const snapshot = prepared.needsGraph ? combineSnapshots(outcomes.flatMap(({ snapshot: s }) => (s ? [s] : []))) : null;
+
+  const gate = argv.maxWarnings === undefined && policy.maxWarnings !== undefined ? { ...argv, maxWarnings: policy.maxWarnings } : argv;
+  process.exitCode = await finishRun(result, gate, { prepared, snapshot });
+}
+
+export const checkCommand: CommandModule<object, CheckArgs> = {
+  command: 'check <trace...>',
+  describe: 'check recorded lock traces for deadlocks and lockdep violations',
+  builder: (y) => checkOptions(y as Argv),
+  handler: (argv) => runCheck(argv),
+};

@@ -1,0 +1,51 @@
+/**
+ * The exit-code policy of `lockdep check` (spec "Verdict and exit codes"):
+ *   0 clean; 1 at least one error-severity finding that is not baselined; 2 usage, config or
+ *   input error (decided by main.ts's error handling, never by a result).
+ * Invariant: a pure function of the result(s) and the policy options; never a count (exit
+ * codes keep only 8 bits). Extend `ExitPolicy` for new thresholds.
+ */
+import type { Finding } from '../engine/finding.js';
+import type { CheckResult } from '../engine/result.js';
+
+export const EXIT_CLEAN = 0;
+export const EXIT_VIOLATIONS = 1;
+export const EXIT_USAGE = 2;
+export type ExitCode = typeof EXIT_CLEAN | typeof EXIT_VIOLATIONS | typeof EXIT_USAGE;
+
+/** Options that change the verdict. */
+export interface ExitPolicy {
+  /** `--max-warnings N`: more than N warning-severity findings (not baselined) fail the run. */
+  maxWarnings?: number;
+  /** `--exit-zero`: findings never fail the run (usage and input errors still exit 2). */
+  exitZero?: boolean;
+  /** `--strict-baseline`: stale baseline entries (this many) fail the run. */
+  strictBaseline?: boolean;
+  staleBaselineEntries?: number;
+}
+
+/** True when a finding fails the run by itself: error severity and not covered by a baseline. */
+export function isFailingFinding(finding: Finding): boolean {
+  return finding.severity === 'error' && finding.baselined !== true;
+}
+
+/** True when a finding counts against `--max-warnings`: warning severity, not baselined. */
+export function isCountedWarning(finding: Finding): boolean {
+  return finding.severity === 'warning' && finding.baselined !== true;
+}
+
+export function exitCodeFor(
+  results: CheckResult | readonly CheckResult[],
+  policy: ExitPolicy = {},
+): ExitCode {
+  if (policy.exitZero === true) return EXIT_CLEAN;
+  const list: readonly CheckResult[] = Array.isArray(results) ? results : [results as CheckResult];
+  let warnings = 0;
+  for (const result of list) {
+    if (result.violations.some(isFailingFinding)) return EXIT_VIOLATIONS;
+    for (const finding of result.violations) if (isCountedWarning(finding)) warnings++;
+  }
+  if (policy.maxWarnings !== undefined && warnings > policy.maxWarnings) return EXIT_VIOLATIONS;
+  if (policy.strictBaseline === true && (policy.staleBaselineEntries ?? 0) > 0) return EXIT_VIOLATIONS;
+  return EXIT_CLEAN;
+}

@@ -1,0 +1,167 @@
+/**
+ * One entrance for every trace format: picks the reader for `jsonl`, `ftrace` or `std` (detected
+ * from the content when the choice is `auto`) and streams the file's spec TraceEvents to a sink.
+ * Invariants: the sink sees events in file order with their `file:line` origin; every input
+ * problem is an InputError; memory stays bounded (every reader streams); `-` reads stdin, and a
+ * caller-supplied stream (`read.input`, e.g. a progress counter) is read instead of the path,
+ * detection then using the file itself when it is one, or the stream's first bytes otherwise.
+ */
+import { Readable } from 'node:stream';
+import type { EventOrigin, LockType, TraceEvent } from './event.js';
+import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
+import type { InputFormat, InputFormatChoice } from './detect-format.js';
+import { FtraceParser } from './ftrace-reader.js';
+import { InputError } from './input-error.js';
+import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
+import type { ReadTraceOptions } from './jsonl-reader.js';
+import { StdParser } from './std-reader.js';
+import { forEachLine } from './text-line-reader.js';
+
+export type { InputFormat, InputFormatChoice } from './detect-format.js';
+
+export interface ImportOptions {
+  /** `auto` (default) detects the format from the first lines. */
+  format?: InputFormatChoice;
+  /** Lock type per class name, for the ftrace and STD importers (spec JSONL carries types). */
+  classTypes?: ReadonlyMap<string, LockType>;
+  /** Warnings about the input that do not stop reading (ftrace lost events). */
+  onWarning?: (message: string, origin: EventOrigin) => void;
+  /** Options of the JSONL reader (display name, stdin stream, chunk size). */
+  read?: ReadTraceOptions;
+}
+
+export interface ImportStats {
+  format: InputFormat;
+  events: number;
+  lines: number;
+}
+
+export type EventSink = (event: TraceEvent, origin: EventOrigin) => void;
+
+interface LineParser {
+  line(text: string, lineNo: number): void;
+  end(): void;
+  readonly stats: { events: number };
+}
+
+/** Streams the events of `path` in any supported format to `sink`. */
+export async function importTrace(path: string, sink: EventSink, options: ImportOptions = {}): Promise<ImportStats> {
+  const file = traceDisplayName(path, options.read);
+  const isStdin = path === STDIN_PATH;
+  const stream: Readable | undefined = options.read?.input ?? (isStdin ? process.stdin : undefined);
+  let format = options.format ?? 'auto';
+  let chunks: AsyncIterator<Buffer | string> | undefined;
+  let prefix: (Buffer | string)[] = [];
+  if (format === 'auto') {
+    if (!isStdin) {
+      format = detectFormatOfFile(path, file);
+    } else {
+      chunks = (stream as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+      prefix = await readPrefix(chunks, file);
+      format = detectFormatOfText(prefixText(prefix), file);
+    }
+  }
+  if (format === 'jsonl') {
+    const read: ReadTraceOptions = { ...options.read, displayName: file };
+    if (chunks !== undefined) read.input = Readable.from(replay(prefix, chunks), { objectMode: false });
+    const stats = await forEachTraceEvent(path, sink, read);
+    return { format, events: stats.events, lines: stats.lines };
+  }
+  const parser: LineParser =
+    format === 'ftrace'
+      ? new FtraceParser(definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning }), sink)
+      : new StdParser(definedOnly({ file, classTypes: options.classTypes }), sink);
+  const onLine = (text: string, lineNo: number): void => parser.line(text, lineNo);
+  let lines: number;
+  try {
+    if (stream === undefined) {
+      lines = forEachLine(path, onLine);
+    } else {
+      chunks ??= stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+      lines = await forEachStreamLine(replay(prefix, chunks), onLine);
+    }
+  } catch (error) {
+    throw asInputError(error, file);
+  }
+  parser.end();
+  return { format, events: parser.stats.events, lines };
+}
+
+/** Reads chunks until DETECT_BYTES are in hand or the stream ends. */
+async function readPrefix(chunks: AsyncIterator<Buffer | string>, file: string): Promise<(Buffer | string)[]> {
+  const prefix: (Buffer | string)[] = [];
+  let size = 0;
+  try {
+    while (size < DETECT_BYTES) {
+      const next = await chunks.next();
+      if (next.done === true) break;
+      prefix.push(next.value);
+      size += next.value.length;
+    }
+  } catch (error) {
+    throw asInputError(error, file);
+  }
+  return prefix;
+}
+
+function prefixText(prefix: readonly (Buffer | string)[]): string {
+  const text = prefix.map((chunk) => (typeof chunk === 'string' ? chunk : chunk.toString('utf8'))).join('');
+  if (text.length <= DETECT_BYTES) return text;
+  const cut = text.lastIndexOf('\n', DETECT_BYTES);
+  return cut < 0 ? text : text.slice(0, cut + 1);
+}
+
+async function* replay(prefix: readonly (Buffer | string)[], rest: AsyncIterator<Buffer | string>): AsyncGenerator<Buffer | string> {
+  yield* prefix;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
+/** Splits a chunk stream into lines (as text-line-reader does for files). */
+async function forEachStreamLine(chunks: AsyncIterable<Buffer | string>, onLine: (text: string, lineNo: number) => void): Promise<number> {
+  const decoder = new TextDecoder('utf-8');
+  let carry = '';
+  let lineNo = 0;
+  const deliver = (text: string, final: boolean): void => {
+    let start = 0;
+    for (;;) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) {
+        if (!final || start >= text.length) break;
+        end = text.length;
+      }
+      const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      onLine(text.slice(start, stop), ++lineNo);
+      start = end + 1;
+    }
+    carry = final ? '' : text.slice(start);
+  };
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    deliver(carry + text, false);
+  }
+  deliver(carry + decoder.decode(), true);
+  return lineNo;
+}
+
+function asInputError(error: unknown, file: string): Error {
+  if (error instanceof InputError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined) return error instanceof Error ? error : new Error(String(error));
+  const reason =
+    code === 'ENOENT' ? 'no such file'
+    : code === 'EISDIR' ? 'is a directory, not a trace file'
+    : code === 'EACCES' ? 'permission denied'
+    : code;
+  return new InputError(`cannot read trace: ${reason}`, { file }, { cause: error });
+}
+
+/** Drops undefined values so optional properties stay absent (exactOptionalPropertyTypes). */
+function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (field !== undefined) out[key] = field;
+  return out as { [K in keyof T]: Exclude<T[K], undefined> };
+}

@@ -1,0 +1,263 @@
+/**
+ * Streaming reader of JSONL traces (spec/trace-format.md, version 1).
+ * Owns: turning a byte stream into validated `TraceEvent`s with their `file:line` origin.
+ * Invariants: memory is bounded by the chunk size plus the longest line (the file is never read
+ * whole); line numbers are 1-based and count every `\n`, blank lines included; `\r\n` is
+ * accepted; blank lines are skipped; an optional header is accepted on the first non-blank line
+ * only; every malformed line is an `InputError` at `file:line` (JSON syntax errors add the
+ * column). Lines are split by hand from large utf-8 chunks and parsed with `JSON.parse`
+ * (measured faster than `readline`). Path `-` reads standard input.
+ */
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { EventOrigin, TraceEvent, TraceHeader } from './event.js';
+import { isHeaderLike, validateEvent, validateHeader } from './event-validate.js';
+import { InputError } from './input-error.js';
+import { fastParseEvent } from './jsonl-fast-parse.js';
+
+/** One event and where it came from. */
+export interface TraceRecord {
+  event: TraceEvent;
+  origin: EventOrigin;
+}
+
+export interface ReadTraceOptions {
+  /** Name used in origins and error messages; default: the path (`<stdin>` for `-`). */
+  displayName?: string;
+  /** Read from this stream instead of opening `path` (`path` is then only a name). */
+  input?: Readable;
+  /** Chunk size in bytes for file reads; default 1 MiB. */
+  chunkSize?: number;
+}
+
+export interface TraceReadStats {
+  /** The header line, or null when the trace has none. */
+  header: TraceHeader | null;
+  /** Events delivered. */
+  events: number;
+  /** Lines read (including blank lines and the header). */
+  lines: number;
+}
+
+export const STDIN_PATH = '-';
+export const STDIN_NAME = '<stdin>';
+const DEFAULT_CHUNK_SIZE = 1 << 20;
+const BYTE_ORDER_MARK = 0xfeff;
+const CARRIAGE_RETURN = 13;
+
+/** The name a trace path is reported under. */
+export function traceDisplayName(path: string, options: ReadTraceOptions = {}): string {
+  return options.displayName ?? (path === STDIN_PATH ? STDIN_NAME : path);
+}
+
+function isBlank(text: string): boolean {
+  return text.trim().length === 0;
+}
+
+/** Turns a `JSON.parse` SyntaxError into a one-line InputError with the column when known. */
+function jsonSyntaxError(error: unknown, file: string, line: number): InputError {
+  const raw = error instanceof Error ? error.message : String(error);
+  const position = /at position (\d+)/.exec(raw);
+  const reason = raw
+    .replace(/\s*in JSON at position \d+.*$/s, '')
+    .replace(/\s*\(line \d+ column \d+\)$/, '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 120);
+  const location = position?.[1] !== undefined
+    ? { file, line, col: Number(position[1]) + 1 }
+    : { file, line };
+  return new InputError(`invalid JSON: ${reason} (each line must be one JSON object)`, location);
+}
+
+/**
+ * Incremental line splitter and parser. Feed it decoded text chunks; it calls `onEvent` for
+ * every event, synchronously, in order.
+ */
+export class TraceLineParser {
+  header: TraceHeader | null = null;
+  events = 0;
+  lines = 0;
+  private readonly pendingParts: string[] = [];
+  private sawContent = false;
+
+  constructor(
+    readonly file: string,
+    private readonly onEvent: (event: TraceEvent, origin: EventOrigin) => void,
+  ) {}
+
+  push(chunk: string): void {
+    let newline = chunk.indexOf('\n');
+    if (newline === -1) {
+      if (chunk.length > 0) this.pendingParts.push(chunk);
+      return;
+    }
+    let start = 0;
+    if (this.pendingParts.length > 0) {
+      this.pendingParts.push(chunk.slice(0, newline));
+      const first = this.pendingParts.join('');
+      this.pendingParts.length = 0;
+      this.lineEnded(first, 0, first.length);
+      start = newline + 1;
+      newline = chunk.indexOf('\n', start);
+    }
+    while (newline !== -1) {
+      this.lineEnded(chunk, start, newline);
+      start = newline + 1;
+      newline = chunk.indexOf('\n', start);
+    }
+    if (start < chunk.length) this.pendingParts.push(chunk.slice(start));
+  }
+
+  /** Flushes a last line without a trailing newline. */
+  end(): void {
+    if (this.pendingParts.length === 0) return;
+    const last = this.pendingParts.join('');
+    this.pendingParts.length = 0;
+    this.lineEnded(last, 0, last.length);
+  }
+
+  private lineEnded(text: string, start: number, end: number): void {
+    this.lines++;
+    if (end > start && text.charCodeAt(end - 1) === CARRIAGE_RETURN) end--;
+    if (end === start) return;
+    let line = text.slice(start, end);
+    if (this.lines === 1 && line.charCodeAt(0) === BYTE_ORDER_MARK) line = line.slice(1);
+    if (this.sawContent) {
+      // Common-shape lines parse and validate in one pass; anything else (and every error)
+      // takes the JSON.parse + validateEvent path below (src/events/jsonl-fast-parse.ts).
+      const fast = fastParseEvent(line);
+      if (fast !== undefined) {
+        this.events++;
+        this.onEvent(fast, { file: this.file, line: this.lines });
+        return;
+      }
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      if (isBlank(line)) return;
+      throw jsonSyntaxError(error, this.file, this.lines);
+    }
+    const origin: EventOrigin = { file: this.file, line: this.lines };
+    if (!this.sawContent) {
+      this.sawContent = true;
+      if (isHeaderLike(value)) {
+        this.header = validateHeader(value, origin);
+        return;
+      }
+    }
+    const event = validateEvent(value, origin);
+    this.events++;
+    this.onEvent(event, origin);
+  }
+}
+
+function openTextStream(path: string, options: ReadTraceOptions): Readable {
+  const stream =
+    options.input ??
+    (path === STDIN_PATH
+      ? process.stdin
+      : createReadStream(path, { highWaterMark: options.chunkSize ?? DEFAULT_CHUNK_SIZE }));
+  stream.setEncoding('utf8');
+  return stream;
+}
+
+/** File-level failures (missing file, a directory, no permission) as an InputError. */
+function openError(error: unknown, file: string): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT' ? 'no such file'
+    : code === 'EISDIR' ? 'is a directory, not a trace file'
+    : code === 'EACCES' ? 'permission denied'
+    : error instanceof Error ? error.message : String(error);
+  return new InputError(`cannot read trace: ${reason}`, { file }, { cause: error });
+}
+
+async function pump(stream: Readable, parser: TraceLineParser, afterChunk?: () => void): Promise<void> {
+  try {
+    for await (const chunk of stream) {
+      parser.push(chunk as string);
+      afterChunk?.();
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw openError(error, parser.file);
+  }
+  parser.end();
+}
+
+/**
+ * The fast path: reads the whole trace, calling `onEvent` synchronously for each event.
+ * Resolves with the header and counts; rejects with an InputError on the first bad line
+ * (or with whatever `onEvent` throws).
+ */
+export async function forEachTraceEvent(
+  path: string,
+  onEvent: (event: TraceEvent, origin: EventOrigin) => void,
+  options: ReadTraceOptions = {},
+): Promise<TraceReadStats> {
+  const parser = new TraceLineParser(traceDisplayName(path, options), onEvent);
+  await pump(openTextStream(path, options), parser);
+  return { header: parser.header, events: parser.events, lines: parser.lines };
+}
+
+/**
+ * Reads a trace as an async iterable of records (`for await (const {event, origin} of
+ * readTrace(path))`). `header` is set once the first line has been read.
+ */
+export class JsonlTraceReader implements AsyncIterable<TraceRecord> {
+  header: TraceHeader | null = null;
+  readonly file: string;
+
+  constructor(
+    readonly path: string,
+    private readonly options: ReadTraceOptions = {},
+  ) {
+    this.file = traceDisplayName(path, options);
+  }
+
+  /** Records in batches of one chunk each (fewer promises per event than per-record iteration). */
+  async *batches(): AsyncGenerator<TraceRecord[], TraceReadStats> {
+    let batch: TraceRecord[] = [];
+    const parser = new TraceLineParser(this.file, (event, origin) => {
+      batch.push({ event, origin });
+    });
+    const stream = openTextStream(this.path, this.options);
+    try {
+      for await (const chunk of stream) {
+        parser.push(chunk as string);
+        this.header = parser.header;
+        if (batch.length > 0) {
+          const ready = batch;
+          batch = [];
+          yield ready;
+        }
+      }
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw openError(error, this.file);
+    }
+    parser.end();
+    this.header = parser.header;
+    if (batch.length > 0) yield batch;
+    return { header: parser.header, events: parser.events, lines: parser.lines };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<TraceRecord, void> {
+    for await (const batch of this.batches()) yield* batch;
+  }
+}
+
+export function readTrace(path: string, options: ReadTraceOptions = {}): JsonlTraceReader {
+  return new JsonlTraceReader(path, options);
+}
+
+/** Parses trace text held in memory (tests, small inputs); same rules as the file reader. */
+export function parseTraceText(text: string, file = '<text>'): { header: TraceHeader | null; records: TraceRecord[] } {
+  const records: TraceRecord[] = [];
+  const parser = new TraceLineParser(file, (event, origin) => records.push({ event, origin }));
+  parser.push(text);
+  parser.end();
+  return { header: parser.header, records };
+}
