@@ -26,6 +26,7 @@ import { combineSnapshots } from '../saved-graph.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
 import { UsageError } from '../usage-error.js';
 import { resolveConfig, type LockdepConfig } from '../config.js';
+import type { LockType } from '../../events/event.js';
 import { loadRuleFiles } from '../../rules/loader.js';
 import { createRuleHooks } from '../../rules/rule-hooks.js';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/detect-format.js';
@@ -131,13 +132,17 @@ export function checkTraceOptionsFrom(argv: CheckArgs): CheckTraceOptions {
   if (maxLocks !== undefined) limits.locks = maxLocks;
   if (Object.keys(limits).length > 0) options.limits = limits;
   const ruleFiles = [...(config?.rules ?? []), ...[argv.rules ?? []].flat()];
+  // Class types: the rule files' `classes:` declarations, overridden by the config's `classTypes`.
+  const classTypes = new Map<string, LockType>();
   if (ruleFiles.length > 0) {
     const ruleSet = loadRuleFiles(ruleFiles);
     const strictOrder = argv.strictOrder ?? config?.strictOrder ?? false;
     options.createHooks = () => [createRuleHooks(ruleSet, { strictOrder })];
+    for (const [name, type] of ruleSet.classTypes) classTypes.set(name, type);
   }
   if (argv.inputFormat !== undefined) options.inputFormat = argv.inputFormat;
-  if (config !== undefined && config.classTypes.size > 0) options.classTypes = config.classTypes;
+  for (const [name, type] of config?.classTypes ?? []) classTypes.set(name, type);
+  if (classTypes.size > 0) options.classTypes = classTypes;
   options.onInputWarning = (message, origin) => {
     process.stderr.write(`${origin.file}:${origin.line}: warning: ${message}\n`);
   };

@@ -1,0 +1,133 @@
+/**
+ * `lockdep merge g1.json g2.json ...`: loads the graphs saved by `lockdep check --save-graph`
+ * (one per CI job, machine or run) into one Validator with `mergeSnapshot` and reports the
+ * findings that exist only because of the merge: cycles, irq inversions and rule violations
+ * whose halves were seen in different runs. Each reported finding names the graph file (and
+ * trace position) of every edge it is made of. Invariants: a finding one input already
+ * reported (same fingerprint in its saved result), or whose edges all come from one input, is
+ * not reported again; graph files are read in the order given and witnesses keep the first
+ * input that has them; the verdict and outputs follow the same options as check.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import type { Finding } from '../../engine/finding.js';
+import type { CheckResult } from '../../engine/result.js';
+import type { GraphSnapshot } from '../../engine/snapshot.js';
+import { Validator } from '../../engine/validator.js';
+import { findingEdges } from '../../report/report-graph.js';
+import { validatorOptionsFor } from '../check-trace.js';
+import { checkTraceOptionsFrom, type CheckArgs } from './check.js';
+import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
+import { readSavedGraph } from '../saved-graph.js';
+import { finishRun, gateOptions, prepareOutputs, reportOptions, type GateArgs, type ReportArgs } from '../report-options.js';
+import { UsageError } from '../usage-error.js';
+import { traceLocation } from '../../report/witnesses.js';
+
+export interface MergeArgs extends ReportArgs, GateArgs {
+  graph: string[];
+  rules?: string | string[] | undefined;
+  config?: string | false | undefined;
+  strictOrder?: boolean | undefined;
+}
+
+export interface MergeInput {
+  file: string;
+  snapshot: GraphSnapshot;
+  result: CheckResult | null;
+}
+
+const edgeKey = (from: string, to: string): string => `${from}\u0000${to}`;
+
+/** The graph files each edge appears in, in input order. */
+function edgeOrigins(inputs: readonly MergeInput[]): Map<string, string[]> {
+  const origins = new Map<string, string[]>();
+  for (const input of inputs) {
+    for (const dep of input.snapshot.dependencies) {
+      const key = edgeKey(dep.from, dep.to);
+      const list = origins.get(key);
+      if (!list) origins.set(key, [input.file]);
+      else if (!list.includes(input.file)) list.push(input.file);
+    }
+  }
+  return origins;
+}
+
+/** True when no single input holds every edge of the finding. */
+function spansRuns(finding: Finding, origins: ReadonlyMap<string, readonly string[]>, inputs: readonly MergeInput[]): boolean {
+  const edges = findingEdges(finding).filter(([from, to]) => origins.has(edgeKey(from, to)));
+  if (edges.length === 0) return true;
+  return !inputs.some((input) => edges.every(([from, to]) => origins.get(edgeKey(from, to))?.includes(input.file)));
+}
+
+/** The finding with the origin of each of its edges named in its message. */
+function withOrigins(finding: Finding, origins: ReadonlyMap<string, readonly string[]>): Finding {
+  const parts: string[] = [];
+  const witnesses = new Map((finding.chain ?? []).map((edge) => [edgeKey(edge.from, edge.to), edge]));
+  for (const [from, to] of findingEdges(finding)) {
+    const files = origins.get(edgeKey(from, to));
+    if (!files) continue;
+    const witness = witnesses.get(edgeKey(from, to));
+    const at = witness ? traceLocation(witness.next) : '';
+    parts.push(`${from} -> ${to} from ${files[0] as string}${at !== '' ? ` (${at})` : ''}`);
+  }
+  if (parts.length === 0) return finding;
+  return { ...finding, message: `${finding.message}; merged from: ${parts.join('; ')}` };
+}
+
+/** Merges the inputs and returns the cross-run findings as a result, plus the merged graph. */
+export function mergeGraphs(inputs: readonly MergeInput[], validator: Validator): { result: CheckResult; snapshot: GraphSnapshot } {
+  const known = new Set<string>();
+  for (const input of inputs) for (const finding of input.result?.violations ?? []) known.add(finding.fingerprint);
+  const sources: string[] = [];
+  for (const input of inputs) {
+    validator.mergeSnapshot(input.snapshot);
+    for (const source of input.snapshot.sources) if (!sources.includes(source)) sources.push(source);
+  }
+  validator.end();
+  const merged = validator.result();
+  const origins = edgeOrigins(inputs);
+  const violations = merged.violations
+    .filter((finding) => !known.has(finding.fingerprint) && spansRuns(finding, origins, inputs))
+    .map((finding) => withOrigins(finding, origins));
+  const summary = { ...merged.summary, violations: violations.length };
+  // Events and tasks were counted by the runs, not by the merge: report their sums.
+  summary.events = inputs.reduce((sum, input) => sum + (input.result?.summary.events ?? 0), 0);
+  summary.tasks = inputs.reduce((sum, input) => sum + (input.result?.summary.tasks ?? 0), 0);
+  summary.errors = violations.filter((finding) => finding.severity === 'error').length;
+  summary.warnings = violations.filter((finding) => finding.severity === 'warning').length;
+  const result: CheckResult = {
+    version: 1,
+    violations,
+    summary,
+    traces: inputs.map((input) => ({
+      file: input.file,
+      summary: input.result?.summary ?? { events: 0, tasks: 0, classes: input.snapshot.classes.length, dependencies: input.snapshot.dependencies.length, violations: 0 },
+    })),
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+  };
+  return { result, snapshot: validator.snapshot(sources) };
+}
+
+export async function runMerge(argv: MergeArgs): Promise<void> {
+  if (argv.graph.length < 2) throw new UsageError('lockdep merge needs at least two graph files (written by lockdep check --save-graph)');
+  const prepared = prepareOutputs(argv, argv.graph);
+  const inputs: MergeInput[] = [];
+  for (const file of argv.graph) inputs.push({ file, ...(await readSavedGraph(file)) });
+  const checkArgs: CheckArgs = { trace: [], rules: argv.rules, config: argv.config, strictOrder: argv.strictOrder };
+  const validator = new Validator(validatorOptionsFor('<merge>', checkTraceOptionsFrom(checkArgs)));
+  const { result, snapshot } = mergeGraphs(inputs, validator);
+  process.exitCode = await finishRun(result, argv, { prepared, snapshot });
+}
+
+export const mergeCommand: CommandModule<object, MergeArgs> = {
+  command: 'merge <graph...>',
+  describe: 'merge graphs saved by check --save-graph and report cycles and rule violations across runs',
+  builder: (y) =>
+    gateOptions(reportOptions((y as Argv)
+      .positional('graph', { describe: 'graph files written by lockdep check --save-graph', type: 'string', array: true, demandOption: true })
+      .option('rules', { describe: 'rule file (YAML) to enforce on the merged graph; repeatable', type: 'string', requiresArg: true })
+      .option('config', { alias: 'c', describe: 'config file (default: discovered as for check); --no-config ignores it', type: 'string' })
+      .option('strict-order', { describe: 'warn about orders between ruled classes that no rule documents', type: 'boolean' })))
+      .example('$0 merge job1.graph.json job2.graph.json', 'cycles whose halves were seen in different jobs')
+      .example('$0 merge g/*.json -f sarif:merged.sarif -f markdown', 'SARIF for code scanning, Markdown for the step summary') as unknown as Argv<MergeArgs>,
+  handler: (argv) => runMerge(argv),
+};

@@ -1,0 +1,197 @@
+/**
+ * Checks several traces at once on worker threads (`lockdep check a.jsonl b.jsonl ...`), each
+ * from an empty graph with `checkTrace`. Invariants: results come back in input order whatever
+ * order the workers finish in; at most `jobs` workers (default: the machine's available
+ * parallelism, never more than the number of traces); one trace, `--jobs 1`, stdin (`-`) and
+ * small inputs (less than PARALLEL_MIN_BYTES in all, unless `--jobs` is given: starting a
+ * worker costs more than checking a small trace) are checked in this thread; when traces fail, the error of the first failing trace in input order
+ * is thrown (workers still running on later traces are stopped), so failures are deterministic.
+ * Workers rebuild the per-file options from the command's (structured-cloneable) arguments with
+ * check.ts's `checkTraceOptionsFrom`, so hooks and rules behave exactly as in this thread.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { CheckResult } from '../engine/result.js';
+import type { GraphSnapshot } from '../engine/snapshot.js';
+import { InputError } from '../events/input-error.js';
+import { STDIN_PATH, traceDisplayName } from '../events/jsonl-reader.js';
+import { checkTrace, type CheckTraceOptions } from './check-trace.js';
+import { countingReadStream, traceSizes, type ProgressLine } from './progress.js';
+import { UsageError } from './usage-error.js';
+
+export interface TraceOutcome {
+  /** The name the trace is reported under. */
+  file: string;
+  result: CheckResult;
+  snapshot: GraphSnapshot | null;
+}
+
+export interface ParallelCheckOptions {
+  /** Per-file options, for traces checked in this thread. */
+  traceOptions: CheckTraceOptions;
+  /** The command's arguments; workers call checkTraceOptionsFrom(args). Must be structured-cloneable. */
+  args: unknown;
+  /** Maximum number of worker threads (`--jobs`); when given, workers are used whatever the input size. */
+  jobs?: number;
+  /** Trace sizes in bytes, when known (progress already has them); otherwise they are looked up. */
+  sizes?: readonly number[];
+  /** Keep each trace's graph snapshot. */
+  snapshots: boolean;
+  progress?: ProgressLine | null;
+}
+
+/** A task sent to a worker. */
+export interface WorkerTask {
+  index: number;
+  file: string;
+  snapshot: boolean;
+  progress: boolean;
+}
+
+/** What a worker sends back. */
+export type WorkerMessage =
+  | { type: 'progress'; index: number; bytes: number }
+  | { type: 'done'; index: number; result: CheckResult; snapshot: GraphSnapshot | null }
+  | { type: 'error'; index: number; error: SerializedError };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  file?: string;
+  line?: number;
+  col?: number;
+  stack?: string;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof InputError) {
+    const serialized: SerializedError = { name: 'InputError', message: error.message, file: error.file };
+    if (error.line !== undefined) serialized.line = error.line;
+    if (error.col !== undefined) serialized.col = error.col;
+    return serialized;
+  }
+  if (error instanceof Error) {
+    const serialized: SerializedError = { name: error.name, message: error.message };
+    if (error.stack !== undefined) serialized.stack = error.stack;
+    return serialized;
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+export function deserializeError(serialized: SerializedError): Error {
+  if (serialized.name === 'InputError' && serialized.file !== undefined) {
+    const location: { file: string; line?: number; col?: number } = { file: serialized.file };
+    if (serialized.line !== undefined) location.line = serialized.line;
+    if (serialized.col !== undefined) location.col = serialized.col;
+    return new InputError(serialized.message, location);
+  }
+  if (serialized.name === 'UsageError') return new UsageError(serialized.message);
+  const error = new Error(serialized.message);
+  error.name = serialized.name;
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  return error;
+}
+
+/** Checks one trace in this thread, with optional byte progress and snapshot. */
+export async function checkOneTrace(
+  file: string,
+  traceOptions: CheckTraceOptions,
+  wantSnapshot: boolean,
+  onBytes?: (bytes: number) => void,
+): Promise<{ result: CheckResult; snapshot: GraphSnapshot | null }> {
+  let snapshot: GraphSnapshot | null = null;
+  const options: CheckTraceOptions = { ...traceOptions };
+  if (wantSnapshot) options.onSnapshot = (taken) => { snapshot = taken; };
+  if (onBytes !== undefined && file !== STDIN_PATH) {
+    options.read = { ...traceOptions.read, displayName: traceDisplayName(file, traceOptions.read), input: countingReadStream(file, onBytes) };
+  }
+  const result = await checkTrace(file, options);
+  return { result, snapshot };
+}
+
+const WORKER_URL = new URL('./check-worker.js', import.meta.url);
+
+/** Below this many bytes of traces in all, checking in this thread is faster than starting workers. */
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+
+/** Checks every trace, in parallel where possible; outcomes in input order. */
+export async function checkTraces(files: readonly string[], options: ParallelCheckOptions): Promise<TraceOutcome[]> {
+  const outcomes: Array<TraceOutcome | undefined> = files.map(() => undefined);
+  const errors = new Map<number, Error>();
+  const progress = options.progress ?? null;
+  const inThread: number[] = [];
+  const inWorkers: number[] = [];
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), files.length));
+  const totalBytes = (options.sizes ?? await traceSizes(files)).reduce((sum, size) => sum + size, 0);
+  const worthWorkers = options.jobs !== undefined || totalBytes >= PARALLEL_MIN_BYTES;
+  files.forEach((file, index) => ((jobs <= 1 || files.length === 1 || !worthWorkers || file === STDIN_PATH) ? inThread : inWorkers).push(index));
+
+  const runInThread = async (): Promise<void> => {
+    for (const index of inThread) {
+      if (errors.size > 0 && Math.min(...errors.keys()) < index) return;
+      const file = files[index] as string;
+      try {
+        const onBytes = progress ? (bytes: number) => progress.update(index, bytes) : undefined;
+        const { result, snapshot } = await checkOneTrace(file, options.traceOptions, options.snapshots, onBytes);
+        outcomes[index] = { file: traceDisplayName(file), result, snapshot };
+        progress?.finish(index);
+      } catch (error) {
+        errors.set(index, error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  };
+
+  const runInWorkers = async (): Promise<void> => {
+    if (inWorkers.length === 0) return;
+    const queue = [...inWorkers];
+    const workerCount = Math.min(jobs, inWorkers.length);
+    const args = JSON.parse(JSON.stringify(options.args ?? {})) as unknown;
+    const runWorker = () => new Promise<void>((resolve, reject) => {
+      const worker = new Worker(WORKER_URL, { workerData: { args } });
+      let current: number | null = null;
+      let settled = false;
+      const finish = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        void worker.terminate();
+        if (error) reject(error); else resolve();
+      };
+      const next = () => {
+        const firstError = errors.size > 0 ? Math.min(...errors.keys()) : Number.POSITIVE_INFINITY;
+        while (queue.length > 0 && (queue[0] as number) > firstError) queue.shift();
+        const index = queue.shift();
+        if (index === undefined) { current = null; finish(); return; }
+        current = index;
+        const task: WorkerTask = { index, file: files[index] as string, snapshot: options.snapshots, progress: progress !== null };
+        worker.postMessage(task);
+      };
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'progress') { progress?.update(message.index, message.bytes); return; }
+        if (message.type === 'done') {
+          outcomes[message.index] = { file: traceDisplayName(files[message.index] as string), result: message.result, snapshot: message.snapshot };
+          progress?.finish(message.index);
+        } else {
+          errors.set(message.index, deserializeError(message.error));
+        }
+        next();
+      });
+      worker.on('error', (error) => {
+        // A crash while checking a trace is that trace's error; a crash before any task (the
+        // worker could not load) fails the whole check.
+        if (current !== null) { errors.set(current, error); finish(); } else finish(error);
+      });
+      worker.on('exit', (code) => {
+        if (!settled) finish(code === 0 ? undefined : new Error(`check worker exited with code ${code}`));
+      });
+      worker.once('online', next);
+    });
+    await Promise.all(Array.from({ length: workerCount }, runWorker));
+  };
+
+  await Promise.all([runInThread(), runInWorkers()]);
+  if (errors.size > 0) throw errors.get(Math.min(...errors.keys())) as Error;
+  return outcomes.map((outcome, index) => {
+    if (!outcome) throw new Error(`trace ${files[index] ?? index} was not checked`);
+    return outcome;
+  });
+}

@@ -1,0 +1,201 @@
+/**
+ * The reporting and gating half of `check`, `report` and `merge`: the shared option
+ * declarations (`-f FORMAT[:file]`, `-o`, `--color`, `--baseline`, `--strict-baseline`,
+ * `--prune-baseline`, `--max-warnings`, `--exit-zero`, `--save-graph`) and the pipeline that
+ * runs after a result exists: apply the baseline (report stale entries, prune), save the graph,
+ * write every report, compute the exit code. Invariants: output targets are validated before
+ * any work starts (`prepareOutputs`), so a bad `-f` never costs a long check; nothing but
+ * reports goes to stdout; files are written atomically; the exit code follows exit-code.ts.
+ */
+import type { Argv } from 'yargs';
+import { applyBaseline, describeStale, pruneBaseline } from '../baseline/apply-baseline.js';
+import { entryLine, readBaseline, serializeBaseline } from '../baseline/baseline-file.js';
+import type { CheckResult } from '../engine/result.js';
+import type { GraphSnapshot } from '../engine/snapshot.js';
+import { colourEnabled } from '../report/colour.js';
+import { FORMAT_NAMES, REPORT_FORMATS, renderReport } from '../report/registry.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { exitCodeFor, type ExitCode } from './exit-code.js';
+import { parseOutputTargets, writeOutputs, type OutputTarget } from './output.js';
+import { serializeSavedGraph } from './saved-graph.js';
+import { UsageError } from './usage-error.js';
+
+export interface ReportArgs {
+  format?: string[] | undefined;
+  output?: string | undefined;
+  color?: boolean | undefined;
+  saveGraph?: string | undefined;
+}
+
+export interface GateArgs {
+  baseline?: string | undefined;
+  strictBaseline?: boolean | undefined;
+  pruneBaseline?: boolean | undefined;
+  maxWarnings?: number | undefined;
+  exitZero?: boolean | undefined;
+}
+
+const FORMAT_LIST = [...REPORT_FORMATS.values()].map((format) => format.name).join(', ');
+
+/** `-f`, `-o`, `--color`, `--save-graph`. */
+export function reportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
+  return y
+    .option('format', {
+      alias: 'f',
+      describe: `output format, optionally with a file: FORMAT[:FILE]; repeatable (${FORMAT_LIST})`,
+      type: 'string',
+      array: true,
+      // one value per -f: without this, `--format json trace.jsonl` swallows the trace name
+      nargs: 1,
+      requiresArg: true,
+      defaultDescription: 'text',
+    })
+    .option('output', {
+      alias: 'o',
+      describe: 'write the formats given without :FILE to this file instead of stdout (atomically)',
+      type: 'string',
+      requiresArg: true,
+    })
+    .option('color', {
+      describe: 'colour the text report (default: only on a TTY; honours NO_COLOR and FORCE_COLOR)',
+      type: 'boolean',
+    })
+    .option('save-graph', {
+      describe: 'write the mergeable dependency graph and the findings to FILE (for lockdep merge / report)',
+      type: 'string',
+      requiresArg: true,
+    }) as unknown as Argv<T & ReportArgs>;
+}
+
+/** `--baseline`, `--strict-baseline`, `--prune-baseline`, `--max-warnings`, `--exit-zero`. */
+export function gateOptions<T>(y: Argv<T>): Argv<T & GateArgs> {
+  return y
+    .option('baseline', {
+      describe: 'known findings (written by lockdep baseline): they are reported as baselined and do not fail the run',
+      type: 'string',
+      requiresArg: true,
+    })
+    .option('strict-baseline', {
+      describe: 'fail (exit 1) when the baseline has stale entries that match no finding',
+      type: 'boolean',
+    })
+    .option('prune-baseline', {
+      describe: 'rewrite the --baseline file without its stale entries',
+      type: 'boolean',
+    })
+    .option('max-warnings', {
+      describe: 'fail (exit 1) when more than N warning-severity findings remain (baselined ones do not count)',
+      type: 'number',
+      requiresArg: true,
+    })
+    .option('exit-zero', {
+      describe: 'exit 0 even when findings fail the run (input and usage errors still exit 2)',
+      type: 'boolean',
+    }) as unknown as Argv<T & GateArgs>;
+}
+
+export interface PreparedOutputs {
+  targets: OutputTarget[];
+  /** Some target draws the dependency graph (collect snapshots). */
+  needsGraph: boolean;
+}
+
+/** Validates `-f`/`-o`/`--save-graph`/gate options before any work starts. */
+export function prepareOutputs(args: ReportArgs & GateArgs, inputs: readonly string[]): PreparedOutputs {
+  if (args.maxWarnings !== undefined && (!Number.isInteger(args.maxWarnings) || args.maxWarnings < 0)) {
+    throw new UsageError(`--max-warnings must be a non-negative integer, got ${Number.isNaN(args.maxWarnings) ? 'a non-number' : args.maxWarnings}`);
+  }
+  if ((args.pruneBaseline === true || args.strictBaseline === true) && args.baseline === undefined) {
+    throw new UsageError(`--${args.pruneBaseline === true ? 'prune' : 'strict'}-baseline needs --baseline FILE`);
+  }
+  const allInputs = [...inputs, ...(args.baseline !== undefined ? [args.baseline] : [])];
+  const targets = parseOutputTargets({ formats: args.format ?? [], output: args.output, inputs: allInputs, known: FORMAT_NAMES });
+  if (args.saveGraph !== undefined) {
+    if (args.saveGraph === '' || args.saveGraph === '-') throw new UsageError('--save-graph needs a file name');
+    const withGraph = [...targets.map((target) => `${target.format}:${target.file ?? '-'}`), `json:${args.saveGraph}`];
+    // The same rules (no input overwritten, no two writers of one file) for the graph file.
+    parseOutputTargets({ formats: withGraph, output: undefined, inputs: allInputs, known: FORMAT_NAMES });
+  }
+  const needsGraph = args.saveGraph !== undefined || targets.some((target) => REPORT_FORMATS.get(target.format)?.graph === true);
+  return { targets, needsGraph };
+}
+
+export interface FinishContext {
+  prepared: PreparedOutputs;
+  snapshot: GraphSnapshot | null;
+  stderr?: (text: string) => void;
+  stdout?: (text: string) => void;
+  env?: Readonly<Record<string, string | undefined>>;
+  stdoutStream?: { isTTY?: boolean };
+}
+
+/** Baseline, graph file, reports, exit code. Returns the exit code (the caller sets it). */
+export async function finishRun(result: CheckResult, args: ReportArgs & GateArgs, context: FinishContext): Promise<ExitCode> {
+  const stderr = context.stderr ?? ((text: string) => { process.stderr.write(text); });
+  const stdout = context.stdout ?? ((text: string) => { process.stdout.write(text); });
+  let gated = result;
+  let staleCount = 0;
+  if (args.baseline !== undefined) {
+    const { baseline, text } = await readBaseline(args.baseline);
+    const outcome = applyBaseline(result, baseline);
+    gated = outcome.result;
+    staleCount = outcome.stale.length;
+    if (args.pruneBaseline === true) {
+      if (outcome.stale.length > 0) {
+        await writeFileAtomic(args.baseline, serializeBaseline(pruneBaseline(baseline, outcome.stale)));
+        stderr(`lockdep: removed ${outcome.stale.length} stale entr${outcome.stale.length === 1 ? 'y' : 'ies'} from ${args.baseline}\n`);
+      }
+      staleCount = 0;
+    } else {
+      for (const line of describeStale(args.baseline, text, outcome.stale, entryLine)) stderr(`${line}\n`);
+    }
+  }
+  if (args.saveGraph !== undefined) {
+    if (context.snapshot === null) throw new Error('--save-graph: no graph snapshot was collected');
+    await writeFileAtomic(args.saveGraph, serializeSavedGraph(context.snapshot, gated));
+  }
+  const env = context.env ?? process.env;
+  const colour = colourEnabled(context.stdoutStream ?? process.stdout, env, args.color);
+  await writeOutputs(
+    context.prepared.targets,
+    (target) => renderReport(target.format, gated, { snapshot: context.snapshot, colour: target.file === null && colour }),
+    { stdout },
+  );
+  return exitCodeFor(gated, {
+    ...(args.maxWarnings !== undefined ? { maxWarnings: args.maxWarnings } : {}),
+    exitZero: args.exitZero === true,
+    strictBaseline: args.strictBaseline === true,
+    staleBaselineEntries: staleCount,
+  });
+}
+
+export interface RunArgs {
+  jobs?: number | undefined;
+  progress?: boolean | undefined;
+}
+
+/** `--jobs`, `--no-progress`. */
+export function runOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
+  return y
+    .option('jobs', {
+      alias: 'j',
+      describe: 'worker threads when several traces are checked',
+      type: 'number',
+      requiresArg: true,
+      defaultDescription: 'available CPUs',
+    })
+    .option('progress', {
+      describe: 'progress on stderr (only on a TTY and when CI is unset); --no-progress turns it off',
+      type: 'boolean',
+      default: true,
+    }) as unknown as Argv<T & RunArgs>;
+}
+
+/** `--jobs` as a positive integer, or undefined for the default. */
+export function jobsFrom(args: RunArgs): number | undefined {
+  if (args.jobs === undefined) return undefined;
+  if (!Number.isInteger(args.jobs) || args.jobs < 1) {
+    throw new UsageError(`--jobs must be a positive integer, got ${Number.isNaN(args.jobs) ? 'a non-number' : args.jobs}`);
+  }
+  return args.jobs;
+}

@@ -1,0 +1,60 @@
+/**
+ * Colour decisions and ANSI styling for human output. Colour is decided per stream:
+ * an explicit `--color`/`--no-color` wins; then `FORCE_COLOR` (`0`/`false` disables, any other
+ * value enables); then `NO_COLOR` (any non-empty value disables, https://no-color.org); then
+ * `TERM=dumb` disables; otherwise colour only when the stream is a TTY. Invariant: a palette
+ * built with `enabled: false` returns its input unchanged, so machine formats never see ANSI.
+ */
+
+export interface ColourStream {
+  isTTY?: boolean;
+}
+
+export type ColourEnv = Readonly<Record<string, string | undefined>>;
+
+/** Whether to colour output written to `stream`. */
+export function colourEnabled(stream: ColourStream, env: ColourEnv, explicit?: boolean): boolean {
+  if (explicit !== undefined) return explicit;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
+  const noColour = env['NO_COLOR'];
+  if (noColour !== undefined && noColour !== '') return false;
+  if (env['TERM'] === 'dumb') return false;
+  return stream.isTTY === true;
+}
+
+export interface Palette {
+  enabled: boolean;
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  blue(text: string): string;
+  cyan(text: string): string;
+  magenta(text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+const style = (enabled: boolean, open: number, close: number) => (text: string): string =>
+  enabled && text !== '' ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+
+/** ANSI styles, or identity functions when disabled. */
+export function createPalette(enabled: boolean): Palette {
+  return {
+    enabled,
+    red: style(enabled, 31, 39),
+    yellow: style(enabled, 33, 39),
+    green: style(enabled, 32, 39),
+    blue: style(enabled, 34, 39),
+    cyan: style(enabled, 36, 39),
+    magenta: style(enabled, 35, 39),
+    bold: style(enabled, 1, 22),
+    dim: style(enabled, 2, 22),
+  };
+}
+
+/** Removes ANSI SGR sequences (for width computations and tests). */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}

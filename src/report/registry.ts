@@ -1,0 +1,57 @@
+/**
+ * The format registry: every output format by name, with what it needs. `-f NAME`, `lockdep
+ * report -f NAME` and the docs all read this one table. Invariants: every renderer is a pure
+ * function of the CheckResult, the graph snapshot (for graph formats; absent means the graph is
+ * reconstructed from the findings) and the colour decision (text only); names are lower case.
+ */
+import type { CheckResult } from '../engine/result.js';
+import type { GraphSnapshot } from '../engine/snapshot.js';
+import { renderDot } from './dot.js';
+import { renderGithub } from './github.js';
+import { renderGraphml } from './graphml.js';
+import { renderHtml } from './html.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
+import { renderText } from './text.js';
+
+export interface RenderContext {
+  /** The engine's graph snapshot, when the run kept one (`--save-graph`, `lockdep merge`). */
+  snapshot?: GraphSnapshot | null;
+  /** Colour decided by the CLI for this destination (text only). */
+  colour?: boolean;
+}
+
+export interface ReportFormat {
+  name: string;
+  description: string;
+  /** Usual file extension, for docs and examples. */
+  extension: string;
+  /** Draws the dependency graph (better with a snapshot). */
+  graph: boolean;
+  render(result: CheckResult, context: RenderContext): string | Promise<string>;
+}
+
+const FORMATS: readonly ReportFormat[] = [
+  { name: 'text', description: 'kernel-style reports and a summary line (default)', extension: 'txt', graph: false, render: (result, context) => renderText(result, { color: context.colour === true }) },
+  { name: 'json', description: 'the machine-readable result of the spec (re-render it with lockdep report)', extension: 'json', graph: false, render: (result) => renderJson(result) },
+  { name: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', extension: 'sarif', graph: false, render: (result) => renderSarif(result) },
+  { name: 'github', description: 'GitHub Actions annotations (10 per level) and a summary line', extension: 'txt', graph: false, render: (result) => renderGithub(result) },
+  { name: 'junit', description: 'JUnit XML, one testcase per trace', extension: 'xml', graph: false, render: (result) => renderJunit(result) },
+  { name: 'markdown', description: 'Markdown for $GITHUB_STEP_SUMMARY', extension: 'md', graph: false, render: (result) => renderMarkdown(result) },
+  { name: 'dot', description: 'Graphviz DOT of the class dependency graph, cycles in red', extension: 'dot', graph: true, render: (result, context) => renderDot(result, context.snapshot ?? null) },
+  { name: 'graphml', description: 'GraphML of the class dependency graph', extension: 'graphml', graph: true, render: (result, context) => renderGraphml(result, context.snapshot ?? null) },
+  { name: 'html', description: 'self-contained offline HTML report with the graph as SVG', extension: 'html', graph: true, render: (result, context) => renderHtml(result, context.snapshot ?? null) },
+];
+
+export const REPORT_FORMATS: ReadonlyMap<string, ReportFormat> = new Map(FORMATS.map((format) => [format.name, format]));
+
+export const FORMAT_NAMES: ReadonlySet<string> = new Set(REPORT_FORMATS.keys());
+
+/** Renders a result in a named format (the name must be in REPORT_FORMATS). */
+export async function renderReport(format: string, result: CheckResult, context: RenderContext = {}): Promise<string> {
+  const entry = REPORT_FORMATS.get(format);
+  if (!entry) throw new Error(`unknown report format ${format}`);
+  return entry.render(result, context);
+}

@@ -1,0 +1,83 @@
+/**
+ * The witnesses of a finding, flattened for the formats that list them (markdown, html, github,
+ * junit, sarif related locations): the trigger, every edge of a cycle (both acquisitions), the
+ * remaining witness events, the held locks and the irq usage sites. Invariants: each EventRef
+ * appears once (the first role wins); the order is trigger, chain, events, held, irq; the text
+ * is plain (callers escape it for their format).
+ */
+import type { DependencyWitness, EventRef, Finding } from '../engine/finding.js';
+import { codePosition, formatPosition, tracePosition } from './source-position.js';
+
+export interface Witness {
+  /** What this witness shows, e.g. `A -> B: B acquired` or `trigger`. */
+  role: string;
+  ref: EventRef;
+}
+
+/** `t1.jsonl:12` when the trace position is known, else the empty string. */
+export function traceLocation(ref: EventRef): string {
+  const position = tracePosition(ref);
+  return position ? formatPosition(position) : '';
+}
+
+/** One line describing an event: `t.jsonl:12 task t1: acquire B (read, try) at src/x.ts:9`. */
+export function describeEvent(ref: EventRef): string {
+  const parts: string[] = [];
+  const where = traceLocation(ref);
+  if (where !== '') parts.push(where);
+  parts.push(`task ${ref.task}:`);
+  const what: string[] = [];
+  if (ref.op !== undefined) what.push(ref.op);
+  const lockName = ref.class ?? ref.lock;
+  if (lockName !== undefined) {
+    what.push(ref.class !== undefined && ref.lock !== undefined && ref.lock !== ref.class ? `${ref.class} (lock ${ref.lock})` : lockName);
+  }
+  const modifiers: string[] = [];
+  if (ref.mode !== undefined && ref.mode !== 'write') modifiers.push(ref.mode);
+  if (ref.try === true) modifiers.push('try');
+  if (modifiers.length > 0) what.push(`[${modifiers.join(', ')}]`);
+  if (what.length > 0) parts.push(what.join(' '));
+  if (ref.site !== undefined) parts.push(`at ${ref.site}`);
+  else {
+    const code = codePosition(ref);
+    if (code) parts.push(`at ${formatPosition(code)}`);
+  }
+  return parts.join(' ');
+}
+
+function sameRef(a: EventRef, b: EventRef): boolean {
+  return a.file === b.file && a.line === b.line && a.task === b.task && a.op === b.op && a.lock === b.lock
+    && a.class === b.class && a.site === b.site;
+}
+
+function chainRoles(edge: DependencyWitness): Witness[] {
+  const arrow = `${edge.from} -> ${edge.to}`;
+  return [
+    { role: `${arrow}: ${edge.from} held`, ref: edge.prev },
+    { role: `${arrow}: ${edge.to} acquired`, ref: edge.next },
+  ];
+}
+
+/** Every witness of the finding, each EventRef once. */
+export function witnessesOf(finding: Finding): Witness[] {
+  const candidates: Witness[] = [];
+  if (finding.trigger) candidates.push({ role: 'trigger', ref: finding.trigger });
+  for (const edge of finding.chain ?? []) candidates.push(...chainRoles(edge));
+  for (const ref of finding.events) candidates.push({ role: 'event', ref });
+  for (const held of finding.held ?? []) candidates.push({ role: `held ${held.class}`, ref: held.at });
+  if (finding.irq?.safeAt) candidates.push({ role: `${finding.irq.safeUsage ?? 'irq-safe'} usage of ${finding.irq.safe ?? '?'}`, ref: finding.irq.safeAt });
+  if (finding.irq?.unsafeAt) candidates.push({ role: `${finding.irq.unsafeUsage ?? 'irq-unsafe'} usage of ${finding.irq.unsafe ?? '?'}`, ref: finding.irq.unsafeAt });
+  const unique: Witness[] = [];
+  for (const candidate of candidates) {
+    if (!unique.some((seen) => sameRef(seen.ref, candidate.ref))) unique.push(candidate);
+  }
+  return unique;
+}
+
+/** The class sequence of a finding as one line: a cycle closes back (`A -> B -> A`). */
+export function classPath(finding: Finding): string {
+  if (finding.kind === 'circular-dependency' && finding.classes.length > 0) {
+    return [...finding.classes, finding.classes[0]].join(' -> ');
+  }
+  return finding.classes.join(', ');
+}

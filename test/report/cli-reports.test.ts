@@ -1,0 +1,236 @@
+/**
+ * The reporting and gating command line, through the built binary: `-f FORMAT[:FILE]` and
+ * `-o`, refusing to overwrite inputs, atomic writes, colour, `lockdep report`, baselines,
+ * thresholds, `--save-graph` + `lockdep merge`, and parallel checking in input order.
+ */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runCli as runCliAnywhere } from '../cli/run-cli.js';
+
+/** Runs the CLI ignoring any lockdep.config.yaml a checkout may have (these tests set every option). */
+const runCli: typeof runCliAnywhere = (args, options) =>
+  runCliAnywhere(['check', 'baseline', 'merge'].includes(args[0] ?? '') ? [args[0] as string, '--no-config', ...args.slice(1)] : args, options);
+
+const dir = mkdtempSync(join(tmpdir(), 'lockdep-reports-'));
+const file = (name: string, lines: readonly string[]): string => {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+};
+const AB = ['{"op":"acquire","task":"t1","lock":"A","site":"src/a.ts:10"}', '{"op":"acquire","task":"t1","lock":"B","site":"src/a.ts:11"}', '{"op":"release","task":"t1","lock":"B"}', '{"op":"release","task":"t1","lock":"A"}'];
+const BA = ['{"op":"acquire","task":"t2","lock":"B","site":"src/b.ts:20"}', '{"op":"acquire","task":"t2","lock":"A","site":"src/b.ts:21"}', '{"op":"release","task":"t2","lock":"A"}', '{"op":"release","task":"t2","lock":"B"}'];
+const CD = ['{"op":"acquire","task":"t3","lock":"C"}', '{"op":"acquire","task":"t3","lock":"D"}', '{"op":"release","task":"t3","lock":"D"}', '{"op":"release","task":"t3","lock":"C"}'];
+const DC = ['{"op":"acquire","task":"t4","lock":"D"}', '{"op":"acquire","task":"t4","lock":"C"}', '{"op":"release","task":"t4","lock":"C"}', '{"op":"release","task":"t4","lock":"D"}'];
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+describe('output targets', { timeout: 60_000 }, () => {
+  it('writes several formats: text to stdout, sarif and html to files, atomically', () => {
+    const sarif = join(dir, 'out.sarif');
+    const html = join(dir, 'out.html');
+    const run = runCli(['check', '-f', 'text', '-f', `sarif:${sarif}`, '--format', `html:${html}`, 'examples/abba.jsonl']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('WARNING: possible circular locking dependency detected');
+    const log = JSON.parse(readFileSync(sarif, 'utf8')) as { runs: Array<{ results: Array<{ ruleId: string; partialFingerprints: Record<string, string> }> }> };
+    expect(log.runs[0]?.results[0]?.ruleId).toBe('lockdep/circular-dependency');
+    expect(log.runs[0]?.results[0]?.partialFingerprints['lockdep/v1']).toMatch(/^[0-9a-f]+$/);
+    expect(readFileSync(html, 'utf8')).toContain('<svg');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('-o sends the formats without a file there', () => {
+    const out = join(dir, 'o.md');
+    const run = runCli(['check', '-f', 'markdown', '-o', out, 'examples/abba.jsonl']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toMatch(/^## lockdep/);
+  });
+
+  it('refuses to overwrite an input, two reports in one file, and unknown formats (exit 2)', () => {
+    const trace = file('keep.jsonl', AB);
+    const before = readFileSync(trace, 'utf8');
+    const overwrite = runCli(['check', '-o', trace, trace]);
+    expect(overwrite.status).toBe(2);
+    expect(overwrite.stderr).toContain('it is an input of this command');
+    expect(readFileSync(trace, 'utf8')).toBe(before);
+    const viaFormat = runCli(['check', '-f', `json:${trace}`, trace]);
+    expect(viaFormat.status).toBe(2);
+    const clash = runCli(['check', '-f', `json:${join(dir, 'x.out')}`, '-f', `sarif:${join(dir, 'x.out')}`, trace]);
+    expect(clash.status).toBe(2);
+    expect(clash.stderr).toContain('two reports would be written to');
+    const unknown = runCli(['check', '-f', 'xml', trace]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("unknown format 'xml'");
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('colours text only when asked or forced, never with NO_COLOR', () => {
+    expect(runCli(['check', 'examples/abba.jsonl']).stdout).not.toContain('\u001b[');
+    expect(runCli(['check', 'examples/abba.jsonl'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
+    expect(runCli(['check', '--color', 'examples/abba.jsonl']).stdout).toContain('\u001b[');
+    expect(runCli(['check', '-f', 'json', '--color', 'examples/abba.jsonl']).stdout).not.toContain('\u001b[');
+  });
+
+  it('prints no progress when stderr is not a terminal', () => {
+    const run = runCli(['check', 'examples/clean.jsonl']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+  });
+});
+
+describe('lockdep report', { timeout: 60_000 }, () => {
+  it('re-renders a saved result in another format with the same verdict', () => {
+    const saved = join(dir, 'result.json');
+    expect(runCli(['check', '-f', `json:${saved}`, 'examples/abba.jsonl']).status).toBe(1);
+    const markdown = runCli(['report', saved, '-f', 'markdown']);
+    expect(markdown.status).toBe(1);
+    expect(markdown.stdout).toContain('circular\\-dependency'.replace('\\-', '-'));
+    expect(markdown.stdout).toContain('&amp;cache-&gt;lock');
+    const github = runCli(['report', saved, '-f', 'github', '--exit-zero']);
+    expect(github.status).toBe(0);
+    expect(github.stdout).toMatch(/^::error file=examples\/abba\.jsonl,line=9,/);
+  });
+
+  it('names file:line:col for a broken result file', () => {
+    const broken = file('broken.json', ['{"version": 1,', '  "violations": [}']);
+    const run = runCli(['report', broken, '-f', 'text']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(`${broken}:2:18: invalid JSON: unexpected "}" (is this file complete and written by lockdep?)`);
+    const wrong = file('wrong.json', ['{"version": 2, "violations": [], "summary": {}}']);
+    const shape = runCli(['report', wrong]);
+    expect(shape.status).toBe(2);
+    expect(shape.stderr).toContain(`${wrong}:1: not a lockdep result`);
+  });
+
+  it('applies --max-warnings and --exit-zero to warnings and errors', () => {
+    const result = {
+      version: 1,
+      violations: [
+        { kind: 'rule-violation', rule: 'r1', severity: 'warning', fingerprint: 'w1', message: 'w', classes: ['A'], events: [{ task: 't' }] },
+        { kind: 'rule-violation', rule: 'r1', severity: 'warning', fingerprint: 'w2', message: 'w', classes: ['B'], events: [{ task: 't' }] },
+      ],
+      summary: { events: 1, tasks: 1, classes: 2, dependencies: 0, violations: 2 },
+    };
+    const warnings = file('warnings.json', [JSON.stringify(result)]);
+    expect(runCli(['report', warnings, '-f', 'json']).status).toBe(0);
+    expect(runCli(['report', warnings, '-f', 'json', '--max-warnings', '2']).status).toBe(0);
+    expect(runCli(['report', warnings, '-f', 'json', '--max-warnings', '1']).status).toBe(1);
+    expect(runCli(['report', warnings, '-f', 'json', '--max-warnings', '1', '--exit-zero']).status).toBe(0);
+    expect(runCli(['report', warnings, '--max-warnings', '-1']).status).toBe(2);
+  });
+});
+
+describe('baselines', { timeout: 60_000 }, () => {
+  it('baselined findings do not fail; stale entries are reported, fail under --strict-baseline, and are pruned', () => {
+    const cyclic = file('cyclic.jsonl', [...AB, ...BA]);
+    const baselineFile = join(dir, 'lockdep-baseline.json');
+    const write = runCli(['baseline', cyclic, '-o', baselineFile]);
+    expect(write.status).toBe(0);
+    expect(write.stderr).toContain('wrote 1 finding(s)');
+    const text = readFileSync(baselineFile, 'utf8');
+    expect(JSON.parse(text).findings).toHaveLength(1);
+    // Stable: writing again gives the same bytes.
+    expect(runCli(['baseline', cyclic, '-o', baselineFile]).status).toBe(0);
+    expect(readFileSync(baselineFile, 'utf8')).toBe(text);
+
+    const known = runCli(['check', '--baseline', baselineFile, '-f', 'json', cyclic]);
+    expect(known.status, `${known.stderr}\n${known.stdout}\n${text}`).toBe(0);
+    expect(JSON.parse(known.stdout).violations[0].baselined).toBe(true);
+    // A new cycle still fails.
+    const more = file('more.jsonl', [...AB, ...BA, ...CD, ...DC]);
+    expect(runCli(['check', '--baseline', baselineFile, more]).status).toBe(1);
+
+    const fixed = file('fixed.jsonl', AB);
+    const stale = runCli(['check', '--baseline', baselineFile, fixed]);
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toMatch(new RegExp(`^${baselineFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6: stale baseline entry [0-9a-f]+ \\(circular-dependency: A, B\\) matches no finding`));
+    expect(runCli(['check', '--baseline', baselineFile, '--strict-baseline', fixed]).status).toBe(1);
+    const prune = runCli(['check', '--baseline', baselineFile, '--prune-baseline', fixed]);
+    expect(prune.status).toBe(0);
+    expect(prune.stderr).toContain('removed 1 stale entry');
+    expect(JSON.parse(readFileSync(baselineFile, 'utf8')).findings).toEqual([]);
+    expect(runCli(['check', '--baseline', baselineFile, '--strict-baseline', fixed]).status).toBe(0);
+  });
+
+  it('needs --baseline for the baseline flags', () => {
+    const run = runCli(['check', '--strict-baseline', 'examples/clean.jsonl']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--strict-baseline needs --baseline FILE');
+  });
+});
+
+describe('save-graph and merge', { timeout: 60_000 }, () => {
+  it('finds a cycle whose halves come from different runs and names each origin', () => {
+    const run1 = file('run1.jsonl', AB);
+    const run2 = file('run2.jsonl', BA);
+    const g1 = join(dir, 'g1.json');
+    const g2 = join(dir, 'g2.json');
+    expect(runCli(['check', '--save-graph', g1, run1]).status).toBe(0);
+    expect(runCli(['check', '--save-graph', g2, run2]).status).toBe(0);
+    const merged = runCli(['merge', g1, g2, '-f', 'json']);
+    expect(merged.status).toBe(1);
+    const result = JSON.parse(merged.stdout);
+    expect(result.violations).toHaveLength(1);
+    expect(result.violations[0].kind).toBe('circular-dependency');
+    expect(result.violations[0].message).toContain(`A -> B from ${g1} (${run1}:2)`);
+    expect(result.violations[0].message).toContain(`B -> A from ${g2} (${run2}:2)`);
+    expect(result.traces.map((t: { file: string }) => t.file)).toEqual([g1, g2]);
+    expect(result.summary.events).toBe(8);
+    // The merged graph renders with the full graph.
+    const dot = runCli(['merge', g1, g2, '-f', 'dot', '--exit-zero']);
+    expect(dot.status).toBe(0);
+    expect(dot.stdout).toContain('"A" -> "B" [label="EN", color="#c62828"');
+  });
+
+  it('does not report again a cycle that one run already had', () => {
+    const both = file('both.jsonl', [...AB, ...BA]);
+    const other = file('other.jsonl', CD);
+    const g3 = join(dir, 'g3.json');
+    const g4 = join(dir, 'g4.json');
+    expect(runCli(['check', '--save-graph', g3, both]).status).toBe(1);
+    expect(runCli(['check', '--save-graph', g4, other]).status).toBe(0);
+    const merged = runCli(['merge', g3, g4, '-f', 'json']);
+    expect(merged.status).toBe(0);
+    expect(JSON.parse(merged.stdout).violations).toEqual([]);
+  });
+
+  it('report renders a saved graph with its findings and the full graph', () => {
+    const g = join(dir, 'gfull.json');
+    expect(runCli(['check', '--save-graph', g, file('gfull.jsonl', [...AB, ...CD])]).status).toBe(0);
+    const graphml = runCli(['report', g, '-f', 'graphml']);
+    expect(graphml.status).toBe(0);
+    for (const name of ['A', 'B', 'C', 'D']) expect(graphml.stdout).toContain(`<data key="name">${name}</data>`);
+  });
+
+  it('refuses a merge of one graph, and non-graph files', () => {
+    expect(runCli(['merge', join(dir, 'g1.json')]).status).toBe(2);
+    const notGraph = file('not-graph.json', ['{"format":"other"}']);
+    const run = runCli(['merge', notGraph, notGraph]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('not a lockdep graph');
+  });
+});
+
+describe('parallel checking', { timeout: 60_000 }, () => {
+  it('gives the same result, in input order, on worker threads as in one thread', () => {
+    const traces = [file('p1.jsonl', [...AB, ...BA]), file('p2.jsonl', CD), file('p3.jsonl', [...CD, ...DC]), file('p4.jsonl', BA)];
+    const serial = runCli(['check', '--jobs', '1', '-f', 'json', ...traces]);
+    const parallel = runCli(['check', '--jobs', '3', '-f', 'json', ...traces]);
+    expect(serial.status, serial.stderr).toBe(1);
+    expect(parallel.status, parallel.stderr).toBe(1);
+    expect(parallel.stdout).toBe(serial.stdout);
+    expect(JSON.parse(parallel.stdout).traces.map((t: { file: string }) => t.file)).toEqual(traces);
+  });
+
+  it('reports the input error of the first bad trace in input order (exit 2)', () => {
+    const good = file('good.jsonl', AB);
+    const bad1 = file('bad1.jsonl', ['{"op":"acquire","task":"t"}']);
+    const bad2 = file('bad2.jsonl', ['{"op":"nope"}']);
+    const run = runCli(['check', '--jobs', '2', good, bad1, bad2]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(`${bad1}:1:`);
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * Hand-made CheckResults and graph snapshots for the reporter golden tests. Fixed data, never
+ * produced by the engine, so a reporter change shows up as a golden diff and an engine change
+ * does not. `hostile` uses names that try to break out of every markup (HTML, Markdown, XML,
+ * DOT, GitHub workflow commands).
+ */
+import type { DependencyWitness, EventRef, Finding } from '../../src/engine/finding.js';
+import type { CheckResult } from '../../src/engine/result.js';
+import type { GraphSnapshot } from '../../src/engine/snapshot.js';
+
+export const XSS = '<img src=x onerror=alert(1)>';
+
+const ref = (fields: Partial<EventRef> & { task: string }): EventRef => ({ ...fields });
+
+const abEdge: DependencyWitness = {
+  from: 'A', to: 'B', types: ['EN'], task: 't1',
+  prev: ref({ file: 't1.jsonl', line: 3, task: 't1', op: 'acquire', lock: 'a', class: 'A', site: 'src/db.ts:17' }),
+  next: ref({ file: 't1.jsonl', line: 4, task: 't1', op: 'acquire', lock: 'b', class: 'B', site: 'src/db.ts:21:7' }),
+};
+const baEdge: DependencyWitness = {
+  from: 'B', to: 'A', types: ['EN'], task: 't2',
+  prev: ref({ file: 't1.jsonl', line: 9, task: 't2', op: 'acquire', lock: 'b', class: 'B', site: 'cache_fill+0x5a/0x120' }),
+  next: ref({ file: 't1.jsonl', line: 10, task: 't2', op: 'acquire', lock: 'a', class: 'A', site: 'cache_fill+0x80/0x120' }),
+};
+
+const cycle: Finding = {
+  kind: 'circular-dependency',
+  rule: null,
+  severity: 'error',
+  fingerprint: 'cd-5f2a9c',
+  message: 'possible circular locking dependency: A -> B -> A',
+  classes: ['A', 'B'],
+  events: [baEdge.next, abEdge.prev],
+  task: 't2',
+  trigger: baEdge.next,
+  chain: [abEdge, baEdge],
+  locks: [{ class: 'A', type: 'mutex', usage: '{+.+.}' }, { class: 'B', type: 'spinlock', usage: '{-.-.}' }],
+};
+
+const rule: Finding = {
+  kind: 'rule-violation',
+  rule: 'kvm-slots-before-mmu',
+  severity: 'warning',
+  fingerprint: 'rv-11aa02',
+  message: 'B acquired while holding C contradicts rule kvm-slots-before-mmu',
+  classes: ['C', 'B'],
+  events: [ref({ file: 't1.jsonl', line: 14, task: 't3', op: 'acquire', lock: 'b', class: 'B', mode: 'read', stack: ['at kvm_set_memory (src/kvm.ts:88:5)', 'at main (src/main.ts:3:1)'] })],
+  task: 't3',
+  ruleDetail: { id: 'kvm-slots-before-mmu', kind: 'order', description: 'kvm->slots_lock is taken outside the mmu lock', relation: 'contradicts' },
+};
+
+const sleep: Finding = {
+  kind: 'sleep-in-atomic',
+  rule: null,
+  severity: 'info',
+  fingerprint: 'sa-77e001',
+  message: 'sleeping function called from invalid context',
+  classes: ['B'],
+  events: [ref({ file: 't1.jsonl', line: 20, task: 't4', op: 'might-sleep' })],
+  task: 't4',
+  held: [{ class: 'B', lock: 'b', mode: 'write', try: true, usage: '{-.-.}', at: ref({ file: 't1.jsonl', line: 19, task: 't4', op: 'acquire', lock: 'b', class: 'B', try: true }) }],
+};
+
+const known: Finding = {
+  kind: 'held-lock-at-exit',
+  rule: null,
+  severity: 'error',
+  fingerprint: 'he-000b01',
+  message: 'task t5 exited with 1 lock held',
+  classes: ['D'],
+  events: [ref({ file: 't1.jsonl', line: 30, task: 't5', op: 'exit' })],
+  task: 't5',
+  baselined: true,
+};
+
+export const mixed: CheckResult = {
+  version: 1,
+  violations: [cycle, rule, sleep, known],
+  summary: { events: 31, tasks: 5, classes: 4, dependencies: 3, violations: 4, errors: 2, warnings: 1 },
+  tool: { name: 'lockdep', version: '0.1.0' },
+};
+
+export const mixedSnapshot: GraphSnapshot = {
+  format: 'lockdep-graph',
+  version: 1,
+  sources: ['t1.jsonl'],
+  classes: [
+    { name: 'A', type: 'mutex', usage: '{+.+.}', usageMask: 0, usageAt: [] },
+    { name: 'B', type: 'spinlock', usage: '{-.-.}', usageMask: 0, usageAt: [] },
+    { name: 'C', type: 'rwsem', usage: '{+.+.}', usageMask: 0, usageAt: [] },
+    { name: 'D', type: 'map', usage: '{....}', usageMask: 0, usageAt: [] },
+  ],
+  dependencies: [
+    { from: 'A', to: 'B', mask: 0, types: ['EN'], witness: abEdge },
+    { from: 'B', to: 'A', mask: 0, types: ['EN'], witness: baEdge },
+    {
+      from: 'C', to: 'B', mask: 0, types: ['SN'],
+      witness: { from: 'C', to: 'B', types: ['SN'], task: 't3', prev: ref({ file: 't1.jsonl', line: 13, task: 't3', class: 'C' }), next: ref({ file: 't1.jsonl', line: 14, task: 't3', class: 'B' }) },
+    },
+    {
+      from: 'C', to: 'D', mask: 0, types: ['EN'],
+      witness: { from: 'C', to: 'D', types: ['EN'], task: 't3', prev: ref({ file: 't1.jsonl', line: 13, task: 't3', class: 'C' }), next: ref({ file: 't1.jsonl', line: 15, task: 't3', class: 'D' }) },
+    },
+  ],
+} as unknown as GraphSnapshot;
+
+export const HOSTILE_NAMES = [XSS, 'a,b:c%d\r\ne', '__proto__', `"q" & 'single' -->`, 'back\\slash\n::error file=x::injected'] as const;
+
+const [x, y, z] = [HOSTILE_NAMES[0], HOSTILE_NAMES[1], HOSTILE_NAMES[2]];
+const hostileEdge = (from: string, to: string, line: number): DependencyWitness => ({
+  from, to, types: ['EN'], task: XSS,
+  prev: ref({ file: `${XSS}.jsonl`, line, task: XSS, op: 'acquire', lock: from, class: from, site: `${XSS}:${line}` }),
+  next: ref({ file: `${XSS}.jsonl`, line: line + 1, task: XSS, op: 'acquire', lock: to, class: to, site: HOSTILE_NAMES[3] }),
+});
+
+export const hostile: CheckResult = {
+  version: 1,
+  violations: [
+    {
+      kind: 'circular-dependency',
+      rule: null,
+      severity: 'error',
+      fingerprint: `fp-${XSS}`,
+      message: `possible circular locking dependency: ${x} -> ${y} -> ${z} -> ${x}`,
+      classes: [x, y, z],
+      events: [hostileEdge(z, x, 7).next],
+      trigger: hostileEdge(z, x, 7).next,
+      chain: [hostileEdge(x, y, 1), hostileEdge(y, z, 4), hostileEdge(z, x, 7)],
+    },
+    {
+      kind: 'rule-violation',
+      rule: XSS,
+      severity: 'warning',
+      fingerprint: 'fp-rule',
+      message: `${HOSTILE_NAMES[3]} taken under ${HOSTILE_NAMES[4]}`,
+      classes: [HOSTILE_NAMES[4], HOSTILE_NAMES[3]],
+      events: [ref({ file: 'a,b:c%.jsonl', line: 2, task: '__proto__', op: 'acquire', class: HOSTILE_NAMES[3], site: 'src/a,b:c.ts:5' })],
+      ruleDetail: { id: XSS, kind: 'forbidden-inside', description: `never ${XSS}`, relation: 'contradicts' },
+    },
+  ],
+  summary: { events: 9, tasks: 1, classes: 5, dependencies: 3, violations: 2, errors: 1, warnings: 1 },
+  traces: [{ file: `${XSS}.jsonl`, summary: { events: 8, tasks: 1, classes: 3, dependencies: 3, violations: 1 } }, { file: 'a,b:c%.jsonl', summary: { events: 1, tasks: 1, classes: 2, dependencies: 0, violations: 1 } }],
+  tool: { name: 'lockdep', version: '0.1.0' },
+};
+
+export const clean: CheckResult = {
+  version: 1,
+  violations: [],
+  summary: { events: 12, tasks: 2, classes: 3, dependencies: 2, violations: 0, errors: 0, warnings: 0 },
+  tool: { name: 'lockdep', version: '0.1.0' },
+};
+
+/** 12 errors, 12 warnings and 1 baselined error: more than GitHub shows per step. */
+export const many: CheckResult = {
+  version: 1,
+  violations: [
+    ...Array.from({ length: 12 }, (_, i): Finding => ({
+      kind: 'recursive-locking', rule: null, severity: 'error', fingerprint: `e${String(i).padStart(2, '0')}`,
+      message: `possible recursive locking of L${i}`, classes: [`L${i}`],
+      events: [ref({ file: 'many.jsonl', line: 10 + i, task: `t${i}`, op: 'acquire', class: `L${i}` })],
+    })),
+    ...Array.from({ length: 12 }, (_, i): Finding => ({
+      kind: 'bad-unlock-balance', rule: null, severity: 'warning', fingerprint: `w${String(i).padStart(2, '0')}`,
+      message: `bad unlock balance of M${i}`, classes: [`M${i}`],
+      events: [ref({ file: 'many.jsonl', line: 100 + i, task: `u${i}`, op: 'release', class: `M${i}` })],
+    })),
+    { kind: 'recursive-locking', rule: null, severity: 'error', fingerprint: 'e-known', message: 'known', classes: ['K'], events: [ref({ task: 'k' })], baselined: true },
+  ],
+  summary: { events: 200, tasks: 24, classes: 24, dependencies: 0, violations: 25, errors: 13, warnings: 12 },
+  tool: { name: 'lockdep', version: '0.1.0' },
+};

@@ -1,0 +1,65 @@
+/**
+ * Golden-file tests for every report format: fixed, hand-made CheckResults (fixtures.ts) are
+ * rendered and compared byte for byte with test/report/golden/formats/<fixture>.<format>.
+ * Regenerate after an intended change with `LOCKDEP_UPDATE_GOLDEN=1 npx vitest run test/report`, then
+ * review the diff.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../src/engine/result.js';
+import type { GraphSnapshot } from '../../src/engine/snapshot.js';
+import { REPORT_FORMATS, renderReport } from '../../src/report/registry.js';
+import { clean, hostile, many, mixed, mixedSnapshot } from './fixtures.js';
+
+const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden', 'formats');
+const UPDATE = process.env['LOCKDEP_UPDATE_GOLDEN'] === '1';
+
+const FIXTURES: Array<{ name: string; result: CheckResult; snapshot: GraphSnapshot | null }> = [
+  { name: 'mixed', result: mixed, snapshot: mixedSnapshot },
+  { name: 'mixed-nograph', result: mixed, snapshot: null },
+  { name: 'hostile', result: hostile, snapshot: null },
+  { name: 'clean', result: clean, snapshot: null },
+  { name: 'many', result: many, snapshot: null },
+];
+
+const EXTENSIONS = new Map<string, string>([
+  ['text', 'txt'], ['json', 'json'], ['sarif', 'sarif'], ['github', 'github.txt'], ['junit', 'junit.xml'],
+  ['markdown', 'md'], ['dot', 'dot'], ['graphml', 'graphml'], ['html', 'html'],
+]);
+
+function compareGolden(file: string, actual: string): void {
+  const path = join(GOLDEN, file);
+  if (UPDATE || !existsSync(path)) {
+    if (!UPDATE) throw new Error(`missing golden file ${file}; run LOCKDEP_UPDATE_GOLDEN=1 npx vitest run test/report`);
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(path, actual);
+  }
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('golden files', () => {
+  it('covers every registered format', () => {
+    expect([...REPORT_FORMATS.keys()].sort()).toEqual([...EXTENSIONS.keys()].sort());
+  });
+
+  for (const fixture of FIXTURES) {
+    for (const [format, extension] of EXTENSIONS) {
+      // The graph-less fixture only changes the graph formats.
+      if (fixture.name === 'mixed-nograph' && !REPORT_FORMATS.get(format)?.graph) continue;
+      it(`${fixture.name} as ${format}`, async () => {
+        const output = await renderReport(format, fixture.result, { snapshot: fixture.snapshot, colour: false });
+        compareGolden(`${fixture.name}.${extension}`, output);
+      });
+    }
+  }
+
+  it('renders the same bytes twice (stable output)', async () => {
+    for (const format of REPORT_FORMATS.keys()) {
+      const first = await renderReport(format, mixed, { snapshot: mixedSnapshot });
+      const second = await renderReport(format, mixed, { snapshot: mixedSnapshot });
+      expect(second).toBe(first);
+    }
+  });
+});
