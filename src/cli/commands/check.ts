@@ -167,6 +167,12 @@ function configOf(argv: CheckArgs): LockdepConfig | undefined {
   return configs.get(argv);
 }
 
+/** The rule and config files a run reads: no output may overwrite them either. */
+export function configInputsOf(argv: CheckArgs): string[] {
+  const config = configOf(argv);
+  return [...[argv.rules ?? []].flat(), ...(config?.rules ?? []), ...(config !== undefined ? [config.file] : [])];
+}
+
 function validateTraceList(traces: readonly string[]): void {
   if (traces.length === 0) throw new UsageError('no trace file given (lockdep check <trace...>)');
   if (traces.filter((t) => t === STDIN_PATH).length > 1) {
@@ -176,7 +182,7 @@ function validateTraceList(traces: readonly string[]): void {
 
 export async function runCheck(argv: CheckArgs): Promise<void> {
   validateTraceList(argv.trace);
-  const prepared = prepareOutputs(argv, argv.trace);
+  const prepared = prepareOutputs(argv, [...argv.trace, ...configInputsOf(argv)]);
   const options = checkTraceOptionsFrom(argv);
   const policy = exitPolicyFrom(argv);
   const jobs = jobsFrom(argv);

@@ -1,0 +1,67 @@
+/**
+ * Rule kind `leaf`: nothing is acquired while this lock is held (locking.rst: "Everything else is
+ * a leaf: no other lock is taken inside the critical sections"). `except` lists classes that may
+ * still be taken inside. `sync` events count as acquisitions.
+ * Invariant: checked only when the validator sees a new held chain.
+ */
+import { z } from 'zod';
+import { baseRuleFields, classArray, classList } from '../schema-common.js';
+import { formatMessage, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { listRefs } from './list-refs.js';
+
+export const leafSchema = z.strictObject({
+  ...baseRuleFields,
+  kind: z.literal('leaf'),
+  lock: classList.meta({ description: 'The leaf lock(s).' }),
+  except: classList.optional().meta({ description: 'Classes that may still be acquired inside the leaf lock.' }),
+});
+export type LeafRuleSpec = z.infer<typeof leafSchema>;
+
+const messages = {
+  notLeaf: '{{acquired}} acquired while leaf lock {{held}} is held (nothing may be taken inside {{held}})',
+};
+
+interface Entry {
+  rule: LoadedRule<LeafRuleSpec>;
+  except: ReadonlySet<string>;
+}
+
+export const leafRule: RuleKindModule<LeafRuleSpec> = {
+  kind: 'leaf',
+  meta: { description: 'No lock may be acquired while a leaf lock is held.', messages },
+  schema: leafSchema,
+  classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.except, 'except', true)],
+  documentedPairs: (spec) =>
+    classArray(spec.lock).flatMap((lock) => (spec.except === undefined ? [] : classArray(spec.except).map((inner): [string, string] => [lock, inner]))),
+
+  create(rules) {
+    const leaves = new Map<string, Entry[]>();
+    for (const rule of rules) {
+      const entry: Entry = { rule, except: new Set(rule.spec.except === undefined ? [] : classArray(rule.spec.except)) };
+      for (const name of classArray(rule.spec.lock)) {
+        const list = leaves.get(name);
+        if (list) list.push(entry);
+        else leaves.set(name, [entry]);
+      }
+    }
+    if (leaves.size === 0) return {};
+    return {
+      onNewChain(ctx, q) {
+        for (const held of ctx.held) {
+          const entries = leaves.get(held.class);
+          if (entries === undefined) continue;
+          for (const entry of entries) {
+            if (entry.except.has(ctx.next.class)) continue;
+            reportViolation(q, entry.rule, {
+              message: formatMessage(messages.notLeaf, { acquired: ctx.next.class, held: held.class }),
+              classes: [held.class, ctx.next.class],
+              events: [held.at, ctx.next.at],
+              task: ctx.task,
+              trigger: ctx.next.at,
+            });
+          }
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,69 @@
+/**
+ * Rule kind `must-hold`: `lock` is acquired only while one of `held` is held (optionally on a
+ * given side). locking.rst: "critical sections for kvm->arch.tdp_mmu_pages_lock and
+ * kvm->arch.mmu_unsync_pages_lock must also take kvm->arch.mmu_lock".
+ * Invariant: the answer depends only on the held chain and the next lock, so it is checked once
+ * per new held chain (held locks of the same irq context, like lockdep's chains).
+ */
+import { z } from 'zod';
+import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '../schema-common.js';
+import { formatMessage, indexByClass, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { listRefs } from './list-refs.js';
+
+export const mustHoldSchema = z.strictObject({
+  ...baseRuleFields,
+  kind: z.literal('must-hold'),
+  lock: classList.meta({ description: 'The lock(s) whose acquisition needs another lock held.' }),
+  held: classList.meta({ description: 'At least one of these must be held when `lock` is acquired.' }),
+  heldMode: holdMode.optional().meta({ description: "The side `held` must be held on: 'write', 'read' or 'any' (default)." }),
+});
+export type MustHoldRuleSpec = z.infer<typeof mustHoldSchema>;
+
+const messages = {
+  notHeld: '{{acquired}} acquired without {{required}} held{{mode}}',
+};
+
+interface Entry {
+  rule: LoadedRule<MustHoldRuleSpec>;
+  required: ReadonlySet<string>;
+  mode: HoldMode;
+}
+
+export const mustHoldRule: RuleKindModule<MustHoldRuleSpec> = {
+  kind: 'must-hold',
+  meta: { description: 'A lock may only be acquired while another lock is held.', messages },
+  schema: mustHoldSchema,
+  classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.held, 'held', true)],
+  documentedPairs: (spec) => classArray(spec.held).flatMap((held) => classArray(spec.lock).map((lock): [string, string] => [held, lock])),
+
+  create(rules) {
+    const byLock = indexByClass(
+      rules.flatMap((rule) => {
+        const entry: Entry = { rule, required: new Set(classArray(rule.spec.held)), mode: rule.spec.heldMode ?? 'any' };
+        return classArray(rule.spec.lock).map((name): [string, Entry] => [name, entry]);
+      }),
+    );
+    if (byLock.size === 0) return {};
+    return {
+      onNewChain(ctx, q) {
+        const entries = byLock.get(ctx.next.class);
+        if (entries === undefined) return;
+        for (const entry of entries) {
+          if (ctx.held.some((view) => entry.required.has(view.class) && modeMatches(entry.mode, view.mode))) continue;
+          const required = [...entry.required];
+          reportViolation(q, entry.rule, {
+            message: formatMessage(messages.notHeld, {
+              acquired: ctx.next.class,
+              required: required.length === 1 ? required[0]! : `any of ${required.join(', ')}`,
+              mode: modeLabel(entry.mode),
+            }),
+            classes: [ctx.next.class, ...required],
+            events: [...ctx.held.map((view) => view.at), ctx.next.at],
+            task: ctx.task,
+            trigger: ctx.next.at,
+          });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * Loading rule files: read, parse YAML (with positions), validate with the zod schema, check
+ * class declarations, then build one RuleSet over all files (duplicate ids and order cycles are
+ * checked across files).
+ * Invariant: every problem is one InputError `file:line:col: what (how to fix)`; a file that
+ * cannot be read is `file: cannot read ...`.
+ */
+import { readFileSync } from 'node:fs';
+import { LOCK_TYPES, type LockType } from '../events/event.js';
+import { InputError } from '../events/input-error.js';
+import type { LoadedRule } from './rule-kind.js';
+import { ruleKind } from './registry.js';
+import { buildRuleSet, locateOptions, type ParsedRuleFile, type RuleSet } from './rule-set.js';
+import { ruleFileSchema } from './schema.js';
+import { YamlSource } from './yaml-source.js';
+import { firstIssue, zodIssueToError } from './zod-errors.js';
+
+/** Read a text file or throw an InputError naming it. */
+export function readTextFile(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    throw new InputError(`cannot read ${what}: ${reason} (check the path)`, { file });
+  }
+}
+
+function isPlainMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Parse and validate one rule file's text. */
+export function parseRuleFile(file: string, text: string): ParsedRuleFile {
+  const source = YamlSource.parse(file, text);
+  const data = source.toData();
+  if (data === undefined || data === null) {
+    throw source.errorAt([], 'the rule file is empty (expected a mapping with a `rules:` list)');
+  }
+  if (!isPlainMapping(data)) {
+    throw source.errorAt([], 'a rule file must be a mapping with a `rules:` list');
+  }
+  const parsed = ruleFileSchema.safeParse(data);
+  if (!parsed.success) throw zodIssueToError(source, data, firstIssue(source, parsed.error.issues));
+
+  let classes: Map<string, LockType> | undefined;
+  if (data['classes'] !== undefined) {
+    classes = new Map();
+    for (const [name, type] of Object.entries(data['classes'] as Record<string, unknown>)) {
+      if (typeof type !== 'string' || !(LOCK_TYPES as readonly string[]).includes(type)) {
+        throw source.errorAt(['classes', name], `the type of class ${JSON.stringify(name)} must be one of: ${LOCK_TYPES.join(', ')}`);
+      }
+      classes.set(name, type as LockType);
+    }
+  }
+
+  const rules: LoadedRule[] = parsed.data.rules.map((spec, index) => ({
+    spec,
+    id: spec.id,
+    kind: spec.kind,
+    severity: spec.severity ?? 'error',
+    description: spec.description,
+    source,
+    path: ['rules', index],
+  }));
+
+  if (classes) {
+    for (const rule of rules) {
+      for (const ref of ruleKind(rule.kind).classRefs(rule.spec)) {
+        if (classes.has(ref.name)) continue;
+        throw source.errorAt(
+          [...rule.path, ...ref.path],
+          `class ${JSON.stringify(ref.name)} is not declared in \`classes:\` (declare it with its type, or fix the name)`,
+          locateOptions(ref),
+        );
+      }
+    }
+  }
+  return { source, rules, classes };
+}
+
+/** Load rule files (in order) into one RuleSet. */
+export function loadRuleFiles(files: readonly string[]): RuleSet {
+  return buildRuleSet(files.map((file) => parseRuleFile(file, readTextFile(file, 'rule file'))));
+}
+
+/** Build a RuleSet from in-memory texts (tests, library users). */
+export function loadRuleTexts(texts: ReadonlyArray<{ file: string; text: string }>): RuleSet {
+  return buildRuleSet(texts.map(({ file, text }) => parseRuleFile(file, text)));
+}

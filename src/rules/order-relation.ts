@@ -1,0 +1,177 @@
+/**
+ * The documented lock order: every `outer < inner` pair written by order rules, checked for
+ * cycles at load time, and its transitive closure (`a < b` and `b < c` imply `a < c`) indexed by
+ * the outer class, so the validator hooks can answer "is taking X while holding Y documented as
+ * wrong?" with two Map lookups.
+ * Invariants: the relation is acyclic (a cycle is a load error at the rule that closes it);
+ * rules with severity `off` take part in the cycle check but not in the closure; a derived pair
+ * keeps the shortest derivation; its mode is the union of the modes of the pairs that end it.
+ */
+import type { HoldMode } from './schema-common.js';
+import type { OrderEdge } from './rule-kind.js';
+import type { InputError } from '../events/input-error.js';
+
+/** One pair of the closure: `outer` is taken outside `inner` (in `mode` of inner). */
+export interface OrderPair {
+  outer: string;
+  inner: string;
+  mode: HoldMode;
+  /** The documented pairs that imply this one, outer first; length 1 for a written pair. */
+  via: OrderEdge[];
+}
+
+function unionMode(a: HoldMode | undefined, b: HoldMode): HoldMode {
+  if (a === undefined || a === b) return b;
+  return 'any';
+}
+
+export class OrderRelation {
+  /** Every written pair, in file order. */
+  readonly edges: readonly OrderEdge[];
+  /** Closure over active rules: outer -> inner -> pair. */
+  readonly byOuter: ReadonlyMap<string, ReadonlyMap<string, OrderPair>>;
+  /** Every pair of the closure. */
+  readonly pairs: readonly OrderPair[];
+  /** Classes named by active order pairs. */
+  readonly classes: ReadonlySet<string>;
+
+  private constructor(edges: readonly OrderEdge[], byOuter: Map<string, Map<string, OrderPair>>) {
+    this.edges = edges;
+    this.byOuter = byOuter;
+    const pairs: OrderPair[] = [];
+    const classes = new Set<string>();
+    for (const inner of byOuter.values()) {
+      for (const pair of inner.values()) {
+        pairs.push(pair);
+        classes.add(pair.outer);
+        classes.add(pair.inner);
+      }
+    }
+    this.pairs = pairs;
+    this.classes = classes;
+  }
+
+  /** The pair `outer < inner` if the documentation implies it. */
+  get(outer: string, inner: string): OrderPair | undefined {
+    return this.byOuter.get(outer)?.get(inner);
+  }
+
+  /**
+   * Build the relation. `errorAt(edge, message)` makes the InputError for a cycle, positioned at
+   * the edge that closes it.
+   */
+  static build(edges: readonly OrderEdge[], errorAt: (edge: OrderEdge, message: string) => InputError): OrderRelation {
+    // Cycle check over all pairs, in the order they are written.
+    const adjacency = new Map<string, OrderEdge[]>();
+    for (const edge of edges) {
+      if (edge.outer === edge.inner) {
+        throw errorAt(edge, `order is cyclic: ${JSON.stringify(edge.outer)} cannot be taken outside itself (rule ${edge.rule.id}; remove the pair)`);
+      }
+      const back = findEdgePath(adjacency, edge.inner, edge.outer);
+      if (back) {
+        const names = [edge.outer, edge.inner, ...back.map((step) => step.inner)];
+        const rules = [...new Set([edge.rule.id, ...back.map((step) => step.rule.id)])];
+        throw errorAt(
+          edge,
+          `order is cyclic: ${names.join(' < ')} (rules ${rules.join(', ')}; remove or correct one of them)`,
+        );
+      }
+      const list = adjacency.get(edge.outer);
+      if (list) list.push(edge);
+      else adjacency.set(edge.outer, [edge]);
+    }
+
+    // Closure over active pairs.
+    const active = new Map<string, OrderEdge[]>();
+    for (const edge of edges) {
+      if (edge.rule.severity === 'off') continue;
+      const list = active.get(edge.outer);
+      if (list) list.push(edge);
+      else active.set(edge.outer, [edge]);
+    }
+    const byOuter = new Map<string, Map<string, OrderPair>>();
+    for (const start of active.keys()) {
+      const pairs = new Map<string, OrderPair>();
+      const parent = new Map<string, OrderEdge>();
+      const queue: string[] = [start];
+      const seen = new Set<string>([start]);
+      for (let head = 0; head < queue.length; head++) {
+        const node = queue[head]!;
+        for (const edge of active.get(node) ?? []) {
+          const target = edge.inner;
+          if (!seen.has(target)) {
+            seen.add(target);
+            parent.set(target, edge);
+            queue.push(target);
+          }
+          const existing = pairs.get(target);
+          if (existing) existing.mode = unionMode(existing.mode, edge.innerMode);
+          else pairs.set(target, { outer: start, inner: target, mode: edge.innerMode, via: [] });
+        }
+      }
+      for (const pair of pairs.values()) {
+        const via: OrderEdge[] = [];
+        let node = pair.inner;
+        while (node !== start) {
+          const edge = parent.get(node)!;
+          via.unshift(edge);
+          node = edge.outer;
+        }
+        pair.via = via;
+      }
+      byOuter.set(start, pairs);
+    }
+    return new OrderRelation(edges, byOuter);
+  }
+
+  /** Graphviz DOT of the written pairs (inner mode and rule id on each edge; disabled rules dashed). */
+  toDot(name = 'lock-order'): string {
+    const lines = [`digraph ${dotId(name)} {`, '  rankdir=TB;', '  node [shape=box, fontname="monospace"];'];
+    const nodes = new Set<string>();
+    for (const edge of this.edges) {
+      nodes.add(edge.outer);
+      nodes.add(edge.inner);
+    }
+    for (const node of nodes) lines.push(`  ${dotId(node)};`);
+    for (const edge of this.edges) {
+      const label = edge.innerMode === 'any' ? edge.rule.id : `${edge.rule.id} (${edge.innerMode})`;
+      const style = edge.rule.severity === 'off' ? ', style=dashed' : '';
+      lines.push(`  ${dotId(edge.outer)} -> ${dotId(edge.inner)} [label=${dotId(label)}${style}];`);
+    }
+    lines.push('}');
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+/** A quoted DOT id. */
+export function dotId(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** Shortest path of edges from -> ... -> to, or null (BFS). */
+function findEdgePath(adjacency: ReadonlyMap<string, OrderEdge[]>, from: string, to: string): OrderEdge[] | null {
+  if (from === to) return [];
+  const parent = new Map<string, OrderEdge>();
+  const seen = new Set<string>([from]);
+  const queue = [from];
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head]!;
+    for (const edge of adjacency.get(node) ?? []) {
+      if (seen.has(edge.inner)) continue;
+      seen.add(edge.inner);
+      parent.set(edge.inner, edge);
+      if (edge.inner === to) {
+        const path: OrderEdge[] = [];
+        let at = to;
+        while (at !== from) {
+          const step = parent.get(at)!;
+          path.unshift(step);
+          at = step.outer;
+        }
+        return path;
+      }
+      queue.push(edge.inner);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,184 @@
+/**
+ * The shape of a rule kind, after typescript-eslint's rule modules: `kind`, `meta` (description
+ * and message templates), `schema` (zod, strict), the class references it makes (for `classes:`
+ * declarations and `--strict-order`), and `create()`, which turns every loaded rule of that kind
+ * into engine hooks. Invariant: `create()` does all indexing up front; the hooks it returns do
+ * constant work per call except on the validator's slow paths (new chain, new dependency).
+ */
+import type { z } from 'zod';
+import type { LockMode } from '../events/event.js';
+import type { EngineHooks, EngineQuery } from '../engine/hooks.js';
+import type { DependencyWitness, EventRef, Severity } from '../engine/finding.js';
+import type { HoldMode, RuleSeverity } from './schema-common.js';
+import type { DataPath, YamlSource } from './yaml-source.js';
+import type { OrderRelation } from './order-relation.js';
+import { fingerprintOf } from '../engine/fingerprint.js';
+
+/** Fields common to every parsed rule. */
+export interface BaseRuleSpec {
+  id: string;
+  kind: string;
+  severity?: RuleSeverity | undefined;
+  description: string;
+  note?: string | undefined;
+}
+
+/** A rule as loaded from a file: its data, its resolved severity and where it is. */
+export interface LoadedRule<S extends BaseRuleSpec = BaseRuleSpec> {
+  spec: S;
+  id: string;
+  kind: string;
+  severity: RuleSeverity;
+  description: string;
+  source: YamlSource;
+  /** Data path of the rule inside its file, e.g. `['rules', 3]`. */
+  path: DataPath;
+}
+
+/** A class name used by a rule, with the place it is written. */
+export interface ClassRef {
+  name: string;
+  /** Data path relative to the rule. */
+  path: DataPath;
+  /** Set when the name sits inside a longer scalar (the chain form), with its offset in the value. */
+  substring?: string;
+  valueOffset?: number;
+  /** True when the class is a lock whose relation to other locks the rule documents (strict-order). */
+  ordered: boolean;
+}
+
+/** One documented `outer < inner` pair written by a rule. */
+export interface OrderEdge {
+  outer: string;
+  inner: string;
+  /** The side of `inner` that `outer` is taken outside of. */
+  innerMode: HoldMode;
+  rule: LoadedRule;
+  /** Where the inner class is written (cycle errors point here). */
+  at: ClassRef;
+}
+
+/** What `create()` gets besides its rules. */
+export interface RuleContext {
+  order: OrderRelation;
+  strictOrder: boolean;
+}
+
+export type RuleHooks = Pick<EngineHooks, 'watchClass' | 'onNewChain' | 'onWatchedAcquire' | 'onAccess' | 'onNewDependency' | 'onEnd'>;
+
+export interface RuleKindMeta {
+  description: string;
+  /** Message templates with `{{name}}` placeholders. */
+  messages: Record<string, string>;
+}
+
+export interface RuleKindModule<S extends BaseRuleSpec = BaseRuleSpec> {
+  kind: S['kind'];
+  meta: RuleKindMeta;
+  schema: z.ZodType<S>;
+  classRefs(spec: S): ClassRef[];
+  /** Pairs `[held, acquired]` the rule documents (covered under `--strict-order`). */
+  documentedPairs?(spec: S): Array<[string, string]>;
+  /** Order pairs (order kind only). */
+  orderEdges?(rule: LoadedRule<S>): OrderEdge[];
+  create(rules: ReadonlyArray<LoadedRule<S>>, context: RuleContext): RuleHooks;
+}
+
+/** Does a lock held in `mode` satisfy a rule's hold mode? `read` covers recursive readers. */
+export function modeMatches(wanted: HoldMode, mode: LockMode): boolean {
+  if (wanted === 'any') return true;
+  if (wanted === 'write') return mode === 'write';
+  return mode === 'read' || mode === 'recursive-read';
+}
+
+export function modeLabel(mode: HoldMode): string {
+  return mode === 'any' ? '' : mode === 'write' ? ' (write side)' : ' (read side)';
+}
+
+/** `install_new_memslots+0x5a/0x120` -> `install_new_memslots`: text before `+`, `(` or whitespace. */
+export function functionNameOf(frame: string): string {
+  const match = /^[^+(\s]*/.exec(frame.trimStart());
+  return match ? match[0] : frame;
+}
+
+/** Fill `{{name}}` placeholders. */
+export function formatMessage(template: string, data: Readonly<Record<string, string>>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => data[name] ?? whole);
+}
+
+export function findingSeverity(severity: RuleSeverity): Severity {
+  return severity === 'off' ? 'info' : severity;
+}
+
+export interface RuleViolation {
+  message: string;
+  classes: string[];
+  events: EventRef[];
+  task?: string;
+  trigger?: EventRef;
+  chain?: DependencyWitness[];
+  relation?: 'contradicts' | 'undocumented';
+  /** Overrides for derived findings (an order implied by several rules). */
+  id?: string;
+  description?: string;
+  severity?: RuleSeverity;
+  /** Words that tell findings of one rule over the same classes apart (a function, a variable). */
+  distinguish?: string[];
+}
+
+/** Report a rule-violation finding for `rule`. */
+export function reportViolation(q: EngineQuery, rule: Pick<LoadedRule, 'id' | 'kind' | 'severity' | 'description'>, violation: RuleViolation): void {
+  const id = violation.id ?? rule.id;
+  q.report({
+    kind: 'rule-violation',
+    rule: id,
+    severity: findingSeverity(violation.severity ?? rule.severity),
+    message: violation.message,
+    classes: violation.classes,
+    events: violation.events,
+    ...(violation.distinguish === undefined
+      ? {}
+      : { fingerprint: fingerprintOf('rule-violation', id, violation.classes, violation.distinguish) }),
+    ...(violation.task === undefined ? {} : { task: violation.task }),
+    ...(violation.trigger === undefined ? {} : { trigger: violation.trigger }),
+    ...(violation.chain === undefined ? {} : { chain: violation.chain }),
+    ruleDetail: {
+      id,
+      kind: rule.kind,
+      description: violation.description ?? rule.description,
+      relation: violation.relation ?? 'contradicts',
+    },
+  });
+}
+
+/** Index rules by each class they name: Map<class, rules>. */
+export function indexByClass<T>(entries: Iterable<[string, T]>): Map<string, T[]> {
+  const index = new Map<string, T[]>();
+  for (const [name, value] of entries) {
+    const list = index.get(name);
+    if (list) list.push(value);
+    else index.set(name, [value]);
+  }
+  return index;
+}
+
+/** Compose several hook sets into one, keeping a single function where only one set has a hook. */
+export function mergeHooks(parts: readonly RuleHooks[]): EngineHooks {
+  const merged: EngineHooks = {};
+  const watchers = parts.flatMap((part) => (part.watchClass ? [part.watchClass] : []));
+  if (watchers.length === 1) merged.watchClass = watchers[0]!;
+  else if (watchers.length > 1) merged.watchClass = (name) => watchers.some((watch) => watch(name));
+  const names = ['onNewChain', 'onWatchedAcquire', 'onAccess', 'onNewDependency', 'onEnd'] as const;
+  for (const name of names) {
+    const fns = parts.flatMap((part) => (part[name] ? [part[name]] : [])) as Array<(...args: never[]) => void>;
+    if (fns.length === 0) continue;
+    const combined =
+      fns.length === 1
+        ? fns[0]!
+        : (...args: never[]) => {
+            for (const fn of fns) fn(...args);
+          };
+    (merged as Record<string, unknown>)[name] = combined;
+  }
+  return merged;
+}

@@ -1,0 +1,52 @@
+/**
+ * Schema pieces shared by every rule kind: names, modes, severities and the fields every rule
+ * carries (`id`, `kind`, `severity`, `description`, `note`). Invariant: every object schema is a
+ * `z.strictObject` (unknown keys are errors), and every field has a description for editors.
+ */
+import { z } from 'zod';
+
+export const RULE_SEVERITIES = ['error', 'warning', 'info', 'off'] as const;
+export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
+
+/** How a held lock must be held: `write` (exclusive), `read` (shared, recursive or not), `any`. */
+export const HOLD_MODES = ['write', 'read', 'any'] as const;
+export type HoldMode = (typeof HOLD_MODES)[number];
+
+/** Which accesses a guarded-by rule covers. */
+export const ACCESS_KINDS = ['read', 'write', 'any'] as const;
+export type AccessKind = (typeof ACCESS_KINDS)[number];
+
+export const className = z.string().min(1).meta({
+  description: "A lock class as lockdep names it, e.g. '&kvm->slots_lock' or 'mmu_notifier_invalidate_range_start'.",
+});
+
+export const classList = z
+  .union([className, z.array(className).min(1)], { error: 'must be a class name or a list of class names' })
+  .meta({ description: 'One lock class, or a list of lock classes.' });
+export type ClassList = z.infer<typeof classList>;
+
+export const holdMode = z.enum(HOLD_MODES).meta({
+  description: "'write' (exclusive side), 'read' (shared side, recursive or not) or 'any' (default).",
+});
+
+export const ruleId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'must be letters, digits, ".", "_" or "-", starting with a letter or digit' })
+  .meta({ description: 'Unique id of the rule, reported as the finding\'s `rule`.' });
+
+export const severity = z.enum(RULE_SEVERITIES).meta({
+  description: "Severity of a violation: 'error' (default; fails `lockdep check`), 'warning', 'info', or 'off' (rule disabled).",
+});
+
+/** Fields every rule has; each kind adds its own and a `kind` literal. */
+export const baseRuleFields = {
+  id: ruleId,
+  severity: severity.optional(),
+  description: z.string().min(1).meta({ description: 'The documentation sentence this rule encodes, quoted.' }),
+  note: z.string().optional().meta({ description: 'Free text: rationale, source, history.' }),
+};
+
+/** Normalise a class list to an array. */
+export function classArray(list: ClassList): string[] {
+  return typeof list === 'string' ? [list] : [...list];
+}

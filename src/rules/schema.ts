@@ -1,0 +1,46 @@
+/**
+ * The schema of a rule file (YAML), in zod. The JSON Schema shipped as schema/rules.schema.json
+ * is generated from it (json-schema.ts, scripts/gen-rules-schema.mjs).
+ * Invariants: strict objects everywhere; `kind` discriminates the rule union, so an unknown kind
+ * is reported on the `kind` value; `classes` maps class names to lock types (the loader reads its
+ * keys again from the raw data, because names like `__proto__` do not survive an object copy).
+ */
+import { z } from 'zod';
+import { LOCK_TYPES } from '../events/event.js';
+import { allowInsideSchema } from './kinds/allow-inside.js';
+import { forbidInsideSchema } from './kinds/forbid-inside.js';
+import { guardedBySchema } from './kinds/guarded-by.js';
+import { leafSchema } from './kinds/leaf.js';
+import { mustHoldSchema } from './kinds/must-hold.js';
+import { noSleepInsideSchema } from './kinds/no-sleep-inside.js';
+import { orderSchema } from './kinds/order.js';
+import { writersOnlyAtSchema } from './kinds/writers-only-at.js';
+
+export const lockType = z.enum(LOCK_TYPES).meta({
+  description: "Lock type: 'spinlock', 'rwlock', 'mutex', 'rwsem' or 'map' (a lockdep pseudo-lock).",
+});
+
+export const ruleSchema = z.discriminatedUnion('kind', [
+  orderSchema,
+  forbidInsideSchema,
+  allowInsideSchema,
+  writersOnlyAtSchema,
+  guardedBySchema,
+  leafSchema,
+  mustHoldSchema,
+  noSleepInsideSchema,
+]);
+export type RuleSpec = z.infer<typeof ruleSchema>;
+
+export const ruleFileSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'URI of this JSON Schema (for editors).' }),
+    version: z.literal(1).optional().meta({ description: 'Rule file format version (1).' }),
+    classes: z
+      .record(z.string().min(1), lockType)
+      .optional()
+      .meta({ description: 'Lock classes the rules may name, with their types. When present, every class a rule names must be declared here.' }),
+    rules: z.array(ruleSchema).meta({ description: 'The rules.' }),
+  })
+  .meta({ title: 'lockdep rule file', description: 'Documented locking rules checked by `lockdep check --rules FILE`.' });
+export type RuleFileSpec = z.infer<typeof ruleFileSchema>;

@@ -1,0 +1,52 @@
+/**
+ * `--strict-order`: every order observed between two classes that the rules place in a lock
+ * relation (order, forbid-inside, allow-inside, must-hold, leaf) must be documented by some rule,
+ * in either direction. An uncovered one is a warning with relation `undocumented`: the order is
+ * not known to be wrong, it is merely missing from the documentation (the lesson of Go's runtime
+ * lock ranking, where most reports were missing edges, not bugs).
+ * Invariant: runs only on new dependencies; each uncovered pair is reported once.
+ */
+import type { EngineHooks } from '../engine/hooks.js';
+import { reportViolation } from './rule-kind.js';
+import type { RuleSet } from './rule-set.js';
+
+export const STRICT_ORDER_RULE_ID = 'strict-order';
+
+export function createStrictOrderHooks(ruleSet: RuleSet): EngineHooks {
+  const classes = ruleSet.orderedClasses;
+  if (classes.size < 2) return {};
+  const key = (held: string, acquired: string): string => `${held}\u0000${acquired}`;
+  const covered = new Set<string>();
+  for (const [held, acquired] of ruleSet.documentedPairs) covered.add(key(held, acquired));
+  for (const pair of ruleSet.order.pairs) {
+    covered.add(key(pair.outer, pair.inner));
+    covered.add(key(pair.inner, pair.outer));
+  }
+  const leaves = ruleSet.leafClasses;
+  const reported = new Set<string>();
+  const rule = {
+    id: STRICT_ORDER_RULE_ID,
+    kind: 'order',
+    severity: 'warning' as const,
+    description: 'strictOrder: every order between two classes named in lock-relation rules must be documented by a rule',
+  };
+  return {
+    onNewDependency(dep, q) {
+      if (!classes.has(dep.from) || !classes.has(dep.to) || dep.from === dep.to) return;
+      const pairKey = key(dep.from, dep.to);
+      if (covered.has(pairKey) || covered.has(key(dep.to, dep.from)) || leaves.has(dep.from) || reported.has(pairKey)) return;
+      reported.add(pairKey);
+      reportViolation(q, rule, {
+        message:
+          `undocumented order: ${dep.to} acquired while ${dep.from} is held; both classes appear in the rules but no rule covers ` +
+          `this order (add an order or allow-inside rule, or drop --strict-order)`,
+        classes: [dep.from, dep.to],
+        events: [dep.prev, dep.next],
+        task: dep.task,
+        trigger: dep.next,
+        chain: [dep],
+        relation: 'undocumented',
+      });
+    },
+  };
+}
