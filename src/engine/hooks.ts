@@ -5,7 +5,7 @@
  *  - onNewChain: the first time a (held chain, next lock+mode) combination is seen in an irq
  *    context (every acquisition kind, trylocks and `sync` included);
  *  - onWatchedAcquire: every acquisition of a class for which `watchClass` returned true;
- *  - onAccess: every `access` event;
+ *  - onAccess: every `access` event whose var the hook watches (`watchVar`; all vars without it);
  *  - onNewDependency: every new edge (or new dependency type on an existing edge) of the graph;
  *  - onEnd: once, at the end of the trace.
  */
@@ -53,6 +53,8 @@ export interface EngineQuery {
 
 export interface EngineHooks {
   watchClass?(className: string): boolean;
+  /** Which vars `onAccess` wants to see; asked once per var name. Without it, every var. */
+  watchVar?(varName: string): boolean;
   onNewChain?(ctx: AcquireContext, q: EngineQuery): void;
   onWatchedAcquire?(ctx: AcquireContext, q: EngineQuery): void;
   onAccess?(ctx: AccessContext, q: EngineQuery): void;

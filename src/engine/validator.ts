@@ -110,6 +110,8 @@ export class Validator {
   private readonly chainHooks: readonly EngineHooks[];
   private readonly watchHooks: readonly EngineHooks[];
   private readonly accessHooks: readonly EngineHooks[];
+  /** Per var name, the access hooks that watch it (asked once per name). */
+  private readonly accessHooksByVar = new Map<string, readonly EngineHooks[]>();
   private readonly dependencyHooks: readonly EngineHooks[];
   private readonly maxDepth: number;
   private readonly limits: ValidatorLimits;
@@ -390,12 +392,23 @@ export class Validator {
       }
     }
 
-    if (held.length >= this.maxDepth && !task.depthReported) {
-      task.depthReported = true;
-      this.reportDepthExceeded(task, event, cls);
+    const irqContext = task.irqContext;
+    if (held.length >= this.maxDepth) {
+      if (!task.depthReported) {
+        task.depthReported = true;
+        this.reportDepthExceeded(task, event, cls);
+      }
+      // Beyond MAX_LOCK_DEPTH the kernel turns lockdep off. Here the hold is still tracked (for
+      // release balance, held-at-exit and freed-while-held) but not validated: no chain, no
+      // dependency. That keeps a runaway nesting linear instead of cubic; the finding says so.
+      if (sync) return;
+      const top = held[held.length - 1]!;
+      held.push(new HeldLock(inst, cls, mode, trylock, irqContext, top.chain, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine));
+      inst.holders++;
+      if (cls.atomic) task.atomicHeld++;
+      return;
     }
 
-    const irqContext = task.irqContext;
     this.markAcquireUsage(task, cls, mode, trylock, sync, event);
 
     const top = held[held.length - 1];
@@ -458,6 +471,12 @@ export class Validator {
   private reacquire(task: TaskState, entry: HeldLock): void {
     const held = task.held;
     const top = held[held.length - 1];
+    if (top !== undefined && held.length >= this.maxDepth) {
+      // Beyond the depth limit holds are tracked, not validated (see acquire).
+      entry.chain = top.chain;
+      held.push(entry);
+      return;
+    }
     const base = top !== undefined && top.irqContext === entry.irqContext ? top.chain : entry.irqContext;
     const hlockKey = entry.cls.id * HLOCK_BITS + entry.mode * 4 + (entry.trylock ? 2 : 0);
     const children = this.chainChildren[base] ?? this.newChildren(base);
@@ -596,11 +615,14 @@ export class Validator {
   }
 
   private access(event: Extract<TraceEvent, { op: 'access' }>): void {
-    if (this.accessHooks.length === 0) {
-      this.task(event.task);
-      return;
-    }
     const task = this.task(event.task);
+    if (this.accessHooks.length === 0) return;
+    let hooks = this.accessHooksByVar.get(event.var);
+    if (hooks === undefined) {
+      hooks = this.accessHooks.filter((h) => h.watchVar?.(event.var) ?? true);
+      this.accessHooksByVar.set(event.var, hooks);
+    }
+    if (hooks.length === 0) return;
     const ctx = {
       task: task.name,
       var: event.var,
@@ -608,7 +630,7 @@ export class Validator {
       held: task.held.map((h) => this.lockView(h, task)),
       at: this.refOf(event, event.task),
     };
-    for (const hook of this.accessHooks) hook.onAccess!(ctx, this.query);
+    for (const hook of hooks) hook.onAccess!(ctx, this.query);
   }
 
   private mightSleep(event: Extract<TraceEvent, { op: 'might-sleep' }>): void {
@@ -1073,7 +1095,7 @@ export class Validator {
     this.report({
       kind: 'lock-depth-exceeded',
       rule: null,
-      message: `held-lock depth limit exceeded: ${task.name} holds ${task.held.length} locks (limit ${this.maxDepth}) and acquires ${cls.name}`,
+      message: `held-lock depth limit exceeded: ${task.name} holds ${task.held.length} locks (limit ${this.maxDepth}) and acquires ${cls.name}; deeper acquisitions are tracked but not validated (raise it with --max-depth)`,
       classes: [cls.name],
       events: [trigger],
       task: task.name,

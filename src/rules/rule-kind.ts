@@ -64,7 +64,7 @@ export interface RuleContext {
   strictOrder: boolean;
 }
 
-export type RuleHooks = Pick<EngineHooks, 'watchClass' | 'onNewChain' | 'onWatchedAcquire' | 'onAccess' | 'onNewDependency' | 'onEnd'>;
+export type RuleHooks = Pick<EngineHooks, 'watchClass' | 'watchVar' | 'onNewChain' | 'onWatchedAcquire' | 'onAccess' | 'onNewDependency' | 'onEnd'>;
 
 export interface RuleKindMeta {
   description: string;
@@ -168,6 +168,12 @@ export function mergeHooks(parts: readonly RuleHooks[]): EngineHooks {
   const watchers = parts.flatMap((part) => (part.watchClass ? [part.watchClass] : []));
   if (watchers.length === 1) merged.watchClass = watchers[0]!;
   else if (watchers.length > 1) merged.watchClass = (name) => watchers.some((watch) => watch(name));
+  // watchVar narrows onAccess; it is only valid when every part with onAccess narrows it.
+  const accessParts = parts.filter((part) => part.onAccess);
+  if (accessParts.length > 0 && accessParts.every((part) => part.watchVar)) {
+    const varWatchers = accessParts.map((part) => part.watchVar!);
+    merged.watchVar = (name) => varWatchers.some((watch) => watch(name));
+  }
   const names = ['onNewChain', 'onWatchedAcquire', 'onAccess', 'onNewDependency', 'onEnd'] as const;
   for (const name of names) {
     const fns = parts.flatMap((part) => (part[name] ? [part[name]] : [])) as Array<(...args: never[]) => void>;

@@ -50,6 +50,7 @@ export const guardedByRule: RuleKindModule<GuardedByRuleSpec> = {
     }
     if (byVar.size === 0) return {};
     return {
+      watchVar: (name) => byVar.has(name),
       onAccess(ctx, q) {
         const entries = byVar.get(ctx.var);
         if (entries === undefined) return;
