@@ -9,6 +9,8 @@ import type { LockClass } from './lock-class.js';
 export class LockInstance {
   /** Classes per subclass, filled lazily. */
   readonly classes: (LockClass | undefined)[] = [];
+  /** The subclass-0 class, kept apart for the fast path. */
+  class0: LockClass | undefined = undefined;
   /** How many held entries (over all tasks) refer to this instance. */
   holders = 0;
   constructor(

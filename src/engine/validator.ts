@@ -29,6 +29,7 @@ import type {
 import { canonicalCycle, fingerprintOf, siteWithoutPosition } from './fingerprint.js';
 import { HeldLock, LockInstance, TaskState } from './held-lock.js';
 import type { AcquireContext, EngineHooks, EngineQuery, LockView } from './hooks.js';
+import { ChainCache } from './chain-cache.js';
 import { ClassRegistry, LockClass, className } from './lock-class.js';
 import {
   DEP_N_ANY,
@@ -95,6 +96,10 @@ const MAX_CLASSES = 67108864 / HLOCK_BITS;
 /** Chain ids 0..3 are the roots of the four irq contexts. */
 const FIRST_CHAIN_ID = 4;
 
+const FLAG_SLEEPS = 1;
+const FLAG_ATOMIC = 2;
+const FLAG_WATCHED = 4;
+
 type FindingDraft = Omit<Finding, 'fingerprint' | 'severity'> & { fingerprint?: string; severity?: Finding['severity'] };
 
 export class Validator {
@@ -102,8 +107,10 @@ export class Validator {
   readonly deps = new DependencyGraph();
   private readonly instances = new Map<LockId, LockInstance>();
   private readonly tasks = new Map<TaskId, TaskState>();
-  /** The chain cache as a trie: children[chain] maps an hlock key to the child chain id. */
-  private readonly chainChildren: (Map<number, number> | undefined)[] = [];
+  private readonly chainCache = new ChainCache();
+  /** Hot per-class data by class id, compact for the fast path: usage bits and flags. */
+  private classUsage = new Int32Array(1024);
+  private classFlags = new Uint8Array(1024);
   private readonly findingsByPrint = new Map<string, Finding>();
   private readonly findingList: Finding[] = [];
   private readonly hooks: readonly EngineHooks[];
@@ -320,6 +327,7 @@ export class Validator {
     if (cached !== undefined) return cached;
     const cls = this.internClass(className(inst.base, subclass), inst.type, inst.percpu);
     inst.classes[subclass] = cls;
+    if (subclass === 0) inst.class0 = cls;
     return cls;
   }
 
@@ -331,6 +339,15 @@ export class Validator {
     if (created) {
       this.deps.addClass(cls.id, name, { type, percpu });
       for (const hook of this.hooks) if (hook.watchClass?.(name)) cls.watched = true;
+      if (cls.id >= this.classFlags.length) {
+        const usage = new Int32Array(this.classFlags.length * 2);
+        usage.set(this.classUsage);
+        this.classUsage = usage;
+        const flags = new Uint8Array(this.classFlags.length * 2);
+        flags.set(this.classFlags);
+        this.classFlags = flags;
+      }
+      this.classFlags[cls.id] = (cls.sleeps ? FLAG_SLEEPS : 0) | (cls.atomic ? FLAG_ATOMIC : 0) | (cls.watched ? FLAG_WATCHED : 0);
     }
     return cls;
   }
@@ -371,10 +388,12 @@ export class Validator {
     const subclass = isAcquire ? (event.subclass ?? 0) : 0;
     const mode = isAcquire ? modeNumber(event.mode) : MODE_WRITE;
     const trylock = isAcquire && event.try === true;
-    const cls = inst.classes[subclass] ?? this.classOf(inst, subclass);
+    const cls = (subclass === 0 ? inst.class0 : inst.classes[subclass]) ?? this.classOf(inst, subclass);
+    const classId = cls.id;
+    const flags = this.classFlags[classId]!;
     const held = task.held;
 
-    if (cls.sleeps && !trylock && task.atomic) this.reportSleepInAtomic(task, event, cls);
+    if (flags & FLAG_SLEEPS && !trylock && task.atomic) this.reportSleepInAtomic(task, event, cls);
 
     // nest_lock: it must be held; a same-class top entry absorbs the acquisition.
     let nest: LockInstance | undefined;
@@ -405,7 +424,7 @@ export class Validator {
       const top = held[held.length - 1]!;
       held.push(new HeldLock(inst, cls, mode, trylock, irqContext, top.chain, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine));
       inst.holders++;
-      if (cls.atomic) task.atomicHeld++;
+      if (flags & FLAG_ATOMIC) task.atomicHeld++;
       return;
     }
 
@@ -413,22 +432,21 @@ export class Validator {
 
     const top = held[held.length - 1];
     const base = top !== undefined && top.irqContext === irqContext ? top.chain : irqContext;
-    const hlockKey = cls.id * HLOCK_BITS + mode * 4 + (trylock ? 2 : 0) + (sync ? 1 : 0);
-    const children = this.chainChildren[base] ?? this.newChildren(base);
-    let chain = children.get(hlockKey);
+    const hlockKey = classId * HLOCK_BITS + mode * 4 + (trylock ? 2 : 0) + (sync ? 1 : 0);
+    let chain = this.chainCache.get(base, hlockKey);
     const entry = sync
       ? undefined
       : new HeldLock(inst, cls, mode, trylock, irqContext, 0, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine);
-    if (chain === undefined) {
+    if (chain < 0) {
       chain = this.nextChainId++;
-      children.set(hlockKey, chain);
+      this.chainCache.set(base, hlockKey, chain);
       const next = entry ?? new HeldLock(inst, cls, mode, false, irqContext, 0, !task.hardirqsEnabled, undefined, event, this.currentFile, this.currentLine);
       if (!trylock) this.validateChain(task, next, held.length, sync);
       if (this.chainHooks.length > 0) this.runChainHooks(task, next, held.length, sync);
     } else {
       this.chainHits++;
     }
-    if (cls.watched && this.watchHooks.length > 0) {
+    if (flags & FLAG_WATCHED && this.watchHooks.length > 0) {
       const next = entry ?? new HeldLock(inst, cls, mode, false, irqContext, 0, !task.hardirqsEnabled, undefined, event, this.currentFile, this.currentLine);
       const ctx = this.acquireContext(task, next, held.length, sync);
       for (const hook of this.watchHooks) hook.onWatchedAcquire!(ctx, this.query);
@@ -437,7 +455,7 @@ export class Validator {
     entry.chain = chain;
     held.push(entry);
     inst.holders++;
-    if (cls.atomic) task.atomicHeld++;
+    if (flags & FLAG_ATOMIC) task.atomicHeld++;
   }
 
   private release(event: Extract<TraceEvent, { op: 'release' }>): void {
@@ -479,22 +497,15 @@ export class Validator {
     }
     const base = top !== undefined && top.irqContext === entry.irqContext ? top.chain : entry.irqContext;
     const hlockKey = entry.cls.id * HLOCK_BITS + entry.mode * 4 + (entry.trylock ? 2 : 0);
-    const children = this.chainChildren[base] ?? this.newChildren(base);
-    let chain = children.get(hlockKey);
-    if (chain === undefined) {
+    let chain = this.chainCache.get(base, hlockKey);
+    if (chain < 0) {
       chain = this.nextChainId++;
-      children.set(hlockKey, chain);
+      this.chainCache.set(base, hlockKey, chain);
       if (!entry.trylock) this.validateChain(task, entry, held.length, false);
       if (this.chainHooks.length > 0) this.runChainHooks(task, entry, held.length, false);
     }
     entry.chain = chain;
     held.push(entry);
-  }
-
-  private newChildren(chain: number): Map<number, number> {
-    const children = new Map<number, number>();
-    this.chainChildren[chain] = children;
-    return children;
   }
 
   private dropEntry(task: TaskState, entry: HeldLock): void {
@@ -853,7 +864,7 @@ export class Validator {
       needed |= 1 << (ENABLED_HARDIRQ + read);
       if (task.softirqsEnabled) needed |= 1 << (ENABLED_SOFTIRQ + read);
     }
-    if ((cls.usage & needed) === needed) return;
+    if ((this.classUsage[cls.id]! & needed) === needed) return;
     const at = this.refOf(event, task.id);
     // Kernel order: USED_IN, then ENABLED, then USED.
     for (const bit of [USED_IN_HARDIRQ + read, USED_IN_SOFTIRQ + read, ENABLED_HARDIRQ + read, ENABLED_SOFTIRQ + read, read ? LOCK_USED_READ : LOCK_USED]) {
@@ -873,6 +884,7 @@ export class Validator {
   /** `mark_lock` + `mark_lock_irq`: set a usage bit and check it against the class and the graph. */
   private markUsage(cls: LockClass, bit: number, mode: number, at: EventRef, taskName: string, task: TaskState | undefined): void {
     cls.usage |= 1 << bit;
+    this.classUsage[cls.id] = cls.usage;
     cls.usageAt[bit] = at;
     if (bit >= LOCK_USED) return;
     const excl = exclusiveBit(bit);
