@@ -18,7 +18,7 @@ export const DETECT_BYTES = 64 * 1024;
 /** Non-blank, non-comment lines that must agree. */
 const SAMPLE_LINES = 5;
 
-const FTRACE_LINE = /^\s*\S.*-\d+\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[\d+\]\s+(?:\S{4,5}\s+)?\d+(?:\.\d+)?:\s+\S[^:]*:/;
+const FTRACE_LINE = /^\s*\S.*-\d+\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[\d+\]\s+(?:\S{4,5}\s+)?\d+(?:\.\d+)?:\s+(?:\S[^:]*:|<stack trace)/;
 const STD_LINE = /^[^|\s][^|]*\|\s*[A-Za-z_][\w]*\s*(?:\([^)]*\))?\s*(?:\|.*)?$/;
 
 /** The format one line looks like, or null when it fits none. */
@@ -36,6 +36,7 @@ function isNeutral(line: string): boolean {
   return (
     text === '' ||
     text.startsWith('#') ||
+    text.startsWith('=>') ||
     /^cpus=\d+$/.test(text) ||
     /^CPU\s*\d+ is empty$/.test(text) ||
     /^CPU:\s*\d+\s+\[LOST \d+ EVENTS\]/.test(text) ||

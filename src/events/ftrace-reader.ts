@@ -15,8 +15,10 @@
  * `recursive-read` where the kernel would have used read=2 (rwlock in interrupt or bh-off context,
  * `map` types); RCU read-side maps are skipped (the kernel acquires them with check=0); the
  * subclass, not printed by the tracepoint, is inferred for a second instance of a held class;
- * events in NMI context are skipped (lockdep does not track them); `sched_process_free` ends the
- * task; `<stack trace>` lines that follow an event become its `stack`.
+ * events in NMI context are skipped (lockdep does not track them); a release of an instance
+ * the task was not seen taking is skipped (a trace starts while locks are held);
+ * `sched_process_free` ends the task; `<stack trace>` lines that follow an event become its
+ * `stack`.
  * Invariants: output is a valid spec event stream in trace order; every malformed lock line is an
  * InputError naming file:line; memory is bounded by the number of tasks and lock instances.
  */
@@ -49,6 +51,8 @@ export interface FtraceReadStats {
   skippedLockEvents: number;
   /** Events the ring buffer reported as lost (`[LOST N EVENTS]`). */
   lostEvents: number;
+  /** lock_release of an instance the task was not seen taking (taken before the trace began). */
+  unmatchedReleases: number;
 }
 
 export type EventSink = (event: TraceEvent, origin: EventOrigin) => void;
@@ -65,10 +69,12 @@ export const UNVALIDATED_CLASSES: ReadonlySet<string> = new Set([
  * `comm-pid [(tgid)] [cpu] [flags] timestamp: event: payload`. The comm is greedy so a comm
  * containing `-` still splits at the last `-pid` before the CPU column.
  */
+// The comm starts with `\S`, not `.*` right after `^\s*`: the two would overlap on a long run of
+// spaces and backtrack quadratically (a 1 MB line would take minutes; test/robustness/limits.test.ts).
 const EVENT_LINE =
   /^\s*(\S.*)-(\d+)\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[(\d+)\]\s+(?:([.dDbX])(\S)([.ZzHhs])([.0-9a-f])([.0-9a-f])?\s+)?(\d+(?:\.\d+)?):\s+([^:\s][^:]*?):\s?(.*)$/;
 /** The kernel's `stacktrace` option prints `<stack trace>` as an event without a name colon. */
-const STACK_HEADER = /^\s*(.*)-(\d+)\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[(\d+)\][^:]*:\s+<stack trace\s*>\s*$/;
+const STACK_HEADER = /^\s*(\S.*)-(\d+)\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[(\d+)\][^:]*:\s+<stack trace\s*>\s*$/;
 const LOST_LINE = /^\s*CPU:\s*(\d+)\s+\[LOST\s+(\d+)\s+EVENTS\]/;
 const STACK_FRAME = /^\s*=>\s?(.*)$/;
 const ADDRESS = /^(?:0x)?[0-9a-fA-F]{4,16}$/;
@@ -111,7 +117,7 @@ interface PendingEvent {
 
 /** Streaming ftrace parser: feed it lines, it calls the sink with spec events. */
 export class FtraceParser {
-  readonly stats: FtraceReadStats = { lines: 0, events: 0, lockEvents: 0, skippedLockEvents: 0, lostEvents: 0 };
+  readonly stats: FtraceReadStats = { lines: 0, events: 0, lockEvents: 0, skippedLockEvents: 0, lostEvents: 0, unmatchedReleases: 0 };
   private readonly file: string;
   private readonly classTypes: ReadonlyMap<string, LockType>;
   private readonly defaultType: LockType;
@@ -135,9 +141,10 @@ export class FtraceParser {
   line(text: string, lineNo: number): void {
     this.stats.lines++;
     const frame = STACK_FRAME.exec(text);
-    if (frame !== null && this.stackOwner !== null) {
-      const stack = (this.stackOwner.event.stack ??= []);
-      stack.push((frame[1] ?? '').trim());
+    if (frame !== null) {
+      // A frame of the stack trace after a lock event joins it; frames after other events
+      // (the stacktrace option applies to every traced event) carry nothing for lockdep.
+      if (this.stackOwner !== null) (this.stackOwner.event.stack ??= []).push((frame[1] ?? '').trim());
       return;
     }
     const header = STACK_HEADER.exec(text);
@@ -167,8 +174,10 @@ export class FtraceParser {
       return;
     }
     const task = this.task(comm, pidText, cpu);
-    if (irqsOff !== undefined && irqsOff !== 'X') {
-      this.syncIrqState(task, context ?? NO_CONTEXT, irqsOff === 'd' || irqsOff === 'D', irqsOff === 'b' || irqsOff === 'D', origin);
+    if (irqsOff !== undefined) {
+      // 'X': the architecture cannot read the irq flags; the context column still holds.
+      const known = irqsOff !== 'X';
+      this.syncIrqState(task, context ?? NO_CONTEXT, known ? irqsOff === 'd' || irqsOff === 'D' : task.hardOff, known ? irqsOff === 'b' || irqsOff === 'D' : task.bhOff, origin);
     }
     const timestamp = Number(ts);
     switch (name) {
@@ -346,13 +355,15 @@ export class FtraceParser {
       this.stats.skippedLockEvents++;
       return;
     }
-    for (let i = task.held.length - 1; i >= 0; i--) {
-      if (task.held[i]!.lock === instance) {
-        task.held.splice(i, 1);
-        break;
-      }
+    let index = task.held.length - 1;
+    while (index >= 0 && task.held[index]!.lock !== instance) index--;
+    if (index < 0) {
+      // Taken before tracing started (or in a skipped context): the kernel's lockdep saw the
+      // acquisition, the trace did not, so there is nothing to release here.
+      this.stats.unmatchedReleases++;
+      return;
     }
-    if (!this.instances.has(instance)) this.declare(instance, cls, origin);
+    task.held.splice(index, 1);
     this.pending = { event: { op: 'release', task: task.id, lock: instance, ts }, origin, taskKey: task.key };
   }
 

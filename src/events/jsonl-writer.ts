@@ -6,6 +6,7 @@
  * renamed), so a reader never sees half a trace; what this writes, the reader reads back to the
  * same events.
  */
+import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -31,10 +32,12 @@ export function formatTrace(events: Iterable<TraceEvent>, metadata: TraceMetadat
   return `${lines.join('\n')}\n`;
 }
 
-/** A temp-file name next to `path`, so the final rename stays on one file system. */
+/**
+ * A fresh temp-file name next to `path` (hidden, with the pid and random bytes), so the final
+ * rename stays on one file system. Shared with src/cli/atomic-write.ts.
+ */
 export function tempPathFor(path: string): string {
-  const random = Math.random().toString(36).slice(2, 10);
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${random}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 const FLUSH_THRESHOLD = 1 << 20;

@@ -9,7 +9,12 @@
 import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 
-export const DEFAULT_CHUNK_BYTES = 1 << 20;
+/**
+ * 16 KiB: the decoded chunk stays a young-generation string. Megabyte chunks decode to
+ * large-object-space strings that only a full GC frees, so peak RSS grew with trace length
+ * (STD reading: 75 MB at 1M lines, 130 MB at 10M; 55 MB and 63 MB with 16 KiB, same speed).
+ */
+export const DEFAULT_CHUNK_BYTES = 16 * 1024;
 
 /** Called once per line; `line` has no line terminator. */
 export type LineCallback = (line: string, lineNo: number) => void;

@@ -11,6 +11,7 @@
  * files (atomically); the exit code is set through `process.exitCode`; bad option values are
  * UsageErrors (exit 2).
  */
+import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
 import type { CheckTraceOptions } from '../check-trace.js';
@@ -24,7 +25,7 @@ import {
 } from '../report-options.js';
 import { combineSnapshots } from '../saved-graph.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
-import { UsageError } from '../usage-error.js';
+import { integerOption, UsageError } from '../usage-error.js';
 import { resolveConfig, type LockdepConfig } from '../config.js';
 import type { LockType } from '../../events/event.js';
 import { loadRuleFiles } from '../../rules/loader.js';
@@ -97,8 +98,8 @@ export function checkOptions(y: Argv): Argv<CheckArgs> {
       default: 'auto',
       requiresArg: true,
     })
-    .example('$0 check --input-format ftrace trace.txt', 'check a kernel ftrace dump of the lock tracepoints')
     .example('$0 check examples/abba.jsonl', 'check one trace; exit 1 on a finding')
+    .example('$0 check --input-format ftrace trace.txt', 'check a kernel ftrace dump of the lock tracepoints')
     .example('$0 check --rules rules/kvm-locking.yaml trace.jsonl', 'also enforce documented locking rules')
     .example('$0 check run1.jsonl run2.jsonl', 'check two traces, each from an empty graph')
     .example('$0 check --format json trace.jsonl > result.json', 'machine-readable result')
@@ -108,30 +109,24 @@ export function checkOptions(y: Argv): Argv<CheckArgs> {
     .example('my-recorder | $0 check -', 'check a trace read from standard input') as unknown as Argv<CheckArgs>;
 }
 
-function positiveInteger(value: number | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new UsageError(`${option} must be a positive integer, got ${Number.isNaN(value) ? 'a non-number' : value}`);
-  }
-  return value;
-}
-
 /** 2. Parsed options -> per-file validator options. */
 export function checkTraceOptionsFrom(argv: CheckArgs): CheckTraceOptions {
   const options: CheckTraceOptions = {};
-  const maxDepth = positiveInteger(argv.maxDepth, '--max-depth');
+  const maxDepth = integerOption(argv.maxDepth, '--max-depth', 1);
   const config = configOf(argv);
   if (maxDepth !== undefined) options.maxDepth = maxDepth;
   else if (config?.maxDepth !== undefined) options.maxDepth = config.maxDepth;
   const limits: Partial<ValidatorLimits> = {};
-  const maxClasses = positiveInteger(argv.maxClasses, '--max-classes');
-  const maxTasks = positiveInteger(argv.maxTasks, '--max-tasks');
-  const maxLocks = positiveInteger(argv.maxLocks, '--max-locks');
+  const maxClasses = integerOption(argv.maxClasses, '--max-classes', 1);
+  const maxTasks = integerOption(argv.maxTasks, '--max-tasks', 1);
+  const maxLocks = integerOption(argv.maxLocks, '--max-locks', 1);
   if (maxClasses !== undefined) limits.classes = maxClasses;
   if (maxTasks !== undefined) limits.tasks = maxTasks;
   if (maxLocks !== undefined) limits.locks = maxLocks;
   if (Object.keys(limits).length > 0) options.limits = limits;
-  const ruleFiles = [...(config?.rules ?? []), ...[argv.rules ?? []].flat()];
+  // A rule file named twice (config and --rules, or twice in the config) is loaded once: its
+  // rules would otherwise clash with themselves as duplicate ids.
+  const ruleFiles = uniquePaths([...(config?.rules ?? []), ...[argv.rules ?? []].flat()]);
   // Class types: the rule files' `classes:` declarations, overridden by the config's `classTypes`.
   const classTypes = new Map<string, LockType>();
   if (ruleFiles.length > 0) {
@@ -165,6 +160,17 @@ function configOf(argv: CheckArgs): LockdepConfig | undefined {
     configs.set(argv, resolveConfig(explicit));
   }
   return configs.get(argv);
+}
+
+/** Paths without repeats of the same file (compared resolved), first occurrence kept. */
+function uniquePaths(paths: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return paths.filter((path) => {
+    const key = resolve(path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The rule and config files a run reads: no output may overwrite them either. */

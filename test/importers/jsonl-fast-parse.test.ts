@@ -1,0 +1,146 @@
+/**
+ * The fast JSONL line parser must agree with JSON.parse + validateEvent: whenever it returns an
+ * event, that event is deep-equal (same key order) to the normal path's; whenever the normal
+ * path rejects a line, the fast parser returns undefined (so the normal error is reported).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { validateEvent } from '../../src/events/event-validate.js';
+import { fastParseEvent } from '../../src/events/jsonl-fast-parse.js';
+import { parseTraceText } from '../../src/events/jsonl-reader.js';
+import { InputError } from '../../src/events/input-error.js';
+
+const origin = { file: 't.jsonl', line: 1 };
+
+function normal(line: string): { event?: unknown; error?: string } {
+  try {
+    return { event: validateEvent(JSON.parse(line), origin) };
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
+
+const id = fc.oneof(fc.string({ maxLength: 8 }), fc.integer({ min: -1000, max: 100000 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+const field = fc.constantFrom(
+  'op', 'task', 'lock', 'mode', 'try', 'subclass', 'nest', 'class', 'type', 'kind', 'action', 'held', 'var', 'write', 'site', 'stack', 'ts', 'other', '__proto__',
+);
+const value = fc.oneof(
+  id,
+  fc.boolean(),
+  fc.constantFrom('acquire', 'release', 'init', 'irq', 'access', 'might-sleep', 'exit', 'sync', 'free', 'assert', 'bogus'),
+  fc.constantFrom('write', 'read', 'recursive-read', 'spinlock', 'mutex', 'map', 'hardirq', 'softirq', 'enter', 'exit', 'disable', 'any', 'none'),
+  fc.integer({ min: -2, max: 9 }),
+  fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),
+  fc.constant(null),
+  fc.constant({ nested: 1 }),
+);
+
+/** Random objects that are often valid events, serialised with random spacing. */
+const line = fc
+  .tuple(
+    fc.constantFrom('acquire', 'release', 'init', 'irq', 'access', 'might-sleep', 'exit', 'sync', 'free', 'assert'),
+    fc.array(fc.tuple(field, value), { maxLength: 7 }),
+    fc.boolean(),
+    fc.boolean(),
+  )
+  .map(([op, pairs, spaced, opLast]) => {
+    const entries: [string, unknown][] = [];
+    if (!opLast) entries.push(['op', op]);
+    entries.push(...pairs);
+    if (opLast) entries.push(['op', op]);
+    const sep = spaced ? ', ' : ',';
+    const colon = spaced ? ' : ' : ':';
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}${colon}${JSON.stringify(v)}`).join(sep)}}`;
+  });
+
+describe('fastParseEvent', () => {
+  it('agrees with JSON.parse + validateEvent on random lines', () => {
+    fc.assert(
+      fc.property(line, (text) => {
+        const fast = fastParseEvent(text);
+        const slow = normal(text);
+        if (fast !== undefined) {
+          expect(slow.error).toBeUndefined();
+          expect(fast).toEqual(slow.event);
+          expect(Object.keys(fast)).toEqual(Object.keys(slow.event as object));
+        }
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('accepts every valid event of the common shape, equal to the normal path', () => {
+    const str = fc.string({ maxLength: 6 }).filter((x) => !/["\\\u0000-\u001f]/.test(x));
+    const ident = fc.oneof(str, fc.integer({ min: 0, max: 1 << 30 }));
+    const common = { site: fc.option(str, { nil: undefined }), ts: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: undefined }), stack: fc.option(fc.array(str, { maxLength: 3 }), { nil: undefined }) };
+    const event = fc.oneof(
+      fc.record({ op: fc.constant('acquire'), task: ident, lock: ident, mode: fc.option(fc.constantFrom('write', 'read', 'recursive-read'), { nil: undefined }), try: fc.option(fc.boolean(), { nil: undefined }), subclass: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }), nest: fc.option(ident, { nil: undefined }), class: fc.option(str, { nil: undefined }), type: fc.option(fc.constantFrom('spinlock', 'rwlock', 'mutex', 'rwsem', 'map'), { nil: undefined }), ...common }),
+      fc.record({ op: fc.constantFrom('release', 'free'), task: ident, lock: ident, ...common }),
+      fc.record({ op: fc.constant('irq'), task: ident, kind: fc.constantFrom('hardirq', 'softirq'), action: fc.constantFrom('enter', 'exit', 'disable', 'enable'), ...common }),
+      fc.record({ op: fc.constant('access'), task: ident, var: str, write: fc.boolean(), ...common }),
+      fc.record({ op: fc.constant('assert'), task: ident, lock: ident, held: fc.constantFrom('any', 'write', 'read', 'none'), ...common }),
+      fc.record({ op: fc.constantFrom('might-sleep', 'exit'), task: ident, ...common }),
+      fc.record({ op: fc.constant('init'), lock: ident, class: fc.option(str, { nil: undefined }), type: fc.option(fc.constantFrom('spinlock', 'mutex', 'map'), { nil: undefined }), ...common }),
+    );
+    fc.assert(
+      fc.property(event, (e) => {
+        const text = JSON.stringify(e);
+        const fast = fastParseEvent(text);
+        expect(fast).toBeDefined();
+        expect(fast).toEqual(normal(text).event);
+        expect(Object.keys(fast!)).toEqual(Object.keys(JSON.parse(text) as object));
+      }),
+      { numRuns: 10000 },
+    );
+  });
+
+  it('agrees on random truncations and byte edits of valid lines', () => {
+    const valid = '{"op":"acquire","task":"t1","lock":"L7","mode":"read","try":true,"subclass":2,"site":"a.ts:3","stack":["f","g"],"ts":12.5}';
+    fc.assert(
+      fc.property(fc.nat(valid.length), fc.nat(valid.length), fc.string({ maxLength: 2 }), (cut, at, insert) => {
+        const text = (valid.slice(0, at) + insert + valid.slice(at)).slice(0, Math.max(cut, 1));
+        const fast = fastParseEvent(text);
+        if (fast !== undefined) expect(fast).toEqual(normal(text).event);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('parses the writer shape in one pass', () => {
+    expect(fastParseEvent('{"op":"acquire","task":"t1","lock":"A"}')).toEqual({ op: 'acquire', task: 't1', lock: 'A' });
+    expect(fastParseEvent('{"op":"irq","task":3,"kind":"hardirq","action":"enter","ts":-0.5e3}')).toEqual({
+      op: 'irq', task: 3, kind: 'hardirq', action: 'enter', ts: -500,
+    });
+    expect(fastParseEvent('{"op":"access","task":"t","var":"x","write":false,"stack":[]}')).toEqual({
+      op: 'access', task: 't', var: 'x', write: false, stack: [],
+    });
+  });
+
+  it('declines what it does not handle, so the normal path decides', () => {
+    for (const text of [
+      '{"op":"acquire","task":"t\\u0031","lock":"A"}', // escape
+      '{"op":"acquire","task":"t","lock":"A","extra":1}', // unknown field (valid, kept)
+      '{"op":"acquire","task":"t","lock":"A","lock":"B"}', // duplicate key
+      '{"op":"acquire","task":"t"}', // missing lock
+      '{"op":"acquire","task":"t","lock":"A","subclass":8}',
+      '{"op":"acquire","task":"t","lock":"A","mode":"shared"}',
+      '{"op":"acquire","task":"t","lock":01}',
+      '{"op":"acquire","task":"t","lock":"A"} x',
+      '{"op":"teleport","task":"t"}',
+      '{"__proto__":1,"op":"exit","task":"t"}',
+      '{"format":"lockdep-trace","version":1}',
+      '[1]',
+    ]) {
+      expect(fastParseEvent(text), text).toBeUndefined();
+    }
+  });
+
+  it('keeps the exact error messages of the reader', () => {
+    expect(() => parseTraceText('{"op":"exit","task":"a"}\n{"op":"acquire","task":"t"}\n', 'x.jsonl')).toThrow(InputError);
+    try {
+      parseTraceText('{"op":"exit","task":"a"}\n{"op":"acquire","task":"t"}\n', 'x.jsonl');
+    } catch (error) {
+      expect(String(error)).toBe('x.jsonl:2: acquire event is missing required field "lock" (a string or number)');
+    }
+  });
+});
