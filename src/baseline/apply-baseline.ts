@@ -5,6 +5,7 @@
  * Invariants: pure (the input result is not modified); a finding is matched by fingerprint only,
  * which is line-independent, so moving code does not break the baseline.
  */
+import type { Finding, Severity } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import { BASELINE_FORMAT, BASELINE_VERSION, normaliseEntries, type Baseline, type BaselineEntry } from './baseline-file.js';
 
@@ -14,6 +15,16 @@ export interface BaselineOutcome {
   matched: number;
   /** Baseline entries that no finding matched. */
   stale: BaselineEntry[];
+}
+
+/**
+ * How many findings of `severity` no baseline covers: what `summary.errors`/`warnings`, the
+ * reports' headline counts, `--max-warnings` and the exit code count.
+ */
+export function countUnbaselined(findings: readonly Finding[], severity: Severity): number {
+  let count = 0;
+  for (const finding of findings) if (finding.severity === severity && finding.baselined !== true) count++;
+  return count;
 }
 
 export function applyBaseline(result: CheckResult, baseline: Baseline): BaselineOutcome {
@@ -29,8 +40,8 @@ export function applyBaseline(result: CheckResult, baseline: Baseline): Baseline
   const stale = normaliseEntries(baseline.findings).filter((entry) => !used.has(entry.fingerprint));
   // As the engine's own summary: errors and warnings count only findings that are not baselined.
   const summary = { ...result.summary };
-  if (summary.errors !== undefined) summary.errors = violations.filter((f) => f.severity === 'error' && f.baselined !== true).length;
-  if (summary.warnings !== undefined) summary.warnings = violations.filter((f) => f.severity === 'warning' && f.baselined !== true).length;
+  if (summary.errors !== undefined) summary.errors = countUnbaselined(violations, 'error');
+  if (summary.warnings !== undefined) summary.warnings = countUnbaselined(violations, 'warning');
   return { result: { ...result, violations, summary }, matched, stale };
 }
 

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { FINDING_KINDS, type Finding, type FindingKind } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
-import { readJsonFile, validateJson } from '../cli/json-input.js';
+import { lineColumnAt, readJsonFile, validateJson } from '../cli/json-input.js';
 
 export const BASELINE_FORMAT = 'lockdep-baseline';
 export const BASELINE_VERSION = 1;
@@ -85,8 +85,5 @@ export async function readBaseline(file: string): Promise<{ baseline: Baseline; 
 /** The 1-based line of an entry in the baseline file text, when it can be found. */
 export function entryLine(text: string, entry: BaselineEntry): number | undefined {
   const index = text.indexOf(JSON.stringify(entry.fingerprint));
-  if (index < 0) return undefined;
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return index < 0 ? undefined : lineColumnAt(text, index).line;
 }

@@ -5,11 +5,10 @@
  * target file; temporaries not yet renamed are tracked, so an interrupted run (SIGINT, see
  * main.ts) removes them and leaves every target as it was.
  */
-import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { InputError } from '../events/input-error.js';
+import { tempPathFor } from '../events/jsonl-writer.js';
 
 /** Temporary files written but not yet renamed over their target. */
 const pendingTemporaries = new Set<string>();
@@ -27,7 +26,7 @@ export function removePendingTemporaries(): void {
 }
 
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = tempPathFor(file);
   pendingTemporaries.add(temporary);
   try {
     await writeFile(temporary, content, { flag: 'wx' });

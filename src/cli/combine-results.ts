@@ -6,18 +6,13 @@
  * lists every file's own summary when more than one file was checked (absent for one file, so
  * a single-file result is unchanged).
  */
+import { countUnbaselined } from '../baseline/apply-baseline.js';
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult, Summary, TraceSummary } from '../engine/result.js';
 
 export interface FileResult {
   file: string;
   result: CheckResult;
-}
-
-function countSeverity(findings: readonly Finding[], severity: Finding['severity']): number {
-  let count = 0;
-  for (const finding of findings) if (finding.severity === severity && finding.baselined !== true) count++;
-  return count;
 }
 
 function addOptional(total: number | undefined, value: number | undefined): number | undefined {
@@ -49,8 +44,8 @@ export function combineResults(files: readonly FileResult[], tool?: CheckResult[
   for (const { result } of files) violations.push(...result.violations);
   const summary = sumSummaries(files.map(({ result }) => result.summary));
   summary.violations = violations.length;
-  summary.errors = countSeverity(violations, 'error');
-  summary.warnings = countSeverity(violations, 'warning');
+  summary.errors = countUnbaselined(violations, 'error');
+  summary.warnings = countUnbaselined(violations, 'warning');
   const combined: CheckResult = { version: 1, violations, summary };
   if (files.length > 1) {
     combined.traces = files.map(({ file, result }): TraceSummary => ({ file, summary: result.summary }));

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { InputError } from '../events/input-error.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { findJsonSyntaxError } from '../events/json-syntax.js';
 
 /** 1-based line and column of a character offset. */
 export function lineColumnAt(text: string, offset: number): { line: number; col: number } {

@@ -35,9 +35,12 @@ function restoreStdinDash(value: unknown): unknown {
   return value;
 }
 
-/** One terminal-safe line: line breaks folded, control characters shown as escapes. */
+/**
+ * One terminal-safe line: line breaks folded (to a space after a colon, else to `; `), control
+ * characters shown as escapes.
+ */
 function oneLine(text: string): string {
-  return escapeTerminal(text.replace(/\s*\n\s*/g, '; ').trim());
+  return escapeTerminal(text.replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, '; ').trim());
 }
 
 /** The one line printed for an error (no trailing newline). */

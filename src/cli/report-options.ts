@@ -18,7 +18,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { exitCodeFor, type ExitCode } from './exit-code.js';
 import { parseOutputTargets, writeOutputs, type OutputTarget } from './output.js';
 import { serializeSavedGraph } from './saved-graph.js';
-import { UsageError } from './usage-error.js';
+import { integerOption, UsageError } from './usage-error.js';
 
 export interface ReportArgs {
   format?: string[] | undefined;
@@ -102,9 +102,7 @@ export interface PreparedOutputs {
 
 /** Validates `-f`/`-o`/`--save-graph`/gate options before any work starts. */
 export function prepareOutputs(args: ReportArgs & GateArgs, inputs: readonly string[]): PreparedOutputs {
-  if (args.maxWarnings !== undefined && (!Number.isInteger(args.maxWarnings) || args.maxWarnings < 0)) {
-    throw new UsageError(`--max-warnings must be a non-negative integer, got ${Number.isNaN(args.maxWarnings) ? 'a non-number' : args.maxWarnings}`);
-  }
+  integerOption(args.maxWarnings, '--max-warnings', 0);
   if ((args.pruneBaseline === true || args.strictBaseline === true) && args.baseline === undefined) {
     throw new UsageError(`--${args.pruneBaseline === true ? 'prune' : 'strict'}-baseline needs --baseline FILE`);
   }
@@ -193,9 +191,5 @@ export function runOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
 
 /** `--jobs` as a positive integer, or undefined for the default. */
 export function jobsFrom(args: RunArgs): number | undefined {
-  if (args.jobs === undefined) return undefined;
-  if (!Number.isInteger(args.jobs) || args.jobs < 1) {
-    throw new UsageError(`--jobs must be a positive integer, got ${Number.isNaN(args.jobs) ? 'a non-number' : args.jobs}`);
-  }
-  return args.jobs;
+  return integerOption(args.jobs, '--jobs', 1);
 }

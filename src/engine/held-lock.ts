@@ -9,8 +9,9 @@ import type { LockClass } from './lock-class.js';
 export class LockInstance {
   /** Classes per subclass, filled lazily. */
   readonly classes: (LockClass | undefined)[] = [];
-  /** The subclass-0 class, kept apart for the fast path. */
+  /** The subclass-0 class and its id, kept apart for the fast path. */
   class0: LockClass | undefined = undefined;
+  class0Id = -1;
   /** How many held entries (over all tasks) refer to this instance. */
   holders = 0;
   constructor(
@@ -27,6 +28,8 @@ export class HeldLock {
   constructor(
     public inst: LockInstance,
     public cls: LockClass,
+    /** `cls.id`, read on the fast path without touching the class object. */
+    public classId: number,
     public mode: number,
     public trylock: boolean,
     /** 0 process, 1 softirq, 2 hardirq, 3 hardirq inside softirq. */

@@ -327,7 +327,10 @@ export class Validator {
     if (cached !== undefined) return cached;
     const cls = this.internClass(className(inst.base, subclass), inst.type, inst.percpu);
     inst.classes[subclass] = cls;
-    if (subclass === 0) inst.class0 = cls;
+    if (subclass === 0) {
+      inst.class0 = cls;
+      inst.class0Id = cls.id;
+    }
     return cls;
   }
 
@@ -388,8 +391,15 @@ export class Validator {
     const subclass = isAcquire ? (event.subclass ?? 0) : 0;
     const mode = isAcquire ? modeNumber(event.mode) : MODE_WRITE;
     const trylock = isAcquire && event.try === true;
-    const cls = (subclass === 0 ? inst.class0 : inst.classes[subclass]) ?? this.classOf(inst, subclass);
-    const classId = cls.id;
+    let cls: LockClass;
+    let classId: number;
+    if (subclass === 0 && inst.class0 !== undefined) {
+      cls = inst.class0;
+      classId = inst.class0Id;
+    } else {
+      cls = this.classOf(inst, subclass);
+      classId = cls.id;
+    }
     const flags = this.classFlags[classId]!;
     const held = task.held;
 
@@ -422,13 +432,13 @@ export class Validator {
       // dependency. That keeps a runaway nesting linear instead of cubic; the finding says so.
       if (sync) return;
       const top = held[held.length - 1]!;
-      held.push(new HeldLock(inst, cls, mode, trylock, irqContext, top.chain, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine));
+      held.push(new HeldLock(inst, cls, classId, mode, trylock, irqContext, top.chain, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine));
       inst.holders++;
       if (flags & FLAG_ATOMIC) task.atomicHeld++;
       return;
     }
 
-    this.markAcquireUsage(task, cls, mode, trylock, sync, event);
+    this.markAcquireUsage(task, cls, classId, mode, trylock, sync, event);
 
     const top = held[held.length - 1];
     const base = top !== undefined && top.irqContext === irqContext ? top.chain : irqContext;
@@ -436,18 +446,18 @@ export class Validator {
     let chain = this.chainCache.get(base, hlockKey);
     const entry = sync
       ? undefined
-      : new HeldLock(inst, cls, mode, trylock, irqContext, 0, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine);
+      : new HeldLock(inst, cls, classId, mode, trylock, irqContext, 0, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine);
     if (chain < 0) {
       chain = this.nextChainId++;
       this.chainCache.set(base, hlockKey, chain);
-      const next = entry ?? new HeldLock(inst, cls, mode, false, irqContext, 0, !task.hardirqsEnabled, undefined, event, this.currentFile, this.currentLine);
+      const next = entry ?? new HeldLock(inst, cls, classId, mode, false, irqContext, 0, !task.hardirqsEnabled, undefined, event, this.currentFile, this.currentLine);
       if (!trylock) this.validateChain(task, next, held.length, sync);
       if (this.chainHooks.length > 0) this.runChainHooks(task, next, held.length, sync);
     } else {
       this.chainHits++;
     }
     if (flags & FLAG_WATCHED && this.watchHooks.length > 0) {
-      const next = entry ?? new HeldLock(inst, cls, mode, false, irqContext, 0, !task.hardirqsEnabled, undefined, event, this.currentFile, this.currentLine);
+      const next = entry ?? new HeldLock(inst, cls, classId, mode, false, irqContext, 0, !task.hardirqsEnabled, undefined, event, this.currentFile, this.currentLine);
       const ctx = this.acquireContext(task, next, held.length, sync);
       for (const hook of this.watchHooks) hook.onWatchedAcquire!(ctx, this.query);
     }
@@ -510,7 +520,7 @@ export class Validator {
 
   private dropEntry(task: TaskState, entry: HeldLock): void {
     entry.inst.holders--;
-    if (entry.cls.atomic) task.atomicHeld--;
+    if (this.classFlags[entry.classId]! & FLAG_ATOMIC) task.atomicHeld--;
   }
 
   /** Index of the held entry for `inst`, searching down from the top within the current irq context. */
@@ -853,7 +863,7 @@ export class Validator {
   // ─── irq usage ───────────────────────────────────────────────────────────────────────────
 
   /** `mark_usage` at acquisition. */
-  private markAcquireUsage(task: TaskState, cls: LockClass, mode: number, trylock: boolean, sync: boolean, event: TraceEvent): void {
+  private markAcquireUsage(task: TaskState, cls: LockClass, classId: number, mode: number, trylock: boolean, sync: boolean, event: TraceEvent): void {
     const read = mode !== MODE_WRITE ? 1 : 0;
     let needed = 1 << (read ? LOCK_USED_READ : LOCK_USED);
     if (!trylock) {
@@ -864,7 +874,7 @@ export class Validator {
       needed |= 1 << (ENABLED_HARDIRQ + read);
       if (task.softirqsEnabled) needed |= 1 << (ENABLED_SOFTIRQ + read);
     }
-    if ((this.classUsage[cls.id]! & needed) === needed) return;
+    if ((this.classUsage[classId]! & needed) === needed) return;
     const at = this.refOf(event, task.id);
     // Kernel order: USED_IN, then ENABLED, then USED.
     for (const bit of [USED_IN_HARDIRQ + read, USED_IN_SOFTIRQ + read, ENABLED_HARDIRQ + read, ENABLED_SOFTIRQ + read, read ? LOCK_USED_READ : LOCK_USED]) {

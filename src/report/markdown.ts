@@ -5,6 +5,7 @@
  * and no tag can get through; output stays far below GitHub's 1 MiB summary limit by listing at
  * most MAX_DETAILED findings in detail (the table still counts all of them).
  */
+import { countUnbaselined } from '../baseline/apply-baseline.js';
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import { escapeMarkdown } from './escape.js';
@@ -23,8 +24,8 @@ function severityCell(finding: Finding): string {
 /** Renders the result as GitHub-flavoured Markdown. */
 export function renderMarkdown(result: CheckResult): string {
   const active = result.violations.filter((finding) => finding.baselined !== true);
-  const errors = active.filter((finding) => finding.severity === 'error').length;
-  const warnings = active.filter((finding) => finding.severity === 'warning').length;
+  const errors = countUnbaselined(active, 'error');
+  const warnings = countUnbaselined(active, 'warning');
   const baselined = result.violations.length - active.length;
   const s = result.summary;
   const out: string[] = ['## lockdep', ''];

@@ -17,22 +17,15 @@ import type {
   Severity,
 } from '../engine/finding.js';
 import type { CheckResult, Summary } from '../engine/result.js';
+import { createPalette, type Palette } from './colour.js';
 import { escapeTerminal } from './escape.js';
 
 export interface TextReportOptions {
-  /** Emit ANSI colour codes (the CLI decides: a TTY and no NO_COLOR). */
+  /** Emit ANSI colour codes (the CLI decides with `colourEnabled`, src/report/colour.ts). */
   color?: boolean;
 }
 
 const CPU1_COLUMN = ' '.repeat(31);
-
-const ANSI_CODES = new Map<string, [number, number]>([
-  ['bold', [1, 22]],
-  ['red', [31, 39]],
-  ['yellow', [33, 39]],
-  ['cyan', [36, 39]],
-  ['dim', [2, 22]],
-]);
 
 type Style = 'bold' | 'red' | 'yellow' | 'cyan' | 'dim';
 
@@ -40,25 +33,22 @@ type Style = 'bold' | 'red' | 'yellow' | 'cyan' | 'dim';
 class ReportWriter {
   readonly lines: string[] = [];
   private readonly usageByClass = new Map<string, string>();
+  private readonly palette: Palette;
 
   constructor(
     readonly finding: Finding,
-    private readonly color: boolean,
+    color: boolean,
   ) {
+    this.palette = createPalette(color);
     for (const lock of finding.locks ?? []) this.usageByClass.set(lock.class, lock.usage);
     for (const held of finding.held ?? []) {
       if (!this.usageByClass.has(held.class)) this.usageByClass.set(held.class, held.usage);
     }
   }
 
+  /** `text` wrapped in each style in turn (the last one outermost); unchanged without colour. */
   style(text: string, ...styles: Style[]): string {
-    if (!this.color) return text;
-    let out = text;
-    for (const style of styles) {
-      const codes = ANSI_CODES.get(style);
-      if (codes) out = `\u001b[${codes[0]}m${out}\u001b[${codes[1]}m`;
-    }
-    return out;
+    return styles.reduce((out, style) => this.palette[style](out), text);
   }
 
   line(text = ''): void {
@@ -95,6 +85,16 @@ class ReportWriter {
   heldLockLine(held: HeldLockRef): string {
     const instance = held.lock !== held.class ? `${held.lock} ` : '';
     return `${instance}${this.lockName(held.class, held.usage)}, at: ${siteOf(held.at)}`;
+  }
+
+  /** The kernel's `<task> is trying to acquire lock:` / `but task is already holding lock:` pair. */
+  acquiringWhileHolding(task: string, next: EventRef | undefined, prev: EventRef | undefined): void {
+    this.line(`${task} is trying to acquire lock:`);
+    if (next) this.line(this.lockLine(next));
+    this.line();
+    this.line('but task is already holding lock:');
+    if (prev) this.line(this.lockLine(prev));
+    this.line();
   }
 
   /** The kernel's lockdep_print_held_locks. */
@@ -244,12 +244,7 @@ function renderCircular(w: ReportWriter): void {
   const prevClass = classes[classes.length - 1] ?? (prev ? classOf(prev) : '?');
 
   w.banner('WARNING: possible circular locking dependency detected');
-  w.line(`${taskOf(f)} is trying to acquire lock:`);
-  if (next) w.line(w.lockLine(next));
-  w.line();
-  w.line('but task is already holding lock:');
-  if (prev) w.line(w.lockLine(prev));
-  w.line();
+  w.acquiringWhileHolding(taskOf(f), next, prev);
   w.line('which lock already depends on the new lock.');
   w.line();
   w.line();
@@ -297,12 +292,7 @@ function renderRecursive(w: ReportWriter): void {
   const prev = prevHeld ? heldAsRef(prevHeld) : f.events.find((e) => e !== next);
 
   w.banner('WARNING: possible recursive locking detected');
-  w.line(`${taskOf(f)} is trying to acquire lock:`);
-  if (next) w.line(w.lockLine(next));
-  w.line();
-  w.line('but task is already holding lock:');
-  if (prev) w.line(w.lockLine(prev));
-  w.line();
+  w.acquiringWhileHolding(taskOf(f), next, prev);
   w.line('other info that might help us debug this:');
   w.scenarioHeader(false);
   w.line(`  ${scenarioLock(prev ? classOf(prev) : nextClass, prev)}`);
@@ -613,7 +603,6 @@ const RENDERERS: ReadonlyMap<FindingKind, (w: ReportWriter) => void> = new Map<
   ['rule-violation', renderRuleViolation],
 ]);
 
-/** The report of one finding, as lines (no trailing newline). */
 /** A copy of `value` with every string passed through `escapeTerminal`. */
 function neutralised<T>(value: T): T {
   if (typeof value === 'string') return escapeTerminal(value) as T;
@@ -626,6 +615,7 @@ function neutralised<T>(value: T): T {
   return copy as T;
 }
 
+/** The report of one finding, as lines joined by `\n` (no trailing newline). */
 export function renderFindingText(rawFinding: Finding, options: TextReportOptions = {}): string {
   const finding = neutralised(rawFinding);
   const writer = new ReportWriter(finding, options.color === true);

@@ -151,15 +151,23 @@ export function reportViolation(q: EngineQuery, rule: Pick<LoadedRule, 'id' | 'k
   });
 }
 
-/** Index rules by each class they name: Map<class, rules>. */
-export function indexByClass<T>(entries: Iterable<[string, T]>): Map<string, T[]> {
-  const index = new Map<string, T[]>();
-  for (const [name, value] of entries) {
-    const list = index.get(name);
-    if (list) list.push(value);
-    else index.set(name, [value]);
+/** One entry per rule, filed under each name the rule lists (a class, a variable): Map<name, entries>. */
+export function indexRules<R, E>(rules: readonly R[], entryOf: (rule: R) => E, namesOf: (rule: R) => readonly string[]): Map<string, E[]> {
+  const index = new Map<string, E[]>();
+  for (const rule of rules) {
+    const entry = entryOf(rule);
+    for (const name of namesOf(rule)) {
+      const list = index.get(name);
+      if (list) list.push(entry);
+      else index.set(name, [entry]);
+    }
   }
   return index;
+}
+
+/** `a` for one name, `any of a, b` for several (messages of rules that accept any listed lock). */
+export function oneOrAnyOf(names: readonly string[]): string {
+  return names.length === 1 ? names[0]! : `any of ${names.join(', ')}`;
 }
 
 /** Compose several hook sets into one, keeping a single function where only one set has a hook. */

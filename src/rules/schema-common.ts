@@ -50,3 +50,10 @@ export const baseRuleFields = {
 export function classArray(list: ClassList): string[] {
   return typeof list === 'string' ? [list] : [...list];
 }
+
+/** Every (outer, inner) pair of two class lists, e.g. the documented orders `inside -> lock`. */
+export function classPairs(outer: ClassList, inner: ClassList | undefined): Array<[string, string]> {
+  if (inner === undefined) return [];
+  const inners = classArray(inner);
+  return classArray(outer).flatMap((first) => inners.map((second): [string, string] => [first, second]));
+}

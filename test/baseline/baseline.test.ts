@@ -91,7 +91,7 @@ describe('applying a baseline', () => {
 
 describe('JSON syntax errors', () => {
   it('locates the first problem', async () => {
-    const { findJsonSyntaxError } = await import('../../src/cli/json-syntax.js');
+    const { findJsonSyntaxError } = await import('../../src/events/json-syntax.js');
     expect(findJsonSyntaxError('{"a": [1, 2, {"b": null}], "c": "x\\n"}')).toBeNull();
     expect(findJsonSyntaxError('[1, 2')).toEqual({ offset: 5, message: 'unexpected end of input' });
     expect(findJsonSyntaxError('{"a" 1}')).toEqual({ offset: 5, message: "expected ':' after a key" });

@@ -158,8 +158,9 @@ describe('lockdep check: input errors', () => {
   });
 
   it.each([
-    ['invalid JSON', '{"op" "acquire"}', ':2:7: invalid JSON: Expected'],
-    ['truncated JSON', '{"op":', ':2: invalid JSON: Unexpected end of JSON input'],
+    // The column is 1-based and points at the offending character (here the second `"`).
+    ['invalid JSON', '{"op" "acquire"}', ":2:7: invalid JSON: expected ':' after a key (each line must be one JSON object)"],
+    ['truncated JSON', '{"op":', ':2:7: invalid JSON: unexpected end of input (each line must be one JSON object)'],
     ['an unknown op', '{"op":"grab","task":"t","lock":"A"}', ':2: unknown op "grab"'],
     ['a subclass out of range', '{"op":"acquire","task":"t","lock":"A","subclass":9}', ':2: acquire: field "subclass" must be an integer from 0 to 7'],
   ])('reports %s', (_name, text, expected) => {
@@ -221,6 +222,7 @@ describe('lockdep command line', () => {
     [['check', '--max-depth', '0', 'examples/clean.jsonl'], '--max-depth must be a positive integer, got 0'],
     [['check', '--max-depth', 'many', 'examples/clean.jsonl'], '--max-depth must be a positive integer'],
     [['check', '-', '-'], '"-" (standard input) can be given only once'],
+    [['check', '--input-format', 'xml', 'examples/clean.jsonl'], 'Invalid values: Argument: input-format, Given: "xml"'],
   ])('usage error %j exits 2 with one line', (args, message) => {
     const line = expectOneLineError(runCli(args));
     expect(line.startsWith('lockdep: ')).toBe(true);

@@ -129,8 +129,9 @@ describe('JSONL reader: well-formed traces', () => {
 
 describe('JSONL reader: every input error names file:line', () => {
   const cases: Array<[string, string, string]> = [
-    ['invalid JSON', `${HEADER}\n${A}\n{"op":"acquire",}\n`, ':3:17: invalid JSON: '],
-    ['truncated JSON', `${A}\n{"op":"rel`, ':2:11: invalid JSON: Unterminated string'],
+    ['invalid JSON', `${HEADER}\n${A}\n{"op":"acquire",}\n`, ':3:17: invalid JSON: expected a quoted key (each line must be one JSON object)'],
+    ['truncated JSON', `${A}\n{"op":"rel`, ':2:11: invalid JSON: unterminated string (each line must be one JSON object)'],
+    ['text after the object', `${A}\n{"op":"exit","task":"t"}}\n`, ':2:25: invalid JSON: unexpected "}" (each line must be one JSON object)'],
     ['a non-object line', `${A}\n[1,2]\n`, ':2: expected a JSON object (one event per line), got an array'],
     ['an unknown op', `${A}\n\n{"op":"lock","task":"t","lock":"A"}\n`, ':3: unknown op "lock"'],
     ['a missing field', `${HEADER}\n{"op":"release","lock":"A"}\n`, ':2: release event is missing required field "task"'],

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FINDING_KINDS } from '../../src/engine/finding.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import { renderFindingText, renderSummaryLine, renderText } from '../../src/report/text.js';
-import { GOLDEN_FINDINGS, badUnlock, circular, ruleUndocumented } from './text-fixtures.js';
+import { GOLDEN_FINDINGS, badUnlock, circular, ruleUndocumented, ruleViolation } from './text-fixtures.js';
 
 const GOLDEN_DIR = join(import.meta.dirname, 'golden');
 const UPDATE = process.env['LOCKDEP_UPDATE_GOLDEN'] === '1';
@@ -84,6 +84,22 @@ describe('text report content', () => {
       expect(out).toContain(finding.message);
       expect(out).not.toContain('undefined');
     }
+  });
+
+  it('shows an access witness of a rule violation by its site, never as a lock', () => {
+    const access = { file: 'kvm.jsonl', line: 7, task: 'qemu/1', op: 'access', site: 'kvm_mmu_invalidate_begin+0x10' };
+    const out = renderFindingText({
+      ...ruleViolation,
+      message: 'write of kvm->mmu_invalidate_in_progress without &kvm->mmu_lock held (write side)',
+      classes: ['&kvm->mmu_lock'],
+      events: [access],
+      trigger: access,
+      chain: [],
+      held: [],
+    });
+    expect(out).toContain('qemu/1 at:\nkvm_mmu_invalidate_begin+0x10 [kvm.jsonl:7]\n');
+    expect(out).toContain('no locks held by qemu/1.');
+    expect(out).not.toContain('(?)');
   });
 
   it('summary line counts findings by severity and baselined ones', () => {

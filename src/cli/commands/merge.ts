@@ -9,13 +9,14 @@
  * input that has them; the verdict and outputs follow the same options as check.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { countUnbaselined } from '../../baseline/apply-baseline.js';
 import type { Finding } from '../../engine/finding.js';
 import type { CheckResult } from '../../engine/result.js';
 import type { GraphSnapshot } from '../../engine/snapshot.js';
 import { Validator } from '../../engine/validator.js';
 import { findingEdges } from '../../report/report-graph.js';
 import { validatorOptionsFor } from '../check-trace.js';
-import { checkTraceOptionsFrom, type CheckArgs } from './check.js';
+import { checkTraceOptionsFrom, configInputsOf, type CheckArgs } from './check.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
 import { readSavedGraph } from '../saved-graph.js';
 import { finishRun, gateOptions, prepareOutputs, reportOptions, type GateArgs, type ReportArgs } from '../report-options.js';
@@ -92,8 +93,8 @@ export function mergeGraphs(inputs: readonly MergeInput[], validator: Validator)
   // Events and tasks were counted by the runs, not by the merge: report their sums.
   summary.events = inputs.reduce((sum, input) => sum + (input.result?.summary.events ?? 0), 0);
   summary.tasks = inputs.reduce((sum, input) => sum + (input.result?.summary.tasks ?? 0), 0);
-  summary.errors = violations.filter((finding) => finding.severity === 'error').length;
-  summary.warnings = violations.filter((finding) => finding.severity === 'warning').length;
+  summary.errors = countUnbaselined(violations, 'error');
+  summary.warnings = countUnbaselined(violations, 'warning');
   const result: CheckResult = {
     version: 1,
     violations,
@@ -109,10 +110,10 @@ export function mergeGraphs(inputs: readonly MergeInput[], validator: Validator)
 
 export async function runMerge(argv: MergeArgs): Promise<void> {
   if (argv.graph.length < 2) throw new UsageError('lockdep merge needs at least two graph files (written by lockdep check --save-graph)');
-  const prepared = prepareOutputs(argv, argv.graph);
+  const checkArgs: CheckArgs = { trace: [], rules: argv.rules, config: argv.config, strictOrder: argv.strictOrder };
+  const prepared = prepareOutputs(argv, [...argv.graph, ...configInputsOf(checkArgs)]);
   const inputs: MergeInput[] = [];
   for (const file of argv.graph) inputs.push({ file, ...(await readSavedGraph(file)) });
-  const checkArgs: CheckArgs = { trace: [], rules: argv.rules, config: argv.config, strictOrder: argv.strictOrder };
   const validator = new Validator(validatorOptionsFor('<merge>', checkTraceOptionsFrom(checkArgs)));
   const { result, snapshot } = mergeGraphs(inputs, validator);
   process.exitCode = await finishRun(result, argv, { prepared, snapshot });

@@ -43,6 +43,8 @@ const lintCommand: CommandModule<object, LintArgs> = {
 const schemaCommand: CommandModule<object, object> = {
   command: 'schema',
   describe: 'print the JSON Schema of rule files',
+  builder: (y) =>
+    (y as Argv).example('$0 rules schema > lockdep-rules.schema.json', 'for editor completion and validation of rule files'),
   handler: () => {
     process.stdout.write(rulesJsonSchemaText());
   },
@@ -51,6 +53,12 @@ const schemaCommand: CommandModule<object, object> = {
 export const rulesCommand: CommandModule<object, object> = {
   command: 'rules <command>',
   describe: 'work with rule files (lint, schema)',
-  builder: (y) => (y as Argv).command(lintCommand).command(schemaCommand).demandCommand(1, 'no rules subcommand given (try "lockdep rules lint FILE")'),
+  builder: (y) =>
+    (y as Argv)
+      .command(lintCommand)
+      .command(schemaCommand)
+      .demandCommand(1, 'no rules subcommand given (try "lockdep rules lint FILE")')
+      .example('$0 rules lint rules/kvm-locking.yaml', 'validate a rule file and print its lock order as DOT')
+      .example('$0 rules schema', 'the JSON Schema of rule files'),
   handler: () => undefined,
 };

@@ -5,7 +5,7 @@
  * a kvm->srcu read-side critical section").
  */
 import { z } from 'zod';
-import { baseRuleFields, classArray, classList, holdMode } from '../schema-common.js';
+import { baseRuleFields, classList, classPairs, holdMode } from '../schema-common.js';
 import type { RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
@@ -23,6 +23,6 @@ export const allowInsideRule: RuleKindModule<AllowInsideRuleSpec> = {
   meta: { description: 'Documents a permitted nesting (no check; covers the order for --strict-order).', messages: {} },
   schema: allowInsideSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.inside, 'inside', true)],
-  documentedPairs: (spec) => classArray(spec.inside).flatMap((inside) => classArray(spec.lock).map((lock): [string, string] => [inside, lock])),
+  documentedPairs: (spec) => classPairs(spec.inside, spec.lock),
   create: () => ({}),
 };

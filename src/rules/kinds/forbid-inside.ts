@@ -7,8 +7,8 @@
  * Invariant: checked only when the validator sees a new held chain; never per acquisition.
  */
 import { z } from 'zod';
-import { classArray, baseRuleFields, classList, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, indexByClass, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { baseRuleFields, classArray, classList, classPairs, holdMode, type HoldMode } from '../schema-common.js';
+import { formatMessage, indexRules, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 export const forbidInsideSchema = z.strictObject({
@@ -39,14 +39,13 @@ export const forbidInsideRule: RuleKindModule<ForbidInsideRuleSpec> = {
   meta: { description: 'A lock must never be acquired while another lock (or pseudo-lock, or one side of an rwlock) is held.', messages },
   schema: forbidInsideSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.inside, 'inside', true)],
-  documentedPairs: (spec) => classArray(spec.inside).flatMap((inside) => classArray(spec.lock).map((lock): [string, string] => [inside, lock])),
+  documentedPairs: (spec) => classPairs(spec.inside, spec.lock),
 
   create(rules) {
-    const byLock = indexByClass(
-      rules.flatMap((rule) => {
-        const entry: Entry = { rule, inside: new Set(classArray(rule.spec.inside)), mode: rule.spec.insideMode ?? 'any', lockMode: rule.spec.lockMode ?? 'any' };
-        return classArray(rule.spec.lock).map((name): [string, Entry] => [name, entry]);
-      }),
+    const byLock = indexRules(
+      rules,
+      (rule): Entry => ({ rule, inside: new Set(classArray(rule.spec.inside)), mode: rule.spec.insideMode ?? 'any', lockMode: rule.spec.lockMode ?? 'any' }),
+      (rule) => classArray(rule.spec.lock),
     );
     if (byLock.size === 0) return {};
     return {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ACCESS_KINDS, baseRuleFields, classArray, classList, holdMode, type AccessKind, type HoldMode } from '../schema-common.js';
-import { formatMessage, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { formatMessage, indexRules, modeLabel, oneOrAnyOf, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 export const guardedBySchema = z.strictObject({
@@ -39,15 +39,11 @@ export const guardedByRule: RuleKindModule<GuardedByRuleSpec> = {
   classRefs: (spec) => listRefs(spec.lock, 'lock', false),
 
   create(rules) {
-    const byVar = new Map<string, Entry[]>();
-    for (const rule of rules) {
-      const entry: Entry = { rule, access: rule.spec.access ?? 'any', locks: new Set(classArray(rule.spec.lock)), mode: rule.spec.mode ?? 'any' };
-      for (const name of typeof rule.spec.var === 'string' ? [rule.spec.var] : rule.spec.var) {
-        const list = byVar.get(name);
-        if (list) list.push(entry);
-        else byVar.set(name, [entry]);
-      }
-    }
+    const byVar = indexRules(
+      rules,
+      (rule): Entry => ({ rule, access: rule.spec.access ?? 'any', locks: new Set(classArray(rule.spec.lock)), mode: rule.spec.mode ?? 'any' }),
+      (rule) => classArray(rule.spec.var),
+    );
     if (byVar.size === 0) return {};
     return {
       watchVar: (name) => byVar.has(name),
@@ -62,7 +58,7 @@ export const guardedByRule: RuleKindModule<GuardedByRuleSpec> = {
             message: formatMessage(messages.unguarded, {
               access: ctx.write ? 'write' : 'read',
               var: ctx.var,
-              lock: locks.length === 1 ? locks[0]! : `any of ${locks.join(', ')}`,
+              lock: oneOrAnyOf(locks),
               mode: modeLabel(entry.mode),
             }),
             classes: locks,

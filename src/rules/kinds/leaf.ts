@@ -5,8 +5,8 @@
  * Invariant: checked only when the validator sees a new held chain.
  */
 import { z } from 'zod';
-import { baseRuleFields, classArray, classList } from '../schema-common.js';
-import { formatMessage, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { baseRuleFields, classArray, classList, classPairs } from '../schema-common.js';
+import { formatMessage, indexRules, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 export const leafSchema = z.strictObject({
@@ -31,19 +31,14 @@ export const leafRule: RuleKindModule<LeafRuleSpec> = {
   meta: { description: 'No lock may be acquired while a leaf lock is held.', messages },
   schema: leafSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.except, 'except', true)],
-  documentedPairs: (spec) =>
-    classArray(spec.lock).flatMap((lock) => (spec.except === undefined ? [] : classArray(spec.except).map((inner): [string, string] => [lock, inner]))),
+  documentedPairs: (spec) => classPairs(spec.lock, spec.except),
 
   create(rules) {
-    const leaves = new Map<string, Entry[]>();
-    for (const rule of rules) {
-      const entry: Entry = { rule, except: new Set(rule.spec.except === undefined ? [] : classArray(rule.spec.except)) };
-      for (const name of classArray(rule.spec.lock)) {
-        const list = leaves.get(name);
-        if (list) list.push(entry);
-        else leaves.set(name, [entry]);
-      }
-    }
+    const leaves = indexRules(
+      rules,
+      (rule): Entry => ({ rule, except: new Set(rule.spec.except === undefined ? [] : classArray(rule.spec.except)) }),
+      (rule) => classArray(rule.spec.lock),
+    );
     if (leaves.size === 0) return {};
     return {
       onNewChain(ctx, q) {

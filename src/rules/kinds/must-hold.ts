@@ -6,8 +6,8 @@
  * per new held chain (held locks of the same irq context, like lockdep's chains).
  */
 import { z } from 'zod';
-import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, indexByClass, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { baseRuleFields, classArray, classList, classPairs, holdMode, type HoldMode } from '../schema-common.js';
+import { formatMessage, indexRules, modeLabel, modeMatches, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 export const mustHoldSchema = z.strictObject({
@@ -34,14 +34,13 @@ export const mustHoldRule: RuleKindModule<MustHoldRuleSpec> = {
   meta: { description: 'A lock may only be acquired while another lock is held.', messages },
   schema: mustHoldSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.held, 'held', true)],
-  documentedPairs: (spec) => classArray(spec.held).flatMap((held) => classArray(spec.lock).map((lock): [string, string] => [held, lock])),
+  documentedPairs: (spec) => classPairs(spec.held, spec.lock),
 
   create(rules) {
-    const byLock = indexByClass(
-      rules.flatMap((rule) => {
-        const entry: Entry = { rule, required: new Set(classArray(rule.spec.held)), mode: rule.spec.heldMode ?? 'any' };
-        return classArray(rule.spec.lock).map((name): [string, Entry] => [name, entry]);
-      }),
+    const byLock = indexRules(
+      rules,
+      (rule): Entry => ({ rule, required: new Set(classArray(rule.spec.held)), mode: rule.spec.heldMode ?? 'any' }),
+      (rule) => classArray(rule.spec.lock),
     );
     if (byLock.size === 0) return {};
     return {
@@ -54,7 +53,7 @@ export const mustHoldRule: RuleKindModule<MustHoldRuleSpec> = {
           reportViolation(q, entry.rule, {
             message: formatMessage(messages.notHeld, {
               acquired: ctx.next.class,
-              required: required.length === 1 ? required[0]! : `any of ${required.join(', ')}`,
+              required: oneOrAnyOf(required),
               mode: modeLabel(entry.mode),
             }),
             classes: [ctx.next.class, ...required],

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { EventRef } from '../../engine/finding.js';
 import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, functionNameOf, indexByClass, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { formatMessage, functionNameOf, indexRules, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 export const writersOnlyAtSchema = z.strictObject({
@@ -53,11 +53,10 @@ export const writersOnlyAtRule: RuleKindModule<WritersOnlyAtRuleSpec> = {
   classRefs: (spec) => listRefs(spec.lock, 'lock', false),
 
   create(rules) {
-    const byLock = indexByClass(
-      rules.flatMap((rule) => {
-        const entry: Entry = { rule, mode: rule.spec.mode ?? 'write', functions: new Set(rule.spec.functions), verdicts: new Map() };
-        return classArray(rule.spec.lock).map((name): [string, Entry] => [name, entry]);
-      }),
+    const byLock = indexRules(
+      rules,
+      (rule): Entry => ({ rule, mode: rule.spec.mode ?? 'write', functions: new Set(rule.spec.functions), verdicts: new Map() }),
+      (rule) => classArray(rule.spec.lock),
     );
     if (byLock.size === 0) return {};
     return {
