@@ -38,6 +38,9 @@ export interface EventRef {
   try?: boolean;
   site?: string;
   stack?: string[];
+  /** For `access` events: the shared data and whether it was written. */
+  var?: string;
+  write?: boolean;
 }
 
 /** Dependency types of lockdep (§1.5): first letter from prev (Exclusive/Shared), second from next (Recursive/Non-recursive). */

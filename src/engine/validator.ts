@@ -132,6 +132,8 @@ export class Validator {
   private currentFile = '';
   private currentLine = 0;
   private ended = false;
+  /** The task of the event being processed (for hooks' findings). */
+  private currentTask: TaskState | undefined;
 
   constructor(options: ValidatorOptions = {}) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -148,7 +150,7 @@ export class Validator {
     this.query = {
       findPath: (from, to) => this.findPath(from, to),
       hasClass: (name) => this.classes.get(name) !== undefined,
-      report: (draft) => this.report(draft),
+      report: (draft) => this.report(this.withHeldLocks(draft)),
     };
   }
 
@@ -160,6 +162,7 @@ export class Validator {
 
   process(event: TraceEvent, origin?: EventOrigin): void {
     this.eventCount++;
+    this.currentTask = undefined;
     if (origin) {
       this.currentFile = origin.file;
       this.currentLine = origin.line;
@@ -301,6 +304,13 @@ export class Validator {
 
   // ─── event handlers ──────────────────────────────────────────────────────────────────────
 
+  /** A hook's finding about the task of the current event shows that task's held locks. */
+  private withHeldLocks<T extends FindingDraft>(draft: T): T {
+    const task = this.currentTask;
+    if (draft.held !== undefined || task === undefined || draft.task !== task.name) return draft;
+    return { ...draft, held: this.heldRefs(task) };
+  }
+
   private task(id: TaskId): TaskState {
     let task = this.tasks.get(id);
     if (task === undefined) {
@@ -309,6 +319,7 @@ export class Validator {
       this.tasks.set(id, task);
       this.taskCount++;
     }
+    this.currentTask = task;
     return task;
   }
 
@@ -1215,6 +1226,10 @@ function buildRef(event: TraceEvent, task: TaskId, file: string, line: number, h
     if (held.trylock) ref.try = true;
   } else if (event.op === 'acquire' && event.mode !== undefined) {
     ref.mode = event.mode;
+  }
+  if (event.op === 'access') {
+    ref.var = event.var;
+    ref.write = event.write;
   }
   if (event.site !== undefined) ref.site = event.site;
   if (event.stack !== undefined) ref.stack = event.stack;

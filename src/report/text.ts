@@ -568,7 +568,11 @@ function renderRuleViolation(w: ReportWriter): void {
   if (trigger) {
     w.line();
     w.line(`${taskOf(f)} at:`);
-    w.line(trigger.lock !== undefined || trigger.class !== undefined ? w.lockLine(trigger, f.classes[0]) : `${siteOf(trigger)}${positionSuffix(trigger)}`);
+    if (trigger.var !== undefined) {
+      w.line(`${trigger.write ? 'write' : 'read'} of ${w.lockName(trigger.var)} at ${siteOf(trigger)}${positionSuffix(trigger)}`);
+    } else {
+      w.line(trigger.lock !== undefined || trigger.class !== undefined ? w.lockLine(trigger, f.classes[0]) : `${siteOf(trigger)}${positionSuffix(trigger)}`);
+    }
   }
   const chain = f.chain ?? [];
   if (chain.length > 0) {
