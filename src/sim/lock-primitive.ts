@@ -1,0 +1,118 @@
+/**
+ * The base of every instrumented lock: identity (instance id, class, type), registration with
+ * the runtime (the `init` event), task resolution (explicit handle or the async context), the
+ * assertions, and the FIFO waiter queue shared by the sleeping locks.
+ * Invariants: the instance id is unique in its runtime; a task argument of `null`/`undefined`
+ * means "the current task of the async context"; a waiter is in at most one queue and is removed
+ * from it before its promise is resolved.
+ */
+import type { AssertKind, LockType } from '../events/event.js';
+import { SimulationUsageError } from './errors.js';
+import type { LockdepRuntime, LockIdentity } from './runtime.js';
+import type { Task } from './task.js';
+import type { Waitable } from './waitable.js';
+
+/** A class name, or `{class, name}` (`name` names the instance; default: the class). */
+export type LockOptions = string | { class?: string; name?: string };
+
+/** A task argument: a handle, or null/undefined for the async context's current task. */
+export type TaskArg = Task | null | undefined;
+
+/** A task waiting in a lock's queue. */
+export interface Waiter {
+  task: Task;
+  mode: 'write' | 'read';
+  resolve: () => void;
+}
+
+/** Shared resolved promise: an uncontended acquisition allocates no promise. */
+export const RESOLVED: Promise<void> = Promise.resolve();
+
+/** The rejection of an acquisition whose AbortSignal fired: the signal's reason. */
+export function abortedAcquisition(signal: AbortSignal): Promise<never> {
+  return Promise.reject(signal.reason as unknown);
+}
+
+export abstract class LockPrimitive implements LockIdentity {
+  readonly runtime: LockdepRuntime;
+  readonly id: string;
+  readonly className: string;
+  readonly type: LockType;
+
+  protected constructor(runtime: LockdepRuntime, type: LockType, options: LockOptions | undefined) {
+    if (runtime === undefined || runtime === null || typeof runtime.registerLock !== 'function') {
+      throw new SimulationUsageError(`a ${type} needs a LockdepRuntime as its first argument`);
+    }
+    this.runtime = runtime;
+    this.type = type;
+    const className =
+      typeof options === 'string' ? options : (options?.class ?? options?.name ?? runtime.anonymousClassName(type));
+    const name = typeof options === 'string' ? undefined : options?.name;
+    this.className = className;
+    this.id = runtime.registerLock(className, type, name);
+  }
+
+  /** The class, plus the instance id when it differs. */
+  get displayName(): string {
+    return this.id === this.className ? this.className : `${this.className} (${this.id})`;
+  }
+
+  /** `lockdep_assert_held()` (`held: 'any'`), `_held_write`, `_held_read`, `_not_held` (`'none'`). */
+  assertHeld(task?: TaskArg, held: AssertKind = 'any', site?: string): void {
+    const rt = this.runtime;
+    if (rt.active) rt.assertHeld(this.taskOf(task), this, held, site);
+  }
+
+  /** `lockdep_assert_not_held()`. */
+  assertNotHeld(task?: TaskArg, site?: string): void {
+    this.assertHeld(task, 'none', site);
+  }
+
+  /**
+   * Queues `task` as a waiter until the primitive resolves it. With a signal, an abort before
+   * the grant removes the waiter, unblocks the task, undoes the acquisition recorded before
+   * waiting (a release, as the kernel's killable lock paths do) and rejects with the reason;
+   * `afterAbort` lets the primitive wake waiters the aborted one was holding back.
+   */
+  protected waitInQueue(
+    queue: Waiter[],
+    task: Task,
+    mode: Waiter['mode'],
+    on: Waitable,
+    blockMode: string,
+    signal: AbortSignal | undefined,
+    afterAbort?: () => void,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { task, mode, resolve };
+      if (signal !== undefined) {
+        const onAbort = (): void => {
+          const index = queue.indexOf(waiter);
+          if (index < 0) return;
+          queue.splice(index, 1);
+          task.unblock();
+          if (this.runtime.active) this.runtime.release(task, this);
+          afterAbort?.();
+          reject(signal.reason as unknown);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.resolve = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+      }
+      queue.push(waiter);
+      task.block(on, blockMode);
+    });
+  }
+
+  protected taskOf(task: TaskArg): Task {
+    if (task !== null && task !== undefined) {
+      if (task.runtime !== this.runtime) {
+        throw new SimulationUsageError(`task ${task.id} belongs to another LockdepRuntime than ${this.id}`);
+      }
+      return task;
+    }
+    return this.runtime.currentTask();
+  }
+}

@@ -1,0 +1,420 @@
+/**
+ * LockdepRuntime: one validator instance wrapped for live use by the simulation primitives.
+ * Owns: the engine's Validator (the single source of findings), the optional trace recorder,
+ * the reaction to findings (collect, warn, throw, or a callback), site/stack decoration of
+ * events, task and lock-instance naming, and the deadlocks that Simulations report.
+ * Invariants:
+ *  - every primitive operation becomes spec TraceEvents fed to `validator.process` in program
+ *    order, and (when recording) written to the trace in the same order, so `lockdep check` on
+ *    the recording sees exactly what the live validator saw (the origin passed to the validator
+ *    is the event's line in the recording);
+ *  - an acquisition is emitted before the primitive blocks, so a finding is raised at the
+ *    acquisition that creates it, before any real deadlock;
+ *  - with `onFinding: 'throw'`, the operation that raised a finding throws after the validator's
+ *    state matches reality: a throwing acquisition emits a compensating `release` (the lock was
+ *    not taken), a release/other operation throws after its effect is done;
+ *  - the hot path (stacks off, not recording) is one event object and one `process` call.
+ */
+import { Validator } from '../engine/validator.js';
+import type { EngineHooks } from '../engine/hooks.js';
+import type { Finding } from '../engine/finding.js';
+import type { CheckResult, Summary } from '../engine/result.js';
+import type { GraphSnapshot } from '../engine/snapshot.js';
+import type {
+  AcquireEvent,
+  AssertKind,
+  EventOrigin,
+  IrqAction,
+  IrqKind,
+  LockMode,
+  LockType,
+  TraceEvent,
+} from '../events/event.js';
+import { JsonlTraceWriter } from '../events/jsonl-writer.js';
+import { AsyncTaskContext } from './async-context.js';
+import { LockdepFindingError, SimulationUsageError } from './errors.js';
+import { resolveRuleHooks } from './rule-source.js';
+import type { RuleInput } from './rule-source.js';
+import { attachLazyStack } from './stack-capture.js';
+import { Task } from './task.js';
+import type { DeadlockReport } from './wait-for.js';
+import type { TaskError } from './simulation.js';
+
+export type FindingReaction = 'collect' | 'warn' | 'throw';
+
+export interface LockdepRuntimeOptions {
+  /** Rule files (paths), or hooks made by `createRuleHooks`. */
+  rules?: RuleInput;
+  /** Extra engine hooks. */
+  hooks?: EngineHooks[];
+  /** What to do when a new finding is raised. Default `collect`. */
+  onFinding?: FindingReaction | ((finding: Finding) => void);
+  /** Capture the user's `file:line` (site) and stack for every acquisition. Default off. */
+  stacks?: boolean | { depth: number };
+  /** Write every event to this file as a spec JSONL trace (atomically, at `end()`). */
+  recordTo?: string;
+  /** Feed events to the validator. Default true; false makes the primitives plain locks. */
+  validate?: boolean;
+  /** Held-lock depth limit (default 48, as the kernel). */
+  maxDepth?: number;
+  /** Name used as `file` of findings' event references when not recording. Default `<simulation>`. */
+  name?: string;
+}
+
+/** Options every acquiring operation accepts. */
+export interface AcquireOptions {
+  /** Nesting subclass 0-7 (`mutex_lock_nested`): a distinct class in the graph. */
+  subclass?: number;
+  /** A held lock that serialises same-class acquisitions (`mutex_lock_nest_lock`). */
+  nest?: { readonly id: string };
+  /** Call-site label for this acquisition (e.g. a kernel function name). */
+  site?: string;
+  /**
+   * Cancels the acquisition while it waits (`mutex_lock_killable`): the waiter leaves the queue,
+   * the recorded acquisition is undone with a release, and the promise rejects with the
+   * signal's reason. An already aborted signal rejects before anything is recorded; a lock
+   * granted at once ignores the signal.
+   */
+  signal?: AbortSignal;
+}
+
+/** What the runtime knows about a lock instance. */
+export interface LockIdentity {
+  readonly id: string;
+  readonly className: string;
+  readonly type: LockType;
+}
+
+const DEFAULT_STACK_DEPTH = 12;
+
+export class LockdepRuntime {
+  /** True when primitives must emit events (validating or recording). */
+  readonly active: boolean;
+  readonly stacks: boolean;
+  readonly validator: Validator | null;
+  readonly recordTo: string | null;
+  /** Wait-for deadlocks reported by Simulations run on this runtime. */
+  readonly deadlocks: DeadlockReport[] = [];
+  /** Errors thrown by the task functions of Simulations run on this runtime. */
+  readonly taskErrors: TaskError[] = [];
+  private readonly stackDepth: number;
+  private readonly recorder: JsonlTraceWriter | null;
+  private readonly reaction: FindingReaction | ((finding: Finding) => void);
+  private pendingFinding: Finding | null = null;
+  private readonly taskIds = new Set<string>();
+  private readonly lockIds = new Set<string>();
+  private readonly instancesPerClass = new Map<string, number>();
+  private readonly classNames = new Set<string>();
+  private readonly anonymousPerType = new Map<LockType, number>();
+  private asyncContext: AsyncTaskContext | null = null;
+  private endResult: CheckResult | null = null;
+
+  constructor(options: LockdepRuntimeOptions = {}) {
+    this.reaction = options.onFinding ?? 'collect';
+    this.stacks = options.stacks !== undefined && options.stacks !== false;
+    this.stackDepth =
+      typeof options.stacks === 'object' ? Math.max(1, options.stacks.depth) : DEFAULT_STACK_DEPTH;
+    const validate = options.validate ?? true;
+    if (validate) {
+      const hooks = [...resolveRuleHooks(options.rules), ...(options.hooks ?? [])];
+      this.validator = new Validator({
+        hooks,
+        onFinding: (finding) => this.onNewFinding(finding),
+        file: options.name ?? options.recordTo ?? '<simulation>',
+        ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+      });
+    } else {
+      if (options.rules !== undefined) {
+        throw new SimulationUsageError('rules need validation: drop `validate: false` or the rules');
+      }
+      this.validator = null;
+    }
+    this.recordTo = options.recordTo ?? null;
+    this.recorder =
+      this.recordTo === null
+        ? null
+        : new JsonlTraceWriter(this.recordTo, { source: 'lockdep-sim', started: new Date().toISOString() });
+    this.active = this.validator !== null || this.recorder !== null;
+  }
+
+  // ---------------------------------------------------------------- tasks and lock names
+
+  /** A new task handle with a unique id (`name`, or `name:2`, `name:3`... when taken). */
+  task(name = 'task'): Task {
+    return new Task(this, this.uniqueTaskId(name));
+  }
+
+  /** The task of the current async context (AsyncLocalStorage adapter), or a usage error. */
+  currentTask(): Task {
+    const task = this.asyncContext?.current();
+    if (task === undefined) {
+      throw new SimulationUsageError(
+        'no current task: pass a task handle, or run this code inside runtime.runTask(name, fn)',
+      );
+    }
+    return task;
+  }
+
+  /** The AsyncLocalStorage adapter (created on first use: ALS slows every promise once used). */
+  get context(): AsyncTaskContext {
+    if (this.asyncContext === null) this.asyncContext = new AsyncTaskContext();
+    return this.asyncContext;
+  }
+
+  /** True once `context` was used: Simulations then run their tasks inside it too. */
+  get hasAsyncContext(): boolean {
+    return this.asyncContext !== null;
+  }
+
+  /**
+   * Runs `fn` as a new task of ordinary async code: primitives called without a task handle
+   * inside it (across awaits) use this task. The task exits when `fn` settles.
+   */
+  async runTask<T>(name: string, fn: (task: Task) => T | Promise<T>): Promise<T> {
+    const task = this.task(name);
+    try {
+      return await this.context.run(task, () => fn(task));
+    } finally {
+      task.exit();
+    }
+  }
+
+  /** A class name for a lock created without one: `mutex#1`, `mutex#2`... (per runtime, so runs are reproducible). */
+  anonymousClassName(type: LockType): string {
+    const n = (this.anonymousPerType.get(type) ?? 0) + 1;
+    this.anonymousPerType.set(type, n);
+    return `${type}#${n}`;
+  }
+
+  /** Registers a lock instance and emits its `init`. Returns its unique id. */
+  registerLock(className: string, type: LockType, name: string | undefined): string {
+    const id = this.uniqueLockId(name ?? this.defaultInstanceName(className));
+    this.classNames.add(className);
+    if (this.active) this.emit({ op: 'init', lock: id, class: className, type });
+    return id;
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  /** Emits an acquisition (before any blocking). Throws in `throw` mode, after compensating. */
+  acquire(task: Task, lock: LockIdentity, mode: LockMode, isTry: boolean, options?: AcquireOptions): void {
+    const event: AcquireEvent = { op: 'acquire', task: task.id, lock: lock.id };
+    if (mode !== 'write') event.mode = mode;
+    if (isTry) event.try = true;
+    let site: string | undefined;
+    if (options !== undefined) {
+      if (options.subclass !== undefined && options.subclass !== 0) event.subclass = options.subclass;
+      if (options.nest !== undefined) event.nest = options.nest.id;
+      site = options.site;
+    }
+    this.locate(event, task, site);
+    if (lock.type === 'mutex' || lock.type === 'rwsem') task.sleepPoints++;
+    this.emit(event);
+    if (this.pendingFinding !== null) {
+      this.emit({ op: 'release', task: task.id, lock: lock.id });
+      this.raisePending();
+    }
+  }
+
+  /** Emits a release. Call after the primitive's own state change. */
+  release(task: Task, lock: LockIdentity): void {
+    this.emit({ op: 'release', task: task.id, lock: lock.id });
+    if (this.pendingFinding !== null) this.raisePending();
+  }
+
+  /** `lock_sync()` / `synchronize_srcu()`: validated as an acquisition, holds nothing. */
+  sync(task: Task, lock: LockIdentity, site?: string): void {
+    const event: TraceEvent = { op: 'sync', task: task.id, lock: lock.id };
+    this.locate(event, task, site);
+    this.emitAndRaise(event);
+  }
+
+  /** `lockdep_assert_held*()` on `lock` for `task`. */
+  assertHeld(task: Task, lock: LockIdentity, held: AssertKind, site?: string): void {
+    const event: TraceEvent = { op: 'assert', task: task.id, lock: lock.id, held };
+    this.locate(event, task, site);
+    this.emitAndRaise(event);
+  }
+
+  mightSleep(task: Task, site?: string): void {
+    if (!this.active) return;
+    task.sleepPoints++;
+    const event: TraceEvent = { op: 'might-sleep', task: task.id };
+    this.locate(event, task, site);
+    this.emitAndRaise(event);
+  }
+
+  /**
+   * A sleep point that no operation is running for (a spinning lock still held after its
+   * holder yielded): emitted, but a `throw` reaction is deferred to the next operation, since
+   * throwing here would be an unhandled exception.
+   */
+  mightSleepDetached(task: Task, site: string): void {
+    if (!this.active) return;
+    task.sleepPoints++;
+    this.emit({ op: 'might-sleep', task: task.id, site });
+  }
+
+  access(task: Task, name: string, write: boolean, site?: string): void {
+    if (!this.active) return;
+    const event: TraceEvent = { op: 'access', task: task.id, var: name, write };
+    this.locate(event, task, site);
+    this.emitAndRaise(event);
+  }
+
+  irq(task: Task, kind: IrqKind, action: IrqAction): void {
+    if (!this.active) return;
+    const event: TraceEvent = { op: 'irq', task: task.id, kind, action };
+    this.locate(event, task, undefined);
+    this.emitAndRaise(event);
+  }
+
+  /** Emits the task's `exit` and marks it done. */
+  exitTask(task: Task): void {
+    task.state = 'done';
+    if (!this.active) return;
+    const event: TraceEvent = { op: 'exit', task: task.id };
+    this.locate(event, task, undefined);
+    this.emitAndRaise(event);
+  }
+
+  /** Feeds one event to the validator (and the recorder). Never throws for a finding. */
+  emit(event: TraceEvent): void {
+    if (this.endResult !== null) {
+      throw new SimulationUsageError('the runtime has ended: create a new LockdepRuntime for another run');
+    }
+    if (this.recorder !== null) {
+      this.recorder.write(event);
+      if (this.validator !== null) {
+        const origin: EventOrigin = { file: this.recordTo as string, line: this.recorder.events + 1 };
+        this.validator.process(event, origin);
+      }
+    } else if (this.validator !== null) {
+      this.validator.process(event);
+    }
+  }
+
+  // ---------------------------------------------------------------- results
+
+  /** Findings so far (deduplicated by fingerprint). */
+  get findings(): readonly Finding[] {
+    return this.validator?.findings ?? [];
+  }
+
+  summary(): Summary {
+    return this.requireValidator().summary();
+  }
+
+  /** The CheckResult so far (after `end()`, the final one). */
+  result(): CheckResult {
+    return this.endResult ?? this.requireValidator().result();
+  }
+
+  /** The mergeable graph summary of this run. */
+  snapshot(): GraphSnapshot {
+    return this.requireValidator().snapshot();
+  }
+
+  /**
+   * Ends the run: runs the rules' end-of-trace checks and finishes the recording (renamed into
+   * place). Idempotent; returns the final result.
+   */
+  async end(): Promise<CheckResult> {
+    if (this.endResult !== null) return this.endResult;
+    let result: CheckResult;
+    if (this.validator !== null) {
+      this.validator.end();
+      result = this.validator.result();
+    } else {
+      result = {
+        version: 1,
+        violations: [],
+        summary: {
+          events: this.recorder?.events ?? 0,
+          tasks: this.taskIds.size,
+          classes: this.classNames.size,
+          dependencies: 0,
+          violations: 0,
+        },
+      };
+    }
+    this.endResult = result;
+    if (this.recorder !== null) await this.recorder.close();
+    this.pendingFinding = null;
+    return result;
+  }
+
+  /** Throws the finding a detached event left pending (`throw` reaction only). */
+  raisePending(): void {
+    const finding = this.pendingFinding;
+    if (finding === null) return;
+    this.pendingFinding = null;
+    throw new LockdepFindingError(finding);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private emitAndRaise(event: TraceEvent): void {
+    this.emit(event);
+    if (this.pendingFinding !== null) this.raisePending();
+  }
+
+  /**
+   * Adds `site` and `stack`: the explicit site, else (stacks on) the user's `file:line`, else the
+   * task's innermost pseudo frame; the stack is the pseudo frames, then (stacks on) the user's
+   * JS frames. With stacks on both are lazy: captured now, formatted when first read.
+   */
+  private locate(event: TraceEvent, task: Task, site: string | undefined): void {
+    if (this.stacks) {
+      attachLazyStack(event, this.stackDepth, site, task.frameStack());
+      return;
+    }
+    if (site !== undefined) event.site = site;
+    if (!task.hasFrames) return;
+    if (site === undefined) event.site = task.currentFrame as string;
+    event.stack = task.frameStack() as string[];
+  }
+
+  private onNewFinding(finding: Finding): void {
+    const reaction = this.reaction;
+    if (reaction === 'collect') return;
+    if (reaction === 'throw') {
+      if (this.pendingFinding === null) this.pendingFinding = finding;
+      return;
+    }
+    if (reaction === 'warn') {
+      const where = finding.trigger?.site === undefined ? '' : ` at ${finding.trigger.site}`;
+      const rule = finding.rule === null ? '' : ` [${finding.rule}]`;
+      process.emitWarning(`${finding.kind}${rule}: ${finding.message}${where}`, { type: 'LockdepWarning' });
+      return;
+    }
+    reaction(finding);
+  }
+
+  private requireValidator(): Validator {
+    if (this.validator === null) {
+      throw new SimulationUsageError('this runtime does not validate (created with `validate: false`)');
+    }
+    return this.validator;
+  }
+
+  private uniqueTaskId(name: string): string {
+    let id = name;
+    for (let n = 2; this.taskIds.has(id); n++) id = `${name}:${n}`;
+    this.taskIds.add(id);
+    return id;
+  }
+
+  private defaultInstanceName(className: string): string {
+    const count = (this.instancesPerClass.get(className) ?? 0) + 1;
+    this.instancesPerClass.set(className, count);
+    return count === 1 ? className : `${className}:${count}`;
+  }
+
+  private uniqueLockId(name: string): string {
+    let id = name;
+    for (let n = 2; this.lockIds.has(id); n++) id = `${name}:${n}`;
+    this.lockIds.add(id);
+    return id;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * SpinLock: a synchronous exclusive lock (the kernel's `spinlock_t`, lockdep type `spinlock`).
+ * Holding it is atomic context: acquiring a sleeping lock, calling `mightSleep`, or awaiting
+ * while holding it is a sleep-in-atomic finding (the engine reports the first two at the event;
+ * the third is detected by `watchForYieldWhileHeld`).
+ * Invariants: `lock()` never waits; a contended lock can only be held by a task that yielded
+ * while holding it or by the caller itself, so the acquisition is emitted (the validator sees
+ * it: recursion, cycles), compensated by a release, and fails with SpinLockContendedError
+ * instead of spinning for ever.
+ */
+import { SimulationUsageError, SpinLockContendedError } from './errors.js';
+import { LockPrimitive } from './lock-primitive.js';
+import type { LockOptions, TaskArg } from './lock-primitive.js';
+import type { AcquireOptions, LockdepRuntime } from './runtime.js';
+import { watchForYieldWhileHeld } from './spinning.js';
+import type { SpinningLock } from './spinning.js';
+import type { Task } from './task.js';
+
+export class SpinLock extends LockPrimitive implements SpinningLock {
+  private owner: Task | null = null;
+
+  constructor(runtime: LockdepRuntime, options?: LockOptions) {
+    super(runtime, 'spinlock', options);
+  }
+
+  get holder(): Task | null {
+    return this.owner;
+  }
+
+  get isLocked(): boolean {
+    return this.owner !== null;
+  }
+
+  isHeldBy(task: Task): boolean {
+    return this.owner === task;
+  }
+
+  /** `spin_lock()` (with `subclass`: `spin_lock_nested()`, with `nest`: `spin_lock_nest_lock()`). */
+  lock(task?: TaskArg, options?: AcquireOptions): void {
+    const t = this.taskOf(task);
+    const rt = this.runtime;
+    if (this.owner !== null) {
+      if (rt.active) {
+        rt.acquire(t, this, 'write', false, options);
+        rt.release(t, this);
+      }
+      throw new SpinLockContendedError(this.displayName, t.id, [this.owner.id]);
+    }
+    if (rt.active) rt.acquire(t, this, 'write', false, options);
+    this.owner = t;
+    watchForYieldWhileHeld(this, t);
+  }
+
+  /** `spin_trylock()`. */
+  tryLock(task?: TaskArg, options?: AcquireOptions): boolean {
+    const t = this.taskOf(task);
+    if (this.owner !== null) return false;
+    const rt = this.runtime;
+    if (rt.active) rt.acquire(t, this, 'write', true, options);
+    this.owner = t;
+    watchForYieldWhileHeld(this, t);
+    return true;
+  }
+
+  /** `spin_unlock()`. */
+  unlock(task?: TaskArg): void {
+    const t = this.taskOf(task);
+    const rt = this.runtime;
+    if (this.owner !== t) {
+      if (!rt.active) throw new SimulationUsageError(`task ${t.id} unlocks ${this.displayName}, which it does not hold`);
+      rt.release(t, this);
+      return;
+    }
+    this.owner = null;
+    if (rt.active) rt.release(t, this);
+  }
+
+  /** Runs the synchronous `fn` with the lock held. */
+  with<T>(task: TaskArg, fn: () => T, options?: AcquireOptions): T {
+    const t = this.taskOf(task);
+    this.lock(t, options);
+    try {
+      return fn();
+    } finally {
+      this.unlock(t);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Task: one logical thread of execution (a kernel task, a worker, an async job). Held locks are
+ * per task, as in lockdep. A task handle is passed explicitly to every primitive operation for
+ * deterministic simulations; the AsyncLocalStorage adapter supplies it implicitly.
+ * Owns: the task's id, its pseudo call frames (`task.call(name, fn)`, used as `site`/`stack` of
+ * its events), and its scheduling state (running, blocked on a waitable, done) that the
+ * Simulation uses for deadlock detection.
+ * Invariants: a task is blocked on at most one waitable at a time; `state === 'blocked'` iff
+ * `waitingOn !== null`; frames are pushed and popped in LIFO order by `call`.
+ */
+import type { LockdepRuntime } from './runtime.js';
+import type { Waitable } from './waitable.js';
+
+export type TaskState = 'running' | 'blocked' | 'done';
+
+/** The scheduler a task reports its state changes to (a Simulation). */
+export interface TaskScheduler {
+  taskBlocked(task: Task): void;
+  taskUnblocked(task: Task): void;
+}
+
+/** What a blocked task is waiting for. */
+export interface WaitState {
+  on: Waitable;
+  /** `write`, `read`, `recursive-read`, or `event` for a wait queue / completion. */
+  mode: string;
+}
+
+export class Task {
+  readonly id: string;
+  readonly runtime: LockdepRuntime;
+  state: TaskState = 'running';
+  waitingOn: WaitState | null = null;
+  /**
+   * Sleep points emitted for this task so far (sleeping acquisitions, might-sleep): lets the
+   * spinning locks tell whether a yield while holding them was already reported.
+   */
+  sleepPoints = 0;
+  /** Set by the Simulation that runs this task. */
+  scheduler: TaskScheduler | null = null;
+  /** Pseudo call frames, outermost first. */
+  private readonly frames: string[] = [];
+  /** Frames innermost first, cached until the next push/pop. */
+  private framesInnermostFirst: string[] | null = null;
+
+  constructor(runtime: LockdepRuntime, id: string) {
+    this.runtime = runtime;
+    this.id = id;
+  }
+
+  /** The innermost pseudo frame, or undefined outside any `call`. */
+  get currentFrame(): string | undefined {
+    const depth = this.frames.length;
+    // Never read past the end: an out-of-bounds read is a slow prototype-chain lookup in V8.
+    return depth === 0 ? undefined : this.frames[depth - 1];
+  }
+
+  /** True inside a `call` (cheap check for the hot path). */
+  get hasFrames(): boolean {
+    return this.frames.length !== 0;
+  }
+
+  /** Pseudo frames innermost first (the spec's `stack` order); empty outside any `call`. */
+  frameStack(): readonly string[] {
+    if (this.frames.length === 0) return this.frames;
+    if (this.framesInnermostFirst === null) this.framesInnermostFirst = this.frames.slice().reverse();
+    return this.framesInnermostFirst;
+  }
+
+  /**
+   * Runs `fn` as the function `name` of this task: events raised inside carry `name` as their
+   * site and the enclosing names as their stack (what a rule's `writers-only-at` matches).
+   */
+  call<T>(name: string, fn: () => T): T {
+    this.frames.push(name);
+    this.framesInnermostFirst = null;
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.popFrame();
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.finally(() => this.popFrame()) as T;
+    }
+    this.popFrame();
+    return result;
+  }
+
+  /** `might_sleep()`: a point where the task may block. In atomic context, a finding. */
+  mightSleep(site?: string): void {
+    this.runtime.mightSleep(this, site);
+  }
+
+  /** The task reads (or, with `write`, writes) the shared variable `name` (guarded-by rules). */
+  access(name: string, options: { write?: boolean; site?: string } = {}): void {
+    this.runtime.access(this, name, options.write ?? false, options.site);
+  }
+
+  /** Interrupt context entry/exit or local interrupt disable/enable on this task. */
+  irq(kind: 'hardirq' | 'softirq', action: 'enter' | 'exit' | 'disable' | 'enable'): void {
+    this.runtime.irq(this, kind, action);
+  }
+
+  /** The task ends (locks still held are a finding). Idempotent. */
+  exit(): void {
+    if (this.state === 'done') return;
+    this.runtime.exitTask(this);
+  }
+
+  /** Scheduler bookkeeping: the task starts waiting on `on`. */
+  block(on: Waitable, mode: string): void {
+    this.state = 'blocked';
+    this.waitingOn = { on, mode };
+    if (this.scheduler !== null) this.scheduler.taskBlocked(this);
+  }
+
+  /** Scheduler bookkeeping: the task's wait is over (it was granted the lock or woken). */
+  unblock(): void {
+    this.state = 'running';
+    this.waitingOn = null;
+    if (this.scheduler !== null) this.scheduler.taskUnblocked(this);
+  }
+
+  toString(): string {
+    return this.id;
+  }
+
+  private popFrame(): void {
+    this.frames.pop();
+    this.framesInnermostFirst = null;
+  }
+}

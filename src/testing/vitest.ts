@@ -1,0 +1,112 @@
+/**
+ * Test helpers for a project's own vitest suites (package entry `lockdep/testing`):
+ *  - `expectNoLockdepFindings(x)` throws an assertion error listing every finding (kernel-style
+ *    text), real deadlock and task error of a run;
+ *  - `lockdepMatchers` for `expect.extend(lockdepMatchers)`, giving
+ *    `expect(x).toHaveNoLockdepFindings()`.
+ * `x` is a LockdepRuntime, a SimulationResult, a CheckResult or a list of findings.
+ * Invariant: this module does not import vitest at run time (only its types), so it also works
+ * with any runner that treats a thrown Error as a failure.
+ */
+import type { Finding } from '../engine/finding.js';
+import type { CheckResult } from '../engine/result.js';
+import { renderFindingText } from '../report/text.js';
+import type { LockdepRuntime } from '../sim/runtime.js';
+import type { SimulationResult, TaskError } from '../sim/simulation.js';
+import { formatDeadlockReport } from '../sim/wait-for.js';
+import type { DeadlockReport } from '../sim/wait-for.js';
+import type {} from 'vitest';
+
+export type LockdepOutcome = LockdepRuntime | SimulationResult | CheckResult | readonly Finding[];
+
+export interface LockdepProblems {
+  findings: readonly Finding[];
+  deadlocks: readonly DeadlockReport[];
+  taskErrors: readonly TaskError[];
+}
+
+function isRuntime(x: object): x is LockdepRuntime {
+  return 'deadlocks' in x && 'taskErrors' in x && 'findings' in x;
+}
+
+function isSimulationResult(x: object): x is SimulationResult {
+  return 'deadlock' in x && 'errors' in x && 'findings' in x;
+}
+
+function isCheckResult(x: object): x is CheckResult {
+  return 'violations' in x && Array.isArray((x as CheckResult).violations);
+}
+
+/** Everything wrong with a run, whatever form it is given in. */
+export function lockdepProblems(outcome: LockdepOutcome): LockdepProblems {
+  if (Array.isArray(outcome)) return { findings: outcome as readonly Finding[], deadlocks: [], taskErrors: [] };
+  const x = outcome as object;
+  if (isRuntime(x)) return { findings: x.findings, deadlocks: x.deadlocks, taskErrors: x.taskErrors };
+  if (isSimulationResult(x)) {
+    return { findings: x.findings, deadlocks: x.deadlock === null ? [] : [x.deadlock], taskErrors: x.errors };
+  }
+  if (isCheckResult(x)) return { findings: x.violations, deadlocks: [], taskErrors: [] };
+  throw new TypeError('expected a LockdepRuntime, a SimulationResult, a CheckResult or an array of findings');
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** The failure message: a count line, then every finding, deadlock and task error in full. */
+export function describeLockdepProblems(problems: LockdepProblems): string {
+  const { findings, deadlocks, taskErrors } = problems;
+  const parts: string[] = [];
+  const counts: string[] = [];
+  if (findings.length > 0) counts.push(`${findings.length} lockdep finding${findings.length === 1 ? '' : 's'}`);
+  if (deadlocks.length > 0) counts.push(`${deadlocks.length} real deadlock${deadlocks.length === 1 ? '' : 's'}`);
+  if (taskErrors.length > 0) counts.push(`${taskErrors.length} task error${taskErrors.length === 1 ? '' : 's'}`);
+  parts.push(`expected no lockdep findings, got ${counts.join(', ')}:`);
+  for (const finding of findings) {
+    const rule = finding.rule === null ? '' : ` [${finding.rule}]`;
+    parts.push(`- ${finding.kind}${rule}: ${finding.message}`);
+  }
+  for (const finding of findings) parts.push(renderFindingText(finding, { color: false }));
+  for (const deadlock of deadlocks) parts.push(formatDeadlockReport(deadlock));
+  for (const { task, error } of taskErrors) parts.push(`task ${task} threw ${errorText(error)}`);
+  return parts.join('\n');
+}
+
+function hasProblems(problems: LockdepProblems): boolean {
+  return problems.findings.length > 0 || problems.deadlocks.length > 0 || problems.taskErrors.length > 0;
+}
+
+/** Throws (failing the test) when the run has findings, a real deadlock or task errors. */
+export function expectNoLockdepFindings(outcome: LockdepOutcome): void {
+  const problems = lockdepProblems(outcome);
+  if (!hasProblems(problems)) return;
+  const error = new Error(describeLockdepProblems(problems));
+  error.name = 'AssertionError';
+  throw error;
+}
+
+interface MatcherResult {
+  pass: boolean;
+  message: () => string;
+}
+
+/** `expect.extend(lockdepMatchers)` adds `toHaveNoLockdepFindings()`. */
+export const lockdepMatchers = {
+  toHaveNoLockdepFindings(received: LockdepOutcome): MatcherResult {
+    const problems = lockdepProblems(received);
+    const pass = !hasProblems(problems);
+    return {
+      pass,
+      message: () => (pass ? 'expected lockdep findings, got none' : describeLockdepProblems(problems)),
+    };
+  },
+};
+
+interface LockdepMatchers<R = unknown> {
+  toHaveNoLockdepFindings(): R;
+}
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
+  interface Matchers<T = any> extends LockdepMatchers<T> {}
+}
