@@ -23,7 +23,7 @@ export class LockInstance {
 }
 
 export class HeldLock {
-  /** Extra holds merged into this entry by `nest` (lockdep's `references`). */
+  /** Holds merged into this entry by `nest`, counting the first (lockdep's `references`; 0: not merged). */
   references = 0;
   constructor(
     public inst: LockInstance,

@@ -426,7 +426,8 @@ export class Validator {
       } else {
         const top = held[held.length - 1];
         if (top !== undefined && top.cls === cls) {
-          top.references++;
+          // Like the kernel, `references` counts every hold of a merged entry (0: not merged).
+          top.references = (top.references === 0 ? 1 : top.references) + 1;
           return;
         }
       }
@@ -493,7 +494,7 @@ export class Validator {
     const entry = held[index]!;
     if (entry.references > 0) {
       entry.references--;
-      return;
+      if (entry.references > 0) return;
     }
     this.dropEntry(task, entry);
     if (index === held.length - 1) {

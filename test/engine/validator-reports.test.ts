@@ -155,3 +155,14 @@ describe('capacity limits', () => {
     expect(kinds(trace, { limits: { classes: 5, tasks: 5, locks: 5 } })).toEqual([]);
   });
 });
+
+describe('nest merging', () => {
+  const merged = [init('a0', 'mutex', 'A'), init('a1', 'mutex', 'A'), acq('t', 'big'), acq('t', 'a0', undefined, { nest: 'big' }), acq('t', 'a1', undefined, { nest: 'big' })];
+  test('merged holds release in either order', () => {
+    expect(kinds([...merged, rel('t', 'a0'), rel('t', 'a1'), rel('t', 'big')])).toEqual([]);
+    expect(kinds([...merged, rel('t', 'a1'), rel('t', 'a0'), rel('t', 'big')])).toEqual([]);
+  });
+  test('one release too many is still a bad unlock balance', () => {
+    expect(kinds([...merged, rel('t', 'a1'), rel('t', 'a0'), rel('t', 'a0')])).toEqual(['bad-unlock-balance']);
+  });
+});
