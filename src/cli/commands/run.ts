@@ -174,6 +174,7 @@ export function runOptions(y: Argv): Argv<RunArgs> {
       type: 'boolean',
     })
     .option('format', {
+      alias: 'f',
       describe: 'output format (a real deadlock is added to text and json, and written to stderr for the others)',
       choices: [...FORMAT_NAMES],
       default: 'text',
