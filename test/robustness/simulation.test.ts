@@ -1,0 +1,175 @@
+/**
+ * Robustness of the simulation: a task that throws while holding locks is reported as
+ * held-lock-at-exit and the run goes on; cancelling a waiting acquisition with an AbortSignal
+ * removes the waiter cleanly (queue, task state, recorded hold, deadlock detection), for the
+ * Mutex and both sides of the RwSemaphore.
+ */
+import { describe, expect, it } from 'vitest';
+import { LockdepRuntime, Mutex, RwSemaphore, Simulation } from '../../src/index.js';
+import type { TraceEvent } from '../../src/index.js';
+
+function recordingRuntime(): { rt: LockdepRuntime; events: TraceEvent[] } {
+  const rt = new LockdepRuntime();
+  const events: TraceEvent[] = [];
+  const emit = rt.emit.bind(rt);
+  rt.emit = (event: TraceEvent) => {
+    events.push(event);
+    emit(event);
+  };
+  return { rt, events };
+}
+
+describe('a task that throws while holding locks', () => {
+  it('is reported as held-lock-at-exit, its error is kept, and the other tasks run to the end', async () => {
+    const rt = new LockdepRuntime();
+    const a = new Mutex(rt, 'A');
+    const b = new Mutex(rt, 'B');
+    const sim = new Simulation(rt);
+    const boom = new Error('boom while holding A and B');
+    sim.spawn('thrower', async (task) => {
+      await a.lock(task);
+      await b.lock(task);
+      throw boom;
+    });
+    let otherRan = false;
+    sim.spawn('other', async (task) => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      otherRan = true;
+      const c = new Mutex(rt, 'C');
+      await c.lock(task);
+      c.unlock(task);
+    });
+    const result = await sim.run();
+    expect(result.deadlock).toBeNull();
+    expect(result.errors).toEqual([{ task: 'thrower', error: boom }]);
+    expect(result.finished.sort()).toEqual(['other', 'thrower']);
+    expect(otherRan).toBe(true);
+    const exits = result.findings.filter((f) => f.kind === 'held-lock-at-exit');
+    expect(exits).toHaveLength(1);
+    expect(exits[0]?.task).toBe('thrower');
+    expect(exits[0]?.classes).toEqual(['A', 'B']);
+  });
+
+  it('a synchronous throw is handled the same way', async () => {
+    const rt = new LockdepRuntime();
+    const m = new Mutex(rt, 'M');
+    const sim = new Simulation(rt);
+    sim.spawn('sync-thrower', (task) => {
+      void m.lock(task);
+      throw new TypeError('synchronous');
+    });
+    sim.spawn('after', async () => undefined);
+    const result = await sim.run();
+    expect(result.errors.map((e) => e.task)).toEqual(['sync-thrower']);
+    expect(result.finished).toContain('after');
+    expect(result.findings.map((f) => f.kind)).toEqual(['held-lock-at-exit']);
+  });
+});
+
+describe('cancelling a waiting acquisition with an AbortSignal', () => {
+  it('Mutex: the waiter leaves the queue, the task runs again, the hold is undone, later waiters are served', async () => {
+    const { rt, events } = recordingRuntime();
+    const m = new Mutex(rt, 'M');
+    const [owner, cancelled, next] = [rt.task('owner'), rt.task('cancelled'), rt.task('next')];
+    await m.lock(owner);
+    const controller = new AbortController();
+    const waiting = m.lock(cancelled, { signal: controller.signal });
+    const nextGot = m.lock(next);
+    expect(m.waiters.map((t) => t.id)).toEqual(['cancelled', 'next']);
+    expect(cancelled.state).toBe('blocked');
+    const reason = new Error('timed out');
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    expect(m.waiters.map((t) => t.id)).toEqual(['next']);
+    expect(cancelled.state).toBe('running');
+    expect(cancelled.waitingOn).toBeNull();
+    // The acquisition recorded before waiting is undone, so the cancelled task holds nothing.
+    const mine = events.filter((e) => 'task' in e && e.task === 'cancelled').map((e) => e.op);
+    expect(mine).toEqual(['acquire', 'release']);
+    m.unlock(owner);
+    await nextGot;
+    expect(m.holder).toBe(next);
+    m.unlock(next);
+    cancelled.exit();
+    expect(rt.findings).toEqual([]);
+  });
+
+  it('an already aborted signal rejects at once and records nothing; a free lock ignores the signal', async () => {
+    const { rt, events } = recordingRuntime();
+    const m = new Mutex(rt, 'M');
+    const t = rt.task('t');
+    const reason = new Error('already cancelled');
+    await expect(m.lock(t, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(events.filter((e) => e.op === 'acquire')).toEqual([]);
+    expect(m.isLocked).toBe(false);
+    const controller = new AbortController();
+    await m.lock(t, { signal: controller.signal });
+    controller.abort();
+    expect(m.holder).toBe(t);
+    m.unlock(t);
+    expect(rt.findings).toEqual([]);
+  });
+
+  it('an abort after the grant does nothing', async () => {
+    const rt = new LockdepRuntime();
+    const m = new Mutex(rt, 'M');
+    const [a, b] = [rt.task('a'), rt.task('b')];
+    await m.lock(a);
+    const controller = new AbortController();
+    const got = m.lock(b, { signal: controller.signal });
+    m.unlock(a);
+    await got;
+    controller.abort();
+    expect(m.holder).toBe(b);
+    expect(b.state).toBe('running');
+    m.unlock(b);
+    expect(m.isLocked).toBe(false);
+  });
+
+  it('RwSemaphore: an aborted writer lets the readers queued behind it in', async () => {
+    const rt = new LockdepRuntime();
+    const sem = new RwSemaphore(rt, 'S');
+    const [reader1, writer, reader2] = [rt.task('r1'), rt.task('w'), rt.task('r2')];
+    await sem.lockRead(reader1);
+    const controller = new AbortController();
+    const writing = sem.lock(writer, { signal: controller.signal });
+    const reading = sem.lockRead(reader2);
+    expect(reader2.state).toBe('blocked'); // fair: queued behind the writer
+    controller.abort();
+    await expect(writing).rejects.toBeDefined();
+    await reading;
+    expect(reader2.state).toBe('running');
+    expect(writer.state).toBe('running');
+    sem.unlockRead(reader1);
+    sem.unlockRead(reader2);
+    expect(rt.findings).toEqual([]);
+  });
+
+  it('a cancelled waiter is no longer part of deadlock detection, and the run completes', async () => {
+    const rt = new LockdepRuntime();
+    const m = new Mutex(rt, 'M');
+    const sim = new Simulation(rt);
+    const controller = new AbortController();
+    let outcome = '';
+    sim.spawn('holder', async (task) => {
+      await m.lock(task);
+      await sim.untilBlocked(waiter, m);
+      controller.abort(new Error('give up'));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      m.unlock(task);
+    });
+    const waiter = sim.spawn('waiter', async (task) => {
+      try {
+        await m.lock(task, { signal: controller.signal });
+        outcome = 'acquired';
+      } catch (error) {
+        outcome = (error as Error).message;
+      }
+    });
+    const result = await sim.run();
+    expect(outcome).toBe('give up');
+    expect(result.deadlock).toBeNull();
+    expect(result.errors).toEqual([]);
+    expect(result.findings).toEqual([]);
+  });
+});
