@@ -11,7 +11,6 @@
  * Invariants: acquisitions are emitted before any waiting; a release of a map the task does not
  * hold leaves the state untouched and is reported by the validator.
  */
-import { SimulationUsageError } from './errors.js';
 import { LockPrimitive, RESOLVED } from './lock-primitive.js';
 import type { TaskArg, Waiter } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
@@ -108,8 +107,7 @@ export class LockMap extends LockPrimitive implements Waitable {
       this.readerCount--;
       if (this.blocking && this.readerCount === 0) this.wake();
     } else {
-      if (!rt.active) throw new SimulationUsageError(`task ${t.id} releases ${this.displayName}, which it does not hold`);
-      rt.release(t, this);
+      this.unlockNotHeld(t, 'releases');
       return;
     }
     if (rt.active) rt.release(t, this);

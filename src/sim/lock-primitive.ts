@@ -106,6 +106,16 @@ export abstract class LockPrimitive implements LockIdentity {
     });
   }
 
+  /**
+   * An unlock by a task that does not hold the lock (in that mode): the lock is left alone.
+   * With validation on it is recorded, and the validator reports a bad unlock balance; with
+   * validation off it is a usage error (`what`: e.g. "up_writes", `side`: e.g. " for write").
+   */
+  protected unlockNotHeld(t: Task, what: string, side = ''): void {
+    if (!this.runtime.active) throw new SimulationUsageError(`task ${t.id} ${what} ${this.displayName}, which it does not hold${side}`);
+    this.runtime.release(t, this);
+  }
+
   protected taskOf(task: TaskArg): Task {
     if (task !== null && task !== undefined) {
       if (task.runtime !== this.runtime) {

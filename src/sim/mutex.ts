@@ -7,7 +7,6 @@
  * emits nothing (as the spec says); an unlock by a task that does not own it leaves the lock
  * untouched and is reported by the validator (bad unlock balance).
  */
-import { SimulationUsageError } from './errors.js';
 import { LockPrimitive, RESOLVED, abortedAcquisition } from './lock-primitive.js';
 import type { LockOptions, TaskArg, Waiter } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
@@ -68,8 +67,7 @@ export class Mutex extends LockPrimitive implements Waitable {
     const t = this.taskOf(task);
     const rt = this.runtime;
     if (this.owner !== t) {
-      if (!rt.active) throw new SimulationUsageError(`task ${t.id} unlocks ${this.displayName}, which it does not hold`);
-      rt.release(t, this);
+      this.unlockNotHeld(t, 'unlocks');
       return;
     }
     const next = this.queue.shift();

@@ -7,7 +7,7 @@
  * Invariants: either one writer or any number of readers; `lock`/`lockRead` never wait: a
  * conflicting holder makes them emit, compensate and throw SpinLockContendedError.
  */
-import { SimulationUsageError, SpinLockContendedError } from './errors.js';
+import { SpinLockContendedError } from './errors.js';
 import { LockPrimitive } from './lock-primitive.js';
 import type { TaskArg } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
@@ -77,8 +77,7 @@ export class RwLock extends LockPrimitive implements SpinningLock {
     const rt = this.runtime;
     const holds = this.readers.get(t);
     if (holds === undefined) {
-      if (!rt.active) throw new SimulationUsageError(`task ${t.id} read_unlocks ${this.displayName}, which it does not hold for read`);
-      rt.release(t, this);
+      this.unlockNotHeld(t, 'read_unlocks', ' for read');
       return;
     }
     if (holds === 1) this.readers.delete(t);
@@ -119,8 +118,7 @@ export class RwLock extends LockPrimitive implements SpinningLock {
     const t = this.taskOf(task);
     const rt = this.runtime;
     if (this.writer !== t) {
-      if (!rt.active) throw new SimulationUsageError(`task ${t.id} write_unlocks ${this.displayName}, which it does not hold for write`);
-      rt.release(t, this);
+      this.unlockNotHeld(t, 'write_unlocks', ' for write');
       return;
     }
     this.writer = null;

@@ -10,7 +10,6 @@
  * writer at the head is granted when the lock is free; a run of readers at the head is granted
  * together); acquisitions are emitted before waiting; a failed trylock emits nothing.
  */
-import { SimulationUsageError } from './errors.js';
 import { LockPrimitive, RESOLVED, abortedAcquisition } from './lock-primitive.js';
 import type { LockOptions, TaskArg, Waiter } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
@@ -86,8 +85,7 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
     const rt = this.runtime;
     const holds = this.readers.get(t);
     if (holds === undefined) {
-      if (!rt.active) throw new SimulationUsageError(`task ${t.id} up_reads ${this.displayName}, which it does not hold for read`);
-      rt.release(t, this);
+      this.unlockNotHeld(t, 'up_reads', ' for read');
       return;
     }
     if (holds === 1) this.readers.delete(t);
@@ -129,8 +127,7 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
     const t = this.taskOf(task);
     const rt = this.runtime;
     if (this.writer !== t) {
-      if (!rt.active) throw new SimulationUsageError(`task ${t.id} up_writes ${this.displayName}, which it does not hold for write`);
-      rt.release(t, this);
+      this.unlockNotHeld(t, 'up_writes', ' for write');
       return;
     }
     this.writer = null;

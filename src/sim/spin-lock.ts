@@ -8,7 +8,7 @@
  * it: recursion, cycles), compensated by a release, and fails with SpinLockContendedError
  * instead of spinning for ever.
  */
-import { SimulationUsageError, SpinLockContendedError } from './errors.js';
+import { SpinLockContendedError } from './errors.js';
 import { LockPrimitive } from './lock-primitive.js';
 import type { LockOptions, TaskArg } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
@@ -67,8 +67,7 @@ export class SpinLock extends LockPrimitive implements SpinningLock {
     const t = this.taskOf(task);
     const rt = this.runtime;
     if (this.owner !== t) {
-      if (!rt.active) throw new SimulationUsageError(`task ${t.id} unlocks ${this.displayName}, which it does not hold`);
-      rt.release(t, this);
+      this.unlockNotHeld(t, 'unlocks');
       return;
     }
     this.owner = null;
