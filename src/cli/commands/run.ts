@@ -25,7 +25,7 @@ import { createRuleHooks, loadRuleFiles } from '../../rules/index.js';
 import { LockdepRuntime } from '../../sim/runtime.js';
 import type { LockdepRuntimeOptions } from '../../sim/runtime.js';
 import { formatDeadlockReport } from '../../sim/wait-for.js';
-import { shouldUseColor } from '../color-support.js';
+import { colourEnabled } from '../../report/colour.js';
 import { resolveConfig } from '../config.js';
 import { EXIT_USAGE, EXIT_VIOLATIONS, exitCodeFor } from '../exit-code.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
@@ -125,7 +125,7 @@ export async function runSimulationModule(argv: RunArgs): Promise<void> {
   } else {
     const graph = REPORT_FORMATS.get(argv.format)?.graph === true;
     const rendered = await renderReport(argv.format, result, {
-      colour: shouldUseColor(process.stdout),
+      colour: colourEnabled(process.stdout, process.env),
       ...(graph ? { snapshot: runtime.snapshot() } : {}),
     });
     if (argv.format === 'text') {
