@@ -7,6 +7,7 @@
  * any work starts (`prepareOutputs`), so a bad `-f` never costs a long check; nothing but
  * reports goes to stdout; files are written atomically; the exit code follows exit-code.ts.
  */
+import { escapeTerminal } from '../report/escape.js';
 import type { Argv } from 'yargs';
 import { applyBaseline, describeStale, pruneBaseline } from '../baseline/apply-baseline.js';
 import { entryLine, readBaseline, serializeBaseline } from '../baseline/baseline-file.js';
@@ -141,11 +142,11 @@ export async function finishRun(result: CheckResult, args: ReportArgs & GateArgs
     if (args.pruneBaseline === true) {
       if (outcome.stale.length > 0) {
         await writeFileAtomic(args.baseline, serializeBaseline(pruneBaseline(baseline, outcome.stale)));
-        stderr(`lockdep: removed ${outcome.stale.length} stale entr${outcome.stale.length === 1 ? 'y' : 'ies'} from ${args.baseline}\n`);
+        stderr(`lockdep: removed ${outcome.stale.length} stale entr${outcome.stale.length === 1 ? 'y' : 'ies'} from ${escapeTerminal(args.baseline)}\n`);
       }
       staleCount = 0;
     } else {
-      for (const line of describeStale(args.baseline, text, outcome.stale, entryLine)) stderr(`${line}\n`);
+      for (const line of describeStale(args.baseline, text, outcome.stale, entryLine)) stderr(`${escapeTerminal(line)}\n`);
     }
   }
   if (args.saveGraph !== undefined) {

@@ -11,6 +11,7 @@
  * files (atomically); the exit code is set through `process.exitCode`; bad option values are
  * UsageErrors (exit 2).
  */
+import { escapeTerminal } from '../../report/escape.js';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
@@ -139,7 +140,7 @@ export function checkTraceOptionsFrom(argv: CheckArgs): CheckTraceOptions {
   for (const [name, type] of config?.classTypes ?? []) classTypes.set(name, type);
   if (classTypes.size > 0) options.classTypes = classTypes;
   options.onInputWarning = (message, origin) => {
-    process.stderr.write(`${origin.file}:${origin.line}: warning: ${message}\n`);
+    process.stderr.write(`${escapeTerminal(origin.file)}:${origin.line}: warning: ${escapeTerminal(message)}\n`);
   };
   return options;
 }

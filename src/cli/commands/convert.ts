@@ -7,6 +7,7 @@
  * rename) and is never left half-written when the input has an error; class types come from
  * the config file's `classTypes`, as for check.
  */
+import { escapeTerminal } from '../../report/escape.js';
 import type { Argv, CommandModule } from 'yargs';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/detect-format.js';
 import { importTrace } from '../../events/import-trace.js';
@@ -70,7 +71,7 @@ export async function runConvert(argv: ConvertArgs): Promise<void> {
       format: argv.inputFormat ?? 'auto',
       ...(config !== undefined && config.classTypes.size > 0 ? { classTypes: config.classTypes } : {}),
       onWarning: (message, origin) => {
-        process.stderr.write(`${origin.file}:${origin.line}: warning: ${message}\n`);
+        process.stderr.write(`${escapeTerminal(origin.file)}:${origin.line}: warning: ${escapeTerminal(message)}\n`);
       },
     });
   } catch (error) {
