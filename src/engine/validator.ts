@@ -324,12 +324,16 @@ export class Validator {
   }
 
   private instance(id: LockId, cls?: string, type?: LockType): LockInstance {
-    let inst = this.instances.get(id);
-    if (inst === undefined) {
-      if (this.instances.size >= this.limits.locks) this.limitReached('live lock instance', this.limits.locks, '--max-locks');
-      inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', false);
-      this.instances.set(id, inst);
+    return this.instances.get(id) ?? this.defineInstance(id, cls, type, false);
+  }
+
+  /** Declares (or re-declares) an instance; an instance used without `init` is a mutex of class = its id. */
+  private defineInstance(id: LockId, cls: string | undefined, type: LockType | undefined, percpu: boolean): LockInstance {
+    if (!this.instances.has(id) && this.instances.size >= this.limits.locks) {
+      this.limitReached('live lock instance', this.limits.locks, '--max-locks');
     }
+    const inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', percpu);
+    this.instances.set(id, inst);
     return inst;
   }
 
@@ -379,13 +383,7 @@ export class Validator {
     if (existing !== undefined && existing.holders > 0) {
       this.reportHeldLockFreed(existing, event, 'initialised again');
     }
-    if (existing === undefined && this.instances.size >= this.limits.locks) {
-      this.limitReached('live lock instance', this.limits.locks, '--max-locks');
-    }
-    this.instances.set(
-      event.lock,
-      new LockInstance(event.lock, event.class ?? String(event.lock), event.type ?? 'mutex', event.percpu === true),
-    );
+    this.defineInstance(event.lock, event.class, event.type, event.percpu === true);
   }
 
   private free(event: Extract<TraceEvent, { op: 'free' }>): void {
@@ -444,9 +442,7 @@ export class Validator {
       // dependency. That keeps a runaway nesting linear instead of cubic; the finding says so.
       if (sync) return;
       const top = held[held.length - 1]!;
-      held.push(new HeldLock(inst, cls, classId, mode, trylock, irqContext, top.chain, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine));
-      inst.holders++;
-      if (flags & FLAG_ATOMIC) task.atomicHeld++;
+      this.pushHeld(task, new HeldLock(inst, cls, classId, mode, trylock, irqContext, top.chain, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine), flags);
       return;
     }
 
@@ -456,27 +452,33 @@ export class Validator {
     const base = top !== undefined && top.irqContext === irqContext ? top.chain : irqContext;
     const hlockKey = classId * HLOCK_BITS + mode * 4 + (trylock ? 2 : 0) + (sync ? 1 : 0);
     let chain = this.chainCache.get(base, hlockKey);
-    const entry = sync
-      ? undefined
-      : new HeldLock(inst, cls, classId, mode, trylock, irqContext, 0, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine);
+    const watched = (flags & FLAG_WATCHED) !== 0 && this.watchHooks.length > 0;
+    // A sync pushes nothing, but the checks still need a held-lock view of it.
+    const entry =
+      sync && chain >= 0 && !watched
+        ? undefined
+        : new HeldLock(inst, cls, classId, mode, trylock, irqContext, 0, !task.hardirqsEnabled, sync ? undefined : nest, event, this.currentFile, this.currentLine);
     if (chain < 0) {
       chain = this.nextChainId++;
       this.chainCache.set(base, hlockKey, chain);
-      const next = entry ?? new HeldLock(inst, cls, classId, mode, false, irqContext, 0, !task.hardirqsEnabled, undefined, event, this.currentFile, this.currentLine);
-      if (!trylock) this.validateChain(task, next, held.length, sync);
-      if (this.chainHooks.length > 0) this.runChainHooks(task, next, held.length, sync);
+      if (!trylock) this.validateChain(task, entry!, held.length, sync);
+      if (this.chainHooks.length > 0) this.runChainHooks(task, entry!, held.length, sync);
     } else {
       this.chainHits++;
     }
-    if (flags & FLAG_WATCHED && this.watchHooks.length > 0) {
-      const next = entry ?? new HeldLock(inst, cls, classId, mode, false, irqContext, 0, !task.hardirqsEnabled, undefined, event, this.currentFile, this.currentLine);
-      const ctx = this.acquireContext(task, next, held.length, sync);
+    if (watched) {
+      const ctx = this.acquireContext(task, entry!, held.length, sync);
       for (const hook of this.watchHooks) hook.onWatchedAcquire!(ctx, this.query);
     }
-    if (entry === undefined) return;
+    if (entry === undefined || sync) return;
     entry.chain = chain;
-    held.push(entry);
-    inst.holders++;
+    this.pushHeld(task, entry, flags);
+  }
+
+  /** The inverse of `dropEntry`. */
+  private pushHeld(task: TaskState, entry: HeldLock, flags: number): void {
+    task.held.push(entry);
+    entry.inst.holders++;
     if (flags & FLAG_ATOMIC) task.atomicHeld++;
   }
 
