@@ -5,7 +5,7 @@
  * Invariants: pure (the input result is not modified); a finding is matched by fingerprint only,
  * which is line-independent, so moving code does not break the baseline.
  */
-import type { Finding, Severity } from '../engine/finding.js';
+import { countUnbaselined } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import { BASELINE_FORMAT, BASELINE_VERSION, normaliseEntries, type Baseline, type BaselineEntry } from './baseline-file.js';
 
@@ -17,15 +17,6 @@ export interface BaselineOutcome {
   stale: BaselineEntry[];
 }
 
-/**
- * How many findings of `severity` no baseline covers: what `summary.errors`/`warnings`, the
- * reports' headline counts, `--max-warnings` and the exit code count.
- */
-export function countUnbaselined(findings: readonly Finding[], severity: Severity): number {
-  let count = 0;
-  for (const finding of findings) if (finding.severity === severity && finding.baselined !== true) count++;
-  return count;
-}
 
 export function applyBaseline(result: CheckResult, baseline: Baseline): BaselineOutcome {
   const known = new Map<string, BaselineEntry>(baseline.findings.map((entry) => [entry.fingerprint, entry]));

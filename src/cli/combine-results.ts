@@ -6,7 +6,7 @@
  * lists every file's own summary when more than one file was checked (absent for one file, so
  * a single-file result is unchanged).
  */
-import { countUnbaselined } from '../baseline/apply-baseline.js';
+import { countUnbaselined } from '../engine/finding.js';
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult, Summary, TraceSummary } from '../engine/result.js';
 

@@ -135,3 +135,13 @@ export interface Finding {
   /** How many times the same fingerprint was seen (1 = once). */
   occurrences?: number;
 }
+
+/**
+ * How many findings of `severity` no baseline covers: what `summary.errors`/`warnings`, the
+ * reports' headline counts, `--max-warnings` and the exit code count.
+ */
+export function countUnbaselined(findings: readonly Finding[], severity: Severity): number {
+  let count = 0;
+  for (const finding of findings) if (finding.severity === severity && finding.baselined !== true) count++;
+  return count;
+}

@@ -17,6 +17,7 @@
 import { InputError } from '../events/input-error.js';
 import type { AssertEvent, EventOrigin, LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
 import { DependencyGraph, graphNodeKey, type ClassGraph } from './dependency-graph.js';
+import { countUnbaselined } from './finding.js';
 import type {
   DependencyWitness,
   EventRef,
@@ -211,21 +212,14 @@ export class Validator {
   }
 
   summary(): Summary {
-    let errors = 0;
-    let warnings = 0;
-    for (const f of this.findingList) {
-      if (f.baselined) continue;
-      if (f.severity === 'error') errors++;
-      else if (f.severity === 'warning') warnings++;
-    }
     return {
       events: this.eventCount,
       tasks: this.taskCount,
       classes: this.classes.size,
       dependencies: this.deps.size,
       violations: this.findingList.length,
-      errors,
-      warnings,
+      errors: countUnbaselined(this.findingList, 'error'),
+      warnings: countUnbaselined(this.findingList, 'warning'),
       chains: this.nextChainId - FIRST_CHAIN_ID,
       chainCacheHits: this.chainHits,
     };

@@ -62,7 +62,7 @@ function header(graph: ReportGraph): string[] {
 }
 
 /** DOT with class names as node ids (for people and other tools). */
-export function renderDotGraph(graph: ReportGraph): string {
+function renderDotGraph(graph: ReportGraph): string {
   const lines = header(graph);
   for (const node of graph.nodes) lines.push(`  ${dotString(node.name)} [${nodeAttributes(node).join(', ')}];`);
   for (const edge of graph.edges) lines.push(`  ${dotString(edge.from)} -> ${dotString(edge.to)} [${edgeAttributes(edge).join(', ')}];`);

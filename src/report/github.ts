@@ -13,7 +13,7 @@ import { primaryWitness, witnessPosition } from './source-position.js';
 import { classPath, describeEvent, witnessesOf } from './witnesses.js';
 
 /** GitHub's per-step display limit for each annotation level. */
-export const ANNOTATIONS_PER_LEVEL = 10;
+const ANNOTATIONS_PER_LEVEL = 10;
 
 type Command = 'error' | 'warning' | 'notice';
 const COMMANDS = new Map<Severity, Command>([['error', 'error'], ['warning', 'warning'], ['info', 'notice']]);

@@ -33,7 +33,7 @@ const data = (key: string, value: string): string => `<data key="${key}">${escap
 const refText = (ref: EventRef): string => describeEvent(ref);
 
 /** GraphML for a report graph. */
-export function renderGraphmlGraph(graph: ReportGraph): string {
+function renderGraphmlGraph(graph: ReportGraph): string {
   const ids = new Map<string, string>();
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -9,7 +9,7 @@
  * Content-Security-Policy (`default-src 'none'`) forbids loading anything; a graph larger than
  * MAX_DRAWN_NODES is drawn restricted to the classes on cycles or named by findings.
  */
-import { countUnbaselined } from '../baseline/apply-baseline.js';
+import { countUnbaselined } from '../engine/finding.js';
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
@@ -106,8 +106,8 @@ export async function renderHtml(result: CheckResult, snapshot?: GraphSnapshot |
   const emptyText = restricted ? 'No class is on a cycle or named by a finding.' : 'No lock classes.';
   const svg = graph.nodes.length > 0 ? await renderSvg(renderDotForSvg(graph)) : `<p>${emptyText}</p>`;
   const active = result.violations.filter((finding) => finding.baselined !== true);
-  const errors = countUnbaselined(active, 'error');
-  const warnings = countUnbaselined(active, 'warning');
+  const errors = countUnbaselined(result.violations, 'error');
+  const warnings = countUnbaselined(result.violations, 'warning');
   const s = result.summary;
   const notes: string[] = [];
   if (fullGraph.partial) notes.push('Partial graph: only the classes and edges named by findings (run <code>lockdep check --save-graph</code> and report that file for the full graph).');

@@ -20,7 +20,7 @@ function orderedEvent(ref: EventRef): EventRef {
 }
 
 /** A finding with the spec's fields first, in the spec's order. */
-export function orderedFinding(finding: Finding): Finding {
+function orderedFinding(finding: Finding): Finding {
   const { kind, rule, severity, fingerprint, message, classes, events, ...rest } = finding;
   return {
     kind,

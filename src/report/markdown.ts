@@ -5,14 +5,14 @@
  * and no tag can get through; output stays far below GitHub's 1 MiB summary limit by listing at
  * most MAX_DETAILED findings in detail (the table still counts all of them).
  */
-import { countUnbaselined } from '../baseline/apply-baseline.js';
+import { countUnbaselined } from '../engine/finding.js';
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import { escapeMarkdown } from './escape.js';
 import { findingTitle } from './rule-catalog.js';
 import { classPath, describeEvent, witnessesOf } from './witnesses.js';
 
-export const MAX_DETAILED = 100;
+const MAX_DETAILED = 100;
 
 const SEVERITY_MARK = new Map<string, string>([['error', '❌ error'], ['warning', '⚠️ warning'], ['info', 'ℹ️ info']]);
 

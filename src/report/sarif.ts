@@ -15,8 +15,8 @@ import { ENGINE_KINDS, KIND_DESCRIPTIONS, describeFinding, findingTitle, ruleIdO
 import { primaryWitness, witnessPosition, type SourcePosition } from './source-position.js';
 import { classPath, describeEvent, witnessesOf } from './witnesses.js';
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const FINGERPRINT_KEY = 'lockdep/v1';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const FINGERPRINT_KEY = 'lockdep/v1';
 
 type SarifLevel = 'error' | 'warning' | 'note';
 

@@ -16,7 +16,7 @@ function loadGraphviz(): Promise<Graphviz> {
 }
 
 /** Strips what an inline SVG does not need and what would name an external URL. */
-export function inlineSvg(svgDocument: string): string {
+function inlineSvg(svgDocument: string): string {
   const start = svgDocument.indexOf('<svg');
   if (start < 0) throw new Error('graphviz produced no <svg> element');
   return svgDocument

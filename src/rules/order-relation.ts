@@ -7,6 +7,7 @@
  * rules with severity `off` take part in the cycle check but not in the closure; a derived pair
  * keeps the shortest derivation; its mode is the union of the modes of the pairs that end it.
  */
+import { dotString as dotId } from '../report/dot.js';
 import type { HoldMode } from './schema-common.js';
 import type { OrderEdge } from './rule-kind.js';
 import type { InputError } from '../events/input-error.js';
@@ -143,10 +144,6 @@ export class OrderRelation {
   }
 }
 
-/** A quoted DOT id. */
-export function dotId(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
 
 /** Shortest path of edges from -> ... -> to, or null (BFS). */
 function findEdgePath(adjacency: ReadonlyMap<string, OrderEdge[]>, from: string, to: string): OrderEdge[] | null {

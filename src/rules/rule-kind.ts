@@ -106,7 +106,7 @@ export function formatMessage(template: string, data: Readonly<Record<string, st
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => data[name] ?? whole);
 }
 
-export function findingSeverity(severity: RuleSeverity): Severity {
+function findingSeverity(severity: RuleSeverity): Severity {
   return severity === 'off' ? 'info' : severity;
 }
 

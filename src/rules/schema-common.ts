@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 
-export const RULE_SEVERITIES = ['error', 'warning', 'info', 'off'] as const;
+const RULE_SEVERITIES = ['error', 'warning', 'info', 'off'] as const;
 export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
 
 /** How a held lock must be held: `write` (exclusive), `read` (shared, recursive or not), `any`. */
-export const HOLD_MODES = ['write', 'read', 'any'] as const;
+const HOLD_MODES = ['write', 'read', 'any'] as const;
 export type HoldMode = (typeof HOLD_MODES)[number];
 
 /** Which accesses a guarded-by rule covers. */

@@ -16,7 +16,7 @@ import { noSleepInsideSchema } from './kinds/no-sleep-inside.js';
 import { orderSchema } from './kinds/order.js';
 import { writersOnlyAtSchema } from './kinds/writers-only-at.js';
 
-export const lockType = z.enum(LOCK_TYPES).meta({
+const lockType = z.enum(LOCK_TYPES).meta({
   description: "Lock type: 'spinlock', 'rwlock', 'mutex', 'rwsem' or 'map' (a lockdep pseudo-lock).",
 });
 

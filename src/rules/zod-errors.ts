@@ -8,7 +8,7 @@ import type { InputError } from '../events/input-error.js';
 import type { DataPath, YamlSource } from './yaml-source.js';
 
 /** The value at `path` in plain data, or undefined. */
-export function valueAt(data: unknown, path: DataPath): unknown {
+function valueAt(data: unknown, path: DataPath): unknown {
   let value = data;
   for (const segment of path) {
     if (value === null || typeof value !== 'object') return undefined;

@@ -49,6 +49,11 @@ describe('Mutex under random interleavings', { timeout: 60_000 }, () => {
 });
 
 describe('RwSemaphore under random interleavings', { timeout: 60_000 }, () => {
+  let sharedRuns = 0;
+  afterAll(() => {
+    // Sharing is possible, not required, in one run; over all runs it must happen.
+    expect(sharedRuns, 'no run ever had two readers inside').toBeGreaterThan(0);
+  });
   const program = fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 4 });
 
   test.prop([fc.scheduler(), program], RUNS)(
@@ -91,8 +96,7 @@ describe('RwSemaphore under random interleavings', { timeout: 60_000 }, () => {
       expect(broken).toBe(0);
       expect(entered).toEqual(requested);
       expect(rt.findings).toEqual([]);
-      // Sharing is possible, not required; but it must never come with a writer inside.
-      expect(typeof sharedSeen).toBe('boolean');
+      if (sharedSeen) sharedRuns++;
     },
   );
 

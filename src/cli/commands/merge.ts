@@ -9,7 +9,7 @@
  * input that has them; the verdict and outputs follow the same options as check.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { countUnbaselined } from '../../baseline/apply-baseline.js';
+import { countUnbaselined } from '../../engine/finding.js';
 import type { Finding } from '../../engine/finding.js';
 import type { CheckResult } from '../../engine/result.js';
 import type { GraphSnapshot } from '../../engine/snapshot.js';

@@ -64,7 +64,7 @@ export const orderSchema = z
 export type OrderRuleSpec = z.infer<typeof orderSchema>;
 
 /** "a < b < c" -> ['a', 'b', 'c'], or null when malformed. */
-export function parseChain(text: string): string[] | null {
+function parseChain(text: string): string[] | null {
   const names = chainNames(text).map((entry) => entry.name);
   if (names.length < 2 || names.some((name) => name.length === 0)) return null;
   return names;
