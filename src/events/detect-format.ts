@@ -6,7 +6,7 @@
  * first line that did not fit and suggests `--input-format`.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { InputError } from './input-error.js';
+import { InputError, traceReadError } from './input-error.js';
 
 export const INPUT_FORMATS = ['jsonl', 'ftrace', 'std'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -74,9 +74,7 @@ export function detectFormatOfFile(path: string, file = path): InputFormat {
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a trace file' : code === 'EACCES' ? 'permission denied' : String(error);
-    throw new InputError(`cannot read trace: ${reason}`, { file }, { cause: error });
+    throw traceReadError(error, file);
   }
   try {
     const buffer = Buffer.allocUnsafe(DETECT_BYTES);

@@ -11,7 +11,7 @@ import type { EventOrigin, LockType, TraceEvent } from './event.js';
 import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
 import type { InputFormat, InputFormatChoice } from './detect-format.js';
 import { FtraceParser } from './ftrace-reader.js';
-import { InputError } from './input-error.js';
+import { traceReadError } from './input-error.js';
 import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
 import { StdParser } from './std-reader.js';
@@ -54,7 +54,11 @@ export async function importTrace(path: string, sink: EventSink, options: Import
   let prefix: (Buffer | string)[] = [];
   if (format === 'auto') {
     if (!isStdin) {
-      format = detectFormatOfFile(path, file);
+      try {
+        format = detectFormatOfFile(path, file);
+      } catch (error) {
+        throw traceReadError(error, file);
+      }
     } else {
       chunks = (stream as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
       prefix = await readPrefix(chunks, file);
@@ -81,7 +85,7 @@ export async function importTrace(path: string, sink: EventSink, options: Import
       lines = await forEachStreamLine(replay(prefix, chunks), onLine);
     }
   } catch (error) {
-    throw asInputError(error, file);
+    throw traceReadError(error, file);
   }
   parser.end();
   return { format, events: parser.stats.events, lines };
@@ -99,7 +103,7 @@ async function readPrefix(chunks: AsyncIterator<Buffer | string>, file: string):
       size += next.value.length;
     }
   } catch (error) {
-    throw asInputError(error, file);
+    throw traceReadError(error, file);
   }
   return prefix;
 }
@@ -145,18 +149,6 @@ async function forEachStreamLine(chunks: AsyncIterable<Buffer | string>, onLine:
   }
   deliver(carry + decoder.decode(), true);
   return lineNo;
-}
-
-function asInputError(error: unknown, file: string): Error {
-  if (error instanceof InputError) return error;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === undefined) return error instanceof Error ? error : new Error(String(error));
-  const reason =
-    code === 'ENOENT' ? 'no such file'
-    : code === 'EISDIR' ? 'is a directory, not a trace file'
-    : code === 'EACCES' ? 'permission denied'
-    : code;
-  return new InputError(`cannot read trace: ${reason}`, { file }, { cause: error });
 }
 
 /** Drops undefined values so optional properties stay absent (exactOptionalPropertyTypes). */

@@ -42,3 +42,20 @@ export class InputError extends Error {
 export function isInputError(error: unknown): error is InputError {
   return error instanceof InputError;
 }
+
+/**
+ * A failure to read a trace file (missing, a directory, no permission, an I/O error) as an
+ * InputError naming the file; an InputError passes through, and anything that is not a
+ * system error (a bug) is returned unchanged so it is not disguised as bad input.
+ */
+export function traceReadError(error: unknown, file: string): Error {
+  if (error instanceof InputError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined) return error instanceof Error ? error : new Error(String(error));
+  const reason =
+    code === 'ENOENT' ? 'no such file'
+    : code === 'EISDIR' ? 'is a directory, not a trace file'
+    : code === 'EACCES' ? 'permission denied'
+    : (error as Error).message;
+  return new InputError(`cannot read trace: ${reason}`, { file }, { cause: error });
+}

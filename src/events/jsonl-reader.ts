@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { EventOrigin, TraceEvent, TraceHeader } from './event.js';
 import { isHeaderLike, validateEvent, validateHeader } from './event-validate.js';
-import { InputError } from './input-error.js';
+import { InputError, traceReadError } from './input-error.js';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { fastParseEvent } from './jsonl-fast-parse.js';
 
@@ -166,17 +166,6 @@ function openTextStream(path: string, options: ReadTraceOptions): Readable {
   return stream;
 }
 
-/** File-level failures (missing file, a directory, no permission) as an InputError. */
-function openError(error: unknown, file: string): InputError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'ENOENT' ? 'no such file'
-    : code === 'EISDIR' ? 'is a directory, not a trace file'
-    : code === 'EACCES' ? 'permission denied'
-    : error instanceof Error ? error.message : String(error);
-  return new InputError(`cannot read trace: ${reason}`, { file }, { cause: error });
-}
-
 async function pump(stream: Readable, parser: TraceLineParser, afterChunk?: () => void): Promise<void> {
   try {
     for await (const chunk of stream) {
@@ -185,7 +174,7 @@ async function pump(stream: Readable, parser: TraceLineParser, afterChunk?: () =
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw openError(error, parser.file);
+    throw traceReadError(error, parser.file);
   }
   parser.end();
 }
@@ -239,7 +228,7 @@ export class JsonlTraceReader implements AsyncIterable<TraceRecord> {
       }
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw openError(error, this.file);
+      throw traceReadError(error, this.file);
     }
     parser.end();
     this.header = parser.header;

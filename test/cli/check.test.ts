@@ -178,6 +178,10 @@ describe('lockdep check: input errors', () => {
     expect(expectOneLineError(runCli(['check', missing]))).toBe(`${missing}: cannot read trace: no such file`);
   });
 
+  it('reports a directory given as a trace (not an internal error)', () => {
+    expect(expectOneLineError(runCli(['check', dir]))).toBe(`${dir}: cannot read trace: is a directory, not a trace file`);
+  });
+
   it('prints the stack with --debug', () => {
     const bad = traceFile('bad-debug.jsonl', ['{"op":"nope"}']);
     const run = runCli(['check', '--debug', bad]);
