@@ -133,6 +133,9 @@ export interface EventOrigin {
   line: number;
 }
 
+/** Where readers deliver events, in order, with their origin. */
+export type EventSink = (event: TraceEvent, origin: EventOrigin) => void;
+
 /** The optional first line of a trace. */
 export interface TraceHeader {
   format: 'lockdep-trace';

@@ -22,7 +22,7 @@
  * Invariants: output is a valid spec event stream in trace order; every malformed lock line is an
  * InputError naming file:line; memory is bounded by the number of tasks and lock instances.
  */
-import type { EventOrigin, LockMode, LockType, TraceEvent } from './event.js';
+import type { EventOrigin, EventSink, LockMode, LockType, TraceEvent } from './event.js';
 import { InputError } from './input-error.js';
 import { forEachLine } from './text-line-reader.js';
 
@@ -55,7 +55,7 @@ export interface FtraceReadStats {
   unmatchedReleases: number;
 }
 
-export type EventSink = (event: TraceEvent, origin: EventOrigin) => void;
+export type { EventSink };
 
 /** The lockdep maps the kernel acquires with check=0 (rcu_lock_acquire): never validated. */
 export const UNVALIDATED_CLASSES: ReadonlySet<string> = new Set([

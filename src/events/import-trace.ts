@@ -7,7 +7,7 @@
  * detection then using the file itself when it is one, or the stream's first bytes otherwise.
  */
 import { Readable } from 'node:stream';
-import type { EventOrigin, LockType, TraceEvent } from './event.js';
+import type { EventOrigin, EventSink, LockType } from './event.js';
 import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
 import type { InputFormat, InputFormatChoice } from './detect-format.js';
 import { FtraceParser } from './ftrace-reader.js';
@@ -36,7 +36,7 @@ export interface ImportStats {
   lines: number;
 }
 
-export type EventSink = (event: TraceEvent, origin: EventOrigin) => void;
+export type { EventSink };
 
 interface LineParser {
   line(text: string, lineNo: number): void;

@@ -16,7 +16,7 @@
  * Invariants: every malformed line throws an InputError naming file:line; emitted events are
  * spec-valid; the location field, when present, becomes `site`.
  */
-import type { EventOrigin, LockType, TraceEvent } from './event.js';
+import type { EventOrigin, EventSink, LockType, TraceEvent } from './event.js';
 import { InputError } from './input-error.js';
 import { forEachLine } from './text-line-reader.js';
 
@@ -38,7 +38,7 @@ export interface StdReadStats {
   unknown: number;
 }
 
-export type EventSink = (event: TraceEvent, origin: EventOrigin) => void;
+export type { EventSink };
 
 /** Ops with no lockdep meaning; see the header for why each maps to nothing. */
 export const STD_IGNORED_OPS: ReadonlySet<string> = new Set([

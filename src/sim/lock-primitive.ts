@@ -18,6 +18,13 @@ export type LockOptions = string | { class?: string; name?: string };
 /** A task argument: a handle, or null/undefined for the async context's current task. */
 export type TaskArg = Task | null | undefined;
 
+/** The given task (which must belong to `runtime`), or the runtime's current task. */
+export function resolveTask(runtime: LockdepRuntime, task: TaskArg, owner: string): Task {
+  if (task === null || task === undefined) return runtime.currentTask();
+  if (task.runtime !== runtime) throw new SimulationUsageError(`task ${task.id} belongs to another LockdepRuntime than ${owner}`);
+  return task;
+}
+
 /** A task waiting in a lock's queue. */
 export interface Waiter {
   task: Task;
@@ -117,12 +124,6 @@ export abstract class LockPrimitive implements LockIdentity {
   }
 
   protected taskOf(task: TaskArg): Task {
-    if (task !== null && task !== undefined) {
-      if (task.runtime !== this.runtime) {
-        throw new SimulationUsageError(`task ${task.id} belongs to another LockdepRuntime than ${this.id}`);
-      }
-      return task;
-    }
-    return this.runtime.currentTask();
+    return resolveTask(this.runtime, task, this.id);
   }
 }

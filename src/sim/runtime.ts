@@ -141,7 +141,7 @@ export class LockdepRuntime {
 
   /** A new task handle with a unique id (`name`, or `name:2`, `name:3`... when taken). */
   task(name = 'task'): Task {
-    return new Task(this, this.uniqueTaskId(name));
+    return new Task(this, LockdepRuntime.uniqueId(name, this.taskIds));
   }
 
   /** The task of the current async context (AsyncLocalStorage adapter), or a usage error. */
@@ -188,7 +188,7 @@ export class LockdepRuntime {
 
   /** Registers a lock instance and emits its `init`. Returns its unique id. */
   registerLock(className: string, type: LockType, name: string | undefined): string {
-    const id = this.uniqueLockId(name ?? this.defaultInstanceName(className));
+    const id = LockdepRuntime.uniqueId(name ?? this.defaultInstanceName(className), this.lockIds);
     this.classNames.add(className);
     if (this.active) this.emit({ op: 'init', lock: id, class: className, type });
     return id;
@@ -398,10 +398,11 @@ export class LockdepRuntime {
     return this.validator;
   }
 
-  private uniqueTaskId(name: string): string {
+  /** `name`, or `name:2`, `name:3`... : the first not yet in `taken` (which then holds it). */
+  private static uniqueId(name: string, taken: Set<string>): string {
     let id = name;
-    for (let n = 2; this.taskIds.has(id); n++) id = `${name}:${n}`;
-    this.taskIds.add(id);
+    for (let n = 2; taken.has(id); n++) id = `${name}:${n}`;
+    taken.add(id);
     return id;
   }
 
@@ -409,12 +410,5 @@ export class LockdepRuntime {
     const count = (this.instancesPerClass.get(className) ?? 0) + 1;
     this.instancesPerClass.set(className, count);
     return count === 1 ? className : `${className}:${count}`;
-  }
-
-  private uniqueLockId(name: string): string {
-    let id = name;
-    for (let n = 2; this.lockIds.has(id); n++) id = `${name}:${n}`;
-    this.lockIds.add(id);
-    return id;
   }
 }

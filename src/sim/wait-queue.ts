@@ -7,11 +7,10 @@
  * a bare `rcuwait_wake_up`); a Completion once completed lets every later `wait` through until
  * `reinit()`.
  */
-import type { TaskArg } from './lock-primitive.js';
+import { resolveTask, type TaskArg } from './lock-primitive.js';
 import type { LockdepRuntime } from './runtime.js';
 import type { Task } from './task.js';
 import type { Blocker, Waitable } from './waitable.js';
-import { SimulationUsageError } from './errors.js';
 
 interface Sleeper {
   task: Task;
@@ -38,13 +37,7 @@ abstract class EventWait implements Waitable {
   }
 
   protected taskOf(task: TaskArg): Task {
-    if (task !== null && task !== undefined) {
-      if (task.runtime !== this.runtime) {
-        throw new SimulationUsageError(`task ${task.id} belongs to another LockdepRuntime than ${this.displayName}`);
-      }
-      return task;
-    }
-    return this.runtime.currentTask();
+    return resolveTask(this.runtime, task, this.displayName);
   }
 
   protected sleep(t: Task, site: string | undefined): Promise<void> {
