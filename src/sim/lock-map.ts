@@ -28,7 +28,6 @@ export class LockMap extends LockPrimitive implements Waitable {
   readonly blocking: boolean;
   private writer: Task | null = null;
   private readonly readers = new Map<Task, number>();
-  private readerCount = 0;
   private readonly queue: Waiter[] = [];
 
   constructor(runtime: LockdepRuntime, options?: string | LockMapOptions) {
@@ -53,7 +52,7 @@ export class LockMap extends LockPrimitive implements Waitable {
         this.addHold(t);
         return RESOLVED;
       }
-      if (this.writer === null && this.readerCount === 0 && this.queue.length === 0) {
+      if (this.writer === null && this.readers.size === 0 && this.queue.length === 0) {
         this.writer = t;
         return RESOLVED;
       }
@@ -82,7 +81,7 @@ export class LockMap extends LockPrimitive implements Waitable {
   /** `lock_map_acquire_try()`: never waits; fails only in blocking mode when the map is held. */
   tryAcquire(task?: TaskArg, options?: AcquireOptions): boolean {
     const t = this.taskOf(task);
-    if (this.blocking && (this.writer !== null || this.readerCount > 0)) return false;
+    if (this.blocking && (this.writer !== null || this.readers.size > 0)) return false;
     const rt = this.runtime;
     if (rt.active) rt.acquire(t, this, 'write', true, options);
     if (this.blocking) {
@@ -104,8 +103,7 @@ export class LockMap extends LockPrimitive implements Waitable {
       const holds = this.readers.get(t) as number;
       if (holds === 1) this.readers.delete(t);
       else this.readers.set(t, holds - 1);
-      this.readerCount--;
-      if (this.blocking && this.readerCount === 0) this.wake();
+      if (this.blocking && this.readers.size === 0) this.wake();
     } else {
       this.unlockNotHeld(t, 'releases');
       return;
@@ -159,7 +157,6 @@ export class LockMap extends LockPrimitive implements Waitable {
   /** Non-blocking holds (and blocking-mode readers) are counted per task; writers are `writer`. */
   private addHold(t: Task): void {
     this.readers.set(t, (this.readers.get(t) ?? 0) + 1);
-    this.readerCount++;
   }
 
   private enqueue(t: Task, mode: 'write' | 'read'): Promise<void> {
@@ -183,7 +180,7 @@ export class LockMap extends LockPrimitive implements Waitable {
       }
     }
     const head = this.queue[0];
-    if (head !== undefined && this.readerCount === 0) {
+    if (head !== undefined && this.readers.size === 0) {
       this.queue.shift();
       this.writer = head.task;
       head.task.unblock();

@@ -27,7 +27,6 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
   readonly readerPreference: boolean;
   private writer: Task | null = null;
   private readonly readers = new Map<Task, number>();
-  private readerCount = 0;
   private readonly queue: Waiter[] = [];
   private readonly readMode: 'read' | 'recursive-read';
 
@@ -90,8 +89,7 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
     }
     if (holds === 1) this.readers.delete(t);
     else this.readers.set(t, holds - 1);
-    this.readerCount--;
-    if (this.readerCount === 0) this.wake();
+    if (this.readers.size === 0) this.wake();
     if (rt.active) rt.release(t, this);
   }
 
@@ -179,12 +177,11 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
   }
 
   private canWrite(): boolean {
-    return this.writer === null && this.readerCount === 0 && this.queue.length === 0;
+    return this.writer === null && this.readers.size === 0 && this.queue.length === 0;
   }
 
   private addReader(t: Task): void {
     this.readers.set(t, (this.readers.get(t) ?? 0) + 1);
-    this.readerCount++;
   }
 
   private enqueue(t: Task, mode: 'write' | 'read', signal: AbortSignal | undefined): Promise<void> {
@@ -210,7 +207,7 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
     while (this.queue.length > 0) {
       const head = this.queue[0] as Waiter;
       if (head.mode === 'write') {
-        if (this.readerCount === 0) {
+        if (this.readers.size === 0) {
           this.queue.shift();
           this.grant(head);
         }
