@@ -52,6 +52,7 @@ export function validatorOptionsFor(file: string, options: CheckTraceOptions): V
 export async function checkTrace(file: string, options: CheckTraceOptions = {}): Promise<CheckResult> {
   const validator = new Validator(validatorOptionsFor(traceDisplayName(file, options.read), options));
   await importTrace(file, (event, origin) => validator.process(event, origin), {
+    fast: validator,
     ...(options.inputFormat !== undefined ? { format: options.inputFormat } : {}),
     ...(options.classTypes !== undefined ? { classTypes: options.classTypes } : {}),
     ...(options.onInputWarning !== undefined ? { onWarning: options.onInputWarning } : {}),

@@ -1,17 +1,19 @@
 /**
  * The chain cache: (parent chain id, held-lock key) -> child chain id, one flat open-addressing
- * hash table in typed arrays. A chain id names a held-lock sequence in one irq context (ids 0-3
- * are the empty chains of the four contexts), so the table is a trie without per-node objects:
- * a lookup is one hash and, usually, one cache line. Exact keys, so chains never collide.
+ * hash table in one typed array. A chain id names a held-lock sequence in one irq context (ids
+ * 0-3 are the empty chains of the four contexts), so the table is a trie without per-node
+ * objects: a lookup is one hash and, usually, one cache line (a slot's three words sit together).
+ * Exact keys, so chains never collide.
  * Invariant: entries are never removed; the table doubles at half load.
  */
 
+/** Slot layout: [parent + 1 (0: empty), key, child, unused]. */
+const SLOT_WORDS = 4;
+const INITIAL_SLOTS = 1 << 12;
+
 export class ChainCache {
-  /** parent + 1 (0 marks an empty slot). */
-  private parents = new Int32Array(1 << 12);
-  private keys = new Int32Array(1 << 12);
-  private values = new Int32Array(1 << 12);
-  private mask = (1 << 12) - 1;
+  private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+  private mask = INITIAL_SLOTS - 1;
   private count = 0;
 
   get size(): number {
@@ -20,13 +22,14 @@ export class ChainCache {
 
   /** The child chain, or -1. */
   get(parent: number, key: number): number {
-    const parents = this.parents;
+    const table = this.table;
     const tag = parent + 1;
     let slot = hash(parent, key) & this.mask;
     for (;;) {
-      const p = parents[slot]!;
+      const at = slot * SLOT_WORDS;
+      const p = table[at]!;
       if (p === 0) return -1;
-      if (p === tag && this.keys[slot] === key) return this.values[slot]!;
+      if (p === tag && table[at + 1] === key) return table[at + 2]!;
       slot = (slot + 1) & this.mask;
     }
   }
@@ -38,22 +41,21 @@ export class ChainCache {
   }
 
   private insert(tag: number, key: number, child: number): void {
+    const table = this.table;
     let slot = hash(tag - 1, key) & this.mask;
-    while (this.parents[slot] !== 0) slot = (slot + 1) & this.mask;
-    this.parents[slot] = tag;
-    this.keys[slot] = key;
-    this.values[slot] = child;
+    while (table[slot * SLOT_WORDS] !== 0) slot = (slot + 1) & this.mask;
+    const at = slot * SLOT_WORDS;
+    table[at] = tag;
+    table[at + 1] = key;
+    table[at + 2] = child;
   }
 
   private grow(): void {
-    const { parents, keys, values } = this;
-    const size = parents.length * 2;
-    this.parents = new Int32Array(size);
-    this.keys = new Int32Array(size);
-    this.values = new Int32Array(size);
-    this.mask = size - 1;
-    for (let i = 0; i < parents.length; i++) {
-      if (parents[i] !== 0) this.insert(parents[i]!, keys[i]!, values[i]!);
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2);
+    this.mask = this.table.length / SLOT_WORDS - 1;
+    for (let at = 0; at < old.length; at += SLOT_WORDS) {
+      if (old[at] !== 0) this.insert(old[at]!, old[at + 1]!, old[at + 2]!);
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Per-instance and per-task state of the validator: lock instances (what `init` declared),
  * held-lock entries (lockdep's `struct held_lock`) and task state (held stack, irq context and
- * irq-enable state). Plain mutable records for the hot path.
+ * irq-enable state). Plain mutable records for the hot path. Instances and tasks double as the
+ * handles that byte-level readers cache per id (`alive` tells a stale one).
  */
 import type { LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
 import type { LockClass } from './lock-class.js';
@@ -14,6 +15,8 @@ export class LockInstance {
   class0Id = -1;
   /** How many held entries (over all tasks) refer to this instance. */
   holders = 0;
+  /** False once the instance is freed or re-initialised: a reader's cached handle is then stale. */
+  alive = true;
   constructor(
     readonly id: LockId,
     readonly base: string,
@@ -38,7 +41,10 @@ export class HeldLock {
     public chain: number,
     public hardirqsOff: boolean,
     public nest: LockInstance | undefined,
-    public event: TraceEvent,
+    /** The acquiring event; null for a plain acquisition from a byte-level reader (see `site`). */
+    public event: TraceEvent | null,
+    /** Call site of a plain acquisition (`event` null; a number stands for its decimal text); unused otherwise. */
+    public site: string | number | undefined,
     public file: string,
     public line: number,
   ) {}
@@ -46,6 +52,8 @@ export class HeldLock {
 
 export class TaskState {
   readonly held: HeldLock[] = [];
+  /** Released held-lock records, reused by later acquisitions (no allocation per hold). */
+  readonly spare: HeldLock[] = [];
   hardirqDepth = 0;
   softirqDepth = 0;
   hardirqsEnabled = true;
@@ -53,6 +61,8 @@ export class TaskState {
   /** Spinlocks and rwlocks held: the task is atomic while > 0. */
   atomicHeld = 0;
   depthReported = false;
+  /** False once the task has exited: a reader's cached handle is then stale. */
+  alive = true;
   readonly savedHardirqsEnabled: boolean[] = [];
   readonly savedSoftirqsEnabled: boolean[] = [];
   constructor(

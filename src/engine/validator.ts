@@ -15,7 +15,8 @@
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */
 import { InputError } from '../events/input-error.js';
-import type { AssertEvent, EventOrigin, LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
+import type { AcquireEvent, AssertEvent, EventOrigin, LockId, LockType, ReleaseEvent, SyncEvent, TaskId, TraceEvent } from '../events/event.js';
+import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.js';
 import { DependencyGraph, graphNodeKey, type ClassGraph } from './dependency-graph.js';
 import { countUnbaselined } from './finding.js';
 import type {
@@ -103,7 +104,7 @@ const FLAG_WATCHED = 4;
 
 type FindingDraft = Omit<Finding, 'fingerprint' | 'severity'> & { fingerprint?: string; severity?: Finding['severity'] };
 
-export class Validator {
+export class Validator implements LockOpSink {
   readonly classes = new ClassRegistry();
   readonly deps = new DependencyGraph();
   private readonly instances = new Map<LockId, LockInstance>();
@@ -127,6 +128,8 @@ export class Validator {
   private readonly defaultFile: string;
   private readonly query: EngineQuery;
   private nextChainId = FIRST_CHAIN_ID;
+  /** Classes with some USED_IN usage: while none has, no new dependency can be irq-unsafe. */
+  private usedInIrqClasses = 0;
   private eventCount = 0;
   private chainHits = 0;
   private taskCount = 0;
@@ -203,6 +206,42 @@ export class Validator {
         this.exit(event);
         break;
     }
+  }
+
+  // ─── the byte-level readers' entrance (events/lock-op-sink.ts) ───────────────────────────
+
+  acquireAt(task: TaskState | string, lock: LockInstance | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
+    this.eventCount++;
+    this.currentFile = file;
+    this.currentLine = line;
+    const owner = typeof task === 'string' ? this.task(task) : (this.currentTask = task);
+    const inst = typeof lock === 'string' ? this.instance(lock) : lock;
+    this.acquireInstance(owner, inst, null, 0, mode, trylock, undefined, false, site);
+  }
+
+  releaseAt(task: TaskState | string, lock: LockInstance | string, site: LockOpSite, file: string, line: number): void {
+    this.eventCount++;
+    this.currentFile = file;
+    this.currentLine = line;
+    const owner = typeof task === 'string' ? this.task(task) : (this.currentTask = task);
+    if (typeof lock === 'string') this.releaseInstance(owner, lock, this.instances.get(lock), null, site);
+    else this.releaseInstance(owner, lock.id, lock, null, site);
+  }
+
+  mightSleepAt(task: TaskState | string, site: LockOpSite, file: string, line: number): void {
+    this.eventCount++;
+    this.currentFile = file;
+    this.currentLine = line;
+    const owner = typeof task === 'string' ? this.task(task) : (this.currentTask = task);
+    if (owner.atomic) this.reportSleepInAtomic(owner, withSite({ op: 'might-sleep', task: owner.id }, site), undefined);
+  }
+
+  taskHandle(id: string): TaskState | undefined {
+    return this.tasks.get(id);
+  }
+
+  lockHandle(id: string): LockInstance | undefined {
+    return this.instances.get(id);
   }
 
   end(): void {
@@ -327,6 +366,8 @@ export class Validator {
       this.limitReached('live lock instance', this.limits.locks, '--max-locks');
     }
     const inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', percpu);
+    const replaced = this.instances.get(id);
+    if (replaced !== undefined) replaced.alive = false;
     this.instances.set(id, inst);
     return inst;
   }
@@ -384,16 +425,36 @@ export class Validator {
     const inst = this.instances.get(event.lock);
     if (inst === undefined) return;
     if (inst.holders > 0) this.reportHeldLockFreed(inst, event, 'freed');
+    inst.alive = false;
     this.instances.delete(event.lock);
   }
 
-  private acquire(event: Extract<TraceEvent, { op: 'acquire' | 'sync' }>, sync: boolean): void {
+  private acquire(event: AcquireEvent | SyncEvent, sync: boolean): void {
     const task = this.task(event.task);
     const inst = this.instance(event.lock, event.class, event.type);
-    const isAcquire = event.op === 'acquire';
-    const subclass = isAcquire ? (event.subclass ?? 0) : 0;
-    const mode = isAcquire ? modeNumber(event.mode) : MODE_WRITE;
-    const trylock = isAcquire && event.try === true;
+    if (event.op === 'acquire') {
+      this.acquireInstance(task, inst, event, event.subclass ?? 0, modeNumber(event.mode), event.try === true, event.nest, false, undefined);
+    } else {
+      this.acquireInstance(task, inst, event, 0, MODE_WRITE, false, undefined, sync, undefined);
+    }
+  }
+
+  /**
+   * One acquisition (or sync) of `inst` by `task`. `event` is null for a plain acquisition from
+   * a byte-level reader: it is then built (as the line parses) only if a finding or a usage
+   * record needs it, and `site` is its call site.
+   */
+  private acquireInstance(
+    task: TaskState,
+    inst: LockInstance,
+    event: AcquireEvent | SyncEvent | null,
+    subclass: number,
+    mode: number,
+    trylock: boolean,
+    nestId: LockId | undefined,
+    sync: boolean,
+    site: LockOpSite,
+  ): void {
     let cls: LockClass;
     let classId: number;
     if (subclass === 0 && inst.class0 !== undefined) {
@@ -406,12 +467,14 @@ export class Validator {
     const flags = this.classFlags[classId]!;
     const held = task.held;
 
-    if (flags & FLAG_SLEEPS && !trylock && task.atomic) this.reportSleepInAtomic(task, event, cls);
+    if (flags & FLAG_SLEEPS && !trylock && task.atomic) {
+      this.reportSleepInAtomic(task, event ?? plainAcquireEvent(task, inst, mode, trylock, site), cls);
+    }
 
     // nest_lock: it must be held; a same-class top entry absorbs the acquisition.
     let nest: LockInstance | undefined;
-    if (isAcquire && event.nest !== undefined) {
-      nest = this.instances.get(event.nest);
+    if (nestId !== undefined && event?.op === 'acquire') {
+      nest = this.instances.get(nestId);
       if (nest === undefined || !this.holds(task, nest)) {
         this.reportNestNotHeld(task, event, cls);
         nest = undefined;
@@ -429,18 +492,18 @@ export class Validator {
     if (held.length >= this.maxDepth) {
       if (!task.depthReported) {
         task.depthReported = true;
-        this.reportDepthExceeded(task, event, cls);
+        this.reportDepthExceeded(task, event ?? plainAcquireEvent(task, inst, mode, trylock, site), cls);
       }
       // Beyond MAX_LOCK_DEPTH the kernel turns lockdep off. Here the hold is still tracked (for
       // release balance, held-at-exit and freed-while-held) but not validated: no chain, no
       // dependency. That keeps a runaway nesting linear instead of cubic; the finding says so.
       if (sync) return;
       const top = held[held.length - 1]!;
-      this.pushHeld(task, new HeldLock(inst, cls, classId, mode, trylock, irqContext, top.chain, !task.hardirqsEnabled, nest, event, this.currentFile, this.currentLine), flags);
+      this.pushHeld(task, this.newHeld(task, inst, cls, classId, mode, trylock, irqContext, top.chain, nest, event, site), flags);
       return;
     }
 
-    this.markAcquireUsage(task, cls, classId, mode, trylock, sync, event);
+    this.markAcquireUsage(task, inst, cls, classId, mode, trylock, sync, event, site);
 
     const top = held[held.length - 1];
     const base = top !== undefined && top.irqContext === irqContext ? top.chain : irqContext;
@@ -451,7 +514,7 @@ export class Validator {
     const entry =
       sync && chain >= 0 && !watched
         ? undefined
-        : new HeldLock(inst, cls, classId, mode, trylock, irqContext, 0, !task.hardirqsEnabled, sync ? undefined : nest, event, this.currentFile, this.currentLine);
+        : this.newHeld(task, inst, cls, classId, mode, trylock, irqContext, 0, sync ? undefined : nest, event, site);
     if (chain < 0) {
       chain = this.nextChainId++;
       this.chainCache.set(base, hlockKey, chain);
@@ -469,6 +532,42 @@ export class Validator {
     this.pushHeld(task, entry, flags);
   }
 
+  /** A held-lock record at the current position, reusing one the task released earlier. */
+  private newHeld(
+    task: TaskState,
+    inst: LockInstance,
+    cls: LockClass,
+    classId: number,
+    mode: number,
+    trylock: boolean,
+    irqContext: number,
+    chain: number,
+    nest: LockInstance | undefined,
+    event: TraceEvent | null,
+    site: LockOpSite,
+  ): HeldLock {
+    const hardirqsOff = !task.hardirqsEnabled;
+    const entry = task.spare.pop();
+    if (entry === undefined) {
+      return new HeldLock(inst, cls, classId, mode, trylock, irqContext, chain, hardirqsOff, nest, event, site, this.currentFile, this.currentLine);
+    }
+    entry.references = 0;
+    entry.inst = inst;
+    entry.cls = cls;
+    entry.classId = classId;
+    entry.mode = mode;
+    entry.trylock = trylock;
+    entry.irqContext = irqContext;
+    entry.chain = chain;
+    entry.hardirqsOff = hardirqsOff;
+    entry.nest = nest;
+    entry.event = event;
+    entry.site = site;
+    entry.file = this.currentFile;
+    entry.line = this.currentLine;
+    return entry;
+  }
+
   /** The inverse of `dropEntry`. */
   private pushHeld(task: TaskState, entry: HeldLock, flags: number): void {
     task.held.push(entry);
@@ -476,15 +575,19 @@ export class Validator {
     if (flags & FLAG_ATOMIC) task.atomicHeld++;
   }
 
-  private release(event: Extract<TraceEvent, { op: 'release' }>): void {
+  private release(event: ReleaseEvent): void {
     const task = this.task(event.task);
+    this.releaseInstance(task, event.lock, this.instances.get(event.lock), event, undefined);
+  }
+
+  /** A release of lock `id` (live instance `inst`, if any); `event` null as in `acquireInstance`. */
+  private releaseInstance(task: TaskState, id: LockId, inst: LockInstance | undefined, event: ReleaseEvent | null, site: LockOpSite): void {
     const held = task.held;
-    const inst = this.instances.get(event.lock);
     let index = inst === undefined ? -1 : this.findHeld(task, inst);
     // An instance freed or re-initialised while held is still released by its id.
-    if (index < 0) index = this.findHeldById(task, event.lock);
+    if (index < 0) index = this.findHeldById(task, id);
     if (index < 0) {
-      this.reportBadUnlock(task, event, inst);
+      this.reportBadUnlock(task, event ?? withSite({ op: 'release', task: task.id, lock: id }, site), inst);
       return;
     }
     const entry = held[index]!;
@@ -501,6 +604,8 @@ export class Validator {
       above.shift();
       for (const again of above) this.reacquire(task, again);
     }
+    // Nothing refers to a released record any more (views and references are copies).
+    task.spare.push(entry);
     if (task.depthReported && held.length < this.maxDepth) task.depthReported = false;
   }
 
@@ -687,6 +792,7 @@ export class Validator {
       });
       for (const h of task.held) h.inst.holders--;
     }
+    task.alive = false;
     this.tasks.delete(event.task);
   }
 
@@ -816,6 +922,7 @@ export class Validator {
     witness: () => DependencyWitness,
     live: { task: TaskState; prev: HeldLock; next: HeldLock; sync: boolean } | undefined,
   ): void {
+    if (this.usedInIrqClasses === 0) return;
     const byId = this.classes.byId;
     const skip = (c: number): boolean => byId[c]!.percpu;
     let accumulated = 0;
@@ -871,7 +978,17 @@ export class Validator {
   // ─── irq usage ───────────────────────────────────────────────────────────────────────────
 
   /** `mark_usage` at acquisition. */
-  private markAcquireUsage(task: TaskState, cls: LockClass, classId: number, mode: number, trylock: boolean, sync: boolean, event: TraceEvent): void {
+  private markAcquireUsage(
+    task: TaskState,
+    inst: LockInstance,
+    cls: LockClass,
+    classId: number,
+    mode: number,
+    trylock: boolean,
+    sync: boolean,
+    event: TraceEvent | null,
+    site: LockOpSite,
+  ): void {
     const read = mode !== MODE_WRITE ? 1 : 0;
     let needed = 1 << (read ? LOCK_USED_READ : LOCK_USED);
     if (!trylock) {
@@ -883,7 +1000,7 @@ export class Validator {
       if (task.softirqsEnabled) needed |= 1 << (ENABLED_SOFTIRQ + read);
     }
     if ((this.classUsage[classId]! & needed) === needed) return;
-    const at = this.refOf(event, task.id);
+    const at = this.refOf(event ?? plainAcquireEvent(task, inst, mode, trylock, site), task.id);
     // Kernel order: USED_IN, then ENABLED, then USED.
     for (const bit of [USED_IN_HARDIRQ + read, USED_IN_SOFTIRQ + read, ENABLED_HARDIRQ + read, ENABLED_SOFTIRQ + read, read ? LOCK_USED_READ : LOCK_USED]) {
       if (needed & (1 << bit) && !(cls.usage & (1 << bit))) this.markUsage(cls, bit, mode, at, task.name, task);
@@ -901,6 +1018,7 @@ export class Validator {
 
   /** `mark_lock` + `mark_lock_irq`: set a usage bit and check it against the class and the graph. */
   private markUsage(cls: LockClass, bit: number, mode: number, at: EventRef, taskName: string, task: TaskState | undefined): void {
+    if ((cls.usage & LOCKF_USED_IN_IRQ_ALL) === 0 && ((1 << bit) & LOCKF_USED_IN_IRQ_ALL) !== 0) this.usedInIrqClasses++;
     cls.usage |= 1 << bit;
     this.classUsage[cls.id] = cls.usage;
     cls.usageAt[bit] = at;
@@ -1141,7 +1259,7 @@ export class Validator {
   }
 
   private heldRef(h: HeldLock, task: TaskState): EventRef {
-    return buildRef(h.event, task.id, h.file, h.line, h);
+    return buildRef(h.event ?? plainAcquireEvent(task, h.inst, h.mode, h.trylock, h.site), task.id, h.file, h.line, h);
   }
 
   private heldRefs(task: TaskState): HeldLockRef[] {
@@ -1209,6 +1327,19 @@ function eventsOfChain(chain: readonly DependencyWitness[]): EventRef[] {
   const events: EventRef[] = [];
   for (const w of chain) events.push(w.next, w.prev);
   return events;
+}
+
+/** The event a plain acquire line parses to (the byte-level readers' lines carry no other field). */
+function plainAcquireEvent(task: TaskState, inst: LockInstance, mode: number, trylock: boolean, site: LockOpSite): AcquireEvent {
+  const event: AcquireEvent = { op: 'acquire', task: task.id, lock: inst.id };
+  if (mode !== MODE_WRITE) event.mode = modeName(mode);
+  if (trylock) event.try = true;
+  return withSite(event, site);
+}
+
+function withSite<E extends TraceEvent>(event: E, site: LockOpSite): E {
+  if (site !== undefined) event.site = typeof site === 'number' ? String(site) : site;
+  return event;
 }
 
 function buildRef(event: TraceEvent, task: TaskId, file: string, line: number, held: HeldLock | undefined): EventRef {

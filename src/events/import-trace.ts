@@ -8,6 +8,7 @@
  */
 import { Readable } from 'node:stream';
 import type { EventOrigin, EventSink, LockType } from './event.js';
+import type { LockOpSink } from './lock-op-sink.js';
 import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
 import type { InputFormat, InputFormatChoice } from './detect-format.js';
 import { FtraceParser } from './ftrace-reader.js';
@@ -15,7 +16,7 @@ import { traceReadError } from './input-error.js';
 import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
 import { StdParser } from './std-reader.js';
-import { forEachLine } from './text-line-reader.js';
+import { forEachLine, forEachLineBytes } from './text-line-reader.js';
 
 export type { InputFormat, InputFormatChoice } from './detect-format.js';
 
@@ -28,6 +29,12 @@ export interface ImportOptions {
   onWarning?: (message: string, origin: EventOrigin) => void;
   /** Options of the JSONL reader (display name, stdin stream, chunk size). */
   read?: ReadTraceOptions;
+  /**
+   * The engine's fast entrance (events/lock-op-sink.ts): the JSONL and STD readers deliver their
+   * plain lock lines to it directly, every other event to the sink. Omit it to get every event
+   * as a TraceEvent.
+   */
+  fast?: LockOpSink;
 }
 
 export interface ImportStats {
@@ -67,18 +74,19 @@ export async function importTrace(path: string, sink: EventSink, options: Import
   }
   if (format === 'jsonl') {
     const read: ReadTraceOptions = { ...options.read, displayName: file };
+    if (options.fast !== undefined) read.fast = options.fast;
     if (chunks !== undefined) read.input = Readable.from(replay(prefix, chunks), { objectMode: false });
     const stats = await forEachTraceEvent(path, sink, read);
     return { format, events: stats.events, lines: stats.lines };
   }
-  const parser: LineParser =
-    format === 'ftrace'
-      ? new FtraceParser(definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning }), sink)
-      : new StdParser(definedOnly({ file, classTypes: options.classTypes }), sink);
+  const std = format === 'std' ? new StdParser(definedOnly({ file, classTypes: options.classTypes, fast: options.fast }), sink) : undefined;
+  const parser: LineParser = std ?? new FtraceParser(definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning }), sink);
   const onLine = (text: string, lineNo: number): void => parser.line(text, lineNo);
   let lines: number;
   try {
-    if (stream === undefined) {
+    if (stream === undefined && std !== undefined) {
+      lines = forEachLineBytes(path, (bytes, start, end, lineNo) => std.lineBytes(bytes, start, end, lineNo));
+    } else if (stream === undefined) {
       lines = forEachLine(path, onLine);
     } else {
       chunks ??= stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;

@@ -1,0 +1,137 @@
+/**
+ * Interning of ids read as bytes, for the byte-level readers: the bytes of a task or lock id map
+ * to a small integer, with the id as a string (decoded once) and the engine handle cached for it,
+ * so a line whose ids were seen before builds no string and touches few cache lines.
+ * One flat open-addressing table in an Int32Array, four words per slot: ids of up to 8 bytes are
+ * kept packed in the slot itself (compared without touching any other memory); a longer id keeps
+ * its hash there and its bytes in a slab.
+ * Invariants: keys are printable ASCII (the callers check), so latin1 decoding is exact; memory is
+ * bounded: at `capacity` ids the table starts over (ids are then decoded again), so it does not
+ * grow with the number of distinct ids in a trace; ids longer than MAX_KEY_BYTES are not kept.
+ */
+import type { LiveHandle } from './lock-op-sink.js';
+
+export const MAX_KEY_BYTES = 256;
+const DEFAULT_CAPACITY = 1 << 16;
+const INITIAL_SLOTS = 1 << 10;
+/** Slot layout: [word0, word1, length, index + 1 (0: empty)]. */
+const SLOT_WORDS = 4;
+const PACKED_BYTES = 8;
+
+export class ByteIdCache {
+  private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+  private mask = INITIAL_SLOTS - 1;
+  /** The id of each index, as a string. */
+  readonly ids: string[] = [];
+  /** The engine's handle of each index, when known (valid while its `alive` holds). */
+  readonly handles: (LiveHandle | undefined)[] = [];
+  private readonly slabOffsets: number[] = [];
+  private slab: Buffer = Buffer.allocUnsafe(1 << 12);
+  private slabUsed = 0;
+
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /**
+   * The index of the key `bytes[start, end)`, or -1 when the key is too long to keep (the caller
+   * then decodes it itself). A new key is added, its string decoded once.
+   */
+  index(bytes: Buffer, start: number, end: number): number {
+    const length = end - start;
+    if (length > MAX_KEY_BYTES) return -1;
+    const packed = length <= PACKED_BYTES;
+    let word0 = 0;
+    let word1 = 0;
+    if (packed) {
+      // Little-endian packing of up to 8 bytes; bytes are non-zero, so (words, length) is exact.
+      for (let i = 0; i < length; i++) {
+        if (i < 4) word0 |= bytes[start + i]! << (i * 8);
+        else word1 |= bytes[start + i]! << ((i - 4) * 8);
+      }
+    } else {
+      word0 = 0x811c9dc5 | 0;
+      for (let i = start; i < end; i++) word0 = Math.imul(word0 ^ bytes[i]!, 0x01000193);
+    }
+    const table = this.table;
+    const mask = this.mask;
+    let slot = mix(word0, word1, length) & mask;
+    for (;;) {
+      const at = slot * SLOT_WORDS;
+      const entry = table[at + 3]!;
+      if (entry === 0) break;
+      if (table[at] === word0 && table[at + 1] === word1 && table[at + 2] === length && (packed || this.sameBytes(entry - 1, bytes, start, length))) {
+        return entry - 1;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (this.ids.length === this.capacity) this.clear();
+    else if ((this.ids.length + 1) * 2 > mask + 1) this.grow();
+    return this.insert(bytes, start, end, word0, word1, packed);
+  }
+
+  private sameBytes(index: number, bytes: Buffer, start: number, length: number): boolean {
+    const slab = this.slab;
+    const offset = this.slabOffsets[index]!;
+    for (let i = 0; i < length; i++) if (slab[offset + i] !== bytes[start + i]) return false;
+    return true;
+  }
+
+  private insert(bytes: Buffer, start: number, end: number, word0: number, word1: number, packed: boolean): number {
+    const length = end - start;
+    const index = this.ids.length;
+    this.ids.push(bytes.toString('latin1', start, end));
+    this.handles.push(undefined);
+    if (packed) {
+      this.slabOffsets.push(-1);
+    } else {
+      if (this.slabUsed + length > this.slab.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(this.slab.length * 2, this.slabUsed + length));
+        this.slab.copy(bigger, 0, 0, this.slabUsed);
+        this.slab = bigger;
+      }
+      bytes.copy(this.slab, this.slabUsed, start, end);
+      this.slabOffsets.push(this.slabUsed);
+      this.slabUsed += length;
+    }
+    this.place(word0, word1, length, index);
+    return index;
+  }
+
+  private place(word0: number, word1: number, length: number, index: number): void {
+    const table = this.table;
+    let slot = mix(word0, word1, length) & this.mask;
+    while (table[slot * SLOT_WORDS + 3] !== 0) slot = (slot + 1) & this.mask;
+    const at = slot * SLOT_WORDS;
+    table[at] = word0;
+    table[at + 1] = word1;
+    table[at + 2] = length;
+    table[at + 3] = index + 1;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2);
+    this.mask = (this.table.length / SLOT_WORDS) - 1;
+    for (let at = 0; at < old.length; at += SLOT_WORDS) {
+      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1);
+    }
+  }
+
+  private clear(): void {
+    this.table.fill(0);
+    this.ids.length = 0;
+    this.handles.length = 0;
+    this.slabOffsets.length = 0;
+    this.slabUsed = 0;
+  }
+}
+
+function mix(word0: number, word1: number, length: number): number {
+  let h = Math.imul(word0, 0x9e3779b1) ^ Math.imul(word1 + length, 0x85ebca6b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}

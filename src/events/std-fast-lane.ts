@@ -1,0 +1,87 @@
+/**
+ * The byte-level fast lane of the STD importer: recognises `T|acq(L)|loc` and `T|rel(L)|loc`
+ * (the location part optional) in the read buffer and hands them to a LockOpSink, through the
+ * parser's reentrancy bookkeeping, without decoding the line or building an event.
+ * T, L and loc must be printable ASCII without spaces, T and L also without `|`, `(` and `)`;
+ * anything else (other ops, spaces to trim, non-ASCII, text between `)` and `|`) is declined and
+ * goes through `StdParser.line`, which owns every error message.
+ * Invariant: a line it accepts has exactly the effect `StdParser.line` would have (tested by a
+ * property test comparing whole checks with and without it).
+ */
+import { ByteIdCache } from './byte-id-cache.js';
+import type { LiveHandle, LockOpSink, LockOpSite } from './lock-op-sink.js';
+import type { StdParser } from './std-reader.js';
+
+const BAR = 0x7c;
+const OPEN = 0x28;
+const CLOSE = 0x29;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+/** Locations of up to 15 digits are exact as numbers (below 2^53). */
+const MAX_SITE_DIGITS = 15;
+
+/** Per byte: 1 for bytes a thread or lock name may hold, 0 otherwise. */
+const NAME_BYTES = new Uint8Array(256);
+for (let c = 0x21; c <= 0x7e; c++) NAME_BYTES[c] = c === BAR || c === OPEN || c === CLOSE ? 0 : 1;
+
+export class StdFastLane {
+  private readonly threads = new ByteIdCache();
+  private readonly locks = new ByteIdCache();
+
+  constructor(
+    private readonly parser: StdParser,
+    private readonly sink: LockOpSink,
+    private readonly file: string,
+  ) {}
+
+  /** Handles the line `bytes[start, end)` if it is a plain acq or rel; false leaves it untouched. */
+  line(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
+    let at = start;
+    while (at < end && NAME_BYTES[bytes[at]!] === 1) at++;
+    if (at === start || at + 5 >= end || bytes[at] !== BAR) return false;
+    const threadEnd = at;
+    const a = bytes[at + 1];
+    const acquire = a === 0x61 && bytes[at + 2] === 0x63 && bytes[at + 3] === 0x71; // acq
+    if (!acquire && !(a === 0x72 && bytes[at + 2] === 0x65 && bytes[at + 3] === 0x6c)) return false; // rel
+    if (bytes[at + 4] !== OPEN) return false;
+    const lockStart = at + 5;
+    at = lockStart;
+    while (at < end && NAME_BYTES[bytes[at]!] === 1) at++;
+    if (at === lockStart || at === end || bytes[at] !== CLOSE) return false;
+    const lockEnd = at;
+    let site: LockOpSite;
+    if (at + 1 < end) {
+      if (bytes[at + 1] !== BAR) return false;
+      const siteStart = at + 2;
+      // A location that is a plain decimal number (the usual STD line number) is passed as a
+      // number, which builds no string; its text is the number's canonical decimal form.
+      let number = bytes[siteStart] === DIGIT_0 && end - siteStart > 1 ? -1 : 0;
+      for (let i = siteStart; i < end; i++) {
+        const c = bytes[i]!;
+        if (c < 0x21 || c > 0x7e) return false;
+        if (number >= 0) number = c >= DIGIT_0 && c <= DIGIT_9 && i - siteStart < MAX_SITE_DIGITS ? number * 10 + (c - DIGIT_0) : -1;
+      }
+      if (siteStart < end) site = number >= 0 ? number : bytes.toString('latin1', siteStart, end);
+    }
+    const thread = this.threads.index(bytes, start, threadEnd);
+    const lock = this.locks.index(bytes, lockStart, lockEnd);
+    const threadId = thread < 0 ? bytes.toString('latin1', start, threadEnd) : this.threads.ids[thread]!;
+    const lockId = lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
+    if (acquire) {
+      if (!this.parser.enterHold(threadId, lockId)) return true;
+      this.parser.declareBeforeAcquire(lockId, lineNo);
+    } else if (!this.parser.leaveHold(threadId, lockId)) {
+      return true;
+    }
+    this.parser.countFastEvent();
+    const taskHandle = thread < 0 ? undefined : this.threads.handles[thread];
+    const lockHandle = lock < 0 ? undefined : this.locks.handles[lock];
+    const task: LiveHandle | string = taskHandle !== undefined && taskHandle.alive ? taskHandle : threadId;
+    const instance: LiveHandle | string = lockHandle !== undefined && lockHandle.alive ? lockHandle : lockId;
+    if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
+    else this.sink.releaseAt(task, instance, site, this.file, lineNo);
+    if (typeof task === 'string' && thread >= 0) this.threads.handles[thread] = this.sink.taskHandle(threadId);
+    if (typeof instance === 'string' && lock >= 0) this.locks.handles[lock] = this.sink.lockHandle(lockId);
+    return true;
+  }
+}
