@@ -1,0 +1,56 @@
+/**
+ * ByteIdCache: one index per distinct key (short keys packed in the slot, long ones hashed with
+ * their bytes kept), growth keeps every key, a full table starts over instead of growing, and
+ * keys past MAX_KEY_BYTES are not kept.
+ */
+import { describe, expect, test as vitest } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { ByteIdCache, MAX_KEY_BYTES } from '../../src/events/byte-id-cache.js';
+
+function indexOf(cache: ByteIdCache, key: string): number {
+  const bytes = Buffer.from(`<${key}>`, 'latin1');
+  return cache.index(bytes, 1, bytes.length - 1);
+}
+
+const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 });
+
+describe('ByteIdCache', () => {
+  test.prop([fc.array(printable, { maxLength: 300 })])('maps equal keys to one index and different keys to different ones', (keys) => {
+    const cache = new ByteIdCache();
+    const seen = new Map<string, number>();
+    for (const key of keys) {
+      const index = indexOf(cache, key);
+      expect(cache.ids[index]).toBe(key);
+      if (seen.has(key)) expect(index).toBe(seen.get(key));
+      else expect([...seen.values()]).not.toContain(index);
+      seen.set(key, index);
+    }
+    expect(cache.size).toBe(seen.size);
+  });
+
+  vitest('keys that share their first eight bytes or differ only in length stay apart', () => {
+    const cache = new ByteIdCache();
+    const keys = ['abcdefgh', 'abcdefghi', 'abcdefghj', 'abc', 'abcd', 'a'];
+    const indexes = keys.map((k) => indexOf(cache, k));
+    expect(new Set(indexes).size).toBe(keys.length);
+    expect(keys.map((k) => indexOf(cache, k))).toEqual(indexes);
+  });
+
+  vitest('a full table starts over rather than growing', () => {
+    const cache = new ByteIdCache(4);
+    for (const key of ['a', 'b', 'c', 'd']) indexOf(cache, key);
+    expect(cache.size).toBe(4);
+    const e = indexOf(cache, 'e');
+    expect(cache.size).toBe(1);
+    expect(e).toBe(0);
+    expect(cache.ids).toEqual(['e']);
+    expect(indexOf(cache, 'a')).toBe(1);
+  });
+
+  vitest('a key longer than MAX_KEY_BYTES is not kept', () => {
+    const cache = new ByteIdCache();
+    expect(indexOf(cache, 'x'.repeat(MAX_KEY_BYTES))).toBe(0);
+    expect(indexOf(cache, 'x'.repeat(MAX_KEY_BYTES + 1))).toBe(-1);
+    expect(cache.size).toBe(1);
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * The byte-level fast lanes (events/jsonl-fast-lane.ts, events/std-fast-lane.ts) must be
+ * invisible: checking a trace with them gives exactly the result (findings with every witness,
+ * summary, graph snapshot) and exactly the error that the TraceEvent path gives. Property tests
+ * over generated traces mixing fast-shaped lines with every other shape, plus unit tests of what
+ * each lane accepts and of stale handles (freed, re-initialised, exited).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test as vitest } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { checkTrace } from '../../src/cli/check-trace.js';
+import { Validator } from '../../src/engine/validator.js';
+import type { ValidatorLimits } from '../../src/engine/validator.js';
+import { importTrace } from '../../src/events/import-trace.js';
+import type { InputFormat } from '../../src/events/import-trace.js';
+import { JsonlFastLane } from '../../src/events/jsonl-fast-lane.js';
+import type { LockOpSink } from '../../src/events/lock-op-sink.js';
+import { createRuleHooks } from '../../src/rules/rule-hooks.js';
+import { loadRuleTexts } from '../../src/rules/loader.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lockdep-fast-lanes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let fileCount = 0;
+
+function traceFile(text: string, extension: string): string {
+  const path = join(dir, `t${fileCount++}.${extension}`);
+  writeFileSync(path, text);
+  return path;
+}
+
+const RULES = loadRuleTexts([
+  {
+    file: 'fast-lanes.yaml',
+    text: [
+      'version: 1',
+      'rules:',
+      '  - { id: a-before-b, kind: order, outer: A, inner: B, description: d }',
+      '  - { id: no-c-in-d, kind: forbid-inside, lock: C, inside: D, description: d }',
+      '  - { id: x-guarded, kind: guarded-by, var: x, lock: A, description: d }',
+      '',
+    ].join('\n'),
+  },
+]);
+
+interface Options {
+  format: InputFormat;
+  rules: boolean;
+  limits?: Partial<ValidatorLimits>;
+}
+
+type Outcome = { result: unknown; snapshot: unknown } | { error: string };
+
+/** The check as `lockdep check` runs it: fast lanes on. */
+async function withFastLanes(path: string, options: Options): Promise<Outcome> {
+  let snapshot: unknown;
+  try {
+    const result = await checkTrace(path, {
+      inputFormat: options.format,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.rules ? { createHooks: () => [createRuleHooks(RULES)] } : {}),
+      onSnapshot: (s) => (snapshot = s),
+    });
+    return { result, snapshot };
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
+
+/** The same check with every event going through `Validator.process`. */
+async function withEventsOnly(path: string, options: Options): Promise<Outcome> {
+  const validator = new Validator({
+    file: path,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.rules ? { hooks: [createRuleHooks(RULES)] } : {}),
+  });
+  try {
+    await importTrace(path, (event, origin) => validator.process(event, origin), { format: options.format });
+  } catch (error) {
+    return { error: String(error) };
+  }
+  validator.end();
+  return { result: validator.result(), snapshot: validator.snapshot([path]) };
+}
+
+// ─── JSONL ─────────────────────────────────────────────────────────────────────────────────
+
+const TASKS = ['t1', 't2', '7', 't 3'];
+const LOCKS = ['A', 'B', 'C', 'D', 'a', 'A/1', 'ü', 'q"uote', 'long-lock-name-beyond-eight'];
+
+const id = (pool: readonly string[]) => fc.constantFrom(...pool);
+
+/** One JSONL line: the fast shapes, their near misses, and the other ops. */
+const jsonlLine: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(id(TASKS), id(LOCKS), fc.constantFrom('', ',"mode":"read"', ',"mode":"recursive-read"'), fc.boolean()).map(
+    ([t, l, mode, trylock]) => `{"op":"acquire","task":${JSON.stringify(t)},"lock":${JSON.stringify(l)}${mode}${trylock ? ',"try":true' : ''}}`,
+  ) },
+  { weight: 6, arbitrary: fc.tuple(id(TASKS), id(LOCKS)).map(([t, l]) => `{"op":"release","task":${JSON.stringify(t)},"lock":${JSON.stringify(l)}}`) },
+  { weight: 1, arbitrary: id(TASKS).map((t) => `{"op":"might-sleep","task":${JSON.stringify(t)}}`) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), id(LOCKS)).map(([t, l]) => `{"op":"acquire","task":${JSON.stringify(t)},"lock":${JSON.stringify(l)},"mode":"write"}`) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), id(LOCKS)).map(([t, l]) => `{"op": "acquire", "task": ${JSON.stringify(t)}, "lock": ${JSON.stringify(l)}}`) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), id(LOCKS)).map(([t, l]) => `{"op":"acquire","task":${JSON.stringify(t)},"lock":${JSON.stringify(l)},"site":"f.c:1"}`) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), fc.integer({ min: 1, max: 3 })).map(([t, n]) => `{"op":"acquire","task":${JSON.stringify(t)},"lock":${n}}`) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), id(LOCKS), fc.integer({ min: 1, max: 2 })).map(([t, l, s]) => `{"op":"acquire","task":${JSON.stringify(t)},"lock":${JSON.stringify(l)},"subclass":${s}}`) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), id(LOCKS), id(LOCKS)).map(([t, l, n]) => `{"op":"acquire","task":${JSON.stringify(t)},"lock":${JSON.stringify(l)},"nest":${JSON.stringify(n)}}`) },
+  { weight: 1, arbitrary: fc.tuple(id(LOCKS), id(['A', 'B', 'C', 'D']), fc.constantFrom('mutex', 'spinlock', 'rwsem', 'rwlock')).map(
+    ([l, c, type]) => `{"op":"init","lock":${JSON.stringify(l)},"class":"${c}","type":"${type}"}`,
+  ) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), id(LOCKS)).map(([t, l]) => `{"op":"free","task":${JSON.stringify(t)},"lock":${JSON.stringify(l)}}`) },
+  { weight: 1, arbitrary: id(TASKS).map((t) => `{"op":"exit","task":${JSON.stringify(t)}}`) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), fc.constantFrom('hardirq', 'softirq'), fc.constantFrom('enter', 'exit', 'disable', 'enable')).map(
+    ([t, kind, action]) => `{"op":"irq","task":${JSON.stringify(t)},"kind":"${kind}","action":"${action}"}`,
+  ) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), fc.boolean()).map(([t, write]) => `{"op":"access","task":${JSON.stringify(t)},"var":"x","write":${write}}`) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), id(LOCKS)).map(([t, l]) => `{"op":"sync","task":${JSON.stringify(t)},"lock":${JSON.stringify(l)}}`) },
+  { weight: 1, arbitrary: fc.tuple(id(TASKS), id(LOCKS)).map(([t, l]) => `{"op":"assert","task":${JSON.stringify(t)},"lock":${JSON.stringify(l)},"held":"any"}`) },
+  { weight: 1, arbitrary: fc.constant('') },
+);
+
+const jsonlTrace = fc.record({
+  header: fc.boolean(),
+  crlf: fc.boolean(),
+  lines: fc.array(jsonlLine, { maxLength: 60 }),
+  broken: fc.option(fc.constantFrom('{"op":"acquire","task":"t1"}', '{"op":"acquire","task":"t1","lock":"A"', 'not json'), { freq: 8 }),
+  at: fc.nat(),
+});
+
+function jsonlText({ header, crlf, lines, broken, at }: { header: boolean; crlf: boolean; lines: string[]; broken: string | null; at: number }): string {
+  const all = [...lines];
+  if (broken !== null) all.splice(at % (all.length + 1), 0, broken);
+  if (header) all.unshift('{"format":"lockdep-trace","version":1}');
+  return all.map((line) => line + (crlf ? '\r\n' : '\n')).join('');
+}
+
+describe('JSONL fast lane', () => {
+  test.prop([jsonlTrace, fc.boolean()], { numRuns: 150 })('gives the same result and errors as the event path', async (trace, rules) => {
+    const path = traceFile(jsonlText(trace), 'jsonl');
+    const options: Options = { format: 'jsonl', rules };
+    expect(await withFastLanes(path, options)).toEqual(await withEventsOnly(path, options));
+  });
+
+  test.prop([fc.array(jsonlLine, { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 })], { numRuns: 60 })(
+    'stops at the same line when a limit is reached',
+    async (lines, locks, tasks) => {
+      const path = traceFile(lines.map((l) => `${l}\n`).join(''), 'jsonl');
+      const options: Options = { format: 'jsonl', rules: false, limits: { locks, tasks } };
+      expect(await withFastLanes(path, options)).toEqual(await withEventsOnly(path, options));
+    },
+  );
+
+  vitest('takes exactly the plain acquire, release and might-sleep shapes', () => {
+    const calls: string[] = [];
+    const sink: LockOpSink = {
+      acquireAt: (task, lock, mode, trylock) => calls.push(`acquire ${String(task)} ${String(lock)} ${mode} ${trylock}`),
+      releaseAt: (task, lock) => calls.push(`release ${String(task)} ${String(lock)}`),
+      mightSleepAt: (task) => calls.push(`might-sleep ${String(task)}`),
+      taskHandle: () => undefined,
+      lockHandle: () => undefined,
+    };
+    const lane = new JsonlFastLane(sink, 'f.jsonl');
+    const take = (line: string): boolean => {
+      const bytes = Buffer.from(`xx${line}yy`, 'utf8');
+      return lane.line(bytes, 2, bytes.length - 2, 1);
+    };
+    expect(take('{"op":"acquire","task":"t1","lock":"A"}')).toBe(true);
+    expect(take('{"op":"acquire","task":"t1","lock":"A","mode":"recursive-read","try":true}')).toBe(true);
+    expect(take('{"op":"release","task":"t1","lock":"A"}')).toBe(true);
+    expect(take('{"op":"might-sleep","task":"t1"}')).toBe(true);
+    expect(calls).toEqual(['acquire t1 A 0 false', 'acquire t1 A 2 true', 'release t1 A', 'might-sleep t1']);
+    for (const declined of [
+      '{"op":"acquire","task":"t1","lock":"A","mode":"write"}',
+      '{"op":"acquire","task":"t1","lock":"A","try":false}',
+      '{"op":"acquire","task":"t1","lock":"A","try":true,"mode":"read"}',
+      '{"op":"acquire","task":"t1","lock":"A"} ',
+      '{"op":"acquire","lock":"A","task":"t1"}',
+      '{"op":"acquire","task":"t\\u0031","lock":"A"}',
+      '{"op":"acquire","task":"","lock":"A"}',
+      '{"op":"acquire","task":"t1","lock":1}',
+      '{"op":"acquire","task":"t1","lock":"é"}',
+      '{"op":"release","task":"t1","lock":"A","site":"x"}',
+      '{"op":"acquire","task":"t1","lock":"A"',
+      '{"op":"acquired","task":"t1","lock":"A"}',
+    ]) {
+      expect(take(declined), declined).toBe(false);
+    }
+    expect(calls).toHaveLength(4);
+  });
+
+  vitest('a freed, re-initialised or exited id gets a new handle, never the stale one', async () => {
+    const path = traceFile(
+      [
+        '{"op":"init","lock":"L1","class":"X","type":"mutex"}',
+        '{"op":"acquire","task":"t1","lock":"L1"}',
+        '{"op":"release","task":"t1","lock":"L1"}',
+        '{"op":"free","task":"t1","lock":"L1"}',
+        '{"op":"init","lock":"L1","class":"Y","type":"spinlock"}',
+        '{"op":"acquire","task":"t1","lock":"L1"}',
+        '{"op":"acquire","task":"t1","lock":"L2"}',
+        '{"op":"release","task":"t1","lock":"L2"}',
+        '{"op":"release","task":"t1","lock":"L1"}',
+        '{"op":"acquire","task":"t1","lock":"L2"}',
+        '{"op":"exit","task":"t1"}',
+        '{"op":"acquire","task":"t1","lock":"L2"}',
+        '{"op":"acquire","task":"t1","lock":"L1"}',
+        '',
+      ].join('\n'),
+      'jsonl',
+    );
+    const fast = await withFastLanes(path, { format: 'jsonl', rules: false });
+    expect(fast).toEqual(await withEventsOnly(path, { format: 'jsonl', rules: false }));
+    const result = (fast as { result: { violations: { kind: string; trigger: { line?: number } }[] } }).result;
+    // After its re-init L1 is a spinlock of class Y (a stale handle would still say mutex X):
+    // taking mutex L2 inside it sleeps in atomic context (line 7). The exited t1 held L2
+    // (line 11); the new t1 starts empty, takes L2 then L1, closing Y -> L2 -> Y (line 13).
+    expect(result.violations.map((v) => [v.kind, v.trigger.line])).toEqual([
+      ['sleep-in-atomic', 7],
+      ['held-lock-at-exit', 11],
+      ['circular-dependency', 13],
+    ]);
+    const snapshot = (fast as { snapshot: { dependencies: { from: string; to: string }[] } }).snapshot;
+    expect(snapshot.dependencies.map((d) => `${d.from}->${d.to}`)).toEqual(['Y->L2', 'L2->Y']);
+  });
+});
+
+// ─── STD ───────────────────────────────────────────────────────────────────────────────────
+
+const THREADS = ['T1', 'T2', '3', 'T 4'];
+const MONITORS = ['L1', 'L2', 'L3', 'l(4)', 'é'];
+const LOCATIONS = ['', '|12', '|0', '|007', '|1234567890123456', '|f.java:3', '| 9', '|9 ', '|'];
+
+const stdLine: fc.Arbitrary<string> = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(id(THREADS), fc.constantFrom('acq', 'rel'), id(MONITORS), id(LOCATIONS)).map(([t, op, l, loc]) => `${t}|${op}(${l})${loc}`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), fc.constantFrom('r', 'w'), id(LOCATIONS)).map(([t, op, loc]) => `${t}|${op}(x)${loc}`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), id(THREADS)).map(([t, other]) => `${t}|join(${other})|5`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), id(MONITORS)).map(([t, l]) => `${t}|wait(${l})|6`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), id(MONITORS)).map(([t, l]) => `${t}|acq( ${l} )|7`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), id(MONITORS)).map(([t, l]) => `${t}|acq(${l})x|8`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), id(THREADS)).map(([t, other]) => `${t}|fork(${other})`) },
+  { weight: 1, arbitrary: fc.constantFrom('', '# comment', 'T1|acq()|1', 'garbage') },
+);
+
+describe('STD fast lane', () => {
+  test.prop([fc.array(stdLine, { maxLength: 60 }), fc.boolean(), fc.boolean()], { numRuns: 150 })(
+    'gives the same result and errors as the event path',
+    async (lines, crlf, rules) => {
+      const path = traceFile(lines.map((line) => line + (crlf ? '\r\n' : '\n')).join(''), 'std');
+      const options: Options = { format: 'std', rules };
+      expect(await withFastLanes(path, options)).toEqual(await withEventsOnly(path, options));
+    },
+  );
+
+  vitest('a numeric location is the same site as its text, leading zeros and long numbers included', async () => {
+    const path = traceFile(['T1|acq(A)|007', 'T1|acq(B)|12', 'T1|rel(B)|13', 'T1|rel(A)|14', 'T2|acq(B)|1234567890123456', 'T2|acq(A)|0', ''].join('\n'), 'std');
+    const fast = await withFastLanes(path, { format: 'std', rules: false });
+    expect(fast).toEqual(await withEventsOnly(path, { format: 'std', rules: false }));
+    const chain = (fast as { result: { violations: { chain: { prev: { site?: string }; next: { site?: string } }[] }[] } }).result.violations[0]!.chain;
+    expect(chain.flatMap((w) => [w.prev.site, w.next.site])).toEqual(['007', '12', '1234567890123456', '0']);
+  });
+});
