@@ -18,8 +18,11 @@ export type ClassGraph = DirectedGraph;
  * one-to-one) get a NUL prefix. Every node also carries its real `name` attribute.
  */
 export function graphNodeKey(name: string): string {
-  return name in Object.prototype || name.charCodeAt(0) === 0 ? `\u0000${name}` : name;
+  return OBJECT_PROTOTYPE_NAMES.has(name) || name.charCodeAt(0) === 0 ? `\u0000${name}` : name;
 }
+
+/** What `name in Object.prototype` tests (its own names; it has no prototype), without the slow `in`. */
+const OBJECT_PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** Pair key: class ids stay below 2^26, so from * 2^26 + to is exact. */
 const PAIR_SHIFT = 67108864;
@@ -56,7 +59,8 @@ export class DependencyGraph {
   private readonly outEdges: number[][] = [];
   private readonly inEdges: number[][] = [];
   private readonly pairIndex = new Map<number, number>();
-  private readonly names: string[] = [];
+  /** graphology node key per class id. */
+  private readonly nodeKeys: string[] = [];
 
   // Search scratch space, reused across searches (generation-stamped visited set).
   private visited = new Uint32Array(64);
@@ -70,10 +74,10 @@ export class DependencyGraph {
     while (this.outEdges.length <= id) {
       this.outEdges.push([]);
       this.inEdges.push([]);
-      this.names.push('');
+      this.nodeKeys.push('');
     }
-    this.names[id] = name;
     const key = graphNodeKey(name);
+    this.nodeKeys[id] = key;
     if (!this.graph.hasNode(key)) this.graph.addNode(key, { ...attributes, name });
   }
 
@@ -111,7 +115,7 @@ export class DependencyGraph {
     this.pairIndex.set(from * PAIR_SHIFT + to, edge);
     this.outEdges[from]!.push(edge);
     this.inEdges[to]!.push(edge);
-    this.edgeKey.push(this.graph.addEdge(graphNodeKey(this.names[from]!), graphNodeKey(this.names[to]!), { types: w.types, witness: w }));
+    this.edgeKey.push(this.graph.addEdge(this.nodeKeys[from]!, this.nodeKeys[to]!, { types: w.types, witness: w }));
     return { edge, created: true, newBits: bit };
   }
 

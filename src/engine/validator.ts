@@ -15,7 +15,21 @@
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */
 import { InputError } from '../events/input-error.js';
-import type { AcquireEvent, AssertEvent, EventOrigin, LockId, LockType, ReleaseEvent, SyncEvent, TaskId, TraceEvent } from '../events/event.js';
+import type {
+  AccessEvent,
+  AcquireEvent,
+  AssertEvent,
+  EventOrigin,
+  IrqAction,
+  IrqEvent,
+  IrqKind,
+  LockId,
+  LockType,
+  ReleaseEvent,
+  SyncEvent,
+  TaskId,
+  TraceEvent,
+} from '../events/event.js';
 import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.js';
 import { DependencyGraph, graphNodeKey, type ClassGraph } from './dependency-graph.js';
 import { countUnbaselined } from './finding.js';
@@ -234,6 +248,20 @@ export class Validator implements LockOpSink {
     this.currentLine = line;
     const owner = typeof task === 'string' ? this.task(task) : (this.currentTask = task);
     if (owner.atomic) this.reportSleepInAtomic(owner, withSite({ op: 'might-sleep', task: owner.id }, site), undefined);
+  }
+
+  irqAt(task: TaskState | string, kind: IrqKind, action: IrqAction, site: LockOpSite, file: string, line: number): void {
+    this.eventCount++;
+    this.currentFile = file;
+    this.currentLine = line;
+    this.irqAction(typeof task === 'string' ? this.task(task) : (this.currentTask = task), kind, action, null, site);
+  }
+
+  accessAt(task: TaskState | string, variable: string, write: boolean, site: LockOpSite, file: string, line: number): void {
+    this.eventCount++;
+    this.currentFile = file;
+    this.currentLine = line;
+    this.accessVar(typeof task === 'string' ? this.task(task) : (this.currentTask = task), variable, write, null, site);
   }
 
   taskHandle(id: string): TaskState | undefined {
@@ -665,10 +693,15 @@ export class Validator implements LockOpSink {
     return false;
   }
 
-  private irq(event: Extract<TraceEvent, { op: 'irq' }>): void {
-    const task = this.task(event.task);
-    const hard = event.kind === 'hardirq';
-    switch (event.action) {
+  private irq(event: IrqEvent): void {
+    this.irqAction(this.task(event.task), event.kind, event.action, event, undefined);
+  }
+
+  /** An irq event of `task`; `event` null as in `acquireInstance` (built only if a usage record needs it). */
+  private irqAction(task: TaskState, kind: IrqKind, action: IrqAction, event: IrqEvent | null, site: LockOpSite): void {
+    const hard = kind === 'hardirq';
+    const ev = (): IrqEvent => event ?? withSite({ op: 'irq', task: task.id, kind, action }, site);
+    switch (action) {
       case 'enter':
         if (hard) {
           task.savedHardirqsEnabled.push(task.hardirqsEnabled);
@@ -699,12 +732,12 @@ export class Validator implements LockOpSink {
         if (hard) {
           if (task.hardirqsEnabled) return;
           task.hardirqsEnabled = true;
-          this.markHeldLocks(task, ENABLED_HARDIRQ, event);
-          if (task.softirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, event);
+          this.markHeldLocks(task, ENABLED_HARDIRQ, ev);
+          if (task.softirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, ev);
         } else {
           if (task.softirqsEnabled) return;
           task.softirqsEnabled = true;
-          if (task.hardirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, event);
+          if (task.hardirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, ev);
         }
         break;
     }
@@ -748,21 +781,25 @@ export class Validator implements LockOpSink {
     });
   }
 
-  private access(event: Extract<TraceEvent, { op: 'access' }>): void {
-    const task = this.task(event.task);
+  private access(event: AccessEvent): void {
+    this.accessVar(this.task(event.task), event.var, event.write, event, undefined);
+  }
+
+  /** An access by `task`; `event` null as in `acquireInstance`. */
+  private accessVar(task: TaskState, variable: string, write: boolean, event: AccessEvent | null, site: LockOpSite): void {
     if (this.accessHooks.length === 0) return;
-    let hooks = this.accessHooksByVar.get(event.var);
+    let hooks = this.accessHooksByVar.get(variable);
     if (hooks === undefined) {
-      hooks = this.accessHooks.filter((h) => h.watchVar?.(event.var) ?? true);
-      this.accessHooksByVar.set(event.var, hooks);
+      hooks = this.accessHooks.filter((h) => h.watchVar?.(variable) ?? true);
+      this.accessHooksByVar.set(variable, hooks);
     }
     if (hooks.length === 0) return;
     const ctx = {
       task: task.name,
-      var: event.var,
-      write: event.write,
+      var: variable,
+      write,
       held: task.held.map((h) => this.lockView(h, task)),
-      at: this.refOf(event, event.task),
+      at: this.refOf(event ?? withSite({ op: 'access', task: task.id, var: variable, write }, site), task.id),
     };
     for (const hook of hooks) hook.onAccess!(ctx, this.query);
   }
@@ -1008,11 +1045,11 @@ export class Validator implements LockOpSink {
   }
 
   /** `mark_held_locks`: irqs (or bottom halves) were just enabled with locks held. */
-  private markHeldLocks(task: TaskState, baseBit: number, event: TraceEvent): void {
+  private markHeldLocks(task: TaskState, baseBit: number, event: () => TraceEvent): void {
     for (const h of task.held) {
       const bit = baseBit + (h.mode !== MODE_WRITE ? 1 : 0);
       if (h.cls.usage & (1 << bit)) continue;
-      this.markUsage(h.cls, bit, h.mode, this.refOf(event, task.id), task.name, task);
+      this.markUsage(h.cls, bit, h.mode, this.refOf(event(), task.id), task.name, task);
     }
   }
 

@@ -16,7 +16,7 @@ import { traceReadError } from './input-error.js';
 import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
 import { StdParser } from './std-reader.js';
-import { forEachLine, forEachLineBytes } from './text-line-reader.js';
+import { forEachLine, forEachLineBlock } from './text-line-reader.js';
 
 export type { InputFormat, InputFormatChoice } from './detect-format.js';
 
@@ -85,7 +85,8 @@ export async function importTrace(path: string, sink: EventSink, options: Import
   let lines: number;
   try {
     if (stream === undefined && std !== undefined) {
-      lines = forEachLineBytes(path, (bytes, start, end, lineNo) => std.lineBytes(bytes, start, end, lineNo));
+      forEachLineBlock(path, (bytes, end) => std.block(bytes, end));
+      lines = std.linesReadFromBlocks;
     } else if (stream === undefined) {
       lines = forEachLine(path, onLine);
     } else {

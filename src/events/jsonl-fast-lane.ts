@@ -5,13 +5,16 @@
  *                                       and then ,"try":true
  *   {"op":"release","task":T,"lock":L}
  *   {"op":"might-sleep","task":T}
- * where T and L are non-empty strings of printable ASCII without escapes. Anything else (other
+ *   {"op":"irq","task":T,"kind":"hardirq"|"softirq","action":"enter"|"exit"|"disable"|"enable"}
+ *   {"op":"access","task":T,"var":V,"write":true|false}
+ * where T, L and V are non-empty strings of printable ASCII without escapes. Anything else (other
  * ops or fields, another key order, spaces, escapes, numbers as ids, non-ASCII) is declined and
  * goes through the normal string path, which owns every error message.
  * Invariant: a line it accepts has exactly the effect `process()` of `JSON.parse(line)` would
  * have (tested line by line and by a property test comparing whole checks with and without it).
  */
 import { ByteIdCache } from './byte-id-cache.js';
+import { IRQ_ACTIONS, IRQ_KINDS, type IrqAction, type IrqKind } from './event.js';
 import type { LiveHandle, LockOpMode, LockOpSink } from './lock-op-sink.js';
 
 const QUOTE = 0x22;
@@ -36,6 +39,11 @@ const OP_PREFIX = pattern('{"op":"');
 const ACQUIRE_TASK = pattern('acquire","task":"');
 const RELEASE_TASK = pattern('release","task":"');
 const MIGHT_SLEEP_TASK = pattern('might-sleep","task":"');
+const ACCESS_TASK = pattern('access","task":"');
+const IRQ_TASK = pattern('irq","task":"');
+const VAR_KEY = pattern('","var":"');
+const WRITE_TRUE = pattern('","write":true}');
+const WRITE_FALSE = pattern('","write":false}');
 const LOCK_KEY = pattern('","lock":"');
 const END = pattern('"}');
 
@@ -48,6 +56,11 @@ const ACQUIRE_TAILS: readonly { pattern: Pattern; mode: LockOpMode; trylock: boo
   { pattern: pattern('","mode":"read","try":true}'), mode: 1, trylock: true },
   { pattern: pattern('","mode":"recursive-read","try":true}'), mode: 2, trylock: true },
 ];
+
+/** Irq line endings after the task id's closing quote, and what they mean. */
+const IRQ_TAILS: readonly { pattern: Pattern; kind: IrqKind; action: IrqAction }[] = IRQ_KINDS.flatMap((kind) =>
+  IRQ_ACTIONS.map((action) => ({ pattern: pattern(`","kind":"${kind}","action":"${action}"}`), kind, action })),
+);
 
 /** Whether `view` holds `p` at `at`, entirely before `end`. */
 function matchesAt(view: DataView, at: number, end: number, p: Pattern): boolean {
@@ -63,6 +76,7 @@ function matchesAt(view: DataView, at: number, end: number, p: Pattern): boolean
 export class JsonlFastLane {
   private readonly tasks = new ByteIdCache();
   private readonly locks = new ByteIdCache();
+  private readonly vars = new ByteIdCache();
   /** A DataView over the last buffer seen (buffers change once per chunk). */
   private viewOf: Buffer | undefined = undefined;
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
@@ -80,16 +94,43 @@ export class JsonlFastLane {
     }
     const view = this.view;
     if (!matchesAt(view, start, end, OP_PREFIX)) return false;
-    const first = bytes[start + OP_PREFIX.length];
-    const kind = first === 0x61 ? ACQUIRE_TASK : first === 0x72 ? RELEASE_TASK : first === 0x6d ? MIGHT_SLEEP_TASK : undefined;
-    if (kind === undefined || !matchesAt(view, start + OP_PREFIX.length, end, kind)) return false;
-    const taskStart = start + OP_PREFIX.length + kind.length;
+    const opAt = start + OP_PREFIX.length;
+    const first = bytes[opAt];
+    let kind: Pattern | undefined;
+    if (first === 0x61) kind = bytes[opAt + 2] === 0x71 ? ACQUIRE_TASK : ACCESS_TASK; // ac(q)uire, ac(c)ess
+    else kind = first === 0x72 ? RELEASE_TASK : first === 0x6d ? MIGHT_SLEEP_TASK : first === 0x69 ? IRQ_TASK : undefined;
+    if (kind === undefined || !matchesAt(view, opAt, end, kind)) return false;
+    const taskStart = opAt + kind.length;
     const taskEnd = idEnd(bytes, taskStart, end);
     if (taskEnd < 0) return false;
     if (kind === MIGHT_SLEEP_TASK) {
       if (taskEnd + END.length !== end || !matchesAt(view, taskEnd, end, END)) return false;
       const task = this.tasks.index(bytes, taskStart, taskEnd);
       this.sink.mightSleepAt(this.taskArgument(task, bytes, taskStart, taskEnd), undefined, this.file, lineNo);
+      this.refreshTask(task);
+      return true;
+    }
+    if (kind === IRQ_TASK) {
+      const rest = end - taskEnd;
+      let tail = 0;
+      while (tail < IRQ_TAILS.length && !(IRQ_TAILS[tail]!.pattern.length === rest && matchesAt(view, taskEnd, end, IRQ_TAILS[tail]!.pattern))) tail++;
+      if (tail === IRQ_TAILS.length) return false;
+      const task = this.tasks.index(bytes, taskStart, taskEnd);
+      this.sink.irqAt(this.taskArgument(task, bytes, taskStart, taskEnd), IRQ_TAILS[tail]!.kind, IRQ_TAILS[tail]!.action, undefined, this.file, lineNo);
+      this.refreshTask(task);
+      return true;
+    }
+    if (kind === ACCESS_TASK) {
+      if (!matchesAt(view, taskEnd, end, VAR_KEY)) return false;
+      const varStart = taskEnd + VAR_KEY.length;
+      const varEnd = idEnd(bytes, varStart, end);
+      if (varEnd < 0) return false;
+      const write = matchesAt(view, varEnd, end, WRITE_TRUE) && varEnd + WRITE_TRUE.length === end;
+      if (!write && !(matchesAt(view, varEnd, end, WRITE_FALSE) && varEnd + WRITE_FALSE.length === end)) return false;
+      const task = this.tasks.index(bytes, taskStart, taskEnd);
+      const variable = this.vars.index(bytes, varStart, varEnd);
+      const name = variable < 0 ? bytes.toString('latin1', varStart, varEnd) : this.vars.ids[variable]!;
+      this.sink.accessAt(this.taskArgument(task, bytes, taskStart, taskEnd), name, write, undefined, this.file, lineNo);
       this.refreshTask(task);
       return true;
     }

@@ -15,6 +15,8 @@ import type { StdParser } from './std-reader.js';
 const BAR = 0x7c;
 const OPEN = 0x28;
 const CLOSE = 0x29;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 /** Locations of up to 15 digits are exact as numbers (below 2^53). */
@@ -34,44 +36,59 @@ export class StdFastLane {
     private readonly file: string,
   ) {}
 
-  /** Handles the line `bytes[start, end)` if it is a plain acq or rel; false leaves it untouched. */
-  line(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
+  /**
+   * Handles the line starting at `start` (and ending at the next `\n`, or at `limit` for a last
+   * line without one) if it is a plain acq or rel: returns where the next line starts. Returns
+   * -1, having done nothing, for any other line.
+   */
+  line(bytes: Buffer, start: number, limit: number, lineNo: number): number {
     let at = start;
-    while (at < end && NAME_BYTES[bytes[at]!] === 1) at++;
-    if (at === start || at + 5 >= end || bytes[at] !== BAR) return false;
+    while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
+    if (at === start || at + 5 >= limit || bytes[at] !== BAR) return -1;
     const threadEnd = at;
     const a = bytes[at + 1];
     const acquire = a === 0x61 && bytes[at + 2] === 0x63 && bytes[at + 3] === 0x71; // acq
-    if (!acquire && !(a === 0x72 && bytes[at + 2] === 0x65 && bytes[at + 3] === 0x6c)) return false; // rel
-    if (bytes[at + 4] !== OPEN) return false;
+    if (!acquire && !(a === 0x72 && bytes[at + 2] === 0x65 && bytes[at + 3] === 0x6c)) return -1; // rel
+    if (bytes[at + 4] !== OPEN) return -1;
     const lockStart = at + 5;
     at = lockStart;
-    while (at < end && NAME_BYTES[bytes[at]!] === 1) at++;
-    if (at === lockStart || at === end || bytes[at] !== CLOSE) return false;
+    while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
+    if (at === lockStart || at === limit || bytes[at] !== CLOSE) return -1;
     const lockEnd = at;
+    at++;
+    // The location: after `|`, printable ASCII up to the line end (`\n`, `\r\n` or the limit). A
+    // plain decimal number (the usual STD line number) is passed as a number, which builds no
+    // string; its text is the number's canonical decimal form.
     let site: LockOpSite;
-    if (at + 1 < end) {
-      if (bytes[at + 1] !== BAR) return false;
-      const siteStart = at + 2;
-      // A location that is a plain decimal number (the usual STD line number) is passed as a
-      // number, which builds no string; its text is the number's canonical decimal form.
-      let number = bytes[siteStart] === DIGIT_0 && end - siteStart > 1 ? -1 : 0;
-      for (let i = siteStart; i < end; i++) {
-        const c = bytes[i]!;
-        if (c < 0x21 || c > 0x7e) return false;
-        if (number >= 0) number = c >= DIGIT_0 && c <= DIGIT_9 && i - siteStart < MAX_SITE_DIGITS ? number * 10 + (c - DIGIT_0) : -1;
+    let siteStart = at;
+    let siteEnd = at;
+    let number = -1;
+    if (at < limit && bytes[at] === BAR) {
+      siteStart = ++at;
+      number = at < limit && bytes[at] === DIGIT_0 && at + 1 < limit && bytes[at + 1] !== NEWLINE && bytes[at + 1] !== CARRIAGE_RETURN ? -1 : 0;
+      for (; at < limit; at++) {
+        const c = bytes[at]!;
+        if (c < 0x21 || c > 0x7e) break;
+        if (number >= 0) number = c >= DIGIT_0 && c <= DIGIT_9 && at - siteStart < MAX_SITE_DIGITS ? number * 10 + (c - DIGIT_0) : -1;
       }
-      if (siteStart < end) site = number >= 0 ? number : bytes.toString('latin1', siteStart, end);
+      siteEnd = at;
     }
+    let next: number;
+    if (at === limit) next = limit;
+    else if (bytes[at] === NEWLINE) next = at + 1;
+    else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
+    else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
+    else return -1;
+    if (siteEnd > siteStart) site = number >= 0 ? number : bytes.toString('latin1', siteStart, siteEnd);
     const thread = this.threads.index(bytes, start, threadEnd);
     const lock = this.locks.index(bytes, lockStart, lockEnd);
     const threadId = thread < 0 ? bytes.toString('latin1', start, threadEnd) : this.threads.ids[thread]!;
     const lockId = lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
     if (acquire) {
-      if (!this.parser.enterHold(threadId, lockId)) return true;
+      if (!this.parser.enterHold(threadId, lockId)) return next;
       this.parser.declareBeforeAcquire(lockId, lineNo);
     } else if (!this.parser.leaveHold(threadId, lockId)) {
-      return true;
+      return next;
     }
     this.parser.countFastEvent();
     const taskHandle = thread < 0 ? undefined : this.threads.handles[thread];
@@ -82,6 +99,6 @@ export class StdFastLane {
     else this.sink.releaseAt(task, instance, site, this.file, lineNo);
     if (typeof task === 'string' && thread >= 0) this.threads.handles[thread] = this.sink.taskHandle(threadId);
     if (typeof instance === 'string' && lock >= 0) this.locks.handles[lock] = this.sink.lockHandle(lockId);
-    return true;
+    return next;
   }
 }

@@ -20,7 +20,10 @@ import type { EventOrigin, EventSink, LockType, TraceEvent } from './event.js';
 import { InputError } from './input-error.js';
 import type { LockOpSink } from './lock-op-sink.js';
 import { StdFastLane } from './std-fast-lane.js';
-import { forEachLineBytes } from './text-line-reader.js';
+import { forEachLineBlock } from './text-line-reader.js';
+
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
 
 export interface StdReaderOptions {
   /** File name used in origins and errors. */
@@ -29,7 +32,7 @@ export interface StdReaderOptions {
   classTypes?: ReadonlyMap<string, LockType>;
   /** Treat nested acq of a held lock as reentrant (default true, as Java monitors are). */
   reentrant?: boolean;
-  /** The engine's fast entrance: plain acq/rel lines given as bytes (`lineBytes`) go to it directly. */
+  /** The engine's fast entrance: plain acq/rel lines given as bytes (`block`) go to it directly. */
   fast?: LockOpSink;
 }
 
@@ -64,6 +67,7 @@ export class StdParser {
   private readonly holds = new Map<string, ThreadHolds>();
   private readonly declared = new Set<string>();
   private readonly fast: StdFastLane | undefined;
+  private linesRead = 0;
 
   constructor(options: StdReaderOptions, private readonly sink: EventSink) {
     this.file = options.file;
@@ -72,13 +76,34 @@ export class StdParser {
     this.fast = options.fast === undefined ? undefined : new StdFastLane(this, options.fast, this.file);
   }
 
-  /** Line `lineNo` as bytes (no terminator): plain acq/rel lines take the fast lane, the rest `line`. */
-  lineBytes(bytes: Buffer, start: number, end: number, lineNo: number): void {
-    if (this.fast !== undefined && this.fast.line(bytes, start, end, lineNo)) {
-      this.stats.lines++;
-      return;
+  /**
+   * Whole lines as bytes, `bytes[0, end)` (each ending in `\n`, but for a file's last line):
+   * plain acq/rel lines take the fast lane, every other line is decoded and goes to `line`.
+   */
+  block(bytes: Buffer, end: number): void {
+    const fast = this.fast;
+    let at = 0;
+    while (at < end) {
+      const lineNo = ++this.linesRead;
+      if (fast !== undefined) {
+        const next = fast.line(bytes, at, end, lineNo);
+        if (next >= 0) {
+          this.stats.lines++;
+          at = next;
+          continue;
+        }
+      }
+      let newline = bytes.indexOf(NEWLINE, at);
+      if (newline < 0 || newline >= end) newline = end;
+      const stop = newline > at && bytes[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
+      this.line(bytes.toString('utf8', at, stop), lineNo);
+      at = newline + 1;
     }
-    this.line(bytes.toString('utf8', start, end), lineNo);
+  }
+
+  /** Lines given to `block` so far, blank ones included. */
+  get linesReadFromBlocks(): number {
+    return this.linesRead;
   }
 
   line(text: string, lineNo: number): void {
@@ -240,7 +265,7 @@ export class StdParser {
 /** Reads an STD file from disk, streaming, and returns what was read. */
 export function readStdFile(path: string, options: StdReaderOptions, sink: EventSink): StdReadStats {
   const parser = new StdParser(options, sink);
-  forEachLineBytes(path, (bytes, start, end, lineNo) => parser.lineBytes(bytes, start, end, lineNo));
+  forEachLineBlock(path, (bytes, end) => parser.block(bytes, end));
   parser.end();
   return parser.stats;
 }

@@ -4,8 +4,8 @@
  * and decoded once, and the lines of the decoded text are handed to a callback with their 1-based
  * line numbers. Invariants: a trailing `\r` is stripped (CRLF files); the last line is delivered
  * even without a final newline; no more than one chunk plus one partial line is ever held.
- * A line longer than the chunk grows the carry buffer, never the chunk. `forEachLineBytes` gives
- * the same lines undecoded, as byte ranges of the read buffer (for the byte-level fast lanes).
+ * A line longer than the chunk grows the carry buffer, never the chunk. `forEachLineBlock` gives
+ * the same lines undecoded: blocks of whole lines in the read buffer (for the byte-level fast lanes).
  */
 import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -19,7 +19,6 @@ export const DEFAULT_CHUNK_BYTES = 16 * 1024;
 /** Byte lines decode nothing per chunk, so a larger chunk costs no young-generation strings. */
 const DEFAULT_BYTE_CHUNK_BYTES = 256 * 1024;
 const NEWLINE = 10;
-const CARRIAGE_RETURN = 13;
 
 /** Called once per line; `line` has no line terminator. */
 export type LineCallback = (line: string, lineNo: number) => void;
@@ -46,28 +45,15 @@ export function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = D
   return lineNo;
 }
 
-/** Called once per line with its bytes `bytes[start, end)` (no terminator); `bytes` is reused afterwards. */
-export type ByteLineCallback = (bytes: Buffer, start: number, end: number, lineNo: number) => void;
-
-/** As `forEachLine`, without decoding: each line is given as a byte range of the read buffer. */
-export function forEachLineBytes(path: string, onLine: ByteLineCallback, chunkBytes = DEFAULT_BYTE_CHUNK_BYTES): number {
+/**
+ * Reads `path` in chunks without decoding and calls `onBlock(bytes, end)` with `bytes[0, end)`
+ * holding whole lines, each ending in `\n` except a file's last line when it has none. The
+ * buffer is reused for the next read. (For the byte-level fast lanes, which split lines themselves.)
+ */
+export function forEachLineBlock(path: string, onBlock: (bytes: Buffer, end: number) => void, chunkBytes = DEFAULT_BYTE_CHUNK_BYTES): void {
   const fd = openSync(path, 'r');
   try {
-    let lineNo = 0;
-    forEachBlockOfLines(fd, chunkBytes, (buffer, end, final) => {
-      let start = 0;
-      while (start < end) {
-        let newline = buffer.indexOf(NEWLINE, start);
-        if (newline < 0 || newline >= end) {
-          if (!final) break;
-          newline = end;
-        }
-        const stop = newline > start && buffer[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
-        onLine(buffer, start, stop, ++lineNo);
-        start = newline + 1;
-      }
-    });
-    return lineNo;
+    forEachBlockOfLines(fd, chunkBytes, (buffer, end) => onBlock(buffer, end));
   } finally {
     closeSync(fd);
   }

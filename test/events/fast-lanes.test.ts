@@ -121,16 +121,27 @@ const jsonlLine: fc.Arbitrary<string> = fc.oneof(
 const jsonlTrace = fc.record({
   header: fc.boolean(),
   crlf: fc.boolean(),
+  lastTerminated: fc.boolean(),
   lines: fc.array(jsonlLine, { maxLength: 60 }),
   broken: fc.option(fc.constantFrom('{"op":"acquire","task":"t1"}', '{"op":"acquire","task":"t1","lock":"A"', 'not json'), { freq: 8 }),
   at: fc.nat(),
 });
 
-function jsonlText({ header, crlf, lines, broken, at }: { header: boolean; crlf: boolean; lines: string[]; broken: string | null; at: number }): string {
+interface JsonlTrace {
+  header: boolean;
+  crlf: boolean;
+  lastTerminated: boolean;
+  lines: string[];
+  broken: string | null;
+  at: number;
+}
+
+function jsonlText({ header, crlf, lastTerminated, lines, broken, at }: JsonlTrace): string {
   const all = [...lines];
   if (broken !== null) all.splice(at % (all.length + 1), 0, broken);
   if (header) all.unshift('{"format":"lockdep-trace","version":1}');
-  return all.map((line) => line + (crlf ? '\r\n' : '\n')).join('');
+  const text = all.map((line) => line + (crlf ? '\r\n' : '\n')).join('');
+  return lastTerminated ? text : text.slice(0, -1);
 }
 
 describe('JSONL fast lane', () => {
@@ -155,6 +166,8 @@ describe('JSONL fast lane', () => {
       acquireAt: (task, lock, mode, trylock) => calls.push(`acquire ${String(task)} ${String(lock)} ${mode} ${trylock}`),
       releaseAt: (task, lock) => calls.push(`release ${String(task)} ${String(lock)}`),
       mightSleepAt: (task) => calls.push(`might-sleep ${String(task)}`),
+      irqAt: (task, kind, action) => calls.push(`irq ${String(task)} ${kind} ${action}`),
+      accessAt: (task, variable, write) => calls.push(`access ${String(task)} ${variable} ${write}`),
       taskHandle: () => undefined,
       lockHandle: () => undefined,
     };
@@ -167,7 +180,16 @@ describe('JSONL fast lane', () => {
     expect(take('{"op":"acquire","task":"t1","lock":"A","mode":"recursive-read","try":true}')).toBe(true);
     expect(take('{"op":"release","task":"t1","lock":"A"}')).toBe(true);
     expect(take('{"op":"might-sleep","task":"t1"}')).toBe(true);
-    expect(calls).toEqual(['acquire t1 A 0 false', 'acquire t1 A 2 true', 'release t1 A', 'might-sleep t1']);
+    expect(take('{"op":"irq","task":"t1","kind":"softirq","action":"disable"}')).toBe(true);
+    expect(take('{"op":"access","task":"t1","var":"v","write":false}')).toBe(true);
+    expect(calls).toEqual([
+      'acquire t1 A 0 false',
+      'acquire t1 A 2 true',
+      'release t1 A',
+      'might-sleep t1',
+      'irq t1 softirq disable',
+      'access t1 v false',
+    ]);
     for (const declined of [
       '{"op":"acquire","task":"t1","lock":"A","mode":"write"}',
       '{"op":"acquire","task":"t1","lock":"A","try":false}',
@@ -181,10 +203,15 @@ describe('JSONL fast lane', () => {
       '{"op":"release","task":"t1","lock":"A","site":"x"}',
       '{"op":"acquire","task":"t1","lock":"A"',
       '{"op":"acquired","task":"t1","lock":"A"}',
+      '{"op":"irq","task":"t1","kind":"nmi","action":"enter"}',
+      '{"op":"irq","task":"t1","action":"enter","kind":"hardirq"}',
+      '{"op":"access","task":"t1","var":"v","write":1}',
+      '{"op":"access","task":"t1","var":"v","write":true,"site":"s"}',
+      '{"op":"access","task":"t1","var":"","write":true}',
     ]) {
       expect(take(declined), declined).toBe(false);
     }
-    expect(calls).toHaveLength(4);
+    expect(calls).toHaveLength(6);
   });
 
   vitest('a freed, re-initialised or exited id gets a new handle, never the stale one', async () => {
@@ -241,10 +268,12 @@ const stdLine: fc.Arbitrary<string> = fc.oneof(
 );
 
 describe('STD fast lane', () => {
-  test.prop([fc.array(stdLine, { maxLength: 60 }), fc.boolean(), fc.boolean()], { numRuns: 150 })(
+  test.prop([fc.array(stdLine, { maxLength: 60 }), fc.boolean(), fc.boolean(), fc.boolean()], { numRuns: 150 })(
     'gives the same result and errors as the event path',
-    async (lines, crlf, rules) => {
-      const path = traceFile(lines.map((line) => line + (crlf ? '\r\n' : '\n')).join(''), 'std');
+    async (lines, crlf, lastTerminated, rules) => {
+      // Without its last `\n`, the file ends in the last line (or in its `\r`).
+      const text = lines.map((line) => line + (crlf ? '\r\n' : '\n')).join('');
+      const path = traceFile(lastTerminated ? text : text.slice(0, -1), 'std');
       const options: Options = { format: 'std', rules };
       expect(await withFastLanes(path, options)).toEqual(await withEventsOnly(path, options));
     },
