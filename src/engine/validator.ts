@@ -18,6 +18,7 @@ import { InputError } from '../events/input-error.js';
 import type {
   AccessEvent,
   AcquireEvent,
+  InitEvent,
   AssertEvent,
   EventOrigin,
   IrqAction,
@@ -264,6 +265,14 @@ export class Validator implements LockOpSink {
     this.accessVar(typeof task === 'string' ? this.task(task) : (this.currentTask = task), variable, write, null, site);
   }
 
+  initAt(lock: string, cls: string, type: LockType, file: string, line: number): void {
+    this.eventCount++;
+    this.currentTask = undefined;
+    this.currentFile = file;
+    this.currentLine = line;
+    this.initInstance(lock, cls, type, false, null);
+  }
+
   taskHandle(id: string): TaskState | undefined {
     return this.tasks.get(id);
   }
@@ -441,12 +450,20 @@ export class Validator implements LockOpSink {
     );
   }
 
-  private init(event: Extract<TraceEvent, { op: 'init' }>): void {
-    const existing = this.instances.get(event.lock);
+  private init(event: InitEvent): void {
+    this.initInstance(event.lock, event.class, event.type, event.percpu === true, event);
+  }
+
+  /** `init` of lock `id`; `event` null as in `acquireInstance` (built only for a report). */
+  private initInstance(id: LockId, cls: string | undefined, type: LockType | undefined, percpu: boolean, event: InitEvent | null): void {
+    const existing = this.instances.get(id);
     if (existing !== undefined && existing.holders > 0) {
-      this.reportHeldLockFreed(existing, event, 'initialised again');
+      const init: InitEvent = { op: 'init', lock: id };
+      if (cls !== undefined) init.class = cls;
+      if (type !== undefined) init.type = type;
+      this.reportHeldLockFreed(existing, event ?? init, 'initialised again');
     }
-    this.defineInstance(event.lock, event.class, event.type, event.percpu === true);
+    this.defineInstance(id, cls, type, percpu);
   }
 
   private free(event: Extract<TraceEvent, { op: 'free' }>): void {

@@ -7,14 +7,15 @@
  *   {"op":"might-sleep","task":T}
  *   {"op":"irq","task":T,"kind":"hardirq"|"softirq","action":"enter"|"exit"|"disable"|"enable"}
  *   {"op":"access","task":T,"var":V,"write":true|false}
- * where T, L and V are non-empty strings of printable ASCII without escapes. Anything else (other
+ *   {"op":"init","lock":L,"class":C,"type":"spinlock"|"rwlock"|"mutex"|"rwsem"|"map"}
+ * where T, L, V and C are non-empty strings of printable ASCII without escapes. Anything else (other
  * ops or fields, another key order, spaces, escapes, numbers as ids, non-ASCII) is declined and
  * goes through the normal string path, which owns every error message.
  * Invariant: a line it accepts has exactly the effect `process()` of `JSON.parse(line)` would
  * have (tested line by line and by a property test comparing whole checks with and without it).
  */
 import { ByteIdCache } from './byte-id-cache.js';
-import { IRQ_ACTIONS, IRQ_KINDS, type IrqAction, type IrqKind } from './event.js';
+import { IRQ_ACTIONS, IRQ_KINDS, LOCK_TYPES, type IrqAction, type IrqKind, type LockType } from './event.js';
 import type { LiveHandle, LockOpMode, LockOpSink } from './lock-op-sink.js';
 
 const QUOTE = 0x22;
@@ -41,6 +42,10 @@ const RELEASE_TASK = pattern('release","task":"');
 const MIGHT_SLEEP_TASK = pattern('might-sleep","task":"');
 const ACCESS_TASK = pattern('access","task":"');
 const IRQ_TASK = pattern('irq","task":"');
+const INIT_LOCK = pattern('init","lock":"');
+const CLASS_KEY = pattern('","class":"');
+/** Init line endings after the class name's closing quote, and the lock type each names. */
+const INIT_TAILS: readonly { pattern: Pattern; type: LockType }[] = LOCK_TYPES.map((type) => ({ pattern: pattern(`","type":"${type}"}`), type }));
 const VAR_KEY = pattern('","var":"');
 const WRITE_TRUE = pattern('","write":true}');
 const WRITE_FALSE = pattern('","write":false}');
@@ -98,8 +103,10 @@ export class JsonlFastLane {
     const first = bytes[opAt];
     let kind: Pattern | undefined;
     if (first === 0x61) kind = bytes[opAt + 2] === 0x71 ? ACQUIRE_TASK : ACCESS_TASK; // ac(q)uire, ac(c)ess
-    else kind = first === 0x72 ? RELEASE_TASK : first === 0x6d ? MIGHT_SLEEP_TASK : first === 0x69 ? IRQ_TASK : undefined;
+    else if (first === 0x69) kind = bytes[opAt + 1] === 0x72 ? IRQ_TASK : INIT_LOCK; // i(r)q, i(n)it
+    else kind = first === 0x72 ? RELEASE_TASK : first === 0x6d ? MIGHT_SLEEP_TASK : undefined;
     if (kind === undefined || !matchesAt(view, opAt, end, kind)) return false;
+    if (kind === INIT_LOCK) return this.init(bytes, view, opAt + kind.length, end, lineNo);
     const taskStart = opAt + kind.length;
     const taskEnd = idEnd(bytes, taskStart, end);
     if (taskEnd < 0) return false;
@@ -160,6 +167,24 @@ export class JsonlFastLane {
     else this.sink.releaseAt(taskArgument, lockArgument, undefined, this.file, lineNo);
     if (typeof taskArgument === 'string') this.refreshTask(task);
     if (typeof lockArgument === 'string' && lock >= 0) this.locks.handles[lock] = this.sink.lockHandle(lockArgument);
+    return true;
+  }
+
+  /** `{"op":"init","lock":L,"class":C,"type":T}` from the lock id on (at `lockStart`). */
+  private init(bytes: Buffer, view: DataView, lockStart: number, end: number, lineNo: number): boolean {
+    const lockEnd = idEnd(bytes, lockStart, end);
+    if (lockEnd < 0 || !matchesAt(view, lockEnd, end, CLASS_KEY)) return false;
+    const classStart = lockEnd + CLASS_KEY.length;
+    const classEnd = idEnd(bytes, classStart, end);
+    if (classEnd < 0) return false;
+    const rest = end - classEnd;
+    let tail = 0;
+    while (tail < INIT_TAILS.length && !(INIT_TAILS[tail]!.pattern.length === rest && matchesAt(view, classEnd, end, INIT_TAILS[tail]!.pattern))) tail++;
+    if (tail === INIT_TAILS.length) return false;
+    const lock = this.locks.index(bytes, lockStart, lockEnd);
+    const lockId = lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
+    this.sink.initAt(lockId, bytes.toString('latin1', classStart, classEnd), INIT_TAILS[tail]!.type, this.file, lineNo);
+    if (lock >= 0) this.locks.handles[lock] = this.sink.lockHandle(lockId);
     return true;
   }
 

@@ -1,12 +1,12 @@
 /**
  * The fast entrance from the byte-level readers to the engine. The common lines of a trace (a
- * plain acquire, release, might-sleep, irq or access) are delivered as calls with the task and lock given as
+ * plain acquire, release, might-sleep, irq, access or init) are delivered as calls with the task and lock given as
  * handles the reader caches per id, so neither a TraceEvent nor an id string is built per line.
  * Invariant: each call is equivalent to `process()` of the event that the line parses to, with
  * the same origin; a handle whose `alive` is false must not be passed (the id is passed instead,
  * and the reader asks for the new handle afterwards).
  */
-import type { IrqAction, IrqKind } from './event.js';
+import type { IrqAction, IrqKind, LockType } from './event.js';
 
 /** A task or lock instance as the engine knows it; stale once `alive` is false. */
 export interface LiveHandle {
@@ -33,6 +33,8 @@ export interface LockOpSink {
   irqAt(task: LiveHandle | string, kind: IrqKind, action: IrqAction, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"access","task","var","write"}` with an optional site. */
   accessAt(task: LiveHandle | string, variable: string, write: boolean, site: LockOpSite, file: string, line: number): void;
+  /** `{"op":"init","lock","class","type"}`. */
+  initAt(lock: string, cls: string, type: LockType, file: string, line: number): void;
   /** The live handle of a task id, if the task exists. */
   taskHandle(id: string): LiveHandle | undefined;
   /** The live handle of a lock id, if the instance exists. */

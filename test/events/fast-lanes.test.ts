@@ -168,6 +168,7 @@ describe('JSONL fast lane', () => {
       mightSleepAt: (task) => calls.push(`might-sleep ${String(task)}`),
       irqAt: (task, kind, action) => calls.push(`irq ${String(task)} ${kind} ${action}`),
       accessAt: (task, variable, write) => calls.push(`access ${String(task)} ${variable} ${write}`),
+      initAt: (lock, cls, type) => calls.push(`init ${lock} ${cls} ${type}`),
       taskHandle: () => undefined,
       lockHandle: () => undefined,
     };
@@ -182,6 +183,7 @@ describe('JSONL fast lane', () => {
     expect(take('{"op":"might-sleep","task":"t1"}')).toBe(true);
     expect(take('{"op":"irq","task":"t1","kind":"softirq","action":"disable"}')).toBe(true);
     expect(take('{"op":"access","task":"t1","var":"v","write":false}')).toBe(true);
+    expect(take('{"op":"init","lock":"L1","class":"&kvm->lock","type":"mutex"}')).toBe(true);
     expect(calls).toEqual([
       'acquire t1 A 0 false',
       'acquire t1 A 2 true',
@@ -189,6 +191,7 @@ describe('JSONL fast lane', () => {
       'might-sleep t1',
       'irq t1 softirq disable',
       'access t1 v false',
+      'init L1 &kvm->lock mutex',
     ]);
     for (const declined of [
       '{"op":"acquire","task":"t1","lock":"A","mode":"write"}',
@@ -208,10 +211,14 @@ describe('JSONL fast lane', () => {
       '{"op":"access","task":"t1","var":"v","write":1}',
       '{"op":"access","task":"t1","var":"v","write":true,"site":"s"}',
       '{"op":"access","task":"t1","var":"","write":true}',
+      '{"op":"init","lock":"L1","class":"X","type":"semaphore"}',
+      '{"op":"init","lock":"L1","class":"X","type":"mutex","percpu":true}',
+      '{"op":"init","lock":"L1","type":"mutex","class":"X"}',
+      '{"op":"init","lock":"L1"}',
     ]) {
       expect(take(declined), declined).toBe(false);
     }
-    expect(calls).toHaveLength(6);
+    expect(calls).toHaveLength(7);
   });
 
   vitest('a freed, re-initialised or exited id gets a new handle, never the stale one', async () => {
