@@ -95,6 +95,14 @@ const fmtMb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const fmtRatio = (r) => `${r.toFixed(2)}x`;
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
+const fmtPercent = (r) => `${(r * 100).toFixed(0)}%`;
+
+/** Where a run's CPU time went: the JavaScript thread vs V8's compiler/GC helper threads (Linux only). */
+function threadSplit(run, floor) {
+  if (run.mainThreadCpuMs === undefined) return '';
+  const versus = floor?.mainThreadCpuMs === undefined ? '' : ` (floor ${fmtMs(floor.mainThreadCpuMs)})`;
+  return `; main thread ${fmtMs(run.mainThreadCpuMs)}${versus}, helper threads ${fmtMs(run.helperThreadsCpuMs)}`;
+}
 
 function machine() {
   const cpu = cpus();
@@ -147,12 +155,13 @@ async function main() {
     const floor = best(['floor', file], large ? 1 : REPEATS);
     const check = best(['check', file, 'jsonl'], large ? 1 : REPEATS);
     const ratio = perSecond(check) / perSecond(floor);
-    throughput[name] = { floor, check, ratio };
+    const wallRatio = wallPerSecond(check) / wallPerSecond(floor);
+    throughput[name] = { floor, check, ratio, wallRatio };
     row(
       `JSONL check, ${name}`,
-      `${fmtRate(perSecond(check))} vs floor ${fmtRate(perSecond(floor))} = ${(ratio * 100).toFixed(0)}% (wall ${fmtRate(wallPerSecond(check))} vs ${fmtRate(wallPerSecond(floor))})`,
+      `CPU: ${fmtRate(perSecond(check))} vs floor ${fmtRate(perSecond(floor))} = ${fmtPercent(ratio)}; wall: ${fmtRate(wallPerSecond(check))} vs ${fmtRate(wallPerSecond(floor))} = ${fmtPercent(wallRatio)}${threadSplit(check, floor)}`,
       '>= 85% of floor',
-      verdict(ratio >= 0.85),
+      ratio >= 0.85 ? verdict(true) : wallRatio >= 0.85 ? 'met on wall time, NOT on CPU time' : verdict(false),
     );
   }
   results.throughput = throughput;
@@ -163,7 +172,9 @@ async function main() {
     log(`STD check: ${name}`);
     const run = best(['check', file, 'std'], file === stdLarge ? 1 : REPEATS);
     std[name] = run;
-    row(`STD check, lock-only ${name}`, `${fmtRate(perSecond(run))} (wall ${fmtRate(wallPerSecond(run))})`, '>= 5 M/s', verdict(perSecond(run) >= 5e6));
+    const rates = `CPU ${fmtRate(perSecond(run))}, wall ${fmtRate(wallPerSecond(run))}${threadSplit(run)}`;
+    const met = perSecond(run) >= 5e6 ? verdict(true) : wallPerSecond(run) >= 5e6 ? 'met on wall time, NOT on CPU time' : verdict(false);
+    row(`STD check, lock-only ${name}`, rates, '>= 5 M/s', met);
   }
   results.std = std;
 
@@ -271,7 +282,7 @@ function printTable(host, rows, results) {
   const header = [
     `lockdep benchmark${quick ? ' (quick mode: smaller sizes, not the targets\' sizes)' : ''} - ${results.date}`,
     `machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGb} GB RAM (${host.freeGb} GB free), ${host.platform}, node ${host.node}, load average at start ${host.load}`,
-    `workloads: ${label(SIZES.small)} and ${label(SIZES.large)} events, up to ${CLASSES} classes, ${TASKS} tasks, lock-only and mixed (irq, access, might-sleep, read/recursive-read/try); events/s from CPU time, best of ${REPEATS}`,
+    `workloads: ${label(SIZES.small)} and ${label(SIZES.large)} events, up to ${CLASSES} classes, ${TASKS} tasks, lock-only and mixed (irq, access, might-sleep, read/recursive-read/try); events/s from CPU time (user+system, all threads) and from wall time; best of ${REPEATS} by CPU time (one run at ${label(SIZES.large)})`,
     '',
   ];
   const table = [['figure', 'measured', 'target', 'status'], ...rows];

@@ -3,8 +3,14 @@
  * kernel's lockdep (reference/lockdep.md §1) with the two gaps of §3.2 closed.
  *
  * Hot path (an acquisition whose held chain was seen before): a task lookup, an instance lookup,
- * an irq-usage bit test and one chain-cache lookup; no graph work. Everything else (new chains,
- * dependency edges, searches, findings, hooks) runs only on a chain-cache miss or on rare events.
+ * an irq-usage bit test and one chain-cache lookup; no graph work, no allocation (released
+ * held-lock records are reused). Everything else (new chains, dependency edges, searches,
+ * findings, hooks) runs only on a chain-cache miss or on rare events.
+ *
+ * Two entrances with one behaviour: `process(event)` for TraceEvents, and the LockOpSink methods
+ * (`acquireAt`...) through which the byte-level readers deliver plain lines with cached task and
+ * lock handles, skipping both lookups; the event such a line parses to is built only when a
+ * report or a usage record needs it.
  *
  * Invariants:
  *  - the chain cache maps (parent chain, class, mode, try, sync) to a chain id; a chain id is
@@ -18,9 +24,9 @@ import { InputError } from '../events/input-error.js';
 import type {
   AccessEvent,
   AcquireEvent,
-  InitEvent,
   AssertEvent,
   EventOrigin,
+  InitEvent,
   IrqAction,
   IrqEvent,
   IrqKind,

@@ -8,9 +8,9 @@
  *   {"op":"irq","task":T,"kind":"hardirq"|"softirq","action":"enter"|"exit"|"disable"|"enable"}
  *   {"op":"access","task":T,"var":V,"write":true|false}
  *   {"op":"init","lock":L,"class":C,"type":"spinlock"|"rwlock"|"mutex"|"rwsem"|"map"}
- * where T, L, V and C are non-empty strings of printable ASCII without escapes. Anything else (other
- * ops or fields, another key order, spaces, escapes, numbers as ids, non-ASCII) is declined and
- * goes through the normal string path, which owns every error message.
+ * where T, L, V and C are non-empty strings of printable ASCII without escapes. Anything else
+ * (other ops or fields, another key order, spaces, escapes, numbers as ids, non-ASCII) is declined
+ * and goes through the normal string path, which owns every error message.
  * Invariant: a line it accepts has exactly the effect `process()` of `JSON.parse(line)` would
  * have (tested line by line and by a property test comparing whole checks with and without it).
  */
@@ -37,22 +37,23 @@ function pattern(text: string): Pattern {
 }
 
 const OP_PREFIX = pattern('{"op":"');
+// The op with the key that follows it, up to the opening quote of the first id.
 const ACQUIRE_TASK = pattern('acquire","task":"');
 const RELEASE_TASK = pattern('release","task":"');
 const MIGHT_SLEEP_TASK = pattern('might-sleep","task":"');
-const ACCESS_TASK = pattern('access","task":"');
 const IRQ_TASK = pattern('irq","task":"');
+const ACCESS_TASK = pattern('access","task":"');
 const INIT_LOCK = pattern('init","lock":"');
-const CLASS_KEY = pattern('","class":"');
-/** Init line endings after the class name's closing quote, and the lock type each names. */
-const INIT_TAILS: readonly { pattern: Pattern; type: LockType }[] = LOCK_TYPES.map((type) => ({ pattern: pattern(`","type":"${type}"}`), type }));
+// From the closing quote of one id to the opening quote of the next.
+const LOCK_KEY = pattern('","lock":"');
 const VAR_KEY = pattern('","var":"');
+const CLASS_KEY = pattern('","class":"');
+// Line endings, from the closing quote of the last id.
+const END = pattern('"}');
 const WRITE_TRUE = pattern('","write":true}');
 const WRITE_FALSE = pattern('","write":false}');
-const LOCK_KEY = pattern('","lock":"');
-const END = pattern('"}');
 
-/** Acquire line endings after the lock id's closing quote, and what they mean. */
+/** Acquire line endings and what they mean. */
 const ACQUIRE_TAILS: readonly { pattern: Pattern; mode: LockOpMode; trylock: boolean }[] = [
   { pattern: END, mode: 0, trylock: false },
   { pattern: pattern('","mode":"read"}'), mode: 1, trylock: false },
@@ -62,10 +63,27 @@ const ACQUIRE_TAILS: readonly { pattern: Pattern; mode: LockOpMode; trylock: boo
   { pattern: pattern('","mode":"recursive-read","try":true}'), mode: 2, trylock: true },
 ];
 
-/** Irq line endings after the task id's closing quote, and what they mean. */
+/** Irq line endings and what they mean. */
 const IRQ_TAILS: readonly { pattern: Pattern; kind: IrqKind; action: IrqAction }[] = IRQ_KINDS.flatMap((kind) =>
   IRQ_ACTIONS.map((action) => ({ pattern: pattern(`","kind":"${kind}","action":"${action}"}`), kind, action })),
 );
+
+/** Init line endings and the lock type each names. */
+const INIT_TAILS: readonly { pattern: Pattern; type: LockType }[] = LOCK_TYPES.map((type) => ({
+  pattern: pattern(`","type":"${type}"}`),
+  type,
+}));
+
+/** Whether the line ends with `p` at `at`. */
+function isEnd(view: DataView, at: number, end: number, p: Pattern): boolean {
+  return at + p.length === end && matchesAt(view, at, end, p);
+}
+
+/** The index of the tail in `tails` that ends the line at `at`, or -1. */
+function tailAt(view: DataView, at: number, end: number, tails: readonly { pattern: Pattern }[]): number {
+  for (let i = 0; i < tails.length; i++) if (isEnd(view, at, end, tails[i]!.pattern)) return i;
+  return -1;
+}
 
 /** Whether `view` holds `p` at `at`, entirely before `end`. */
 function matchesAt(view: DataView, at: number, end: number, p: Pattern): boolean {
@@ -101,61 +119,47 @@ export class JsonlFastLane {
     if (!matchesAt(view, start, end, OP_PREFIX)) return false;
     const opAt = start + OP_PREFIX.length;
     const first = bytes[opAt];
-    let kind: Pattern | undefined;
-    if (first === 0x61) kind = bytes[opAt + 2] === 0x71 ? ACQUIRE_TASK : ACCESS_TASK; // ac(q)uire, ac(c)ess
-    else if (first === 0x69) kind = bytes[opAt + 1] === 0x72 ? IRQ_TASK : INIT_LOCK; // i(r)q, i(n)it
-    else kind = first === 0x72 ? RELEASE_TASK : first === 0x6d ? MIGHT_SLEEP_TASK : undefined;
-    if (kind === undefined || !matchesAt(view, opAt, end, kind)) return false;
-    if (kind === INIT_LOCK) return this.init(bytes, view, opAt + kind.length, end, lineNo);
-    const taskStart = opAt + kind.length;
-    const taskEnd = idEnd(bytes, taskStart, end);
+    let op: Pattern | undefined;
+    if (first === 0x61) op = bytes[opAt + 2] === 0x71 ? ACQUIRE_TASK : ACCESS_TASK; // ac(q)uire, ac(c)ess
+    else if (first === 0x69) op = bytes[opAt + 1] === 0x72 ? IRQ_TASK : INIT_LOCK; // i(r)q, i(n)it
+    else op = first === 0x72 ? RELEASE_TASK : first === 0x6d ? MIGHT_SLEEP_TASK : undefined;
+    if (op === undefined || !matchesAt(view, opAt, end, op)) return false;
+    const idStart = opAt + op.length;
+    if (op === INIT_LOCK) return this.init(bytes, view, idStart, end, lineNo);
+    const taskEnd = idEnd(bytes, idStart, end);
     if (taskEnd < 0) return false;
-    if (kind === MIGHT_SLEEP_TASK) {
-      if (taskEnd + END.length !== end || !matchesAt(view, taskEnd, end, END)) return false;
-      const task = this.tasks.index(bytes, taskStart, taskEnd);
-      this.sink.mightSleepAt(this.taskArgument(task, bytes, taskStart, taskEnd), undefined, this.file, lineNo);
-      this.refreshTask(task);
-      return true;
+    if (op === ACQUIRE_TASK || op === RELEASE_TASK) return this.lockEvent(op === ACQUIRE_TASK, bytes, view, idStart, taskEnd, end, lineNo);
+    if (op === ACCESS_TASK) return this.access(bytes, view, idStart, taskEnd, end, lineNo);
+    let irq = -1;
+    if (op === IRQ_TASK) {
+      irq = tailAt(view, taskEnd, end, IRQ_TAILS);
+      if (irq < 0) return false;
+    } else if (!isEnd(view, taskEnd, end, END)) {
+      return false;
     }
-    if (kind === IRQ_TASK) {
-      const rest = end - taskEnd;
-      let tail = 0;
-      while (tail < IRQ_TAILS.length && !(IRQ_TAILS[tail]!.pattern.length === rest && matchesAt(view, taskEnd, end, IRQ_TAILS[tail]!.pattern))) tail++;
-      if (tail === IRQ_TAILS.length) return false;
-      const task = this.tasks.index(bytes, taskStart, taskEnd);
-      this.sink.irqAt(this.taskArgument(task, bytes, taskStart, taskEnd), IRQ_TAILS[tail]!.kind, IRQ_TAILS[tail]!.action, undefined, this.file, lineNo);
-      this.refreshTask(task);
-      return true;
-    }
-    if (kind === ACCESS_TASK) {
-      if (!matchesAt(view, taskEnd, end, VAR_KEY)) return false;
-      const varStart = taskEnd + VAR_KEY.length;
-      const varEnd = idEnd(bytes, varStart, end);
-      if (varEnd < 0) return false;
-      const write = matchesAt(view, varEnd, end, WRITE_TRUE) && varEnd + WRITE_TRUE.length === end;
-      if (!write && !(matchesAt(view, varEnd, end, WRITE_FALSE) && varEnd + WRITE_FALSE.length === end)) return false;
-      const task = this.tasks.index(bytes, taskStart, taskEnd);
-      const variable = this.vars.index(bytes, varStart, varEnd);
-      const name = variable < 0 ? bytes.toString('latin1', varStart, varEnd) : this.vars.ids[variable]!;
-      this.sink.accessAt(this.taskArgument(task, bytes, taskStart, taskEnd), name, write, undefined, this.file, lineNo);
-      this.refreshTask(task);
-      return true;
-    }
+    const task = this.tasks.index(bytes, idStart, taskEnd);
+    const taskArgument = this.taskArgument(task, bytes, idStart, taskEnd);
+    if (irq >= 0) this.sink.irqAt(taskArgument, IRQ_TAILS[irq]!.kind, IRQ_TAILS[irq]!.action, undefined, this.file, lineNo);
+    else this.sink.mightSleepAt(taskArgument, undefined, this.file, lineNo);
+    this.refreshTask(task);
+    return true;
+  }
+
+  /** An acquire or release line, from the task id (`bytes[taskStart, taskEnd)`) on. */
+  private lockEvent(acquire: boolean, bytes: Buffer, view: DataView, taskStart: number, taskEnd: number, end: number, lineNo: number): boolean {
     if (!matchesAt(view, taskEnd, end, LOCK_KEY)) return false;
     const lockStart = taskEnd + LOCK_KEY.length;
     const lockEnd = idEnd(bytes, lockStart, end);
     if (lockEnd < 0) return false;
-    const rest = end - lockEnd;
     let mode: LockOpMode = 0;
     let trylock = false;
-    if (kind === RELEASE_TASK) {
-      if (rest !== END.length || !matchesAt(view, lockEnd, end, END)) return false;
-    } else {
-      let tail = 0;
-      while (tail < ACQUIRE_TAILS.length && !(ACQUIRE_TAILS[tail]!.pattern.length === rest && matchesAt(view, lockEnd, end, ACQUIRE_TAILS[tail]!.pattern))) tail++;
-      if (tail === ACQUIRE_TAILS.length) return false;
+    if (acquire) {
+      const tail = tailAt(view, lockEnd, end, ACQUIRE_TAILS);
+      if (tail < 0) return false;
       mode = ACQUIRE_TAILS[tail]!.mode;
       trylock = ACQUIRE_TAILS[tail]!.trylock;
+    } else if (!isEnd(view, lockEnd, end, END)) {
+      return false;
     }
     const task = this.tasks.index(bytes, taskStart, taskEnd);
     const lock = this.locks.index(bytes, lockStart, lockEnd);
@@ -163,24 +167,38 @@ export class JsonlFastLane {
     const lockHandle = lock < 0 ? undefined : this.locks.handles[lock];
     const lockArgument: LiveHandle | string =
       lockHandle !== undefined && lockHandle.alive ? lockHandle : lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
-    if (kind === ACQUIRE_TASK) this.sink.acquireAt(taskArgument, lockArgument, mode, trylock, undefined, this.file, lineNo);
+    if (acquire) this.sink.acquireAt(taskArgument, lockArgument, mode, trylock, undefined, this.file, lineNo);
     else this.sink.releaseAt(taskArgument, lockArgument, undefined, this.file, lineNo);
     if (typeof taskArgument === 'string') this.refreshTask(task);
     if (typeof lockArgument === 'string' && lock >= 0) this.locks.handles[lock] = this.sink.lockHandle(lockArgument);
     return true;
   }
 
-  /** `{"op":"init","lock":L,"class":C,"type":T}` from the lock id on (at `lockStart`). */
+  /** An access line, from the task id on. */
+  private access(bytes: Buffer, view: DataView, taskStart: number, taskEnd: number, end: number, lineNo: number): boolean {
+    if (!matchesAt(view, taskEnd, end, VAR_KEY)) return false;
+    const varStart = taskEnd + VAR_KEY.length;
+    const varEnd = idEnd(bytes, varStart, end);
+    if (varEnd < 0) return false;
+    const write = isEnd(view, varEnd, end, WRITE_TRUE);
+    if (!write && !isEnd(view, varEnd, end, WRITE_FALSE)) return false;
+    const task = this.tasks.index(bytes, taskStart, taskEnd);
+    const variable = this.vars.index(bytes, varStart, varEnd);
+    const name = variable < 0 ? bytes.toString('latin1', varStart, varEnd) : this.vars.ids[variable]!;
+    this.sink.accessAt(this.taskArgument(task, bytes, taskStart, taskEnd), name, write, undefined, this.file, lineNo);
+    this.refreshTask(task);
+    return true;
+  }
+
+  /** An init line, from the lock id on. */
   private init(bytes: Buffer, view: DataView, lockStart: number, end: number, lineNo: number): boolean {
     const lockEnd = idEnd(bytes, lockStart, end);
     if (lockEnd < 0 || !matchesAt(view, lockEnd, end, CLASS_KEY)) return false;
     const classStart = lockEnd + CLASS_KEY.length;
     const classEnd = idEnd(bytes, classStart, end);
     if (classEnd < 0) return false;
-    const rest = end - classEnd;
-    let tail = 0;
-    while (tail < INIT_TAILS.length && !(INIT_TAILS[tail]!.pattern.length === rest && matchesAt(view, classEnd, end, INIT_TAILS[tail]!.pattern))) tail++;
-    if (tail === INIT_TAILS.length) return false;
+    const tail = tailAt(view, classEnd, end, INIT_TAILS);
+    if (tail < 0) return false;
     const lock = this.locks.index(bytes, lockStart, lockEnd);
     const lockId = lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
     this.sink.initAt(lockId, bytes.toString('latin1', classStart, classEnd), INIT_TAILS[tail]!.type, this.file, lineNo);

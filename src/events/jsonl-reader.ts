@@ -5,8 +5,11 @@
  * whole); line numbers are 1-based and count every `\n`, blank lines included; `\r\n` is
  * accepted; blank lines are skipped; an optional header is accepted on the first non-blank line
  * only; every malformed line is an `InputError` at `file:line` (JSON syntax errors add the
- * column). Lines are split by hand from large utf-8 chunks and parsed with `JSON.parse`
- * (measured faster than `readline`). Path `-` reads standard input.
+ * column). `forEachTraceEvent` (what `lockdep check` uses) splits lines as bytes
+ * (jsonl-byte-lines.ts), hands the common shapes to the engine's fast entrance when given one
+ * (jsonl-fast-lane.ts) and decodes the rest; the record iterator splits decoded text chunks. Every
+ * decoded line is parsed by jsonl-fast-parse.ts with `JSON.parse` as the fallback that owns the
+ * error messages. Path `-` reads standard input.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -31,11 +34,12 @@ export interface ReadTraceOptions {
   displayName?: string;
   /** Read from this stream instead of opening `path` (`path` is then only a name). */
   input?: Readable;
-  /** Chunk size in bytes for file reads; default 32 KiB. */
+  /** Chunk size in bytes for file reads; default 256 KiB (`forEachTraceEvent`) or 32 KiB (`readTrace`). */
   chunkSize?: number;
   /**
-   * The engine's fast entrance: plain acquire/release/might-sleep lines go to it straight from
-   * the read buffer (jsonl-fast-lane.ts) instead of becoming TraceEvents for `onEvent`.
+   * The engine's fast entrance (`forEachTraceEvent` only): the common line shapes that
+   * jsonl-fast-lane.ts lists go to it straight from the read buffer instead of becoming
+   * TraceEvents for `onEvent`.
    */
   fast?: LockOpSink;
 }
@@ -51,10 +55,14 @@ export interface TraceReadStats {
 
 export const STDIN_PATH = '-';
 export const STDIN_NAME = '<stdin>';
-// 32 KiB: each decoded chunk stays a young-generation string. 1 MiB chunks decode to
-// large-object-space strings that only a full GC frees, and peak RSS then grew with trace
-// length (130 MB at 1M events, 186 MB at 10M; 101 MB and 103 MB with 32 KiB, same speed).
-const DEFAULT_CHUNK_SIZE = 256 * 1024;
+// Text chunks (the record iterator): 32 KiB, so each decoded chunk stays a young-generation
+// string. 1 MiB chunks decode to large-object-space strings that only a full GC frees, and peak
+// RSS then grew with trace length (130 MB at 1M events, 186 MB at 10M; 101 MB and 103 MB with
+// 32 KiB, same speed).
+const TEXT_CHUNK_SIZE = 32 * 1024;
+// Byte chunks (forEachTraceEvent): one reused buffer, nothing decoded per chunk, so a larger
+// chunk only means fewer reads (each read is a round trip to libuv's thread pool).
+const BYTE_CHUNK_SIZE = 256 * 1024;
 const BYTE_ORDER_MARK = 0xfeff;
 const CARRIAGE_RETURN = 13;
 
@@ -205,7 +213,7 @@ function openTextStream(path: string, options: ReadTraceOptions): Readable {
     options.input ??
     (path === STDIN_PATH
       ? process.stdin
-      : createReadStream(path, { highWaterMark: options.chunkSize ?? DEFAULT_CHUNK_SIZE }));
+      : createReadStream(path, { highWaterMark: options.chunkSize ?? TEXT_CHUNK_SIZE }));
   stream.setEncoding('utf8');
   return stream;
 }
@@ -225,7 +233,7 @@ export async function forEachTraceEvent(
   const lines = new JsonlByteLines(parser, options.fast === undefined ? undefined : new JsonlFastLane(options.fast, file));
   try {
     if (options.input === undefined && path !== STDIN_PATH) {
-      await readFileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE, (chunk) => lines.push(chunk));
+      await readFileChunks(path, options.chunkSize ?? BYTE_CHUNK_SIZE, (chunk) => lines.push(chunk));
     } else {
       const stream = options.input ?? process.stdin;
       for await (const chunk of stream) lines.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
