@@ -12,7 +12,6 @@
  * error messages. Path `-` reads standard input.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { EventOrigin, TraceEvent, TraceHeader } from './event.js';
 import { isHeaderLike, validateEvent, validateHeader } from './event-validate.js';
@@ -61,7 +60,7 @@ export const STDIN_NAME = '<stdin>';
 // 32 KiB, same speed).
 const TEXT_CHUNK_SIZE = 32 * 1024;
 // Byte chunks (forEachTraceEvent): one reused buffer, nothing decoded per chunk, so a larger
-// chunk only means fewer reads (each read is a round trip to libuv's thread pool).
+// chunk only means fewer reads.
 const BYTE_CHUNK_SIZE = 256 * 1024;
 const BYTE_ORDER_MARK = 0xfeff;
 const CARRIAGE_RETURN = 13;
@@ -190,24 +189,6 @@ export class TraceLineParser {
   }
 }
 
-/**
- * Reads a file into one reused buffer, chunk by chunk, awaiting each read (so signals and other
- * work run between chunks). `onChunk` must not keep the buffer it is given.
- */
-async function readFileChunks(path: string, chunkSize: number, onChunk: (chunk: Buffer) => void): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(chunkSize);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, chunkSize, null);
-      if (bytesRead === 0) return;
-      onChunk(bytesRead === chunkSize ? buffer : buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
 function openTextStream(path: string, options: ReadTraceOptions): Readable {
   const stream =
     options.input ??
@@ -230,19 +211,20 @@ export async function forEachTraceEvent(
 ): Promise<TraceReadStats> {
   const file = traceDisplayName(path, options);
   const parser = new TraceLineParser(file, onEvent);
-  const lines = new JsonlByteLines(parser, options.fast === undefined ? undefined : new JsonlFastLane(options.fast, file));
+  const fast = options.fast === undefined ? undefined : new JsonlFastLane(options.fast, file);
+  const lines = new JsonlByteLines(parser, fast, options.chunkSize ?? BYTE_CHUNK_SIZE);
   try {
     if (options.input === undefined && path !== STDIN_PATH) {
-      await readFileChunks(path, options.chunkSize ?? BYTE_CHUNK_SIZE, (chunk) => lines.push(chunk));
+      await lines.readFile(path);
     } else {
       const stream = options.input ?? process.stdin;
       for await (const chunk of stream) lines.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
+      lines.end();
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw traceReadError(error, file);
   }
-  lines.end();
   return { header: parser.header, events: parser.events, lines: parser.lines };
 }
 

@@ -5,7 +5,7 @@
  * over generated traces mixing fast-shaped lines with every other shape, plus unit tests of what
  * each lane accepts and of stale handles (freed, re-initialised, exited).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test as vitest } from 'vitest';
@@ -16,6 +16,7 @@ import type { ValidatorLimits } from '../../src/engine/validator.js';
 import { importTrace } from '../../src/events/import-trace.js';
 import type { InputFormat } from '../../src/events/import-trace.js';
 import { JsonlFastLane } from '../../src/events/jsonl-fast-lane.js';
+import { parseTraceText } from '../../src/events/jsonl-reader.js';
 import type { LockOpSink } from '../../src/events/lock-op-sink.js';
 import { createRuleHooks } from '../../src/rules/rule-hooks.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';
@@ -48,6 +49,8 @@ interface Options {
   format: InputFormat;
   rules: boolean;
   limits?: Partial<ValidatorLimits>;
+  /** Read chunk size of the checked run (small ones make lines span chunks). */
+  chunkSize?: number;
 }
 
 type Outcome = { result: unknown; snapshot: unknown } | { error: string };
@@ -60,6 +63,7 @@ async function withFastLanes(path: string, options: Options): Promise<Outcome> {
       inputFormat: options.format,
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.rules ? { createHooks: () => [createRuleHooks(RULES)] } : {}),
+      ...(options.chunkSize ? { read: { chunkSize: options.chunkSize } } : {}),
       onSnapshot: (s) => (snapshot = s),
     });
     return { result, snapshot };
@@ -68,7 +72,10 @@ async function withFastLanes(path: string, options: Options): Promise<Outcome> {
   }
 }
 
-/** The same check with every event going through `Validator.process`. */
+/**
+ * The same check with every event going through `Validator.process`: JSONL read whole and split
+ * as text (`parseTraceText`, the string path), STD through its importer without a fast lane.
+ */
 async function withEventsOnly(path: string, options: Options): Promise<Outcome> {
   const validator = new Validator({
     file: path,
@@ -76,7 +83,11 @@ async function withEventsOnly(path: string, options: Options): Promise<Outcome> 
     ...(options.rules ? { hooks: [createRuleHooks(RULES)] } : {}),
   });
   try {
-    await importTrace(path, (event, origin) => validator.process(event, origin), { format: options.format });
+    if (options.format === 'jsonl') {
+      for (const { event, origin } of parseTraceText(readFileSync(path, 'utf8'), path).records) validator.process(event, origin);
+    } else {
+      await importTrace(path, (event, origin) => validator.process(event, origin), { format: options.format });
+    }
   } catch (error) {
     return { error: String(error) };
   }
@@ -145,11 +156,14 @@ function jsonlText({ header, crlf, lastTerminated, lines, broken, at }: JsonlTra
 }
 
 describe('JSONL fast lane', () => {
-  test.prop([jsonlTrace, fc.boolean()], { numRuns: 150 })('gives the same result and errors as the event path', async (trace, rules) => {
-    const path = traceFile(jsonlText(trace), 'jsonl');
-    const options: Options = { format: 'jsonl', rules };
-    expect(await withFastLanes(path, options)).toEqual(await withEventsOnly(path, options));
-  });
+  test.prop([jsonlTrace, fc.boolean(), fc.constantFrom(undefined, 1, 7, 64, 4096)], { numRuns: 150 })(
+    'gives the same result and errors as the event path, whatever the read chunk size',
+    async (trace, rules, chunkSize) => {
+      const path = traceFile(jsonlText(trace), 'jsonl');
+      const options: Options = { format: 'jsonl', rules, ...(chunkSize ? { chunkSize } : {}) };
+      expect(await withFastLanes(path, options)).toEqual(await withEventsOnly(path, options));
+    },
+  );
 
   test.prop([fc.array(jsonlLine, { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 })], { numRuns: 60 })(
     'stops at the same line when a limit is reached',
