@@ -1,6 +1,7 @@
 /**
  * Interning of ids read as bytes, for the byte-level readers: the bytes of a task or lock id map
- * to a small integer, with the id as a string (decoded once) and the engine handle cached for it,
+ * to a small integer, with the id as a string (decoded once), the engine handle and a caller's tag
+ * cached for it,
  * so a line whose ids were seen before builds no string and touches few cache lines.
  * One flat open-addressing table in an Int32Array, four words per slot: ids of up to 8 bytes are
  * kept packed in the slot itself (compared without touching any other memory); a longer id keeps
@@ -25,8 +26,13 @@ export class ByteIdCache {
   readonly ids: string[] = [];
   /** The engine's handle of each index, when known (valid while its `alive` holds). */
   readonly handles: (LiveHandle | undefined)[] = [];
+  /** A number the caller keeps per index (-1 until set), e.g. a reader's own numbering of the id. */
+  readonly tags: number[] = [];
   private readonly slabOffsets: number[] = [];
   private slab: Buffer = Buffer.allocUnsafe(1 << 12);
+  /** A DataView over the last key buffer seen (readers reuse one buffer). */
+  private viewOf: Buffer | undefined = undefined;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private slabUsed = 0;
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
@@ -45,8 +51,22 @@ export class ByteIdCache {
     const packed = length <= PACKED_BYTES;
     let word0 = 0;
     let word1 = 0;
-    if (packed) {
-      // Little-endian packing of up to 8 bytes; bytes are non-zero, so (words, length) is exact.
+    if (packed && start + PACKED_BYTES <= bytes.length) {
+      // Little-endian packing of up to 8 bytes, read as two words and masked to the key's
+      // length; key bytes are non-zero, so (words, length) is exact.
+      if (bytes !== this.viewOf) {
+        this.viewOf = bytes;
+        this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      }
+      word0 = this.view.getInt32(start, true);
+      word1 = this.view.getInt32(start + 4, true);
+      if (length < 4) {
+        word0 &= (1 << (length * 8)) - 1;
+        word1 = 0;
+      } else if (length < PACKED_BYTES) {
+        word1 &= (1 << ((length - 4) * 8)) - 1;
+      }
+    } else if (packed) {
       for (let i = 0; i < length; i++) {
         if (i < 4) word0 |= bytes[start + i]! << (i * 8);
         else word1 |= bytes[start + i]! << ((i - 4) * 8);
@@ -84,6 +104,7 @@ export class ByteIdCache {
     const index = this.ids.length;
     this.ids.push(bytes.toString('latin1', start, end));
     this.handles.push(undefined);
+    this.tags.push(-1);
     if (packed) {
       this.slabOffsets.push(-1);
     } else {
@@ -124,6 +145,7 @@ export class ByteIdCache {
     this.table.fill(0);
     this.ids.length = 0;
     this.handles.length = 0;
+    this.tags.length = 0;
     this.slabOffsets.length = 0;
     this.slabUsed = 0;
   }

@@ -84,12 +84,21 @@ export class StdFastLane {
     const lock = this.locks.index(bytes, lockStart, lockEnd);
     const threadId = thread < 0 ? bytes.toString('latin1', start, threadEnd) : this.threads.ids[thread]!;
     const lockId = lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
-    if (acquire) {
-      if (!this.parser.enterHold(threadId, lockId)) return next;
-      this.parser.declareBeforeAcquire(lockId, lineNo);
-    } else if (!this.parser.leaveHold(threadId, lockId)) {
-      return next;
+    if (this.parser.reentrant) {
+      const holds = this.parser.holds;
+      let threadNumber = thread < 0 ? -1 : this.threads.tags[thread]!;
+      if (threadNumber < 0) {
+        threadNumber = holds.threadNumber(threadId);
+        if (thread >= 0) this.threads.tags[thread] = threadNumber;
+      }
+      let lockNumber = lock < 0 ? -1 : this.locks.tags[lock]!;
+      if (lockNumber < 0) {
+        lockNumber = holds.lockNumber(lockId);
+        if (lock >= 0) this.locks.tags[lock] = lockNumber;
+      }
+      if (!(acquire ? holds.enter(threadNumber, lockNumber) : holds.leave(threadNumber, lockNumber))) return next;
     }
+    if (acquire) this.parser.declareBeforeAcquire(lockId, lineNo);
     this.parser.countFastEvent();
     const taskHandle = thread < 0 ? undefined : this.threads.handles[thread];
     const lockHandle = lock < 0 ? undefined : this.locks.handles[lock];

@@ -19,6 +19,7 @@
 import type { EventOrigin, EventSink, LockType, TraceEvent } from './event.js';
 import { InputError } from './input-error.js';
 import type { LockOpSink } from './lock-op-sink.js';
+import { ReentrantHolds } from './std-holds.js';
 import { StdFastLane } from './std-fast-lane.js';
 import { forEachLineBlock } from './text-line-reader.js';
 
@@ -52,19 +53,14 @@ export const STD_IGNORED_OPS: ReadonlySet<string> = new Set([
   'fork', 'req', 'notify', 'notifyAll', 'notifyall', 'broadcast', 'begin', 'end',
 ]);
 
-/** The locks one thread holds, with reentrant hold counts (a short list: nesting is shallow). */
-interface ThreadHolds {
-  locks: string[];
-  counts: number[];
-}
-
 /** Streaming STD parser: feed it lines, it calls the sink with spec events. */
 export class StdParser {
   readonly stats: StdReadStats = { lines: 0, events: 0, ignored: 0, unknown: 0 };
   private readonly file: string;
   private readonly classTypes: ReadonlyMap<string, LockType> | undefined;
-  private readonly reentrant: boolean;
-  private readonly holds = new Map<string, ThreadHolds>();
+  readonly reentrant: boolean;
+  /** Reentrant holds (when `reentrant`); the fast lane uses it directly, by number. */
+  readonly holds = new ReentrantHolds();
   private readonly declared = new Set<string>();
   private readonly fast: StdFastLane | undefined;
   private linesRead = 0;
@@ -174,44 +170,13 @@ export class StdParser {
   }
 
   /** Reentrancy of an acq: false when the thread already holds the lock (only counted, no event). */
-  enterHold(thread: string, lock: string): boolean {
-    if (!this.reentrant) return true;
-    let mine = this.holds.get(thread);
-    if (mine === undefined) {
-      mine = { locks: [], counts: [] };
-      this.holds.set(thread, mine);
-    }
-    const at = lastIndexOf(mine.locks, lock);
-    if (at >= 0) {
-      mine.counts[at]!++;
-      return false;
-    }
-    mine.locks.push(lock);
-    mine.counts.push(1);
-    return true;
+  private enterHold(thread: string, lock: string): boolean {
+    return !this.reentrant || this.holds.enter(this.holds.threadNumber(thread), this.holds.lockNumber(lock));
   }
 
   /** Reentrancy of a rel: false when an outer hold remains (only counted, no event). */
-  leaveHold(thread: string, lock: string): boolean {
-    if (!this.reentrant) return true;
-    const mine = this.holds.get(thread);
-    const at = mine === undefined ? -1 : lastIndexOf(mine.locks, lock);
-    if (at >= 0) {
-      const count = mine!.counts[at]!;
-      if (count > 1) {
-        mine!.counts[at] = count - 1;
-        return false;
-      }
-      if (at === mine!.locks.length - 1) {
-        mine!.locks.pop();
-        mine!.counts.pop();
-      } else {
-        mine!.locks.splice(at, 1);
-        mine!.counts.splice(at, 1);
-      }
-    }
-    // Not held: an unbalanced release, which the validator reports.
-    return true;
+  private leaveHold(thread: string, lock: string): boolean {
+    return !this.reentrant || this.holds.leave(this.holds.threadNumber(thread), this.holds.lockNumber(lock));
   }
 
   /** Before the first acquisition of `lock`: its `init` when `classTypes` gives it a type. */
@@ -225,7 +190,7 @@ export class StdParser {
   }
 
   private wait(thread: string, lock: string, loc: string, origin: EventOrigin): void {
-    const held = (this.holds.get(thread)?.locks.lastIndexOf(lock) ?? -1) >= 0;
+    const held = this.holds.holds(this.holds.threadNumber(thread), this.holds.lockNumber(lock));
     this.emit(withSite({ op: 'release', task: thread, lock }, loc), origin);
     this.emit(withSite({ op: 'might-sleep', task: thread }, loc), origin);
     // Waiting on a monitor the thread does not hold: the release above is reported as
@@ -235,7 +200,7 @@ export class StdParser {
   }
 
   private join(joined: string, loc: string, origin: EventOrigin): void {
-    this.holds.delete(joined);
+    this.holds.forget(joined);
     this.emit(withSite({ op: 'exit', task: joined }, loc), origin);
   }
 
@@ -268,12 +233,6 @@ export function readStdFile(path: string, options: StdReaderOptions, sink: Event
   forEachLineBlock(path, (bytes, end) => parser.block(bytes, end));
   parser.end();
   return parser.stats;
-}
-
-/** `list.lastIndexOf(item)` as a plain loop (measured faster than the builtin on these short lists). */
-function lastIndexOf(list: readonly string[], item: string): number {
-  for (let i = list.length - 1; i >= 0; i--) if (list[i] === item) return i;
-  return -1;
 }
 
 function withSite<E extends TraceEvent>(event: E, loc: string): E {

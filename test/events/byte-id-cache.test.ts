@@ -1,15 +1,22 @@
 /**
- * ByteIdCache: one index per distinct key (short keys packed in the slot, long ones hashed with
- * their bytes kept), growth keeps every key, a full table starts over instead of growing, and
+ * ByteIdCache: one index per distinct key (short keys packed in the slot, however they are read,
+ * long ones hashed with their bytes kept), growth keeps every key, a full table starts over instead of growing, and
  * keys past MAX_KEY_BYTES are not kept.
  */
 import { describe, expect, test as vitest } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ByteIdCache, MAX_KEY_BYTES } from '../../src/events/byte-id-cache.js';
 
+/** The key at the end of a tight buffer (short keys are then packed byte by byte). */
 function indexOf(cache: ByteIdCache, key: string): number {
   const bytes = Buffer.from(`<${key}>`, 'latin1');
   return cache.index(bytes, 1, bytes.length - 1);
+}
+
+/** The key inside a longer buffer (short keys are then packed from two word reads). */
+function indexInside(cache: ByteIdCache, key: string): number {
+  const bytes = Buffer.from(`<${key}ooooooooo`, 'latin1'); // 'o' = 0x6f: low bits set, so a wrong mask shows
+  return cache.index(bytes, 1, key.length + 1);
 }
 
 const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 });
@@ -26,6 +33,11 @@ describe('ByteIdCache', () => {
       seen.set(key, index);
     }
     expect(cache.size).toBe(seen.size);
+  });
+
+  test.prop([fc.array(printable, { maxLength: 100 })])('a key gets the same index wherever it sits in the buffer', (keys) => {
+    const cache = new ByteIdCache();
+    for (const key of keys) expect(indexInside(cache, key)).toBe(indexOf(cache, key));
   });
 
   vitest('keys that share their first eight bytes or differ only in length stay apart', () => {
