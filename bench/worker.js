@@ -2,8 +2,9 @@
  * One benchmark measurement, run by bench/run.js in its own child process so that peak RSS
  * (process.resourceUsage().maxRSS) belongs to that workload alone. Prints one JSON line:
  * `{events, wallMs, cpuMs, maxRssKb, ...}`. Modes:
- *   floor <file>              parse-only floor: the same chunked utf8 stream and line split as
- *                             the JSONL reader, then JSON.parse of each line, nothing else
+ *   floor <file>              parse-only floor: the plain way to parse JSONL in Node (a 32 KiB
+ *                             chunked utf8 stream, a line split, JSON.parse of each line) and
+ *                             nothing else
  *   check <file> [format] [rules.yaml]
  *                             what `lockdep check` does per file after start-up (checkTrace:
  *                             read, parse, validate, rules when given), summary included
@@ -70,7 +71,7 @@ async function floor(file) {
   const start = measureStart();
   let events = 0;
   let carry = '';
-  const stream = createReadStream(file, { highWaterMark: 32 * 1024 }); // as the JSONL reader
+  const stream = createReadStream(file, { highWaterMark: 32 * 1024 });
   stream.setEncoding('utf8');
   let sink = 0;
   const parseLine = (line) => {
