@@ -1,7 +1,7 @@
 /**
  * Interning of ids read as bytes, for the byte-level readers: the bytes of a task or lock id map
- * to a small integer, with the id as a string (decoded once), the engine handle and a caller's tag
- * cached for it,
+ * to a small integer, with the id as a string (decoded once), the engine's handle and a reader's
+ * own handle and tag cached for it,
  * so a line whose ids were seen before builds no string and touches few cache lines.
  * One flat open-addressing table in an Int32Array, four words per slot: ids of up to 8 bytes are
  * kept packed in the slot itself (compared without touching any other memory); a longer id keeps
@@ -26,6 +26,8 @@ export class ByteIdCache {
   readonly ids: string[] = [];
   /** The engine's handle of each index, when known (valid while its `alive` holds). */
   readonly handles: (LiveHandle | undefined)[] = [];
+  /** A reader's own handle per index (valid while its `alive` holds), e.g. its record of the id. */
+  readonly readerHandles: (LiveHandle | undefined)[] = [];
   /** A number the caller keeps per index (-1 until set), e.g. a reader's own numbering of the id. */
   readonly tags: number[] = [];
   private readonly slabOffsets: number[] = [];
@@ -104,6 +106,7 @@ export class ByteIdCache {
     const index = this.ids.length;
     this.ids.push(bytes.toString('latin1', start, end));
     this.handles.push(undefined);
+    this.readerHandles.push(undefined);
     this.tags.push(-1);
     if (packed) {
       this.slabOffsets.push(-1);
@@ -145,6 +148,7 @@ export class ByteIdCache {
     this.table.fill(0);
     this.ids.length = 0;
     this.handles.length = 0;
+    this.readerHandles.length = 0;
     this.tags.length = 0;
     this.slabOffsets.length = 0;
     this.slabUsed = 0;

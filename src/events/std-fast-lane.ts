@@ -10,6 +10,7 @@
  */
 import { ByteIdCache } from './byte-id-cache.js';
 import type { LiveHandle, LockOpSink, LockOpSite } from './lock-op-sink.js';
+import type { ThreadHolds } from './std-holds.js';
 import type { StdParser } from './std-reader.js';
 
 const BAR = 0x7c;
@@ -86,17 +87,17 @@ export class StdFastLane {
     const lockId = lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
     if (this.parser.reentrant) {
       const holds = this.parser.holds;
-      let threadNumber = thread < 0 ? -1 : this.threads.tags[thread]!;
-      if (threadNumber < 0) {
-        threadNumber = holds.threadNumber(threadId);
-        if (thread >= 0) this.threads.tags[thread] = threadNumber;
+      let mine = thread < 0 ? undefined : (this.threads.readerHandles[thread] as ThreadHolds | undefined);
+      if (mine === undefined || !mine.alive) {
+        mine = holds.thread(threadId);
+        if (thread >= 0) this.threads.readerHandles[thread] = mine;
       }
       let lockNumber = lock < 0 ? -1 : this.locks.tags[lock]!;
       if (lockNumber < 0) {
         lockNumber = holds.lockNumber(lockId);
         if (lock >= 0) this.locks.tags[lock] = lockNumber;
       }
-      if (!(acquire ? holds.enter(threadNumber, lockNumber) : holds.leave(threadNumber, lockNumber))) return next;
+      if (!(acquire ? holds.enter(mine, lockNumber) : holds.leave(mine, lockNumber))) return next;
     }
     if (acquire) this.parser.declareBeforeAcquire(lockId, lineNo);
     this.parser.countFastEvent();

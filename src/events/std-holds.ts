@@ -1,31 +1,34 @@
 /**
- * The reentrant monitor holds of the STD importer: per thread, the locks it holds with their
- * hold counts, so a nested acq of a held lock and every rel but the outermost make no event.
- * Threads and locks are numbered once per name (the fast lane caches the numbers per id), so the
- * per-event work compares small integers in short arrays.
- * Invariants: a thread's list holds each lock at most once, in acquisition order; counts are >= 1;
- * numbers are dense and never reused (their count grows with the distinct names in the trace,
- * as the engine's own lock classes do).
+ * The reentrant monitor holds of the STD importer: per live thread, the locks it holds with
+ * their hold counts, so a nested acq of a held lock and every rel but the outermost make no
+ * event. Locks are numbered once per name and a thread's record is a handle the fast lane keeps
+ * per thread id, so the per-event work compares small integers in short arrays.
+ * Invariants: a thread's list holds each lock at most once, in acquisition order; counts are
+ * >= 1; a joined thread's record is dropped and marked dead (memory follows the live threads);
+ * lock numbers are dense and never reused (they grow with the distinct lock names, as the
+ * engine's own lock classes do).
  */
+import type { LiveHandle } from './lock-op-sink.js';
 
-interface ThreadHolds {
-  locks: number[];
-  counts: number[];
+/** The locks one thread holds; `alive` turns false when the thread is joined. */
+export class ThreadHolds implements LiveHandle {
+  alive = true;
+  readonly locks: number[] = [];
+  readonly counts: number[] = [];
 }
 
 export class ReentrantHolds {
-  private readonly threadNumbers = new Map<string, number>();
+  private readonly threads = new Map<string, ThreadHolds>();
   private readonly lockNumbers = new Map<string, number>();
-  private readonly byThread: ThreadHolds[] = [];
 
-  threadNumber(name: string): number {
-    let number = this.threadNumbers.get(name);
-    if (number === undefined) {
-      number = this.byThread.length;
-      this.threadNumbers.set(name, number);
-      this.byThread.push({ locks: [], counts: [] });
+  /** The live record of a thread, created on first use. */
+  thread(name: string): ThreadHolds {
+    let holds = this.threads.get(name);
+    if (holds === undefined) {
+      holds = new ThreadHolds();
+      this.threads.set(name, holds);
     }
-    return number;
+    return holds;
   }
 
   lockNumber(name: string): number {
@@ -38,8 +41,7 @@ export class ReentrantHolds {
   }
 
   /** An acq: false when the thread already holds the lock (the hold is only counted). */
-  enter(thread: number, lock: number): boolean {
-    const mine = this.byThread[thread]!;
+  enter(mine: ThreadHolds, lock: number): boolean {
     const at = lastIndexOf(mine.locks, lock);
     if (at >= 0) {
       mine.counts[at]!++;
@@ -51,8 +53,7 @@ export class ReentrantHolds {
   }
 
   /** A rel: false when an outer hold remains (only counted); true when it ends the hold or the lock is not held. */
-  leave(thread: number, lock: number): boolean {
-    const mine = this.byThread[thread]!;
+  leave(mine: ThreadHolds, lock: number): boolean {
     const at = lastIndexOf(mine.locks, lock);
     if (at < 0) return true; // not held: an unbalanced release, which the validator reports
     const count = mine.counts[at]!;
@@ -70,15 +71,16 @@ export class ReentrantHolds {
     return true;
   }
 
-  holds(thread: number, lock: number): boolean {
-    return lastIndexOf(this.byThread[thread]!.locks, lock) >= 0;
+  holds(mine: ThreadHolds, lock: number): boolean {
+    return lastIndexOf(mine.locks, lock) >= 0;
   }
 
-  /** A joined thread has ended: it holds nothing any more. */
-  forget(threadName: string): void {
-    const number = this.threadNumbers.get(threadName);
-    if (number === undefined) return;
-    this.byThread[number] = { locks: [], counts: [] };
+  /** A joined thread has ended: its record is dropped (a later thread of that name starts empty). */
+  forget(name: string): void {
+    const holds = this.threads.get(name);
+    if (holds === undefined) return;
+    holds.alive = false;
+    this.threads.delete(name);
   }
 }
 

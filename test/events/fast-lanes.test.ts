@@ -300,6 +300,16 @@ describe('STD fast lane', () => {
     },
   );
 
+  vitest('a joined thread starts over: its reentrant holds are not reused by the next thread of that name', async () => {
+    const path = traceFile(['T2|acq(L1)|1', 'T1|join(T2)|2', 'T2|acq(L1)|3', 'T2|acq(L2)|4', 'T2|rel(L2)|5', 'T2|rel(L1)|6', ''].join('\n'), 'std');
+    const fast = await withFastLanes(path, { format: 'std', rules: false });
+    expect(fast).toEqual(await withEventsOnly(path, { format: 'std', rules: false }));
+    const result = (fast as { result: { summary: { events: number }; violations: { kind: string }[] } }).result;
+    // acq, exit, acq, acq, rel, rel: the second acq(L1) is a new hold, not a nested one.
+    expect(result.summary.events).toBe(6);
+    expect(result.violations.map((v) => v.kind)).toEqual(['held-lock-at-exit']);
+  });
+
   vitest('a numeric location is the same site as its text, leading zeros and long numbers included', async () => {
     const path = traceFile(['T1|acq(A)|007', 'T1|acq(B)|12', 'T1|rel(B)|13', 'T1|rel(A)|14', 'T2|acq(B)|1234567890123456', 'T2|acq(A)|0', ''].join('\n'), 'std');
     const fast = await withFastLanes(path, { format: 'std', rules: false });
