@@ -7,8 +7,8 @@
  * Invariant: entries are never removed; the table doubles at half load.
  */
 
-/** Slot layout: [parent + 1 (0: empty), key, child, unused]. */
-const SLOT_WORDS = 4;
+/** Slot layout: [parent + 1 (0: empty), key, child]. */
+const SLOT_WORDS = 3;
 const INITIAL_SLOTS = 1 << 12;
 
 export class ChainCache {

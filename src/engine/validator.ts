@@ -3,8 +3,8 @@
  * kernel's lockdep (reference/lockdep.md §1) with the two gaps of §3.2 closed.
  *
  * Hot path (an acquisition whose held chain was seen before): a task lookup, an instance lookup,
- * an irq-usage bit test and one chain-cache lookup; no graph work, no allocation (released
- * held-lock records are reused). Everything else (new chains, dependency edges, searches,
+ * an irq-usage bit test and one chain-cache lookup; no graph work, and no held-lock record
+ * allocated (released ones are reused). Everything else (new chains, dependency edges, searches,
  * findings, hooks) runs only on a chain-cache miss or on rare events.
  *
  * Two entrances with one behaviour: `process(event)` for TraceEvents, and the LockOpSink methods
@@ -32,6 +32,7 @@ import type {
   IrqKind,
   LockId,
   LockType,
+  MightSleepEvent,
   ReleaseEvent,
   SyncEvent,
   TaskId,
@@ -125,7 +126,7 @@ const FLAG_WATCHED = 4;
 
 type FindingDraft = Omit<Finding, 'fingerprint' | 'severity'> & { fingerprint?: string; severity?: Finding['severity'] };
 
-export class Validator implements LockOpSink {
+export class Validator implements LockOpSink<TaskState, LockInstance> {
   readonly classes = new ClassRegistry();
   readonly deps = new DependencyGraph();
   private readonly instances = new Map<LockId, LockInstance>();
@@ -232,43 +233,26 @@ export class Validator implements LockOpSink {
   // ─── the byte-level readers' entrance (events/lock-op-sink.ts) ───────────────────────────
 
   acquireAt(task: TaskState | string, lock: LockInstance | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
-    this.eventCount++;
-    this.currentFile = file;
-    this.currentLine = line;
-    const owner = typeof task === 'string' ? this.task(task) : (this.currentTask = task);
-    const inst = typeof lock === 'string' ? this.instance(lock) : lock;
-    this.acquireInstance(owner, inst, null, 0, mode, trylock, undefined, false, site);
+    const owner = this.lineOfTask(task, file, line);
+    this.acquireInstance(owner, typeof lock === 'string' ? this.instance(lock) : lock, null, 0, mode, trylock, undefined, false, site);
   }
 
   releaseAt(task: TaskState | string, lock: LockInstance | string, site: LockOpSite, file: string, line: number): void {
-    this.eventCount++;
-    this.currentFile = file;
-    this.currentLine = line;
-    const owner = typeof task === 'string' ? this.task(task) : (this.currentTask = task);
+    const owner = this.lineOfTask(task, file, line);
     if (typeof lock === 'string') this.releaseInstance(owner, lock, this.instances.get(lock), null, site);
     else this.releaseInstance(owner, lock.id, lock, null, site);
   }
 
   mightSleepAt(task: TaskState | string, site: LockOpSite, file: string, line: number): void {
-    this.eventCount++;
-    this.currentFile = file;
-    this.currentLine = line;
-    const owner = typeof task === 'string' ? this.task(task) : (this.currentTask = task);
-    if (owner.atomic) this.reportSleepInAtomic(owner, withSite({ op: 'might-sleep', task: owner.id }, site), undefined);
+    this.mightSleepIn(this.lineOfTask(task, file, line), null, site);
   }
 
   irqAt(task: TaskState | string, kind: IrqKind, action: IrqAction, site: LockOpSite, file: string, line: number): void {
-    this.eventCount++;
-    this.currentFile = file;
-    this.currentLine = line;
-    this.irqAction(typeof task === 'string' ? this.task(task) : (this.currentTask = task), kind, action, null, site);
+    this.irqAction(this.lineOfTask(task, file, line), kind, action, null, site);
   }
 
   accessAt(task: TaskState | string, variable: string, write: boolean, site: LockOpSite, file: string, line: number): void {
-    this.eventCount++;
-    this.currentFile = file;
-    this.currentLine = line;
-    this.accessVar(typeof task === 'string' ? this.task(task) : (this.currentTask = task), variable, write, null, site);
+    this.accessVar(this.lineOfTask(task, file, line), variable, write, null, site);
   }
 
   initAt(lock: string, cls: string, type: LockType, file: string, line: number): void {
@@ -285,6 +269,16 @@ export class Validator implements LockOpSink {
 
   lockHandle(id: string): LockInstance | undefined {
     return this.instances.get(id);
+  }
+
+  /** What `process` does first for an event of `task` at `file:line`: count it, place it, find the task. */
+  private lineOfTask(task: TaskState | string, file: string, line: number): TaskState {
+    this.eventCount++;
+    this.currentFile = file;
+    this.currentLine = line;
+    if (typeof task === 'string') return this.task(task);
+    this.currentTask = task;
+    return task;
   }
 
   end(): void {
@@ -827,9 +821,13 @@ export class Validator implements LockOpSink {
     for (const hook of hooks) hook.onAccess!(ctx, this.query);
   }
 
-  private mightSleep(event: Extract<TraceEvent, { op: 'might-sleep' }>): void {
-    const task = this.task(event.task);
-    if (task.atomic) this.reportSleepInAtomic(task, event, undefined);
+  private mightSleep(event: MightSleepEvent): void {
+    this.mightSleepIn(this.task(event.task), event, undefined);
+  }
+
+  /** A might-sleep of `task`; `event` null as in `acquireInstance`. */
+  private mightSleepIn(task: TaskState, event: MightSleepEvent | null, site: LockOpSite): void {
+    if (task.atomic) this.reportSleepInAtomic(task, event ?? withSite({ op: 'might-sleep', task: task.id }, site), undefined);
   }
 
   private exit(event: Extract<TraceEvent, { op: 'exit' }>): void {
@@ -853,6 +851,9 @@ export class Validator implements LockOpSink {
       for (const h of task.held) h.inst.holders--;
     }
     task.alive = false;
+    // A reader may keep the dead task as a stale handle for a while: let it hold nothing.
+    task.held.length = 0;
+    task.spare.length = 0;
     this.tasks.delete(event.task);
   }
 

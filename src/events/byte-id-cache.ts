@@ -1,37 +1,40 @@
 /**
  * Interning of ids read as bytes, for the byte-level readers: the bytes of a task or lock id map
  * to a small integer, with the id as a string (decoded once), the engine's handle and a reader's
- * own handle and tag cached for it,
- * so a line whose ids were seen before builds no string and touches few cache lines.
+ * own handle and tag cached for it, so a line whose ids were seen before builds no string and
+ * touches few cache lines.
  * One flat open-addressing table in an Int32Array, four words per slot: ids of up to 8 bytes are
  * kept packed in the slot itself (compared without touching any other memory); a longer id keeps
  * its hash there and its bytes in a slab.
  * Invariants: keys are printable ASCII (the callers check), so latin1 decoding is exact; memory is
- * bounded: at `capacity` ids the table starts over (ids are then decoded again), so it does not
- * grow with the number of distinct ids in a trace; ids longer than MAX_KEY_BYTES are not kept.
+ * bounded: at `capacity` ids the table starts over at its initial size (ids are then decoded
+ * again), so it does not grow with the number of distinct ids in a trace; ids longer than
+ * MAX_KEY_BYTES are not kept.
  */
 import type { LiveHandle } from './lock-op-sink.js';
 
 export const MAX_KEY_BYTES = 256;
 const DEFAULT_CAPACITY = 1 << 16;
 const INITIAL_SLOTS = 1 << 10;
+const INITIAL_SLAB_BYTES = 1 << 12;
 /** Slot layout: [word0, word1, length, index + 1 (0: empty)]. */
 const SLOT_WORDS = 4;
 const PACKED_BYTES = 8;
 
-export class ByteIdCache {
+/** `H`: the engine's handle type (task or lock instance); `R`: the reader's own record type. */
+export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle = LiveHandle> {
   private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
   private mask = INITIAL_SLOTS - 1;
   /** The id of each index, as a string. */
   readonly ids: string[] = [];
   /** The engine's handle of each index, when known (valid while its `alive` holds). */
-  readonly handles: (LiveHandle | undefined)[] = [];
+  readonly handles: (H | undefined)[] = [];
   /** A reader's own handle per index (valid while its `alive` holds), e.g. its record of the id. */
-  readonly readerHandles: (LiveHandle | undefined)[] = [];
+  readonly readerHandles: (R | undefined)[] = [];
   /** A number the caller keeps per index (-1 until set), e.g. a reader's own numbering of the id. */
   readonly tags: number[] = [];
   private readonly slabOffsets: number[] = [];
-  private slab: Buffer = Buffer.allocUnsafe(1 << 12);
+  private slab: Buffer = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
   /** A DataView over the last key buffer seen (readers reuse one buffer). */
   private viewOf: Buffer | undefined = undefined;
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
@@ -41,6 +44,22 @@ export class ByteIdCache {
 
   get size(): number {
     return this.ids.length;
+  }
+
+  /** The id of `index` (of the bytes themselves for an id too long to keep, index -1). */
+  idOf(index: number, bytes: Buffer, start: number, end: number): string {
+    return index < 0 ? bytes.toString('latin1', start, end) : this.ids[index]!;
+  }
+
+  /** The engine's live handle of `index`, else its id (a call with the id is then followed by `remember`). */
+  handleOrId(index: number, bytes: Buffer, start: number, end: number): H | string {
+    const handle = index < 0 ? undefined : this.handles[index];
+    return handle !== undefined && handle.alive ? handle : this.idOf(index, bytes, start, end);
+  }
+
+  /** Keeps the engine's handle of `index` (no-op for an id too long to keep). */
+  remember(index: number, handle: H | undefined): void {
+    if (index >= 0) this.handles[index] = handle;
   }
 
   /**
@@ -145,7 +164,9 @@ export class ByteIdCache {
   }
 
   private clear(): void {
-    this.table.fill(0);
+    this.table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+    this.mask = INITIAL_SLOTS - 1;
+    this.slab = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
     this.ids.length = 0;
     this.handles.length = 0;
     this.readerHandles.length = 0;

@@ -1,51 +1,42 @@
 /**
- * Line splitting of a JSONL byte stream without decoding it. Bytes gather in one working buffer
- * (a file is read straight into it); each complete line goes to the fast lane
- * (jsonl-fast-lane.ts) when there is one, the header position is past and the line has a fast
- * shape; every other line is decoded as UTF-8 and handed to the TraceLineParser, which owns the
- * header, validation and every error message (it strips the `\r` itself).
+ * Line splitting of a JSONL byte stream without decoding it. Bytes gather into blocks of whole
+ * lines (line-blocks.ts; a regular file is read straight into the block buffer); each line goes
+ * to the fast lane (jsonl-fast-lane.ts) when there is one, the header position is past and the
+ * line has a fast shape; every other line is decoded as UTF-8 and handed to the TraceLineParser,
+ * which owns the header, validation and every error message (it strips the `\r` itself).
  * Invariants: line numbers are those of `TraceLineParser.push` (every `\n` counts, a trailing
- * `\r` is stripped, a last line without `\n` is delivered); a line never spans two buffers (the
- * unfinished tail moves to the front of the working buffer, which doubles for a line longer than
- * itself), so long lines cost linear time; splitting on the `\n` byte never cuts a UTF-8
- * character; no chunk given to `push` is kept.
+ * `\r` is stripped, a last line without `\n` is delivered); no chunk given to `push` is kept.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { JsonlFastLane } from './jsonl-fast-lane.js';
 import type { TraceLineParser } from './jsonl-reader.js';
+import { LineBlockBuffer } from './line-blocks.js';
 
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
 
 export class JsonlByteLines {
-  private work: Buffer;
-  /** Bytes of an unfinished line at the start of `work`. */
-  private carry = 0;
+  private readonly blocks: LineBlockBuffer;
   private lineNo = 0;
+  private readonly onBlock = (bytes: Buffer, end: number): void => this.deliverLines(bytes, end);
 
   constructor(
     private readonly parser: TraceLineParser,
     private readonly fast: JsonlFastLane | undefined,
     chunkSize: number,
   ) {
-    this.work = Buffer.allocUnsafe(chunkSize);
+    this.blocks = new LineBlockBuffer(chunkSize);
   }
 
   /**
-   * Reads the file at `path` through the working buffer. Reads are synchronous (a thread-pool
-   * round trip per chunk cost more wall time than the parsing it waited for); the event loop gets
-   * a turn after each chunk, so signals and timers still run.
+   * Reads the regular file at `path`. Reads are synchronous (a thread-pool round trip per chunk
+   * cost more wall time than the parsing it waited for; a regular file never makes them wait),
+   * and the event loop gets a turn after each chunk, so signals and timers still run.
    */
   async readFile(path: string): Promise<void> {
     const fd = openSync(path, 'r');
     try {
-      for (;;) {
-        if (this.carry === this.work.length) this.grow(this.work.length * 2);
-        const read = readSync(fd, this.work, this.carry, this.work.length - this.carry, null);
-        if (read === 0) break;
-        this.filled(this.carry + read);
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      while (this.blocks.readFrom(fd, this.onBlock)) await new Promise<void>((resolve) => setImmediate(resolve));
     } finally {
       closeSync(fd);
     }
@@ -54,38 +45,20 @@ export class JsonlByteLines {
 
   /** Takes a chunk of a stream (copied; the caller may reuse it). */
   push(chunk: Buffer): void {
-    if (this.carry + chunk.length > this.work.length) this.grow(Math.max(this.work.length * 2, this.carry + chunk.length));
-    chunk.copy(this.work, this.carry);
-    this.filled(this.carry + chunk.length);
+    this.blocks.push(chunk, this.onBlock);
   }
 
   /** Delivers a last line that has no `\n`. */
   end(): void {
-    if (this.carry === 0) return;
-    const end = this.carry;
-    this.carry = 0;
-    this.deliverLines(end, end);
+    this.blocks.finish(this.onBlock);
   }
 
-  /** `work[0, end)` holds data: deliver its whole lines and keep the rest at the front. */
-  private filled(end: number): void {
-    const lastNewline = this.work.lastIndexOf(NEWLINE, end - 1);
-    if (lastNewline < 0) {
-      this.carry = end;
-      return;
-    }
-    this.deliverLines(lastNewline + 1, end);
-    this.carry = end - lastNewline - 1;
-    if (this.carry > 0) this.work.copy(this.work, 0, lastNewline + 1, end);
-  }
-
-  /** Delivers the lines of `work[0, end)` (`end` is after a `\n`, or the end of the data). */
-  private deliverLines(end: number, dataEnd: number): void {
-    const bytes = this.work;
+  /** The lines of `bytes[0, end)`: whole lines, the last one possibly without its `\n`. */
+  private deliverLines(bytes: Buffer, end: number): void {
     let start = 0;
     while (start < end) {
       let newline = bytes.indexOf(NEWLINE, start);
-      if (newline < 0 || newline >= dataEnd) newline = end;
+      if (newline < 0 || newline >= end) newline = end;
       this.deliver(bytes, start, newline);
       start = newline + 1;
     }
@@ -99,11 +72,5 @@ export class JsonlByteLines {
       return;
     }
     this.parser.line(bytes.toString('utf8', start, end), lineNo);
-  }
-
-  private grow(size: number): void {
-    const bigger = Buffer.allocUnsafe(size);
-    this.work.copy(bigger, 0, 0, this.carry);
-    this.work = bigger;
   }
 }

@@ -96,16 +96,16 @@ function matchesAt(view: DataView, at: number, end: number, p: Pattern): boolean
   return true;
 }
 
-export class JsonlFastLane {
-  private readonly tasks = new ByteIdCache();
-  private readonly locks = new ByteIdCache();
+export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
+  private readonly tasks = new ByteIdCache<T>();
+  private readonly locks = new ByteIdCache<L>();
   private readonly vars = new ByteIdCache();
   /** A DataView over the last buffer seen (buffers change once per chunk). */
   private viewOf: Buffer | undefined = undefined;
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
   constructor(
-    private readonly sink: LockOpSink,
+    private readonly sink: LockOpSink<T, L>,
     private readonly file: string,
   ) {}
 
@@ -138,10 +138,10 @@ export class JsonlFastLane {
       return false;
     }
     const task = this.tasks.index(bytes, idStart, taskEnd);
-    const taskArgument = this.taskArgument(task, bytes, idStart, taskEnd);
+    const taskArgument = this.tasks.handleOrId(task, bytes, idStart, taskEnd);
     if (irq >= 0) this.sink.irqAt(taskArgument, IRQ_TAILS[irq]!.kind, IRQ_TAILS[irq]!.action, undefined, this.file, lineNo);
     else this.sink.mightSleepAt(taskArgument, undefined, this.file, lineNo);
-    this.refreshTask(task);
+    if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
     return true;
   }
 
@@ -163,14 +163,12 @@ export class JsonlFastLane {
     }
     const task = this.tasks.index(bytes, taskStart, taskEnd);
     const lock = this.locks.index(bytes, lockStart, lockEnd);
-    const taskArgument = this.taskArgument(task, bytes, taskStart, taskEnd);
-    const lockHandle = lock < 0 ? undefined : this.locks.handles[lock];
-    const lockArgument: LiveHandle | string =
-      lockHandle !== undefined && lockHandle.alive ? lockHandle : lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
+    const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
+    const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
     if (acquire) this.sink.acquireAt(taskArgument, lockArgument, mode, trylock, undefined, this.file, lineNo);
     else this.sink.releaseAt(taskArgument, lockArgument, undefined, this.file, lineNo);
-    if (typeof taskArgument === 'string') this.refreshTask(task);
-    if (typeof lockArgument === 'string' && lock >= 0) this.locks.handles[lock] = this.sink.lockHandle(lockArgument);
+    if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
+    if (typeof lockArgument === 'string') this.locks.remember(lock, this.sink.lockHandle(lockArgument));
     return true;
   }
 
@@ -184,9 +182,9 @@ export class JsonlFastLane {
     if (!write && !isEnd(view, varEnd, end, WRITE_FALSE)) return false;
     const task = this.tasks.index(bytes, taskStart, taskEnd);
     const variable = this.vars.index(bytes, varStart, varEnd);
-    const name = variable < 0 ? bytes.toString('latin1', varStart, varEnd) : this.vars.ids[variable]!;
-    this.sink.accessAt(this.taskArgument(task, bytes, taskStart, taskEnd), name, write, undefined, this.file, lineNo);
-    this.refreshTask(task);
+    const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
+    this.sink.accessAt(taskArgument, this.vars.idOf(variable, bytes, varStart, varEnd), write, undefined, this.file, lineNo);
+    if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
     return true;
   }
 
@@ -200,23 +198,10 @@ export class JsonlFastLane {
     const tail = tailAt(view, classEnd, end, INIT_TAILS);
     if (tail < 0) return false;
     const lock = this.locks.index(bytes, lockStart, lockEnd);
-    const lockId = lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
+    const lockId = this.locks.idOf(lock, bytes, lockStart, lockEnd);
     this.sink.initAt(lockId, bytes.toString('latin1', classStart, classEnd), INIT_TAILS[tail]!.type, this.file, lineNo);
-    if (lock >= 0) this.locks.handles[lock] = this.sink.lockHandle(lockId);
+    this.locks.remember(lock, this.sink.lockHandle(lockId));
     return true;
-  }
-
-  /** The live handle of task index `task`, else its id. */
-  private taskArgument(task: number, bytes: Buffer, start: number, end: number): LiveHandle | string {
-    if (task < 0) return bytes.toString('latin1', start, end);
-    const handle = this.tasks.handles[task];
-    return handle !== undefined && handle.alive ? handle : this.tasks.ids[task]!;
-  }
-
-  private refreshTask(task: number): void {
-    if (task < 0) return;
-    const handle = this.tasks.handles[task];
-    if (handle === undefined || !handle.alive) this.tasks.handles[task] = this.sink.taskHandle(this.tasks.ids[task]!);
   }
 }
 

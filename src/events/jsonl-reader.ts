@@ -7,11 +7,12 @@
  * only; every malformed line is an `InputError` at `file:line` (JSON syntax errors add the
  * column). `forEachTraceEvent` (what `lockdep check` uses) splits lines as bytes
  * (jsonl-byte-lines.ts), hands the common shapes to the engine's fast entrance when given one
- * (jsonl-fast-lane.ts) and decodes the rest; the record iterator splits decoded text chunks. Every
- * decoded line is parsed by jsonl-fast-parse.ts with `JSON.parse` as the fallback that owns the
- * error messages. Path `-` reads standard input.
+ * (jsonl-fast-lane.ts) and decodes the rest; the record iterator splits decoded text chunks.
+ * Decoded event lines are parsed by jsonl-fast-parse.ts, with `JSON.parse` as the fallback that
+ * owns the error messages (the first non-blank line, which may be the header, always takes
+ * `JSON.parse`). Path `-` reads standard input.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { EventOrigin, TraceEvent, TraceHeader } from './event.js';
 import { isHeaderLike, validateEvent, validateHeader } from './event-validate.js';
@@ -214,10 +215,12 @@ export async function forEachTraceEvent(
   const fast = options.fast === undefined ? undefined : new JsonlFastLane(options.fast, file);
   const lines = new JsonlByteLines(parser, fast, options.chunkSize ?? BYTE_CHUNK_SIZE);
   try {
-    if (options.input === undefined && path !== STDIN_PATH) {
+    if (options.input === undefined && path !== STDIN_PATH && statSync(path).isFile()) {
       await lines.readFile(path);
     } else {
-      const stream = options.input ?? process.stdin;
+      // Standard input, a caller's stream, or a pipe (`lockdep check <(producer)`): read
+      // asynchronously, so a slow producer never blocks signals.
+      const stream = options.input ?? (path === STDIN_PATH ? process.stdin : createReadStream(path, { highWaterMark: TEXT_CHUNK_SIZE }));
       for await (const chunk of stream) lines.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
       lines.end();
     }

@@ -22,21 +22,22 @@ export type LockOpMode = 0 | 1 | 2;
  */
 export type LockOpSite = string | number | undefined;
 
-export interface LockOpSink {
+/** `T`: the engine's task handle; `L`: its lock-instance handle. */
+export interface LockOpSink<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
   /** `{"op":"acquire","task","lock"}` with `mode` (absent: write) and `try` (absent: false) and an optional site. */
-  acquireAt(task: LiveHandle | string, lock: LiveHandle | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void;
+  acquireAt(task: T | string, lock: L | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"release","task","lock"}` with an optional site. */
-  releaseAt(task: LiveHandle | string, lock: LiveHandle | string, site: LockOpSite, file: string, line: number): void;
+  releaseAt(task: T | string, lock: L | string, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"might-sleep","task"}` with an optional site. */
-  mightSleepAt(task: LiveHandle | string, site: LockOpSite, file: string, line: number): void;
+  mightSleepAt(task: T | string, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"irq","task","kind","action"}` with an optional site. */
-  irqAt(task: LiveHandle | string, kind: IrqKind, action: IrqAction, site: LockOpSite, file: string, line: number): void;
+  irqAt(task: T | string, kind: IrqKind, action: IrqAction, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"access","task","var","write"}` with an optional site. */
-  accessAt(task: LiveHandle | string, variable: string, write: boolean, site: LockOpSite, file: string, line: number): void;
+  accessAt(task: T | string, variable: string, write: boolean, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"init","lock","class","type"}`. */
   initAt(lock: string, cls: string, type: LockType, file: string, line: number): void;
   /** The live handle of a task id, if the task exists. */
-  taskHandle(id: string): LiveHandle | undefined;
+  taskHandle(id: string): T | undefined;
   /** The live handle of a lock id, if the instance exists. */
-  lockHandle(id: string): LiveHandle | undefined;
+  lockHandle(id: string): L | undefined;
 }

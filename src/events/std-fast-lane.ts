@@ -27,13 +27,15 @@ const MAX_SITE_DIGITS = 15;
 const NAME_BYTES = new Uint8Array(256);
 for (let c = 0x21; c <= 0x7e; c++) NAME_BYTES[c] = c === BAR || c === OPEN || c === CLOSE ? 0 : 1;
 
-export class StdFastLane {
-  private readonly threads = new ByteIdCache();
-  private readonly locks = new ByteIdCache();
+export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
+  /** Per thread id: the engine's task handle and the parser's reentrancy record. */
+  private readonly threads = new ByteIdCache<T, ThreadHolds>();
+  /** Per lock id: the engine's instance handle, and the parser's lock number as the tag. */
+  private readonly locks = new ByteIdCache<L>();
 
   constructor(
     private readonly parser: StdParser,
-    private readonly sink: LockOpSink,
+    private readonly sink: LockOpSink<T, L>,
     private readonly file: string,
   ) {}
 
@@ -57,16 +59,12 @@ export class StdFastLane {
     if (at === lockStart || at === limit || bytes[at] !== CLOSE) return -1;
     const lockEnd = at;
     at++;
-    // The location: after `|`, printable ASCII up to the line end (`\n`, `\r\n` or the limit). A
-    // plain decimal number (the usual STD line number) is passed as a number, which builds no
-    // string; its text is the number's canonical decimal form.
-    let site: LockOpSite;
+    // The location: after `|`, printable ASCII up to the line end (`\n`, `\r\n` or the limit).
     let siteStart = at;
     let siteEnd = at;
-    let number = -1;
+    let number = 0;
     if (at < limit && bytes[at] === BAR) {
       siteStart = ++at;
-      number = at < limit && bytes[at] === DIGIT_0 && at + 1 < limit && bytes[at + 1] !== NEWLINE && bytes[at + 1] !== CARRIAGE_RETURN ? -1 : 0;
       for (; at < limit; at++) {
         const c = bytes[at]!;
         if (c < 0x21 || c > 0x7e) break;
@@ -80,35 +78,54 @@ export class StdFastLane {
     else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
-    if (siteEnd > siteStart) site = number >= 0 ? number : bytes.toString('latin1', siteStart, siteEnd);
+    // A plain decimal location (the usual STD line number) is passed as a number, which builds
+    // no string: its text is the number's canonical form, so not with a leading zero.
+    let site: LockOpSite;
+    if (siteEnd > siteStart) {
+      const canonical = number >= 0 && !(bytes[siteStart] === DIGIT_0 && siteEnd - siteStart > 1);
+      site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
+    }
     const thread = this.threads.index(bytes, start, threadEnd);
     const lock = this.locks.index(bytes, lockStart, lockEnd);
-    const threadId = thread < 0 ? bytes.toString('latin1', start, threadEnd) : this.threads.ids[thread]!;
-    const lockId = lock < 0 ? bytes.toString('latin1', lockStart, lockEnd) : this.locks.ids[lock]!;
-    if (this.parser.reentrant) {
-      const holds = this.parser.holds;
-      let mine = thread < 0 ? undefined : (this.threads.readerHandles[thread] as ThreadHolds | undefined);
-      if (mine === undefined || !mine.alive) {
-        mine = holds.thread(threadId);
-        if (thread >= 0) this.threads.readerHandles[thread] = mine;
-      }
-      let lockNumber = lock < 0 ? -1 : this.locks.tags[lock]!;
-      if (lockNumber < 0) {
-        lockNumber = holds.lockNumber(lockId);
-        if (lock >= 0) this.locks.tags[lock] = lockNumber;
-      }
-      if (!(acquire ? holds.enter(mine, lockNumber) : holds.leave(mine, lockNumber))) return next;
-    }
-    if (acquire) this.parser.declareBeforeAcquire(lockId, lineNo);
+    if (this.parser.reentrant && !this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock)) return next;
+    if (acquire) this.parser.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
     this.parser.countFastEvent();
-    const taskHandle = thread < 0 ? undefined : this.threads.handles[thread];
-    const lockHandle = lock < 0 ? undefined : this.locks.handles[lock];
-    const task: LiveHandle | string = taskHandle !== undefined && taskHandle.alive ? taskHandle : threadId;
-    const instance: LiveHandle | string = lockHandle !== undefined && lockHandle.alive ? lockHandle : lockId;
+    const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
+    const instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
     if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
     else this.sink.releaseAt(task, instance, site, this.file, lineNo);
-    if (typeof task === 'string' && thread >= 0) this.threads.handles[thread] = this.sink.taskHandle(threadId);
-    if (typeof instance === 'string' && lock >= 0) this.locks.handles[lock] = this.sink.lockHandle(lockId);
+    if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
+    if (typeof instance === 'string') this.locks.remember(lock, this.sink.lockHandle(instance));
     return next;
+  }
+
+  /**
+   * The parser's reentrancy for this acq or rel: false when it is only counted (no event). The
+   * thread's record and the lock's number are cached per id; a rel creates neither.
+   */
+  private reentrancyPasses(
+    acquire: boolean,
+    bytes: Buffer,
+    threadStart: number,
+    threadEnd: number,
+    thread: number,
+    lockStart: number,
+    lockEnd: number,
+    lock: number,
+  ): boolean {
+    const holds = this.parser.holds;
+    let mine = thread < 0 ? undefined : this.threads.readerHandles[thread];
+    if (mine === undefined || !mine.alive) {
+      const name = this.threads.idOf(thread, bytes, threadStart, threadEnd);
+      mine = acquire ? holds.thread(name) : holds.existingThread(name);
+      if (thread >= 0) this.threads.readerHandles[thread] = mine;
+    }
+    let lockNumber = lock < 0 ? -1 : this.locks.tags[lock]!;
+    if (lockNumber < 0) {
+      const name = this.locks.idOf(lock, bytes, lockStart, lockEnd);
+      lockNumber = acquire ? holds.lockNumber(name) : holds.existingLockNumber(name);
+      if (lock >= 0) this.locks.tags[lock] = lockNumber;
+    }
+    return acquire ? holds.enter(mine!, lockNumber) : holds.leave(mine, lockNumber); // an acq created its record above
   }
 }

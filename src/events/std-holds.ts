@@ -5,8 +5,8 @@
  * per thread id, so the per-event work compares small integers in short arrays.
  * Invariants: a thread's list holds each lock at most once, in acquisition order; counts are
  * >= 1; a joined thread's record is dropped and marked dead (memory follows the live threads);
- * lock numbers are dense and never reused (they grow with the distinct lock names, as the
- * engine's own lock classes do).
+ * lock numbers are dense and never reused: one per distinct lock name acquired (the engine keeps
+ * a lock class per such name too).
  */
 import type { LiveHandle } from './lock-op-sink.js';
 
@@ -31,6 +31,16 @@ export class ReentrantHolds {
     return holds;
   }
 
+  /** The live record of a thread, if it has one (a rel or wait creates none). */
+  existingThread(name: string): ThreadHolds | undefined {
+    return this.threads.get(name);
+  }
+
+  /** The number of a lock, if it was ever acquired, else -1 (a rel or wait numbers nothing). */
+  existingLockNumber(name: string): number {
+    return this.lockNumbers.get(name) ?? -1;
+  }
+
   lockNumber(name: string): number {
     let number = this.lockNumbers.get(name);
     if (number === undefined) {
@@ -53,7 +63,8 @@ export class ReentrantHolds {
   }
 
   /** A rel: false when an outer hold remains (only counted); true when it ends the hold or the lock is not held. */
-  leave(mine: ThreadHolds, lock: number): boolean {
+  leave(mine: ThreadHolds | undefined, lock: number): boolean {
+    if (mine === undefined || lock < 0) return true;
     const at = lastIndexOf(mine.locks, lock);
     if (at < 0) return true; // not held: an unbalanced release, which the validator reports
     const count = mine.counts[at]!;
@@ -71,8 +82,8 @@ export class ReentrantHolds {
     return true;
   }
 
-  holds(mine: ThreadHolds, lock: number): boolean {
-    return lastIndexOf(mine.locks, lock) >= 0;
+  holds(mine: ThreadHolds | undefined, lock: number): boolean {
+    return mine !== undefined && lock >= 0 && lastIndexOf(mine.locks, lock) >= 0;
   }
 
   /** A joined thread has ended: its record is dropped (a later thread of that name starts empty). */

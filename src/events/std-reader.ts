@@ -176,7 +176,7 @@ export class StdParser {
 
   /** Reentrancy of a rel: false when an outer hold remains (only counted, no event). */
   private leaveHold(thread: string, lock: string): boolean {
-    return !this.reentrant || this.holds.leave(this.holds.thread(thread), this.holds.lockNumber(lock));
+    return !this.reentrant || this.holds.leave(this.holds.existingThread(thread), this.holds.existingLockNumber(lock));
   }
 
   /** Before the first acquisition of `lock`: its `init` when `classTypes` gives it a type. */
@@ -190,7 +190,7 @@ export class StdParser {
   }
 
   private wait(thread: string, lock: string, loc: string, origin: EventOrigin): void {
-    const held = this.holds.holds(this.holds.thread(thread), this.holds.lockNumber(lock));
+    const held = this.holds.holds(this.holds.existingThread(thread), this.holds.existingLockNumber(lock));
     this.emit(withSite({ op: 'release', task: thread, lock }, loc), origin);
     this.emit(withSite({ op: 'might-sleep', task: thread }, loc), origin);
     // Waiting on a monitor the thread does not hold: the release above is reported as

@@ -1,14 +1,15 @@
 /**
  * Streams a text file line by line with constant memory: the file is read synchronously in
- * fixed-size chunks, each chunk is cut at its last `\n` byte (always a UTF-8 character boundary)
- * and decoded once, and the lines of the decoded text are handed to a callback with their 1-based
- * line numbers. Invariants: a trailing `\r` is stripped (CRLF files); the last line is delivered
- * even without a final newline; no more than one chunk plus one partial line is ever held.
- * A line longer than the chunk grows the carry buffer, never the chunk. `forEachLineBlock` gives
- * the same lines undecoded: blocks of whole lines in the read buffer (for the byte-level fast lanes).
+ * fixed-size chunks cut into blocks of whole lines (line-blocks.ts), each block is decoded once,
+ * and the lines of the decoded text are handed to a callback with their 1-based line numbers.
+ * Invariants: a trailing `\r` is stripped (CRLF files); the last line is delivered even without
+ * a final newline; no more than one chunk plus one partial line is ever held.
+ * `forEachLineBlock` gives the same lines undecoded, as blocks of whole lines in the read buffer
+ * (for the byte-level fast lanes).
  */
 import { isAscii } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
 
 /**
  * 16 KiB: the decoded chunk stays a young-generation string. Megabyte chunks decode to
@@ -18,7 +19,6 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export const DEFAULT_CHUNK_BYTES = 16 * 1024;
 /** Byte lines decode nothing per chunk, so a larger chunk costs no young-generation strings. */
 const DEFAULT_BYTE_CHUNK_BYTES = 256 * 1024;
-const NEWLINE = 10;
 
 /** Called once per line; `line` has no line terminator. */
 export type LineCallback = (line: string, lineNo: number) => void;
@@ -39,9 +39,12 @@ export function forEachLine(path: string, onLine: LineCallback, chunkBytes = DEF
 /** As `forEachLine`, over an open file descriptor (read from its current position). */
 export function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = DEFAULT_CHUNK_BYTES): number {
   let lineNo = 0;
-  forEachBlockOfLines(fd, chunkBytes, (buffer, end, final) => {
-    lineNo = deliver(decode(buffer, end), lineNo, onLine, final);
-  });
+  const blocks = new LineBlockBuffer(chunkBytes);
+  const onBlock = (buffer: Buffer, end: number): void => {
+    lineNo = deliver(decode(buffer, end), lineNo, onLine);
+  };
+  while (blocks.readFrom(fd, onBlock));
+  blocks.finish(onBlock);
   return lineNo;
 }
 
@@ -50,43 +53,14 @@ export function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = D
  * holding whole lines, each ending in `\n` except a file's last line when it has none. The
  * buffer is reused for the next read. (For the byte-level fast lanes, which split lines themselves.)
  */
-export function forEachLineBlock(path: string, onBlock: (bytes: Buffer, end: number) => void, chunkBytes = DEFAULT_BYTE_CHUNK_BYTES): void {
+export function forEachLineBlock(path: string, onBlock: BlockCallback, chunkBytes = DEFAULT_BYTE_CHUNK_BYTES): void {
   const fd = openSync(path, 'r');
   try {
-    forEachBlockOfLines(fd, chunkBytes, (buffer, end) => onBlock(buffer, end));
+    const blocks = new LineBlockBuffer(chunkBytes);
+    while (blocks.readFrom(fd, onBlock));
+    blocks.finish(onBlock);
   } finally {
     closeSync(fd);
-  }
-}
-
-/**
- * Reads `fd` in chunks and calls `onBlock(buffer, end, final)` with `buffer[0, end)` holding
- * whole lines (ending in `\n`, except the last block of a file without a final newline, where
- * `final` is true). The buffer is reused for the next read.
- */
-function forEachBlockOfLines(fd: number, chunkBytes: number, onBlock: (buffer: Buffer, end: number, final: boolean) => void): void {
-  let buffer = Buffer.allocUnsafe(chunkBytes);
-  let carry = 0; // bytes of an unfinished line kept at the start of `buffer`
-  for (;;) {
-    if (carry === buffer.length) {
-      const bigger = Buffer.allocUnsafe(buffer.length * 2);
-      buffer.copy(bigger, 0, 0, carry);
-      buffer = bigger;
-    }
-    const read = readSync(fd, buffer, carry, buffer.length - carry, null);
-    const filled = carry + read;
-    if (read === 0) {
-      if (filled > 0) onBlock(buffer, filled, true);
-      return;
-    }
-    const lastNewline = buffer.lastIndexOf(NEWLINE, filled - 1);
-    if (lastNewline < 0) {
-      carry = filled;
-      continue;
-    }
-    onBlock(buffer, lastNewline + 1, false);
-    carry = filled - lastNewline - 1;
-    if (carry > 0) buffer.copy(buffer, 0, lastNewline + 1, filled);
   }
 }
 
@@ -96,16 +70,13 @@ function decode(buffer: Buffer, end: number): string {
   return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
 
-/** Splits decoded text into lines; `final` means the text may end without a newline. */
-function deliver(text: string, lineNo: number, onLine: LineCallback, final: boolean): number {
+/** Splits decoded whole lines into lines (the text's last line may lack its `\n`). */
+function deliver(text: string, lineNo: number, onLine: LineCallback): number {
   let start = 0;
   const length = text.length;
   while (start < length) {
     let end = text.indexOf('\n', start);
-    if (end < 0) {
-      if (!final) break;
-      end = length;
-    }
+    if (end < 0) end = length;
     const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     onLine(text.slice(start, stop), ++lineNo);
     start = end + 1;

@@ -13,11 +13,12 @@ import { fc, test } from '@fast-check/vitest';
 import { checkTrace } from '../../src/cli/check-trace.js';
 import { Validator } from '../../src/engine/validator.js';
 import type { ValidatorLimits } from '../../src/engine/validator.js';
-import { importTrace } from '../../src/events/import-trace.js';
 import type { InputFormat } from '../../src/events/import-trace.js';
 import { JsonlFastLane } from '../../src/events/jsonl-fast-lane.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
 import type { LockOpSink } from '../../src/events/lock-op-sink.js';
+import { StdParser } from '../../src/events/std-reader.js';
+import { forEachLine } from '../../src/events/text-line-reader.js';
 import { createRuleHooks } from '../../src/rules/rule-hooks.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';
 
@@ -73,8 +74,10 @@ async function withFastLanes(path: string, options: Options): Promise<Outcome> {
 }
 
 /**
- * The same check with every event going through `Validator.process`: JSONL read whole and split
- * as text (`parseTraceText`, the string path), STD through its importer without a fast lane.
+ * The same check with every event going through `Validator.process`, and lines split as text:
+ * JSONL read whole (`parseTraceText`), STD line by line (`forEachLine` into `StdParser.line`).
+ * (Being read whole, a JSONL trace with a broken line fails before any limit error; the limit
+ * property below generates no broken lines.)
  */
 async function withEventsOnly(path: string, options: Options): Promise<Outcome> {
   const validator = new Validator({
@@ -86,7 +89,8 @@ async function withEventsOnly(path: string, options: Options): Promise<Outcome> 
     if (options.format === 'jsonl') {
       for (const { event, origin } of parseTraceText(readFileSync(path, 'utf8'), path).records) validator.process(event, origin);
     } else {
-      await importTrace(path, (event, origin) => validator.process(event, origin), { format: options.format });
+      const parser = new StdParser({ file: path }, (event, origin) => validator.process(event, origin));
+      forEachLine(path, (text, lineNo) => parser.line(text, lineNo));
     }
   } catch (error) {
     return { error: String(error) };

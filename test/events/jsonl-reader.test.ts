@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,28 @@ describe('JSONL reader: well-formed traces', () => {
     expect(records.map((r) => r.origin)).toEqual([
       { file: '<stdin>', line: 2 },
       { file: '<stdin>', line: 3 },
+    ]);
+  });
+
+  it('reads a named pipe (as `lockdep check <(producer)` gives) while the producer writes', async () => {
+    const fifo = join(dir, `fifo${counter++}`);
+    execFileSync('mkfifo', [fifo]);
+    // The producer writes in two parts, with a pause the reader must wait through.
+    const producer = spawn(process.execPath, [
+      '-e',
+      `const fs = require('node:fs'); const fd = fs.openSync(${JSON.stringify(fifo)}, 'w');
+       fs.writeSync(fd, ${JSON.stringify(`${HEADER}
+${A}
+`)});
+       setTimeout(() => { fs.writeSync(fd, ${JSON.stringify(`${RA}
+`)}); fs.closeSync(fd); }, 200);`,
+    ]);
+    const { records, header } = await readAll(fifo);
+    await new Promise((resolve) => producer.on('close', resolve));
+    expect(header).toEqual(JSON.parse(HEADER));
+    expect(records.map((r) => [r.event.op, r.origin.line])).toEqual([
+      ['acquire', 2],
+      ['release', 3],
     ]);
   });
 

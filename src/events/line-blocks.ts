@@ -1,0 +1,65 @@
+/**
+ * A growable byte buffer that turns reads or stream chunks into blocks of whole lines, for the
+ * line readers: after each read, `onBlock(bytes, end)` gets `bytes[0, end)` holding whole lines
+ * (each ending in `\n`), and `finish` gives a last line that has none.
+ * Invariants: a line never spans two blocks; the unfinished tail moves to the front of the
+ * buffer, which doubles only for a line longer than itself, so memory is one chunk plus the
+ * longest line and long lines cost linear time; a block ends after a `\n` byte, which is always
+ * a UTF-8 character boundary; the buffer is reused, so `onBlock` must not keep it.
+ */
+import { readSync } from 'node:fs';
+
+const NEWLINE = 10;
+
+export type BlockCallback = (bytes: Buffer, end: number) => void;
+
+export class LineBlockBuffer {
+  private buffer: Buffer;
+  /** Bytes of an unfinished line at the start of `buffer`. */
+  private carry = 0;
+
+  constructor(chunkBytes: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(1, chunkBytes));
+  }
+
+  /** Reads once from `fd` (synchronously) after the carried bytes; false at the end of the file. */
+  readFrom(fd: number, onBlock: BlockCallback): boolean {
+    if (this.carry === this.buffer.length) this.grow(this.buffer.length * 2);
+    const read = readSync(fd, this.buffer, this.carry, this.buffer.length - this.carry, null);
+    if (read === 0) return false;
+    this.filled(this.carry + read, onBlock);
+    return true;
+  }
+
+  /** Appends a chunk of a stream (copied: the caller may reuse it). */
+  push(chunk: Buffer, onBlock: BlockCallback): void {
+    if (this.carry + chunk.length > this.buffer.length) this.grow(Math.max(this.buffer.length * 2, this.carry + chunk.length));
+    chunk.copy(this.buffer, this.carry);
+    this.filled(this.carry + chunk.length, onBlock);
+  }
+
+  /** Gives the last line, which has no `\n` (nothing when the data ended with one). */
+  finish(onBlock: BlockCallback): void {
+    if (this.carry === 0) return;
+    const end = this.carry;
+    this.carry = 0;
+    onBlock(this.buffer, end);
+  }
+
+  private filled(end: number, onBlock: BlockCallback): void {
+    const lastNewline = this.buffer.lastIndexOf(NEWLINE, end - 1);
+    if (lastNewline < 0) {
+      this.carry = end;
+      return;
+    }
+    onBlock(this.buffer, lastNewline + 1);
+    this.carry = end - lastNewline - 1;
+    if (this.carry > 0) this.buffer.copy(this.buffer, 0, lastNewline + 1, end);
+  }
+
+  private grow(size: number): void {
+    const bigger = Buffer.allocUnsafe(size);
+    this.buffer.copy(bigger, 0, 0, this.carry);
+    this.buffer = bigger;
+  }
+}
