@@ -1088,10 +1088,12 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const read = bit & USAGE_READ_MASK;
     if (this.conflictingState(cls, bit, excl, at, taskName, task)) return;
     if (!read && this.conflictingState(cls, bit, excl + USAGE_READ_MASK, at, taskName, task)) return;
+    const enabled = (bit & USAGE_DIR_MASK) !== 0;
+    // An ENABLED usage can only conflict with a USED_IN usage somewhere behind it.
+    if (enabled && this.usedInIrqClasses === 0) return;
     const byId = this.classes.byId;
     const mask = (1 << excl) | (1 << (excl + USAGE_READ_MASK));
     const skip = (c: number): boolean => byId[c]!.percpu;
-    const enabled = (bit & USAGE_DIR_MASK) !== 0;
     // Setting ENABLED looks backwards for USED_IN; setting USED_IN looks forwards for ENABLED.
     const rootOnlyXr = enabled ? mode !== MODE_WRITE : mode === MODE_RECURSIVE_READ;
     const hit = this.deps.search(cls.id, rootOnlyXr, !enabled, (c, onlyXr) => usageMatch(byId[c]!.usage, onlyXr, mask), skip);
