@@ -88,7 +88,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     const thread = this.threads.index(bytes, start, threadEnd);
     const lock = this.locks.index(bytes, lockStart, lockEnd);
     if (this.parser.reentrant && !this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock)) return next;
-    if (acquire) this.parser.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
+    if (acquire && this.parser.declaresTypes) this.parser.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
     this.parser.countFastEvent();
     const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
     const instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);

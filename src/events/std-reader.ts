@@ -179,6 +179,11 @@ export class StdParser {
     return !this.reentrant || this.holds.leave(this.holds.existingThread(thread), this.holds.existingLockNumber(lock));
   }
 
+  /** Whether acquisitions may need an `init` first (`classTypes` given). */
+  get declaresTypes(): boolean {
+    return this.classTypes !== undefined;
+  }
+
   /** Before the first acquisition of `lock`: its `init` when `classTypes` gives it a type. */
   declareBeforeAcquire(lock: string, lineNo: number): void {
     if (this.classTypes !== undefined && !this.declared.has(lock)) this.declare(lock, { file: this.file, line: lineNo });

@@ -13,6 +13,7 @@ import { fc, test } from '@fast-check/vitest';
 import { checkTrace } from '../../src/cli/check-trace.js';
 import { Validator } from '../../src/engine/validator.js';
 import type { ValidatorLimits } from '../../src/engine/validator.js';
+import type { LockType } from '../../src/events/event.js';
 import type { InputFormat } from '../../src/events/import-trace.js';
 import { JsonlFastLane } from '../../src/events/jsonl-fast-lane.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
@@ -52,6 +53,8 @@ interface Options {
   limits?: Partial<ValidatorLimits>;
   /** Read chunk size of the checked run (small ones make lines span chunks). */
   chunkSize?: number;
+  /** Lock types for the STD importer (it then emits an `init` before a lock's first acq). */
+  classTypes?: ReadonlyMap<string, LockType>;
 }
 
 type Outcome = { result: unknown; snapshot: unknown } | { error: string };
@@ -65,6 +68,7 @@ async function withFastLanes(path: string, options: Options): Promise<Outcome> {
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.rules ? { createHooks: () => [createRuleHooks(RULES)] } : {}),
       ...(options.chunkSize ? { read: { chunkSize: options.chunkSize } } : {}),
+      ...(options.classTypes ? { classTypes: options.classTypes } : {}),
       onSnapshot: (s) => (snapshot = s),
     });
     return { result, snapshot };
@@ -89,7 +93,9 @@ async function withEventsOnly(path: string, options: Options): Promise<Outcome> 
     if (options.format === 'jsonl') {
       for (const { event, origin } of parseTraceText(readFileSync(path, 'utf8'), path).records) validator.process(event, origin);
     } else {
-      const parser = new StdParser({ file: path }, (event, origin) => validator.process(event, origin));
+      const parser = new StdParser({ file: path, ...(options.classTypes ? { classTypes: options.classTypes } : {}) }, (event, origin) =>
+        validator.process(event, origin),
+      );
       forEachLine(path, (text, lineNo) => parser.line(text, lineNo));
     }
   } catch (error) {
@@ -293,13 +299,18 @@ const stdLine: fc.Arbitrary<string> = fc.oneof(
 );
 
 describe('STD fast lane', () => {
-  test.prop([fc.array(stdLine, { maxLength: 60 }), fc.boolean(), fc.boolean(), fc.boolean()], { numRuns: 150 })(
-    'gives the same result and errors as the event path',
-    async (lines, crlf, lastTerminated, rules) => {
+  const classTypes = new Map<string, LockType>([
+    ['L1', 'spinlock'],
+    ['L2', 'rwsem'],
+  ]);
+
+  test.prop([fc.array(stdLine, { maxLength: 60 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean()], { numRuns: 150 })(
+    'gives the same result and errors as the event path, with and without class types',
+    async (lines, crlf, lastTerminated, rules, typed) => {
       // Without its last `\n`, the file ends in the last line (or in its `\r`).
       const text = lines.map((line) => line + (crlf ? '\r\n' : '\n')).join('');
       const path = traceFile(lastTerminated ? text : text.slice(0, -1), 'std');
-      const options: Options = { format: 'std', rules };
+      const options: Options = { format: 'std', rules, ...(typed ? { classTypes } : {}) };
       expect(await withFastLanes(path, options)).toEqual(await withEventsOnly(path, options));
     },
   );
