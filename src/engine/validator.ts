@@ -548,7 +548,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       return;
     }
 
-    this.markAcquireUsage(task, inst, cls, classId, mode, trylock, sync, event, site);
+    const needed = usageNeeded(task, mode, trylock, sync);
+    if ((this.classUsage[classId]! & needed) !== needed) this.markAcquireUsage(task, inst, cls, mode, trylock, needed, event, site);
 
     const top = held[held.length - 1];
     const base = top !== undefined && top.irqContext === irqContext ? top.chain : irqContext;
@@ -1038,29 +1039,18 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   // ─── irq usage ───────────────────────────────────────────────────────────────────────────
 
-  /** `mark_usage` at acquisition. */
+  /** `mark_usage` at acquisition, for the `needed` usage bits (see `usageNeeded`) the class lacks. */
   private markAcquireUsage(
     task: TaskState,
     inst: LockInstance,
     cls: LockClass,
-    classId: number,
     mode: number,
     trylock: boolean,
-    sync: boolean,
+    needed: number,
     event: TraceEvent | null,
     site: LockOpSite,
   ): void {
     const read = mode !== MODE_WRITE ? 1 : 0;
-    let needed = 1 << (read ? LOCK_USED_READ : LOCK_USED);
-    if (!trylock) {
-      if (task.hardirqDepth > 0) needed |= 1 << (USED_IN_HARDIRQ + read);
-      if (task.softirqDepth > 0) needed |= 1 << (USED_IN_SOFTIRQ + read);
-    }
-    if (task.hardirqsEnabled && !sync) {
-      needed |= 1 << (ENABLED_HARDIRQ + read);
-      if (task.softirqsEnabled) needed |= 1 << (ENABLED_SOFTIRQ + read);
-    }
-    if ((this.classUsage[classId]! & needed) === needed) return;
     const at = this.refOf(event ?? plainAcquireEvent(task, inst, mode, trylock, site), task.id);
     // Kernel order: USED_IN, then ENABLED, then USED.
     for (const bit of [USED_IN_HARDIRQ + read, USED_IN_SOFTIRQ + read, ENABLED_HARDIRQ + read, ENABLED_SOFTIRQ + read, read ? LOCK_USED_READ : LOCK_USED]) {
@@ -1363,6 +1353,21 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const hit = this.deps.search(a.id, false, true, (c) => c === b.id);
     return hit === null ? null : this.deps.witnesses(hit.path);
   }
+}
+
+/** The usage bits an acquisition sets (`mark_usage`): checked inline on the hot path, set only when missing. */
+function usageNeeded(task: TaskState, mode: number, trylock: boolean, sync: boolean): number {
+  const read = mode !== MODE_WRITE ? 1 : 0;
+  let needed = 1 << (read ? LOCK_USED_READ : LOCK_USED);
+  if (!trylock) {
+    if (task.hardirqDepth > 0) needed |= 1 << (USED_IN_HARDIRQ + read);
+    if (task.softirqDepth > 0) needed |= 1 << (USED_IN_SOFTIRQ + read);
+  }
+  if (task.hardirqsEnabled && !sync) {
+    needed |= 1 << (ENABLED_HARDIRQ + read);
+    if (task.softirqsEnabled) needed |= 1 << (ENABLED_SOFTIRQ + read);
+  }
+  return needed;
 }
 
 /** `usage_match`: a node reached only through recursive-read edges matches only non-read usage. */
