@@ -187,15 +187,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   }
 
   process(event: TraceEvent, origin?: EventOrigin): void {
-    this.eventCount++;
-    this.currentTask = undefined;
-    if (origin) {
-      this.currentFile = origin.file;
-      this.currentLine = origin.line;
-    } else {
-      this.currentFile = this.defaultFile;
-      this.currentLine = this.eventCount;
-    }
+    if (origin) this.placeEvent(origin.file, origin.line);
+    else this.placeEvent(this.defaultFile, this.eventCount + 1);
     switch (event.op) {
       case 'acquire':
         this.acquire(event, false);
@@ -256,10 +249,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   }
 
   initAt(lock: string, cls: string, type: LockType, file: string, line: number): void {
-    this.eventCount++;
-    this.currentTask = undefined;
-    this.currentFile = file;
-    this.currentLine = line;
+    this.placeEvent(file, line);
     this.initInstance(lock, cls, type, false, null);
   }
 
@@ -271,11 +261,17 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     return this.instances.get(id);
   }
 
-  /** What `process` does first for an event of `task` at `file:line`: count it, place it, find the task. */
-  private lineOfTask(task: TaskState | string, file: string, line: number): TaskState {
+  /** Every event starts here: count it and place it at `file:line` (its task is not known yet). */
+  private placeEvent(file: string, line: number): void {
     this.eventCount++;
+    this.currentTask = undefined;
     this.currentFile = file;
     this.currentLine = line;
+  }
+
+  /** `placeEvent`, then the event's task, from its handle or its id. */
+  private lineOfTask(task: TaskState | string, file: string, line: number): TaskState {
+    this.placeEvent(file, line);
     if (typeof task === 'string') return this.task(task);
     this.currentTask = task;
     return task;
@@ -715,10 +711,9 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     this.irqAction(this.task(event.task), event.kind, event.action, event, undefined);
   }
 
-  /** An irq event of `task`; `event` null as in `acquireInstance` (built only if a usage record needs it). */
+  /** An irq event of `task`; `event` null as in `acquireInstance` (built when irqs get enabled, for usage records). */
   private irqAction(task: TaskState, kind: IrqKind, action: IrqAction, event: IrqEvent | null, site: LockOpSite): void {
     const hard = kind === 'hardirq';
-    const ev = (): IrqEvent => event ?? withSite({ op: 'irq', task: task.id, kind, action }, site);
     switch (action) {
       case 'enter':
         if (hard) {
@@ -750,12 +745,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         if (hard) {
           if (task.hardirqsEnabled) return;
           task.hardirqsEnabled = true;
-          this.markHeldLocks(task, ENABLED_HARDIRQ, ev);
-          if (task.softirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, ev);
+          const enabling = event ?? withSite({ op: 'irq', task: task.id, kind, action }, site);
+          this.markHeldLocks(task, ENABLED_HARDIRQ, enabling);
+          if (task.softirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, enabling);
         } else {
           if (task.softirqsEnabled) return;
           task.softirqsEnabled = true;
-          if (task.hardirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, ev);
+          if (task.hardirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, event ?? withSite({ op: 'irq', task: task.id, kind, action }, site));
         }
         break;
     }
@@ -1059,11 +1055,11 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   }
 
   /** `mark_held_locks`: irqs (or bottom halves) were just enabled with locks held. */
-  private markHeldLocks(task: TaskState, baseBit: number, event: () => TraceEvent): void {
+  private markHeldLocks(task: TaskState, baseBit: number, event: TraceEvent): void {
     for (const h of task.held) {
       const bit = baseBit + (h.mode !== MODE_WRITE ? 1 : 0);
       if (h.cls.usage & (1 << bit)) continue;
-      this.markUsage(h.cls, bit, h.mode, this.refOf(event(), task.id), task.name, task);
+      this.markUsage(h.cls, bit, h.mode, this.refOf(event, task.id), task.name, task);
     }
   }
 

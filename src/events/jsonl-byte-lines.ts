@@ -10,10 +10,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type { JsonlFastLane } from './jsonl-fast-lane.js';
 import type { TraceLineParser } from './jsonl-reader.js';
-import { LineBlockBuffer } from './line-blocks.js';
-
-const NEWLINE = 10;
-const CARRIAGE_RETURN = 13;
+import { LineBlockBuffer, lineEnd, withoutCarriageReturn } from './line-blocks.js';
 
 export class JsonlByteLines {
   private readonly blocks: LineBlockBuffer;
@@ -57,8 +54,7 @@ export class JsonlByteLines {
   private deliverLines(bytes: Buffer, end: number): void {
     let start = 0;
     while (start < end) {
-      let newline = bytes.indexOf(NEWLINE, start);
-      if (newline < 0 || newline >= end) newline = end;
+      const newline = lineEnd(bytes, start, end);
       this.deliver(bytes, start, newline);
       start = newline + 1;
     }
@@ -66,8 +62,7 @@ export class JsonlByteLines {
 
   private deliver(bytes: Buffer, start: number, end: number): void {
     const lineNo = ++this.lineNo;
-    const fastEnd = end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
-    if (this.fast !== undefined && !this.parser.beforeContent && this.fast.line(bytes, start, fastEnd, lineNo)) {
+    if (this.fast !== undefined && !this.parser.beforeContent && this.fast.line(bytes, start, withoutCarriageReturn(bytes, start, end), lineNo)) {
       this.parser.countFastEvent(lineNo);
       return;
     }

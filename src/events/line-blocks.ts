@@ -4,12 +4,14 @@
  * (each ending in `\n`), and `finish` gives a last line that has none.
  * Invariants: a line never spans two blocks; the unfinished tail moves to the front of the
  * buffer, which doubles only for a line longer than itself, so memory is one chunk plus the
- * longest line and long lines cost linear time; a block ends after a `\n` byte, which is always
+ * longest line and long lines cost linear time (`lineEnd` and `withoutCarriageReturn` split a
+ * block into lines for its readers); a block ends after a `\n` byte, which is always
  * a UTF-8 character boundary; the buffer is reused, so `onBlock` must not keep it.
  */
 import { readSync } from 'node:fs';
 
 const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
 
 export type BlockCallback = (bytes: Buffer, end: number) => void;
 
@@ -62,4 +64,15 @@ export class LineBlockBuffer {
     this.buffer.copy(bigger, 0, 0, this.carry);
     this.buffer = bigger;
   }
+}
+
+/** Where the line starting at `start` in a block `bytes[0, end)` ends: its `\n`, or `end` for a last line without one. */
+export function lineEnd(bytes: Buffer, start: number, end: number): number {
+  const newline = bytes.indexOf(NEWLINE, start);
+  return newline < 0 || newline >= end ? end : newline;
+}
+
+/** The end of `bytes[start, end)` without a trailing `\r` (CRLF lines). */
+export function withoutCarriageReturn(bytes: Buffer, start: number, end: number): number {
+  return end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
 }

@@ -21,10 +21,8 @@ import { InputError } from './input-error.js';
 import type { LockOpSink } from './lock-op-sink.js';
 import { ReentrantHolds } from './std-holds.js';
 import { StdFastLane } from './std-fast-lane.js';
+import { lineEnd, withoutCarriageReturn } from './line-blocks.js';
 import { forEachLineBlock } from './text-line-reader.js';
-
-const NEWLINE = 10;
-const CARRIAGE_RETURN = 13;
 
 export interface StdReaderOptions {
   /** File name used in origins and errors. */
@@ -89,10 +87,8 @@ export class StdParser {
           continue;
         }
       }
-      let newline = bytes.indexOf(NEWLINE, at);
-      if (newline < 0 || newline >= end) newline = end;
-      const stop = newline > at && bytes[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
-      this.line(bytes.toString('utf8', at, stop), lineNo);
+      const newline = lineEnd(bytes, at, end);
+      this.line(bytes.toString('utf8', at, withoutCarriageReturn(bytes, at, newline)), lineNo);
       at = newline + 1;
     }
   }
