@@ -163,6 +163,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   constructor(options: ValidatorOptions = {}) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (!Number.isInteger(this.maxDepth) || this.maxDepth < 1) throw new RangeError(`maxDepth must be an integer >= 1, got ${this.maxDepth}`);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.limits.classes = Math.min(this.limits.classes, MAX_CLASSES);
     this.hooks = options.hooks ?? [];
@@ -547,9 +548,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const needed = usageNeeded(task, mode, trylock, sync);
     if ((this.classUsage[classId]! & needed) !== needed) this.markAcquireUsage(task, inst, cls, mode, trylock, needed, event, site);
 
-    const top = held[held.length - 1];
-    const base = top !== undefined && top.irqContext === irqContext ? top.chain : irqContext;
-    const hlockKey = classId * HLOCK_BITS + mode * 4 + (trylock ? 2 : 0) + (sync ? 1 : 0);
+    const base = chainBase(held, irqContext);
+    const hlockKey = hlockKeyOf(classId, mode, trylock, sync);
     let chain = this.chainCache.get(base, hlockKey);
     const watched = (flags & FLAG_WATCHED) !== 0 && this.watchHooks.length > 0;
     // A sync pushes nothing, but the checks still need a held-lock view of it.
@@ -557,14 +557,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       sync && chain >= 0 && !watched
         ? undefined
         : this.newHeld(task, inst, cls, classId, mode, trylock, irqContext, 0, sync ? undefined : nest, event, site);
-    if (chain < 0) {
-      chain = this.nextChainId++;
-      this.chainCache.set(base, hlockKey, chain);
-      if (!trylock) this.validateChain(task, entry!, held.length, sync);
-      if (this.chainHooks.length > 0) this.runChainHooks(task, entry!, held.length, sync);
-    } else {
-      this.chainHits++;
-    }
+    if (chain < 0) chain = this.newChain(task, entry!, base, hlockKey, sync);
+    else this.chainHits++;
     if (watched) {
       const ctx = this.acquireContext(task, entry!, held.length, sync);
       for (const hook of this.watchHooks) hook.onWatchedAcquire!(ctx, this.query);
@@ -653,24 +647,30 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   private reacquire(task: TaskState, entry: HeldLock): void {
     const held = task.held;
-    const top = held[held.length - 1];
-    if (top !== undefined && held.length >= this.maxDepth) {
+    if (held.length >= this.maxDepth) {
       // Beyond the depth limit holds are tracked, not validated (see acquire).
-      entry.chain = top.chain;
+      entry.chain = held[held.length - 1]!.chain;
       held.push(entry);
       return;
     }
-    const base = top !== undefined && top.irqContext === entry.irqContext ? top.chain : entry.irqContext;
-    const hlockKey = entry.cls.id * HLOCK_BITS + entry.mode * 4 + (entry.trylock ? 2 : 0);
-    let chain = this.chainCache.get(base, hlockKey);
-    if (chain < 0) {
-      chain = this.nextChainId++;
-      this.chainCache.set(base, hlockKey, chain);
-      if (!entry.trylock) this.validateChain(task, entry, held.length, false);
-      if (this.chainHooks.length > 0) this.runChainHooks(task, entry, held.length, false);
-    }
-    entry.chain = chain;
+    const base = chainBase(held, entry.irqContext);
+    const hlockKey = hlockKeyOf(entry.classId, entry.mode, entry.trylock, false);
+    const chain = this.chainCache.get(base, hlockKey);
+    entry.chain = chain >= 0 ? chain : this.newChain(task, entry, base, hlockKey, false);
     held.push(entry);
+  }
+
+  /**
+   * A chain seen for the first time: `task`'s held stack followed by `entry` (from `base` with
+   * `hlockKey`). It gets an id and is validated (lockdep's `validate_chain`, but not for a
+   * trylock, which adds no dependencies), and the hooks see it.
+   */
+  private newChain(task: TaskState, entry: HeldLock, base: number, hlockKey: number, sync: boolean): number {
+    const chain = this.nextChainId++;
+    this.chainCache.set(base, hlockKey, chain);
+    if (!entry.trylock) this.validateChain(task, entry, task.held.length, sync);
+    if (this.chainHooks.length > 0) this.runChainHooks(task, entry, task.held.length, sync);
+    return chain;
   }
 
   private dropEntry(task: TaskState, entry: HeldLock): void {
@@ -1349,6 +1349,16 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const hit = this.deps.search(a.id, false, true, (c) => c === b.id);
     return hit === null ? null : this.deps.witnesses(hit.path);
   }
+}
+
+/** The chain a new held lock extends: the top entry's, or the empty chain of its irq context. */
+function chainBase(held: readonly HeldLock[], irqContext: number): number {
+  const top = held[held.length - 1];
+  return top !== undefined && top.irqContext === irqContext ? top.chain : irqContext;
+}
+
+function hlockKeyOf(classId: number, mode: number, trylock: boolean, sync: boolean): number {
+  return classId * HLOCK_BITS + mode * 4 + (trylock ? 2 : 0) + (sync ? 1 : 0);
 }
 
 /** The usage bits an acquisition sets (`mark_usage`): checked inline on the hot path, set only when missing. */
