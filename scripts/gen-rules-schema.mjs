@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Writes schema/rules.schema.json, the JSON Schema of rule files, from the zod schema in
- * src/rules/schema.ts (via the built dist/). Run by `npm run build` after tsc. The file is
- * committed and shipped in the package; test/rules/json-schema.test.ts fails when it is stale.
+ * src/rules/schema.ts (via the built dist/). Run by `npm run build` after tsc (not by `npm test`,
+ * which compiles only). The file is committed and shipped in the package;
+ * test/rules/json-schema.test.ts compares it with the zod schema and fails when it is stale.
  * The write is atomic (temporary file in the same directory, then rename) and skipped when the
  * content is unchanged.
  */
