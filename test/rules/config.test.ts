@@ -1,7 +1,7 @@
 /**
  * lockdep.config.yaml: discovery (cwd or a parent, `-c`, `--no-config`), validation with exact
  * `file:line:col` errors, and its effect on `lockdep check` (spawned binary): rules,
- * strictOrder, maxDepth and maxWarnings; plus `--rules` (repeatable) and `--strict-order`.
+ * strictOrder, maxDepth, baseline and maxWarnings; plus `--rules` (repeatable) and `--strict-order`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -128,6 +128,23 @@ describe('lockdep check with rules and config', { timeout: 60_000 }, () => {
     const run = check(join(dir, 'project/deep/er'), join(dir, 'ba.jsonl'));
     expect(run.status).toBe(1);
     expect(rulesOf(run.stdout)).toEqual(['a-before-b:error']);
+  });
+
+  test('the config baseline accepts known findings; --baseline on the command line wins', () => {
+    const project = join(dir, 'baselined');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'lockdep.config.yaml'), `rules: [${join(dir, 'project/rules/ab.yaml')}]\nbaseline: accepted.json\n`);
+    writeFileSync(join(project, 'empty.json'), '{"format":"lockdep-baseline","version":1,"findings":[]}\n');
+    const recorded = spawnSync(process.execPath, [join(root, 'bin/lockdep.js'), 'baseline', join(dir, 'ba.jsonl'), '-o', join(project, 'accepted.json')], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(recorded.status).toBe(0);
+    const gated = check(project, join(dir, 'ba.jsonl'));
+    expect(gated.status).toBe(0);
+    expect((JSON.parse(gated.stdout) as { violations: Array<{ baselined?: boolean }> }).violations.map((v) => v.baselined)).toEqual([true]);
+    const overridden = check(project, '--baseline', join(project, 'empty.json'), join(dir, 'ba.jsonl'));
+    expect(overridden.status).toBe(1);
   });
 
   test('--no-config ignores it', () => {

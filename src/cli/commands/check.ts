@@ -5,7 +5,7 @@
  *   1. `checkOptions`: the yargs option declarations (and help examples);
  *   2. `checkTraceOptionsFrom`: parsed options -> what the validator gets per file;
  *   3. output formats: src/report/registry.ts (`-f FORMAT[:FILE]`, `-o`; see report-options.ts);
- *   4. `exitPolicyFrom`: parsed options -> the exit-code policy.
+ *   4. `withConfigGate`: parsed options with the config file's baseline and max-warnings.
  * Invariants: every file is checked by its own Validator (`checkTrace`), several files on
  * worker threads (parallel-check.ts) with results in input order; reports go to stdout or
  * files (atomically); the exit code is set through `process.exitCode`; bad option values are
@@ -17,7 +17,6 @@ import type { Argv, CommandModule } from 'yargs';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
 import type { CheckTraceOptions } from '../check-trace.js';
 import { combineResults } from '../combine-results.js';
-import type { ExitPolicy } from '../exit-code.js';
 import { checkTraces } from '../parallel-check.js';
 import { ProgressLine, progressEnabled, traceSizes } from '../progress.js';
 import {
@@ -145,12 +144,14 @@ export function checkTraceOptionsFrom(argv: CheckArgs): CheckTraceOptions {
   return options;
 }
 
-/** 4. Parsed options -> exit policy. */
-export function exitPolicyFrom(argv: CheckArgs): ExitPolicy {
-  const policy: ExitPolicy = {};
+/** 4. Parsed options with the config file's CI-gate defaults (`baseline`, `maxWarnings`) filled in. */
+export function withConfigGate(argv: CheckArgs): CheckArgs {
   const config = configOf(argv);
-  if (config?.maxWarnings !== undefined) policy.maxWarnings = config.maxWarnings;
-  return policy;
+  const gate = { ...argv };
+  if (gate.baseline === undefined && config?.baseline !== undefined) gate.baseline = config.baseline;
+  if (gate.maxWarnings === undefined && config?.maxWarnings !== undefined) gate.maxWarnings = config.maxWarnings;
+  configs.set(gate, config);
+  return gate;
 }
 
 /** The config file for this run (`-c FILE`, `--no-config`, or discovery), loaded once per argv. */
@@ -187,11 +188,11 @@ function validateTraceList(traces: readonly string[]): void {
   }
 }
 
-export async function runCheck(argv: CheckArgs): Promise<void> {
-  validateTraceList(argv.trace);
+export async function runCheck(commandLine: CheckArgs): Promise<void> {
+  validateTraceList(commandLine.trace);
+  const argv = withConfigGate(commandLine);
   const prepared = prepareOutputs(argv, [...argv.trace, ...configInputsOf(argv)]);
   const options = checkTraceOptionsFrom(argv);
-  const policy = exitPolicyFrom(argv);
   const jobs = jobsFrom(argv);
 
   const sizes = await traceSizes(argv.trace);
@@ -206,11 +207,10 @@ export async function runCheck(argv: CheckArgs): Promise<void> {
     sizes,
     ...(jobs !== undefined ? { jobs } : {}),
   }).finally(() => progress?.clear());
-  const result = combineResults(outcomes.map(({ file, result: fileResult }) => ({ file, result: fileResult })), { name: TOOL_NAME, version: TOOL_VERSION });
+  const result = combineResults(outcomes, { name: TOOL_NAME, version: TOOL_VERSION });
   const snapshot = prepared.needsGraph ? combineSnapshots(outcomes.flatMap(({ snapshot: s }) => (s ? [s] : []))) : null;
 
-  const gate = argv.maxWarnings === undefined && policy.maxWarnings !== undefined ? { ...argv, maxWarnings: policy.maxWarnings } : argv;
-  process.exitCode = await finishRun(result, gate, { prepared, snapshot });
+  process.exitCode = await finishRun(result, argv, { prepared, snapshot });
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
