@@ -6,6 +6,7 @@
  * cannot be read is `file: cannot read ...`.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { LOCK_TYPES, type LockType } from '../events/event.js';
 import { InputError } from '../events/input-error.js';
 import type { LoadedRule } from './rule-kind.js';
@@ -80,8 +81,16 @@ export function parseRuleFile(file: string, text: string): ParsedRuleFile {
 }
 
 /** Load rule files (in order) into one RuleSet. */
+/** Loads rule files into one rule set; a file named twice (compared resolved) is read once. */
 export function loadRuleFiles(files: readonly string[]): RuleSet {
-  return buildRuleSet(files.map((file) => parseRuleFile(file, readTextFile(file, 'rule file'))));
+  const seen = new Set<string>();
+  const once = files.filter((file) => {
+    const key = resolve(file);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return buildRuleSet(once.map((file) => parseRuleFile(file, readTextFile(file, 'rule file'))));
 }
 
 /** Build a RuleSet from in-memory texts (tests, library users). */

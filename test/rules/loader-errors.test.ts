@@ -2,6 +2,9 @@
  * Every malformed rule file gives one error line with the exact `file:line:col`, and valid
  * files load. The expected strings are complete: position, message and the hint.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { InputError } from '../../src/events/input-error.js';
 import { loadRuleFiles, loadRuleTexts } from '../../src/rules/index.js';
@@ -132,6 +135,15 @@ describe('malformed rule files: exact file:line:col', () => {
     const first = { file: 'a.yaml', text: 'rules:\n  - {id: x, kind: leaf, description: d, lock: l}\n' };
     const second = { file: 'b.yaml', text: '\nrules:\n  - id: x\n    kind: leaf\n    description: d\n    lock: m\n' };
     expect(errorOf([first, second])).toBe('b.yaml:3:9: duplicate rule id "x" (first defined at a.yaml:2:10; rename one)');
+  });
+
+  test('a file named twice (the config and --rules) is read once, not reported as duplicate ids', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockdep-rules-twice-'));
+    const path = join(dir, 'r.yaml');
+    writeFileSync(path, 'rules:\n  - {id: x, kind: leaf, description: d, lock: l}\n');
+    const twice = loadRuleFiles([path, join(dir, '.', 'r.yaml')]);
+    expect(twice.activeRules.map((rule) => rule.id)).toEqual(['x']);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('a cycle across two files is reported where it closes', () => {

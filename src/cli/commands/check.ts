@@ -12,7 +12,6 @@
  * UsageErrors (exit 2).
  */
 import { escapeTerminal } from '../../report/escape.js';
-import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
 import type { CheckTraceOptions } from '../check-trace.js';
@@ -126,7 +125,7 @@ export function checkTraceOptionsFrom(argv: CheckArgs): CheckTraceOptions {
   if (Object.keys(limits).length > 0) options.limits = limits;
   // A rule file named twice (config and --rules, or twice in the config) is loaded once: its
   // rules would otherwise clash with themselves as duplicate ids.
-  const ruleFiles = uniquePaths([...(config?.rules ?? []), ...[argv.rules ?? []].flat()]);
+  const ruleFiles = [...(config?.rules ?? []), ...[argv.rules ?? []].flat()];
   // Class types: the rule files' `classes:` declarations, overridden by the config's `classTypes`.
   const classTypes = new Map<string, LockType>();
   if (ruleFiles.length > 0) {
@@ -162,17 +161,6 @@ function configOf(argv: CheckArgs): LockdepConfig | undefined {
     configs.set(argv, resolveConfig(explicit));
   }
   return configs.get(argv);
-}
-
-/** Paths without repeats of the same file (compared resolved), first occurrence kept. */
-function uniquePaths(paths: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return paths.filter((path) => {
-    const key = resolve(path);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** The rule and config files a run reads: no output may overwrite them either. */
