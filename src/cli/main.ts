@@ -11,7 +11,7 @@ import { hideBin } from 'yargs/helpers';
 import { InputError } from '../events/input-error.js';
 import { escapeTerminal } from '../report/escape.js';
 import { commands } from './commands/index.js';
-import { removePendingTemporaries } from './atomic-write.js';
+import { removePendingTemporaries } from '../events/temp-files.js';
 import { EXIT_USAGE } from './exit-code.js';
 import { TOOL_VERSION } from './package-info.js';
 import { UsageError } from './usage-error.js';

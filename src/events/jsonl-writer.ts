@@ -6,12 +6,11 @@
  * renamed), so a reader never sees half a trace; what this writes, the reader reads back to the
  * same events.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { TRACE_FORMAT_VERSION } from './event.js';
 import type { TraceEvent, TraceHeader } from './event.js';
+import { settleTemporary, tempPathFor } from './temp-files.js';
 
 /** Extra header metadata (`source`, `command`, `started`...). */
 export type TraceMetadata = Readonly<Record<string, unknown>>;
@@ -30,14 +29,6 @@ export function formatTrace(events: Iterable<TraceEvent>, metadata: TraceMetadat
   const lines = [JSON.stringify(traceHeader(metadata))];
   for (const event of events) lines.push(serializeEvent(event));
   return `${lines.join('\n')}\n`;
-}
-
-/**
- * A fresh temp-file name next to `path` (hidden, with the pid and random bytes), so the final
- * rename stays on one file system. Shared with src/cli/atomic-write.ts.
- */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 const FLUSH_THRESHOLD = 1 << 20;
@@ -94,6 +85,7 @@ export class JsonlTraceWriter {
         closeSync(this.fd);
         this.fd = null;
         renameSync(this.tempPath, this.target as string);
+        settleTemporary(this.tempPath);
       } catch (error) {
         this.removeTemp();
         throw error;
@@ -128,6 +120,7 @@ export class JsonlTraceWriter {
       } catch {
         // already renamed or never created
       }
+      settleTemporary(this.tempPath);
     }
   }
 

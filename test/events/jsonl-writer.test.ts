@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/events/event.js';
 import { forEachTraceEvent, parseTraceText } from '../../src/events/jsonl-reader.js';
 import { JsonlTraceWriter, formatTrace, writeTraceFile } from '../../src/events/jsonl-writer.js';
+import { removePendingTemporaries } from '../../src/events/temp-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,6 +68,18 @@ describe('JSONL writer', () => {
     writer.abort();
     expect(readFileSync(path, 'utf8')).toBe(before);
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('an interrupted recording (SIGINT clean-up) removes its temp file and leaves the target as it was', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockdep-writer-interrupt-'));
+    const target = join(dir, 'run.jsonl');
+    const writer = new JsonlTraceWriter(target);
+    writer.write({ op: 'acquire', task: 't', lock: 'A' });
+    writer.flush();
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toHaveLength(1);
+    removePendingTemporaries();
+    expect(readdirSync(dir)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes many events in blocks and counts them', async () => {
