@@ -1,8 +1,9 @@
 /**
  * The HTML report opened in a real browser: headless Chromium (Debian's `chromium` package,
- * installed by .ci/run when missing) loads the file offline and dumps the rendered DOM. The test
- * asserts that the inline SVG graph and the findings render, that the page's script ran, and
- * that a hostile class name produced no element. It fails (never skips) when there is no browser.
+ * installed when missing by `npm test`'s pretest step, scripts/ensure-chromium.sh) loads the
+ * file offline and dumps the rendered DOM. The test asserts that the inline SVG graph and the
+ * findings render, that the page's script ran, and that a hostile class name produced no
+ * element. It fails (never skips) when there is no browser.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
