@@ -16,9 +16,6 @@ export class ChainCache {
   private mask = INITIAL_SLOTS - 1;
   private count = 0;
 
-  get size(): number {
-    return this.count;
-  }
 
   /** The child chain, or -1. */
   get(parent: number, key: number): number {

@@ -29,7 +29,6 @@ const PAIR_SHIFT = 67108864;
 
 export interface EdgeAddition {
   edge: number;
-  created: boolean;
   /** Forward bits that this addition introduced (0: nothing new). */
   newBits: number;
 }
@@ -102,7 +101,7 @@ export class DependencyGraph {
         this.edgeWitness[existing]!.types = types;
         this.graph.setEdgeAttribute(this.edgeKey[existing]!, 'types', types);
       }
-      return { edge: existing, created: false, newBits };
+      return { edge: existing, newBits };
     }
     const edge = this.edgeFrom.length;
     const w = witness();
@@ -116,7 +115,7 @@ export class DependencyGraph {
     this.outEdges[from]!.push(edge);
     this.inEdges[to]!.push(edge);
     this.edgeKey.push(this.graph.addEdge(this.nodeKeys[from]!, this.nodeKeys[to]!, { types: w.types, witness: w }));
-    return { edge, created: true, newBits: bit };
+    return { edge, newBits: bit };
   }
 
   /**

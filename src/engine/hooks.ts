@@ -1,7 +1,8 @@
 /**
  * The interface between the validator and checkers that live outside it (the rule engine).
- * Hooks run only where the validator already does slow-path work, so the per-acquire fast path
- * stays one chain-cache lookup:
+ * Hooks cost nothing on the acquisitions of classes they do not watch: those stay one
+ * chain-cache lookup. They run on new chains and dependencies (slow-path work the validator does
+ * anyway) and, per event, on what they ask to see (watched classes, watched variables):
  *  - onNewChain: the first time a (held chain, next lock+mode) combination is seen in an irq
  *    context (every acquisition kind, trylocks and `sync` included);
  *  - onWatchedAcquire: every acquisition of a class for which `watchClass` returned true;

@@ -53,11 +53,3 @@ export function depTypes(mask: number): DepType[] {
   if (mask & DEP_SN) types.push('SN');
   return types;
 }
-
-export function depMaskOf(types: readonly DepType[]): number {
-  let mask = 0;
-  for (const t of types) {
-    mask |= t === 'ER' ? DEP_ER : t === 'EN' ? DEP_EN : t === 'SR' ? DEP_SR : DEP_SN;
-  }
-  return mask;
-}

@@ -64,12 +64,6 @@ export function usageName(bit: number): string {
   return USAGE_NAMES[bit] ?? `usage-${bit}`;
 }
 
-/** `HARDIRQ`, `SOFTIRQ`, `HARDIRQ-READ`, `SOFTIRQ-READ` (`state_name`). */
-export function stateName(bit: number): string {
-  const base = (bit >> 2) === STATE_HARDIRQ ? 'HARDIRQ' : 'SOFTIRQ';
-  return bit & USAGE_READ_MASK ? `${base}-READ` : base;
-}
-
 export function stateOf(bit: number): 'HARDIRQ' | 'SOFTIRQ' {
   return (bit >> 2) === STATE_HARDIRQ ? 'HARDIRQ' : 'SOFTIRQ';
 }
@@ -88,10 +82,4 @@ export function usageChars(mask: number): string {
     }
   }
   return out;
-}
-
-/** First set bit of `mask` below `limit`, or -1. */
-export function firstBit(mask: number, limit = USAGE_BITS): number {
-  for (let bit = 0; bit < limit; bit++) if (mask & (1 << bit)) return bit;
-  return -1;
 }

@@ -16,7 +16,7 @@ import { traceReadError } from './input-error.js';
 import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
 import { StdParser } from './std-reader.js';
-import { forEachLine, forEachLineBlock } from './text-line-reader.js';
+import { forEachLine, forEachLineBlock, forEachStreamLine } from './text-line-reader.js';
 
 export type { InputFormat, InputFormatChoice } from './detect-format.js';
 
@@ -131,33 +131,6 @@ async function* replay(prefix: readonly (Buffer | string)[], rest: AsyncIterator
     if (next.done === true) return;
     yield next.value;
   }
-}
-
-/** Splits a chunk stream into lines (as text-line-reader does for files). */
-async function forEachStreamLine(chunks: AsyncIterable<Buffer | string>, onLine: (text: string, lineNo: number) => void): Promise<number> {
-  const decoder = new TextDecoder('utf-8');
-  let carry = '';
-  let lineNo = 0;
-  const deliver = (text: string, final: boolean): void => {
-    let start = 0;
-    for (;;) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) {
-        if (!final || start >= text.length) break;
-        end = text.length;
-      }
-      const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-      onLine(text.slice(start, stop), ++lineNo);
-      start = end + 1;
-    }
-    carry = final ? '' : text.slice(start);
-  };
-  for await (const chunk of chunks) {
-    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    deliver(carry + text, false);
-  }
-  deliver(carry + decoder.decode(), true);
-  return lineNo;
 }
 
 /** Drops undefined values so optional properties stay absent (exactOptionalPropertyTypes). */

@@ -9,7 +9,7 @@
  * `undefined`, and the caller falls back to `JSON.parse` + `validateEvent`, so error messages are
  * exactly the normal ones. It never throws.
  */
-import type { TraceEvent } from './event.js';
+import { ASSERT_KINDS, IRQ_ACTIONS, IRQ_KINDS, LOCK_MODES, LOCK_TYPES, type EventOp, type TraceEvent } from './event.js';
 import { MAX_SUBCLASS } from './event-validate.js';
 
 // Field bits.
@@ -47,12 +47,8 @@ const OP_RULES: ReadonlyMap<string, readonly [number, number]> = new Map<string,
   ['exit', [OP | TASK, OP | TASK | COMMON]],
 ]);
 
-const OPS = ['acquire', 'release', 'init', 'irq', 'access', 'might-sleep', 'exit', 'sync', 'free', 'assert'] as const;
-const MODES = ['write', 'read', 'recursive-read'] as const;
-const TYPES = ['spinlock', 'rwlock', 'mutex', 'rwsem', 'map'] as const;
-const KINDS = ['hardirq', 'softirq'] as const;
-const ACTIONS = ['enter', 'exit', 'disable', 'enable'] as const;
-const HELDS = ['any', 'write', 'read', 'none'] as const;
+/** The ops, commonest first (the order `readEnum` tries them in). */
+const OPS = ['acquire', 'release', 'init', 'irq', 'access', 'might-sleep', 'exit', 'sync', 'free', 'assert'] as const satisfies readonly EventOp[];
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -320,19 +316,19 @@ function generalParse(): TraceEvent | undefined {
         event['nest'] = readId();
         break;
       case MODE:
-        event['mode'] = readEnum(MODES);
+        event['mode'] = readEnum(LOCK_MODES);
         break;
       case TYPE:
-        event['type'] = readEnum(TYPES);
+        event['type'] = readEnum(LOCK_TYPES);
         break;
       case KIND:
-        event['kind'] = readEnum(KINDS);
+        event['kind'] = readEnum(IRQ_KINDS);
         break;
       case ACTION:
-        event['action'] = readEnum(ACTIONS);
+        event['action'] = readEnum(IRQ_ACTIONS);
         break;
       case HELD:
-        event['held'] = readEnum(HELDS);
+        event['held'] = readEnum(ASSERT_KINDS);
         break;
       case TRY:
         event['try'] = readBoolean();

@@ -37,13 +37,25 @@ export function forEachLine(path: string, onLine: LineCallback, chunkBytes = DEF
 }
 
 /** As `forEachLine`, over an open file descriptor (read from its current position). */
-export function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = DEFAULT_CHUNK_BYTES): number {
+function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = DEFAULT_CHUNK_BYTES): number {
   let lineNo = 0;
   const blocks = new LineBlockBuffer(chunkBytes);
   const onBlock = (buffer: Buffer, end: number): void => {
     lineNo = deliver(decode(buffer, end), lineNo, onLine);
   };
   while (blocks.readFrom(fd, onBlock));
+  blocks.finish(onBlock);
+  return lineNo;
+}
+
+/** As `forEachLine`, over a stream of chunks (standard input, a caller's stream). */
+export async function forEachStreamLine(chunks: AsyncIterable<Buffer | string>, onLine: LineCallback, chunkBytes = DEFAULT_CHUNK_BYTES): Promise<number> {
+  let lineNo = 0;
+  const blocks = new LineBlockBuffer(chunkBytes);
+  const onBlock = (buffer: Buffer, end: number): void => {
+    lineNo = deliver(decode(buffer, end), lineNo, onLine);
+  };
+  for await (const chunk of chunks) blocks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, onBlock);
   blocks.finish(onBlock);
   return lineNo;
 }
