@@ -7,10 +7,10 @@ import { describe, expect, test as vitest } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ByteIdCache, MAX_KEY_BYTES } from '../../src/events/byte-id-cache.js';
 
-/** The key at the end of a tight buffer (short keys are then packed byte by byte). */
+/** The key at the very end of its buffer (keys of 1-7 bytes are then packed byte by byte). */
 function indexOf(cache: ByteIdCache, key: string): number {
-  const bytes = Buffer.from(`<${key}>`, 'latin1');
-  return cache.index(bytes, 1, bytes.length - 1);
+  const bytes = Buffer.from(`<${key}`, 'latin1');
+  return cache.index(bytes, 1, bytes.length);
 }
 
 /** The key inside a longer buffer (short keys are then packed from two word reads). */
@@ -46,6 +46,27 @@ describe('ByteIdCache', () => {
     const indexes = keys.map((k) => indexOf(cache, k));
     expect(new Set(indexes).size).toBe(keys.length);
     expect(keys.map((k) => indexOf(cache, k))).toEqual(indexes);
+  });
+
+  vitest('growing the table keeps every key at its index', () => {
+    const cache = new ByteIdCache();
+    const keys = Array.from({ length: 3000 }, (_, i) => (i % 2 === 0 ? `k${i}` : `a-longer-key-${i}`));
+    const indexes = keys.map((key) => indexOf(cache, key));
+    expect(new Set(indexes).size).toBe(keys.length);
+    expect(keys.map((key) => indexOf(cache, key))).toEqual(indexes);
+    expect(keys.map((key) => indexInside(cache, key))).toEqual(indexes);
+    expect(cache.size).toBe(keys.length);
+  });
+
+  vitest('long keys with the same length and hash are told apart by their bytes', () => {
+    // Both have the FNV-1a hash 469837184 (found by search), so only the byte comparison separates them.
+    const cache = new ByteIdCache();
+    const first = indexOf(cache, 'lock-00412299');
+    const second = indexOf(cache, 'lock-01522232');
+    expect(second).not.toBe(first);
+    expect(cache.ids[first]).toBe('lock-00412299');
+    expect(cache.ids[second]).toBe('lock-01522232');
+    expect(indexOf(cache, 'lock-01522232')).toBe(second);
   });
 
   vitest('a full table starts over rather than growing', () => {
