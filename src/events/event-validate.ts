@@ -97,6 +97,11 @@ const OP_FIELDS: ReadonlyMap<string, OpFields> = new Map<string, OpFields>([
   ['exit', { required: ['task'], optional: COMMON_OPTIONAL }],
 ]);
 
+/** The fields an op requires (besides `op`), or undefined for an unknown op. */
+export function requiredFieldsOf(op: string): readonly string[] | undefined {
+  return OP_FIELDS.get(op)?.required;
+}
+
 const OP_LIST = EVENT_OPS.join(', ');
 
 /** A short, one-line rendering of an offending value for error messages. */

@@ -1,6 +1,6 @@
 /**
  * A hand-written parser for the common shape of a JSONL trace line: one flat JSON object whose
- * keys are fields the spec defines for its `op`, with plain values (strings without escapes,
+ * keys are fields the spec defines, with well-formed plain values (strings without escapes,
  * numbers, booleans, and a `stack` array of such strings). It parses and validates in one pass,
  * which is what lets `lockdep check` run close to (or above) the speed of `JSON.parse` alone.
  * Invariant (tested by a property test): when `fastParseEvent(line)` returns an event, it is
@@ -9,8 +9,8 @@
  * `undefined`, and the caller falls back to `JSON.parse` + `validateEvent`, so error messages are
  * exactly the normal ones. It never throws.
  */
-import { ASSERT_KINDS, IRQ_ACTIONS, IRQ_KINDS, LOCK_MODES, LOCK_TYPES, type EventOp, type TraceEvent } from './event.js';
-import { MAX_SUBCLASS } from './event-validate.js';
+import { ASSERT_KINDS, EVENT_OPS, IRQ_ACTIONS, IRQ_KINDS, LOCK_MODES, LOCK_TYPES, type EventOp, type TraceEvent } from './event.js';
+import { MAX_SUBCLASS, requiredFieldsOf } from './event-validate.js';
 
 // Field bits.
 const OP = 1 << 0;
@@ -31,21 +31,21 @@ const SITE = 1 << 14;
 const STACK = 1 << 15;
 const TS = 1 << 16;
 
-const COMMON = SITE | STACK | TS;
-
-/** Per op: [required fields, allowed fields] (mirrors event-validate.ts OP_FIELDS). */
-const OP_RULES: ReadonlyMap<string, readonly [number, number]> = new Map<string, readonly [number, number]>([
-  ['init', [OP | LOCK, OP | LOCK | CLASS | TYPE | COMMON]],
-  ['acquire', [OP | TASK | LOCK, OP | TASK | LOCK | MODE | TRY | SUBCLASS | NEST | CLASS | TYPE | COMMON]],
-  ['release', [OP | TASK | LOCK, OP | TASK | LOCK | COMMON]],
-  ['sync', [OP | TASK | LOCK, OP | TASK | LOCK | CLASS | TYPE | COMMON]],
-  ['irq', [OP | TASK | KIND | ACTION, OP | TASK | KIND | ACTION | COMMON]],
-  ['free', [OP | TASK | LOCK, OP | TASK | LOCK | COMMON]],
-  ['assert', [OP | TASK | LOCK | HELD, OP | TASK | LOCK | HELD | COMMON]],
-  ['access', [OP | TASK | VAR | WRITE, OP | TASK | VAR | WRITE | COMMON]],
-  ['might-sleep', [OP | TASK, OP | TASK | COMMON]],
-  ['exit', [OP | TASK, OP | TASK | COMMON]],
+/** Field names as bits. */
+const FIELD_BITS: ReadonlyMap<string, number> = new Map([
+  ['op', OP], ['task', TASK], ['lock', LOCK], ['mode', MODE], ['try', TRY], ['subclass', SUBCLASS], ['nest', NEST],
+  ['class', CLASS], ['type', TYPE], ['kind', KIND], ['action', ACTION], ['held', HELD], ['var', VAR], ['write', WRITE],
+  ['site', SITE], ['stack', STACK], ['ts', TS],
 ]);
+
+/**
+ * Per op, the fields it requires, as bits (from event-validate.ts). A field the spec defines for
+ * other ops needs no check here: `validateEvent` keeps such a field as it is, and this parser keeps
+ * it too when its value is well-formed (and declines the line otherwise).
+ */
+const OP_REQUIRED: ReadonlyMap<string, number> = new Map(
+  EVENT_OPS.map((op) => [op, (requiredFieldsOf(op) ?? []).reduce((bits, name) => bits | FIELD_BITS.get(name)!, OP)]),
+);
 
 /** The ops, commonest first (the order `readEnum` tries them in). */
 const OPS = ['acquire', 'release', 'init', 'irq', 'access', 'might-sleep', 'exit', 'sync', 'free', 'assert'] as const satisfies readonly EventOp[];
@@ -367,9 +367,7 @@ function generalParse(): TraceEvent | undefined {
   }
   skipSpace();
   if (pos !== text.length || op === undefined) return undefined;
-  const rules = OP_RULES.get(op);
-  if (rules === undefined) return undefined;
-  const [required, allowed] = rules;
-  if ((seen & required) !== required || (seen & ~allowed) !== 0) return undefined;
+  const required = OP_REQUIRED.get(op);
+  if (required === undefined || (seen & required) !== required) return undefined;
   return event as unknown as TraceEvent;
 }

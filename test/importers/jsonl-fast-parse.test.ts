@@ -53,6 +53,20 @@ const line = fc
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}${colon}${JSON.stringify(v)}`).join(sep)}}`;
   });
 
+/** Valid events of every op, in the writer's common shapes. */
+const str = fc.string({ maxLength: 6 }).filter((x) => !/["\\\u0000-\u001f]/.test(x));
+const ident = fc.oneof(str, fc.integer({ min: 0, max: 1 << 30 }));
+const common = { site: fc.option(str, { nil: undefined }), ts: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: undefined }), stack: fc.option(fc.array(str, { maxLength: 3 }), { nil: undefined }) };
+const event = fc.oneof(
+  fc.record({ op: fc.constant('acquire'), task: ident, lock: ident, mode: fc.option(fc.constantFrom('write', 'read', 'recursive-read'), { nil: undefined }), try: fc.option(fc.boolean(), { nil: undefined }), subclass: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }), nest: fc.option(ident, { nil: undefined }), class: fc.option(str, { nil: undefined }), type: fc.option(fc.constantFrom('spinlock', 'rwlock', 'mutex', 'rwsem', 'map'), { nil: undefined }), ...common }),
+  fc.record({ op: fc.constantFrom('release', 'free'), task: ident, lock: ident, ...common }),
+  fc.record({ op: fc.constant('irq'), task: ident, kind: fc.constantFrom('hardirq', 'softirq'), action: fc.constantFrom('enter', 'exit', 'disable', 'enable'), ...common }),
+  fc.record({ op: fc.constant('access'), task: ident, var: str, write: fc.boolean(), ...common }),
+  fc.record({ op: fc.constant('assert'), task: ident, lock: ident, held: fc.constantFrom('any', 'write', 'read', 'none'), ...common }),
+  fc.record({ op: fc.constantFrom('might-sleep', 'exit'), task: ident, ...common }),
+  fc.record({ op: fc.constant('init'), lock: ident, class: fc.option(str, { nil: undefined }), type: fc.option(fc.constantFrom('spinlock', 'mutex', 'map'), { nil: undefined }), ...common }),
+);
+
 describe('fastParseEvent', () => {
   it('agrees with JSON.parse + validateEvent on random lines', () => {
     fc.assert(
@@ -70,18 +84,6 @@ describe('fastParseEvent', () => {
   });
 
   it('accepts every valid event of the common shape, equal to the normal path', () => {
-    const str = fc.string({ maxLength: 6 }).filter((x) => !/["\\\u0000-\u001f]/.test(x));
-    const ident = fc.oneof(str, fc.integer({ min: 0, max: 1 << 30 }));
-    const common = { site: fc.option(str, { nil: undefined }), ts: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: undefined }), stack: fc.option(fc.array(str, { maxLength: 3 }), { nil: undefined }) };
-    const event = fc.oneof(
-      fc.record({ op: fc.constant('acquire'), task: ident, lock: ident, mode: fc.option(fc.constantFrom('write', 'read', 'recursive-read'), { nil: undefined }), try: fc.option(fc.boolean(), { nil: undefined }), subclass: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }), nest: fc.option(ident, { nil: undefined }), class: fc.option(str, { nil: undefined }), type: fc.option(fc.constantFrom('spinlock', 'rwlock', 'mutex', 'rwsem', 'map'), { nil: undefined }), ...common }),
-      fc.record({ op: fc.constantFrom('release', 'free'), task: ident, lock: ident, ...common }),
-      fc.record({ op: fc.constant('irq'), task: ident, kind: fc.constantFrom('hardirq', 'softirq'), action: fc.constantFrom('enter', 'exit', 'disable', 'enable'), ...common }),
-      fc.record({ op: fc.constant('access'), task: ident, var: str, write: fc.boolean(), ...common }),
-      fc.record({ op: fc.constant('assert'), task: ident, lock: ident, held: fc.constantFrom('any', 'write', 'read', 'none'), ...common }),
-      fc.record({ op: fc.constantFrom('might-sleep', 'exit'), task: ident, ...common }),
-      fc.record({ op: fc.constant('init'), lock: ident, class: fc.option(str, { nil: undefined }), type: fc.option(fc.constantFrom('spinlock', 'mutex', 'map'), { nil: undefined }), ...common }),
-    );
     fc.assert(
       fc.property(event, (e) => {
         const text = JSON.stringify(e);
@@ -92,6 +94,37 @@ describe('fastParseEvent', () => {
       }),
       { numRuns: 10000 },
     );
+  });
+
+  it('returns nothing for what the normal path rejects: valid events with one field broken', () => {
+    const bad = fc.constantFrom<unknown>(null, {}, [], -1, 8, 1.5, '', 'zzz', true, 'read', 'hardirq');
+    const foreign = fc.constantFrom<[string, unknown]>(
+      ['task', 't'], ['lock', 'L'], ['mode', 'read'], ['try', true], ['subclass', 1], ['nest', 'N'], ['class', 'C'], ['type', 'mutex'],
+      ['kind', 'hardirq'], ['action', 'enter'], ['held', 'any'], ['var', 'v'], ['write', false],
+    );
+    let rejected = 0;
+    fc.assert(
+      fc.property(event, fc.nat(), bad, fc.constantFrom('set', 'drop', 'extra', 'foreign'), foreign, (e, which, value, how, [key, valid]) => {
+        const entries = Object.entries(e).filter(([, v]) => v !== undefined);
+        const at = which % entries.length;
+        if (how === 'set') entries[at] = [entries[at]![0], value];
+        else if (how === 'drop') entries.splice(at, 1);
+        else if (how === 'extra') entries.push(['bogus', value]);
+        else entries.push([key, valid]); // a field of the format, well-formed, maybe not this op's
+        const text = JSON.stringify(Object.fromEntries(entries));
+        const fast = fastParseEvent(text);
+        const slow = normal(text);
+        if (slow.error !== undefined) {
+          rejected++;
+          expect(fast).toBeUndefined();
+        } else if (fast !== undefined) {
+          expect(fast).toEqual(slow.event);
+        }
+      }),
+      { numRuns: 20000 },
+    );
+    // Most broken fields are invalid, so the rule above was exercised, not skipped.
+    expect(rejected).toBeGreaterThan(5000);
   });
 
   it('agrees on random truncations and byte edits of valid lines', () => {
