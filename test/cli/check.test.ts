@@ -219,7 +219,7 @@ describe('lockdep command line', () => {
 
   it.each([
     [[], 'no command given'],
-    [['chek', 'x.jsonl'], ''],
+    [['chek', 'x.jsonl'], 'Did you mean check?'],
     [['check'], 'Not enough non-option arguments'],
     [['check', '--no-such-option', 'examples/clean.jsonl'], 'Unknown argument'],
     [['check', '--format', 'xml', 'examples/clean.jsonl'], 'unknown format'],

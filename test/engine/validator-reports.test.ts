@@ -152,6 +152,12 @@ describe('capacity limits', () => {
     } catch (error) {
       expect(String(error)).toBe('test.jsonl:3: the live task limit (2) is reached; nothing was dropped, the check stops here (raise it with --max-tasks)');
     }
+    try {
+      check(trace, { limits: { locks: 2 } });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).toBe('test.jsonl:3: the live lock instance limit (2) is reached; nothing was dropped, the check stops here (raise it with --max-locks)');
+    }
     expect(kinds(trace, { limits: { classes: 5, tasks: 5, locks: 5 } })).toEqual([]);
   });
 });
