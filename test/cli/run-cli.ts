@@ -4,7 +4,7 @@
  * dist/ is missing (running vitest directly), it is built once here.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -16,13 +16,24 @@ export interface CliRun {
   stderr: string;
 }
 
+/** Builds dist/ when it is missing or older than a source file (`npm test` builds first anyway). */
 export function ensureBuilt(): void {
-  if (existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'))) return;
+  const main = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  if (existsSync(main) && newestSourceMtime(join(REPO_ROOT, 'src')) <= statSync(main).mtimeMs) return;
   try {
     execFileSync('npx', ['tsc', '-p', '.'], { cwd: REPO_ROOT, stdio: 'ignore' });
   } catch {
     // tsc emits even with type errors elsewhere; the tests below fail if the CLI is unusable.
   }
+}
+
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
 export function runCli(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {

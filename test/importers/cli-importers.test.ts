@@ -4,10 +4,11 @@
  * one line naming file:line).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../cli/run-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'lockdep.js');
@@ -25,7 +26,7 @@ function lockdep(args: string[], options: { cwd?: string; input?: string } = {})
 
 let work: string;
 beforeAll(() => {
-  expect(existsSync(join(root, 'dist', 'cli', 'main.js')), 'run `npx tsc -p .` before the CLI tests').toBe(true);
+  ensureBuilt();
   work = mkdtempSync(join(tmpdir(), 'lockdep-importers-'));
 });
 
