@@ -8,14 +8,12 @@ import type { EngineHooks } from '../engine/hooks.js';
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
-import { Validator, type ValidatorLimits } from '../engine/validator.js';
+import { Validator, type ValidatorLimits, type ValidatorOptions } from '../engine/validator.js';
 import type { EventOrigin, LockType } from '../events/event.js';
 import { importTrace } from '../events/import-trace.js';
 import type { InputFormatChoice } from '../events/import-trace.js';
 import { traceDisplayName } from '../events/jsonl-reader.js';
 import type { ReadTraceOptions } from '../events/jsonl-reader.js';
-
-export type ValidatorOptions = NonNullable<ConstructorParameters<typeof Validator>[0]>;
 
 /** What `lockdep check` options turn into for one file. */
 export interface CheckTraceOptions {

@@ -145,3 +145,8 @@ export function countUnbaselined(findings: readonly Finding[], severity: Severit
   for (const finding of findings) if (finding.severity === severity && finding.baselined !== true) count++;
   return count;
 }
+
+/** A finding on one line: `kind [rule]: message` (warnings, errors, test failures). */
+export function findingLine(finding: Pick<Finding, 'kind' | 'rule' | 'message'>): string {
+  return `${finding.kind}${finding.rule === null ? '' : ` [${finding.rule}]`}: ${finding.message}`;
+}

@@ -3,7 +3,7 @@
  * an explicit `--color`/`--no-color` wins; then `FORCE_COLOR` (`0`/`false` disables, any other
  * value enables); then `NO_COLOR` (any non-empty value disables, https://no-color.org); then
  * `TERM=dumb` disables; otherwise colour only when the stream is a TTY. Invariant: a palette
- * built with `enabled: false` returns its input unchanged, so machine formats never see ANSI.
+ * built disabled (`createPalette(false)`) returns its input unchanged, so machine formats never see ANSI.
  */
 
 export interface ColourStream {
@@ -24,13 +24,9 @@ export function colourEnabled(stream: ColourStream, env: ColourEnv, explicit?: b
 }
 
 export interface Palette {
-  enabled: boolean;
   red(text: string): string;
   yellow(text: string): string;
-  green(text: string): string;
-  blue(text: string): string;
   cyan(text: string): string;
-  magenta(text: string): string;
   bold(text: string): string;
   dim(text: string): string;
 }
@@ -41,13 +37,9 @@ const style = (enabled: boolean, open: number, close: number) => (text: string):
 /** ANSI styles, or identity functions when disabled. */
 export function createPalette(enabled: boolean): Palette {
   return {
-    enabled,
     red: style(enabled, 31, 39),
     yellow: style(enabled, 33, 39),
-    green: style(enabled, 32, 39),
-    blue: style(enabled, 34, 39),
     cyan: style(enabled, 36, 39),
-    magenta: style(enabled, 35, 39),
     bold: style(enabled, 1, 22),
     dim: style(enabled, 2, 22),
   };

@@ -6,7 +6,6 @@
  * witness (both acquisitions). Invariants: well-formed XML for any name (escapeXml); node ids
  * are synthetic (`n0`...) with the class name in a data field; byte-stable order.
  */
-import type { EventRef } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import { escapeXml } from './escape.js';
@@ -30,7 +29,6 @@ const KEYS = [
 ];
 
 const data = (key: string, value: string): string => `<data key="${key}">${escapeXml(value)}</data>`;
-const refText = (ref: EventRef): string => describeEvent(ref);
 
 /** GraphML for a report graph. */
 function renderGraphmlGraph(graph: ReportGraph): string {
@@ -59,7 +57,7 @@ function renderGraphmlGraph(graph: ReportGraph): string {
     if (edge.deadlock) fields.push(data('edge_deadlock', 'true'));
     if (edge.rules.length > 0) fields.push(data('rules', edge.rules.join(',')));
     if (edge.witness) {
-      fields.push(data('prev', refText(edge.witness.prev)), data('next', refText(edge.witness.next)), data('task', edge.witness.task));
+      fields.push(data('prev', describeEvent(edge.witness.prev)), data('next', describeEvent(edge.witness.next)), data('task', edge.witness.task));
     }
     lines.push(`    <edge id="e${index}" source="${ids.get(edge.from) as string}" target="${ids.get(edge.to) as string}">${fields.join('')}</edge>`);
   });

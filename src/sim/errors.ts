@@ -4,14 +4,14 @@
  * (`onFinding: 'throw'`) or when an operation cannot be carried out in single-threaded JS
  * (a contended spinlock would spin for ever).
  */
-import type { Finding } from '../engine/finding.js';
+import { findingLine, type Finding } from '../engine/finding.js';
 
 /** Thrown by the operation that raised a finding when the runtime reacts with `'throw'`. */
 export class LockdepFindingError extends Error {
   readonly finding: Finding;
 
   constructor(finding: Finding) {
-    super(`lockdep: ${finding.kind}${finding.rule === null ? '' : ` [${finding.rule}]`}: ${finding.message}`);
+    super(`lockdep: ${findingLine(finding)}`);
     this.name = 'LockdepFindingError';
     this.finding = finding;
   }

@@ -17,7 +17,7 @@
  */
 import { Validator } from '../engine/validator.js';
 import type { EngineHooks } from '../engine/hooks.js';
-import type { Finding } from '../engine/finding.js';
+import { findingLine, type Finding } from '../engine/finding.js';
 import type { CheckResult, Summary } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import type {
@@ -384,8 +384,7 @@ export class LockdepRuntime {
     }
     if (reaction === 'warn') {
       const where = finding.trigger?.site === undefined ? '' : ` at ${finding.trigger.site}`;
-      const rule = finding.rule === null ? '' : ` [${finding.rule}]`;
-      process.emitWarning(`${finding.kind}${rule}: ${finding.message}${where}`, { type: 'LockdepWarning' });
+      process.emitWarning(`${findingLine(finding)}${where}`, { type: 'LockdepWarning' });
       return;
     }
     reaction(finding);

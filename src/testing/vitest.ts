@@ -8,7 +8,7 @@
  * Invariant: this module does not import vitest at run time (only its types), so it also works
  * with any runner that treats a thrown Error as a failure.
  */
-import type { Finding } from '../engine/finding.js';
+import { findingLine, type Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import { renderFindingText } from '../report/text.js';
 import type { LockdepRuntime } from '../sim/runtime.js';
@@ -62,10 +62,7 @@ export function describeLockdepProblems(problems: LockdepProblems): string {
   if (deadlocks.length > 0) counts.push(`${deadlocks.length} real deadlock${deadlocks.length === 1 ? '' : 's'}`);
   if (taskErrors.length > 0) counts.push(`${taskErrors.length} task error${taskErrors.length === 1 ? '' : 's'}`);
   parts.push(`expected no lockdep findings, got ${counts.join(', ')}:`);
-  for (const finding of findings) {
-    const rule = finding.rule === null ? '' : ` [${finding.rule}]`;
-    parts.push(`- ${finding.kind}${rule}: ${finding.message}`);
-  }
+  for (const finding of findings) parts.push(`- ${findingLine(finding)}`);
   for (const finding of findings) parts.push(renderFindingText(finding, { color: false }));
   for (const deadlock of deadlocks) parts.push(formatDeadlockReport(deadlock));
   for (const { task, error } of taskErrors) parts.push(`task ${task} threw ${errorText(error)}`);

@@ -40,7 +40,7 @@ async function findingsOf(argv: BaselineArgs): Promise<CheckResult> {
   const jobs = jobsFrom(argv);
   const options = { traceOptions: checkTraceOptionsFrom(checkArgs), args: checkArgs, snapshots: false, ...(jobs !== undefined ? { jobs } : {}) };
   const outcomes = await checkTraces(traces, options);
-  return combineResults(outcomes.map(({ file, result }) => ({ file, result })), { name: TOOL_NAME, version: TOOL_VERSION });
+  return combineResults(outcomes, { name: TOOL_NAME, version: TOOL_VERSION });
 }
 
 export async function runBaseline(argv: BaselineArgs): Promise<void> {
