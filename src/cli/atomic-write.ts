@@ -6,7 +6,7 @@
  * interrupted run (SIGINT, see main.ts) removes them and leaves every target as it was.
  */
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import { InputError } from '../events/input-error.js';
+import { InputError, writeFailureReason } from '../events/input-error.js';
 import { settleTemporary, tempPathFor } from '../events/temp-files.js';
 
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
@@ -18,8 +18,6 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     settleTemporary(temporary);
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new InputError(`cannot write output: ${reason} (choose another path)`, { file });
+    throw new InputError(`cannot write output: ${writeFailureReason(error)} (choose another path)`, { file });
   }
 }

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { InputError } from '../events/input-error.js';
+import { InputError, readFailureReason } from '../events/input-error.js';
 import { findJsonSyntaxError } from '../events/json-syntax.js';
 
 /** 1-based line and column of a character offset. */
@@ -37,9 +37,7 @@ export async function readJsonFile(file: string): Promise<{ value: unknown; text
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new InputError(`cannot read: ${reason} (check the path)`, { file });
+    throw new InputError(`cannot read: ${readFailureReason(error)} (check the path)`, { file });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { value: parseJsonText(text, file), text };

@@ -52,10 +52,24 @@ export function traceReadError(error: unknown, file: string): Error {
   if (error instanceof InputError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === undefined) return error instanceof Error ? error : new Error(String(error));
-  const reason =
-    code === 'ENOENT' ? 'no such file'
-    : code === 'EISDIR' ? 'is a directory, not a trace file'
-    : code === 'EACCES' ? 'permission denied'
-    : (error as Error).message;
+  const reason = code === 'EISDIR' ? 'is a directory, not a trace file' : readFailureReason(error);
   return new InputError(`cannot read trace: ${reason}`, { file }, { cause: error });
+}
+
+/** Why reading a file failed, in words: missing, a directory, no permission, else the system's message. */
+export function readFailureReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' ? 'no such file'
+    : code === 'EISDIR' ? 'is a directory'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : error instanceof Error ? error.message : String(error);
+}
+
+/** Why writing a file failed, in words (the target's directory missing, no permission, a directory). */
+export function writeFailureReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' ? 'its directory does not exist'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EISDIR' ? 'it is a directory'
+    : error instanceof Error ? error.message : String(error);
 }

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LOCK_TYPES, type LockType } from '../events/event.js';
-import { InputError } from '../events/input-error.js';
+import { InputError, readFailureReason } from '../events/input-error.js';
 import type { LoadedRule } from './rule-kind.js';
 import { ruleKind } from './registry.js';
 import { buildRuleSet, locateOptions, type ParsedRuleFile, type RuleSet } from './rule-set.js';
@@ -21,9 +21,7 @@ export function readTextFile(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new InputError(`cannot read ${what}: ${reason} (check the path)`, { file });
+    throw new InputError(`cannot read ${what}: ${readFailureReason(error)} (check the path)`, { file });
   }
 }
 

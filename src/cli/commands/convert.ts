@@ -11,7 +11,7 @@ import { escapeTerminal } from '../../report/escape.js';
 import type { Argv, CommandModule } from 'yargs';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/detect-format.js';
 import { importTrace } from '../../events/import-trace.js';
-import { InputError } from '../../events/input-error.js';
+import { InputError, writeFailureReason } from '../../events/input-error.js';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
 import { JsonlTraceWriter } from '../../events/jsonl-writer.js';
 import { resolveConfig } from '../config.js';
@@ -62,9 +62,7 @@ export async function runConvert(argv: ConvertArgs): Promise<void> {
   try {
     writer = new JsonlTraceWriter(target, { source, converter: `${TOOL_NAME} ${TOOL_VERSION}` });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new InputError(`cannot write output: ${reason} (choose another path)`, { file: String(argv.output) });
+    throw new InputError(`cannot write output: ${writeFailureReason(error)} (choose another path)`, { file: String(argv.output) });
   }
   try {
     await importTrace(argv.trace, (event) => writer.write(event), {
