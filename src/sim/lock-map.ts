@@ -119,26 +119,16 @@ export class LockMap extends LockPrimitive implements Waitable {
   }
 
   /** Holds the map (exclusively) around `fn`, as the kernel brackets callbacks. */
-  async with<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
-    const t = this.taskOf(task);
-    await this.acquire(t, options);
-    try {
-      return await fn();
-    } finally {
-      this.release(t);
-    }
+  with<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
+    return this.holdingAsync(task, (t) => this.acquire(t, options), (t) => this.release(t), fn);
   }
 
+
   /** Holds the map as a recursive reader around `fn`. */
-  async withRead<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
-    const t = this.taskOf(task);
-    await this.acquireRead(t, options);
-    try {
-      return await fn();
-    } finally {
-      this.release(t);
-    }
+  withRead<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
+    return this.holdingAsync(task, (t) => this.acquireRead(t, options), (t) => this.release(t), fn);
   }
+
 
   blockersOf(waiter: Task): Blocker[] {
     const entry = this.queue.find((w) => w.task === waiter);

@@ -123,6 +123,28 @@ export abstract class LockPrimitive implements LockIdentity {
     this.runtime.release(t, this);
   }
 
+  /** `fn` run by `task` between `acquire` and `release` of this lock, released even when `fn` throws. */
+  protected holding<T>(task: TaskArg, acquire: (t: Task) => void, release: (t: Task) => void, fn: () => T): T {
+    const t = this.taskOf(task);
+    acquire(t);
+    try {
+      return fn();
+    } finally {
+      release(t);
+    }
+  }
+
+  /** `holding` for sleeping locks: the acquisition and `fn` may wait. */
+  protected async holdingAsync<T>(task: TaskArg, acquire: (t: Task) => Promise<void>, release: (t: Task) => void, fn: () => T | Promise<T>): Promise<T> {
+    const t = this.taskOf(task);
+    await acquire(t);
+    try {
+      return await fn();
+    } finally {
+      release(t);
+    }
+  }
+
   protected taskOf(task: TaskArg): Task {
     return resolveTask(this.runtime, task, this.id);
   }

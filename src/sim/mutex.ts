@@ -82,15 +82,10 @@ export class Mutex extends LockPrimitive implements Waitable {
   }
 
   /** Runs `fn` with the lock held (released also when `fn` throws). */
-  async with<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
-    const t = this.taskOf(task);
-    await this.lock(t, options);
-    try {
-      return await fn();
-    } finally {
-      this.unlock(t);
-    }
+  with<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
+    return this.holdingAsync(task, (t) => this.lock(t, options), (t) => this.unlock(t), fn);
   }
+
 
   blockersOf(waiter: Task): Blocker[] {
     const blockers: Blocker[] = [];

@@ -127,23 +127,13 @@ export class RwLock extends LockPrimitive implements SpinningLock {
 
   /** Runs the synchronous `fn` holding the lock for read. */
   withRead<T>(task: TaskArg, fn: () => T, options?: AcquireOptions): T {
-    const t = this.taskOf(task);
-    this.lockRead(t, options);
-    try {
-      return fn();
-    } finally {
-      this.unlockRead(t);
-    }
+    return this.holding(task, (t) => this.lockRead(t, options), (t) => this.unlockRead(t), fn);
   }
+
 
   /** Runs the synchronous `fn` holding the lock for write. */
   with<T>(task: TaskArg, fn: () => T, options?: AcquireOptions): T {
-    const t = this.taskOf(task);
-    this.lock(t, options);
-    try {
-      return fn();
-    } finally {
-      this.unlock(t);
-    }
+    return this.holding(task, (t) => this.lock(t, options), (t) => this.unlock(t), fn);
   }
+
 }

@@ -134,26 +134,16 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
   }
 
   /** Runs `fn` holding the lock for read. */
-  async withRead<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
-    const t = this.taskOf(task);
-    await this.lockRead(t, options);
-    try {
-      return await fn();
-    } finally {
-      this.unlockRead(t);
-    }
+  withRead<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
+    return this.holdingAsync(task, (t) => this.lockRead(t, options), (t) => this.unlockRead(t), fn);
   }
 
+
   /** Runs `fn` holding the lock for write. */
-  async with<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
-    const t = this.taskOf(task);
-    await this.lock(t, options);
-    try {
-      return await fn();
-    } finally {
-      this.unlock(t);
-    }
+  with<T>(task: TaskArg, fn: () => T | Promise<T>, options?: AcquireOptions): Promise<T> {
+    return this.holdingAsync(task, (t) => this.lock(t, options), (t) => this.unlock(t), fn);
   }
+
 
   blockersOf(waiter: Task): Blocker[] {
     const entry = this.queue.find((w) => w.task === waiter);

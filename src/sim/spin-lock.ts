@@ -76,12 +76,7 @@ export class SpinLock extends LockPrimitive implements SpinningLock {
 
   /** Runs the synchronous `fn` with the lock held. */
   with<T>(task: TaskArg, fn: () => T, options?: AcquireOptions): T {
-    const t = this.taskOf(task);
-    this.lock(t, options);
-    try {
-      return fn();
-    } finally {
-      this.unlock(t);
-    }
+    return this.holding(task, (t) => this.lock(t, options), (t) => this.unlock(t), fn);
   }
+
 }
