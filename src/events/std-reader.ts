@@ -156,7 +156,7 @@ export class StdParser {
 
   private acquire(thread: string, lock: string, loc: string, origin: EventOrigin): void {
     if (!this.enterHold(thread, lock)) return;
-    if (this.classTypes !== undefined) this.declare(lock, origin);
+    this.declareBeforeAcquire(lock, origin.line);
     this.emit(loc === '' ? { op: 'acquire', task: thread, lock } : { op: 'acquire', task: thread, lock, site: loc }, origin);
   }
 
@@ -182,7 +182,11 @@ export class StdParser {
 
   /** Before the first acquisition of `lock`: its `init` when `classTypes` gives it a type. */
   declareBeforeAcquire(lock: string, lineNo: number): void {
-    if (this.classTypes !== undefined && !this.declared.has(lock)) this.declare(lock, { file: this.file, line: lineNo });
+    if (this.classTypes === undefined || this.declared.has(lock)) return;
+    const type = this.classTypes.get(lock);
+    if (type === undefined) return;
+    this.declared.add(lock);
+    this.emit({ op: 'init', lock, class: lock, type }, { file: this.file, line: lineNo });
   }
 
   /** Counts an event that the fast lane delivered. */
@@ -203,14 +207,6 @@ export class StdParser {
   private join(joined: string, loc: string, origin: EventOrigin): void {
     this.holds.forget(joined);
     this.emit(withSite({ op: 'exit', task: joined }, loc), origin);
-  }
-
-  private declare(lock: string, origin: EventOrigin): void {
-    if (this.classTypes === undefined || this.declared.has(lock)) return;
-    const type = this.classTypes.get(lock);
-    if (type === undefined) return;
-    this.declared.add(lock);
-    this.emit({ op: 'init', lock, class: lock, type }, origin);
   }
 
   private needArg(op: string, arg: string, lineNo: number): string {
