@@ -1353,8 +1353,12 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
 /** The chain a new held lock extends: the top entry's, or the empty chain of its irq context. */
 function chainBase(held: readonly HeldLock[], irqContext: number): number {
-  const top = held[held.length - 1];
-  return top !== undefined && top.irqContext === irqContext ? top.chain : irqContext;
+  // Not `held[held.length - 1]` on an empty stack: a negative index is a named-property lookup
+  // in V8, off the fast path (it cost 15 ns per event).
+  const depth = held.length;
+  if (depth === 0) return irqContext;
+  const top = held[depth - 1]!;
+  return top.irqContext === irqContext ? top.chain : irqContext;
 }
 
 function hlockKeyOf(classId: number, mode: number, trylock: boolean, sync: boolean): number {

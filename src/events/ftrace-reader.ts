@@ -269,7 +269,7 @@ export class FtraceParser {
       }
       task.context = context;
     }
-    const innermost = context[context.length - 1];
+    const innermost = context.length === 0 ? undefined : context[context.length - 1]; // no negative index (slow in V8)
     // In a hardirq both kinds are implied off; in a softirq bottom halves are implied off.
     this.setHardOff(task, innermost === 'hardirq' ? false : hardOff, origin);
     this.setBhOff(task, innermost === undefined ? bhOff : false, origin);

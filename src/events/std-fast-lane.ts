@@ -19,13 +19,14 @@ const CLOSE = 0x29;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
 /** Locations of up to 15 digits are exact as numbers (below 2^53). */
 const MAX_SITE_DIGITS = 15;
 
+/** Per byte: 1 for printable ASCII other than space (a location may hold any of them), 0 otherwise. */
+const PRINTABLE = new Uint8Array(256);
+for (let c = 0x21; c <= 0x7e; c++) PRINTABLE[c] = 1;
 /** Per byte: 1 for bytes a thread or lock name may hold, 0 otherwise. */
-const NAME_BYTES = new Uint8Array(256);
-for (let c = 0x21; c <= 0x7e; c++) NAME_BYTES[c] = c === BAR || c === OPEN || c === CLOSE ? 0 : 1;
+const NAME_BYTES = PRINTABLE.map((ok, c) => (c === BAR || c === OPEN || c === CLOSE ? 0 : ok));
 
 export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
   /** Per thread id: the engine's task handle and the parser's reentrancy record. */
@@ -65,10 +66,16 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     let number = 0;
     if (at < limit && bytes[at] === BAR) {
       siteStart = ++at;
+      // Digits first (the usual location is a line number), then any other printable text.
       for (; at < limit; at++) {
-        const c = bytes[at]!;
-        if (c < 0x21 || c > 0x7e) break;
-        if (number >= 0) number = c >= DIGIT_0 && c <= DIGIT_9 && at - siteStart < MAX_SITE_DIGITS ? number * 10 + (c - DIGIT_0) : -1;
+        const digit = bytes[at]! - DIGIT_0;
+        if (digit < 0 || digit > 9) break;
+        number = number * 10 + digit;
+      }
+      if (at - siteStart > MAX_SITE_DIGITS) number = -1;
+      if (at < limit && PRINTABLE[bytes[at]!] === 1) {
+        number = -1;
+        while (at < limit && PRINTABLE[bytes[at]!] === 1) at++;
       }
       siteEnd = at;
     }

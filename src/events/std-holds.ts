@@ -72,13 +72,8 @@ export class ReentrantHolds {
       mine.counts[at] = count - 1;
       return false;
     }
-    if (at === mine.locks.length - 1) {
-      mine.locks.pop();
-      mine.counts.pop();
-    } else {
-      mine.locks.splice(at, 1);
-      mine.counts.splice(at, 1);
-    }
+    removeAt(mine.locks, at);
+    removeAt(mine.counts, at);
     return true;
   }
 
@@ -93,6 +88,13 @@ export class ReentrantHolds {
     holds.alive = false;
     this.threads.delete(name);
   }
+}
+
+/** Removes `list[at]`, keeping the order (not `splice`, which allocates the removed part). */
+function removeAt(list: number[], at: number): void {
+  const last = list.length - 1;
+  for (let i = at; i < last; i++) list[i] = list[i + 1]!;
+  list.pop();
 }
 
 function lastIndexOf(list: readonly number[], item: number): number {

@@ -315,7 +315,7 @@ describe('JSONL fast lane', () => {
 
 const THREADS = ['T1', 'T2', '3', 'T 4'];
 const MONITORS = ['L1', 'L2', 'L3', 'l(4)', 'é'];
-const LOCATIONS = ['', '|12', '|0', '|007', '|1234567890123456', '|f.java:3', '| 9', '|9 ', '|'];
+const LOCATIONS = ['', '|12', '|0', '|007', '|123456789012345', '|1234567890123456', '|12a', '|f.java:3', '| 9', '|9 ', '|'];
 
 const stdLine: fc.Arbitrary<string> = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(id(THREADS), fc.constantFrom('acq', 'rel'), id(MONITORS), id(LOCATIONS)).map(([t, op, l, loc]) => `${t}|${op}(${l})${loc}`) },
