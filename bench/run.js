@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (= build, then `node --expose-gc bench/run.js [--quick]`): generates the
+ * `npm run bench` (= build, then `node bench/run.js [--quick]`): generates the
  * workloads into .bench/ (gitignored, reused while their parameters match), measures every
  * figure of docs/performance.md in one run, each workload in its own child process
  * (bench/worker.js), and prints one table with the machine in its header. Also writes the
@@ -8,15 +8,16 @@
  * file); STD check events/s; peak RSS for 1M vs 10M events; chain-cache hit rate; the fast path
  * (a repeated chain) write-only vs mixed modes; rules overhead (rules/kvm-locking.yaml); the
  * simulation Mutex numbers (bench/sim-mutex.js); and Helgrind vs `lockdep check`, end to end on
- * the same acquisition sequence.
+ * the same acquisition sequence (best of the same number of runs for each; skipped without
+ * valgrind or a C compiler, reported as failed when a tool run fails).
  * Invariants: throughput is reported from CPU time (user+system of the measuring process; on a
  * shared machine it is steadier than wall time, which is shown too), best of N repetitions;
  * nothing here changes the repository outside .bench/.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeWorkload } from './generate.js';
 
@@ -58,7 +59,7 @@ function workload(kind, events, format, classes = CLASSES) {
 // Measurements (child processes)
 
 function worker(args) {
-  const result = spawnSync(process.execPath, ['--expose-gc', join(ROOT, 'bench', 'worker.js'), ...args], {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bench', 'worker.js'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
@@ -86,7 +87,25 @@ const wallPerSecond = (run) => run.events / (run.wallMs / 1000);
 function timed(command, args, options = {}) {
   const start = performance.now();
   const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20, ...options });
-  return { ms: performance.now() - start, status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  return { ms: performance.now() - start, status: result.status, signal: result.signal, error: result.error, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+/**
+ * The fastest (wall time) of `repeats` runs of a command, or `{ failure }` describing the first
+ * run that could not start, was killed, or exited with a status not in `okStatuses`.
+ */
+function fastestOf(repeats, command, args, okStatuses, options = {}) {
+  let fastest;
+  for (let i = 0; i < repeats; i++) {
+    const run = timed(command, args, options);
+    if (run.error !== undefined || !okStatuses.includes(run.status)) {
+      const why = run.error?.message ?? (run.signal !== null ? `killed by ${run.signal}` : `exit status ${run.status}`);
+      const detail = run.stderr.trim().split('\n').at(-1) ?? '';
+      return { failure: `${basename(command)} failed (${why})${detail !== '' ? `: ${detail}` : ''}` };
+    }
+    if (fastest === undefined || run.ms < fastest.ms) fastest = run;
+  }
+  return fastest;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -244,40 +263,51 @@ async function main() {
 }
 
 function helgrind(row) {
+  const events = HELGRIND_EVENTS;
+  const figure = `Helgrind vs lockdep check, same ${label(events)}-event lock sequence (end-to-end wall time, best of ${REPEATS} run${REPEATS === 1 ? '' : 's'} each)`;
   const valgrind = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
   if (valgrind.status !== 0) {
-    row('Helgrind side by side', 'skipped: valgrind not installed');
+    row(figure, 'skipped: valgrind not installed');
     return null;
   }
   const binary = join(OUT, 'lockseq');
   const source = join(ROOT, 'bench', 'helgrind', 'lockseq.c');
   if (!existsSync(binary) || statSync(binary).mtimeMs < statSync(source).mtimeMs) {
     log('compiling bench/helgrind/lockseq.c');
-    execFileSync('cc', ['-O2', '-pthread', '-o', binary, source]);
+    const compiled = spawnSync('cc', ['-O2', '-pthread', '-o', binary, source], { encoding: 'utf8' });
+    if (compiled.error !== undefined || compiled.status !== 0) {
+      const why = compiled.error?.code === 'ENOENT' ? 'no C compiler (cc) installed' : `cc failed: ${(compiled.error?.message ?? compiled.stderr).trim().split('\n')[0]}`;
+      row(figure, `skipped: ${why}`);
+      return null;
+    }
   }
-  const events = HELGRIND_EVENTS;
   const seq = workload('lock', events, 'seq');
   const jsonl = workload('lock', events, 'jsonl');
   log(`Helgrind on ${label(events)} events (this is the slow part)`);
-  const grind = timed('valgrind', ['--tool=helgrind', binary, seq]);
+  const grind = fastestOf(REPEATS, 'valgrind', ['--tool=helgrind', binary, seq], [0]);
+  const native = fastestOf(REPEATS, binary, [seq], [0]);
+  log('lockdep check on the same sequence');
+  // lockdep exits 1 when it finds the cycle (expected) and 0 without findings; 2 is an error.
+  const ours = fastestOf(REPEATS, process.execPath, [join(ROOT, 'bin', 'lockdep.js'), 'check', jsonl, '--format', 'json'], [0, 1], { env: { ...process.env, NO_COLOR: '1' } });
+  const failure = grind.failure ?? native.failure ?? ours.failure;
+  if (failure !== undefined) {
+    row(figure, `failed: ${failure}`);
+    return { events, failure };
+  }
   const errors = /ERROR SUMMARY: (\d+) errors/.exec(grind.stderr)?.[1] ?? '?';
   const lockOrder = (grind.stderr.match(/lock order .* violated/g) ?? []).length;
-  const native = timed(binary, [seq]);
-  log('lockdep check on the same sequence');
-  const ours = [1, 2, 3].slice(0, REPEATS).map(() => timed(process.execPath, [join(ROOT, 'bin', 'lockdep.js'), 'check', jsonl, '--format', 'json'], { env: { ...process.env, NO_COLOR: '1' } }));
-  const fastest = ours.reduce((a, b) => (b.ms < a.ms ? b : a));
   let findings = '?';
   try {
-    findings = String(JSON.parse(fastest.stdout).violations.length);
+    findings = String(JSON.parse(ours.stdout).violations.length);
   } catch {
     // leave '?'
   }
-  const ratio = grind.ms / fastest.ms;
+  const ratio = grind.ms / ours.ms;
   row(
-    `Helgrind vs lockdep check, same ${label(events)}-event lock sequence (end-to-end wall time)`,
-    `helgrind ${fmtMs(grind.ms)} (${errors} errors, ${lockOrder} lock-order) vs lockdep ${fmtMs(fastest.ms)} (${findings} findings) = lockdep ${fmtRatio(ratio)} faster; native run without a tool ${fmtMs(native.ms)}`,
+    figure,
+    `helgrind ${fmtMs(grind.ms)} (${errors} errors, ${lockOrder} lock-order) vs lockdep ${fmtMs(ours.ms)} (${findings} findings) = lockdep ${fmtRatio(ratio)} faster; native run without a tool ${fmtMs(native.ms)}`,
   );
-  return { events, helgrindMs: grind.ms, helgrindErrors: errors, lockOrderReports: lockOrder, lockdepMs: fastest.ms, lockdepFindings: findings, nativeMs: native.ms, ratio };
+  return { events, runs: REPEATS, helgrindMs: grind.ms, helgrindErrors: errors, lockOrderReports: lockOrder, lockdepMs: ours.ms, lockdepFindings: findings, nativeMs: native.ms, ratio };
 }
 
 function printTable(host, rows, results) {

@@ -2,7 +2,7 @@
  * The exit-code policy of `lockdep check` (spec "Verdict and exit codes"):
  *   0 clean; 1 at least one error-severity finding that is not baselined; 2 usage, config or
  *   input error (decided by main.ts's error handling, never by a result).
- * Invariant: a pure function of the result(s) and the policy options; never a count (exit
+ * Invariant: a pure function of the result and the policy options; never a count (exit
  * codes keep only 8 bits). Extend `ExitPolicy` for new thresholds.
  */
 import type { Finding } from '../engine/finding.js';
@@ -34,17 +34,10 @@ export function isCountedWarning(finding: Finding): boolean {
   return finding.severity === 'warning' && finding.baselined !== true;
 }
 
-export function exitCodeFor(
-  results: CheckResult | readonly CheckResult[],
-  policy: ExitPolicy = {},
-): ExitCode {
+export function exitCodeFor(result: CheckResult, policy: ExitPolicy = {}): ExitCode {
   if (policy.exitZero === true) return EXIT_CLEAN;
-  const list: readonly CheckResult[] = Array.isArray(results) ? results : [results as CheckResult];
-  let warnings = 0;
-  for (const result of list) {
-    if (result.violations.some(isFailingFinding)) return EXIT_VIOLATIONS;
-    for (const finding of result.violations) if (isCountedWarning(finding)) warnings++;
-  }
+  if (result.violations.some(isFailingFinding)) return EXIT_VIOLATIONS;
+  const warnings = result.violations.filter(isCountedWarning).length;
   if (policy.maxWarnings !== undefined && warnings > policy.maxWarnings) return EXIT_VIOLATIONS;
   if (policy.strictBaseline === true && (policy.staleBaselineEntries ?? 0) > 0) return EXIT_VIOLATIONS;
   return EXIT_CLEAN;

@@ -1,14 +1,17 @@
 /**
  * Where reports go: `-f FORMAT[:file]` (repeatable) and `-o FILE`. A format without `:file`
  * goes to `-o FILE` when given, else to stdout (`-` also means stdout). Invariants: every format
- * name is known to the registry; no two reports go to the same file; no report overwrites an
- * input (a trace, a saved result, a rules file, the baseline being read); files are written
- * atomically (temp + rename); stdout reports are written in the order the formats were given.
+ * name is known to the registry; no two reports go to the same file; no output file overwrites
+ * an input (a trace, a saved result, a rules file, the baseline being read) or lies in a
+ * directory that is missing or not writable (`checkOutputFile`, before any work starts);
+ * reports are rendered first and written after (see report-options.ts's `finishRun`); stdout
+ * reports keep the order the formats were given.
  */
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../events/input-error.js';
+import type { FileContent } from './atomic-write.js';
 import { UsageError } from './usage-error.js';
-import { writeFileAtomic } from './atomic-write.js';
 
 export interface OutputTarget {
   format: string;
@@ -54,13 +57,11 @@ export function parseOutputTargets(request: OutputRequest): OutputTarget[] {
     const file = rawFile === null ? output : rawFile === '-' ? null : rawFile;
     targets.push({ format, file });
   }
-  const inputs = new Map(request.inputs.filter((input) => input !== '-').map((input) => [canonicalPath(input), input]));
   const written = new Map<string, string>();
   for (const target of targets) {
     if (target.file === null) continue;
+    checkOutputFile(target.file, `${target.format} report`, request.inputs);
     const path = canonicalPath(target.file);
-    const input = inputs.get(path);
-    if (input !== undefined) throw new UsageError(`refusing to write the ${target.format} report to ${target.file}: it is an input of this command (${input}); choose another output file`);
     const previous = written.get(path);
     if (previous !== undefined) throw new UsageError(`two reports would be written to ${target.file} (${previous} and ${target.format}); give each format its own file with -f FORMAT:FILE`);
     written.set(path, target.format);
@@ -68,19 +69,57 @@ export function parseOutputTargets(request: OutputRequest): OutputTarget[] {
   return targets;
 }
 
-export interface OutputWriter {
-  /** Writes stdout text. */
-  stdout(text: string): void;
+/**
+ * Refuses an output file (`what` names it in the message) that is one of `inputs` (also through
+ * a link), is a directory, or whose directory is missing or not writable: usage and input errors
+ * that are cheap to find before a long check.
+ */
+export function checkOutputFile(file: string, what: string, inputs: readonly string[]): void {
+  const path = canonicalPath(file);
+  const input = inputs.find((candidate) => candidate !== '-' && canonicalPath(candidate) === path);
+  if (input !== undefined) throw new UsageError(`refusing to write the ${what} to ${file}: it is an input of this command (${input}); choose another output file`);
+  // The temporary is created, and renamed, next to the name given (a link is replaced, not followed).
+  const directory = dirname(resolve(file));
+  const problem = !existsSync(directory) ? `directory ${directory} does not exist`
+    : !isDirectory(directory) ? `${directory} is not a directory`
+    : !isWritable(directory) ? `directory ${directory} is not writable`
+    : isDirectory(file) ? 'it is a directory'
+    : null;
+  if (problem !== null) throw new InputError(`cannot write output: ${problem} (choose another path)`, { file });
 }
 
-/** Renders each target and writes it: files atomically, stdout in order. */
-export async function writeOutputs(
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isWritable(directory: string): boolean {
+  try {
+    accessSync(directory, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface RenderedOutputs {
+  /** Reports for stdout, in the order of the targets. */
+  stdout: string[];
+  /** Reports for files, in the order of the targets. */
+  files: FileContent[];
+}
+
+/** Renders every target; nothing is written yet. */
+export async function renderOutputs(
   targets: readonly OutputTarget[],
   render: (target: OutputTarget) => string | Promise<string>,
-  writer: OutputWriter = { stdout: (text) => { process.stdout.write(text); } },
-): Promise<void> {
+): Promise<RenderedOutputs> {
   // A format renders once per kind of destination (stdout may be coloured, files never are).
   const rendered = new Map<string, string>();
+  const outputs: RenderedOutputs = { stdout: [], files: [] };
   for (const target of targets) {
     const key = `${target.file === null ? 'stdout' : 'file'}:${target.format}`;
     let text = rendered.get(key);
@@ -88,7 +127,8 @@ export async function writeOutputs(
       text = await render(target);
       rendered.set(key, text);
     }
-    if (target.file === null) writer.stdout(text);
-    else await writeFileAtomic(target.file, text);
+    if (target.file === null) outputs.stdout.push(text);
+    else outputs.files.push({ file: target.file, content: text });
   }
+  return outputs;
 }

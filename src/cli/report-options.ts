@@ -1,11 +1,14 @@
 /**
  * The reporting and gating half of `check`, `report` and `merge`: the shared option
  * declarations (`-f FORMAT[:file]`, `-o`, `--color`, `--baseline`, `--strict-baseline`,
- * `--prune-baseline`, `--max-warnings`, `--exit-zero`, `--save-graph`) and the pipeline that
- * runs after a result exists: apply the baseline (report stale entries, prune), save the graph,
- * write every report, compute the exit code. Invariants: output targets are validated before
- * any work starts (`prepareOutputs`), so a bad `-f` never costs a long check; nothing but
- * reports goes to stdout; files are written atomically; the exit code follows exit-code.ts.
+ * `--prune-baseline`, `--max-warnings`, `--exit-zero`, `--save-graph`, `--progress`) and the
+ * pipeline that runs after a result exists: apply the baseline (report stale entries, prune),
+ * save the graph, write every report, compute the exit code. Invariants: output targets (and
+ * their directories) are validated before any work starts (`prepareOutputs`), so a bad `-f`
+ * never costs a long check; every output is rendered and written to its temporary before any
+ * file is replaced, and a pruned baseline is replaced last, so a failed write never leaves a
+ * half-applied run; nothing but reports goes to stdout, and only once every file is in place;
+ * the exit code follows exit-code.ts.
  */
 import { escapeTerminal } from '../report/escape.js';
 import type { Argv } from 'yargs';
@@ -15,9 +18,9 @@ import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import { colourEnabled } from '../report/colour.js';
 import { FORMAT_NAMES, REPORT_FORMATS, renderReport } from '../report/registry.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFilesAtomic, type FileContent } from './atomic-write.js';
 import { exitCodeFor, type ExitCode } from './exit-code.js';
-import { parseOutputTargets, writeOutputs, type OutputTarget } from './output.js';
+import { checkOutputFile, parseOutputTargets, renderOutputs, type OutputTarget } from './output.js';
 import { serializeSavedGraph } from './saved-graph.js';
 import { integerOption, UsageError } from './usage-error.js';
 
@@ -115,6 +118,7 @@ export function prepareOutputs(args: ReportArgs & GateArgs, inputs: readonly str
     // The same rules (no input overwritten, no two writers of one file) for the graph file.
     parseOutputTargets({ formats: withGraph, output: undefined, inputs: allInputs, known: FORMAT_NAMES });
   }
+  if (args.pruneBaseline === true && args.baseline !== undefined) checkOutputFile(args.baseline, 'pruned baseline', inputs);
   const needsGraph = args.saveGraph !== undefined || targets.some((target) => REPORT_FORMATS.get(target.format)?.graph === true);
   return { targets, needsGraph };
 }
@@ -128,12 +132,17 @@ export interface FinishContext {
   stdoutStream?: { isTTY?: boolean };
 }
 
-/** Baseline, graph file, reports, exit code. Returns the exit code (the caller sets it). */
+/**
+ * Baseline, graph file, reports, exit code. Returns the exit code (the caller sets it). Every
+ * file is written through `writeFilesAtomic`: temporaries first, then the renames, the pruned
+ * baseline last; stdout reports follow once the files are in place.
+ */
 export async function finishRun(result: CheckResult, args: ReportArgs & GateArgs, context: FinishContext): Promise<ExitCode> {
   const stderr = context.stderr ?? ((text: string) => { process.stderr.write(text); });
   const stdout = context.stdout ?? ((text: string) => { process.stdout.write(text); });
   let gated = result;
   let staleCount = 0;
+  let prunedBaseline: (FileContent & { removed: number }) | null = null;
   if (args.baseline !== undefined) {
     const { baseline, text } = await readBaseline(args.baseline);
     const outcome = applyBaseline(result, baseline);
@@ -141,25 +150,32 @@ export async function finishRun(result: CheckResult, args: ReportArgs & GateArgs
     staleCount = outcome.stale.length;
     if (args.pruneBaseline === true) {
       if (outcome.stale.length > 0) {
-        await writeFileAtomic(args.baseline, serializeBaseline(pruneBaseline(baseline, outcome.stale)));
-        stderr(`lockdep: removed ${outcome.stale.length} stale entr${outcome.stale.length === 1 ? 'y' : 'ies'} from ${escapeTerminal(args.baseline)}\n`);
+        const content = serializeBaseline(pruneBaseline(baseline, outcome.stale));
+        prunedBaseline = { file: args.baseline, content, removed: outcome.stale.length };
       }
       staleCount = 0;
     } else {
       for (const line of describeStale(args.baseline, text, outcome.stale, entryLine)) stderr(`${escapeTerminal(line)}\n`);
     }
   }
-  if (args.saveGraph !== undefined) {
-    if (context.snapshot === null) throw new Error('--save-graph: no graph snapshot was collected');
-    await writeFileAtomic(args.saveGraph, serializeSavedGraph(context.snapshot, gated));
-  }
   const env = context.env ?? process.env;
   const colour = colourEnabled(context.stdoutStream ?? process.stdout, env, args.color);
-  await writeOutputs(
+  const outputs = await renderOutputs(
     context.prepared.targets,
     (target) => renderReport(target.format, gated, { snapshot: context.snapshot, colour: target.file === null && colour }),
-    { stdout },
   );
+  const files = [...outputs.files];
+  if (args.saveGraph !== undefined) {
+    if (context.snapshot === null) throw new Error('--save-graph: no graph snapshot was collected');
+    files.push({ file: args.saveGraph, content: serializeSavedGraph(context.snapshot, gated) });
+  }
+  if (prunedBaseline !== null) files.push(prunedBaseline);
+  await writeFilesAtomic(files);
+  if (prunedBaseline !== null) {
+    const { removed, file } = prunedBaseline;
+    stderr(`lockdep: removed ${removed} stale entr${removed === 1 ? 'y' : 'ies'} from ${escapeTerminal(file)}\n`);
+  }
+  for (const text of outputs.stdout) stdout(text);
   return exitCodeFor(gated, {
     ...(args.maxWarnings !== undefined ? { maxWarnings: args.maxWarnings } : {}),
     exitZero: args.exitZero === true,
@@ -168,29 +184,16 @@ export async function finishRun(result: CheckResult, args: ReportArgs & GateArgs
   });
 }
 
-export interface RunArgs {
-  jobs?: number | undefined;
+export interface ProgressArgs {
   progress?: boolean | undefined;
 }
 
-/** `--jobs`, `--no-progress`. */
-export function runOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
+/** `--no-progress`. */
+export function progressOption<T>(y: Argv<T>): Argv<T & ProgressArgs> {
   return y
-    .option('jobs', {
-      alias: 'j',
-      describe: 'worker threads when several traces are checked',
-      type: 'number',
-      requiresArg: true,
-      defaultDescription: 'available CPUs',
-    })
     .option('progress', {
       describe: 'progress on stderr (only on a TTY and when CI is unset); --no-progress turns it off',
       type: 'boolean',
       default: true,
-    }) as unknown as Argv<T & RunArgs>;
-}
-
-/** `--jobs` as a positive integer, or undefined for the default. */
-export function jobsFrom(args: RunArgs): number | undefined {
-  return integerOption(args.jobs, '--jobs', 1);
+    }) as unknown as Argv<T & ProgressArgs>;
 }

@@ -68,7 +68,7 @@ export interface HeldLockRef {
   at: EventRef;
 }
 
-/** Usage summary of an involved class: the kernel's `{+.+.}` characters and the lock type. */
+/** Usage summary of an involved class: the kernel's usage characters (`+.+.`, no braces) and the lock type. */
 export interface LockInfo {
   class: string;
   type: LockType;
@@ -136,14 +136,28 @@ export interface Finding {
   occurrences?: number;
 }
 
+/** Findings counted by severity, with baselined findings counted apart (and only there). */
+export interface SeverityCounts extends Record<Severity, number> {
+  baselined: number;
+}
+
 /**
- * How many findings of `severity` no baseline covers: what `summary.errors`/`warnings`, the
- * reports' headline counts, `--max-warnings` and the exit code count.
+ * Counts findings by severity. A baselined finding counts only as `baselined`, so `error` and
+ * `warning` are what `summary.errors`/`warnings`, the reports' headline counts,
+ * `--max-warnings` and the exit code count.
  */
+export function severityCounts(findings: readonly Finding[]): SeverityCounts {
+  const counts: SeverityCounts = { error: 0, warning: 0, info: 0, baselined: 0 };
+  for (const finding of findings) {
+    if (finding.baselined === true) counts.baselined++;
+    else counts[finding.severity]++;
+  }
+  return counts;
+}
+
+/** How many findings of `severity` no baseline covers. */
 export function countUnbaselined(findings: readonly Finding[], severity: Severity): number {
-  let count = 0;
-  for (const finding of findings) if (finding.severity === severity && finding.baselined !== true) count++;
-  return count;
+  return severityCounts(findings)[severity];
 }
 
 /** A finding on one line: `kind [rule]: message` (warnings, errors, test failures). */

@@ -39,7 +39,6 @@ export class HeldLock {
     public irqContext: number,
     /** Chain id after this entry was pushed. */
     public chain: number,
-    public hardirqsOff: boolean,
     public nest: LockInstance | undefined,
     /** The acquiring event; null for a plain acquisition from a byte-level reader (see `site`). */
     public event: TraceEvent | null,

@@ -44,8 +44,12 @@ export interface AccessContext {
 
 /** What a hook may ask of the validator. */
 export interface EngineQuery {
-  /** Shortest dependency path `from` ->* `to` over recorded edges, or null. Classes by name. */
-  findPath(from: string, to: string): DependencyWitness[] | null;
+  /**
+   * Shortest strong dependency path `from` ->* `to` over recorded edges, or null. Classes by name.
+   * `fromRecursiveReader`: `from` was itself reached as a recursive reader (by `-(*R)->` edges
+   * only), so the path may not go on with an edge whose first lock is held for read.
+   */
+  findPath(from: string, to: string, fromRecursiveReader?: boolean): DependencyWitness[] | null;
   /** True when the class has been seen. */
   hasClass(name: string): boolean;
   /** Report a finding; `fingerprint` is computed when omitted. Duplicates are merged. */

@@ -12,7 +12,7 @@ export interface SnapshotClass {
   name: string;
   type: LockType;
   percpu?: boolean;
-  /** `{+.+.}` usage characters. */
+  /** Usage characters, `+.+.` (reports add the braces). */
   usage: string;
   usageMask: number;
   /** Per usage bit, the event that first set it. */

@@ -175,7 +175,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     this.defaultFile = options.file ?? '';
     this.currentFile = this.defaultFile;
     this.query = {
-      findPath: (from, to) => this.findPath(from, to),
+      findPath: (from, to, fromRecursiveReader) => this.findPath(from, to, fromRecursiveReader === true),
       hasClass: (name) => this.classes.get(name) !== undefined,
       report: (draft) => this.report(this.withHeldLocks(draft)),
     };
@@ -538,7 +538,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       }
       // Beyond MAX_LOCK_DEPTH the kernel turns lockdep off. Here the hold is still tracked (for
       // release balance, held-at-exit and freed-while-held) but not validated: no chain, no
-      // dependency. That keeps a runaway nesting linear instead of cubic; the finding says so.
+      // dependency, no usage mark, no rule hook. That keeps a runaway nesting linear instead of
+      // cubic; the finding says so.
       if (sync) return;
       const top = held[held.length - 1]!;
       this.pushHeld(task, this.newHeld(task, inst, cls, classId, mode, trylock, irqContext, top.chain, nest, event, site), flags);
@@ -563,7 +564,11 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       const ctx = this.acquireContext(task, entry!, held.length, sync);
       for (const hook of this.watchHooks) hook.onWatchedAcquire!(ctx, this.query);
     }
-    if (entry === undefined || sync) return;
+    if (entry === undefined) return;
+    if (sync) {
+      task.spare.push(entry); // a sync's record was only a view for the checks
+      return;
+    }
     entry.chain = chain;
     this.pushHeld(task, entry, flags);
   }
@@ -582,10 +587,9 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     event: TraceEvent | null,
     site: LockOpSite,
   ): HeldLock {
-    const hardirqsOff = !task.hardirqsEnabled;
     const entry = task.spare.pop();
     if (entry === undefined) {
-      return new HeldLock(inst, cls, classId, mode, trylock, irqContext, chain, hardirqsOff, nest, event, site, this.currentFile, this.currentLine);
+      return new HeldLock(inst, cls, classId, mode, trylock, irqContext, chain, nest, event, site, this.currentFile, this.currentLine);
     }
     entry.references = 0;
     entry.inst = inst;
@@ -595,7 +599,6 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     entry.trylock = trylock;
     entry.irqContext = irqContext;
     entry.chain = chain;
-    entry.hardirqsOff = hardirqsOff;
     entry.nest = nest;
     entry.event = event;
     entry.site = site;
@@ -1342,11 +1345,11 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     return infos;
   }
 
-  private findPath(from: string, to: string): DependencyWitness[] | null {
+  private findPath(from: string, to: string, fromRecursiveReader: boolean): DependencyWitness[] | null {
     const a = this.classes.get(from);
     const b = this.classes.get(to);
     if (a === undefined || b === undefined) return null;
-    const hit = this.deps.search(a.id, false, true, (c) => c === b.id);
+    const hit = this.deps.search(a.id, fromRecursiveReader, true, (c) => c === b.id);
     return hit === null ? null : this.deps.witnesses(hit.path);
   }
 }

@@ -39,7 +39,10 @@ export interface FtraceReaderOptions {
    * `spin_lock_nested` / `mutex_lock_nested` would have); false keeps subclass 0 everywhere.
    */
   inferSubclass?: boolean;
-  /** Called for trace conditions that weaken the result (lost events). */
+  /**
+   * Called for trace conditions that weaken the result (lost events) and, at the end, for each
+   * kind of lock event the importer skipped (how many, where the first one was).
+   */
   onWarning?: (message: string, origin: EventOrigin) => void;
 }
 
@@ -47,8 +50,10 @@ export interface FtraceReadStats {
   lines: number;
   events: number;
   lockEvents: number;
-  /** Lock events skipped: NMI context, RCU read-side maps. */
+  /** Lock events skipped: NMI context (`nmiLockEvents`) and RCU read-side maps (`unvalidatedLockEvents`). */
   skippedLockEvents: number;
+  nmiLockEvents: number;
+  unvalidatedLockEvents: number;
   /** Events the ring buffer reported as lost (`[LOST N EVENTS]`). */
   lostEvents: number;
   /** lock_release of an instance the task was not seen taking (taken before the trace began). */
@@ -56,6 +61,16 @@ export interface FtraceReadStats {
 }
 
 export type { EventSink };
+
+type SkipKind = 'nmiLockEvents' | 'unvalidatedLockEvents' | 'unmatchedReleases';
+
+/** What `end` says of each kind of skipped lock event, given how many there were. */
+const SKIP_NOTES: Readonly<Record<SkipKind, (count: number) => string>> = {
+  nmiLockEvents: (count) => `${count} lock event${count === 1 ? '' : 's'} in NMI context skipped (lockdep does not record NMI acquisitions); the first is here`,
+  unvalidatedLockEvents: (count) => `${count} lock event${count === 1 ? '' : 's'} of RCU read-side maps skipped (the kernel acquires them with check=0, unvalidated); the first is here`,
+  unmatchedReleases: (count) =>
+    `${count} lock_release${count === 1 ? '' : 's'} of locks the task was not seen taking skipped (held since before the trace began, or a double unlock the trace cannot tell apart); the first is here`,
+};
 
 /** The lockdep maps the kernel acquires with check=0 (rcu_lock_acquire): never validated. */
 export const UNVALIDATED_CLASSES: ReadonlySet<string> = new Set([
@@ -117,7 +132,18 @@ interface PendingEvent {
 
 /** Streaming ftrace parser: feed it lines, it calls the sink with spec events. */
 export class FtraceParser {
-  readonly stats: FtraceReadStats = { lines: 0, events: 0, lockEvents: 0, skippedLockEvents: 0, lostEvents: 0, unmatchedReleases: 0 };
+  readonly stats: FtraceReadStats = {
+    lines: 0,
+    events: 0,
+    lockEvents: 0,
+    skippedLockEvents: 0,
+    nmiLockEvents: 0,
+    unvalidatedLockEvents: 0,
+    lostEvents: 0,
+    unmatchedReleases: 0,
+  };
+  /** The line of the first event skipped, per kind of skip (reported by `end`). */
+  private readonly firstSkipped = new Map<SkipKind, number>();
   private readonly file: string;
   private readonly classTypes: ReadonlyMap<string, LockType>;
   private readonly defaultType: LockType;
@@ -170,7 +196,7 @@ export class FtraceParser {
     const context = hardSoft === undefined ? NO_CONTEXT : CONTEXTS.get(hardSoft);
     if (context === null) {
       // NMI: lockdep does not record acquisitions made in NMI context.
-      if (name === 'lock_acquire' || name === 'lock_release') this.stats.skippedLockEvents++;
+      if (name === 'lock_acquire' || name === 'lock_release') this.skipped('nmiLockEvents', lineNo);
       return;
     }
     const task = this.task(comm, pidText, cpu);
@@ -208,9 +234,18 @@ export class FtraceParser {
     this.flush();
   }
 
-  /** End of input: delivers the held-back event. */
+  /** End of input: delivers the held-back event and says what was skipped. */
   end(): void {
     this.flush();
+    for (const [kind, line] of this.firstSkipped) {
+      this.onWarning?.(SKIP_NOTES[kind](this.stats[kind]), { file: this.file, line });
+    }
+  }
+
+  private skipped(kind: SkipKind, line: number): void {
+    this.stats[kind]++;
+    if (kind !== 'unmatchedReleases') this.stats.skippedLockEvents++;
+    if (!this.firstSkipped.has(kind)) this.firstSkipped.set(kind, line);
   }
 
   private otherLine(text: string, lineNo: number): void {
@@ -314,7 +349,7 @@ export class FtraceParser {
     }
     this.stats.lockEvents++;
     if (UNVALIDATED_CLASSES.has(cls)) {
-      this.stats.skippedLockEvents++;
+      this.skipped('unvalidatedLockEvents', origin.line);
       return;
     }
     const instance = lock ?? cls;
@@ -352,7 +387,7 @@ export class FtraceParser {
     }
     this.stats.lockEvents++;
     if (UNVALIDATED_CLASSES.has(cls)) {
-      this.stats.skippedLockEvents++;
+      this.skipped('unvalidatedLockEvents', origin.line);
       return;
     }
     let index = task.held.length - 1;
@@ -360,7 +395,7 @@ export class FtraceParser {
     if (index < 0) {
       // Taken before tracing started (or in a skipped context): the kernel's lockdep saw the
       // acquisition, the trace did not, so there is nothing to release here.
-      this.stats.unmatchedReleases++;
+      this.skipped('unmatchedReleases', origin.line);
       return;
     }
     task.held.splice(index, 1);

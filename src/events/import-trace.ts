@@ -86,7 +86,7 @@ export async function importTrace(path: string, sink: EventSink, options: Import
   try {
     if (stream === undefined && std !== undefined) {
       forEachLineBlock(path, (bytes, end) => std.block(bytes, end));
-      lines = std.linesReadFromBlocks;
+      lines = std.stats.lines;
     } else if (stream === undefined) {
       lines = forEachLine(path, onLine);
     } else {

@@ -29,7 +29,7 @@ export class LineBlockBuffer {
     if (this.carry === this.buffer.length) this.grow(this.buffer.length * 2);
     const read = readSync(fd, this.buffer, this.carry, this.buffer.length - this.carry, null);
     if (read === 0) return false;
-    this.filled(this.carry + read, onBlock);
+    this.filled(this.carry, this.carry + read, onBlock);
     return true;
   }
 
@@ -37,7 +37,7 @@ export class LineBlockBuffer {
   push(chunk: Buffer, onBlock: BlockCallback): void {
     if (this.carry + chunk.length > this.buffer.length) this.grow(Math.max(this.buffer.length * 2, this.carry + chunk.length));
     chunk.copy(this.buffer, this.carry);
-    this.filled(this.carry + chunk.length, onBlock);
+    this.filled(this.carry, this.carry + chunk.length, onBlock);
   }
 
   /** Gives the last line, which has no `\n` (nothing when the data ended with one). */
@@ -48,8 +48,10 @@ export class LineBlockBuffer {
     onBlock(this.buffer, end);
   }
 
-  private filled(end: number, onBlock: BlockCallback): void {
-    const lastNewline = this.buffer.lastIndexOf(NEWLINE, end - 1);
+  /** New bytes are at `[from, end)`; the carried bytes before them hold no `\n`, so only the new ones are searched. */
+  private filled(from: number, end: number, onBlock: BlockCallback): void {
+    const newline = this.buffer.subarray(from, end).lastIndexOf(NEWLINE);
+    const lastNewline = newline < 0 ? -1 : from + newline;
     if (lastNewline < 0) {
       this.carry = end;
       return;

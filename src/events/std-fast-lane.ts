@@ -85,17 +85,18 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
-    // A plain decimal location (the usual STD line number) is passed as a number, which builds
-    // no string: its text is the number's canonical form, so not with a leading zero.
+    const thread = this.threads.index(bytes, start, threadEnd);
+    const lock = this.locks.index(bytes, lockStart, lockEnd);
+    if (this.parser.reentrant && !this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock)) return next;
+    if (acquire && this.parser.declaresTypes) this.parser.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
+    // Only for a line that makes an event. A plain decimal location (the usual STD line number)
+    // is passed as a number, which builds no string: its text is the number's canonical form,
+    // so not with a leading zero.
     let site: LockOpSite;
     if (siteEnd > siteStart) {
       const canonical = number >= 0 && !(bytes[siteStart] === DIGIT_0 && siteEnd - siteStart > 1);
       site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
     }
-    const thread = this.threads.index(bytes, start, threadEnd);
-    const lock = this.locks.index(bytes, lockStart, lockEnd);
-    if (this.parser.reentrant && !this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock)) return next;
-    if (acquire && this.parser.declaresTypes) this.parser.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
     this.parser.countFastEvent();
     const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
     const instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);

@@ -61,7 +61,6 @@ export class StdParser {
   readonly holds = new ReentrantHolds();
   private readonly declared = new Set<string>();
   private readonly fast: StdFastLane | undefined;
-  private linesRead = 0;
 
   constructor(options: StdReaderOptions, private readonly sink: EventSink) {
     this.file = options.file;
@@ -78,7 +77,7 @@ export class StdParser {
     const fast = this.fast;
     let at = 0;
     while (at < end) {
-      const lineNo = ++this.linesRead;
+      const lineNo = this.stats.lines + 1;
       if (fast !== undefined) {
         const next = fast.line(bytes, at, end, lineNo);
         if (next >= 0) {
@@ -91,11 +90,6 @@ export class StdParser {
       this.line(bytes.toString('utf8', at, withoutCarriageReturn(bytes, at, newline)), lineNo);
       at = newline + 1;
     }
-  }
-
-  /** Lines given to `block` so far, blank ones included. */
-  get linesReadFromBlocks(): number {
-    return this.linesRead;
   }
 
   line(text: string, lineNo: number): void {

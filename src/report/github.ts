@@ -6,11 +6,12 @@
  * each, in finding order, then one plain summary line that counts everything (including what was
  * not annotated and what a baseline downgraded). Baselined findings get no annotation.
  */
+import { severityCounts } from '../engine/finding.js';
 import type { Finding, Severity } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import { findingTitle } from './rule-catalog.js';
 import { primaryWitness, witnessPosition } from './source-position.js';
-import { classPath, describeEvent, witnessesOf } from './witnesses.js';
+import { findingDetails } from './witnesses.js';
 
 /** GitHub's per-step display limit for each annotation level. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -38,36 +39,30 @@ function annotation(finding: Finding, command: Command): string {
     if (position.column !== undefined) properties.push(`col=${position.column}`);
   }
   properties.push(`title=${escapeProperty(`lockdep: ${findingTitle(finding)}`)}`);
-  const lines = [finding.message];
-  if (finding.classes.length > 0) lines.push(`classes: ${classPath(finding)}`);
-  for (const witness of witnessesOf(finding)) lines.push(`${witness.role}: ${describeEvent(witness.ref)}`);
-  lines.push(`fingerprint: ${finding.fingerprint}`);
+  const lines = [finding.message, ...findingDetails(finding).map((detail) => `${detail.label}: ${detail.text}`)];
   return `::${command} ${properties.join(',')}::${escapeData(lines.join('\n'))}`;
 }
 
 /** Renders annotations (capped per level) followed by a summary line. */
 export function renderGithub(result: CheckResult): string {
   const shown = new Map<Command, number>();
-  const total = new Map<Command, number>();
   const out: string[] = [];
-  let baselined = 0;
   for (const finding of result.violations) {
-    if (finding.baselined === true) { baselined++; continue; }
+    if (finding.baselined === true) continue;
     const command = COMMANDS.get(finding.severity) ?? 'warning';
-    total.set(command, (total.get(command) ?? 0) + 1);
     if ((shown.get(command) ?? 0) >= ANNOTATIONS_PER_LEVEL) continue;
     shown.set(command, (shown.get(command) ?? 0) + 1);
     out.push(annotation(finding, command));
   }
-  const count = (map: Map<Command, number>, command: Command): number => map.get(command) ?? 0;
-  const annotated = count(shown, 'error') + count(shown, 'warning') + count(shown, 'notice');
-  const all = count(total, 'error') + count(total, 'warning') + count(total, 'notice');
+  const counts = severityCounts(result.violations);
+  const annotated = [...shown.values()].reduce((sum, count) => sum + count, 0);
+  const notAnnotated = counts.error + counts.warning + counts.info - annotated;
   const parts = [
-    `lockdep: ${count(total, 'error')} error(s), ${count(total, 'warning')} warning(s), ${count(total, 'notice')} info`,
+    `lockdep: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info`,
     `${result.summary.events} events, ${result.summary.classes} classes, ${result.summary.dependencies} dependencies`,
   ];
-  if (all > annotated) parts.push(`${all - annotated} finding(s) not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step; see the SARIF upload or the step summary)`);
-  if (baselined > 0) parts.push(`${baselined} baselined`);
+  if (notAnnotated > 0) parts.push(`${notAnnotated} finding(s) not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step; see the SARIF upload or the step summary)`);
+  if (counts.baselined > 0) parts.push(`${counts.baselined} baselined`);
   out.push(parts.join('; '));
   return `${out.join('\n')}\n`;
 }

@@ -9,7 +9,7 @@
  * Content-Security-Policy (`default-src 'none'`) forbids loading anything; a graph larger than
  * MAX_DRAWN_NODES is drawn restricted to the classes on cycles or named by findings.
  */
-import { countUnbaselined } from '../engine/finding.js';
+import { severityCounts } from '../engine/finding.js';
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
@@ -18,7 +18,7 @@ import { escapeHtml } from './escape.js';
 import { buildReportGraph, type ReportGraph } from './report-graph.js';
 import { findingTitle } from './rule-catalog.js';
 import { renderSvg } from './svg-render.js';
-import { classPath, describeEvent, witnessesOf } from './witnesses.js';
+import { findingDetails, type FindingDetail } from './witnesses.js';
 
 export const MAX_DRAWN_NODES = 1500;
 
@@ -87,15 +87,18 @@ function findingArticle(finding: Finding, index: number): string {
     `<h3>${index + 1}. ${escapeHtml(finding.severity)}${finding.baselined === true ? ' (baselined)' : ''}: ${escapeHtml(findingTitle(finding))}</h3>`,
     `<p class="message">${escapeHtml(finding.message)}</p>`,
   ];
-  if (finding.classes.length > 0) lines.push(`<p class="classes">${escapeHtml(classPath(finding))}</p>`);
+  const details = findingDetails(finding);
+  const ofPart = (part: FindingDetail['part']): FindingDetail[] => details.filter((detail) => detail.part === part);
+  for (const detail of ofPart('classes')) lines.push(`<p class="classes">${escapeHtml(detail.text)}</p>`);
   if (finding.ruleDetail) lines.push(`<p class="rule">${escapeHtml(finding.ruleDetail.description)}</p>`);
-  const witnesses = witnessesOf(finding);
+  const witnesses = ofPart('witness');
   if (witnesses.length > 0) {
     lines.push('<ol class="witnesses">');
-    for (const witness of witnesses) lines.push(`<li><span class="role">${escapeHtml(witness.role)}</span>: ${escapeHtml(describeEvent(witness.ref))}</li>`);
+    for (const witness of witnesses) lines.push(`<li><span class="role">${escapeHtml(witness.label)}</span>: ${escapeHtml(witness.text)}</li>`);
     lines.push('</ol>');
   }
-  lines.push(`<p class="fingerprint">fingerprint ${escapeHtml(finding.fingerprint)}</p>`, '</article>');
+  for (const detail of ofPart('fingerprint')) lines.push(`<p class="fingerprint">${escapeHtml(detail.label)} ${escapeHtml(detail.text)}</p>`);
+  lines.push('</article>');
   return lines.join('\n');
 }
 
@@ -105,9 +108,7 @@ export async function renderHtml(result: CheckResult, snapshot?: GraphSnapshot |
   const { graph, restricted } = drawableGraph(fullGraph);
   const emptyText = restricted ? 'No class is on a cycle or named by a finding.' : 'No lock classes.';
   const svg = graph.nodes.length > 0 ? await renderSvg(renderDotForSvg(graph)) : `<p>${emptyText}</p>`;
-  const active = result.violations.filter((finding) => finding.baselined !== true);
-  const errors = countUnbaselined(result.violations, 'error');
-  const warnings = countUnbaselined(result.violations, 'warning');
+  const counts = severityCounts(result.violations);
   const s = result.summary;
   const notes: string[] = [];
   if (fullGraph.partial) notes.push('Partial graph: only the classes and edges named by findings (run <code>lockdep check --save-graph</code> and report that file for the full graph).');
@@ -125,7 +126,7 @@ export async function renderHtml(result: CheckResult, snapshot?: GraphSnapshot |
     '</head>',
     '<body>',
     `<h1>lockdep report</h1>`,
-    `<p class="verdict ${errors > 0 ? 'fail' : 'pass'}" id="verdict">${errors > 0 ? `${errors} error(s)` : 'No lock-order errors'}, ${warnings} warning(s), ${active.length - errors - warnings} info, ${result.violations.length - active.length} baselined</p>`,
+    `<p class="verdict ${counts.error > 0 ? 'fail' : 'pass'}" id="verdict">${counts.error > 0 ? `${counts.error} error(s)` : 'No lock-order errors'}, ${counts.warning} warning(s), ${counts.info} info, ${counts.baselined} baselined</p>`,
     '<table class="summary" id="summary"><tr><th>events</th><th>tasks</th><th>classes</th><th>dependencies</th><th>findings</th></tr>',
     `<tr><td>${s.events}</td><td>${s.tasks}</td><td>${s.classes}</td><td>${s.dependencies}</td><td>${result.violations.length}</td></tr></table>`,
   ];

@@ -9,7 +9,7 @@ import type { Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import { escapeXml, escapeXmlAttribute } from './escape.js';
 import { findingTitle } from './rule-catalog.js';
-import { classPath, describeEvent, witnessesOf } from './witnesses.js';
+import { findingDetails, witnessesOf } from './witnesses.js';
 
 const UNATTRIBUTED = '(no trace file)';
 
@@ -20,11 +20,8 @@ function tracesOf(finding: Finding): Set<string> {
 }
 
 function findingBlock(finding: Finding): string {
-  const lines = [`${finding.severity}${finding.baselined === true ? ' (baselined)' : ''}: ${findingTitle(finding)}: ${finding.message}`];
-  if (finding.classes.length > 0) lines.push(`  classes: ${classPath(finding)}`);
-  for (const witness of witnessesOf(finding)) lines.push(`  ${witness.role}: ${describeEvent(witness.ref)}`);
-  lines.push(`  fingerprint: ${finding.fingerprint}`);
-  return lines.join('\n');
+  const heading = `${finding.severity}${finding.baselined === true ? ' (baselined)' : ''}: ${findingTitle(finding)}: ${finding.message}`;
+  return [heading, ...findingDetails(finding).map((detail) => `  ${detail.label}: ${detail.text}`)].join('\n');
 }
 
 /** Renders the result as JUnit XML. */

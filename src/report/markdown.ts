@@ -5,12 +5,12 @@
  * and no tag can get through; output stays far below GitHub's 1 MiB summary limit by listing at
  * most MAX_DETAILED findings in detail (the table still counts all of them).
  */
-import { countUnbaselined } from '../engine/finding.js';
+import { severityCounts } from '../engine/finding.js';
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import { escapeMarkdown } from './escape.js';
 import { findingTitle } from './rule-catalog.js';
-import { classPath, describeEvent, witnessesOf } from './witnesses.js';
+import { classPath, findingDetails } from './witnesses.js';
 
 const MAX_DETAILED = 100;
 
@@ -23,15 +23,11 @@ function severityCell(finding: Finding): string {
 
 /** Renders the result as GitHub-flavoured Markdown. */
 export function renderMarkdown(result: CheckResult): string {
-  const active = result.violations.filter((finding) => finding.baselined !== true);
-  const errors = countUnbaselined(active, 'error');
-  const warnings = countUnbaselined(active, 'warning');
-  const baselined = result.violations.length - active.length;
+  const counts = severityCounts(result.violations);
+  const otherCounts = `${counts.warning} warning(s), ${counts.info} info${counts.baselined > 0 ? `, ${counts.baselined} baselined` : ''}.`;
   const s = result.summary;
   const out: string[] = ['## lockdep', ''];
-  out.push(errors > 0
-    ? `**${errors} error(s)**, ${warnings} warning(s), ${active.length - errors - warnings} info${baselined > 0 ? `, ${baselined} baselined` : ''}.`
-    : `No lock-order errors. ${warnings} warning(s), ${active.length - warnings} info${baselined > 0 ? `, ${baselined} baselined` : ''}.`);
+  out.push(counts.error > 0 ? `**${counts.error} error(s)**, ${otherCounts}` : `No lock-order errors. ${otherCounts}`);
   out.push('', '| events | tasks | classes | dependencies | findings |', '| ---: | ---: | ---: | ---: | ---: |');
   out.push(`| ${s.events} | ${s.tasks} | ${s.classes} | ${s.dependencies} | ${result.violations.length} |`);
   if (result.traces && result.traces.length > 0) {
@@ -52,10 +48,10 @@ export function renderMarkdown(result: CheckResult): string {
   result.violations.slice(0, MAX_DETAILED).forEach((finding, index) => {
     out.push('', `#### ${index + 1}. ${severityCell(finding)}: ${escapeMarkdown(findingTitle(finding))}`, '');
     out.push(escapeMarkdown(finding.message), '');
-    for (const witness of witnessesOf(finding)) {
-      out.push(`- ${escapeMarkdown(witness.role)}: ${escapeMarkdown(describeEvent(witness.ref))}`);
+    // The classes are already in the findings table.
+    for (const detail of findingDetails(finding)) {
+      if (detail.part !== 'classes') out.push(`- ${escapeMarkdown(detail.label)}: ${escapeMarkdown(detail.text)}`);
     }
-    out.push(`- fingerprint: ${escapeMarkdown(finding.fingerprint)}`);
   });
   if (result.violations.length > MAX_DETAILED) {
     out.push('', `${result.violations.length - MAX_DETAILED} more finding(s) not shown in detail; see the SARIF or JSON output.`);

@@ -14,8 +14,8 @@ import type {
   Finding,
   FindingKind,
   HeldLockRef,
-  Severity,
 } from '../engine/finding.js';
+import { severityCounts } from '../engine/finding.js';
 import type { CheckResult, Summary } from '../engine/result.js';
 import { createPalette, type Palette } from './colour.js';
 import { escapeTerminal } from './escape.js';
@@ -637,30 +637,17 @@ function plural(count: number, word: string, pluralWord = `${word}s`): string {
   return `${count} ${count === 1 ? word : pluralWord}`;
 }
 
-function countBySeverity(findings: readonly Finding[]): Map<Severity, number> {
-  const counts = new Map<Severity, number>([
-    ['error', 0],
-    ['warning', 0],
-    ['info', 0],
-  ]);
-  for (const finding of findings) counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
-  return counts;
-}
-
 function summaryCounts(summary: Summary): string {
   return `${plural(summary.events, 'event')}, ${plural(summary.tasks, 'task')}, ${plural(summary.classes, 'class', 'classes')}, ${plural(summary.dependencies, 'dependency', 'dependencies')}`;
 }
 
-/** The closing summary line: counts, then findings by severity. */
+/** The closing summary line: counts, then findings by severity with baselined ones counted apart. */
 export function renderSummaryLine(result: CheckResult): string {
   const findings = result.violations;
-  const counts = countBySeverity(findings);
-  const baselined = findings.filter((f) => f.baselined === true).length;
-  let verdict =
-    findings.length === 0
-      ? 'no findings'
-      : `${plural(findings.length, 'finding')} (${plural(counts.get('error') ?? 0, 'error')}, ${plural(counts.get('warning') ?? 0, 'warning')}, ${counts.get('info') ?? 0} info)`;
-  if (baselined > 0) verdict += `, ${baselined} baselined`;
+  const counts = severityCounts(findings);
+  const bySeverity = [plural(counts.error, 'error'), plural(counts.warning, 'warning'), `${counts.info} info`];
+  if (counts.baselined > 0) bySeverity.push(`${counts.baselined} baselined`);
+  const verdict = findings.length === 0 ? 'no findings' : `${plural(findings.length, 'finding')} (${bySeverity.join(', ')})`;
   const traces = result.traces;
   const scope = traces !== undefined && traces.length > 1 ? ` in ${traces.length} traces` : '';
   return `lockdep: ${summaryCounts(result.summary)}${scope}; ${verdict}`;

@@ -3,7 +3,8 @@
  * junit, sarif related locations): the trigger, every edge of a cycle (both acquisitions), the
  * remaining witness events, the held locks and the irq usage sites. Invariants: each EventRef
  * appears once (the first role wins); the order is trigger, chain, events, held, irq; the text
- * is plain (callers escape it for their format).
+ * is plain (callers escape it for their format). findingDetails turns a finding into the labelled
+ * lines those formats print, so they only escape and lay them out.
  */
 import type { DependencyWitness, EventRef, Finding } from '../engine/finding.js';
 import { codePosition, formatPosition, tracePosition } from './source-position.js';
@@ -80,4 +81,21 @@ export function classPath(finding: Finding): string {
     return [...finding.classes, finding.classes[0]].join(' -> ');
   }
   return finding.classes.join(', ');
+}
+
+/** One labelled line of a finding's details; `part` tells which group it belongs to. */
+export interface FindingDetail {
+  part: 'classes' | 'witness' | 'fingerprint';
+  /** `classes`, the witness's role (e.g. `trigger`) or `fingerprint`. */
+  label: string;
+  text: string;
+}
+
+/** A finding's details in order: the class path (when it names classes), each witness, the fingerprint. */
+export function findingDetails(finding: Finding): FindingDetail[] {
+  const details: FindingDetail[] = [];
+  if (finding.classes.length > 0) details.push({ part: 'classes', label: 'classes', text: classPath(finding) });
+  for (const witness of witnessesOf(finding)) details.push({ part: 'witness', label: witness.role, text: describeEvent(witness.ref) });
+  details.push({ part: 'fingerprint', label: 'fingerprint', text: finding.fingerprint });
+  return details;
 }

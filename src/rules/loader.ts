@@ -78,7 +78,6 @@ export function parseRuleFile(file: string, text: string): ParsedRuleFile {
   return { source, rules, classes };
 }
 
-/** Load rule files (in order) into one RuleSet. */
 /** Loads rule files into one rule set; a file named twice (compared resolved) is read once. */
 export function loadRuleFiles(files: readonly string[]): RuleSet {
   const seen = new Set<string>();

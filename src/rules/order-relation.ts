@@ -33,28 +33,13 @@ export class OrderRelation {
   readonly byOuter: ReadonlyMap<string, ReadonlyMap<string, OrderPair>>;
   /** Every pair of the closure. */
   readonly pairs: readonly OrderPair[];
-  /** Classes named by active order pairs. */
-  readonly classes: ReadonlySet<string>;
 
   private constructor(edges: readonly OrderEdge[], byOuter: Map<string, Map<string, OrderPair>>) {
     this.edges = edges;
     this.byOuter = byOuter;
     const pairs: OrderPair[] = [];
-    const classes = new Set<string>();
-    for (const inner of byOuter.values()) {
-      for (const pair of inner.values()) {
-        pairs.push(pair);
-        classes.add(pair.outer);
-        classes.add(pair.inner);
-      }
-    }
+    for (const inner of byOuter.values()) pairs.push(...inner.values());
     this.pairs = pairs;
-    this.classes = classes;
-  }
-
-  /** The pair `outer < inner` if the documentation implies it. */
-  get(outer: string, inner: string): OrderPair | undefined {
-    return this.byOuter.get(outer)?.get(inner);
   }
 
   /**

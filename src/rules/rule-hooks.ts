@@ -27,8 +27,8 @@ export function createRuleHooks(ruleSet: RuleSet, options: RuleHookOptions = {})
   const parts: RuleHooks[] = [];
   for (const module of RULE_KINDS) {
     const rules = byKind.get(module.kind) ?? [];
-    if (rules.length === 0 && module.kind !== 'order') continue;
-    parts.push(module.create(rules, { order: ruleSet.order, strictOrder }));
+    if (rules.length === 0) continue;
+    parts.push(module.create(rules, { order: ruleSet.order }));
   }
   if (strictOrder) parts.push(createStrictOrderHooks(ruleSet));
   return mergeHooks(parts);

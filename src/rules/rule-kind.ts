@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { LockMode } from '../events/event.js';
 import type { EngineHooks, EngineQuery } from '../engine/hooks.js';
-import type { DependencyWitness, EventRef, Severity } from '../engine/finding.js';
+import type { Finding, RuleDetail, Severity } from '../engine/finding.js';
 import type { HoldMode, RuleSeverity } from './schema-common.js';
 import type { DataPath, YamlSource } from './yaml-source.js';
 import type { OrderRelation } from './order-relation.js';
@@ -61,7 +61,6 @@ export interface OrderEdge {
 /** What `create()` gets besides its rules. */
 export interface RuleContext {
   order: OrderRelation;
-  strictOrder: boolean;
 }
 
 export type RuleHooks = Pick<EngineHooks, 'watchClass' | 'watchVar' | 'onNewChain' | 'onWatchedAcquire' | 'onAccess' | 'onNewDependency' | 'onEnd'>;
@@ -110,14 +109,9 @@ function findingSeverity(severity: RuleSeverity): Severity {
   return severity === 'off' ? 'info' : severity;
 }
 
-export interface RuleViolation {
-  message: string;
-  classes: string[];
-  events: EventRef[];
-  task?: string;
-  trigger?: EventRef;
-  chain?: DependencyWitness[];
-  relation?: 'contradicts' | 'undocumented';
+/** What a rule kind reports: the finding's own fields, and overrides of the rule's. */
+export interface RuleViolation extends Pick<Finding, 'message' | 'classes' | 'events' | 'task' | 'trigger' | 'chain'> {
+  relation?: RuleDetail['relation'];
   /** Overrides for derived findings (an order implied by several rules). */
   id?: string;
   description?: string;

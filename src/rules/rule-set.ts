@@ -38,7 +38,7 @@ export interface RuleSet {
   order: OrderRelation;
   /** Classes that active rules place in a lock relation (for --strict-order). */
   orderedClasses: Set<string>;
-  /** `[held, acquired]` pairs documented by active rules other than order rules' closure. */
+  /** `[held, acquired]` pairs documented by active rules of other kinds (order rules' pairs are in `order`). */
   documentedPairs: Array<[string, string]>;
   /** Classes of active leaf rules. */
   leafClasses: Set<string>;

@@ -105,11 +105,6 @@ export class YamlSource {
     return this.positionOf(range[0]);
   }
 
-  /** Position of the key `key` of the mapping at `path`, or of the mapping itself. */
-  locateKey(path: DataPath, key: string): SourcePosition {
-    return this.locate(path, { key });
-  }
-
   /** An InputError at `path`. */
   errorAt(path: DataPath, message: string, options: LocateOptions = {}): InputError {
     const { line, col } = this.locate(path, options);

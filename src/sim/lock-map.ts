@@ -11,7 +11,7 @@
  * Invariants: acquisitions are emitted before any waiting; a release of a map the task does not
  * hold leaves the state untouched and is reported by the validator.
  */
-import { LockPrimitive, RESOLVED } from './lock-primitive.js';
+import { LockPrimitive, RESOLVED, abortedAcquisition } from './lock-primitive.js';
 import type { TaskArg, Waiter } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
 import type { Task } from './task.js';
@@ -47,6 +47,7 @@ export class LockMap extends LockPrimitive implements Waitable {
     try {
       const t = this.taskOf(task);
       const rt = this.runtime;
+      if (options?.signal?.aborted === true) return abortedAcquisition(options.signal);
       if (rt.active) rt.acquire(t, this, 'write', false, options);
       if (!this.blocking) {
         this.addHold(t);
@@ -56,7 +57,7 @@ export class LockMap extends LockPrimitive implements Waitable {
         this.writer = t;
         return RESOLVED;
       }
-      return this.enqueue(t, 'write');
+      return this.enqueue(t, 'write', options?.signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -67,12 +68,13 @@ export class LockMap extends LockPrimitive implements Waitable {
     try {
       const t = this.taskOf(task);
       const rt = this.runtime;
+      if (options?.signal?.aborted === true) return abortedAcquisition(options.signal);
       if (rt.active) rt.acquire(t, this, 'recursive-read', false, options);
       if (!this.blocking || this.writer === null) {
         this.addHold(t);
         return RESOLVED;
       }
-      return this.enqueue(t, 'read');
+      return this.enqueue(t, 'read', options?.signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -149,11 +151,8 @@ export class LockMap extends LockPrimitive implements Waitable {
     this.readers.set(t, (this.readers.get(t) ?? 0) + 1);
   }
 
-  private enqueue(t: Task, mode: 'write' | 'read'): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.queue.push({ task: t, mode, resolve });
-      t.block(this, mode === 'read' ? 'recursive-read' : 'write');
-    });
+  private enqueue(t: Task, mode: 'write' | 'read', signal: AbortSignal | undefined): Promise<void> {
+    return this.waitInQueue(this.queue, t, mode, this, mode === 'read' ? 'recursive-read' : 'write', signal, () => this.wake());
   }
 
   private wake(): void {

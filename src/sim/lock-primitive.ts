@@ -78,8 +78,9 @@ export abstract class LockPrimitive implements LockIdentity {
   /**
    * Queues `task` as a waiter until the primitive resolves it. With a signal, an abort before
    * the grant removes the waiter, unblocks the task, undoes the acquisition recorded before
-   * waiting (a release, as the kernel's killable lock paths do) and rejects with the reason;
-   * `afterAbort` lets the primitive wake waiters the aborted one was holding back.
+   * waiting (a release, as the kernel's killable lock paths do) and rejects with the reason (or,
+   * in `throw` mode, with the finding that release raised); `afterAbort` lets the primitive wake
+   * waiters the aborted one was holding back, in either case.
    */
   protected waitInQueue(
     queue: Waiter[],
@@ -98,9 +99,14 @@ export abstract class LockPrimitive implements LockIdentity {
           if (index < 0) return;
           queue.splice(index, 1);
           task.unblock();
-          if (this.runtime.active) this.runtime.release(task, this);
+          let error: unknown = signal.reason;
+          try {
+            if (this.runtime.active) this.runtime.release(task, this);
+          } catch (releaseError) {
+            error = releaseError;
+          }
           afterAbort?.();
-          reject(signal.reason as unknown);
+          reject(error);
         };
         signal.addEventListener('abort', onAbort, { once: true });
         waiter.resolve = () => {

@@ -208,7 +208,8 @@ export class LockdepRuntime {
       site = options.site;
     }
     this.locate(event, task, site);
-    if (lock.type === 'mutex' || lock.type === 'rwsem') task.sleepPoints++;
+    // A trylock never sleeps, so it is no sleep point (the engine does not report it either).
+    if (!isTry && (lock.type === 'mutex' || lock.type === 'rwsem')) task.sleepPoints++;
     this.emit(event);
     if (this.pendingFinding !== null) {
       this.emit({ op: 'release', task: task.id, lock: lock.id });

@@ -149,6 +149,8 @@ export class Simulation implements TaskScheduler {
 
   private finish(task: Task, error: unknown, failed: boolean): void {
     if (failed) this.recordError(task, error);
+    // A task may end with an acquisition still queued (never awaited): it no longer waits.
+    if (task.state === 'blocked') this.blockedCount--;
     try {
       task.exit();
     } catch (exitError) {

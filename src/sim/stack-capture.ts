@@ -6,8 +6,8 @@
  * internals are skipped, so `site` is the user's line that called the primitive. The stack is
  * read as text through whatever `Error.prepareStackTrace` is installed, so positions are
  * source-mapped wherever the environment maps stacks (vitest, tsx, `--enable-source-maps`).
- * Cost: only with stacks on. `captureUserStack` captures and formats at once (~5-7 µs);
- * `attachLazyStack` captures only (~2 µs) and formats on the first read of the event's `site`
+ * Cost: only with stacks on. `attachLazyStack` captures only (~2 µs; capturing and formatting
+ * at once cost ~5-7 µs) and formats on the first read of the event's `site`
  * or `stack`, which the validator does only when it builds a witness or a report, and the
  * recorder when it writes the event.
  */
@@ -18,7 +18,6 @@ const LIBRARY_DIR = dirname(fileURLToPath(import.meta.url)) + sep;
 /** The package's sim/ directory in both layouts (src/ via tsx or vitest, dist/ when built). */
 const PACKAGE_ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const LIBRARY_DIRS = [LIBRARY_DIR, join(PACKAGE_ROOT, 'src', 'sim') + sep, join(PACKAGE_ROOT, 'dist', 'sim') + sep];
-const DEFAULT_DEPTH = 12;
 /** `    at fn (file:line:col)`, `    at file:line:col`, `    at async fn (file:line:col)`. */
 const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 
@@ -59,14 +58,6 @@ function captureRaw(depth: number, above: Function): { stack?: unknown } {
     Error.stackTraceLimit = savedLimit;
   }
   return holder;
-}
-
-/**
- * The user's frames above the library call that asked for it. `depth` bounds the number of
- * frames kept (after skipping library frames).
- */
-export function captureUserStack(depth: number = DEFAULT_DEPTH): CapturedStack {
-  return parseStack(captureRaw(depth, captureUserStack), depth);
 }
 
 /**

@@ -13,6 +13,9 @@ import type { Waitable } from './waitable.js';
 
 export type TaskState = 'running' | 'blocked' | 'done';
 
+/** The stack outside any `call`: shared and frozen, so no event can see frames pushed later. */
+const NO_FRAMES: readonly string[] = Object.freeze([]);
+
 /** The scheduler a task reports its state changes to (a Simulation). */
 export interface TaskScheduler {
   taskBlocked(task: Task): void;
@@ -62,7 +65,7 @@ export class Task {
 
   /** Pseudo frames innermost first (the spec's `stack` order); empty outside any `call`. */
   frameStack(): readonly string[] {
-    if (this.frames.length === 0) return this.frames;
+    if (this.frames.length === 0) return NO_FRAMES;
     if (this.framesInnermostFirst === null) this.framesInnermostFirst = this.frames.slice().reverse();
     return this.framesInnermostFirst;
   }
@@ -118,6 +121,7 @@ export class Task {
 
   /** Scheduler bookkeeping: the task's wait is over (it was granted the lock or woken). */
   unblock(): void {
+    if (this.state === 'done') return; // a grant that reaches a task that has ended (see Simulation.finish)
     this.state = 'running';
     this.waitingOn = null;
     if (this.scheduler !== null) this.scheduler.taskUnblocked(this);

@@ -1,6 +1,6 @@
 /**
- * Spawns the built CLI (`node bin/lockdep.js`) from the repository root with a minimal
- * environment (PATH, NO_COLOR=1), as a user would run it. `npm test` builds dist/ first; when
+ * Spawns the built CLI (`node bin/lockdep.js`) from the repository root (or `cwd`) with a
+ * minimal environment (PATH, NO_COLOR=1), as a user would run it. `npm test` builds dist/ first; when
  * dist/ is missing (running vitest directly), it is built once here.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -36,9 +36,9 @@ function newestSourceMtime(dir: string): number {
   return newest;
 }
 
-export function runCli(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+export function runCli(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliRun {
   const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...options.env },
     input: options.input ?? '',
     encoding: 'utf8',

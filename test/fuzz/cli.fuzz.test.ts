@@ -45,21 +45,22 @@ interface Scenario {
   /** Name of the damaged file, and the arguments around it. */
   file: string;
   args: (file: string) => string[];
-  text: fc.Arbitrary<string>;
+  /** Valid inputs the mutations start from; the first is also checked unmutated. */
+  seeds: readonly string[];
 }
 
 const SCENARIOS: readonly Scenario[] = [
-  { name: 'cli-check-trace', file: 'trace.txt', args: (f) => ['check', '-f', 'json', f], text: inputText([...JSONL_SEEDS, ...FTRACE_SEEDS, ...STD_SEEDS]) },
-  { name: 'cli-check-rules', file: 'rules.yaml', args: (f) => ['check', '-f', 'json', '--rules', f, 'seed.jsonl'], text: inputText(RULE_SEEDS) },
-  { name: 'cli-check-config', file: 'custom.config.yaml', args: (f) => ['check', '-f', 'json', '-c', f, 'seed.jsonl'], text: inputText(CONFIG_SEEDS.map((seed) => seed.replace('rules/kvm-2021.yaml', join(root, 'rules', 'kvm-2021.yaml')))) },
-  { name: 'cli-check-baseline', file: 'baseline.json', args: (f) => ['check', '-f', 'json', '--baseline', f, 'seed.jsonl'], text: inputText(BASELINE_SEEDS) },
-  { name: 'cli-merge', file: 'run.graph.json', args: (f) => ['merge', '-f', 'json', 'seed.graph.json', f], text: inputText(GRAPH_SEEDS) },
-  { name: 'cli-report', file: 'result.json', args: (f) => ['report', '-f', 'json', f], text: inputText([...RESULT_SEEDS, ...GRAPH_SEEDS]) },
+  { name: 'cli-check-trace', file: 'trace.txt', args: (f) => ['check', '-f', 'json', f], seeds: [...JSONL_SEEDS, ...FTRACE_SEEDS, ...STD_SEEDS] },
+  { name: 'cli-check-rules', file: 'rules.yaml', args: (f) => ['check', '-f', 'json', '--rules', f, 'seed.jsonl'], seeds: RULE_SEEDS },
+  { name: 'cli-check-config', file: 'custom.config.yaml', args: (f) => ['check', '-f', 'json', '-c', f, 'seed.jsonl'], seeds: CONFIG_SEEDS.map((seed) => seed.replace('rules/kvm-2021.yaml', join(root, 'rules', 'kvm-2021.yaml'))) },
+  { name: 'cli-check-baseline', file: 'baseline.json', args: (f) => ['check', '-f', 'json', '--baseline', f, 'seed.jsonl'], seeds: BASELINE_SEEDS },
+  { name: 'cli-merge', file: 'run.graph.json', args: (f) => ['merge', '-f', 'json', 'seed.graph.json', f], seeds: GRAPH_SEEDS },
+  { name: 'cli-report', file: 'result.json', args: (f) => ['report', '-f', 'json', f], seeds: [...RESULT_SEEDS, ...GRAPH_SEEDS] },
 ];
 
 const scenarioCase = fc.nat(SCENARIOS.length - 1).chain((index) => {
   const scenario = SCENARIOS[index] as Scenario;
-  return scenario.text.map((text) => ({ scenario, text }));
+  return inputText(scenario.seeds).map((text) => ({ scenario, text }));
 });
 
 interface Run {
@@ -86,7 +87,8 @@ function runCli(args: readonly string[]): Promise<Run> {
 }
 
 let caseCount = 0;
-async function checkCase({ scenario, text }: { scenario: Scenario; text: string }): Promise<void> {
+/** Runs one case and checks the properties; returns the exit status. */
+async function checkCase({ scenario, text }: { scenario: Scenario; text: string }): Promise<number | null> {
   const file = `${caseCount++}-${scenario.file}`;
   writeFileSync(join(dir, file), text);
   const run = await runCli(scenario.args(file));
@@ -111,9 +113,15 @@ async function checkCase({ scenario, text }: { scenario: Scenario; text: string 
     tally.note(scenario.name, 'result');
   }
   rmSync(join(dir, file));
+  return run.status;
 }
 
 describe('CLI fuzzing (built binary)', () => {
+  it('the first seed of every scenario, unmutated, gives a valid JSON result (the exit 0/1 branch is exercised)', async () => {
+    const statuses = await Promise.all(SCENARIOS.map((scenario) => checkCase({ scenario, text: scenario.seeds[0]! })));
+    expect(statuses.map((status, i) => `${SCENARIOS[i]!.name} ${status}`)).toEqual(SCENARIOS.map((scenario) => expect.stringMatching(new RegExp(`^${scenario.name} [01]$`))));
+  }, 120_000);
+
   const runs = Math.max(1, Math.ceil(fuzzRuns(0.05) / BATCH));
   it(`mutated inputs of every kind: exit 2 with one clean file line, or a valid result (${runs * BATCH} spawns)`, async () => {
     await fc.assert(

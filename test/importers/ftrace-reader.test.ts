@@ -248,4 +248,29 @@ describe('ftrace importer: errors and warnings', () => {
       'lost.txt:2: the ring buffer of CPU 1 lost 4096 events; held-lock state after this line may be wrong (record with a larger buffer_size_kb)',
     ]);
   });
+
+  it('says at the end how many lock events it skipped of each kind, and where the first was', () => {
+    const warnings: string[] = [];
+    const events: TraceEvent[] = [];
+    const parser = new FtraceParser({ file: 'skips.txt', onWarning: (m, o) => warnings.push(`${o.file}:${o.line}: ${m}`) }, (e) => events.push(e));
+    const lines = [
+      ' bash-1 [000] ..... 1.1: lock_release: 0000000000000009 &held->before',
+      ' perf-9 [000] d.Z1. 1.2: lock_acquire: 0000000000000001 &x->lock',
+      ' bash-1 [000] ..... 1.3: lock_acquire: 0000000000000002 rcu_read_lock',
+      ' bash-1 [000] ..... 1.4: lock_release: 0000000000000002 rcu_read_lock',
+      ' bash-1 [000] ..... 1.5: lock_acquire: 0000000000000003 &y->lock',
+      ' bash-1 [000] ..... 1.6: lock_release: 0000000000000003 &y->lock',
+      ' bash-1 [000] ..... 1.7: lock_release: 0000000000000003 &y->lock',
+    ];
+    lines.forEach((line, i) => parser.line(line, i + 1));
+    expect(warnings).toEqual([]); // said once, at the end
+    parser.end();
+    expect(events.map((e) => e.op)).toEqual(['init', 'acquire', 'release']);
+    expect(parser.stats).toMatchObject({ nmiLockEvents: 1, unvalidatedLockEvents: 2, unmatchedReleases: 2, skippedLockEvents: 3 });
+    expect(warnings).toEqual([
+      'skips.txt:1: 2 lock_releases of locks the task was not seen taking skipped (held since before the trace began, or a double unlock the trace cannot tell apart); the first is here',
+      'skips.txt:2: 1 lock event in NMI context skipped (lockdep does not record NMI acquisitions); the first is here',
+      'skips.txt:3: 2 lock events of RCU read-side maps skipped (the kernel acquires them with check=0, unvalidated); the first is here',
+    ]);
+  });
 });

@@ -2,11 +2,15 @@
  * Hand-made CheckResults and graph snapshots for the reporter golden tests. Fixed data, never
  * produced by the engine, so a reporter change shows up as a golden diff and an engine change
  * does not. `hostile` uses names that try to break out of every markup (HTML, Markdown, XML,
- * DOT, GitHub workflow commands).
+ * DOT, GitHub workflow commands). The data has the shapes the engine emits: usage characters
+ * without braces (`+.+.`; the text report adds them), summary counts without baselined findings,
+ * snapshot masks that match the usage characters and dependency types.
  */
 import type { DependencyWitness, EventRef, Finding } from '../../src/engine/finding.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import type { GraphSnapshot } from '../../src/engine/snapshot.js';
+import { DEP_EN, DEP_SN } from '../../src/engine/lock-mode.js';
+import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED, USAGE_BITS, USED_IN_HARDIRQ, USED_IN_SOFTIRQ } from '../../src/engine/usage.js';
 
 export const XSS = '<img src=x onerror=alert(1)>';
 
@@ -34,7 +38,7 @@ const cycle: Finding = {
   task: 't2',
   trigger: baEdge.next,
   chain: [abEdge, baEdge],
-  locks: [{ class: 'A', type: 'mutex', usage: '{+.+.}' }, { class: 'B', type: 'spinlock', usage: '{-.-.}' }],
+  locks: [{ class: 'A', type: 'mutex', usage: '+.+.' }, { class: 'B', type: 'spinlock', usage: '-.-.' }],
 };
 
 const rule: Finding = {
@@ -58,7 +62,7 @@ const sleep: Finding = {
   classes: ['B'],
   events: [ref({ file: 't1.jsonl', line: 20, task: 't4', op: 'might-sleep' })],
   task: 't4',
-  held: [{ class: 'B', lock: 'b', mode: 'write', try: true, usage: '{-.-.}', at: ref({ file: 't1.jsonl', line: 19, task: 't4', op: 'acquire', lock: 'b', class: 'B', try: true }) }],
+  held: [{ class: 'B', lock: 'b', mode: 'write', try: true, usage: '-.-.', at: ref({ file: 't1.jsonl', line: 19, task: 't4', op: 'acquire', lock: 'b', class: 'B', try: true }) }],
 };
 
 const known: Finding = {
@@ -76,33 +80,45 @@ const known: Finding = {
 export const mixed: CheckResult = {
   version: 1,
   violations: [cycle, rule, sleep, known],
-  summary: { events: 31, tasks: 5, classes: 4, dependencies: 3, violations: 4, errors: 2, warnings: 1 },
+  summary: { events: 31, tasks: 5, classes: 4, dependencies: 3, violations: 4, errors: 1, warnings: 1 },
   tool: { name: 'lockdep', version: '0.1.0' },
 };
+
+/** Usage masks behind the usage characters `+.+.`, `-.-.` and `....`. */
+const IRQS_ON = (1 << ENABLED_HARDIRQ) | (1 << ENABLED_SOFTIRQ) | (1 << LOCK_USED);
+const IN_IRQ = (1 << USED_IN_HARDIRQ) | (1 << USED_IN_SOFTIRQ) | (1 << LOCK_USED);
+const USED_ONLY = 1 << LOCK_USED;
+
+/** `usageAt` as the engine saves it: one slot per usage bit, `at` for each bit set in `usageMask`. */
+const usageAt = (usageMask: number, at: EventRef): (EventRef | null)[] =>
+  Array.from({ length: USAGE_BITS }, (_, bit) => ((usageMask & (1 << bit)) !== 0 ? at : null));
+
+const cHeld = ref({ file: 't1.jsonl', line: 13, task: 't3', class: 'C' });
+const dTaken = ref({ file: 't1.jsonl', line: 15, task: 't3', class: 'D' });
 
 export const mixedSnapshot: GraphSnapshot = {
   format: 'lockdep-graph',
   version: 1,
   sources: ['t1.jsonl'],
   classes: [
-    { name: 'A', type: 'mutex', usage: '{+.+.}', usageMask: 0, usageAt: [] },
-    { name: 'B', type: 'spinlock', usage: '{-.-.}', usageMask: 0, usageAt: [] },
-    { name: 'C', type: 'rwsem', usage: '{+.+.}', usageMask: 0, usageAt: [] },
-    { name: 'D', type: 'map', usage: '{....}', usageMask: 0, usageAt: [] },
+    { name: 'A', type: 'mutex', usage: '+.+.', usageMask: IRQS_ON, usageAt: usageAt(IRQS_ON, abEdge.prev) },
+    { name: 'B', type: 'spinlock', usage: '-.-.', usageMask: IN_IRQ, usageAt: usageAt(IN_IRQ, abEdge.next) },
+    { name: 'C', type: 'rwsem', usage: '+.+.', usageMask: IRQS_ON, usageAt: usageAt(IRQS_ON, cHeld) },
+    { name: 'D', type: 'map', usage: '....', usageMask: USED_ONLY, usageAt: usageAt(USED_ONLY, dTaken) },
   ],
   dependencies: [
-    { from: 'A', to: 'B', mask: 0, types: ['EN'], witness: abEdge },
-    { from: 'B', to: 'A', mask: 0, types: ['EN'], witness: baEdge },
+    { from: 'A', to: 'B', mask: DEP_EN, types: ['EN'], witness: abEdge },
+    { from: 'B', to: 'A', mask: DEP_EN, types: ['EN'], witness: baEdge },
     {
-      from: 'C', to: 'B', mask: 0, types: ['SN'],
-      witness: { from: 'C', to: 'B', types: ['SN'], task: 't3', prev: ref({ file: 't1.jsonl', line: 13, task: 't3', class: 'C' }), next: ref({ file: 't1.jsonl', line: 14, task: 't3', class: 'B' }) },
+      from: 'C', to: 'B', mask: DEP_SN, types: ['SN'],
+      witness: { from: 'C', to: 'B', types: ['SN'], task: 't3', prev: cHeld, next: ref({ file: 't1.jsonl', line: 14, task: 't3', class: 'B' }) },
     },
     {
-      from: 'C', to: 'D', mask: 0, types: ['EN'],
-      witness: { from: 'C', to: 'D', types: ['EN'], task: 't3', prev: ref({ file: 't1.jsonl', line: 13, task: 't3', class: 'C' }), next: ref({ file: 't1.jsonl', line: 15, task: 't3', class: 'D' }) },
+      from: 'C', to: 'D', mask: DEP_EN, types: ['EN'],
+      witness: { from: 'C', to: 'D', types: ['EN'], task: 't3', prev: cHeld, next: dTaken },
     },
   ],
-} as unknown as GraphSnapshot;
+};
 
 export const HOSTILE_NAMES = [XSS, 'a,b:c%d\r\ne', '__proto__', `"q" & 'single' -->`, 'back\\slash\n::error file=x::injected'] as const;
 
@@ -166,6 +182,6 @@ export const many: CheckResult = {
     })),
     { kind: 'recursive-locking', rule: null, severity: 'error', fingerprint: 'e-known', message: 'known', classes: ['K'], events: [ref({ task: 'k' })], baselined: true },
   ],
-  summary: { events: 200, tasks: 24, classes: 24, dependencies: 0, violations: 25, errors: 13, warnings: 12 },
+  summary: { events: 200, tasks: 24, classes: 24, dependencies: 0, violations: 25, errors: 12, warnings: 12 },
   tool: { name: 'lockdep', version: '0.1.0' },
 };

@@ -102,10 +102,10 @@ describe('text report content', () => {
     expect(out).not.toContain('(?)');
   });
 
-  it('summary line counts findings by severity and baselined ones', () => {
+  it('summary line counts findings by severity and baselined ones apart', () => {
     expect(renderSummaryLine(resultOf())).toBe('lockdep: 12 events, 2 tasks, 2 classes, 2 dependencies; no findings');
     expect(renderSummaryLine(resultOf(circular, ruleUndocumented))).toBe(
-      'lockdep: 12 events, 2 tasks, 2 classes, 2 dependencies; 2 findings (1 error, 1 warning, 0 info), 1 baselined',
+      'lockdep: 12 events, 2 tasks, 2 classes, 2 dependencies; 2 findings (1 error, 0 warnings, 0 info, 1 baselined)',
     );
   });
 

@@ -4,8 +4,11 @@
  *    a temporary file: a hard link to the old file keeps the old bytes, and no temporary is left;
  *  - an interrupted run (SIGINT while it reads a trace) exits 130 and leaves every existing
  *    output file as it was;
- *  - `-o` (or `-f FORMAT:FILE`, `--save-graph`) pointing at any input of the command is refused
- *    with exit 2 and the input is untouched, also through a symbolic link.
+ *  - an output whose directory is missing is refused before the check starts, so nothing is
+ *    written (a baseline is not pruned);
+ *  - `-o` (or `-f FORMAT:FILE`, `--save-graph`, `baseline -o`, `run --record`) pointing at any
+ *    input of the command is refused with exit 2 and the input is untouched, also through a
+ *    symbolic link.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -69,6 +72,25 @@ describe('atomic output files', () => {
     expect(temporaries()).toEqual([]);
   });
 
+  it('an output in a missing directory is refused before the check: exit 2, one line, the baseline is not pruned', () => {
+    const stale = { format: 'lockdep-baseline', version: 1, findings: [{ fingerprint: '0000stale', kind: 'circular-dependency', rule: null, classes: ['x', 'y'] }] };
+    writeFileSync(join(dir, 'baseline.json'), `${JSON.stringify(stale, null, 2)}\n`);
+    const before = read('baseline.json');
+    const missing = join(dir, 'missing');
+    for (const [option, value, file] of [['-f', 'json:missing/out.json', 'missing/out.json'], ['--save-graph', 'missing/graph.json', 'missing/graph.json']] as const) {
+      const refused = run('check', '--baseline', 'baseline.json', '--prune-baseline', option, value, 'abba.jsonl');
+      expect(refused.status, refused.stderr).toBe(2);
+      expect(refused.stderr).toBe(`${file}: cannot write output: directory ${missing} does not exist (choose another path)\n`);
+      expect(refused.stdout).toBe('');
+      expect(read('baseline.json')).toBe(before);
+    }
+    // Found before any trace is read: the missing trace is never reached.
+    const early = run('check', '-f', 'json:missing/out.json', 'no-such-trace.jsonl');
+    expect(early.status).toBe(2);
+    expect(early.stderr).toContain('missing/out.json: cannot write output');
+    expect(temporaries()).toEqual([]);
+  });
+
   it('a write that fails (the target is a directory) is one clean line, exit 2, no temporary left', () => {
     mkdirSync(join(dir, 'out.json'));
     const failed = run('check', '-f', 'json:out.json', 'abba.jsonl');
@@ -108,13 +130,14 @@ describe('an interrupted run', () => {
 });
 
 describe('-o pointing at an input is refused', () => {
-  it('for traces, saved graphs and results, baselines and rule files, also through a symlink', () => {
+  it('for traces, saved graphs and results, baselines, rule, config and simulation files, also through a symlink', () => {
     writeFileSync(join(dir, 'rules.yaml'), 'rules: []\n');
+    writeFileSync(join(dir, 'sim.mjs'), 'export default async function () {}\n');
     expect(run('check', '-f', 'json:result.json', '--save-graph', 'g1.json', 'abba.jsonl').status).toBe(1);
     expect(run('check', '--save-graph', 'g2.json', 'abba.jsonl').status).toBe(1);
     expect(run('baseline', '-o', 'baseline.json', 'abba.jsonl').status).toBe(0);
     symlinkSync(join(dir, 'abba.jsonl'), join(dir, 'link.jsonl'));
-    const inputs = ['abba.jsonl', 'result.json', 'g1.json', 'g2.json', 'baseline.json', 'rules.yaml'];
+    const inputs = ['abba.jsonl', 'result.json', 'g1.json', 'g2.json', 'baseline.json', 'rules.yaml', 'lockdep.config.yaml', 'sim.mjs'];
     const before = new Map(inputs.map((name) => [name, read(name)]));
     const refused: string[][] = [
       ['check', '-o', 'abba.jsonl', 'abba.jsonl'],
@@ -129,6 +152,11 @@ describe('-o pointing at an input is refused', () => {
       ['merge', 'g1.json', 'g2.json', '--save-graph', 'g2.json'],
       ['baseline', '-o', 'abba.jsonl', 'abba.jsonl'],
       ['baseline', '--from', 'result.json', '-o', 'result.json'],
+      ['baseline', '--rules', 'rules.yaml', '-o', 'rules.yaml', 'abba.jsonl'],
+      ['baseline', '-o', 'lockdep.config.yaml', 'abba.jsonl'],
+      ['run', 'sim.mjs', '--record', 'sim.mjs'],
+      ['run', 'sim.mjs', '--rules', 'rules.yaml', '--record', 'rules.yaml'],
+      ['run', 'sim.mjs', '--record', 'lockdep.config.yaml'],
     ];
     for (const args of refused) {
       const result = run(...args);

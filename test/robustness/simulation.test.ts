@@ -1,23 +1,14 @@
 /**
  * Robustness of the simulation: a task that throws while holding locks is reported as
- * held-lock-at-exit and the run goes on; cancelling a waiting acquisition with an AbortSignal
+ * held-lock-at-exit and the run goes on; a task that ends with an acquisition still queued no
+ * longer counts as waiting (no false deadlock); cancelling a waiting acquisition with an AbortSignal
  * removes the waiter cleanly (queue, task state, recorded hold, deadlock detection), for the
- * Mutex and both sides of the RwSemaphore.
+ * Mutex, both sides of the RwSemaphore and a blocking LockMap, also when the undoing release
+ * raises a finding in `throw` mode.
  */
 import { describe, expect, it } from 'vitest';
-import { LockdepRuntime, Mutex, RwSemaphore, Simulation } from '../../src/index.js';
-import type { TraceEvent } from '../../src/index.js';
-
-function recordingRuntime(): { rt: LockdepRuntime; events: TraceEvent[] } {
-  const rt = new LockdepRuntime();
-  const events: TraceEvent[] = [];
-  const emit = rt.emit.bind(rt);
-  rt.emit = (event: TraceEvent) => {
-    events.push(event);
-    emit(event);
-  };
-  return { rt, events };
-}
+import { LockdepFindingError, LockdepRuntime, LockMap, Mutex, RwSemaphore, Simulation, SpinLock } from '../../src/index.js';
+import { recordingRuntime } from '../sim/recording-runtime.js';
 
 describe('a task that throws while holding locks', () => {
   it('is reported as held-lock-at-exit, its error is kept, and the other tasks run to the end', async () => {
@@ -63,6 +54,29 @@ describe('a task that throws while holding locks', () => {
     expect(result.errors.map((e) => e.task)).toEqual(['sync-thrower']);
     expect(result.finished).toContain('after');
     expect(result.findings.map((f) => f.kind)).toEqual(['held-lock-at-exit']);
+  });
+});
+
+describe('a task that ends while one of its acquisitions still waits', () => {
+  it('no longer counts as waiting: no false deadlock while the others run, and their real one is found', async () => {
+    const rt = new LockdepRuntime();
+    const m = new Mutex(rt, 'M');
+    const sim = new Simulation(rt);
+    sim.spawn('holder', async (task) => {
+      await m.lock(task);
+      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+      await m.lock(task); // AA: waits forever
+    });
+    sim.spawn('quitter', async (task) => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      void m.lock(task); // queued behind holder, never awaited
+      throw new Error('gave up');
+    });
+    const result = await Promise.race([sim.run(), new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 2000))]);
+    expect(result).not.toBe('stalled');
+    if (result === 'stalled') return;
+    expect(result.errors.map((e) => e.task)).toEqual(['quitter']);
+    expect(result.deadlock?.blocked.map((b) => b.task)).toEqual(['holder']);
   });
 });
 
@@ -142,6 +156,51 @@ describe('cancelling a waiting acquisition with an AbortSignal', () => {
     expect(writer.state).toBe('running');
     sem.unlockRead(reader1);
     sem.unlockRead(reader2);
+    expect(rt.findings).toEqual([]);
+  });
+
+  it("onFinding 'throw': a finding raised by the undoing release rejects the waiter, and the queue moves on", async () => {
+    const rt = new LockdepRuntime({ onFinding: 'throw' });
+    const sem = new RwSemaphore(rt, 'S');
+    const spin = new SpinLock(rt, 'spin');
+    const [reader1, writer, reader2, spinner] = [rt.task('r1'), rt.task('w'), rt.task('r2'), rt.task('spinner')];
+    await sem.lockRead(reader1);
+    const controller = new AbortController();
+    const writing = sem.lock(writer, { signal: controller.signal });
+    const reading = sem.lockRead(reader2);
+    // A spinlock held across an await: its sleep-in-atomic is thrown by the next operation.
+    spin.lock(spinner);
+    await Promise.resolve();
+    controller.abort();
+    await expect(writing).rejects.toThrow(LockdepFindingError);
+    await reading;
+    expect(writer.state).toBe('running');
+    expect(sem.readHolders).toEqual([reader1, reader2]);
+    expect(rt.findings.map((f) => f.kind)).toEqual(['sleep-in-atomic']);
+  });
+
+  it('LockMap (blocking): the waiter leaves the queue, the hold is undone, the map stays usable', async () => {
+    const { rt, events } = recordingRuntime();
+    const map = new LockMap(rt, { class: 'wq', blocking: true });
+    const [owner, cancelled, next] = [rt.task('owner'), rt.task('cancelled'), rt.task('next')];
+    const reason = new Error('flush cancelled');
+    await expect(map.acquire(owner, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await map.acquire(owner);
+    const controller = new AbortController();
+    const waiting = map.acquireRead(cancelled, { signal: controller.signal });
+    expect(cancelled.state).toBe('blocked');
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    expect(cancelled.state).toBe('running');
+    expect(map.holders).toEqual([owner]);
+    const mine = events.filter((e) => 'task' in e && e.task === 'cancelled').map((e) => e.op);
+    expect(mine).toEqual(['acquire', 'release']);
+    const nextGot = map.acquire(next);
+    map.release(owner);
+    await nextGot;
+    expect(map.holders).toEqual([next]);
+    map.release(next);
+    cancelled.exit();
     expect(rt.findings).toEqual([]);
   });
 

@@ -15,6 +15,16 @@ rules:
     description: A is taken outside B
 `;
 
+const AB_WRITE = `
+rules:
+  - id: a-before-b-write
+    kind: order
+    outer: A
+    inner: B
+    innerMode: write
+    description: A is taken outside the write side of B
+`;
+
 describe('order: dependency paths', () => {
   test('B -> X -> A through another lock is reported with the whole path', () => {
     const findings = runRules(AB, [...nest('t1', 'B', 'X'), ...nest('t2', 'X', 'A')]);
@@ -40,19 +50,10 @@ describe('order: dependency paths', () => {
   });
 
   test('side-specific: only a path that starts on the write side of B counts', () => {
-    const rules = `
-rules:
-  - id: a-before-b-write
-    kind: order
-    outer: A
-    inner: B
-    innerMode: write
-    description: A is taken outside the write side of B
-`;
     const readPath = [lock('B', 'rwsem'), ...nest('t1', 'B', 'X', undefined, 'read'), ...nest('t2', 'X', 'A')];
-    expect(summary(runRules(rules, readPath))).toEqual([]);
+    expect(summary(runRules(AB_WRITE, readPath))).toEqual([]);
     const writePath = [...readPath, ...nest('t3', 'B', 'X', undefined, 'write')];
-    expect(summary(runRules(rules, writePath))).toEqual(['a-before-b-write:B,X,A']);
+    expect(summary(runRules(AB_WRITE, writePath))).toEqual(['a-before-b-write:B,X,A']);
   });
 
   test('a path only through a recursive reader waits until it becomes a strong path (as lockdep)', () => {
@@ -60,6 +61,9 @@ rules:
     expect(summary(runRules(AB, weak))).toEqual([]);
     const strong = [...weak, ...nest('t3', 'X', 'A', undefined, 'write')];
     expect(summary(runRules(AB, strong))).toEqual(['a-before-b:B,X,A']);
+    // The same for a rule on B's write side: B -(ER)-> X -(SN)-> A is no strong path either.
+    expect(summary(runRules(AB_WRITE, weak))).toEqual([]);
+    expect(summary(runRules(AB_WRITE, strong))).toEqual(['a-before-b-write:B,X,A']);
   });
 
   test('a trylock does not break an order (it cannot wait)', () => {

@@ -92,6 +92,7 @@ describe('RwSemaphore under random interleavings', { timeout: 60_000 }, () => {
         });
       });
       const result = await s.waitFor(sim.run());
+      expect(result.errors).toEqual([]);
       expect(result.deadlock).toBeNull();
       expect(broken).toBe(0);
       expect(entered).toEqual(requested);
@@ -137,6 +138,7 @@ describe('RwSemaphore under random interleavings', { timeout: 60_000 }, () => {
         });
       });
       const result = await s.waitFor(sim.run());
+      expect(result.errors).toEqual([]);
       expect(result.deadlock).toBeNull();
       expect(broken).toBe(0);
       expect(readerWaitedWithoutWriter).toBe(0);
@@ -183,6 +185,8 @@ describe('live validation predicts real deadlocks', { timeout: 60_000 }, () => {
       });
       const result = await s.waitFor(sim.run());
       runs++;
+      // The live check above runs inside a task, where a failed expect is only a task error.
+      expect(result.errors).toEqual([]);
       if (result.deadlock !== null) {
         deadlocks++;
         expect(result.deadlock.cycle.length).toBeGreaterThan(0);

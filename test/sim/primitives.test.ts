@@ -14,23 +14,13 @@ import {
   SpinLock,
   SpinLockContendedError,
   WaitQueue,
+  loadRuleTexts,
 } from '../../src/index.js';
-import type { Finding, TraceEvent } from '../../src/index.js';
+import type { Finding } from '../../src/index.js';
+import { recordingRuntime } from './recording-runtime.js';
 
 function kinds(findings: readonly Finding[]): string[] {
   return findings.map((f) => f.kind);
-}
-
-/** A runtime whose events are also collected, via a pass-through hook-less recorder. */
-function recordingRuntime(): { rt: LockdepRuntime; events: TraceEvent[] } {
-  const rt = new LockdepRuntime();
-  const events: TraceEvent[] = [];
-  const emit = rt.emit.bind(rt);
-  rt.emit = (event: TraceEvent) => {
-    events.push(event);
-    emit(event);
-  };
-  return { rt, events };
 }
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -232,6 +222,20 @@ describe('SpinLock and RwLock', () => {
     expect(rt.findings[0]?.message).toContain('spin');
   });
 
+  it('a trylock under a spinlock does not hide a later await while holding it', async () => {
+    const rt = new LockdepRuntime();
+    const spin = new SpinLock(rt, 'spin');
+    const m = new Mutex(rt, 'm');
+    const t = rt.task('t');
+    spin.lock(t);
+    expect(m.tryLock(t)).toBe(true);
+    await Promise.resolve();
+    m.unlock(t);
+    spin.unlock(t);
+    expect(kinds(rt.findings)).toEqual(['sleep-in-atomic']);
+    expect(rt.findings[0]?.message).toContain('spin');
+  });
+
   it('a spinlock taken and released synchronously, across awaits outside it, is fine', async () => {
     const rt = new LockdepRuntime();
     const spin = new SpinLock(rt, 'spin');
@@ -369,16 +373,28 @@ describe('tasks, frames, sites and reactions', () => {
     await pm.lock(plain.rt.task('t'));
     expect(plain.events.find((e) => e.op === 'acquire')?.site).toBeUndefined();
 
-    const { rt, events } = recordingRuntime();
-    const stacked = new LockdepRuntime({ stacks: true });
-    stacked.emit = rt.emit;
-    const m = new Mutex(stacked, 'm');
-    const t = stacked.task('t');
+    const { rt, events } = recordingRuntime({ stacks: true });
+    const m = new Mutex(rt, 'm');
+    const t = rt.task('t');
     const here = new Error(); await m.lock(t); // same line: the acquisition's site
     const line = /:(\d+):\d+\)?$/.exec(here.stack?.split('\n')[1] ?? '')?.[1];
     const acquire = events.find((e) => e.op === 'acquire');
     expect(acquire?.site).toBe(`test/sim/primitives.test.ts:${line}`);
     expect(acquire?.stack?.[0]).toContain(`test/sim/primitives.test.ts:${line}:`);
+  });
+
+  it('with stacks on, an event raised outside any call never shows frames entered later', async () => {
+    const { rt, events } = recordingRuntime({ stacks: true });
+    const m = new Mutex(rt, 'm');
+    const t = rt.task('t');
+    // The validator reads the stack of a class's first acquisition at once: the second one stays lazy.
+    await m.with(t, () => undefined);
+    await m.lock(t);
+    const acquires = events.filter((e) => e.op === 'acquire');
+    expect(acquires).toHaveLength(2);
+    t.call('later_fn', () => {
+      for (const acquire of acquires) expect(acquire.stack).not.toContain('later_fn');
+    });
   });
 
   it("onFinding 'throw' throws at the offending acquisition and keeps the validator balanced", async () => {
@@ -476,11 +492,28 @@ describe('tasks, frames, sites and reactions', () => {
     expect(kinds(rt.findings)).toEqual(['held-lock-at-exit']);
   });
 
-  it('access events reach guarded-by rules', () => {
-    const rt = new LockdepRuntime({ hooks: [] });
+  it('access events reach guarded-by rules', async () => {
+    const rules = loadRuleTexts([
+      {
+        file: 'rules.yaml',
+        text: `
+rules:
+  - id: counter-under-lock
+    kind: guarded-by
+    var: counter
+    access: write
+    lock: counter_lock
+    description: counter is only written with counter_lock held
+`,
+      },
+    ]);
+    const rt = new LockdepRuntime({ rules });
+    const m = new Mutex(rt, 'counter_lock');
     const t = rt.task('t');
+    await m.with(t, () => t.access('counter', { write: true }));
+    expect(rt.findings).toEqual([]);
     t.access('counter', { write: true });
-    expect(rt.summary().events).toBe(1);
+    expect(rt.findings.map((f) => `${f.kind}:${f.rule}`)).toEqual(['rule-violation:counter-under-lock']);
   });
 
   it('a wait is a sleep point; a completion lets waiters through once completed', async () => {

@@ -1,32 +1,28 @@
 /**
  * `lockdep baseline <trace...>`: checks the traces as `lockdep check` does and writes every
- * finding, by fingerprint, to a baseline file (default lockdep-baseline.json) for
- * `check --baseline FILE`. `--from FILE` takes the findings from a saved result or graph instead.
+ * finding, by fingerprint, to a baseline file (default: the config file's `baseline`, else
+ * lockdep-baseline.json) for `check --baseline FILE`. It takes check's trace options
+ * (`traceCheckOptions`). `--from FILE` takes the findings from a saved result or graph instead.
  * Invariants: the file is sorted and byte-stable for the same findings (baseline-file.ts);
- * it is written atomically and never over an input; the command exits 0 when it wrote the file.
+ * it is written atomically and never over an input (traces, --from, rule and config files);
+ * the command exits 0 when it wrote the file.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { createBaseline, DEFAULT_BASELINE_FILE, serializeBaseline } from '../../baseline/baseline-file.js';
 import type { CheckResult } from '../../engine/result.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { combineResults } from '../combine-results.js';
-import { parseOutputTargets } from '../output.js';
+import { checkOutputFile } from '../output.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
 import { checkTraces } from '../parallel-check.js';
-import { jobsFrom } from '../report-options.js';
 import { readResultOrGraph } from '../saved-graph.js';
 import { UsageError } from '../usage-error.js';
-import { checkTraceOptionsFrom, type CheckArgs } from './check.js';
+import { checkTraceOptionsFrom, configInputsOf, configOf, jobsFrom, traceCheckOptions, type TraceCheckArgs } from './check.js';
 
-export interface BaselineArgs {
+export interface BaselineArgs extends TraceCheckArgs {
   trace?: string[] | undefined;
   from?: string | undefined;
   output?: string | undefined;
-  maxDepth?: number | undefined;
-  rules?: string | string[] | undefined;
-  config?: string | false | undefined;
-  strictOrder?: boolean | undefined;
-  jobs?: number | undefined;
 }
 
 async function findingsOf(argv: BaselineArgs): Promise<CheckResult> {
@@ -36,17 +32,16 @@ async function findingsOf(argv: BaselineArgs): Promise<CheckResult> {
     return (await readResultOrGraph(argv.from)).result;
   }
   if (traces.length === 0) throw new UsageError('no trace file given (lockdep baseline <trace...> or --from result.json)');
-  const checkArgs: CheckArgs = { trace: traces, maxDepth: argv.maxDepth, rules: argv.rules, config: argv.config, strictOrder: argv.strictOrder };
   const jobs = jobsFrom(argv);
-  const options = { traceOptions: checkTraceOptionsFrom(checkArgs), args: checkArgs, snapshots: false, ...(jobs !== undefined ? { jobs } : {}) };
+  const options = { traceOptions: checkTraceOptionsFrom(argv), args: argv, snapshots: false, ...(jobs !== undefined ? { jobs } : {}) };
   const outcomes = await checkTraces(traces, options);
   return combineResults(outcomes, { name: TOOL_NAME, version: TOOL_VERSION });
 }
 
 export async function runBaseline(argv: BaselineArgs): Promise<void> {
-  const output = argv.output ?? DEFAULT_BASELINE_FILE;
-  const inputs = [...(argv.trace ?? []), ...(argv.from !== undefined ? [argv.from] : [])];
-  parseOutputTargets({ formats: [`json:${output}`], inputs, known: new Set(['json']) });
+  const output = argv.output ?? configOf(argv)?.baseline ?? DEFAULT_BASELINE_FILE;
+  const inputs = [...(argv.trace ?? []), ...(argv.from !== undefined ? [argv.from] : []), ...configInputsOf(argv)];
+  checkOutputFile(output, 'baseline', inputs);
   const result = await findingsOf(argv);
   const baseline = createBaseline(result);
   await writeFileAtomic(output, serializeBaseline(baseline));
@@ -57,16 +52,11 @@ export const baselineCommand: CommandModule<object, BaselineArgs> = {
   command: 'baseline [trace...]',
   describe: 'write the current findings to a baseline file (known findings that do not fail check --baseline)',
   builder: (y) =>
-    (y as Argv)
+    traceCheckOptions(y as Argv)
       .positional('trace', { describe: 'trace file(s) (spec JSONL, ftrace text or STD), checked as lockdep check does', type: 'string', array: true })
       .option('from', { describe: 'take the findings from a saved result or graph instead of checking traces', type: 'string', requiresArg: true })
-      .option('output', { alias: 'o', describe: `baseline file to write (default ${DEFAULT_BASELINE_FILE})`, type: 'string', requiresArg: true })
-      .option('max-depth', { describe: 'held-lock depth limit per task', type: 'number', requiresArg: true })
-      .option('rules', { describe: 'rule file (YAML) to enforce; repeatable', type: 'string', requiresArg: true })
-      .option('config', { alias: 'c', describe: 'config file (default: discovered as for check); --no-config ignores it', type: 'string' })
-      .option('strict-order', { describe: 'warn about orders between ruled classes that no rule documents', type: 'boolean' })
-      .option('jobs', { alias: 'j', describe: 'worker threads for several traces', type: 'number', requiresArg: true })
-      .example('$0 baseline traces/*.jsonl', `write ${DEFAULT_BASELINE_FILE}`)
+      .option('output', { alias: 'o', describe: `baseline file to write (default: the config file's baseline, else ${DEFAULT_BASELINE_FILE})`, type: 'string', requiresArg: true })
+      .example('$0 baseline traces/*.jsonl', `write the config file's baseline, or ${DEFAULT_BASELINE_FILE}`)
       .example('$0 check --baseline lockdep-baseline.json traces/*.jsonl', 'then only new findings fail the run') as unknown as Argv<BaselineArgs>,
   handler: (argv) => runBaseline(argv),
 };

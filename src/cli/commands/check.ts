@@ -2,7 +2,8 @@
  * `lockdep check <trace...>`: validate recorded traces, each from an empty graph, print a
  * report and set the exit code.
  * The command is built in four separate places so options can be added with small edits:
- *   1. `checkOptions`: the yargs option declarations (and help examples);
+ *   1. `checkOptions`: the yargs option declarations (and help examples); those that say how a
+ *      trace is checked are `traceCheckOptions`, shared with `lockdep baseline`;
  *   2. `checkTraceOptionsFrom`: parsed options -> what the validator gets per file;
  *   3. output formats: src/report/registry.ts (`-f FORMAT[:FILE]`, `-o`; see report-options.ts);
  *   4. `withConfigGate`: parsed options with the config file's baseline and max-warnings.
@@ -19,8 +20,8 @@ import { combineResults } from '../combine-results.js';
 import { checkTraces } from '../parallel-check.js';
 import { ProgressLine, progressEnabled, traceSizes } from '../progress.js';
 import {
-  finishRun, gateOptions, jobsFrom, prepareOutputs, reportOptions, runOptions,
-  type GateArgs, type ReportArgs, type RunArgs,
+  finishRun, gateOptions, prepareOutputs, progressOption, reportOptions,
+  type GateArgs, type ProgressArgs, type ReportArgs,
 } from '../report-options.js';
 import { combineSnapshots } from '../saved-graph.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
@@ -30,33 +31,56 @@ import type { LockType } from '../../events/event.js';
 import { loadRuleFiles } from '../../rules/loader.js';
 import { createRuleHooks } from '../../rules/rule-hooks.js';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/detect-format.js';
-import { DEFAULT_LIMITS, type ValidatorLimits } from '../../engine/validator.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits } from '../../engine/validator.js';
 
-export interface CheckArgs extends ReportArgs, GateArgs, RunArgs {
-  trace: string[];
+/** The config file and what it adds: rule files, strict order (and the CI gate, `withConfigGate`). */
+export interface ConfigArgs {
+  rules?: string | string[] | undefined;
+  config?: string | false | undefined;
+  strictOrder?: boolean | undefined;
+}
+
+/** How traces are checked: the options `check` and `baseline` share. */
+export interface TraceCheckArgs extends ConfigArgs {
   maxDepth?: number | undefined;
   maxClasses?: number | undefined;
   maxTasks?: number | undefined;
   maxLocks?: number | undefined;
-  rules?: string | string[] | undefined;
-  config?: string | false | undefined;
-  strictOrder?: boolean | undefined;
   inputFormat?: InputFormatChoice | undefined;
+  jobs?: number | undefined;
+}
+
+export interface CheckArgs extends TraceCheckArgs, ReportArgs, GateArgs, ProgressArgs {
+  trace: string[];
 }
 
 /** 1. Option declarations. */
 export function checkOptions(y: Argv): Argv<CheckArgs> {
-  return gateOptions(reportOptions(runOptions(y)))
+  return gateOptions(reportOptions(progressOption(traceCheckOptions(y))))
     .positional('trace', {
       describe: 'trace file(s) to check: spec JSONL (docs/trace-format.md), ftrace text or STD (docs/importers.md); "-" reads stdin',
       type: 'string',
       array: true,
       demandOption: true,
     })
+    .example('$0 check examples/abba.jsonl', 'check one trace; exit 1 on a finding')
+    .example('$0 check --input-format ftrace trace.txt', 'check a kernel ftrace dump of the lock tracepoints')
+    .example('$0 check --rules rules/kvm-locking.yaml trace.jsonl', 'also enforce documented locking rules')
+    .example('$0 check run1.jsonl run2.jsonl', 'check two traces, each from an empty graph')
+    .example('$0 check --format json trace.jsonl > result.json', 'machine-readable result')
+    .example('$0 check -f text -f sarif:lockdep.sarif -f html:report.html traces/*.jsonl', 'text on stdout, SARIF and HTML to files')
+    .example('$0 check --baseline lockdep-baseline.json --max-warnings 0 traces/*.jsonl', 'CI gate: only new findings fail, no new warnings allowed')
+    .example('$0 check --save-graph job1.graph.json trace.jsonl', 'keep a mergeable graph for lockdep merge')
+    .example('my-recorder | $0 check -', 'check a trace read from standard input') as unknown as Argv<CheckArgs>;
+}
+
+/** 1a. The options that say how traces are checked (limits, rules, config, input format, jobs). */
+export function traceCheckOptions<T>(y: Argv<T>): Argv<T & TraceCheckArgs> {
+  return y
     .option('max-depth', {
       describe: 'held-lock depth limit per task (the kernel\'s MAX_LOCK_DEPTH)',
       type: 'number',
-      defaultDescription: '48',
+      defaultDescription: String(DEFAULT_MAX_DEPTH),
       requiresArg: true,
     })
     .option('max-classes', {
@@ -97,19 +121,17 @@ export function checkOptions(y: Argv): Argv<CheckArgs> {
       default: 'auto',
       requiresArg: true,
     })
-    .example('$0 check examples/abba.jsonl', 'check one trace; exit 1 on a finding')
-    .example('$0 check --input-format ftrace trace.txt', 'check a kernel ftrace dump of the lock tracepoints')
-    .example('$0 check --rules rules/kvm-locking.yaml trace.jsonl', 'also enforce documented locking rules')
-    .example('$0 check run1.jsonl run2.jsonl', 'check two traces, each from an empty graph')
-    .example('$0 check --format json trace.jsonl > result.json', 'machine-readable result')
-    .example('$0 check -f text -f sarif:lockdep.sarif -f html:report.html traces/*.jsonl', 'text on stdout, SARIF and HTML to files')
-    .example('$0 check --baseline lockdep-baseline.json --max-warnings 0 traces/*.jsonl', 'CI gate: only new findings fail, no new warnings allowed')
-    .example('$0 check --save-graph job1.graph.json trace.jsonl', 'keep a mergeable graph for lockdep merge')
-    .example('my-recorder | $0 check -', 'check a trace read from standard input') as unknown as Argv<CheckArgs>;
+    .option('jobs', {
+      alias: 'j',
+      describe: 'worker threads when several traces are checked',
+      type: 'number',
+      requiresArg: true,
+      defaultDescription: 'available CPUs',
+    }) as unknown as Argv<T & TraceCheckArgs>;
 }
 
 /** 2. Parsed options -> per-file validator options. */
-export function checkTraceOptionsFrom(argv: CheckArgs): CheckTraceOptions {
+export function checkTraceOptionsFrom(argv: TraceCheckArgs): CheckTraceOptions {
   const options: CheckTraceOptions = {};
   const maxDepth = integerOption(argv.maxDepth, '--max-depth', 1);
   const config = configOf(argv);
@@ -143,8 +165,13 @@ export function checkTraceOptionsFrom(argv: CheckArgs): CheckTraceOptions {
   return options;
 }
 
+/** `--jobs` as a positive integer, or undefined for the default. */
+export function jobsFrom(argv: TraceCheckArgs): number | undefined {
+  return integerOption(argv.jobs, '--jobs', 1);
+}
+
 /** 4. Parsed options with the config file's CI-gate defaults (`baseline`, `maxWarnings`) filled in. */
-export function withConfigGate(argv: CheckArgs): CheckArgs {
+export function withConfigGate<T extends ConfigArgs & GateArgs>(argv: T): T {
   const config = configOf(argv);
   const gate = { ...argv };
   if (gate.baseline === undefined && config?.baseline !== undefined) gate.baseline = config.baseline;
@@ -154,8 +181,8 @@ export function withConfigGate(argv: CheckArgs): CheckArgs {
 }
 
 /** The config file for this run (`-c FILE`, `--no-config`, or discovery), loaded once per argv. */
-const configs = new WeakMap<CheckArgs, LockdepConfig | undefined>();
-function configOf(argv: CheckArgs): LockdepConfig | undefined {
+const configs = new WeakMap<ConfigArgs, LockdepConfig | undefined>();
+export function configOf(argv: ConfigArgs): LockdepConfig | undefined {
   if (!configs.has(argv)) {
     const explicit = argv.config === undefined || argv.config === false ? argv.config : String(argv.config);
     configs.set(argv, resolveConfig(explicit));
@@ -164,7 +191,7 @@ function configOf(argv: CheckArgs): LockdepConfig | undefined {
 }
 
 /** The rule and config files a run reads: no output may overwrite them either. */
-export function configInputsOf(argv: CheckArgs): string[] {
+export function configInputsOf(argv: ConfigArgs): string[] {
   const config = configOf(argv);
   return [...[argv.rules ?? []].flat(), ...(config?.rules ?? []), ...(config !== undefined ? [config.file] : [])];
 }

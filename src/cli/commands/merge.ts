@@ -6,7 +6,8 @@
  * trace position) of every edge it is made of. Invariants: a finding one input already
  * reported (same fingerprint in its saved result), or whose edges all come from one input, is
  * not reported again; graph files are read in the order given and witnesses keep the first
- * input that has them; the verdict and outputs follow the same options as check.
+ * input that has them; the verdict and outputs follow the same options as check, including the
+ * config file's `baseline` and `maxWarnings`.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { countUnbaselined } from '../../engine/finding.js';
@@ -16,18 +17,15 @@ import type { GraphSnapshot } from '../../engine/snapshot.js';
 import { Validator } from '../../engine/validator.js';
 import { findingEdges } from '../../report/report-graph.js';
 import { validatorOptionsFor } from '../check-trace.js';
-import { checkTraceOptionsFrom, configInputsOf, type CheckArgs } from './check.js';
+import { checkTraceOptionsFrom, configInputsOf, withConfigGate, type ConfigArgs } from './check.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
 import { readSavedGraph } from '../saved-graph.js';
 import { finishRun, gateOptions, prepareOutputs, reportOptions, type GateArgs, type ReportArgs } from '../report-options.js';
 import { UsageError } from '../usage-error.js';
 import { traceLocation } from '../../report/witnesses.js';
 
-export interface MergeArgs extends ReportArgs, GateArgs {
+export interface MergeArgs extends ReportArgs, GateArgs, ConfigArgs {
   graph: string[];
-  rules?: string | string[] | undefined;
-  config?: string | false | undefined;
-  strictOrder?: boolean | undefined;
 }
 
 export interface MergeInput {
@@ -108,13 +106,13 @@ export function mergeGraphs(inputs: readonly MergeInput[], validator: Validator)
   return { result, snapshot: validator.snapshot(sources) };
 }
 
-export async function runMerge(argv: MergeArgs): Promise<void> {
-  if (argv.graph.length < 2) throw new UsageError('lockdep merge needs at least two graph files (written by lockdep check --save-graph)');
-  const checkArgs: CheckArgs = { trace: [], rules: argv.rules, config: argv.config, strictOrder: argv.strictOrder };
-  const prepared = prepareOutputs(argv, [...argv.graph, ...configInputsOf(checkArgs)]);
+export async function runMerge(commandLine: MergeArgs): Promise<void> {
+  if (commandLine.graph.length < 2) throw new UsageError('lockdep merge needs at least two graph files (written by lockdep check --save-graph)');
+  const argv = withConfigGate(commandLine);
+  const prepared = prepareOutputs(argv, [...argv.graph, ...configInputsOf(argv)]);
   const inputs: MergeInput[] = [];
   for (const file of argv.graph) inputs.push({ file, ...(await readSavedGraph(file)) });
-  const validator = new Validator(validatorOptionsFor('<merge>', checkTraceOptionsFrom(checkArgs)));
+  const validator = new Validator(validatorOptionsFor('<merge>', checkTraceOptionsFrom(argv)));
   const { result, snapshot } = mergeGraphs(inputs, validator);
   process.exitCode = await finishRun(result, argv, { prepared, snapshot });
 }

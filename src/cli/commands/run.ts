@@ -11,7 +11,8 @@
  * tasks threw.
  * Invariants: the report goes to stdout in one write, in any format of the report registry; a
  * real deadlock is printed after the findings (text), as `deadlocks` in the JSON result, or on
- * stderr (other formats); `--record` writes the trace atomically.
+ * stderr (other formats); `--record` writes the trace atomically, never over the module, a rule
+ * file or the config file.
  */
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
@@ -21,6 +22,7 @@ import type { CheckResult } from '../../engine/result.js';
 import { InputError } from '../../events/input-error.js';
 import { toJsonResult } from '../../report/json.js';
 import { FORMAT_NAMES, REPORT_FORMATS, renderReport } from '../../report/registry.js';
+import { DEFAULT_MAX_DEPTH } from '../../engine/validator.js';
 import { createRuleHooks, loadRuleFiles } from '../../rules/index.js';
 import { LockdepRuntime } from '../../sim/runtime.js';
 import type { LockdepRuntimeOptions } from '../../sim/runtime.js';
@@ -29,7 +31,8 @@ import { colourEnabled } from '../../report/colour.js';
 import { resolveConfig } from '../config.js';
 import { EXIT_USAGE, EXIT_VIOLATIONS, exitCodeFor } from '../exit-code.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
-import { UsageError } from '../usage-error.js';
+import { checkOutputFile } from '../output.js';
+import { integerOption } from '../usage-error.js';
 
 export interface RunArgs {
   module: string;
@@ -90,25 +93,21 @@ export function runtimeOptionsFrom(argv: RunArgs): LockdepRuntimeOptions {
   const explicit = argv.config === undefined || argv.config === false ? argv.config : String(argv.config);
   const config = resolveConfig(explicit);
   const ruleFiles = [...(config?.rules ?? []), ...[argv.rules ?? []].flat()];
+  if (argv.record !== undefined) {
+    checkOutputFile(argv.record, 'recorded trace', [argv.module, ...ruleFiles, ...(config !== undefined ? [config.file] : [])]);
+    options.recordTo = argv.record;
+  }
   if (ruleFiles.length > 0) {
     const strictOrder = argv.strictOrder ?? config?.strictOrder ?? false;
     options.rules = createRuleHooks(loadRuleFiles(ruleFiles), { strictOrder });
   }
   if (argv.stacks === true) options.stacks = true;
-  if (argv.record !== undefined) options.recordTo = argv.record;
-  if (argv.maxDepth !== undefined) {
-    if (!Number.isInteger(argv.maxDepth) || argv.maxDepth < 1) {
-      throw new UsageError(`--max-depth must be a positive integer, got ${argv.maxDepth}`);
-    }
-    options.maxDepth = argv.maxDepth;
-  } else if (config?.maxDepth !== undefined) {
-    options.maxDepth = config.maxDepth;
-  }
+  const maxDepth = integerOption(argv.maxDepth, '--max-depth', 1) ?? config?.maxDepth;
+  if (maxDepth !== undefined) options.maxDepth = maxDepth;
   return options;
 }
 
 export async function runSimulationModule(argv: RunArgs): Promise<void> {
-  if (!FORMAT_NAMES.has(argv.format)) throw new UsageError(`unknown format "${argv.format}"`);
   const options = runtimeOptionsFrom(argv);
   const main = await loadSimulationModule(argv.module);
   const runtime = new LockdepRuntime(options);
@@ -192,7 +191,7 @@ export function runOptions(y: Argv): Argv<RunArgs> {
     .option('max-depth', {
       describe: 'held-lock depth limit per task',
       type: 'number',
-      defaultDescription: '48',
+      defaultDescription: String(DEFAULT_MAX_DEPTH),
       requiresArg: true,
     })
     .example('$0 run examples/kvm/scenario.ts --rules rules/kvm-2021.yaml', 'run the KVM simulation and check the 2021 rules')

@@ -25,7 +25,7 @@ import {
   type RuleKindModule,
 } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
-import { baseRuleFields, classArray, className, classList, holdMode, type HoldMode, type RuleSeverity } from '../schema-common.js';
+import { baseRuleFields, className, classList, holdMode, type HoldMode, type RuleSeverity } from '../schema-common.js';
 
 export const orderSchema = z
   .strictObject({
@@ -129,17 +129,6 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
     return [...listRefs(spec.outer, 'outer', true), ...listRefs(spec.inner, 'inner', true), ...chainRefs(spec)];
   },
 
-  documentedPairs(spec) {
-    const pairs: Array<[string, string]> = [];
-    if (spec.chain !== undefined) {
-      const names = typeof spec.chain === 'string' ? (parseChain(spec.chain) ?? []) : spec.chain;
-      for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) pairs.push([names[i]!, names[j]!]);
-    } else if (spec.outer !== undefined && spec.inner !== undefined) {
-      for (const outer of classArray(spec.outer)) for (const inner of classArray(spec.inner)) pairs.push([outer, inner]);
-    }
-    return pairs;
-  },
-
   orderEdges(rule) {
     const spec = rule.spec;
     const edges: OrderEdge[] = [];
@@ -162,13 +151,6 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
     const relation = context.order;
     if (relation.pairs.length === 0) return {};
     const byOuter = relation.byOuter;
-    /** inner -> outer -> pair: the path search starts at inner. */
-    const byInner = new Map<string, Map<string, OrderPair>>();
-    for (const pair of relation.pairs) {
-      const map = byInner.get(pair.inner);
-      if (map) map.set(pair.outer, pair);
-      else byInner.set(pair.inner, new Map([[pair.outer, pair]]));
-    }
     /** Inner classes some pair orders by one side only: record their first edges by side. */
     const sidedInners = new Set(relation.pairs.filter((pair) => pair.mode !== 'any').map((pair) => pair.inner));
     const firstEdges = { write: new Map<string, Map<string, DependencyWitness>>(), read: new Map<string, Map<string, DependencyWitness>>() };
@@ -273,7 +255,10 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
       if (pair.mode === 'any') return q.findPath(pair.inner, pair.outer);
       for (const [next, edge] of firstEdges[pair.mode].get(pair.inner) ?? []) {
         if (next === pair.outer) return [edge];
-        const rest = q.findPath(next, pair.outer);
+        // The path goes on strong only: if the first edge takes `next` only as a recursive reader
+        // on this side, `next` may not continue with an edge that holds it for read.
+        const sideTypes = edge.types.filter((type) => type.startsWith(pair.mode === 'write' ? 'E' : 'S'));
+        const rest = q.findPath(next, pair.outer, sideTypes.every((type) => type.endsWith('R')));
         if (rest) return [edge, ...rest];
       }
       return null;
