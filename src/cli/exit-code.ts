@@ -5,7 +5,7 @@
  * Invariant: a pure function of the result and the policy options; never a count (exit
  * codes keep only 8 bits). Extend `ExitPolicy` for new thresholds.
  */
-import type { Finding } from '../engine/finding.js';
+import { severityCounts } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 
 export const EXIT_CLEAN = 0;
@@ -24,21 +24,12 @@ export interface ExitPolicy {
   staleBaselineEntries?: number;
 }
 
-/** True when a finding fails the run by itself: error severity and not covered by a baseline. */
-export function isFailingFinding(finding: Finding): boolean {
-  return finding.severity === 'error' && finding.baselined !== true;
-}
-
-/** True when a finding counts against `--max-warnings`: warning severity, not baselined. */
-export function isCountedWarning(finding: Finding): boolean {
-  return finding.severity === 'warning' && finding.baselined !== true;
-}
-
 export function exitCodeFor(result: CheckResult, policy: ExitPolicy = {}): ExitCode {
   if (policy.exitZero === true) return EXIT_CLEAN;
-  if (result.violations.some(isFailingFinding)) return EXIT_VIOLATIONS;
-  const warnings = result.violations.filter(isCountedWarning).length;
-  if (policy.maxWarnings !== undefined && warnings > policy.maxWarnings) return EXIT_VIOLATIONS;
+  // A baselined finding is counted apart (`baselined`), so it never fails the run.
+  const counts = severityCounts(result.violations);
+  if (counts.error > 0) return EXIT_VIOLATIONS;
+  if (policy.maxWarnings !== undefined && counts.warning > policy.maxWarnings) return EXIT_VIOLATIONS;
   if (policy.strictBaseline === true && (policy.staleBaselineEntries ?? 0) > 0) return EXIT_VIOLATIONS;
   return EXIT_CLEAN;
 }

@@ -71,25 +71,25 @@ export function serializeSavedGraph(snapshot: GraphSnapshot, result: CheckResult
   return `${JSON.stringify(saved)}\n`;
 }
 
+/** A parsed JSON value validated as a saved graph (`what` names it in errors); `result` is null for a bare snapshot. */
+function parseSavedGraph(value: unknown, text: string, file: string, what: string): { snapshot: GraphSnapshot; result: CheckResult | null } {
+  const { result, ...snapshot } = validateJson(snapshotSchema, value, text, file, what) as unknown as SavedGraph;
+  return { snapshot, result: result ?? null };
+}
+
 /** Reads a saved graph; `result` is null when the file is a bare snapshot. */
 export async function readSavedGraph(file: string): Promise<{ snapshot: GraphSnapshot; result: CheckResult | null }> {
   const { value, text } = await readJsonFile(file);
-  const parsed = validateJson(snapshotSchema, value, text, file, 'lockdep graph (write one with lockdep check --save-graph FILE)') as unknown as SavedGraph;
-  const { result, ...snapshot } = parsed;
-  return { snapshot, result: result ?? null };
+  return parseSavedGraph(value, text, file, 'lockdep graph (write one with lockdep check --save-graph FILE)');
 }
 
 /** Reads a saved result (`--format json`) or a saved graph, for `lockdep report`. */
 export async function readResultOrGraph(file: string): Promise<{ result: CheckResult; snapshot: GraphSnapshot | null }> {
   const { value, text } = await readJsonFile(file);
   if (value !== null && typeof value === 'object' && (value as { format?: unknown }).format === 'lockdep-graph') {
-    const parsed = validateJson(snapshotSchema, value, text, file, 'lockdep graph') as unknown as SavedGraph;
-    const { result, ...snapshot } = parsed;
-    if (!result) {
-      const empty: CheckResult = { version: 1, violations: [], summary: { events: 0, tasks: 0, classes: snapshot.classes.length, dependencies: snapshot.dependencies.length, violations: 0 } };
-      return { result: empty, snapshot };
-    }
-    return { result, snapshot };
+    const { snapshot, result } = parseSavedGraph(value, text, file, 'lockdep graph');
+    const empty = (): CheckResult => ({ version: 1, violations: [], summary: { events: 0, tasks: 0, classes: snapshot.classes.length, dependencies: snapshot.dependencies.length, violations: 0 } });
+    return { result: result ?? empty(), snapshot };
   }
   const result = validateJson(resultSchema, value, text, file, 'lockdep result (write one with lockdep check --format json)') as unknown as CheckResult;
   return { result, snapshot: null };

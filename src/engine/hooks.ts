@@ -52,8 +52,11 @@ export interface EngineQuery {
   findPath(from: string, to: string, fromRecursiveReader?: boolean): DependencyWitness[] | null;
   /** True when the class has been seen. */
   hasClass(name: string): boolean;
-  /** Report a finding; `fingerprint` is computed when omitted. Duplicates are merged. */
-  report(finding: Omit<Finding, 'fingerprint'> & { fingerprint?: string }): void;
+  /**
+   * Report a finding; `fingerprint` is computed when omitted, from the kind, rule, classes and
+   * `extra` (words that tell findings over the same classes apart). Duplicates are merged.
+   */
+  report(finding: Omit<Finding, 'fingerprint'> & { fingerprint?: string; extra?: string[] }): void;
 }
 
 export interface EngineHooks {

@@ -60,8 +60,6 @@ export interface FtraceReadStats {
   unmatchedReleases: number;
 }
 
-export type { EventSink };
-
 type SkipKind = 'nmiLockEvents' | 'unvalidatedLockEvents' | 'unmatchedReleases';
 
 /** What `end` says of each kind of skipped lock event, given how many there were. */

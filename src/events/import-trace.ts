@@ -43,8 +43,6 @@ export interface ImportStats {
   lines: number;
 }
 
-export type { EventSink };
-
 interface LineParser {
   line(text: string, lineNo: number): void;
   end(): void;

@@ -44,8 +44,6 @@ export interface StdReadStats {
   unknown: number;
 }
 
-export type { EventSink };
-
 /** Ops with no lockdep meaning; see the header for why each maps to nothing. */
 export const STD_IGNORED_OPS: ReadonlySet<string> = new Set([
   'fork', 'req', 'notify', 'notifyAll', 'notifyall', 'broadcast', 'begin', 'end',

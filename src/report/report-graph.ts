@@ -51,7 +51,8 @@ export interface ReportGraph {
 }
 
 const EDGE_KEY_SEPARATOR = '\u0000';
-const edgeKey = (from: string, to: string): string => `${from}${EDGE_KEY_SEPARATOR}${to}`;
+/** The map key of the edge `from -> to`. */
+export const edgeKey = (from: string, to: string): string => `${from}${EDGE_KEY_SEPARATOR}${to}`;
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The class pairs a finding names as edges: its chain, else consecutive classes (closing back for cycles). */

@@ -1,6 +1,6 @@
 /**
  * The registry of rule kinds: every kind module, by name. Adding a kind means adding its module
- * here and its schema to schema.ts (the discriminated union needs the concrete schemas).
+ * here; schema.ts builds the rule union from these modules' schemas.
  */
 import type { RuleKindModule } from './rule-kind.js';
 import { allowInsideRule } from './kinds/allow-inside.js';
@@ -12,17 +12,26 @@ import { noSleepInsideRule } from './kinds/no-sleep-inside.js';
 import { orderRule } from './kinds/order.js';
 import { writersOnlyAtRule } from './kinds/writers-only-at.js';
 
-/** Every kind, in documentation order. The casts erase each module's own spec type. */
-export const RULE_KINDS: readonly RuleKindModule[] = [
-  orderRule as unknown as RuleKindModule,
-  forbidInsideRule as unknown as RuleKindModule,
-  allowInsideRule as unknown as RuleKindModule,
-  writersOnlyAtRule as unknown as RuleKindModule,
-  guardedByRule as unknown as RuleKindModule,
-  leafRule as unknown as RuleKindModule,
-  mustHoldRule as unknown as RuleKindModule,
-  noSleepInsideRule as unknown as RuleKindModule,
-];
+/** Every kind with its own spec type, in documentation order. */
+const KIND_MODULES = [
+  orderRule,
+  forbidInsideRule,
+  allowInsideRule,
+  writersOnlyAtRule,
+  guardedByRule,
+  leafRule,
+  mustHoldRule,
+  noSleepInsideRule,
+] as const;
+
+/** Every kind, in documentation order. The cast erases each module's own spec type. */
+export const RULE_KINDS = KIND_MODULES as unknown as readonly RuleKindModule[];
+
+/** The tuple of the `schema` types of a tuple of modules. */
+type SchemasOf<Modules extends readonly { schema: unknown }[]> = { -readonly [K in keyof Modules]: Modules[K]['schema'] };
+
+/** Each kind's schema, in the same order, each with its own type (the members of the rule union). */
+export const RULE_KIND_SCHEMAS = KIND_MODULES.map((module) => module.schema) as SchemasOf<typeof KIND_MODULES>;
 
 export const RULE_KIND_BY_NAME: ReadonlyMap<string, RuleKindModule> = new Map(RULE_KINDS.map((module) => [module.kind, module]));
 

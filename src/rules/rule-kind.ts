@@ -1,18 +1,18 @@
 /**
- * The shape of a rule kind, after typescript-eslint's rule modules: `kind`, `meta` (description
- * and message templates), `schema` (zod, strict), the class references it makes (for `classes:`
+ * The shape of a rule kind, after typescript-eslint's rule modules: `kind`, `schema` (zod,
+ * strict; the member of the rule-file union), the class references it makes (for `classes:`
  * declarations and `--strict-order`), and `create()`, which turns every loaded rule of that kind
- * into engine hooks. Invariant: `create()` does all indexing up front; the hooks it returns do
- * constant work per call except on the validator's slow paths (new chain, new dependency).
+ * into engine hooks; plus the helpers kinds share to match held locks and report violations.
+ * Invariant: `create()` does all indexing up front; the hooks it returns do constant work per
+ * call except on the validator's slow paths (new chain, new dependency).
  */
 import type { z } from 'zod';
 import type { LockMode } from '../events/event.js';
-import type { EngineHooks, EngineQuery } from '../engine/hooks.js';
+import type { AcquireContext, EngineHooks, EngineQuery, LockView } from '../engine/hooks.js';
 import type { Finding, RuleDetail, Severity } from '../engine/finding.js';
 import type { HoldMode, RuleSeverity } from './schema-common.js';
 import type { DataPath, YamlSource } from './yaml-source.js';
 import type { OrderRelation } from './order-relation.js';
-import { fingerprintOf } from '../engine/fingerprint.js';
 
 /** Fields common to every parsed rule. */
 export interface BaseRuleSpec {
@@ -65,19 +65,15 @@ export interface RuleContext {
 
 export type RuleHooks = Pick<EngineHooks, 'watchClass' | 'watchVar' | 'onNewChain' | 'onWatchedAcquire' | 'onAccess' | 'onNewDependency' | 'onEnd'>;
 
-export interface RuleKindMeta {
-  description: string;
-  /** Message templates with `{{name}}` placeholders. */
-  messages: Record<string, string>;
-}
-
 export interface RuleKindModule<S extends BaseRuleSpec = BaseRuleSpec> {
   kind: S['kind'];
-  meta: RuleKindMeta;
-  schema: z.ZodType<S>;
+  /** A strict object schema whose `kind` is a literal (a member of the discriminated rule union). */
+  schema: z.ZodType<S> & z.core.$ZodTypeDiscriminable;
   classRefs(spec: S): ClassRef[];
   /** Pairs `[held, acquired]` the rule documents (covered under `--strict-order`). */
   documentedPairs?(spec: S): Array<[string, string]>;
+  /** Classes inside which nothing is acquired (`--strict-order` asks no documentation of their orders). */
+  leafClasses?(spec: S): string[];
   /** Order pairs (order kind only). */
   orderEdges?(rule: LoadedRule<S>): OrderEdge[];
   create(rules: ReadonlyArray<LoadedRule<S>>, context: RuleContext): RuleHooks;
@@ -105,6 +101,16 @@ export function formatMessage(template: string, data: Readonly<Record<string, st
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => data[name] ?? whole);
 }
 
+/** The first held lock of one of `classes`, held on side `mode`. */
+export function findHeld(held: readonly LockView[], classes: ReadonlySet<string>, mode: HoldMode): LockView | undefined {
+  return held.find((view) => classes.has(view.class) && modeMatches(mode, view.mode));
+}
+
+/** The finding fields of a violation that is the acquisition of `ctx.next` while `held` is held. */
+export function nestingViolation(held: LockView, ctx: AcquireContext): Pick<RuleViolation, 'classes' | 'events' | 'task' | 'trigger'> {
+  return { classes: [held.class, ctx.next.class], events: [held.at, ctx.next.at], task: ctx.task, trigger: ctx.next.at };
+}
+
 function findingSeverity(severity: RuleSeverity): Severity {
   return severity === 'off' ? 'info' : severity;
 }
@@ -130,9 +136,7 @@ export function reportViolation(q: EngineQuery, rule: Pick<LoadedRule, 'id' | 'k
     message: violation.message,
     classes: violation.classes,
     events: violation.events,
-    ...(violation.distinguish === undefined
-      ? {}
-      : { fingerprint: fingerprintOf('rule-violation', id, violation.classes, violation.distinguish) }),
+    ...(violation.distinguish === undefined ? {} : { extra: violation.distinguish }),
     ...(violation.task === undefined ? {} : { task: violation.task }),
     ...(violation.trigger === undefined ? {} : { trigger: violation.trigger }),
     ...(violation.chain === undefined ? {} : { chain: violation.chain }),

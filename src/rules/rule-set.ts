@@ -40,7 +40,7 @@ export interface RuleSet {
   orderedClasses: Set<string>;
   /** `[held, acquired]` pairs documented by active rules of other kinds (order rules' pairs are in `order`). */
   documentedPairs: Array<[string, string]>;
-  /** Classes of active leaf rules. */
+  /** Classes of active rules inside which nothing is acquired (leaf rules). */
   leafClasses: Set<string>;
 }
 
@@ -91,9 +91,7 @@ export function buildRuleSet(files: readonly ParsedRuleFile[]): RuleSet {
     const module = ruleKind(rule.kind);
     for (const ref of module.classRefs(rule.spec)) if (ref.ordered) orderedClasses.add(ref.name);
     if (module.documentedPairs) documentedPairs.push(...module.documentedPairs(rule.spec));
-    if (rule.kind === 'leaf') {
-      for (const ref of module.classRefs(rule.spec)) if (ref.path[0] === 'lock') leafClasses.add(ref.name);
-    }
+    if (module.leafClasses) for (const name of module.leafClasses(rule.spec)) leafClasses.add(name);
   }
   return {
     files: files.map((file) => file.source.file),

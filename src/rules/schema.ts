@@ -1,35 +1,20 @@
 /**
  * The schema of a rule file (YAML), in zod. The JSON Schema shipped as schema/rules.schema.json
  * is generated from it (json-schema.ts, scripts/gen-rules-schema.mjs).
- * Invariants: strict objects everywhere; `kind` discriminates the rule union, so an unknown kind
- * is reported on the `kind` value; `classes` maps class names to lock types (the loader reads its
- * keys again from the raw data, because names like `__proto__` do not survive an object copy).
+ * Invariants: strict objects everywhere; `kind` discriminates the rule union (the schemas of the
+ * registered kinds, in registry order), so an unknown kind is reported on the `kind` value;
+ * `classes` maps class names to lock types (the loader reads its keys again from the raw data,
+ * because names like `__proto__` do not survive an object copy).
  */
 import { z } from 'zod';
 import { LOCK_TYPES } from '../events/event.js';
-import { allowInsideSchema } from './kinds/allow-inside.js';
-import { forbidInsideSchema } from './kinds/forbid-inside.js';
-import { guardedBySchema } from './kinds/guarded-by.js';
-import { leafSchema } from './kinds/leaf.js';
-import { mustHoldSchema } from './kinds/must-hold.js';
-import { noSleepInsideSchema } from './kinds/no-sleep-inside.js';
-import { orderSchema } from './kinds/order.js';
-import { writersOnlyAtSchema } from './kinds/writers-only-at.js';
+import { RULE_KIND_SCHEMAS } from './registry.js';
 
 const lockType = z.enum(LOCK_TYPES).meta({
   description: "Lock type: 'spinlock', 'rwlock', 'mutex', 'rwsem' or 'map' (a lockdep pseudo-lock).",
 });
 
-export const ruleSchema = z.discriminatedUnion('kind', [
-  orderSchema,
-  forbidInsideSchema,
-  allowInsideSchema,
-  writersOnlyAtSchema,
-  guardedBySchema,
-  leafSchema,
-  mustHoldSchema,
-  noSleepInsideSchema,
-]);
+export const ruleSchema = z.discriminatedUnion('kind', RULE_KIND_SCHEMAS);
 export type RuleSpec = z.infer<typeof ruleSchema>;
 
 export const ruleFileSchema = z

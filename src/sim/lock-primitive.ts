@@ -1,14 +1,15 @@
 /**
  * The base of every instrumented lock: identity (instance id, class, type), registration with
  * the runtime (the `init` event), task resolution (explicit handle or the async context), the
- * assertions, and the FIFO waiter queue shared by the sleeping locks.
+ * assertions, the skeletons of a sleeping acquisition and of a trylock, and the FIFO waiter
+ * queue shared by the sleeping locks.
  * Invariants: the instance id is unique in its runtime; a task argument of `null`/`undefined`
  * means "the current task of the async context"; a waiter is in at most one queue and is removed
  * from it before its promise is resolved.
  */
-import type { AssertKind, LockType } from '../events/event.js';
+import type { AssertKind, LockMode, LockType } from '../events/event.js';
 import { SimulationUsageError } from './errors.js';
-import type { LockdepRuntime, LockIdentity } from './runtime.js';
+import type { AcquireOptions, LockdepRuntime, LockIdentity } from './runtime.js';
 import type { Task } from './task.js';
 import type { Waitable } from './waitable.js';
 
@@ -32,11 +33,17 @@ export interface Waiter {
   resolve: () => void;
 }
 
+/** Where a sleeping lock queues its waiters; `wake`, if given, grants the waiters an aborted one was holding back. */
+export interface WaiterQueue {
+  readonly queue: Waiter[];
+  wake?(): void;
+}
+
 /** Shared resolved promise: an uncontended acquisition allocates no promise. */
-export const RESOLVED: Promise<void> = Promise.resolve();
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /** The rejection of an acquisition whose AbortSignal fired: the signal's reason. */
-export function abortedAcquisition(signal: AbortSignal): Promise<never> {
+function abortedAcquisition(signal: AbortSignal): Promise<never> {
   return Promise.reject(signal.reason as unknown);
 }
 
@@ -76,23 +83,65 @@ export abstract class LockPrimitive implements LockIdentity {
   }
 
   /**
-   * Queues `task` as a waiter until the primitive resolves it. With a signal, an abort before
-   * the grant removes the waiter, unblocks the task, undoes the acquisition recorded before
-   * waiting (a release, as the kernel's killable lock paths do) and rejects with the reason (or,
-   * in `throw` mode, with the finding that release raised); `afterAbort` lets the primitive wake
-   * waiters the aborted one was holding back, in either case.
+   * A sleeping acquisition (`mutex_lock()`, `down_read()`...) in `mode`: recorded before any
+   * waiting, then the lock is taken (`take`) if `isFree()`, else the task waits in `waiters`. An
+   * already aborted signal rejects before anything is recorded; whatever throws (a finding in
+   * `throw` mode, a usage error) becomes the rejection.
    */
-  protected waitInQueue(
-    queue: Waiter[],
-    task: Task,
-    mode: Waiter['mode'],
-    on: Waitable,
-    blockMode: string,
-    signal: AbortSignal | undefined,
-    afterAbort?: () => void,
+  protected acquireSleeping(
+    this: LockPrimitive & Waitable,
+    task: TaskArg,
+    mode: LockMode,
+    options: AcquireOptions | undefined,
+    isFree: () => boolean,
+    take: (t: Task) => void,
+    waiters: WaiterQueue,
   ): Promise<void> {
+    try {
+      const t = this.taskOf(task);
+      const signal = options?.signal;
+      if (signal?.aborted === true) return abortedAcquisition(signal);
+      if (this.runtime.active) this.runtime.acquire(t, this, mode, false, options);
+      if (!isFree()) return this.waitInQueue(waiters, t, mode, signal);
+      take(t);
+      return RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** A trylock in `mode`: if `isFree()`, records the try-acquisition and takes the lock (`take`); else records nothing. */
+  protected tryAcquireIfFree(
+    task: TaskArg,
+    mode: LockMode,
+    options: AcquireOptions | undefined,
+    isFree: () => boolean,
+    take: (t: Task) => void,
+  ): boolean {
+    const t = this.taskOf(task);
+    if (!isFree()) return false;
+    if (this.runtime.active) this.runtime.acquire(t, this, mode, true, options);
+    take(t);
+    return true;
+  }
+
+  /**
+   * Queues `task`, blocked on this lock in `mode`, until the primitive resolves it. With a
+   * signal, an abort before the grant removes the waiter, unblocks the task, undoes the
+   * acquisition recorded before waiting (a release, as the kernel's killable lock paths do),
+   * lets the primitive wake the waiters the aborted one was holding back (`waiters.wake`), and
+   * rejects with the reason (or, in `throw` mode, with the finding that release raised).
+   */
+  private waitInQueue(
+    this: LockPrimitive & Waitable,
+    waiters: WaiterQueue,
+    task: Task,
+    mode: LockMode,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const queue = waiters.queue;
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { task, mode, resolve };
+      const waiter: Waiter = { task, mode: mode === 'write' ? 'write' : 'read', resolve };
       if (signal !== undefined) {
         const onAbort = (): void => {
           const index = queue.indexOf(waiter);
@@ -105,7 +154,7 @@ export abstract class LockPrimitive implements LockIdentity {
           } catch (releaseError) {
             error = releaseError;
           }
-          afterAbort?.();
+          waiters.wake?.();
           reject(error);
         };
         signal.addEventListener('abort', onAbort, { once: true });
@@ -115,7 +164,7 @@ export abstract class LockPrimitive implements LockIdentity {
         };
       }
       queue.push(waiter);
-      task.block(on, blockMode);
+      task.block(this, mode);
     });
   }
 

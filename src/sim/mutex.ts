@@ -7,7 +7,7 @@
  * emits nothing (as the spec says); an unlock by a task that does not own it leaves the lock
  * untouched and is reported by the validator (bad unlock balance).
  */
-import { LockPrimitive, RESOLVED, abortedAcquisition } from './lock-primitive.js';
+import { LockPrimitive } from './lock-primitive.js';
 import type { LockOptions, TaskArg, Waiter } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
 import type { Task } from './task.js';
@@ -37,29 +37,12 @@ export class Mutex extends LockPrimitive implements Waitable {
 
   /** `mutex_lock()` (with `subclass`: `mutex_lock_nested()`, with `nest`: `mutex_lock_nest_lock()`). */
   lock(task?: TaskArg, options?: AcquireOptions): Promise<void> {
-    try {
-      const t = this.taskOf(task);
-      const rt = this.runtime;
-      if (options?.signal?.aborted === true) return abortedAcquisition(options.signal);
-      if (rt.active) rt.acquire(t, this, 'write', false, options);
-      if (this.owner === null) {
-        this.owner = t;
-        return RESOLVED;
-      }
-      return this.waitInQueue(this.queue, t, 'write', this, 'write', options?.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.acquireSleeping(task, 'write', options, () => this.owner === null, (t) => { this.owner = t; }, { queue: this.queue });
   }
 
   /** `mutex_trylock()`: takes the lock if it is free, without waiting. */
   tryLock(task?: TaskArg, options?: AcquireOptions): boolean {
-    const t = this.taskOf(task);
-    if (this.owner !== null) return false;
-    const rt = this.runtime;
-    if (rt.active) rt.acquire(t, this, 'write', true, options);
-    this.owner = t;
-    return true;
+    return this.tryAcquireIfFree(task, 'write', options, () => this.owner === null, (t) => { this.owner = t; });
   }
 
   /** `mutex_unlock()`: hands the lock to the first waiter, if any. */

@@ -7,11 +7,11 @@
  * Invariants: either one writer or any number of readers; `lock`/`lockRead` never wait: a
  * conflicting holder makes them emit, compensate and throw SpinLockContendedError.
  */
-import { SpinLockContendedError } from './errors.js';
+import { addHold, dropHold } from './hold-counts.js';
 import { LockPrimitive } from './lock-primitive.js';
 import type { TaskArg } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
-import { watchForYieldWhileHeld } from './spinning.js';
+import { failContended, watchForYieldWhileHeld } from './spinning.js';
 import type { SpinningLock } from './spinning.js';
 import type { Task } from './task.js';
 
@@ -47,70 +47,39 @@ export class RwLock extends LockPrimitive implements SpinningLock {
   /** `read_lock()`. */
   lockRead(task?: TaskArg, options?: AcquireOptions): void {
     const t = this.taskOf(task);
-    const rt = this.runtime;
-    if (this.writer !== null) {
-      if (rt.active) {
-        rt.acquire(t, this, this.readMode, false, options);
-        rt.release(t, this);
-      }
-      throw new SpinLockContendedError(this.displayName, t.id, [this.writer.id]);
-    }
-    if (rt.active) rt.acquire(t, this, this.readMode, false, options);
-    this.readers.set(t, (this.readers.get(t) ?? 0) + 1);
-    watchForYieldWhileHeld(this, t);
+    if (this.writer !== null) failContended(this, t, this.readMode, options, [this.writer]);
+    if (this.runtime.active) this.runtime.acquire(t, this, this.readMode, false, options);
+    this.takeRead(t);
   }
 
   /** `read_trylock()`. */
   tryLockRead(task?: TaskArg, options?: AcquireOptions): boolean {
-    const t = this.taskOf(task);
-    if (this.writer !== null) return false;
-    const rt = this.runtime;
-    if (rt.active) rt.acquire(t, this, this.readMode, true, options);
-    this.readers.set(t, (this.readers.get(t) ?? 0) + 1);
-    watchForYieldWhileHeld(this, t);
-    return true;
+    return this.tryAcquireIfFree(task, this.readMode, options, () => this.writer === null, (t) => this.takeRead(t));
   }
 
   /** `read_unlock()`. */
   unlockRead(task?: TaskArg): void {
     const t = this.taskOf(task);
     const rt = this.runtime;
-    const holds = this.readers.get(t);
-    if (holds === undefined) {
+    if (!dropHold(this.readers, t)) {
       this.unlockNotHeld(t, 'read_unlocks', ' for read');
       return;
     }
-    if (holds === 1) this.readers.delete(t);
-    else this.readers.set(t, holds - 1);
     if (rt.active) rt.release(t, this);
   }
 
   /** `write_lock()`. */
   lock(task?: TaskArg, options?: AcquireOptions): void {
     const t = this.taskOf(task);
-    const rt = this.runtime;
-    if (this.writer !== null || this.readers.size > 0) {
-      if (rt.active) {
-        rt.acquire(t, this, 'write', false, options);
-        rt.release(t, this);
-      }
-      const holders = this.writer !== null ? [this.writer.id] : [...this.readers.keys()].map((r) => r.id);
-      throw new SpinLockContendedError(this.displayName, t.id, holders);
-    }
-    if (rt.active) rt.acquire(t, this, 'write', false, options);
-    this.writer = t;
-    watchForYieldWhileHeld(this, t);
+    if (this.writer !== null) failContended(this, t, 'write', options, [this.writer]);
+    if (this.readers.size > 0) failContended(this, t, 'write', options, [...this.readers.keys()]);
+    if (this.runtime.active) this.runtime.acquire(t, this, 'write', false, options);
+    this.takeWrite(t);
   }
 
   /** `write_trylock()`. */
   tryLock(task?: TaskArg, options?: AcquireOptions): boolean {
-    const t = this.taskOf(task);
-    if (this.writer !== null || this.readers.size > 0) return false;
-    const rt = this.runtime;
-    if (rt.active) rt.acquire(t, this, 'write', true, options);
-    this.writer = t;
-    watchForYieldWhileHeld(this, t);
-    return true;
+    return this.tryAcquireIfFree(task, 'write', options, () => this.writer === null && this.readers.size === 0, (t) => this.takeWrite(t));
   }
 
   /** `write_unlock()`. */
@@ -136,4 +105,13 @@ export class RwLock extends LockPrimitive implements SpinningLock {
     return this.holding(task, (t) => this.lock(t, options), (t) => this.unlock(t), fn);
   }
 
+  private takeRead(t: Task): void {
+    addHold(this.readers, t);
+    watchForYieldWhileHeld(this, t);
+  }
+
+  private takeWrite(t: Task): void {
+    this.writer = t;
+    watchForYieldWhileHeld(this, t);
+  }
 }

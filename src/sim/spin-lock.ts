@@ -8,11 +8,10 @@
  * it: recursion, cycles), compensated by a release, and fails with SpinLockContendedError
  * instead of spinning for ever.
  */
-import { SpinLockContendedError } from './errors.js';
 import { LockPrimitive } from './lock-primitive.js';
 import type { LockOptions, TaskArg } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
-import { watchForYieldWhileHeld } from './spinning.js';
+import { failContended, watchForYieldWhileHeld } from './spinning.js';
 import type { SpinningLock } from './spinning.js';
 import type { Task } from './task.js';
 
@@ -38,28 +37,14 @@ export class SpinLock extends LockPrimitive implements SpinningLock {
   /** `spin_lock()` (with `subclass`: `spin_lock_nested()`, with `nest`: `spin_lock_nest_lock()`). */
   lock(task?: TaskArg, options?: AcquireOptions): void {
     const t = this.taskOf(task);
-    const rt = this.runtime;
-    if (this.owner !== null) {
-      if (rt.active) {
-        rt.acquire(t, this, 'write', false, options);
-        rt.release(t, this);
-      }
-      throw new SpinLockContendedError(this.displayName, t.id, [this.owner.id]);
-    }
-    if (rt.active) rt.acquire(t, this, 'write', false, options);
-    this.owner = t;
-    watchForYieldWhileHeld(this, t);
+    if (this.owner !== null) failContended(this, t, 'write', options, [this.owner]);
+    if (this.runtime.active) this.runtime.acquire(t, this, 'write', false, options);
+    this.take(t);
   }
 
   /** `spin_trylock()`. */
   tryLock(task?: TaskArg, options?: AcquireOptions): boolean {
-    const t = this.taskOf(task);
-    if (this.owner !== null) return false;
-    const rt = this.runtime;
-    if (rt.active) rt.acquire(t, this, 'write', true, options);
-    this.owner = t;
-    watchForYieldWhileHeld(this, t);
-    return true;
+    return this.tryAcquireIfFree(task, 'write', options, () => this.owner === null, (t) => this.take(t));
   }
 
   /** `spin_unlock()`. */
@@ -79,4 +64,8 @@ export class SpinLock extends LockPrimitive implements SpinningLock {
     return this.holding(task, (t) => this.lock(t, options), (t) => this.unlock(t), fn);
   }
 
+  private take(t: Task): void {
+    this.owner = t;
+    watchForYieldWhileHeld(this, t);
+  }
 }

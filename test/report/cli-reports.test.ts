@@ -196,6 +196,62 @@ describe('save-graph and merge', { timeout: 60_000 }, () => {
     expect(JSON.parse(merged.stdout).violations).toEqual([]);
   });
 
+  const spinlocks = (...locks: string[]) => locks.map((lock) => `{"op":"init","lock":"${lock}","type":"spinlock"}`);
+  const irq = (task: string, action: string) => `{"op":"irq","task":"${task}","kind":"hardirq","action":"${action}"}`;
+
+  /** Saves the graph of each trace (each run clean on its own) and merges them as JSON. */
+  const mergeRuns = (name: string, traces: ReadonlyArray<readonly string[]>, mergeArgs: readonly string[] = []) => {
+    const runs = traces.map((lines, i) => file(`${name}-run${i + 1}.jsonl`, lines));
+    const graphs = runs.map((_, i) => join(dir, `${name}-g${i + 1}.json`));
+    runs.forEach((run, i) => expect(runCli(['check', ...mergeArgs, '--save-graph', graphs[i] as string, run]).status).toBe(0));
+    const merged = runCli(['merge', ...mergeArgs, ...graphs, '-f', 'json']);
+    return { runs, graphs, status: merged.status, violations: JSON.parse(merged.stdout).violations as Array<{ kind: string; rule: string | null; message: string }> };
+  };
+
+  it('finds a rule violation whose dependency path comes from different runs (--rules)', () => {
+    const rules = file('order-a-b.yaml', ['version: 1', 'rules:', '  - id: a-before-b', '    kind: order', '    outer: A', '    inner: B', '    description: A is taken outside B']);
+    const BX = ['{"op":"acquire","task":"t1","lock":"B"}', '{"op":"acquire","task":"t1","lock":"X"}', '{"op":"release","task":"t1","lock":"X"}', '{"op":"release","task":"t1","lock":"B"}'];
+    const XA = ['{"op":"acquire","task":"t2","lock":"X"}', '{"op":"acquire","task":"t2","lock":"A"}', '{"op":"release","task":"t2","lock":"A"}', '{"op":"release","task":"t2","lock":"X"}'];
+    const { runs, graphs, status, violations } = mergeRuns('rule', [BX, XA], ['--rules', rules]);
+    expect(status).toBe(1);
+    expect(violations).toHaveLength(1);
+    expect(violations[0]?.kind).toBe('rule-violation');
+    expect(violations[0]?.rule).toBe('a-before-b');
+    expect(violations[0]?.message).toContain(`B -> X from ${graphs[0]} (${runs[0]}:2)`);
+    expect(violations[0]?.message).toContain(`X -> A from ${graphs[1]} (${runs[1]}:2)`);
+  });
+
+  it('finds an irq-safe to irq-unsafe order whose dependency path comes from different runs', () => {
+    const nested = (task: string, outer: string, inner: string) => [
+      irq(task, 'disable'),
+      `{"op":"acquire","task":"${task}","lock":"${outer}"}`, `{"op":"acquire","task":"${task}","lock":"${inner}"}`,
+      `{"op":"release","task":"${task}","lock":"${inner}"}`, `{"op":"release","task":"${task}","lock":"${outer}"}`,
+      irq(task, 'enable'),
+    ];
+    // Run 1: A is taken in a hardirq (hardirq-safe), then A -> X with irqs off.
+    const safeA = [...spinlocks('A', 'X'), irq('t1', 'enter'), '{"op":"acquire","task":"t1","lock":"A"}', '{"op":"release","task":"t1","lock":"A"}', irq('t1', 'exit'), ...nested('t1', 'A', 'X')];
+    // Run 2: X -> B with irqs off, then B is taken with irqs on (hardirq-unsafe).
+    const unsafeB = [...spinlocks('X', 'B'), ...nested('t2', 'X', 'B'), '{"op":"acquire","task":"t2","lock":"B"}', '{"op":"release","task":"t2","lock":"B"}'];
+    const { runs, graphs, status, violations } = mergeRuns('irq', [safeA, unsafeB]);
+    expect(status).toBe(1);
+    expect(violations).toHaveLength(1);
+    expect(violations[0]?.kind).toBe('irq-safe-to-unsafe');
+    expect(violations[0]?.message).toContain(`A -> X from ${graphs[0]} (${runs[0]}:9)`);
+    expect(violations[0]?.message).toContain(`X -> B from ${graphs[1]} (${runs[1]}:5)`);
+  });
+
+  it('finds an irq inversion whose edge comes from one run and whose irq-unsafe use from another', () => {
+    const take = (task: string, lock: string) => [`{"op":"acquire","task":"${task}","lock":"${lock}"}`, `{"op":"release","task":"${task}","lock":"${lock}"}`];
+    // Run 1: A is hardirq-safe, and A -> B is taken with irqs off: nothing wrong yet.
+    const edge = [...spinlocks('A', 'B'), irq('t1', 'enter'), ...take('t1', 'A'), irq('t1', 'exit'), irq('t1', 'disable'),
+      '{"op":"acquire","task":"t1","lock":"A"}', ...take('t1', 'B'), '{"op":"release","task":"t1","lock":"A"}', irq('t1', 'enable')];
+    // Run 2: B alone, with irqs on (hardirq-unsafe); no edge at all.
+    const unsafeB = [...spinlocks('B'), ...take('t2', 'B')];
+    const { status, violations } = mergeRuns('irq-usage', [edge, unsafeB]);
+    expect(status).toBe(1);
+    expect(violations.map((v) => v.kind)).toEqual(['irq-lock-inversion']);
+  });
+
   it('report renders a saved graph with its findings and the full graph', () => {
     const g = join(dir, 'gfull.json');
     expect(runCli(['check', '--save-graph', g, file('gfull.jsonl', [...AB, ...CD])]).status).toBe(0);

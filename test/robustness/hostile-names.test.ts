@@ -28,7 +28,7 @@ import { TERMINAL_CONTROL, expectNoPrototypePollution } from '../fuzz/fuzz-suppo
 
 const XSS = '<img src=x onerror=alert(1)>';
 const ESC_RED = '\u001b[31mred\u001b[0m';
-/** Names for the classes (C), tasks (T) and var (V) of the trace below. */
+/** Names for the classes (C), tasks (T), var (V) and sites (S) of the trace below. */
 const HOSTILE = {
   C0: '__proto__',
   C1: XSS,
@@ -45,6 +45,9 @@ const HOSTILE = {
   S1: '\u001b]8;;http://evil\u0007link\u001b]8;;\u0007',
 };
 type Key = keyof typeof HOSTILE;
+/** The hostile names of one kind: classes (C), tasks (T), vars (V) or sites (S). */
+const namesOf = (kind: 'C' | 'T' | 'V' | 'S'): string[] =>
+  (Object.keys(HOSTILE) as Key[]).filter((key) => key.startsWith(kind)).map((key) => HOSTILE[key]);
 const BENIGN = Object.fromEntries(Object.keys(HOSTILE).map((key) => [key, `name_${key}`])) as Record<Key, string>;
 
 /** A trace that yields a cycle, held-at-exit, bad unlock, a rule violation and irq findings. */
@@ -120,6 +123,13 @@ const hostile = check(HOSTILE);
 const benign = check(BENIGN);
 const toBenign = new Map(Object.keys(HOSTILE).map((key) => [HOSTILE[key as Key], BENIGN[key as Key]]));
 
+/** The parts of a SARIF result that carry names. */
+interface SarifResult {
+  message: { text: string };
+  properties: { classes: string[]; task?: string };
+  relatedLocations?: { message: { text: string } }[];
+}
+
 function shape(result: CheckResult, rename: (name: string) => string): string[] {
   return result.violations.map((f) => `${f.kind}|${f.rule ?? ''}|${f.classes.map(rename).join(',')}|${f.task ?? ''}`.replace(/\n/g, '')).sort();
 }
@@ -161,9 +171,16 @@ describe('hostile names', () => {
     expect(json.violations.map((f) => f.task)).toEqual(hostile.result.violations.map((f) => f.task));
     expect(json.violations.map((f) => f.message)).toEqual(hostile.result.violations.map((f) => f.message));
     expectNoPrototypePollution();
-    const sarif = JSON.parse(renderSarif(hostile.result)) as { runs: { results: { message: { text: string } }[] }[] };
-    const messages = sarif.runs.flatMap((run) => run.results.map((r) => r.message.text)).join('\n');
-    for (const key of ['C0', 'C1', 'C2', 'C3', 'C5'] as const) expect(messages).toContain(HOSTILE[key]);
+    const sarif = JSON.parse(renderSarif(hostile.result)) as { runs: { results: SarifResult[] }[] };
+    const results = sarif.runs.flatMap((run) => run.results);
+    // Messages name the classes and the var; properties carry every class and task exactly;
+    // the related locations' messages name the call sites.
+    const messages = results.map((r) => r.message.text).join('\n');
+    for (const name of [...namesOf('C'), ...namesOf('V')]) expect(messages).toContain(name);
+    expect(new Set(results.flatMap((r) => r.properties.classes))).toEqual(new Set(namesOf('C')));
+    expect(new Set(results.map((r) => r.properties.task))).toEqual(new Set(namesOf('T')));
+    const related = results.flatMap((r) => (r.relatedLocations ?? []).map((location) => location.message.text)).join('\n');
+    for (const name of namesOf('S')) expect(related).toContain(name);
   });
 
   it('html and markdown: no live tag from a name', async () => {

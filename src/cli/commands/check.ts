@@ -3,7 +3,8 @@
  * report and set the exit code.
  * The command is built in four separate places so options can be added with small edits:
  *   1. `checkOptions`: the yargs option declarations (and help examples); those that say how a
- *      trace is checked are `traceCheckOptions`, shared with `lockdep baseline`;
+ *      trace is checked are `traceCheckOptions`, shared with `lockdep baseline` (its rule
+ *      options come from rule-options.ts, shared with `merge` and `run`);
  *   2. `checkTraceOptionsFrom`: parsed options -> what the validator gets per file;
  *   3. output formats: src/report/registry.ts (`-f FORMAT[:FILE]`, `-o`; see report-options.ts);
  *   4. `withConfigGate`: parsed options with the config file's baseline and max-warnings.
@@ -30,15 +31,11 @@ import { resolveConfig, type LockdepConfig } from '../config.js';
 import type { LockType } from '../../events/event.js';
 import { loadRuleFiles } from '../../rules/loader.js';
 import { createRuleHooks } from '../../rules/rule-hooks.js';
+import type { RuleSet } from '../../rules/rule-set.js';
+import type { EngineHooks } from '../../engine/hooks.js';
+import { ruleOptions, type ConfigArgs } from '../rule-options.js';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/detect-format.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits } from '../../engine/validator.js';
-
-/** The config file and what it adds: rule files, strict order (and the CI gate, `withConfigGate`). */
-export interface ConfigArgs {
-  rules?: string | string[] | undefined;
-  config?: string | false | undefined;
-  strictOrder?: boolean | undefined;
-}
 
 /** How traces are checked: the options `check` and `baseline` share. */
 export interface TraceCheckArgs extends ConfigArgs {
@@ -76,7 +73,7 @@ export function checkOptions(y: Argv): Argv<CheckArgs> {
 
 /** 1a. The options that say how traces are checked (limits, rules, config, input format, jobs). */
 export function traceCheckOptions<T>(y: Argv<T>): Argv<T & TraceCheckArgs> {
-  return y
+  return ruleOptions(y
     .option('max-depth', {
       describe: 'held-lock depth limit per task (the kernel\'s MAX_LOCK_DEPTH)',
       type: 'number',
@@ -100,21 +97,7 @@ export function traceCheckOptions<T>(y: Argv<T>): Argv<T & TraceCheckArgs> {
       type: 'number',
       defaultDescription: String(DEFAULT_LIMITS.locks),
       requiresArg: true,
-    })
-    .option('rules', {
-      describe: 'rule file (YAML) to enforce; repeat for more files; added to the config file\'s rules',
-      type: 'string',
-      requiresArg: true,
-    })
-    .option('config', {
-      alias: 'c',
-      describe: `config file (default: the nearest lockdep.config.yaml in . or a parent); --no-config ignores it`,
-      type: 'string',
-    })
-    .option('strict-order', {
-      describe: 'warn about orders between ruled classes that no rule documents',
-      type: 'boolean',
-    })
+    }))
     .option('input-format', {
       describe: 'trace format: spec JSONL, Linux ftrace text (lock tracepoints), or STD (docs/importers.md)',
       choices: INPUT_FORMAT_CHOICES,
@@ -145,16 +128,12 @@ export function checkTraceOptionsFrom(argv: TraceCheckArgs): CheckTraceOptions {
   if (maxTasks !== undefined) limits.tasks = maxTasks;
   if (maxLocks !== undefined) limits.locks = maxLocks;
   if (Object.keys(limits).length > 0) options.limits = limits;
-  // A rule file named twice (config and --rules, or twice in the config) is loaded once: its
-  // rules would otherwise clash with themselves as duplicate ids.
-  const ruleFiles = [...(config?.rules ?? []), ...[argv.rules ?? []].flat()];
   // Class types: the rule files' `classes:` declarations, overridden by the config's `classTypes`.
   const classTypes = new Map<string, LockType>();
-  if (ruleFiles.length > 0) {
-    const ruleSet = loadRuleFiles(ruleFiles);
-    const strictOrder = argv.strictOrder ?? config?.strictOrder ?? false;
-    options.createHooks = () => [createRuleHooks(ruleSet, { strictOrder })];
-    for (const [name, type] of ruleSet.classTypes) classTypes.set(name, type);
+  const rules = rulesOf(argv);
+  if (rules !== undefined) {
+    options.createHooks = () => [rules.createHooks()];
+    for (const [name, type] of rules.ruleSet.classTypes) classTypes.set(name, type);
   }
   if (argv.inputFormat !== undefined) options.inputFormat = argv.inputFormat;
   for (const [name, type] of config?.classTypes ?? []) classTypes.set(name, type);
@@ -188,6 +167,22 @@ export function configOf(argv: ConfigArgs): LockdepConfig | undefined {
     configs.set(argv, resolveConfig(explicit));
   }
   return configs.get(argv);
+}
+
+/**
+ * The rules of this run: the config file's rule files, then `--rules`, loaded once, with the
+ * strict-order setting (`--strict-order`, else the config's); undefined when there are none.
+ * `createHooks` gives fresh hooks each call (one set per Validator).
+ */
+export function rulesOf(argv: ConfigArgs): { ruleSet: RuleSet; createHooks: () => EngineHooks } | undefined {
+  const config = configOf(argv);
+  // A rule file named twice (config and --rules, or twice in the config) is loaded once: its
+  // rules would otherwise clash with themselves as duplicate ids.
+  const ruleFiles = [...(config?.rules ?? []), ...[argv.rules ?? []].flat()];
+  if (ruleFiles.length === 0) return undefined;
+  const ruleSet = loadRuleFiles(ruleFiles);
+  const strictOrder = argv.strictOrder ?? config?.strictOrder ?? false;
+  return { ruleSet, createHooks: () => createRuleHooks(ruleSet, { strictOrder }) };
 }
 
 /** The rule and config files a run reads: no output may overwrite them either. */

@@ -14,7 +14,7 @@ import { importTrace } from '../../events/import-trace.js';
 import { InputError, writeFailureReason } from '../../events/input-error.js';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
 import { JsonlTraceWriter } from '../../events/jsonl-writer.js';
-import { resolveConfig } from '../config.js';
+import { configOf } from './check.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
 
 export interface ConvertArgs {
@@ -54,8 +54,7 @@ export function convertOptions(y: Argv): Argv<ConvertArgs> {
 }
 
 export async function runConvert(argv: ConvertArgs): Promise<void> {
-  const explicit = argv.config === undefined || argv.config === false ? argv.config : String(argv.config);
-  const config = resolveConfig(explicit);
+  const config = configOf(argv);
   const target = argv.output === undefined || argv.output === '-' ? process.stdout : argv.output;
   let writer: JsonlTraceWriter;
   const source = argv.trace === STDIN_PATH ? '<stdin>' : argv.trace;

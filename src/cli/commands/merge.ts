@@ -4,20 +4,21 @@
  * findings that exist only because of the merge: cycles, irq inversions and rule violations
  * whose halves were seen in different runs. Each reported finding names the graph file (and
  * trace position) of every edge it is made of. Invariants: a finding one input already
- * reported (same fingerprint in its saved result), or whose edges all come from one input, is
- * not reported again; graph files are read in the order given and witnesses keep the first
+ * reported (same fingerprint in its saved result), or whose evidence all comes from one input
+ * (its edges and, for an irq finding, its classes' usage), is not reported again; graph files are read in the order given and witnesses keep the first
  * input that has them; the verdict and outputs follow the same options as check, including the
  * config file's `baseline` and `maxWarnings`.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { countUnbaselined } from '../../engine/finding.js';
-import type { Finding } from '../../engine/finding.js';
+import type { Finding, FindingKind } from '../../engine/finding.js';
 import type { CheckResult } from '../../engine/result.js';
 import type { GraphSnapshot } from '../../engine/snapshot.js';
 import { Validator } from '../../engine/validator.js';
-import { findingEdges } from '../../report/report-graph.js';
+import { edgeKey, findingEdges } from '../../report/report-graph.js';
 import { validatorOptionsFor } from '../check-trace.js';
-import { checkTraceOptionsFrom, configInputsOf, withConfigGate, type ConfigArgs } from './check.js';
+import { checkTraceOptionsFrom, configInputsOf, withConfigGate } from './check.js';
+import { ruleOptions, type ConfigArgs } from '../rule-options.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
 import { readSavedGraph } from '../saved-graph.js';
 import { finishRun, gateOptions, prepareOutputs, reportOptions, type GateArgs, type ReportArgs } from '../report-options.js';
@@ -34,8 +35,6 @@ export interface MergeInput {
   result: CheckResult | null;
 }
 
-const edgeKey = (from: string, to: string): string => `${from}\u0000${to}`;
-
 /** The graph files each edge appears in, in input order. */
 function edgeOrigins(inputs: readonly MergeInput[]): Map<string, string[]> {
   const origins = new Map<string, string[]>();
@@ -50,11 +49,27 @@ function edgeOrigins(inputs: readonly MergeInput[]): Map<string, string[]> {
   return origins;
 }
 
-/** True when no single input holds every edge of the finding. */
-function spansRuns(finding: Finding, origins: ReadonlyMap<string, readonly string[]>, inputs: readonly MergeInput[]): boolean {
+/** Findings that rest on the classes' irq usage as well as on edges. */
+const USAGE_KINDS: ReadonlySet<FindingKind> = new Set(['inconsistent-lock-state', 'irq-safe-to-unsafe', 'irq-lock-inversion']);
+
+/**
+ * True when no single input holds all the evidence of the finding: every edge and, for an irq
+ * finding, all the merged usage of its classes (the irq-safe half may come from one run and the
+ * path from another).
+ */
+function spansRuns(finding: Finding, origins: ReadonlyMap<string, readonly string[]>, inputs: readonly MergeInput[], mergedUsage: ReadonlyMap<string, number>): boolean {
   const edges = findingEdges(finding).filter(([from, to]) => origins.has(edgeKey(from, to)));
-  if (edges.length === 0) return true;
-  return !inputs.some((input) => edges.every(([from, to]) => origins.get(edgeKey(from, to))?.includes(input.file)));
+  const usage = USAGE_KINDS.has(finding.kind);
+  if (edges.length === 0 && !usage) return true;
+  return !inputs.some((input) => {
+    if (!edges.every(([from, to]) => origins.get(edgeKey(from, to))?.includes(input.file))) return false;
+    if (!usage) return true;
+    const seen = new Map(input.snapshot.classes.map((cls) => [cls.name, cls.usageMask]));
+    return finding.classes.every((name) => {
+      const all = mergedUsage.get(name) ?? 0;
+      return ((seen.get(name) ?? 0) & all) === all;
+    });
+  });
 }
 
 /** The finding with the origin of each of its edges named in its message. */
@@ -84,8 +99,10 @@ export function mergeGraphs(inputs: readonly MergeInput[], validator: Validator)
   validator.end();
   const merged = validator.result();
   const origins = edgeOrigins(inputs);
+  const snapshot = validator.snapshot(sources);
+  const mergedUsage = new Map(snapshot.classes.map((cls) => [cls.name, cls.usageMask]));
   const violations = merged.violations
-    .filter((finding) => !known.has(finding.fingerprint) && spansRuns(finding, origins, inputs))
+    .filter((finding) => !known.has(finding.fingerprint) && spansRuns(finding, origins, inputs, mergedUsage))
     .map((finding) => withOrigins(finding, origins));
   const summary = { ...merged.summary, violations: violations.length };
   // Events and tasks were counted by the runs, not by the merge: report their sums.
@@ -103,7 +120,7 @@ export function mergeGraphs(inputs: readonly MergeInput[], validator: Validator)
     })),
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
   };
-  return { result, snapshot: validator.snapshot(sources) };
+  return { result, snapshot };
 }
 
 export async function runMerge(commandLine: MergeArgs): Promise<void> {
@@ -121,11 +138,8 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
   command: 'merge <graph...>',
   describe: 'merge graphs saved by check --save-graph and report cycles and rule violations across runs',
   builder: (y) =>
-    gateOptions(reportOptions((y as Argv)
-      .positional('graph', { describe: 'graph files written by lockdep check --save-graph', type: 'string', array: true, demandOption: true })
-      .option('rules', { describe: 'rule file (YAML) to enforce on the merged graph; repeatable', type: 'string', requiresArg: true })
-      .option('config', { alias: 'c', describe: 'config file (default: discovered as for check); --no-config ignores it', type: 'string' })
-      .option('strict-order', { describe: 'warn about orders between ruled classes that no rule documents', type: 'boolean' })))
+    gateOptions(reportOptions(ruleOptions((y as Argv)
+      .positional('graph', { describe: 'graph files written by lockdep check --save-graph', type: 'string', array: true, demandOption: true }))))
       .example('$0 merge job1.graph.json job2.graph.json', 'cycles whose halves were seen in different jobs')
       .example('$0 merge g/*.json -f sarif:merged.sarif -f markdown', 'SARIF for code scanning, Markdown for the step summary') as unknown as Argv<MergeArgs>,
   handler: (argv) => runMerge(argv),

@@ -23,23 +23,20 @@ import { InputError } from '../../events/input-error.js';
 import { toJsonResult } from '../../report/json.js';
 import { FORMAT_NAMES, REPORT_FORMATS, renderReport } from '../../report/registry.js';
 import { DEFAULT_MAX_DEPTH } from '../../engine/validator.js';
-import { createRuleHooks, loadRuleFiles } from '../../rules/index.js';
 import { LockdepRuntime } from '../../sim/runtime.js';
 import type { LockdepRuntimeOptions } from '../../sim/runtime.js';
 import { formatDeadlockReport } from '../../sim/wait-for.js';
 import { colourEnabled } from '../../report/colour.js';
-import { resolveConfig } from '../config.js';
+import { ruleOptions, type ConfigArgs } from '../rule-options.js';
+import { configInputsOf, configOf, rulesOf } from './check.js';
 import { EXIT_USAGE, EXIT_VIOLATIONS, exitCodeFor } from '../exit-code.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
 import { checkOutputFile } from '../output.js';
 import { integerOption } from '../usage-error.js';
 
-export interface RunArgs {
+export interface RunArgs extends ConfigArgs {
   module: string;
   args?: string[] | undefined;
-  rules?: string | string[] | undefined;
-  config?: string | false | undefined;
-  strictOrder?: boolean | undefined;
   format: string;
   stacks?: boolean | undefined;
   record?: string | undefined;
@@ -90,19 +87,14 @@ export async function loadSimulationModule(path: string): Promise<SimulationModu
 /** Runtime options from the command line and the config file (`-c`, discovery, `--no-config`), as `check` does. */
 export function runtimeOptionsFrom(argv: RunArgs): LockdepRuntimeOptions {
   const options: LockdepRuntimeOptions = { onFinding: 'collect', name: argv.module };
-  const explicit = argv.config === undefined || argv.config === false ? argv.config : String(argv.config);
-  const config = resolveConfig(explicit);
-  const ruleFiles = [...(config?.rules ?? []), ...[argv.rules ?? []].flat()];
   if (argv.record !== undefined) {
-    checkOutputFile(argv.record, 'recorded trace', [argv.module, ...ruleFiles, ...(config !== undefined ? [config.file] : [])]);
+    checkOutputFile(argv.record, 'recorded trace', [argv.module, ...configInputsOf(argv)]);
     options.recordTo = argv.record;
   }
-  if (ruleFiles.length > 0) {
-    const strictOrder = argv.strictOrder ?? config?.strictOrder ?? false;
-    options.rules = createRuleHooks(loadRuleFiles(ruleFiles), { strictOrder });
-  }
+  const rules = rulesOf(argv);
+  if (rules !== undefined) options.rules = rules.createHooks();
   if (argv.stacks === true) options.stacks = true;
-  const maxDepth = integerOption(argv.maxDepth, '--max-depth', 1) ?? config?.maxDepth;
+  const maxDepth = integerOption(argv.maxDepth, '--max-depth', 1) ?? configOf(argv)?.maxDepth;
   if (maxDepth !== undefined) options.maxDepth = maxDepth;
   return options;
 }
@@ -147,7 +139,7 @@ export async function runSimulationModule(argv: RunArgs): Promise<void> {
 }
 
 export function runOptions(y: Argv): Argv<RunArgs> {
-  return y
+  return ruleOptions(y
     .positional('module', {
       describe: 'simulation module (.js/.mjs, or .ts through tsx) whose default export receives the runtime',
       type: 'string',
@@ -157,21 +149,7 @@ export function runOptions(y: Argv): Argv<RunArgs> {
       describe: 'arguments passed to the module as context.args',
       type: 'string',
       array: true,
-    })
-    .option('rules', {
-      describe: 'rule file (YAML) checked during the run; repeat for more files; added to the config file\'s rules',
-      type: 'string',
-      requiresArg: true,
-    })
-    .option('config', {
-      alias: 'c',
-      describe: 'config file (default: the nearest lockdep.config.yaml in . or a parent); --no-config ignores it',
-      type: 'string',
-    })
-    .option('strict-order', {
-      describe: 'warn about orders between ruled classes that no rule documents',
-      type: 'boolean',
-    })
+    }))
     .option('format', {
       alias: 'f',
       describe: 'output format (a real deadlock is added to text and json, and written to stderr for the others)',

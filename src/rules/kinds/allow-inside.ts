@@ -9,7 +9,7 @@ import { baseRuleFields, classList, classPairs, holdMode } from '../schema-commo
 import type { RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
-export const allowInsideSchema = z.strictObject({
+const allowInsideSchema = z.strictObject({
   ...baseRuleFields,
   kind: z.literal('allow-inside'),
   lock: classList.meta({ description: 'The lock(s) that may be acquired.' }),
@@ -20,7 +20,6 @@ export type AllowInsideRuleSpec = z.infer<typeof allowInsideSchema>;
 
 export const allowInsideRule: RuleKindModule<AllowInsideRuleSpec> = {
   kind: 'allow-inside',
-  meta: { description: 'Documents a permitted nesting (no check; covers the order for --strict-order).', messages: {} },
   schema: allowInsideSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.inside, 'inside', true)],
   documentedPairs: (spec) => classPairs(spec.inside, spec.lock),

@@ -8,10 +8,10 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, classPairs, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, indexRules, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { findHeld, formatMessage, indexRules, modeLabel, modeMatches, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
-export const forbidInsideSchema = z.strictObject({
+const forbidInsideSchema = z.strictObject({
   ...baseRuleFields,
   kind: z.literal('forbid-inside'),
   lock: classList.meta({ description: 'The lock(s) that must not be acquired.' }),
@@ -36,7 +36,6 @@ interface Entry {
 
 export const forbidInsideRule: RuleKindModule<ForbidInsideRuleSpec> = {
   kind: 'forbid-inside',
-  meta: { description: 'A lock must never be acquired while another lock (or pseudo-lock, or one side of an rwlock) is held.', messages },
   schema: forbidInsideSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.inside, 'inside', true)],
   documentedPairs: (spec) => classPairs(spec.inside, spec.lock),
@@ -54,7 +53,7 @@ export const forbidInsideRule: RuleKindModule<ForbidInsideRuleSpec> = {
         if (entries === undefined) return;
         for (const entry of entries) {
           if (!modeMatches(entry.lockMode, ctx.next.mode)) continue;
-          const held = ctx.held.find((view) => entry.inside.has(view.class) && modeMatches(entry.mode, view.mode));
+          const held = findHeld(ctx.held, entry.inside, entry.mode);
           if (held === undefined) continue;
           reportViolation(q, entry.rule, {
             message: formatMessage(messages.forbidden, {
@@ -62,10 +61,7 @@ export const forbidInsideRule: RuleKindModule<ForbidInsideRuleSpec> = {
               held: held.class,
               mode: modeLabel(entry.mode),
             }),
-            classes: [held.class, ctx.next.class],
-            events: [held.at, ctx.next.at],
-            task: ctx.task,
-            trigger: ctx.next.at,
+            ...nestingViolation(held, ctx),
           });
         }
       },

@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import { ACCESS_KINDS, baseRuleFields, classArray, classList, holdMode, type AccessKind, type HoldMode } from '../schema-common.js';
-import { formatMessage, indexRules, modeLabel, oneOrAnyOf, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { findHeld, formatMessage, indexRules, modeLabel, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
-export const guardedBySchema = z.strictObject({
+const guardedBySchema = z.strictObject({
   ...baseRuleFields,
   kind: z.literal('guarded-by'),
   var: z
@@ -34,7 +34,6 @@ interface Entry {
 
 export const guardedByRule: RuleKindModule<GuardedByRuleSpec> = {
   kind: 'guarded-by',
-  meta: { description: 'Shared data is accessed only with a lock held (on a given side).', messages },
   schema: guardedBySchema,
   classRefs: (spec) => listRefs(spec.lock, 'lock', false),
 
@@ -52,7 +51,7 @@ export const guardedByRule: RuleKindModule<GuardedByRuleSpec> = {
         if (entries === undefined) return;
         for (const entry of entries) {
           if (entry.access !== 'any' && (entry.access === 'write') !== ctx.write) continue;
-          if (ctx.held.some((view) => entry.locks.has(view.class) && modeMatches(entry.mode, view.mode))) continue;
+          if (findHeld(ctx.held, entry.locks, entry.mode) !== undefined) continue;
           const locks = [...entry.locks];
           reportViolation(q, entry.rule, {
             message: formatMessage(messages.unguarded, {

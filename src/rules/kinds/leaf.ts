@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, classPairs } from '../schema-common.js';
-import { formatMessage, indexRules, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { formatMessage, indexRules, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
-export const leafSchema = z.strictObject({
+const leafSchema = z.strictObject({
   ...baseRuleFields,
   kind: z.literal('leaf'),
   lock: classList.meta({ description: 'The leaf lock(s).' }),
@@ -28,10 +28,10 @@ interface Entry {
 
 export const leafRule: RuleKindModule<LeafRuleSpec> = {
   kind: 'leaf',
-  meta: { description: 'No lock may be acquired while a leaf lock is held.', messages },
   schema: leafSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.except, 'except', true)],
   documentedPairs: (spec) => classPairs(spec.lock, spec.except),
+  leafClasses: (spec) => classArray(spec.lock),
 
   create(rules) {
     const leaves = indexRules(
@@ -49,10 +49,7 @@ export const leafRule: RuleKindModule<LeafRuleSpec> = {
             if (entry.except.has(ctx.next.class)) continue;
             reportViolation(q, entry.rule, {
               message: formatMessage(messages.notLeaf, { acquired: ctx.next.class, held: held.class }),
-              classes: [held.class, ctx.next.class],
-              events: [held.at, ctx.next.at],
-              task: ctx.task,
-              trigger: ctx.next.at,
+              ...nestingViolation(held, ctx),
             });
           }
         }

@@ -7,10 +7,10 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, classPairs, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, indexRules, modeLabel, modeMatches, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { findHeld, formatMessage, indexRules, modeLabel, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
-export const mustHoldSchema = z.strictObject({
+const mustHoldSchema = z.strictObject({
   ...baseRuleFields,
   kind: z.literal('must-hold'),
   lock: classList.meta({ description: 'The lock(s) whose acquisition needs another lock held.' }),
@@ -31,7 +31,6 @@ interface Entry {
 
 export const mustHoldRule: RuleKindModule<MustHoldRuleSpec> = {
   kind: 'must-hold',
-  meta: { description: 'A lock may only be acquired while another lock is held.', messages },
   schema: mustHoldSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.held, 'held', true)],
   documentedPairs: (spec) => classPairs(spec.held, spec.lock),
@@ -48,7 +47,7 @@ export const mustHoldRule: RuleKindModule<MustHoldRuleSpec> = {
         const entries = byLock.get(ctx.next.class);
         if (entries === undefined) return;
         for (const entry of entries) {
-          if (ctx.held.some((view) => entry.required.has(view.class) && modeMatches(entry.mode, view.mode))) continue;
+          if (findHeld(ctx.held, entry.required, entry.mode) !== undefined) continue;
           const required = [...entry.required];
           reportViolation(q, entry.rule, {
             message: formatMessage(messages.notHeld, {

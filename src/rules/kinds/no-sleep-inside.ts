@@ -8,10 +8,10 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { findHeld, formatMessage, modeLabel, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
-export const noSleepInsideSchema = z.strictObject({
+const noSleepInsideSchema = z.strictObject({
   ...baseRuleFields,
   kind: z.literal('no-sleep-inside'),
   inside: classList.meta({ description: 'While any of these is held, nothing may sleep.' }),
@@ -31,7 +31,6 @@ interface Entry {
 
 export const noSleepInsideRule: RuleKindModule<NoSleepInsideRuleSpec> = {
   kind: 'no-sleep-inside',
-  meta: { description: 'No sleeping lock and no synchronize-style wait while a lock or context is held.', messages },
   schema: noSleepInsideSchema,
   classRefs: (spec) => listRefs(spec.inside, 'inside', false),
 
@@ -44,15 +43,12 @@ export const noSleepInsideRule: RuleKindModule<NoSleepInsideRuleSpec> = {
         const sleeps = ctx.sync || (!next.try && (next.type === 'mutex' || next.type === 'rwsem'));
         if (!sleeps || ctx.held.length === 0) return;
         for (const entry of entries) {
-          const held = ctx.held.find((view) => entry.inside.has(view.class) && modeMatches(entry.mode, view.mode));
+          const held = findHeld(ctx.held, entry.inside, entry.mode);
           if (held === undefined) continue;
           const what = ctx.sync ? `sync(${next.class}) waits` : `${next.class} (${next.type}) may sleep`;
           reportViolation(q, entry.rule, {
             message: formatMessage(messages.sleeps, { what, held: held.class, mode: modeLabel(entry.mode) }),
-            classes: [held.class, next.class],
-            events: [held.at, next.at],
-            task: ctx.task,
-            trigger: next.at,
+            ...nestingViolation(held, ctx),
           });
         }
       },

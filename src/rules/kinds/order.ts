@@ -17,6 +17,7 @@ import {
   formatMessage,
   modeLabel,
   modeMatches,
+  nestingViolation,
   reportViolation,
   type ClassRef,
   type LoadedRule,
@@ -27,7 +28,7 @@ import {
 import { listRefs } from './list-refs.js';
 import { baseRuleFields, className, classList, holdMode, type HoldMode, type RuleSeverity } from '../schema-common.js';
 
-export const orderSchema = z
+const orderSchema = z
   .strictObject({
     ...baseRuleFields,
     kind: z.literal('order'),
@@ -119,10 +120,6 @@ function attribution(pair: OrderPair): { id: string; description: string; severi
 
 export const orderRule: RuleKindModule<OrderRuleSpec> = {
   kind: 'order',
-  meta: {
-    description: 'A lock is taken outside another (or outside one side of an rwlock/rwsem); also the chain form "a < b < c".',
-    messages,
-  },
   schema: orderSchema,
 
   classRefs(spec) {
@@ -154,6 +151,7 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
     /** Inner classes some pair orders by one side only: record their first edges by side. */
     const sidedInners = new Set(relation.pairs.filter((pair) => pair.mode !== 'any').map((pair) => pair.inner));
     const firstEdges = { write: new Map<string, Map<string, DependencyWitness>>(), read: new Map<string, Map<string, DependencyWitness>>() };
+    /** Pairs reported by either hook (their trackers drop them at the next dependency with hits). */
     const reported = new Set<OrderPair>();
     /** `held\0acquired` of direct violations already reported (by either hook). */
     const reportedDirect = new Set<string>();
@@ -171,19 +169,16 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
       reach: Set<string>;
       /** Unreported pairs of this tracker by outer class. */
       byOuter: Map<string, OrderPair>;
+      /** Unreported pairs whose outer class is reachable, but not yet by a strong path (findPath found none). */
+      pending: Set<OrderPair>;
     }
     const trackers: Tracker[] = [];
     for (const pair of relation.pairs) {
       let tracker = trackers.find((t) => t.inner === pair.inner && t.mode === pair.mode);
-      if (!tracker) trackers.push((tracker = { inner: pair.inner, mode: pair.mode, reach: new Set(), byOuter: new Map() }));
+      if (!tracker) trackers.push((tracker = { inner: pair.inner, mode: pair.mode, reach: new Set(), byOuter: new Map(), pending: new Set() }));
       tracker.byOuter.set(pair.outer, pair);
     }
     let liveTrackers = trackers;
-    const trackerOf = new Map<OrderPair, Tracker>();
-    for (const tracker of trackers) for (const pair of tracker.byOuter.values()) trackerOf.set(pair, tracker);
-    /** Pairs whose outer class is reachable but not yet by a strong path (findPath found none). */
-    const pending = new Set<OrderPair>();
-    const pendingByTracker = new Map<Tracker, OrderPair[]>();
 
     /** Add `start` and what it reaches to the tracker; collect pairs whose outer class entered. */
     const expand = (tracker: Tracker, start: string, hits: OrderPair[]): void => {
@@ -216,10 +211,7 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
           mode: modeLabel(pair.mode),
           implied: blame.implied,
         }),
-        classes: [held.class, ctx.next.class],
-        events: [held.at, ctx.next.at],
-        task: ctx.task,
-        trigger: ctx.next.at,
+        ...nestingViolation(held, ctx),
       });
     };
 
@@ -295,34 +287,31 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
           }
         }
         if (liveTrackers.length === 0) return;
-        const hits: OrderPair[] = [];
+        let anyHits = false;
         for (const tracker of liveTrackers) {
           const sideMatches = tracker.mode === 'any' || (tracker.mode === 'write' ? writeSide : readSide);
           const extends_ = (tracker.inner === dep.from && sideMatches) || tracker.reach.has(dep.from);
           if (!extends_) continue;
+          const hits: OrderPair[] = [];
           expand(tracker, dep.to, hits);
           // Pairs reachable only through recursive readers wait for a strong path (lockdep's rule).
-          for (const pair of pendingByTracker.get(tracker) ?? []) hits.push(pair);
-        }
-        for (const pair of hits) {
-          if (reported.has(pair)) continue;
-          const path = witnessPath(pair, q);
-          if (path) {
-            reportPath(pair, path, q);
-            pending.delete(pair);
-          } else {
-            pending.add(pair);
+          hits.push(...tracker.pending);
+          anyHits ||= hits.length > 0;
+          for (const pair of hits) {
+            if (reported.has(pair)) continue;
+            const path = witnessPath(pair, q);
+            if (path) reportPath(pair, path, q);
+            else tracker.pending.add(pair);
           }
         }
-        pendingByTracker.clear();
-        for (const pair of pending) {
-          const tracker = trackerOf.get(pair)!;
-          const list = pendingByTracker.get(tracker);
-          if (list) list.push(pair);
-          else pendingByTracker.set(tracker, [pair]);
-        }
-        if (hits.length > 0) {
-          for (const tracker of liveTrackers) for (const [outer, pair] of tracker.byOuter) if (reported.has(pair)) tracker.byOuter.delete(outer);
+        if (anyHits) {
+          for (const tracker of liveTrackers) {
+            for (const [outer, pair] of tracker.byOuter) {
+              if (!reported.has(pair)) continue;
+              tracker.byOuter.delete(outer);
+              tracker.pending.delete(pair);
+            }
+          }
           liveTrackers = liveTrackers.filter((tracker) => tracker.byOuter.size > 0);
         }
       },

@@ -13,7 +13,7 @@ import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '
 import { formatMessage, functionNameOf, indexRules, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
-export const writersOnlyAtSchema = z.strictObject({
+const writersOnlyAtSchema = z.strictObject({
   ...baseRuleFields,
   kind: z.literal('writers-only-at'),
   lock: classList.meta({ description: 'The lock(s) whose acquisitions are restricted.' }),
@@ -48,7 +48,6 @@ function allowedAt(entry: Entry, at: EventRef): boolean {
 
 export const writersOnlyAtRule: RuleKindModule<WritersOnlyAtRuleSpec> = {
   kind: 'writers-only-at',
-  meta: { description: 'One side of a lock is acquired only in the listed functions.', messages },
   schema: writersOnlyAtSchema,
   classRefs: (spec) => listRefs(spec.lock, 'lock', false),
 
