@@ -21,7 +21,7 @@ import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 const [mode, ...args] = process.argv.slice(2);
 
 function measureStart() {
-  return { wall: performance.now(), cpu: process.cpuUsage(), threads: threadCpuMs() };
+  return { wall: performance.now(), cpu: process.cpuUsage(), threads: threadCpuMs(), rssKb: process.resourceUsage().maxRSS };
 }
 
 function measureEnd(start) {
@@ -36,6 +36,8 @@ function measureEnd(start) {
     cpuMs: (cpu.user + cpu.system) / 1000,
     ...split,
     maxRssKb: process.resourceUsage().maxRSS,
+    /** Peak RSS before the measured work (Node and the loaded modules): what the work added is the difference. */
+    startRssKb: start.rssKb,
   };
 }
 
