@@ -16,7 +16,7 @@ import type { GraphSnapshot } from '../engine/snapshot.js';
 import { InputError } from '../events/input-error.js';
 import { STDIN_PATH, traceDisplayName } from '../events/jsonl-reader.js';
 import { checkTrace, type CheckTraceOptions } from './check-trace.js';
-import { countingReadStream, traceSizes, type ProgressLine } from './progress.js';
+import { traceSizes, type ProgressLine } from './progress.js';
 import { UsageError } from './usage-error.js';
 
 export interface TraceOutcome {
@@ -102,9 +102,8 @@ export async function checkOneTrace(
   let snapshot: GraphSnapshot | null = null;
   const options: CheckTraceOptions = { ...traceOptions };
   if (wantSnapshot) options.onSnapshot = (taken) => { snapshot = taken; };
-  if (onBytes !== undefined && file !== STDIN_PATH) {
-    options.read = { ...traceOptions.read, displayName: traceDisplayName(file, traceOptions.read), input: countingReadStream(file, onBytes) };
-  }
+  // Progress counts the bytes the one reading path reads (a file stays a file, fast lanes included).
+  if (onBytes !== undefined && file !== STDIN_PATH) options.read = { ...traceOptions.read, onBytes };
   const result = await checkTrace(file, options);
   return { result, snapshot };
 }

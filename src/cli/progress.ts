@@ -5,9 +5,7 @@
  * given (so pipes, files and CI logs never see it); never writes to stdout; time comes from an
  * injectable clock so behaviour is testable without timers.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -97,23 +95,4 @@ export async function traceSizes(files: readonly string[]): Promise<number[]> {
       return 0;
     }
   }));
-}
-
-/**
- * A readable over `file` that reports the bytes read so far to `onBytes`. Open errors (ENOENT...)
- * surface as errors of the returned stream, with their `code`, as the trace reader expects.
- */
-export function countingReadStream(file: string, onBytes: (bytes: number) => void): Readable {
-  let bytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length;
-      onBytes(bytes);
-      callback(null, chunk);
-    },
-  });
-  const source = createReadStream(file, { highWaterMark: 1 << 20 });
-  source.on('error', (error) => counter.destroy(error));
-  source.pipe(counter);
-  return counter;
 }

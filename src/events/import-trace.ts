@@ -2,9 +2,11 @@
  * One entrance for every trace format: picks the reader for `jsonl`, `ftrace` or `std` (detected
  * from the content when the choice is `auto`) and streams the file's spec TraceEvents to a sink.
  * Invariants: the sink sees events in file order with their `file:line` origin; every input
- * problem is an InputError; memory stays bounded (every reader streams); `-` reads stdin, and a
- * caller-supplied stream (`read.input`, e.g. a progress counter) is read instead of the path,
- * detection then using the file itself when it is one, or the stream's first bytes otherwise.
+ * problem is an InputError; memory stays bounded (every reader streams); files and streams are
+ * read by one path (line-block-source.ts), so the fast lanes serve both and a stream gives the
+ * findings its file gives; `-` reads stdin, and a caller-supplied stream (`read.input`) is read
+ * instead of the path, detection then using the file itself when it is one, or the stream's
+ * first bytes otherwise; `read.onBytes` reports progress for any source.
  */
 import { Readable } from 'node:stream';
 import type { EventOrigin, EventSink, LockType } from './event.js';
@@ -16,7 +18,8 @@ import { traceReadError } from './input-error.js';
 import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
 import { StdParser } from './std-reader.js';
-import { forEachLine, forEachLineBlock, forEachStreamLine } from './text-line-reader.js';
+import { readLineBlocks, type LineBlockReadOptions, type TraceByteSource } from './line-block-source.js';
+import { DEFAULT_CHUNK_BYTES, LineDecoder } from './text-line-reader.js';
 
 export type { InputFormat, InputFormatChoice } from './detect-format.js';
 
@@ -77,23 +80,20 @@ export async function importTrace(path: string, sink: EventSink, options: Import
     const stats = await forEachTraceEvent(path, sink, read);
     return { format, events: stats.events, lines: stats.lines };
   }
-  const std = format === 'std' ? new StdParser(definedOnly({ file, classTypes: options.classTypes, fast: options.fast }), sink) : undefined;
+  const std = format === 'std' ? new StdParser(definedOnly({ file, classTypes: options.classTypes, fast: options.fast, onWarning: options.onWarning }), sink) : undefined;
   const parser: LineParser = std ?? new FtraceParser(definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning }), sink);
-  const onLine = (text: string, lineNo: number): void => parser.line(text, lineNo);
-  let lines: number;
+  // Files and streams take the same path (line-block-source.ts): STD lines go to its byte lane
+  // first, ftrace lines are decoded (in small chunks: see text-line-reader.ts).
+  const source: TraceByteSource = chunks !== undefined ? replay(prefix, chunks) : stream ?? path;
+  const read: LineBlockReadOptions = std === undefined ? { chunkBytes: DEFAULT_CHUNK_BYTES } : {};
+  if (options.read?.onBytes !== undefined) read.onBytes = options.read.onBytes;
+  const decoder = new LineDecoder((text, lineNo) => parser.line(text, lineNo));
   try {
-    if (stream === undefined && std !== undefined) {
-      forEachLineBlock(path, (bytes, end) => std.block(bytes, end));
-      lines = std.stats.lines;
-    } else if (stream === undefined) {
-      lines = forEachLine(path, onLine);
-    } else {
-      chunks ??= stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-      lines = await forEachStreamLine(replay(prefix, chunks), onLine);
-    }
+    await readLineBlocks(source, std === undefined ? decoder.onBlock : (bytes, end) => std.block(bytes, end), read);
   } catch (error) {
     throw traceReadError(error, file);
   }
+  const lines = std === undefined ? decoder.lines : std.stats.lines;
   parser.end();
   return { format, events: parser.stats.events, lines };
 }

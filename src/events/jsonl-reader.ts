@@ -5,14 +5,14 @@
  * whole); line numbers are 1-based and count every `\n`, blank lines included; `\r\n` is
  * accepted; blank lines are skipped; an optional header is accepted on the first non-blank line
  * only; every malformed line is an `InputError` at `file:line` (JSON syntax errors add the
- * column). `forEachTraceEvent` (what `lockdep check` uses) splits lines as bytes
- * (jsonl-byte-lines.ts), hands the common shapes to the engine's fast entrance when given one
+ * column). `forEachTraceEvent` (what `lockdep check` uses) reads files and streams alike
+ * (line-block-source.ts), splits lines as bytes (jsonl-byte-lines.ts), hands the common shapes to the engine's fast entrance when given one
  * (jsonl-fast-lane.ts) and decodes the rest; the record iterator splits decoded text chunks.
  * Decoded event lines are parsed by jsonl-fast-parse.ts, with `JSON.parse` as the fallback that
  * owns the error messages (the first non-blank line, which may be the header, always takes
  * `JSON.parse`). Path `-` reads standard input.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { EventOrigin, TraceEvent, TraceHeader } from './event.js';
 import { isHeaderLike, validateEvent, validateHeader } from './event-validate.js';
@@ -21,6 +21,7 @@ import { findJsonSyntaxError } from './json-syntax.js';
 import { fastParseEvent } from './jsonl-fast-parse.js';
 import { JsonlByteLines } from './jsonl-byte-lines.js';
 import { JsonlFastLane } from './jsonl-fast-lane.js';
+import { DEFAULT_BLOCK_CHUNK_BYTES, readLineBlocks, type LineBlockReadOptions } from './line-block-source.js';
 import type { LockOpSink } from './lock-op-sink.js';
 
 /** One event and where it came from. */
@@ -42,6 +43,8 @@ export interface ReadTraceOptions {
    * TraceEvents for `onEvent`.
    */
   fast?: LockOpSink;
+  /** Called as the trace is read with the bytes read so far (progress), whatever the format. */
+  onBytes?: (bytes: number) => void;
 }
 
 export interface TraceReadStats {
@@ -62,7 +65,7 @@ export const STDIN_NAME = '<stdin>';
 const TEXT_CHUNK_SIZE = 32 * 1024;
 // Byte chunks (forEachTraceEvent): one reused buffer, nothing decoded per chunk, so a larger
 // chunk only means fewer reads.
-const BYTE_CHUNK_SIZE = 256 * 1024;
+const BYTE_CHUNK_SIZE = DEFAULT_BLOCK_CHUNK_BYTES;
 const BYTE_ORDER_MARK = 0xfeff;
 const CARRIAGE_RETURN = 13;
 
@@ -213,17 +216,13 @@ export async function forEachTraceEvent(
   const file = traceDisplayName(path, options);
   const parser = new TraceLineParser(file, onEvent);
   const fast = options.fast === undefined ? undefined : new JsonlFastLane(options.fast, file);
-  const lines = new JsonlByteLines(parser, fast, options.chunkSize ?? BYTE_CHUNK_SIZE);
+  const lines = new JsonlByteLines(parser, fast);
+  // Standard input, a caller's stream and a regular file take the same path (line-block-source.ts).
+  const source = options.input ?? (path === STDIN_PATH ? process.stdin : path);
+  const read: LineBlockReadOptions = { chunkBytes: options.chunkSize ?? BYTE_CHUNK_SIZE };
+  if (options.onBytes !== undefined) read.onBytes = options.onBytes;
   try {
-    if (options.input === undefined && path !== STDIN_PATH && statSync(path).isFile()) {
-      await lines.readFile(path);
-    } else {
-      // Standard input, a caller's stream, or a pipe (`lockdep check <(producer)`): read
-      // asynchronously, so a slow producer never blocks signals.
-      const stream = options.input ?? (path === STDIN_PATH ? process.stdin : createReadStream(path, { highWaterMark: TEXT_CHUNK_SIZE }));
-      for await (const chunk of stream) lines.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
-      lines.end();
-    }
+    await readLineBlocks(source, lines.onBlock, read);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw traceReadError(error, file);

@@ -24,13 +24,12 @@ export class LineBlockBuffer {
     this.buffer = Buffer.allocUnsafe(Math.max(1, chunkBytes));
   }
 
-  /** Reads once from `fd` (synchronously) after the carried bytes; false at the end of the file. */
-  readFrom(fd: number, onBlock: BlockCallback): boolean {
+  /** Reads once from `fd` (synchronously) after the carried bytes; returns the bytes read (0 at the end of the file). */
+  readFrom(fd: number, onBlock: BlockCallback): number {
     if (this.carry === this.buffer.length) this.grow(this.buffer.length * 2);
     const read = readSync(fd, this.buffer, this.carry, this.buffer.length - this.carry, null);
-    if (read === 0) return false;
-    this.filled(this.carry, this.carry + read, onBlock);
-    return true;
+    if (read > 0) this.filled(this.carry, this.carry + read, onBlock);
+    return read;
   }
 
   /** Appends a chunk of a stream (copied: the caller may reuse it). */

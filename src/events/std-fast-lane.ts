@@ -87,7 +87,10 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     else return -1;
     const thread = this.threads.index(bytes, start, threadEnd);
     const lock = this.locks.index(bytes, lockStart, lockEnd);
-    if (this.parser.reentrant && !this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock)) return next;
+    // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
+    // drops the nested acq and inner rel.
+    const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
+    if (!outermost && this.parser.reentrant) return next;
     if (acquire && this.parser.declaresTypes) this.parser.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
     // Only for a line that makes an event. A plain decimal location (the usual STD line number)
     // is passed as a number, which builds no string: its text is the number's canonical form,
@@ -108,8 +111,9 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   }
 
   /**
-   * The parser's reentrancy for this acq or rel: false when it is only counted (no event). The
-   * thread's record and the lock's number are cached per id; a rel creates neither.
+   * The parser's hold bookkeeping for this acq or rel: false when it is a nested acq or an inner
+   * rel (in reentrant mode only counted, no event). The thread's record and the lock's number are
+   * cached per id; a rel creates neither.
    */
   private reentrancyPasses(
     acquire: boolean,

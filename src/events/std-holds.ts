@@ -3,6 +3,8 @@
  * their hold counts, so a nested acq of a held lock and every rel but the outermost make no
  * event. Locks are numbered once per name and a thread's record is a handle the fast lane keeps
  * per thread id, so the per-event work compares small integers in short arrays.
+ * Per thread it also keeps which lock its last lock operation released (an SPD `wait(L)` right
+ * after `rel(L)` is a marker, not a second release; see std-reader.ts).
  * Invariants: a thread's list holds each lock at most once, in acquisition order; counts are
  * >= 1; a joined thread's record is dropped and marked dead (memory follows the live threads);
  * lock numbers are dense and never reused: one per distinct lock name acquired (the engine keeps
@@ -15,6 +17,8 @@ export class ThreadHolds implements LiveHandle {
   alive = true;
   readonly locks: number[] = [];
   readonly counts: number[] = [];
+  /** The lock whose hold this thread's last acq, rel or wait ended (that op was the rel), else -1. */
+  released = -1;
 }
 
 export class ReentrantHolds {
@@ -52,6 +56,7 @@ export class ReentrantHolds {
 
   /** An acq: false when the thread already holds the lock (the hold is only counted). */
   enter(mine: ThreadHolds, lock: number): boolean {
+    mine.released = -1;
     const at = lastIndexOf(mine.locks, lock);
     if (at >= 0) {
       mine.counts[at]!++;
@@ -64,7 +69,9 @@ export class ReentrantHolds {
 
   /** A rel: false when an outer hold remains (only counted); true when it ends the hold or the lock is not held. */
   leave(mine: ThreadHolds | undefined, lock: number): boolean {
-    if (mine === undefined || lock < 0) return true;
+    if (mine === undefined) return true;
+    mine.released = -1;
+    if (lock < 0) return true;
     const at = lastIndexOf(mine.locks, lock);
     if (at < 0) return true; // not held: an unbalanced release, which the validator reports
     const count = mine.counts[at]!;
@@ -74,7 +81,18 @@ export class ReentrantHolds {
     }
     removeAt(mine.locks, at);
     removeAt(mine.counts, at);
+    mine.released = lock;
     return true;
+  }
+
+  /** Whether the thread's last lock operation was the rel that ended its hold of `lock`. */
+  justReleased(mine: ThreadHolds | undefined, lock: number): boolean {
+    return mine !== undefined && lock >= 0 && mine.released === lock;
+  }
+
+  /** A wait is a lock operation too: after it, no earlier rel is "just before" anything. */
+  waited(mine: ThreadHolds | undefined): void {
+    if (mine !== undefined) mine.released = -1;
   }
 
   holds(mine: ThreadHolds | undefined, lock: number): boolean {

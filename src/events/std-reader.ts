@@ -9,12 +9,20 @@
  *  - fork(T): nothing (lockdep is not happens-before based; a new task starts empty).
  *  - join(T): `exit` of T (a joined thread has terminated; a lock it still holds is reported).
  *  - SPD dialect: req(L) nothing (the acq that follows carries the acquisition);
- *    wait(L): release L, might-sleep, reacquire L (the monitor is given up while waiting and the
- *    thread blocks); notify(L), notifyAll(L), broadcast(L), begin, end: nothing.
- *  - any other op is counted in `stats.unknown` and otherwise ignored (the literature's traces
- *    carry tool-specific extras); the no-op mappings above are counted in `stats.ignored`.
- * Invariants: every malformed line throws an InputError naming file:line; emitted events are
- * spec-valid; the location field, when present, becomes `site`.
+ *    notify(L), notifyAll(L), broadcast(L), begin, end: nothing.
+ *  - wait(L), decided per event from what the thread holds (both conventions exist):
+ *    held: release L, might-sleep, reacquire L (the monitor is given up while the thread blocks);
+ *    not held, and the thread's last lock operation was the rel that ended its hold of L (the
+ *    SPD converter logs `rel(L)` then `wait(L)`, and the reacquisition later as req/acq): only
+ *    might-sleep (a marker: the thread blocks holding its other locks);
+ *    neither: release L (the program waits on a monitor it does not own: an unbalanced
+ *    release, reported) and might-sleep.
+ *  - any other op is skipped and counted in `stats.unknown` (the literature's traces carry
+ *    tool-specific extras), as is an r/w/fork/join without its argument; `end` warns once per
+ *    kind of skip (how many, the first line). The no-op mappings above count in `stats.ignored`.
+ * Invariants: a malformed lock line (acq, rel, wait) or a line that is no STD at all throws an
+ * InputError naming file:line; emitted events are spec-valid; the location field, when present,
+ * becomes `site`.
  */
 import type { EventOrigin, EventSink, LockType, TraceEvent } from './event.js';
 import { InputError } from './input-error.js';
@@ -22,7 +30,7 @@ import type { LockOpSink } from './lock-op-sink.js';
 import { ReentrantHolds } from './std-holds.js';
 import { StdFastLane } from './std-fast-lane.js';
 import { lineEnd, withoutCarriageReturn } from './line-blocks.js';
-import { forEachLineBlock } from './text-line-reader.js';
+import { readLineBlocks, type TraceByteSource } from './line-block-source.js';
 
 export interface StdReaderOptions {
   /** File name used in origins and errors. */
@@ -33,6 +41,8 @@ export interface StdReaderOptions {
   reentrant?: boolean;
   /** The engine's fast entrance: plain acq/rel lines given as bytes (`block`) go to it directly. */
   fast?: LockOpSink;
+  /** Called by `end` once per kind of skipped line (unknown op, missing argument): how many, the first. */
+  onWarning?: (message: string, origin: EventOrigin) => void;
 }
 
 export interface StdReadStats {
@@ -40,9 +50,24 @@ export interface StdReadStats {
   events: number;
   /** Lines whose op has no lockdep meaning (fork, req, notify*, broadcast, begin, end). */
   ignored: number;
-  /** Lines with an op this reader does not know. */
+  /** Lines skipped: an op this reader does not know, or an r/w/fork/join without its argument. */
   unknown: number;
 }
+
+/** Distinct kinds of skipped lines warned about one by one; the rest share one warning. */
+const MAX_SKIP_KINDS = 32;
+const OTHER_SKIPS = '';
+
+interface SkipCount {
+  count: number;
+  firstLine: number;
+}
+
+/** Ops that change what a thread holds: a malformed one is an input error, any other malformed line is skipped. */
+const LOCK_OPS: ReadonlySet<string> = new Set(['acq', 'rel', 'wait']);
+
+/** Ops whose argument names a thread or a variable: without one the line is skipped, not an error. */
+const NON_LOCK_OPS_WITH_ARG: ReadonlySet<string> = new Set(['r', 'w', 'fork', 'join']);
 
 /** Ops with no lockdep meaning; see the header for why each maps to nothing. */
 export const STD_IGNORED_OPS: ReadonlySet<string> = new Set([
@@ -59,11 +84,15 @@ export class StdParser {
   readonly holds = new ReentrantHolds();
   private readonly declared = new Set<string>();
   private readonly fast: StdFastLane | undefined;
+  private readonly onWarning: ((message: string, origin: EventOrigin) => void) | undefined;
+  /** Per kind of skipped line (an unknown op's name, or `op()` for a missing argument). */
+  private readonly skips = new Map<string, SkipCount>();
 
   constructor(options: StdReaderOptions, private readonly sink: EventSink) {
     this.file = options.file;
     this.classTypes = options.classTypes;
     this.reentrant = options.reentrant ?? true;
+    this.onWarning = options.onWarning;
     this.fast = options.fast === undefined ? undefined : new StdFastLane(this, options.fast, this.file);
   }
 
@@ -110,11 +139,21 @@ export class StdParser {
       arg = '';
     } else {
       const close = text.lastIndexOf(')', bar2);
-      if (close < open) this.fail(lineNo, `unbalanced parenthesis in "${clip(text.slice(bar1 + 1, bar2))}" (expected op(arg))`);
       op = text.slice(bar1 + 1, open).trim();
+      if (close < open) {
+        if (!LOCK_OPS.has(op)) {
+          this.skipped(`${op}(`, lineNo);
+          return;
+        }
+        this.fail(lineNo, `unbalanced parenthesis in "${clip(text.slice(bar1 + 1, bar2))}" (expected op(arg))`);
+      }
       arg = trimmed(text.slice(open + 1, close));
     }
     if (op === '') this.fail(lineNo, `missing op in "${clip(text)}" (expected "thread|op(arg)|loc")`);
+    if (arg === '' && NON_LOCK_OPS_WITH_ARG.has(op)) {
+      this.skipped(`${op}()`, lineNo);
+      return;
+    }
     const origin: EventOrigin = { file: this.file, line: lineNo };
     switch (op) {
       case 'acq':
@@ -124,27 +163,38 @@ export class StdParser {
         this.release(thread, this.needArg(op, arg, lineNo), loc, origin);
         return;
       case 'r':
-      case 'w': {
-        const variable = this.needArg(op, arg, lineNo);
-        const write = op === 'w';
-        this.emit(loc === '' ? { op: 'access', task: thread, var: variable, write } : { op: 'access', task: thread, var: variable, write, site: loc }, origin);
+      case 'w':
+        this.emit(withSite({ op: 'access', task: thread, var: arg, write: op === 'w' }, loc), origin);
         return;
-      }
       case 'join':
-        this.join(this.needArg(op, arg, lineNo), loc, origin);
+        this.join(arg, loc, origin);
         return;
       case 'wait':
         this.wait(thread, this.needArg(op, arg, lineNo), loc, origin);
         return;
       default:
         if (STD_IGNORED_OPS.has(op)) this.stats.ignored++;
-        else this.stats.unknown++;
+        else this.skipped(op, lineNo);
         return;
     }
   }
 
-  /** STD has no end-of-trace marker; nothing is pending, so this only exists for symmetry. */
-  end(): void {}
+  /** End of input: one warning per kind of skipped line (STD has no end marker; nothing is pending). */
+  end(): void {
+    if (this.onWarning === undefined) return;
+    for (const [kind, { count, firstLine }] of this.skips) {
+      this.onWarning(skipNote(kind, count), { file: this.file, line: firstLine });
+    }
+  }
+
+  private skipped(kind: string, lineNo: number): void {
+    this.stats.unknown++;
+    let key = kind;
+    if (!this.skips.has(key) && this.skips.size >= MAX_SKIP_KINDS) key = OTHER_SKIPS;
+    const skip = this.skips.get(key);
+    if (skip === undefined) this.skips.set(key, { count: 1, firstLine: lineNo });
+    else skip.count++;
+  }
 
   private acquire(thread: string, lock: string, loc: string, origin: EventOrigin): void {
     if (!this.enterHold(thread, lock)) return;
@@ -157,14 +207,19 @@ export class StdParser {
     this.emit(loc === '' ? { op: 'release', task: thread, lock } : { op: 'release', task: thread, lock, site: loc }, origin);
   }
 
-  /** Reentrancy of an acq: false when the thread already holds the lock (only counted, no event). */
+  /**
+   * Reentrancy of an acq: false when the thread already holds the lock (only counted, no event).
+   * The holds are kept in both modes: a `wait` is decided from them.
+   */
   private enterHold(thread: string, lock: string): boolean {
-    return !this.reentrant || this.holds.enter(this.holds.thread(thread), this.holds.lockNumber(lock));
+    const outermost = this.holds.enter(this.holds.thread(thread), this.holds.lockNumber(lock));
+    return outermost || !this.reentrant;
   }
 
   /** Reentrancy of a rel: false when an outer hold remains (only counted, no event). */
   private leaveHold(thread: string, lock: string): boolean {
-    return !this.reentrant || this.holds.leave(this.holds.existingThread(thread), this.holds.existingLockNumber(lock));
+    const outermost = this.holds.leave(this.holds.existingThread(thread), this.holds.existingLockNumber(lock));
+    return outermost || !this.reentrant;
   }
 
   /** Whether acquisitions may need an `init` first (`classTypes` given). */
@@ -186,14 +241,16 @@ export class StdParser {
     this.stats.events++;
   }
 
+  /** `wait(L)`, decided from what the thread holds (the header gives the three cases). */
   private wait(thread: string, lock: string, loc: string, origin: EventOrigin): void {
-    const held = this.holds.holds(this.holds.existingThread(thread), this.holds.existingLockNumber(lock));
-    this.emit(withSite({ op: 'release', task: thread, lock }, loc), origin);
+    const mine = this.holds.existingThread(thread);
+    const number = this.holds.existingLockNumber(lock);
+    const held = this.holds.holds(mine, number);
+    const marker = !held && this.holds.justReleased(mine, number);
+    this.holds.waited(mine);
+    if (!marker) this.emit(withSite({ op: 'release', task: thread, lock }, loc), origin);
     this.emit(withSite({ op: 'might-sleep', task: thread }, loc), origin);
-    // Waiting on a monitor the thread does not hold: the release above is reported as
-    // unbalanced, and there is nothing to take back.
-    if (this.reentrant && !held) return;
-    this.emit(withSite({ op: 'acquire', task: thread, lock }, loc), origin);
+    if (held) this.emit(withSite({ op: 'acquire', task: thread, lock }, loc), origin);
   }
 
   private join(joined: string, loc: string, origin: EventOrigin): void {
@@ -216,12 +273,20 @@ export class StdParser {
   }
 }
 
-/** Reads an STD file from disk, streaming, and returns what was read. */
-export function readStdFile(path: string, options: StdReaderOptions, sink: EventSink): StdReadStats {
+/** Reads an STD file (or stream) the way `lockdep check` does, and returns what was read. */
+export async function readStdFile(source: TraceByteSource, options: StdReaderOptions, sink: EventSink): Promise<StdReadStats> {
   const parser = new StdParser(options, sink);
-  forEachLineBlock(path, (bytes, end) => parser.block(bytes, end));
+  await readLineBlocks(source, (bytes, end) => parser.block(bytes, end));
   parser.end();
   return parser.stats;
+}
+
+function skipNote(kind: string, count: number): string {
+  const lines = `${count} line${count === 1 ? '' : 's'}`;
+  if (kind === OTHER_SKIPS) return `${lines} with other unknown STD ops skipped (more than ${MAX_SKIP_KINDS} kinds); the first is here`;
+  if (kind.endsWith('()')) return `${lines} "${kind}" without an argument skipped; the first is here`;
+  if (kind.endsWith('(')) return `${lines} "${clip(kind)}...)" with an unbalanced parenthesis skipped; the first is here`;
+  return `${lines} with the unknown STD op "${clip(kind)}" skipped (no lockdep meaning); the first is here`;
 }
 
 function withSite<E extends TraceEvent>(event: E, loc: string): E {

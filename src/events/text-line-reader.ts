@@ -4,8 +4,8 @@
  * and the lines of the decoded text are handed to a callback with their 1-based line numbers.
  * Invariants: a trailing `\r` is stripped (CRLF files); the last line is delivered even without
  * a final newline; no more than one chunk plus one partial line is ever held.
- * `forEachLineBlock` gives the same lines undecoded, as blocks of whole lines in the read buffer
- * (for the byte-level fast lanes).
+ * `LineDecoder` does the decoding for blocks read elsewhere (line-block-source.ts, the reading
+ * path of `lockdep check` for files and streams alike).
  */
 import { isAscii } from 'node:buffer';
 import { closeSync, openSync } from 'node:fs';
@@ -17,8 +17,6 @@ import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
  * (STD reading: 75 MB at 1M lines, 130 MB at 10M; 55 MB and 63 MB with 16 KiB, same speed).
  */
 export const DEFAULT_CHUNK_BYTES = 16 * 1024;
-/** Byte lines decode nothing per chunk, so a larger chunk costs no young-generation strings. */
-const DEFAULT_BYTE_CHUNK_BYTES = 256 * 1024;
 
 /** Called once per line; `line` has no line terminator. */
 export type LineCallback = (line: string, lineNo: number) => void;
@@ -38,42 +36,24 @@ export function forEachLine(path: string, onLine: LineCallback, chunkBytes = DEF
 
 /** As `forEachLine`, over an open file descriptor (read from its current position). */
 function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = DEFAULT_CHUNK_BYTES): number {
-  let lineNo = 0;
+  const decoder = new LineDecoder(onLine);
   const blocks = new LineBlockBuffer(chunkBytes);
-  const onBlock = (buffer: Buffer, end: number): void => {
-    lineNo = deliver(decode(buffer, end), lineNo, onLine);
-  };
-  while (blocks.readFrom(fd, onBlock));
-  blocks.finish(onBlock);
-  return lineNo;
-}
-
-/** As `forEachLine`, over a stream of chunks (standard input, a caller's stream). */
-export async function forEachStreamLine(chunks: AsyncIterable<Buffer | string>, onLine: LineCallback, chunkBytes = DEFAULT_CHUNK_BYTES): Promise<number> {
-  let lineNo = 0;
-  const blocks = new LineBlockBuffer(chunkBytes);
-  const onBlock = (buffer: Buffer, end: number): void => {
-    lineNo = deliver(decode(buffer, end), lineNo, onLine);
-  };
-  for await (const chunk of chunks) blocks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, onBlock);
-  blocks.finish(onBlock);
-  return lineNo;
+  while (blocks.readFrom(fd, decoder.onBlock) > 0);
+  blocks.finish(decoder.onBlock);
+  return decoder.lines;
 }
 
 /**
- * Reads `path` in chunks without decoding and calls `onBlock(bytes, end)` with `bytes[0, end)`
- * holding whole lines, each ending in `\n` except a file's last line when it has none. The
- * buffer is reused for the next read. (For the byte-level fast lanes, which split lines themselves.)
+ * Turns blocks of whole lines (line-blocks.ts, line-block-source.ts) into decoded lines with
+ * their 1-based numbers, for the line parsers; `lines` counts the lines delivered.
  */
-export function forEachLineBlock(path: string, onBlock: BlockCallback, chunkBytes = DEFAULT_BYTE_CHUNK_BYTES): void {
-  const fd = openSync(path, 'r');
-  try {
-    const blocks = new LineBlockBuffer(chunkBytes);
-    while (blocks.readFrom(fd, onBlock));
-    blocks.finish(onBlock);
-  } finally {
-    closeSync(fd);
-  }
+export class LineDecoder {
+  lines = 0;
+  readonly onBlock: BlockCallback = (buffer, end) => {
+    this.lines = deliver(decode(buffer, end), this.lines, this.onLine);
+  };
+
+  constructor(private readonly onLine: LineCallback) {}
 }
 
 /** UTF-8 decoding; pure-ASCII chunks (the usual trace) take the much faster latin1 path. */

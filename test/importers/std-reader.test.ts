@@ -28,10 +28,10 @@ function findings(events: TraceEvent[]): string[] {
 }
 
 describe('STD importer', () => {
-  it('maps acq/rel with the location as site, and finds the ABBA', () => {
+  it('maps acq/rel with the location as site, and finds the ABBA', async () => {
     const events: TraceEvent[] = [];
     const origins: number[] = [];
-    const stats = readStdFile(fixture('std-abba.std'), { file: 'std-abba.std' }, (event, origin) => {
+    const stats = await readStdFile(fixture('std-abba.std'), { file: 'std-abba.std' }, (event, origin) => {
       events.push(event);
       origins.push(origin.line);
     });
@@ -58,9 +58,9 @@ describe('STD importer', () => {
     expect(findings(parse(['T1|acq(L)|1', 'T1|acq(L)|2', 'T1|rel(L)|3', 'T1|rel(L)|4'], { reentrant: false }).events)).toContain('recursive-locking');
   });
 
-  it('maps the SPD dialect: req, wait, notify, begin/end, fork and join', () => {
+  it('maps the SPD dialect: req, wait, notify, begin/end, fork and join', async () => {
     const events: TraceEvent[] = [];
-    const stats = readStdFile(fixture('std-spd.std'), { file: 'std-spd.std' }, (event) => events.push(event));
+    const stats = await readStdFile(fixture('std-spd.std'), { file: 'std-spd.std' }, (event) => events.push(event));
     expect(events.map((e) => `${e.op}:${'lock' in e ? e.lock : 'var' in e ? e.var : e.task}`)).toEqual([
       'acquire:L1', // acq (the req before it maps to nothing; the second acq is reentrant)
       'access:x',

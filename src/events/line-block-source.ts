@@ -1,0 +1,61 @@
+/**
+ * The one reading path of every trace reader: a trace's bytes, from a regular file or from a
+ * stream (standard input, a pipe, a caller's stream), cut into blocks of whole lines
+ * (line-blocks.ts) for the readers' byte lanes and line parsers. A file and a stream of the same
+ * bytes give the same lines in the same order, so they give the same events, through the same
+ * fast lanes.
+ * Invariants: a regular file is read synchronously in fixed chunks (a thread-pool round trip per
+ * chunk cost more wall time than the parsing it waited for; a regular file never makes a read
+ * wait), with a turn of the event loop after each chunk so signals and timers still run; any
+ * other source is read asynchronously, so a slow producer never blocks; `onBytes` gets the
+ * running total of bytes read (progress); memory is one chunk plus the longest line.
+ */
+import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
+import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
+
+/** A path (a regular file, or a named pipe such as `<(producer)`), or a stream's chunks. */
+export type TraceByteSource = string | AsyncIterable<Buffer | string>;
+
+export interface LineBlockReadOptions {
+  /** Bytes per read (default 256 KiB); a longer line grows the buffer. */
+  chunkBytes?: number;
+  /** Called after each read with the bytes read so far (for progress). */
+  onBytes?: (bytes: number) => void;
+}
+
+/** 256 KiB: blocks are not decoded as a whole, so a large chunk only means fewer reads. */
+export const DEFAULT_BLOCK_CHUNK_BYTES = 256 * 1024;
+/** Chunk size of a named pipe or device read as a stream. */
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Reads the whole source, calling `onBlock(bytes, end)` with `bytes[0, end)` holding whole lines,
+ * each ending in `\n` except a last line that has none. The buffer is reused: `onBlock` must
+ * not keep it. Open and read errors reject with the system error (its `code` intact).
+ */
+export async function readLineBlocks(source: TraceByteSource, onBlock: BlockCallback, options: LineBlockReadOptions = {}): Promise<void> {
+  const blocks = new LineBlockBuffer(options.chunkBytes ?? DEFAULT_BLOCK_CHUNK_BYTES);
+  const onBytes = options.onBytes;
+  let total = 0;
+  if (typeof source === 'string' && statSync(source).isFile()) {
+    const fd = openSync(source, 'r');
+    try {
+      for (let read = blocks.readFrom(fd, onBlock); read > 0; read = blocks.readFrom(fd, onBlock)) {
+        total += read;
+        onBytes?.(total);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } else {
+    const chunks = typeof source === 'string' ? createReadStream(source, { highWaterMark: STREAM_CHUNK_BYTES }) : source;
+    for await (const chunk of chunks) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      blocks.push(bytes, onBlock);
+      total += bytes.length;
+      onBytes?.(total);
+    }
+  }
+  blocks.finish(onBlock);
+}
