@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, test as vitest } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { checkTrace } from '../../src/cli/check-trace.js';
@@ -58,21 +59,27 @@ interface Options {
   classTypes?: ReadonlyMap<string, LockType>;
 }
 
-type Outcome = { result: unknown; snapshot: unknown } | { error: string };
+type Outcome = { result: unknown; snapshot: unknown; warnings: string[] } | { error: string };
 
-/** The check as `lockdep check` runs it: fast lanes on. */
-async function withFastLanes(path: string, options: Options): Promise<Outcome> {
+/**
+ * The check as `lockdep check` runs it: fast lanes on. With `stream`, the trace's bytes come
+ * as a stream in those chunks (standard input, a pipe) under the file's name.
+ */
+async function withFastLanes(path: string, options: Options, stream?: readonly Buffer[]): Promise<Outcome> {
   let snapshot: unknown;
+  const warnings: string[] = [];
   try {
-    const result = await checkTrace(path, {
+    const result = await checkTrace(stream === undefined ? path : '-', {
       inputFormat: options.format,
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.rules ? { createHooks: () => [createRuleHooks(RULES)] } : {}),
       ...(options.chunkSize ? { read: { chunkSize: options.chunkSize } } : {}),
+      ...(stream !== undefined ? { read: { input: Readable.from(stream), displayName: path } } : {}),
       ...(options.classTypes ? { classTypes: options.classTypes } : {}),
       onSnapshot: (s) => (snapshot = s),
+      onInputWarning: (message, origin) => warnings.push(`${origin.line}: ${message}`),
     });
-    return { result, snapshot };
+    return { result, snapshot, warnings };
   } catch (error) {
     return { error: String(error) };
   }
@@ -113,21 +120,42 @@ async function withEventsOnly(path: string, options: Options): Promise<Outcome> 
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.rules ? { hooks: [createRuleHooks(RULES)] } : {}),
   });
+  const warnings: string[] = [];
   try {
     if (options.format === 'jsonl') {
       for (const { event, origin } of referenceRecords(readFileSync(path, 'utf8'), path)) validator.process(event, origin);
     } else {
-      const parser = new StdParser({ file: path, ...(options.classTypes ? { classTypes: options.classTypes } : {}) }, (event, origin) =>
-        validator.process(event, origin),
+      const parser = new StdParser(
+        {
+          file: path,
+          ...(options.classTypes ? { classTypes: options.classTypes } : {}),
+          onWarning: (message, origin) => warnings.push(`${origin.line}: ${message}`),
+        },
+        (event, origin) => validator.process(event, origin),
       );
       forEachLine(path, (text, lineNo) => parser.line(text, lineNo));
+      parser.end();
     }
   } catch (error) {
     return { error: String(error) };
   }
   validator.end();
-  return { result: validator.result(), snapshot: validator.snapshot([path]) };
+  return { result: validator.result(), snapshot: validator.snapshot([path]), warnings };
 }
+
+/** `bytes` cut at the given points (any order, any value): the chunks a stream would deliver. */
+function chunked(bytes: Buffer, cuts: readonly number[]): Buffer[] {
+  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let start = 0;
+  for (const point of [...points, bytes.length]) {
+    if (point > start) chunks.push(bytes.subarray(start, point));
+    start = Math.max(start, point);
+  }
+  return chunks;
+}
+
+const cutPoints = fc.array(fc.nat(), { maxLength: 12 });
 
 // ─── JSONL ─────────────────────────────────────────────────────────────────────────────────
 
@@ -200,6 +228,15 @@ describe('JSONL fast lane', () => {
       const path = traceFile(jsonlText(trace), 'jsonl');
       const options: Options = { format: 'jsonl', rules, ...(chunkSize ? { chunkSize } : {}) };
       expect(await withFastLanes(path, options)).toEqual(await withEventsOnly(path, options));
+    },
+  );
+
+  test.prop([jsonlTrace, fc.boolean(), cutPoints], { numRuns: 80 })(
+    'a stream of the trace (standard input, a pipe) gives what its file gives, however it is cut into chunks',
+    async (trace, rules, cuts) => {
+      const path = traceFile(jsonlText(trace), 'jsonl');
+      const options: Options = { format: 'jsonl', rules };
+      expect(await withFastLanes(path, options, chunked(readFileSync(path), cuts))).toEqual(await withFastLanes(path, options));
     },
   );
 
@@ -313,8 +350,8 @@ describe('JSONL fast lane', () => {
 
 // ─── STD ───────────────────────────────────────────────────────────────────────────────────
 
-const THREADS = ['T1', 'T2', '3', 'T 4'];
-const MONITORS = ['L1', 'L2', 'L3', 'l(4)', 'é'];
+const THREADS = ['T1', 'T2', '3', 'T 4', '4294967302', '123456789012345678901234567890'];
+const MONITORS = ['L1', 'L2', 'L3', 'l(4)', 'é', '18446744073709551617'];
 const LOCATIONS = ['', '|12', '|0', '|007', '|123456789012345', '|1234567890123456', '|12a', '|f.java:3', '| 9', '|9 ', '|'];
 
 const stdLine: fc.Arbitrary<string> = fc.oneof(
@@ -322,9 +359,15 @@ const stdLine: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(id(THREADS), fc.constantFrom('r', 'w'), id(LOCATIONS)).map(([t, op, loc]) => `${t}|${op}(x)${loc}`) },
   { weight: 1, arbitrary: fc.tuple(id(THREADS), id(THREADS)).map(([t, other]) => `${t}|join(${other})|5`) },
   { weight: 1, arbitrary: fc.tuple(id(THREADS), id(MONITORS)).map(([t, l]) => `${t}|wait(${l})|6`) },
+  // The SPD converter's condition wait: rel then wait (a marker), the reacquisition later.
+  { weight: 2, arbitrary: fc.tuple(id(THREADS), id(MONITORS)).map(([t, l]) => `${t}|rel(${l})|5\n${t}|wait(${l})|5`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), id(MONITORS)).map(([t, l]) => `${t}|req(${l})|6\n${t}|acq(${l})|6`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), fc.constantFrom('r', 'w'), fc.constantFrom('4294967302', 'V234.23[0]', 'f(x).y', 'a b', '', 'q(')).map(([t, op, v]) => `${t}|${op}(${v})|9`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), fc.constantFrom('begin', 'end', 'begin(3)', 'sendmsg(c)', 'rd(x)', 'lock', 'join()', 'fork()', 'notifyAll(L1)', 'sendmsg(c', 'w(q')).map(([t, op]) => `${t}|${op}|10`) },
   { weight: 1, arbitrary: fc.tuple(id(THREADS), id(MONITORS)).map(([t, l]) => `${t}|acq( ${l} )|7`) },
   { weight: 1, arbitrary: fc.tuple(id(THREADS), id(MONITORS)).map(([t, l]) => `${t}|acq(${l})x|8`) },
   { weight: 1, arbitrary: fc.tuple(id(THREADS), id(THREADS)).map(([t, other]) => `${t}|fork(${other})`) },
+  { weight: 1, arbitrary: fc.tuple(id(THREADS), id(THREADS)).map(([t, other]) => `${t}|join(${other})`) },
   { weight: 1, arbitrary: fc.constantFrom('', '# comment', 'T1|acq()|1', 'garbage') },
 );
 
@@ -342,6 +385,16 @@ describe('STD fast lane', () => {
       const path = traceFile(lastTerminated ? text : text.slice(0, -1), 'std');
       const options: Options = { format: 'std', rules, ...(typed ? { classTypes } : {}) };
       expect(await withFastLanes(path, options)).toEqual(await withEventsOnly(path, options));
+    },
+  );
+
+  test.prop([fc.array(stdLine, { maxLength: 60 }), fc.boolean(), fc.boolean(), cutPoints], { numRuns: 80 })(
+    'a stream of the trace (standard input, a pipe) gives what its file gives, however it is cut into chunks',
+    async (lines, crlf, lastTerminated, cuts) => {
+      const text = lines.map((line) => line + (crlf ? '\r\n' : '\n')).join('');
+      const path = traceFile(lastTerminated ? text : text.slice(0, -1), 'std');
+      const options: Options = { format: 'std', rules: false };
+      expect(await withFastLanes(path, options, chunked(readFileSync(path), cuts))).toEqual(await withFastLanes(path, options));
     },
   );
 
