@@ -5,7 +5,8 @@
  * (bench/worker.js), and prints one table with the machine in its header. Also writes the
  * numbers to .bench/results.json.
  * Figures: JSONL check events/s vs the parse-only floor (JSON.parse of each line of the same
- * file); STD check events/s; peak RSS for 1M vs 10M events; chain-cache hit rate; the fast path
+ * file); STD check events/s; a check of a trace read from a pipe vs from its file (STD and
+ * JSONL, same trace, same run); peak RSS for 1M vs 10M events; chain-cache hit rate; the fast path
  * (a repeated chain) write-only vs mixed modes; rules overhead (rules/kvm-locking.yaml); the
  * simulation Mutex numbers (bench/sim-mutex.js); and Helgrind vs `lockdep check`, end to end on
  * the same acquisition sequence (best of the same number of runs for each; skipped without
@@ -200,6 +201,27 @@ async function main() {
     row(`STD check, lock-only ${name}`, rates, '>= 5 M/s', met);
   }
   results.std = std;
+
+  // 2b. The same traces from a pipe (`cat trace | lockdep check -`) vs from the file, same run.
+  const streams = {};
+  for (const [name, file, format, fileRun] of [
+    [`STD lock-only ${label(SIZES.small)}`, stdSmall, 'std', std[label(SIZES.small)]],
+    [`JSONL lock-only ${label(SIZES.small)}`, lockSmall, 'jsonl', throughput[`lock-only ${label(SIZES.small)}`].check],
+  ]) {
+    log(`stream check: ${name}`);
+    const stream = best(['check-stream', file, format]);
+    const ratio = perSecond(stream) / perSecond(fileRun);
+    const wallRatio = wallPerSecond(stream) / wallPerSecond(fileRun);
+    const same = JSON.stringify(stream.summary) === JSON.stringify(fileRun.summary) && JSON.stringify(stream.kinds) === JSON.stringify(fileRun.kinds);
+    streams[name] = { stream, ratio, wallRatio, same };
+    row(
+      `${name} from a pipe vs from the file`,
+      `CPU: ${fmtRate(perSecond(stream))} vs ${fmtRate(perSecond(fileRun))} = ${fmtPercent(ratio)}; wall: ${fmtRate(wallPerSecond(stream))} vs ${fmtRate(wallPerSecond(fileRun))} = ${fmtPercent(wallRatio)}; ${same ? 'same summary and finding kinds' : 'DIFFERENT results'}`,
+      '>= 90% of file, same results',
+      !same ? verdict(false) : ratio >= 0.9 ? verdict(true) : wallRatio >= 0.9 ? 'met on wall time, NOT on CPU time' : verdict(false),
+    );
+  }
+  results.streams = streams;
 
   // 3. Peak RSS, 1M vs 10M.
   // The peak includes Node itself (about 45 MB); what the check added is shown beside it.

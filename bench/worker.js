@@ -8,6 +8,10 @@
  *   check <file> [format] [rules.yaml]
  *                             what `lockdep check` does per file after start-up (checkTrace:
  *                             read, parse, validate, rules when given), summary included
+ *   check-stream <file> [format]
+ *                             the same check of the same trace read from a pipe (`cat file |
+ *                             lockdep check -`): a `cat` child writes it, the check reads stdin's
+ *                             path (detection on the stream's first bytes when format is auto)
  *   fastpath <write|mixed> <iterations>
  *                             one task repeating one held chain through the Validator API;
  *                             ns per event (the chain-cache fast path)
@@ -16,6 +20,7 @@
  * Invariant: timings cover only the measured work (module loading is excluded); CPU time is
  * user+system of this process, which on a busy machine is steadier than wall time.
  */
+import { spawn } from 'node:child_process';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 
 const [mode, ...args] = process.argv.slice(2);
@@ -118,6 +123,20 @@ async function check(file, format = 'auto', rulesFile) {
   };
 }
 
+async function checkStream(file, format = 'auto') {
+  const { checkTrace } = await import('../dist/cli/check-trace.js');
+  const start = measureStart();
+  const producer = spawn('cat', [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve, reject) => {
+    producer.on('error', reject);
+    producer.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cat exited with ${code}`))));
+  });
+  const result = await checkTrace('-', { inputFormat: format, read: { input: producer.stdout, displayName: file } });
+  await exited;
+  const measured = measureEnd(start);
+  return { events: result.summary.events, ...measured, summary: result.summary, kinds: [...new Set(result.violations.map((v) => v.kind))] };
+}
+
 async function fastpath(kind, iterationsText) {
   const { Validator } = await import('../dist/engine/validator.js');
   const iterations = Number(iterationsText);
@@ -163,7 +182,7 @@ async function sim(quick) {
   return benchSimMutex(options);
 }
 
-const modes = { floor, check, fastpath, sim };
+const modes = { floor, check, 'check-stream': checkStream, fastpath, sim };
 const run = modes[mode];
 if (run === undefined) {
   process.stderr.write(`usage: node bench/worker.js ${Object.keys(modes).join('|')} ...\n`);
