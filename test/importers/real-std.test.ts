@@ -7,12 +7,13 @@
  * find exactly those cycles (the classes were verified by reading each trace) and no other
  * finding, read with exit 0 or 1, never an input error, and give the same from a stream.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkTrace } from '../../src/cli/check-trace.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
+import { checkOneTrace } from '../../src/cli/parallel-check.js';
 import { ensureBuilt, runCli } from '../cli/run-cli.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'real', 'std');
@@ -71,6 +72,14 @@ describe('real STD traces (SPD/SUnhang condition-variable suite)', () => {
       expect(fromStream.result).toEqual(result);
     });
   }
+
+  it('with progress on (stderr a terminal): the file is read by the same path, every byte counted, same result', async () => {
+    const path = join(DIR, 'pool_146_dlf.std');
+    const counted: number[] = [];
+    const withProgress = await checkOneTrace(path, {}, false, (bytes) => counted.push(bytes));
+    expect(withProgress.result).toEqual((await check(path)).result);
+    expect(counted.at(-1)).toBe(statSync(path).size);
+  });
 
   it('through the binary: a real trace from standard input gives what its file gives (exit 1)', { timeout: 60_000 }, () => {
     const path = join(DIR, 'cond_var_fp_dlf.std');
