@@ -19,7 +19,7 @@ export const DETECT_BYTES = 64 * 1024;
 const SAMPLE_LINES = 5;
 
 const FTRACE_LINE = /^\s*\S.*-\d+\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[\d+\]\s+(?:\S{4,5}\s+)?\d+(?:\.\d+)?:\s+(?:\S[^:]*:|<stack trace)/;
-const STD_LINE = /^[^|\s][^|]*\|\s*[A-Za-z_][\w]*\s*(?:\([^)]*\))?\s*(?:\|.*)?$/;
+const STD_LINE = /^[^|\s][^|]*\|\s*[A-Za-z_][\w]*\s*(?:\(.*\))?\s*(?:\|.*)?$/;
 
 /** The format one line looks like, or null when it fits none. */
 export function classifyLine(line: string): InputFormat | null {

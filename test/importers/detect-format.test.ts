@@ -13,6 +13,8 @@ describe('detect-format', () => {
     expect(classifyLine('bash-1234 [000] 123.456789: lock_release: &x')).toBe('ftrace');
     expect(classifyLine('T1|acq(L1)|12')).toBe('std');
     expect(classifyLine('T1|begin|12')).toBe('std');
+    expect(classifyLine('T1|r(Foo.bar(int))|12')).toBe('std');
+    expect(classifyLine('4294967302|w(V234.23[0])')).toBe('std');
     expect(classifyLine('hello world')).toBeNull();
   });
 
