@@ -33,7 +33,7 @@ export interface CheckTraceOptions {
   inputFormat?: InputFormatChoice;
   /** Lock type per class for importers whose input has none (config `classTypes`). */
   classTypes?: ReadonlyMap<string, LockType>;
-  /** Input conditions that weaken the check without stopping it (ftrace lost events). */
+  /** Input conditions that weaken the check without stopping it (ftrace lost events, skipped lines). */
   onInputWarning?: (message: string, origin: EventOrigin) => void;
 }
 

@@ -28,7 +28,7 @@ export interface ImportOptions {
   format?: InputFormatChoice;
   /** Lock type per class name, for the ftrace and STD importers (spec JSONL carries types). */
   classTypes?: ReadonlyMap<string, LockType>;
-  /** Warnings about the input that do not stop reading (ftrace lost events). */
+  /** Warnings about the input that do not stop reading (ftrace lost events, skipped lines per kind). */
   onWarning?: (message: string, origin: EventOrigin) => void;
   /** Options of the JSONL reader (display name, stdin stream, chunk size). */
   read?: ReadTraceOptions;
