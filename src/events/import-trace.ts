@@ -1,5 +1,5 @@
 /**
- * One entrance for every trace format: picks the reader for `jsonl`, `ftrace` or `std` (detected
+ * One entrance for every trace format: picks the reader for `jsonl`, `ftrace`, `perf` or `std` (detected
  * from the content when the choice is `auto`) and streams the file's spec TraceEvents to a sink.
  * Invariants: the sink sees events in file order with their `file:line` origin; every input
  * problem is an InputError; memory stays bounded (every reader streams); `-` reads stdin, and a
@@ -15,6 +15,7 @@ import { FtraceParser } from './ftrace-reader.js';
 import { traceReadError } from './input-error.js';
 import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
+import { PerfScriptParser } from './perf-script-reader.js';
 import { StdParser } from './std-reader.js';
 import { forEachLine, forEachLineBlock, forEachStreamLine } from './text-line-reader.js';
 
@@ -78,7 +79,8 @@ export async function importTrace(path: string, sink: EventSink, options: Import
     return { format, events: stats.events, lines: stats.lines };
   }
   const std = format === 'std' ? new StdParser(definedOnly({ file, classTypes: options.classTypes, fast: options.fast }), sink) : undefined;
-  const parser: LineParser = std ?? new FtraceParser(definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning }), sink);
+  const kernelOptions = definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning });
+  const parser: LineParser = std ?? (format === 'perf' ? new PerfScriptParser(kernelOptions, sink) : new FtraceParser(kernelOptions, sink));
   const onLine = (text: string, lineNo: number): void => parser.line(text, lineNo);
   let lines: number;
   try {
