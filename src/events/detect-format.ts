@@ -34,11 +34,16 @@ export function classifyLine(line: string): InputFormat | null {
   return null;
 }
 
-/** Lines that carry no evidence: blank, comments, and what kernel trace tools print between
- * events (stack frames, lost-event notes, buffer headers, function_graph rows, perf callchains). */
-function isNeutral(line: string): boolean {
+/**
+ * Lines that carry no evidence of one format: blank, comments, and what kernel trace tools print
+ * between events (stack frames, lost-event notes, buffer headers, function_graph rows, perf
+ * callchains). `kernel` when the line can only come from ftrace, `neutral` otherwise, null for
+ * an event line of some format.
+ */
+function neutralKind(line: string): 'kernel' | 'neutral' | null {
   const kind = parseFtraceLine(line).kind;
-  return kind === 'neutral' || kind === 'frame' || kind === 'lost' || kind === 'graph' || isPerfCallchainLine(line);
+  if (kind === 'frame' || kind === 'lost' || kind === 'graph') return 'kernel';
+  return kind === 'neutral' || isPerfCallchainLine(line) ? 'neutral' : null;
 }
 
 /** Detects the format of trace text (the start of a file). */
@@ -48,9 +53,12 @@ export function detectFormatOfText(text: string, file: string): InputFormat {
   if (lines.length > 1 && !text.endsWith('\n')) lines.pop();
   let found: InputFormat | null = null;
   let seen = 0;
+  let kernelText = false;
   for (let i = 0; i < lines.length && seen < SAMPLE_LINES; i++) {
     const line = (lines[i] ?? '').replace(/\r$/, '');
-    if (isNeutral(line)) continue;
+    const neutral = neutralKind(line);
+    if (neutral === 'kernel') kernelText = true;
+    if (neutral !== null) continue;
     const kind = classifyLine(line);
     if (kind === null || (found !== null && kind !== found)) {
       throw new InputError(
@@ -61,8 +69,9 @@ export function detectFormatOfText(text: string, file: string): InputFormat {
     found = kind;
     seen++;
   }
-  // An empty trace is a valid (empty) JSONL trace.
-  return found ?? 'jsonl';
+  // Only function_graph rows or stack frames: ftrace text without event lines. Otherwise an
+  // empty trace is a valid (empty) JSONL trace.
+  return found ?? (kernelText ? 'ftrace' : 'jsonl');
 }
 
 /** Detects the format of a file from its first DETECT_BYTES. */

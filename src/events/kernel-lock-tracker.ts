@@ -105,7 +105,7 @@ interface HeldInstance {
 interface TaskState {
   /** pid, or `0@cpu` for an idle task. */
   key: string;
-  /** The spec task id: `comm/pid` as first seen (`swapper/N/0` for idle). */
+  /** The spec task id: `comm/pid` as first seen (`swapper/N/0` for idle; the pid without a comm). */
   id: string;
   context: Context;
   /** Hardirqs / bottom halves disabled by the task itself at the innermost context level. */
@@ -246,7 +246,8 @@ export class KernelLockTracker {
     let task = this.tasks.get(key);
     if (task === undefined) {
       const name = pid === '0' ? `swapper/${Number(cpu)}` : comm.trim();
-      task = { key, id: `${name}/${pid}`, context: NO_CONTEXT, hardOff: false, bhOff: false, held: [] };
+      // perf script -F without comm prints the tid alone.
+      task = { key, id: name === '' ? pid : `${name}/${pid}`, context: NO_CONTEXT, hardOff: false, bhOff: false, held: [] };
       this.tasks.set(key, task);
     }
     return task;
