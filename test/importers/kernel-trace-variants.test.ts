@@ -5,9 +5,12 @@
  * brackets), lost-event notes of both tools, function_graph rows, a file whose first event is a
  * function-tracer call, user stack traces, and lines that only look like lock events.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTrace } from '../../src/cli/check-trace.js';
+import { runConvert } from '../../src/cli/commands/convert.js';
 import type { EventOrigin, TraceEvent } from '../../src/events/event.js';
 import { detectFormatOfFile } from '../../src/events/detect-format.js';
 import { FtraceParser } from '../../src/events/ftrace-reader.js';
@@ -45,6 +48,20 @@ describe('perf script', () => {
   it('finds the ABBA between the two tasks (exit 1)', async () => {
     const result = await checkTrace(fixture('perf-callchain-abba.txt'));
     expect(result.violations.map((v) => [v.kind, [...v.classes].sort()])).toEqual([['circular-dependency', ['&dev->lock', '&dev->mutex']]]);
+  });
+
+  it('convert --input-format perf writes spec JSONL that checks to the same findings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockdep-perf-'));
+    try {
+      const out = join(dir, 'perf.jsonl');
+      await runConvert({ trace: fixture('perf-callchain-abba.txt'), output: out, inputFormat: 'perf', config: false });
+      const direct = await checkTrace(fixture('perf-callchain-abba.txt'), { inputFormat: 'perf' });
+      const converted = await checkTrace(out);
+      expect(converted.violations.map((v) => v.fingerprint)).toEqual(direct.violations.map((v) => v.fingerprint));
+      expect(converted.violations).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads the -F variants: pid/tid, a period, no comm and no CPU, ip/sym inline', async () => {
