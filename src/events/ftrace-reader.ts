@@ -12,28 +12,24 @@
 import type { EventSink } from './event.js';
 import { graphRowHasLockEvent, namedEvent, parseFtraceLine, stackHeaderOf } from './ftrace-line.js';
 import type { FtraceEventLine } from './ftrace-line.js';
-import { InputError } from './input-error.js';
-import { KernelLockTracker, taskKey } from './kernel-lock-tracker.js';
+import { taskKey } from './kernel-lock-tracker.js';
+import { KernelTextParser } from './kernel-text-parser.js';
 import type { KernelTraceOptions, KernelTraceStats } from './kernel-lock-tracker.js';
 import { forEachLine } from './text-line-reader.js';
 
 export type FtraceReaderOptions = KernelTraceOptions;
 export type FtraceReadStats = KernelTraceStats;
 
-/** A lock tracepoint name where the line has no event prefix: a damaged lock line. */
-const BARE_LOCK_EVENT = /\block_(?:acquire|release):/;
+const FTRACE_SHAPE = {
+  bareLockEvent: /\block_(?:acquire|release):/,
+  lockLine: 'comm-pid [cpu] flags timestamp: lock_...: ...',
+  notALine: 'not an ftrace event line: expected "comm-pid [cpu] flags timestamp: event: ..."',
+};
 
 /** Streaming ftrace parser: feed it lines, it calls the sink with spec events. */
-export class FtraceParser {
-  private readonly tracker: KernelLockTracker;
-  private sawEvent = false;
-
+export class FtraceParser extends KernelTextParser {
   constructor(options: FtraceReaderOptions, sink: EventSink) {
-    this.tracker = new KernelLockTracker(options, sink);
-  }
-
-  get stats(): FtraceReadStats {
-    return this.tracker.stats;
+    super(options, sink, FTRACE_SHAPE);
   }
 
   line(text: string, lineNo: number): void {
@@ -61,11 +57,6 @@ export class FtraceParser {
     }
   }
 
-  /** End of input: delivers the held-back event and says what was skipped. */
-  end(): void {
-    this.tracker.end();
-  }
-
   private eventLine(line: FtraceEventLine, lineNo: number): void {
     const stack = stackHeaderOf(line.body);
     if (stack === 'kernel') {
@@ -91,17 +82,6 @@ export class FtraceParser {
       lineNo,
     );
   }
-
-  private unknownLine(text: string, lineNo: number): void {
-    const trimmed = text.trim();
-    const origin = { file: this.tracker.file, line: lineNo };
-    if (BARE_LOCK_EVENT.test(trimmed)) {
-      throw new InputError(`malformed lock event line: expected "comm-pid [cpu] flags timestamp: lock_...: ...", got "${clip(trimmed)}"`, origin);
-    }
-    // trace-cmd report and the trace file print a few header lines before the first event.
-    if (!this.sawEvent) return;
-    throw new InputError(`not an ftrace event line: expected "comm-pid [cpu] flags timestamp: event: ...", got "${clip(trimmed)}"`, origin);
-  }
 }
 
 /** Reads an ftrace text file from disk, streaming, and returns what was read. */
@@ -110,8 +90,4 @@ export function readFtraceFile(path: string, options: FtraceReaderOptions, sink:
   forEachLine(path, (text, lineNo) => parser.line(text, lineNo));
   parser.end();
   return parser.stats;
-}
-
-export function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

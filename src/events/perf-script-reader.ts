@@ -11,10 +11,9 @@
  * is an InputError naming file:line; any other event (`sys:name:`) is skipped.
  */
 import type { EventSink } from './event.js';
-import { clip } from './ftrace-reader.js';
-import { InputError } from './input-error.js';
-import { KernelLockTracker, taskKey } from './kernel-lock-tracker.js';
-import type { KernelTraceOptions, KernelTraceStats } from './kernel-lock-tracker.js';
+import { taskKey } from './kernel-lock-tracker.js';
+import { KernelTextParser } from './kernel-text-parser.js';
+import type { KernelTraceOptions } from './kernel-lock-tracker.js';
 
 // comm (optional, may hold spaces: lazy), [pid/]tid, [cpu], time:, [period], system:event:, payload.
 const PERF_EVENT = /^\s*(?:(\S.*?)\s+)?(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+\.\d+):\s+(?:\d+\s+)?([A-Za-z_][\w-]*):([A-Za-z_][\w-]*):(.*)$/;
@@ -22,7 +21,11 @@ const PERF_EVENT = /^\s*(?:(\S.*?)\s+)?(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+
 const PERF_FRAME = /^\s+([0-9a-fA-F]{1,16})\s+(\S.*?)\s*$/;
 /** `ip sym+off (dso)` that `-F ...,ip,sym` prints at the end of the line without a callchain. */
 const INLINE_SYMBOL = /\s+[0-9a-fA-F]{8,16}\s+\S+(?:\s+\([^()]*\))?\s*$/;
-const BARE_LOCK_EVENT = /\block:lock_(?:acquire|release):/;
+const PERF_SHAPE = {
+  bareLockEvent: /\block:lock_(?:acquire|release):/,
+  lockLine: 'comm tid [cpu] time: lock:lock_...: ...',
+  notALine: 'not a perf script line: expected "comm tid [cpu] time: system:event: ..." or a callchain frame',
+};
 
 /** True when `line` is a `perf script` event line (used by format detection). */
 export function isPerfScriptEventLine(line: string): boolean {
@@ -35,16 +38,9 @@ export function isPerfCallchainLine(line: string): boolean {
 }
 
 /** Streaming `perf script` parser: feed it lines, it calls the sink with spec events. */
-export class PerfScriptParser {
-  private readonly tracker: KernelLockTracker;
-  private sawEvent = false;
-
+export class PerfScriptParser extends KernelTextParser {
   constructor(options: KernelTraceOptions, sink: EventSink) {
-    this.tracker = new KernelLockTracker(options, sink);
-  }
-
-  get stats(): KernelTraceStats {
-    return this.tracker.stats;
+    super(options, sink, PERF_SHAPE);
   }
 
   line(text: string, lineNo: number): void {
@@ -74,17 +70,7 @@ export class PerfScriptParser {
       return;
     }
     if (trimmed.startsWith('#')) return;
-    const origin = { file: this.tracker.file, line: lineNo };
-    if (BARE_LOCK_EVENT.test(trimmed)) {
-      throw new InputError(`malformed lock event line: expected "comm tid [cpu] time: lock:lock_...: ...", got "${clip(trimmed)}"`, origin);
-    }
-    if (!this.sawEvent) return;
-    throw new InputError(`not a perf script line: expected "comm tid [cpu] time: system:event: ..." or a callchain frame, got "${clip(trimmed)}"`, origin);
-  }
-
-  /** End of input: delivers the held-back event and says what was skipped. */
-  end(): void {
-    this.tracker.end();
+    this.unknownLine(text, lineNo);
   }
 }
 
