@@ -5,9 +5,10 @@
  * brackets), lost-event notes of both tools, function_graph rows, a file whose first event is a
  * function-tracer call, user stack traces, and lines that only look like lock events.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { checkTrace } from '../../src/cli/check-trace.js';
 import { runConvert } from '../../src/cli/commands/convert.js';
@@ -16,6 +17,7 @@ import { detectFormatOfFile } from '../../src/events/detect-format.js';
 import { FtraceParser } from '../../src/events/ftrace-reader.js';
 import { importTrace } from '../../src/events/import-trace.js';
 import { InputError } from '../../src/events/input-error.js';
+import { STDIN_PATH } from '../../src/events/jsonl-reader.js';
 import { PerfScriptParser } from '../../src/events/perf-script-reader.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
@@ -48,6 +50,15 @@ describe('perf script', () => {
   it('finds the ABBA between the two tasks (exit 1)', async () => {
     const result = await checkTrace(fixture('perf-callchain-abba.txt'));
     expect(result.violations.map((v) => [v.kind, [...v.classes].sort()])).toEqual([['circular-dependency', ['&dev->lock', '&dev->mutex']]]);
+  });
+
+  it('is detected on a stream too (perf script | lockdep check -), with the same events as from the file', async () => {
+    const fromFile = await imported('perf-callchain-abba.txt');
+    const events: TraceEvent[] = [];
+    const text = readFileSync(fixture('perf-callchain-abba.txt'), 'utf8');
+    const stats = await importTrace(STDIN_PATH, (event) => events.push(event), { read: { input: Readable.from([text.slice(0, 700), text.slice(700)]) } });
+    expect(stats.format).toBe('perf');
+    expect(events).toEqual(fromFile.events);
   });
 
   it('convert --input-format perf writes spec JSONL that checks to the same findings', async () => {
