@@ -1,5 +1,5 @@
 /**
- * The kernel-trace importers on real excerpts (test/fixtures/real/ftrace, sources in
+ * The kernel-trace importers on real excerpts (test/fixtures/real/ftrace and perf, sources in
  * test/fixtures/real/README.md): each is detected as ftrace, read without an input error, and
  * checked in-process to the exit code its content says, with the classes, dependencies and
  * skip warnings read off the excerpt by hand. The rcu_read_lock_trace excerpts are the ones
@@ -87,6 +87,14 @@ describe('real ftrace / trace-cmd excerpts', () => {
       expect(run.snapshot.classes.map((c) => c.name)).not.toContain('rcu_read_lock_trace');
       expect(run.snapshot.dependencies.filter((d) => d.from === 'rcu_read_lock_trace')).toEqual([]);
     }
+  });
+
+  it('reads real perf script output of another tracepoint: detected as perf, every line skipped', async () => {
+    const file = join(REAL, '..', 'perf', 'yang-jihong-2023-sched-switch.txt');
+    expect(detectFormatOfFile(file)).toBe('perf');
+    const result = await checkTrace(file);
+    expect(exitCodeFor(result)).toBe(0);
+    expect(result.summary).toMatchObject({ events: 0, classes: 0, violations: 0 });
   });
 
   it('turns the flags columns of the excerpts into irq state (softirq of the idle task, irqs-off around irq_disable)', async () => {
