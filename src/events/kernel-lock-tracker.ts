@@ -9,7 +9,8 @@
  * not printed by the tracepoint, is inferred for a second instance of a held class; events in
  * NMI context are skipped (lockdep does not track them); a release of an instance the task was
  * not seen taking is skipped (a trace starts while locks are held); `sched_process_free` ends the
- * task; stack frames that follow a lock event become its `stack`. When the format has a flags
+ * task; stack frames that follow a lock event become its `stack` (innermost tracing and lockdep
+ * frames dropped). When the format has a flags
  * column, each line of a task (any event) is turned into `irq` events: hardirq/softirq
  * `enter`/`exit` when the context changes, `disable`/`enable` when the irqs-off column changes.
  * Invariants: output is a valid spec event stream in trace order; every kind of skipped lock event
@@ -96,6 +97,13 @@ const CONTEXTS: ReadonlyMap<string, Context | null> = new Map<string, Context | 
   ['Z', null],
 ]);
 const FREE_PAYLOAD = /(?:^|\s)pid=(\d+)/;
+/**
+ * The innermost frames of a stack recorded at a lock tracepoint that belong to the tracing and
+ * lockdep machinery (the event's own probe, lock_acquire itself), not to the locking code: they
+ * are dropped, so that the event's site is its caller (`down_read+0x44`), as in lockdep's reports.
+ */
+const MACHINERY_FRAME =
+  /^(?:trace_event_raw_event_lock\w*|perf_trace_lock\w*|perf_trace_run_bpf_submit|perf_trace_buf_submit|perf_tp_event|trace_lock_\w+|(?:__)?lock_acquire|(?:__)?lock_release|lock_acquire\.part\.\d+)(?:[+.\s(]|$)/;
 
 interface HeldInstance {
   lock: string;
@@ -215,7 +223,13 @@ export class KernelLockTracker {
 
   /** A frame of the current stack trace; frames after non-lock events carry nothing for lockdep. */
   frame(text: string): void {
-    if (this.stackOwner !== null) (this.stackOwner.event.stack ??= []).push(text);
+    if (this.stackOwner === null) return;
+    const stack = this.stackOwner.event.stack;
+    if (stack === undefined) {
+      if (!MACHINERY_FRAME.test(text)) this.stackOwner.event.stack = [text];
+    } else {
+      stack.push(text);
+    }
   }
 
   lost(cpu: string, count: number | null, lineNo: number): void {

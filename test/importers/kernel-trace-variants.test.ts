@@ -36,12 +36,12 @@ async function imported(name: string): Promise<{ events: TraceEvent[]; origins: 
 const acquires = (events: TraceEvent[]): TraceEvent[] => events.filter((e) => e.op === 'acquire').map(({ ts: _ts, ...rest }) => rest as TraceEvent);
 
 describe('perf script', () => {
-  it('is detected, and a callchain below an event becomes its stack (module frames keep [mod])', async () => {
+  it('is detected, and a callchain below an event becomes its stack (from the caller of lock_acquire; module frames keep [mod])', async () => {
     expect(detectFormatOfFile(fixture('perf-callchain-abba.txt'))).toBe('perf');
     const { events, origins, format } = await imported('perf-callchain-abba.txt');
     expect(format).toBe('perf');
     const first = events.find((e) => e.op === 'acquire')!;
-    expect(first).toMatchObject({ task: 'kworker/1:2/187', lock: '0xffff888103a4c0d8', stack: ['lock_acquire+0xd1', '__mutex_lock+0x93', 'foo_probe+0x33 [foo]'] });
+    expect(first).toMatchObject({ task: 'kworker/1:2/187', lock: '0xffff888103a4c0d8', stack: ['__mutex_lock+0x93', 'foo_probe+0x33 [foo]'] });
     expect(origins[events.indexOf(first)]!.line).toBe(6);
     // The sched_switch callchain is not attached to anything.
     expect(events.filter((e) => e.op === 'acquire' && (e.stack ?? []).includes('__schedule+0x3c2'))).toEqual([]);
@@ -135,7 +135,8 @@ describe('ftrace lines that are not lock events', () => {
   it('skips function calls (lock_acquire <-parent too), syscall lines, trace_marker; the kernel stack joins the event, the user stack does not', async () => {
     const { events } = await imported('ftrace-function-first.txt');
     expect(acquires(events)).toEqual([
-      { op: 'acquire', task: 'bash/1234', lock: '00000000a1b2c3d4', stack: ['trace_event_raw_event_lock_acquire', 'lock_acquire', '_raw_spin_lock_irqsave'] },
+      // The probe and lock_acquire itself are dropped: the stack starts at the locking code.
+      { op: 'acquire', task: 'bash/1234', lock: '00000000a1b2c3d4', stack: ['_raw_spin_lock_irqsave'] },
     ]);
     expect(events.filter((e) => e.op === 'release')).toHaveLength(1);
   });
