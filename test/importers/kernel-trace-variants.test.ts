@@ -89,11 +89,9 @@ describe('perf script', () => {
   it('names file:line for a malformed lock line and for a line of no perf shape', () => {
     const parser = new PerfScriptParser({ file: 'p.txt' }, () => undefined);
     expect(() => parser.line('  bash  12 [000]  1.000001: lock:lock_acquire:', 1)).toThrow(InputError);
-    try {
-      parser.line('  bash  12 [000]  1.000001: lock:lock_release: ', 2);
-    } catch (error) {
-      expect(String(error)).toBe('p.txt:2: lock_release without a lock class name (expected "lock_release: <addr> <class>")');
-    }
+    expect(() => parser.line('  bash  12 [000]  1.000001: lock:lock_release: ', 2)).toThrow(
+      expect.objectContaining({ file: 'p.txt', line: 2, message: 'lock_release without a lock class name (expected "lock_release: <addr> <class>")' }),
+    );
     expect(() => parser.line('garbage here', 3)).toThrow(/^not a perf script line/);
   });
 });
@@ -154,11 +152,9 @@ describe('ftrace lines that are not lock events', () => {
     const parser = new FtraceParser({ file: 'd.txt' }, () => undefined);
     parser.line('  bash-1 [000] ..... 1.0: sys_setpgid -> 0x0', 1);
     expect(() => parser.line('  bash-1 [000] ..... 1.1: lock_release:', 2)).toThrow(InputError);
-    try {
-      parser.line('  bash-1 [000] ..... 1.2: lock_acquire:   ', 3);
-    } catch (error) {
-      expect(String(error)).toBe('d.txt:3: lock_acquire without a lock class name (expected "lock_acquire: <addr> [try ][read ]<class>")');
-    }
+    expect(() => parser.line('  bash-1 [000] ..... 1.2: lock_acquire:   ', 3)).toThrow(
+      expect.objectContaining({ file: 'd.txt', line: 3, message: 'lock_acquire without a lock class name (expected "lock_acquire: <addr> [try ][read ]<class>")' }),
+    );
     expect(() => parser.line('bash-1 [zz] lock_acquire: 0000000000000001 &x', 4)).toThrow(/^malformed lock event line/);
   });
 });
