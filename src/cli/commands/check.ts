@@ -62,6 +62,7 @@ export function checkOptions(y: Argv): Argv<CheckArgs> {
     })
     .example('$0 check examples/abba.jsonl', 'check one trace; exit 1 on a finding')
     .example('$0 check --input-format ftrace trace.txt', 'check a kernel ftrace dump of the lock tracepoints')
+    .example('perf script | $0 check -', 'check perf script output of the lock tracepoints (detected)')
     .example('$0 check --rules rules/kvm-locking.yaml trace.jsonl', 'also enforce documented locking rules')
     .example('$0 check run1.jsonl run2.jsonl', 'check two traces, each from an empty graph')
     .example('$0 check --format json trace.jsonl > result.json', 'machine-readable result')
