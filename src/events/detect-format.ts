@@ -37,12 +37,14 @@ export function classifyLine(line: string): InputFormat | null {
 /**
  * Lines that carry no evidence of one format: blank, comments, and what kernel trace tools print
  * between events (stack frames, lost-event notes, buffer headers, function_graph rows, perf
- * callchains). `kernel` when the line can only come from ftrace, `neutral` otherwise, null for
- * an event line of some format.
+ * callchains; console log lines once ftrace lines were seen: an `ftrace_dump` in a console
+ * capture). `kernel` when the line can only come from ftrace, `neutral` otherwise, null for an
+ * event line of some format.
  */
-function neutralKind(line: string): 'kernel' | 'neutral' | null {
+function neutralKind(line: string, found: InputFormat | null): 'kernel' | 'neutral' | null {
   const kind = parseFtraceLine(line).kind;
   if (kind === 'frame' || kind === 'lost' || kind === 'graph') return 'kernel';
+  if (kind === 'console') return found === 'ftrace' ? 'neutral' : null;
   return kind === 'neutral' || isPerfCallchainLine(line) ? 'neutral' : null;
 }
 
@@ -56,7 +58,7 @@ export function detectFormatOfText(text: string, file: string): InputFormat {
   let kernelText = false;
   for (let i = 0; i < lines.length && seen < SAMPLE_LINES; i++) {
     const line = (lines[i] ?? '').replace(/\r$/, '');
-    const neutral = neutralKind(line);
+    const neutral = neutralKind(line, found);
     if (neutral === 'kernel') kernelText = true;
     if (neutral !== null) continue;
     const kind = classifyLine(line);

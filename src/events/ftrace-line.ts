@@ -7,7 +7,8 @@
  *   `comm-pid cpuFLAGS time[us][mark]: body`                 (latency format, trace-cmd -l)
  * where the body is whatever the event printed (`lock_acquire: ...`, `func <-parent`,
  * `sys_setpgid -> 0x0`, `<stack trace>` ...), and the lines around events: stack frames
- * (` => frame`), lost-event notes, buffer and trace-cmd headers, function_graph rows.
+ * (` => frame`), lost-event notes, buffer and trace-cmd headers, function_graph rows, and the
+ * other kernel log lines of a console capture.
  * Invariants: pure and total (one line in, one shape out, never throws); no expression here
  * backtracks more than linearly on a long line (test/robustness/limits.test.ts).
  */
@@ -36,6 +37,9 @@ export type FtraceLine =
   | { kind: 'graph'; body: string }
   /** Blank, `#` comments, `##### CPU N buffer started ####`, trace-cmd and ftrace_dump headers. */
   | { kind: 'neutral' }
+  /** Any other console line behind a printk stamp (`[ 1296.805063] ---[ end Kernel panic ...`):
+   * the kernel log around an `ftrace_dump`. */
+  | { kind: 'console' }
   | { kind: 'unknown' };
 
 /** The printk stamp `[ 1295.168495] ` in front of an `ftrace_dump` line on the console. */
@@ -77,7 +81,7 @@ export function parseFtraceLine(text: string): FtraceLine {
   if (graph !== null) return { kind: 'graph', body: graph[1] ?? '' };
   const trimmed = text.replace(CONSOLE_PREFIX, '').trim();
   if (trimmed === '' || trimmed.startsWith('#') || HEADER_LINE.test(trimmed)) return { kind: 'neutral' };
-  return { kind: 'unknown' };
+  return CONSOLE_PREFIX.test(text) ? { kind: 'console' } : { kind: 'unknown' };
 }
 
 /** An event body's `name: payload` (a tracepoint), or null (function tracer, syscall exit...). */

@@ -50,6 +50,7 @@ export class FtraceParser extends KernelTextParser {
         if (graphRowHasLockEvent(shape.body)) this.tracker.skipped('graphLockEvents', lineNo);
         return;
       case 'neutral':
+      case 'console':
         return;
       case 'unknown':
         this.unknownLine(text, lineNo);

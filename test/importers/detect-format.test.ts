@@ -47,6 +47,14 @@ describe('detect-format', () => {
     );
   });
 
+  it('skips console log lines after ftrace_dump lines, but a plain console log is no ftrace', () => {
+    const dump = '[ 5.1] bash-1 [000] d..1. 5.000001: lock_acquire: 0000000000000001 &x\n[ 5.2] Kernel panic - not syncing\n[ 5.3] Call Trace:\n';
+    expect(detectFormatOfText(dump, 'console.log')).toBe('ftrace');
+    expect(() => detectFormatOfText('[ 0.000000] Linux version 6.8.0\n[ 5.1] bash-1 [000] d..1. 5.000001: lock_acquire: 0000000000000001 &x\n', 'dmesg.log')).toThrow(
+      /^cannot tell the trace format/,
+    );
+  });
+
   it('reports a missing file as an InputError', () => {
     expect(() => detectFormatOfFile('/nonexistent/trace.txt')).toThrow(InputError);
   });
