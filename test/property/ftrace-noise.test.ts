@@ -2,7 +2,8 @@
  * Property (issue 13, "Done when"): inserting any number of non-lock ftrace lines, of every shape
  * the kernel and trace-cmd print (function tracer calls, function_graph rows, syscall entry and
  * both exit shapes, sys_exit, trace_marker writes, user and kernel stack traces of other tasks,
- * lost-event notes, per-CPU and buffer-started headers, other tracepoints), anywhere in an ftrace
+ * lost-event notes, per-CPU and buffer-started headers, other tracepoints, console log lines around
+ * an ftrace_dump), anywhere in an ftrace
  * trace never changes the findings (kinds and fingerprints) nor the graph's size.
  * Traces: generated lock programs (program.ts) written as ftrace text, and the ftrace fixtures,
  * real excerpts included. Noise lines belong to tasks the trace does not have (a line of a traced
@@ -71,6 +72,7 @@ const noiseBlock: fc.Arbitrary<string[]> = fc.oneof(
   fc.integer({ min: 0, max: 7 }).map((c) => [`CPU ${c} is empty`]),
   fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: 9999 })).map(([c, n]) => [`CPU:${c} [LOST ${n} EVENTS]`]),
   fc.constant(['# tracer: nop', '#']),
+  fc.constantFrom('Lost 4890096 message(s)!', '---[ end Kernel panic - not syncing: Hard LOCKUP', 'Call Trace:').map((text) => [`[ 1296.805063] ${text}`]),
 );
 
 interface Outcome {
