@@ -37,15 +37,17 @@ export function classifyLine(line: string): InputFormat | null {
 /**
  * Lines that carry no evidence of one format: blank, comments, and what kernel trace tools print
  * between events (stack frames, lost-event notes, buffer headers, function_graph rows, perf
- * callchains; console log lines once ftrace lines were seen: an `ftrace_dump` in a console
- * capture). `kernel` when the line can only come from ftrace, `neutral` otherwise, null for an
+ * callchains and their indented detail once perf lines were seen; console log lines once ftrace
+ * lines were seen: an `ftrace_dump` in a console capture). `kernel` when the line can only come from ftrace, `neutral` otherwise, null for an
  * event line of some format.
  */
 function neutralKind(line: string, found: InputFormat | null): 'kernel' | 'neutral' | null {
   const kind = parseFtraceLine(line).kind;
   if (kind === 'frame' || kind === 'lost' || kind === 'graph') return 'kernel';
   if (kind === 'console') return found === 'ftrace' ? 'neutral' : null;
-  return kind === 'neutral' || isPerfCallchainLine(line) ? 'neutral' : null;
+  if (kind === 'neutral' || isPerfCallchainLine(line)) return 'neutral';
+  // Indented detail under a perf callchain frame (`-F +srcline`).
+  return found === 'perf' && /^\s/.test(line) && classifyLine(line) === null ? 'neutral' : null;
 }
 
 /** Detects the format of trace text (the start of a file). */

@@ -69,7 +69,8 @@ export class PerfScriptParser extends KernelTextParser {
       this.tracker.stackEnds();
       return;
     }
-    if (trimmed.startsWith('#')) return;
+    // `#` headers (--header); indented detail under a frame (`-F +srcline`: `  lockdep.c:5730`).
+    if (trimmed.startsWith('#') || /^\s/.test(text)) return;
     this.unknownLine(text, lineNo);
   }
 }
