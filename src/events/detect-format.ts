@@ -1,14 +1,18 @@
 /**
  * Detects the format of a trace from its first non-blank lines: spec JSONL, kernel ftrace text
- * or STD. Owns the `InputFormat` names used by `--input-format`.
+ * (trace file, trace-cmd report), `perf script` output or STD. Owns the `InputFormat` names used
+ * by `--input-format`. A kernel trace is recognised by its line prefix, whatever event the line
+ * carries (a function-tracer call is as good as a lock event).
  * Invariants: detection reads at most DETECT_BYTES from the start of the file and never
  * consumes the caller's stream; a file that matches no format is an InputError that names the
  * first line that did not fit and suggests `--input-format`.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { parseFtraceLine } from './ftrace-line.js';
 import { InputError, traceReadError } from './input-error.js';
+import { isPerfCallchainLine, isPerfScriptEventLine } from './perf-script-reader.js';
 
-export const INPUT_FORMATS = ['jsonl', 'ftrace', 'std'] as const;
+export const INPUT_FORMATS = ['jsonl', 'ftrace', 'perf', 'std'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 export type InputFormatChoice = InputFormat | 'auto';
 export const INPUT_FORMAT_CHOICES: readonly InputFormatChoice[] = ['auto', ...INPUT_FORMATS];
@@ -18,30 +22,32 @@ export const DETECT_BYTES = 64 * 1024;
 /** Non-blank, non-comment lines that must agree. */
 const SAMPLE_LINES = 5;
 
-const FTRACE_LINE = /^\s*\S.*-\d+\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[\d+\]\s+(?:\S{4,5}\s+)?\d+(?:\.\d+)?:\s+(?:\S[^:]*:|<stack trace)/;
 const STD_LINE = /^[^|\s][^|]*\|\s*[A-Za-z_][\w]*\s*(?:\(.*\))?\s*(?:\|.*)?$/;
 
 /** The format one line looks like, or null when it fits none. */
 export function classifyLine(line: string): InputFormat | null {
   const text = line.trim();
   if (text.startsWith('{')) return 'jsonl';
-  if (FTRACE_LINE.test(line)) return 'ftrace';
+  if (parseFtraceLine(line).kind === 'event') return 'ftrace';
+  if (isPerfScriptEventLine(line)) return 'perf';
   if (STD_LINE.test(text)) return 'std';
   return null;
 }
 
-/** Lines that carry no evidence: blank, comments, and the header lines ftrace tools print. */
-function isNeutral(line: string): boolean {
-  const text = line.trim();
-  return (
-    text === '' ||
-    text.startsWith('#') ||
-    text.startsWith('=>') ||
-    /^cpus=\d+$/.test(text) ||
-    /^CPU\s*\d+ is empty$/.test(text) ||
-    /^CPU:\s*\d+\s+\[LOST \d+ EVENTS\]/.test(text) ||
-    /^version = \d+/.test(text)
-  );
+/**
+ * Lines that carry no evidence of one format: blank, comments, and what kernel trace tools print
+ * between events (stack frames, lost-event notes, buffer headers, function_graph rows, perf
+ * callchains and their indented detail once perf lines were seen; console log lines once ftrace
+ * lines were seen: an `ftrace_dump` in a console capture). `kernel` when the line can only come from ftrace, `neutral` otherwise, null for an
+ * event line of some format.
+ */
+function neutralKind(line: string, found: InputFormat | null): 'kernel' | 'neutral' | null {
+  const kind = parseFtraceLine(line).kind;
+  if (kind === 'frame' || kind === 'lost' || kind === 'graph') return 'kernel';
+  if (kind === 'console') return found === 'ftrace' ? 'neutral' : null;
+  if (kind === 'neutral' || isPerfCallchainLine(line)) return 'neutral';
+  // Indented detail under a perf callchain frame (`-F +srcline`).
+  return found === 'perf' && /^\s/.test(line) && classifyLine(line) === null ? 'neutral' : null;
 }
 
 /** Detects the format of trace text (the start of a file). */
@@ -51,21 +57,25 @@ export function detectFormatOfText(text: string, file: string): InputFormat {
   if (lines.length > 1 && !text.endsWith('\n')) lines.pop();
   let found: InputFormat | null = null;
   let seen = 0;
+  let kernelText = false;
   for (let i = 0; i < lines.length && seen < SAMPLE_LINES; i++) {
     const line = (lines[i] ?? '').replace(/\r$/, '');
-    if (isNeutral(line)) continue;
+    const neutral = neutralKind(line, found);
+    if (neutral === 'kernel') kernelText = true;
+    if (neutral !== null) continue;
     const kind = classifyLine(line);
     if (kind === null || (found !== null && kind !== found)) {
       throw new InputError(
-        `cannot tell the trace format: this line is not ${found === null ? 'spec JSONL, ftrace text or STD' : describe(found)} (pass --input-format ${INPUT_FORMATS.join('|')})`,
+        `cannot tell the trace format: this line is not ${found === null ? 'spec JSONL, ftrace text, perf script output or STD' : describe(found)} (pass --input-format ${INPUT_FORMATS.join('|')})`,
         { file, line: i + 1 },
       );
     }
     found = kind;
     seen++;
   }
-  // An empty trace is a valid (empty) JSONL trace.
-  return found ?? 'jsonl';
+  // Only function_graph rows or stack frames: ftrace text without event lines. Otherwise an
+  // empty trace is a valid (empty) JSONL trace.
+  return found ?? (kernelText ? 'ftrace' : 'jsonl');
 }
 
 /** Detects the format of a file from its first DETECT_BYTES. */
@@ -92,6 +102,13 @@ export function detectFormatOfFile(path: string, file = path): InputFormat {
   }
 }
 
+const DESCRIPTIONS: Readonly<Record<InputFormat, string>> = {
+  jsonl: 'spec JSONL',
+  ftrace: 'ftrace text',
+  perf: 'perf script output',
+  std: 'STD',
+};
+
 function describe(format: InputFormat): string {
-  return format === 'jsonl' ? 'spec JSONL like the lines above' : format === 'ftrace' ? 'ftrace text like the lines above' : 'STD like the lines above';
+  return `${DESCRIPTIONS[format]} like the lines above`;
 }

@@ -1,5 +1,5 @@
 /**
- * One entrance for every trace format: picks the reader for `jsonl`, `ftrace` or `std` (detected
+ * One entrance for every trace format: picks the reader for `jsonl`, `ftrace`, `perf` or `std` (detected
  * from the content when the choice is `auto`) and streams the file's spec TraceEvents to a sink.
  * Invariants: the sink sees events in file order with their `file:line` origin; every input
  * problem is an InputError; memory stays bounded (every reader streams); files and streams are
@@ -17,6 +17,7 @@ import { FtraceParser } from './ftrace-reader.js';
 import { traceReadError } from './input-error.js';
 import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
+import { PerfScriptParser } from './perf-script-reader.js';
 import { StdParser } from './std-reader.js';
 import { readLineBlocks, type LineBlockReadOptions, type TraceByteSource } from './line-block-source.js';
 import { DEFAULT_CHUNK_BYTES, LineDecoder } from './text-line-reader.js';
@@ -81,9 +82,10 @@ export async function importTrace(path: string, sink: EventSink, options: Import
     return { format, events: stats.events, lines: stats.lines };
   }
   const std = format === 'std' ? new StdParser(definedOnly({ file, classTypes: options.classTypes, fast: options.fast, onWarning: options.onWarning }), sink) : undefined;
-  const parser: LineParser = std ?? new FtraceParser(definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning }), sink);
+  const kernelOptions = definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning });
+  const parser: LineParser = std ?? (format === 'perf' ? new PerfScriptParser(kernelOptions, sink) : new FtraceParser(kernelOptions, sink));
   // Files and streams take the same path (line-block-source.ts): STD lines go to its byte lane
-  // first, ftrace lines are decoded (in small chunks: see text-line-reader.ts).
+  // first, kernel text lines are decoded (in small chunks: see text-line-reader.ts).
   const source: TraceByteSource = chunks !== undefined ? replay(prefix, chunks) : stream ?? path;
   const read: LineBlockReadOptions = std === undefined ? { chunkBytes: DEFAULT_CHUNK_BYTES } : {};
   if (options.read?.onBytes !== undefined) read.onBytes = options.read.onBytes;

@@ -13,12 +13,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EventOrigin, TraceEvent } from '../../src/events/event.js';
 import { validateEvent } from '../../src/events/event-validate.js';
 import { FtraceParser } from '../../src/events/ftrace-reader.js';
+import { PerfScriptParser } from '../../src/events/perf-script-reader.js';
 import { importTrace } from '../../src/events/import-trace.js';
 import { InputError } from '../../src/events/input-error.js';
 import { StdParser } from '../../src/events/std-reader.js';
 import { renderAll, runPipeline } from './check-pipeline.js';
 import { FuzzTally, expectCleanError, expectNoPrototypePollution, fuzzRuns, fuzzTimeout, inputText } from './fuzz-support.js';
-import { FTRACE_SEEDS, JSONL_SEEDS, STD_SEEDS } from './seeds.js';
+import { FTRACE_SEEDS, JSONL_SEEDS, KERNEL_TEXT_SEEDS, PERF_SEEDS, STD_SEEDS } from './seeds.js';
 
 const tally = new FuzzTally();
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-fuzz-import-'));
@@ -66,8 +67,17 @@ function checkLines(file: string, name: string, text: string, make: (sink: (even
 describe('importer fuzzing', () => {
   it('ftrace text: clean error at file:line or a valid result', () => {
     fc.assert(
-      fc.property(inputText(FTRACE_SEEDS), (text) => {
+      fc.property(inputText([...FTRACE_SEEDS, ...KERNEL_TEXT_SEEDS]), (text) => {
         checkLines('fuzz.trace', 'ftrace', text, (sink) => new FtraceParser({ file: 'fuzz.trace', classTypes: CLASS_TYPES, onWarning: () => undefined }, sink));
+      }),
+      { numRuns: fuzzRuns() },
+    );
+  }, fuzzTimeout());
+
+  it('perf script output: clean error at file:line or a valid result', () => {
+    fc.assert(
+      fc.property(inputText(PERF_SEEDS), (text) => {
+        checkLines('fuzz.perf', 'perf', text, (sink) => new PerfScriptParser({ file: 'fuzz.perf', classTypes: CLASS_TYPES, onWarning: () => undefined }, sink));
       }),
       { numRuns: fuzzRuns() },
     );
@@ -85,7 +95,7 @@ describe('importer fuzzing', () => {
   let fileCount = 0;
   it('any format from a file, detected from the content: clean error or a valid result', async () => {
     await fc.assert(
-      fc.asyncProperty(inputText([...FTRACE_SEEDS, ...STD_SEEDS, ...JSONL_SEEDS]), async (text) => {
+      fc.asyncProperty(inputText([...FTRACE_SEEDS, ...KERNEL_TEXT_SEEDS, ...PERF_SEEDS, ...STD_SEEDS, ...JSONL_SEEDS]), async (text) => {
         const path = join(dir, `t${fileCount++}.trace`);
         writeFileSync(path, text);
         const pipelineFile = path;
@@ -121,8 +131,12 @@ describe('importer fuzzing', () => {
 
   it('every seed is valid on its own', () => {
     for (const seed of FTRACE_SEEDS) checkLines('seed.trace', 'ftrace-seeds', seed, (sink) => new FtraceParser({ file: 'seed.trace', onWarning: () => undefined }, sink));
+    for (const seed of KERNEL_TEXT_SEEDS) checkLines('seed.trace', 'kernel-text-seeds', seed, (sink) => new FtraceParser({ file: 'seed.trace', onWarning: () => undefined }, sink));
+    for (const seed of PERF_SEEDS) checkLines('seed.perf', 'perf-seeds', seed, (sink) => new PerfScriptParser({ file: 'seed.perf', onWarning: () => undefined }, sink));
     for (const seed of STD_SEEDS) checkLines('seed.std', 'std-seeds', seed, (sink) => new StdParser({ file: 'seed.std' }, sink));
     expect(tally.counts.get('ftrace-seeds')?.results).toBe(FTRACE_SEEDS.length);
+    expect(tally.counts.get('kernel-text-seeds')?.results).toBe(KERNEL_TEXT_SEEDS.length);
+    expect(tally.counts.get('perf-seeds')?.results).toBe(PERF_SEEDS.length);
     expect(tally.counts.get('std-seeds')?.results).toBe(STD_SEEDS.length);
   });
 });

@@ -186,3 +186,19 @@ export const GRAPH_SEEDS: readonly string[] = [
   `${JSON.stringify(seedValidator.snapshot(['seed.jsonl']), null, 2)}\n`,
 ];
 export const BASELINE_SEEDS: readonly string[] = [serializeBaseline(createBaseline(seedValidator.result()))];
+
+const IMPORTER_FIXTURES = join(import.meta.dirname, '..', 'importers', 'fixtures');
+const REAL_FTRACE = join(import.meta.dirname, '..', 'fixtures', 'real', 'ftrace');
+
+/** Real ftrace excerpts and the trace-cmd layouts (-R raw fields, -l latency, function_graph). */
+export const KERNEL_TEXT_SEEDS: readonly string[] = [
+  ...readdirSync(REAL_FTRACE).map((name) => readFileSync(join(REAL_FTRACE, name), 'utf8')),
+  ...['trace-cmd-raw.txt', 'trace-cmd-latency.txt', 'ftrace-function-first.txt', 'ftrace-function-graph.txt'].map((name) =>
+    readFileSync(join(IMPORTER_FIXTURES, name), 'utf8'),
+  ),
+];
+
+/** `perf script` output of the lock tracepoints (callchains, -F variants). */
+export const PERF_SEEDS: readonly string[] = ['perf-callchain-abba.txt', 'perf-fields.txt'].map((name) =>
+  readFileSync(join(IMPORTER_FIXTURES, name), 'utf8'),
+);

@@ -73,7 +73,7 @@ describe('lockdep check on imported formats', { timeout: 30_000 }, () => {
     writeFileSync(file, 'hello\n');
     const run = lockdep(['check', file, '--no-config']);
     expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toBe(`${file}:1: cannot tell the trace format: this line is not spec JSONL, ftrace text or STD (pass --input-format jsonl|ftrace|std)`);
+    expect(run.stderr.trim()).toBe(`${file}:1: cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output or STD (pass --input-format jsonl|ftrace|perf|std)`);
   });
 
   it('detects the format of standard input', () => {

@@ -42,10 +42,18 @@ describe('detect-format', () => {
       return 'no error';
     };
     expect(attempt('\n\nhello world\n')).toBe(
-      'mystery.log:3: cannot tell the trace format: this line is not spec JSONL, ftrace text or STD (pass --input-format jsonl|ftrace|std)',
+      'mystery.log:3: cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output or STD (pass --input-format jsonl|ftrace|perf|std)',
     );
     expect(attempt('T1|acq(L)|1\n{"op":"exit","task":1}\n')).toBe(
-      'mystery.log:2: cannot tell the trace format: this line is not STD like the lines above (pass --input-format jsonl|ftrace|std)',
+      'mystery.log:2: cannot tell the trace format: this line is not STD like the lines above (pass --input-format jsonl|ftrace|perf|std)',
+    );
+  });
+
+  it('skips console log lines after ftrace_dump lines, but a plain console log is no ftrace', () => {
+    const dump = '[ 5.1] bash-1 [000] d..1. 5.000001: lock_acquire: 0000000000000001 &x\n[ 5.2] Kernel panic - not syncing\n[ 5.3] Call Trace:\n';
+    expect(detectFormatOfText(dump, 'console.log')).toBe('ftrace');
+    expect(() => detectFormatOfText('[ 0.000000] Linux version 6.8.0\n[ 5.1] bash-1 [000] d..1. 5.000001: lock_acquire: 0000000000000001 &x\n', 'dmesg.log')).toThrow(
+      /^cannot tell the trace format/,
     );
   });
 
