@@ -16,6 +16,7 @@ import type { ValidatorLimits } from '../../src/engine/validator.js';
 import { LOCK_TYPES, type EventOrigin, type LockType, type TraceEvent } from '../../src/events/event.js';
 import { isHeaderLike, validateEvent } from '../../src/events/event-validate.js';
 import type { InputFormat } from '../../src/events/import-trace.js';
+import { isInputError } from '../../src/events/input-error.js';
 import { JsonlFastLane } from '../../src/events/jsonl-fast-lane.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
 import type { LockOpSink } from '../../src/events/lock-op-sink.js';
@@ -60,6 +61,16 @@ interface Options {
 
 type Outcome = { result: unknown; snapshot: unknown } | { error: string };
 
+/**
+ * An input error (a broken line, a reached limit) is an outcome both sides must share; anything
+ * else is a crash of the code under test and fails the test instead of being compared, so a bug
+ * that both paths share cannot pass as "the same error".
+ */
+function inputErrorOutcome(error: unknown): Outcome {
+  if (!isInputError(error)) throw error;
+  return { error: String(error) };
+}
+
 /** The check as `lockdep check` runs it: fast lanes on. */
 async function withFastLanes(path: string, options: Options): Promise<Outcome> {
   let snapshot: unknown;
@@ -74,7 +85,7 @@ async function withFastLanes(path: string, options: Options): Promise<Outcome> {
     });
     return { result, snapshot };
   } catch (error) {
-    return { error: String(error) };
+    return inputErrorOutcome(error);
   }
 }
 
@@ -123,7 +134,7 @@ async function withEventsOnly(path: string, options: Options): Promise<Outcome> 
       forEachLine(path, (text, lineNo) => parser.line(text, lineNo));
     }
   } catch (error) {
-    return { error: String(error) };
+    return inputErrorOutcome(error);
   }
   validator.end();
   return { result: validator.result(), snapshot: validator.snapshot([path]) };
