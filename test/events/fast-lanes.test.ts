@@ -49,6 +49,16 @@ const RULES = loadRuleTexts([
   },
 ]);
 
+/**
+ * An input error (a broken line, a reached limit) is an outcome both sides must share; anything
+ * else is a crash of the code under test and fails the test instead of being compared, so a bug
+ * that both paths share cannot pass as "the same error".
+ */
+function inputErrorOutcome(error: unknown): Outcome {
+  if (!isInputError(error)) throw error;
+  return { error: String(error) };
+}
+
 interface Options {
   format: InputFormat;
   rules: boolean;
@@ -60,16 +70,6 @@ interface Options {
 }
 
 type Outcome = { result: unknown; snapshot: unknown } | { error: string };
-
-/**
- * An input error (a broken line, a reached limit) is an outcome both sides must share; anything
- * else is a crash of the code under test and fails the test instead of being compared, so a bug
- * that both paths share cannot pass as "the same error".
- */
-function inputErrorOutcome(error: unknown): Outcome {
-  if (!isInputError(error)) throw error;
-  return { error: String(error) };
-}
 
 /** The check as `lockdep check` runs it: fast lanes on. */
 async function withFastLanes(path: string, options: Options): Promise<Outcome> {
