@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 /**
- * Writes schema/rules.schema.json, the JSON Schema of rule files, from the zod schema in
- * src/rules/schema.ts (via the built dist/). Run by `npm run build` after tsc (not by `npm test`,
- * which compiles only). The file is committed and shipped in the package;
- * test/rules/json-schema.test.ts compares it with the zod schema and fails when it is stale.
+ * Writes the JSON Schema of rule files, generated from the zod schema in src/rules/schema.ts, to
+ * the path given (default schema/rules.schema.json). Run it as `npm run schema` after changing
+ * the rule schema, and commit the result. The build never writes the committed file, so a build
+ * cannot hide a stale one: test/rules/json-schema.test.ts runs this script into a temporary file
+ * and compares that with schema/rules.schema.json.
+ * Needs the tsx loader (`node --import tsx`), since it reads the TypeScript sources, not dist/.
  * The write is atomic (temporary file in the same directory, then rename) and skipped when the
  * content is unchanged.
  */
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { rulesJsonSchemaText } = await import(join(root, 'dist/rules/json-schema.js'));
-const target = join(root, 'schema/rules.schema.json');
+const { rulesJsonSchemaText } = await import(join(root, 'src/rules/json-schema.ts'));
+const target = resolve(process.argv[2] ?? join(root, 'schema/rules.schema.json'));
 const text = rulesJsonSchemaText();
 
 let current;

@@ -3,7 +3,7 @@
  * before any target is replaced, so a write that fails part-way changes no target and leaves
  * no temporary behind; renames follow the order given.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,5 +36,27 @@ describe('writeFilesAtomic', () => {
     await writing.catch((error: InputError) => expect(error.file).toBe(unwritable));
     expect(readFileSync(baseline, 'utf8')).toBe('old baseline');
     expect(temporaries()).toEqual([]);
+  });
+
+  it('renames in the order given: a failed rename leaves the files before it replaced and those after it as they were', async () => {
+    // A non-empty directory as a target: its temporary is written, its rename fails.
+    const blocked = join(dir, 'blocked');
+    mkdirSync(blocked);
+    writeFileSync(join(blocked, 'inside'), 'x');
+    const [first, last] = [join(dir, 'first.json'), join(dir, 'last.json')];
+    for (const [before, after] of [[first, last], [last, first]] as const) {
+      writeFileSync(first, 'old first');
+      writeFileSync(last, 'old last');
+      const writing = writeFilesAtomic([
+        { file: before, content: 'new' },
+        { file: blocked, content: 'report' },
+        { file: after, content: 'new' },
+      ]);
+      await expect(writing).rejects.toThrow(InputError);
+      await writing.catch((error: InputError) => expect(error.file).toBe(blocked));
+      expect(readFileSync(before, 'utf8')).toBe('new');
+      expect(readFileSync(after, 'utf8')).toBe(after === first ? 'old first' : 'old last');
+      expect(temporaries()).toEqual([]);
+    }
   });
 });

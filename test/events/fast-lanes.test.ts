@@ -17,6 +17,7 @@ import type { ValidatorLimits } from '../../src/engine/validator.js';
 import { LOCK_TYPES, type EventOrigin, type LockType, type TraceEvent } from '../../src/events/event.js';
 import { isHeaderLike, validateEvent } from '../../src/events/event-validate.js';
 import type { InputFormat } from '../../src/events/import-trace.js';
+import { isInputError } from '../../src/events/input-error.js';
 import { JsonlFastLane } from '../../src/events/jsonl-fast-lane.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
 import type { LockOpSink } from '../../src/events/lock-op-sink.js';
@@ -48,6 +49,16 @@ const RULES = loadRuleTexts([
     ].join('\n'),
   },
 ]);
+
+/**
+ * An input error (a broken line, a reached limit) is an outcome both sides must share; anything
+ * else is a crash of the code under test and fails the test instead of being compared, so a bug
+ * that both paths share cannot pass as "the same error".
+ */
+function inputErrorOutcome(error: unknown): Outcome {
+  if (!isInputError(error)) throw error;
+  return { error: String(error) };
+}
 
 interface Options {
   format: InputFormat;
@@ -81,7 +92,7 @@ async function withFastLanes(path: string, options: Options, stream?: readonly B
     });
     return { result, snapshot, warnings };
   } catch (error) {
-    return { error: String(error) };
+    return inputErrorOutcome(error);
   }
 }
 
@@ -137,7 +148,7 @@ async function withEventsOnly(path: string, options: Options): Promise<Outcome> 
       parser.end();
     }
   } catch (error) {
-    return { error: String(error) };
+    return inputErrorOutcome(error);
   }
   validator.end();
   return { result: validator.result(), snapshot: validator.snapshot([path]), warnings };

@@ -72,11 +72,11 @@ describe('JSONL reader: well-formed traces', () => {
   it('accepts a header after leading blank lines and a byte-order mark', async () => {
     const path = traceFile(`\uFEFF${HEADER}\n${A}\n`);
     const { records, header } = await readAll(path);
-    expect(header).not.toBeNull();
+    expect(header).toEqual({ format: 'lockdep-trace', version: 1, source: 'test' });
     expect(records).toHaveLength(1);
     const blankFirst = traceFile(`\n\n${HEADER}\n${A}\n`);
     const second = await readAll(blankFirst);
-    expect(second.header).not.toBeNull();
+    expect(second.header).toEqual({ format: 'lockdep-trace', version: 1, source: 'test' });
     expect(second.records[0]?.origin.line).toBe(4);
   });
 

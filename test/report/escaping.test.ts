@@ -1,7 +1,8 @@
 /**
  * Hostile names come out escaped: in html and markdown no tag survives; in github annotations
  * no name can start a workflow command of its own, and @actions/core's escaping is applied; junit
- * and graphml stay well-formed XML; dot strings stay closed.
+ * and graphml stay well-formed XML (read back by a strict XML parser, every name intact); dot
+ * strings stay closed.
  */
 import { describe, expect, it } from 'vitest';
 import { escapeData, escapeProperty, renderGithub } from '../../src/report/github.js';
@@ -11,7 +12,8 @@ import { renderJunit } from '../../src/report/junit.js';
 import { renderGraphml } from '../../src/report/graphml.js';
 import { dotString, renderDot } from '../../src/report/dot.js';
 import { escapeHtml, escapeMarkdown, escapeXml } from '../../src/report/escape.js';
-import { hostile, XSS } from './fixtures.js';
+import { HOSTILE_NAMES, hostile, XSS } from './fixtures.js';
+import { descendants, parseXml } from './xml-document.js';
 
 describe('escaping', () => {
   it('html: the <img> name appears only entity-escaped, and no URL is referenced', async () => {
@@ -54,14 +56,29 @@ describe('escaping', () => {
     expect(properties.split(',').map((p) => p.split('=')[0])).toEqual(['file', 'line', 'title']);
   });
 
-  it('xml formats escape names and stay free of forbidden characters', () => {
+  it('xml formats escape names: a strict XML parser reads every name back exactly', () => {
     for (const xml of [renderJunit(hostile), renderGraphml(hostile)]) {
       expect(xml).not.toContain(XSS);
       expect(xml).toContain('&lt;img src=x onerror=alert(1)&gt;');
-      // eslint-disable-next-line no-control-regex
-      expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\r]/);
+      // A raw CR would reach a reader as LF (XML end-of-line handling): it must be a reference.
+      expect(xml).not.toMatch(/\r/);
     }
+    const junit = parseXml(renderJunit(hostile));
+    expect(junit.name).toBe('testsuites');
+    expect(descendants(junit, 'testcase').map((testcase) => testcase.attributes['name'])).toEqual([`${XSS}.jsonl`, 'a,b:c%.jsonl']);
+    const [failure, ...otherFailures] = descendants(junit, 'failure');
+    expect(otherFailures).toEqual([]);
+    expect(failure?.attributes['message']).toBe(`circular-dependency: ${hostile.violations[0]?.message}`);
+    expect(failure?.text).toContain(`classes: ${HOSTILE_NAMES[0]} -> ${HOSTILE_NAMES[1]} -> ${HOSTILE_NAMES[2]}`);
+    expect(descendants(junit, 'system-out')[0]?.text).toContain(`warning: rule ${XSS}: ${hostile.violations[1]?.message}`);
+    const graphml = parseXml(renderGraphml(hostile));
+    const nodeNames = descendants(graphml, 'node').map((node) => node.children.find((data) => data.attributes['key'] === 'name')?.text);
+    expect(nodeNames.sort()).toEqual([...HOSTILE_NAMES].sort());
     expect(escapeXml('a\u0000b\u001bc')).toBe('a\uFFFDb\uFFFDc');
+    // The reader the tests use is strict: what it accepts is well-formed.
+    for (const broken of ['<a>\u0001</a>', '<a><b></a>', '<a>&foo;</a>', '<a x="<"/>', '<a/><b/>', '<a>& b</a>']) {
+      expect(() => parseXml(broken), JSON.stringify(broken)).toThrow(/not well-formed XML/);
+    }
     expect(escapeHtml(`<"'&>`)).toBe('&lt;&quot;&#39;&amp;&gt;');
   });
 

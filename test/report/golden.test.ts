@@ -12,6 +12,7 @@ import type { CheckResult } from '../../src/engine/result.js';
 import type { GraphSnapshot } from '../../src/engine/snapshot.js';
 import { REPORT_FORMATS, renderReport } from '../../src/report/registry.js';
 import { clean, hostile, many, mixed, mixedSnapshot } from './fixtures.js';
+import { parseXml } from './xml-document.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden', 'formats');
 const UPDATE = process.env['LOCKDEP_UPDATE_GOLDEN'] === '1';
@@ -23,6 +24,9 @@ const FIXTURES: Array<{ name: string; result: CheckResult; snapshot: GraphSnapsh
   { name: 'clean', result: clean, snapshot: null },
   { name: 'many', result: many, snapshot: null },
 ];
+
+/** The formats that are XML documents: each golden must also be well-formed XML. */
+const XML_ROOTS = new Map<string, string>([['junit', 'testsuites'], ['graphml', 'graphml']]);
 
 const EXTENSIONS = new Map<string, string>([
   ['text', 'txt'], ['json', 'json'], ['sarif', 'sarif'], ['github', 'github.txt'], ['junit', 'junit.xml'],
@@ -60,6 +64,8 @@ describe('golden files', () => {
       it(`${fixture.name} as ${format}`, async () => {
         const output = await renderReport(format, fixture.result, { snapshot: fixture.snapshot, colour: false });
         compareGolden(`${fixture.name}.${extension}`, output);
+        const xmlRoot = XML_ROOTS.get(format);
+        if (xmlRoot !== undefined) expect(parseXml(output).name).toBe(xmlRoot);
       });
     }
   }

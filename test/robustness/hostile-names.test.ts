@@ -5,8 +5,8 @@
  * Asserts: no prototype pollution; the findings are exactly those of the same trace with benign
  * names; text output carries no control character (names are shown escaped) and no extra line;
  * json and sarif round-trip every name exactly; html, markdown, github, junit, graphml and dot
- * neutralise them (no live tag, no injected workflow command, well-formed XML, DOT that
- * Graphviz parses).
+ * neutralise them (no live tag, no injected workflow command, well-formed XML that a strict
+ * parser reads back with every name intact, DOT that Graphviz parses).
  */
 import { describe, expect, it } from 'vitest';
 import { Validator } from '../../src/engine/validator.js';
@@ -25,6 +25,7 @@ import { renderText } from '../../src/report/text.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';
 import { createRuleHooks } from '../../src/rules/rule-hooks.js';
 import { TERMINAL_CONTROL, expectNoPrototypePollution } from '../fuzz/fuzz-support.js';
+import { descendants, parseXml } from '../report/xml-document.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const ESC_RED = '\u001b[31mred\u001b[0m';
@@ -190,11 +191,9 @@ describe('hostile names', () => {
     expect(html).not.toContain('<script>alert(1)');
     expect(html.match(/<script/g)?.length ?? 0).toBe(benignHtml.match(/<script/g)?.length ?? 0);
     expect(html.match(/<img/g)?.length ?? 0).toBe(0);
-    // The inline SVG is XML: no character XML forbids (Graphviz got control pictures instead).
-    const svg = html.slice(html.indexOf('<svg'), html.lastIndexOf('</svg>'));
-    expect(svg.length).toBeGreaterThan(0);
-    // eslint-disable-next-line no-control-regex
-    expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    // The inline SVG is XML (Graphviz got control pictures instead of forbidden characters).
+    const svg = html.slice(html.indexOf('<svg'), html.lastIndexOf('</svg>') + '</svg>'.length);
+    expect(parseXml(svg).name).toBe('svg');
     const markdown = renderMarkdown(hostile.result);
     expect(markdown).not.toContain(XSS);
     expect(markdown).not.toContain('<script');
@@ -208,14 +207,25 @@ describe('hostile names', () => {
     expect(github).not.toMatch(/\r/);
   });
 
-  it('junit, graphml: well-formed XML characters, no raw tag; dot: Graphviz parses it', async () => {
-    // eslint-disable-next-line no-control-regex
-    const xmlForbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
-    for (const xml of [renderJunit(hostile.result), renderGraphml(hostile.result, hostile.snapshot)]) {
-      expect(xml).not.toMatch(xmlForbidden);
+  it('junit, graphml: well-formed XML carrying every name, no raw tag; dot: Graphviz parses it', async () => {
+    const junitText = renderJunit(hostile.result);
+    const graphmlText = renderGraphml(hostile.result, hostile.snapshot);
+    for (const xml of [junitText, graphmlText]) {
       expect(xml).not.toContain(XSS);
       expect(xml).not.toContain('<script');
     }
+    // What an XML reader gets back: each name, with the characters XML cannot carry as U+FFFD.
+    // eslint-disable-next-line no-control-regex
+    const asXmlCarriesIt = (name: string): string => name.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\uFFFD');
+    const graphml = parseXml(graphmlText);
+    const nodeNames = descendants(graphml, 'node').map((node) => node.children.find((data) => data.attributes['key'] === 'name')?.text);
+    expect(nodeNames.sort()).toEqual(hostile.snapshot.classes.map((c) => asXmlCarriesIt(c.name)).sort());
+    expect(descendants(graphml, 'edge')).toHaveLength(hostile.snapshot.dependencies.length);
+    const junit = parseXml(junitText);
+    const errors = hostile.result.violations.filter((v) => v.severity === 'error');
+    const failure = descendants(junit, 'failure')[0];
+    expect(failure?.attributes['type']).toBe(errors[0]?.kind);
+    for (const finding of errors) expect(failure?.text).toContain(asXmlCarriesIt(finding.message));
     const dot = renderDot(hostile.result, hostile.snapshot);
     const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
     const graphviz = await Graphviz.load();

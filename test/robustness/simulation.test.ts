@@ -149,8 +149,9 @@ describe('cancelling a waiting acquisition with an AbortSignal', () => {
     const writing = sem.lock(writer, { signal: controller.signal });
     const reading = sem.lockRead(reader2);
     expect(reader2.state).toBe('blocked'); // fair: queued behind the writer
-    controller.abort();
-    await expect(writing).rejects.toBeDefined();
+    const reason = new Error('writer gave up');
+    controller.abort(reason);
+    await expect(writing).rejects.toBe(reason);
     await reading;
     expect(reader2.state).toBe('running');
     expect(writer.state).toBe('running');
