@@ -38,14 +38,35 @@ const CLASS_TYPES = new Map<string, LockType>([
   ['&mm->mmap_lock', 'rwsem'],
 ]);
 
-/** The program as ftrace text: task i is `t<i>-<100+i>` on CPU i, irqs on, no stacks. */
+/**
+ * The program's acquisitions and releases as ftrace text: task `T<i>` is `t<i>-<100+i>` on CPU i,
+ * irqs on, no stacks; each instance has its own address. Steps ftrace cannot carry here (irq
+ * context changes, subclasses, nest locks, free, exit) are left out: the property compares a text
+ * with itself plus noise, so any well-formed text will do.
+ */
 function programFtrace(program: Program): string[] {
-  return program.ops.map((op, i) => {
-    const prefix = `           t${op.task}-${100 + op.task}    [00${op.task}] .....   ${(1 + i / 1000).toFixed(6)}:`;
-    const addr = (0xa000 + op.cls).toString(16).padStart(16, '0');
-    if (op.op === 'release') return `${prefix} lock_release: ${addr} L${op.cls}`;
-    return `${prefix} lock_acquire: ${addr} ${op.try ? 'try ' : ''}${op.mode === 'write' ? '' : 'read '}L${op.cls}`;
-  });
+  const classOf = new Map<string, string>();
+  const addressOf = new Map<string, string>();
+  const lines: string[] = [];
+  for (const event of program.events) {
+    if (event.op === 'init') {
+      classOf.set(event.lock, event.class ?? event.lock);
+      addressOf.set(event.lock, (0xa000 + addressOf.size).toString(16).padStart(16, '0'));
+      continue;
+    }
+    if (event.op !== 'acquire' && event.op !== 'release') continue;
+    const task = Number(event.task.slice(1));
+    const prefix = `           t${task}-${100 + task}    [00${task}] .....   ${(1 + lines.length / 1000).toFixed(6)}:`;
+    const addr = addressOf.get(event.lock)!;
+    const cls = classOf.get(event.lock)!;
+    if (event.op === 'release') {
+      lines.push(`${prefix} lock_release: ${addr} ${cls}`);
+      continue;
+    }
+    const read = (event.mode ?? 'write') === 'write' ? '' : 'read ';
+    lines.push(`${prefix} lock_acquire: ${addr} ${event.try === true ? 'try ' : ''}${read}${cls}`);
+  }
+  return lines;
 }
 
 const noisePid = fc.integer({ min: 20000, max: 29999 });
