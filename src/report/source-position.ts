@@ -44,9 +44,17 @@ export function codePosition(ref: EventRef): SourcePosition | null {
   return null;
 }
 
-/** The position of the witness in its trace file, when known. */
+/**
+ * True for a pseudo file name in angle brackets (`<simulation>`): a run that was not recorded.
+ * Its "line" is the event's number in the run, not a line of any file.
+ */
+export function isEventCounter(file: string): boolean {
+  return file.startsWith('<') && file.endsWith('>');
+}
+
+/** The position of the witness in its trace file, when known (never for an unrecorded run). */
 export function tracePosition(ref: EventRef): SourcePosition | null {
-  if (ref.file === undefined || ref.line === undefined) return null;
+  if (ref.file === undefined || ref.line === undefined || isEventCounter(ref.file)) return null;
   return { file: ref.file, line: ref.line };
 }
 

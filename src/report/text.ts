@@ -19,6 +19,8 @@ import { severityCounts } from '../engine/finding.js';
 import type { CheckResult, Summary } from '../engine/result.js';
 import { createPalette, type Palette } from './colour.js';
 import { escapeTerminal } from './escape.js';
+import { isEventCounter } from './source-position.js';
+import { renderDeadlock } from './text-deadlock.js';
 
 export interface TextReportOptions {
   /** Emit ANSI colour codes (the CLI decides with `colourEnabled`, src/report/colour.ts). */
@@ -30,7 +32,7 @@ const CPU1_COLUMN = ' '.repeat(31);
 type Style = 'bold' | 'red' | 'yellow' | 'cyan' | 'dim';
 
 /** Everything a single finding's renderer needs. */
-class ReportWriter {
+export class ReportWriter {
   readonly lines: string[] = [];
   private readonly usageByClass = new Map<string, string>();
   private readonly palette: Palette;
@@ -155,7 +157,8 @@ function classOf(ref: EventRef): string {
 
 function tracePosition(ref: EventRef): string | undefined {
   if (ref.file === undefined) return undefined;
-  return ref.line === undefined ? ref.file : `${ref.file}:${ref.line}`;
+  if (ref.line === undefined) return ref.file;
+  return isEventCounter(ref.file) ? `event #${ref.line}` : `${ref.file}:${ref.line}`;
 }
 
 /** The call site of an event: its `site`, else its innermost frame, else its trace position. */
@@ -605,6 +608,7 @@ const RENDERERS: ReadonlyMap<FindingKind, (w: ReportWriter) => void> = new Map<
   ['assertion-failed', renderAssertion],
   ['lock-depth-exceeded', renderDepthExceeded],
   ['rule-violation', renderRuleViolation],
+  ['deadlock', (w) => renderDeadlock(w, w.finding.deadlock)],
 ]);
 
 /** A copy of `value` with every string passed through `escapeTerminal`. */

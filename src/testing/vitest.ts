@@ -37,13 +37,19 @@ function isCheckResult(x: object): x is CheckResult {
   return 'violations' in x && Array.isArray((x as CheckResult).violations);
 }
 
+/** A Simulation's deadlock reports, unless the findings already show the deadlock (the runtime reports it as a finding). */
+function reportsNotInFindings(findings: readonly Finding[], reports: readonly DeadlockReport[]): readonly DeadlockReport[] {
+  return findings.some((finding) => finding.kind === 'deadlock') ? [] : reports;
+}
+
 /** Everything wrong with a run, whatever form it is given in. */
 export function lockdepProblems(outcome: LockdepOutcome): LockdepProblems {
   if (Array.isArray(outcome)) return { findings: outcome as readonly Finding[], deadlocks: [], taskErrors: [] };
   const x = outcome as object;
-  if (isRuntime(x)) return { findings: x.findings, deadlocks: x.deadlocks, taskErrors: x.taskErrors };
+  if (isRuntime(x)) return { findings: x.findings, deadlocks: reportsNotInFindings(x.findings, x.deadlocks), taskErrors: x.taskErrors };
   if (isSimulationResult(x)) {
-    return { findings: x.findings, deadlocks: x.deadlock === null ? [] : [x.deadlock], taskErrors: x.errors };
+    const reports = x.deadlock === null ? [] : [x.deadlock];
+    return { findings: x.findings, deadlocks: reportsNotInFindings(x.findings, reports), taskErrors: x.errors };
   }
   if (isCheckResult(x)) return { findings: x.violations, deadlocks: [], taskErrors: [] };
   throw new TypeError('expected a LockdepRuntime, a SimulationResult, a CheckResult or an array of findings');
