@@ -5,7 +5,18 @@
  * Invariant: like every text renderer, a pure function of the (already escaped) finding.
  */
 import type { DeadlockDetail } from '../engine/deadlock-detail.js';
-import type { ReportWriter } from './text.js';
+import type { HeldLockRef } from '../engine/finding.js';
+import { extraFrames, type ReportWriter } from './text.js';
+
+/** The stacks of the held locks (below the kernel-style list, which shows each lock's site). */
+function heldStacks(w: ReportWriter, held: readonly HeldLockRef[]): void {
+  held.forEach((lock, index) => {
+    const frames = extraFrames(lock.at);
+    if (frames.length === 0) return;
+    w.line(` #${index} ${w.lockName(lock.class, lock.usage)} taken at ${lock.at.site ?? frames[0]}:`);
+    for (const frame of frames) w.line(`       ${frame}`);
+  });
+}
 
 export function renderDeadlock(w: ReportWriter, detail: DeadlockDetail | undefined): void {
   const f = w.finding;
@@ -30,6 +41,7 @@ export function renderDeadlock(w: ReportWriter, detail: DeadlockDetail | undefin
     w.line(`${blocked.task} is waiting for ${blocked.lock === blocked.class ? '' : `${blocked.lock} `}${w.lockName(blocked.class)} (${blocked.mode})${blocked.waitingAt ? ', since:' : ''}`);
     if (blocked.waitingAt) w.eventTrace(blocked.waitingAt);
     w.heldLocks(blocked.task, blocked.held);
+    heldStacks(w, blocked.held);
   }
   if (cycle.length > 0) w.deadlockBanner();
   if (detail.victim !== undefined) {

@@ -175,7 +175,7 @@ function positionSuffix(ref: EventRef): string {
 }
 
 /** Stack frames below the one `siteOf` already printed. */
-function extraFrames(ref: EventRef): readonly string[] {
+export function extraFrames(ref: EventRef): readonly string[] {
   const stack = ref.stack ?? [];
   if (ref.site === undefined || stack[0] === ref.site) return stack.slice(1);
   return stack;
