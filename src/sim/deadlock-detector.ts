@@ -62,6 +62,7 @@ export class DeadlockDetector {
   private readonly waiting = new Set<Task>();
   /** Tasks already named by a reported cycle (a later stall report leaves them out). */
   private readonly reported = new Set<string>();
+  private readonly listeners = new Set<(finding: Finding) => void>();
 
   constructor(
     private readonly runtime: LockdepRuntime,
@@ -71,6 +72,12 @@ export class DeadlockDetector {
   /** Tasks waiting now, in the order they started to wait. */
   get waiters(): Task[] {
     return [...this.waiting].filter((task) => task.state === 'blocked');
+  }
+
+  /** Calls `listener` with every deadlock finding from now on (a cycle as it forms, a stall); returns the unsubscribe function. */
+  onDeadlock(listener: (finding: Finding) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   taskUnblocked(task: Task): void {
@@ -154,6 +161,8 @@ export class DeadlockDetector {
       ...(locks.length === 0 ? {} : { locks }),
       deadlock: detail,
     };
-    return this.runtime.reportDeadlock(finding);
+    const stored = this.runtime.reportDeadlock(finding);
+    for (const listener of [...this.listeners]) listener(stored);
+    return stored;
   }
 }

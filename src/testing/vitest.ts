@@ -3,7 +3,9 @@
  *  - `expectNoLockdepFindings(x)` throws an assertion error listing every finding (kernel-style
  *    text), real deadlock and task error of a run;
  *  - `lockdepMatchers` for `expect.extend(lockdepMatchers)`, giving
- *    `expect(x).toHaveNoLockdepFindings()`.
+ *    `expect(x).toHaveNoLockdepFindings()` (typed for vitest by `LockdepMatchers`);
+ *  - `failOnDeadlock(runtime, work)` (fail-on-deadlock.ts): a deadlock fails the test at once
+ *    with its report, instead of a timeout.
  * `x` is a LockdepRuntime, a SimulationResult, a CheckResult or a list of findings.
  * Invariant: this module does not import vitest at run time (only its types), so it also works
  * with any runner that treats a thrown Error as a failure.
@@ -105,7 +107,10 @@ export const lockdepMatchers = {
   },
 };
 
-interface LockdepMatchers<R = unknown> {
+export { failOnDeadlock } from './fail-on-deadlock.js';
+
+/** The matchers `lockdepMatchers` adds, for vitest's `Matchers` (declared below) or another runner's. */
+export interface LockdepMatchers<R = unknown> {
   toHaveNoLockdepFindings(): R;
 }
 
