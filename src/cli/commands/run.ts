@@ -64,7 +64,9 @@ export async function loadSimulationModule(path: string): Promise<SimulationModu
   let namespace: { default?: unknown };
   try {
     if (TYPESCRIPT_EXTENSIONS.has(extname(absolute))) {
-      const { tsImport } = await import('tsx/esm/api');
+      const { tsImport } = await import('tsx/esm/api').catch((error: unknown) => {
+        throw new InputError('a TypeScript module needs tsx, an optional dependency of lockdep: install it (npm i -D tsx) or give a .js/.mjs module', { file: path }, { cause: error });
+      });
       namespace = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as { default?: unknown };
     } else {
       namespace = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
