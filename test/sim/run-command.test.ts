@@ -127,10 +127,11 @@ describe('lockdep run', { timeout: 60_000 }, () => {
     expect(run.stdout).toContain('2 baselined');
   });
 
-  it.each([['exit'], ['crash']])('--record keeps every event when the module ends the process (%s)', (how) => {
+  it.each([['exit', 7, null], ['crash', 1, null], ['signal', null, 'SIGTERM']])('--record keeps every event when the module ends the process (%s)', (how, status, signal) => {
     const trace = join(dir, `midway-${how}.jsonl`);
     const run = runCli(['run', `${FIXTURES}/exits-midway.mjs`, '--record', trace, '--', how]);
-    expect(run.status).toBe(how === 'exit' ? 7 : 1);
+    expect(run.status).toBe(status);
+    expect(run.signal).toBe(signal);
     const lines = readFileSync(trace, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { op?: string });
     expect(lines.map((line) => line.op ?? 'header')).toEqual(['header', 'init', 'init', 'acquire', 'acquire', 'release', 'release', 'exit']);
   });
