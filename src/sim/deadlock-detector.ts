@@ -82,6 +82,8 @@ export class DeadlockDetector {
 
   taskUnblocked(task: Task): void {
     this.waiting.delete(task);
+    // Its cycle is over (its wait was cancelled or granted): a later wait is news again.
+    this.reported.delete(task.id);
   }
 
   /** `task` has just started to wait: a wait-for cycle through it is a deadlock, reported now. */
