@@ -2,7 +2,8 @@
  * LockdepRuntime: one validator instance wrapped for live use by the simulation primitives.
  * Owns: the engine's Validator (the single source of findings), the optional trace recorder,
  * the reaction to findings (collect, warn, throw, or a callback), site/stack decoration of
- * events, task and lock-instance naming, and the deadlocks that Simulations report.
+ * events, task and lock-instance naming, the deadlock detector (`waitFor`, deadlock-detector.ts)
+ * and the deadlocks that Simulations report.
  * Invariants:
  *  - every primitive operation becomes spec TraceEvents fed to `validator.process` in program
  *    order, and (when recording) written to the trace in the same order, so `lockdep check` on
@@ -13,6 +14,10 @@
  *  - with `onFinding: 'throw'`, the operation that raised a finding throws after the validator's
  *    state matches reality: a throwing acquisition emits a compensating `release` (the lock was
  *    not taken), a release/other operation throws after its effect is done;
+ *  - a task that starts to wait is checked for a wait-for cycle at once; a cycle is a `deadlock`
+ *    finding in the validator like any other, but its reaction is `onDeadlock`, never the
+ *    `throw` of `onFinding`;
+ *  - a recording is written while the program runs (live-recording.ts) and is complete at `end()`;
  *  - the hot path (stacks off, not recording) is one event object and one `process` call.
  */
 import { Validator } from '../engine/validator.js';
