@@ -77,6 +77,30 @@ describe('npm pack', { timeout: 60_000 }, () => {
   });
 });
 
+describe('the library entries', { timeout: 60_000 }, () => {
+  it('load none of the packages only the CLI needs (tsx, esbuild, Graphviz, yargs)', () => {
+    const hook = join(dir, 'report-loads.mjs');
+    writeFileSync(hook, `export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  if (/node_modules\\/(tsx|esbuild|@hpcc-js|yargs)\\//.test(resolved.url)) console.log('loaded', resolved.url);
+  return resolved;
+}
+`);
+    const entries = ['dist/index.js', 'dist/testing/vitest.js'].map((entry) => JSON.stringify(join(REPO_ROOT, entry)));
+    const script = `import { register } from 'node:module';
+register(${JSON.stringify(`file://${hook}`)});
+for (const entry of [${entries.join(', ')}]) await import(entry);
+console.log('entries loaded');`;
+    const loaded = run(process.execPath, ['--input-type=module', '-e', script], REPO_ROOT);
+    expect(loaded.stderr).toBe('');
+    expect(loaded.stdout).toBe('entries loaded\n');
+    // The hook does see what the CLI loads: the same check on the CLI (which then complains that
+    // no command was given) names yargs.
+    const cli = run(process.execPath, ['--input-type=module', '-e', script.replace(/for \(.*\n/, `await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'cli', 'main.js'))});\n`)], REPO_ROOT);
+    expect(cli.stdout).toContain('node_modules/yargs/');
+  });
+});
+
 describe('a consumer project built from the packed tarball', { timeout: 120_000 }, () => {
   it('type-checks the README examples under strict TypeScript and runs them (ESM, CommonJS, lockdep run, vitest)', () => {
     const { filename } = pack(['--pack-destination', dir]);
