@@ -6,7 +6,8 @@
  */
 import type { DeadlockDetail } from '../engine/deadlock-detail.js';
 import type { HeldLockRef } from '../engine/finding.js';
-import { extraFrames, type ReportWriter } from './text.js';
+import type { ReportWriter } from './text.js';
+import { extraFrames } from './text-positions.js';
 
 /** The stacks of the held locks (below the kernel-style list, which shows each lock's site). */
 function heldStacks(w: ReportWriter, held: readonly HeldLockRef[]): void {
