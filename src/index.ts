@@ -79,6 +79,10 @@ export { renderReport, REPORT_FORMATS } from './report/registry.js';
 // Simulation runtime and instrumented primitives
 export { LockdepRuntime } from './sim/runtime.js';
 export type { AcquireOptions, FindingReaction, LockdepRuntimeOptions } from './sim/runtime.js';
+export { DeadlockDetector } from './sim/deadlock-detector.js';
+export type { DeadlockReaction } from './sim/deadlock-detector.js';
+export { DeadlockError } from './sim/deadlock-error.js';
+export type { BlockedTaskRef, DeadlockDetail, WaitForEdge } from './engine/deadlock-detail.js';
 export type { RuleInput, RuleSource } from './sim/rule-source.js';
 export { Task } from './sim/task.js';
 export type { TaskState } from './sim/task.js';

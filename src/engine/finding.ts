@@ -5,6 +5,7 @@
  * what the kernel-style text report needs (chain witnesses, held locks, usage, irq details).
  */
 import type { LockMode, LockType } from '../events/event.js';
+import type { DeadlockDetail } from './deadlock-detail.js';
 
 export const FINDING_KINDS = [
   'circular-dependency',
@@ -20,6 +21,7 @@ export const FINDING_KINDS = [
   'assertion-failed',
   'lock-depth-exceeded',
   'rule-violation',
+  'deadlock',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -130,6 +132,8 @@ export interface Finding {
   locks?: LockInfo[];
   irq?: IrqDetail;
   ruleDetail?: RuleDetail;
+  /** For `deadlock`: the wait-for cycle and every blocked task with what it holds. */
+  deadlock?: DeadlockDetail;
   /** True when a baseline downgraded this finding. */
   baselined?: boolean;
   /** How many times the same fingerprint was seen (1 = once). */

@@ -11,7 +11,7 @@
  *  - onEnd: once, at the end of the trace.
  */
 import type { LockMode, LockType } from '../events/event.js';
-import type { DependencyWitness, EventRef, Finding } from './finding.js';
+import type { DependencyWitness, EventRef, Finding, HeldLockRef } from './finding.js';
 
 /** A lock as the hooks see it. */
 export interface LockView {
@@ -52,6 +52,8 @@ export interface EngineQuery {
   findPath(from: string, to: string, fromRecursiveReader?: boolean): DependencyWitness[] | null;
   /** True when the class has been seen. */
   hasClass(name: string): boolean;
+  /** The locks `task` holds now, oldest first (empty for a task never seen). */
+  heldLocks(task: string): HeldLockRef[];
   /**
    * Report a finding; `fingerprint` is computed when omitted, from the kind, rule, classes and
    * `extra` (words that tell findings over the same classes apart). Duplicates are merged.

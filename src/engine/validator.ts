@@ -148,7 +148,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private readonly limits: ValidatorLimits;
   private readonly onFinding: ((finding: Finding) => void) | undefined;
   private readonly defaultFile: string;
-  private readonly query: EngineQuery;
+  /** What hooks may ask; also how the simulation reports findings the engine cannot see (real deadlocks). */
+  readonly query: EngineQuery;
   private nextChainId = FIRST_CHAIN_ID;
   /** Classes with some USED_IN usage: while none has, no new dependency can be irq-unsafe. */
   private usedInIrqClasses = 0;
@@ -177,15 +178,14 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     this.query = {
       findPath: (from, to, fromRecursiveReader) => this.findPath(from, to, fromRecursiveReader === true),
       hasClass: (name) => this.classes.get(name) !== undefined,
+      heldLocks: (id) => { const task = this.tasks.get(id); return task === undefined ? [] : this.heldRefs(task); },
       report: (draft) => this.report(this.withHeldLocks(draft)),
     };
   }
 
   // ─── public API ──────────────────────────────────────────────────────────────────────────
 
-  get findings(): readonly Finding[] {
-    return this.findingList;
-  }
+  get findings(): readonly Finding[] { return this.findingList; }
 
   process(event: TraceEvent, origin?: EventOrigin): void {
     if (origin) this.placeEvent(origin.file, origin.line);

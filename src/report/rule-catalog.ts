@@ -20,6 +20,7 @@ export const KIND_DESCRIPTIONS: ReadonlyMap<FindingKind, string> = new Map<Findi
   ['assertion-failed', 'A lockdep_assert_held-style assertion failed'],
   ['lock-depth-exceeded', 'A task holds more locks than the depth limit'],
   ['rule-violation', 'A documented locking rule is violated'],
+  ['deadlock', 'Real deadlock: running tasks wait for each other in a cycle (or the program stopped with tasks waiting)'],
 ]);
 
 /** The engine kinds that have their own ruleId (every kind except `rule-violation`). */

@@ -5,6 +5,7 @@
  * of the EventRef) is used. Kernel sites like `install_new_memslots+0x5a/0x120` have none.
  */
 import type { EventRef, Finding } from '../engine/finding.js';
+import { STDIN_NAME } from '../events/jsonl-reader.js';
 
 export interface SourcePosition {
   file: string;
@@ -44,9 +45,18 @@ export function codePosition(ref: EventRef): SourcePosition | null {
   return null;
 }
 
-/** The position of the witness in its trace file, when known. */
+/**
+ * True for a pseudo file name in angle brackets (`<simulation>`, `<sim.mjs>`): a run that was not
+ * recorded. Its "line" is the event's number in the run, not a line of any file. `<stdin>` is
+ * not one: a trace read from standard input has real lines.
+ */
+export function isEventCounter(file: string): boolean {
+  return file.startsWith('<') && file.endsWith('>') && file !== STDIN_NAME;
+}
+
+/** The position of the witness in its trace file, when known (never for an unrecorded run). */
 export function tracePosition(ref: EventRef): SourcePosition | null {
-  if (ref.file === undefined || ref.line === undefined) return null;
+  if (ref.file === undefined || ref.line === undefined || isEventCounter(ref.file)) return null;
   return { file: ref.file, line: ref.line };
 }
 

@@ -1,6 +1,7 @@
 /**
  * DOT -> inline SVG with Graphviz compiled to WebAssembly (@hpcc-js/wasm-graphviz, which embeds
- * its wasm: no download, works offline). Invariants: the returned markup starts at `<svg`, has
+ * its wasm: no download, works offline). It is an optional dependency, loaded on first use only,
+ * so the library entry never loads it; without it the html format fails with an install hint. Invariants: the returned markup starts at `<svg`, has
  * no XML prolog, DOCTYPE, comments or namespace URLs (inline SVG in HTML needs none), so the
  * page that embeds it references no external resource. Graphviz escapes labels and tooltips
  * itself; callers still pass only synthetic ids and classes (see renderDotForSvg).
@@ -11,7 +12,13 @@ let graphviz: Promise<Graphviz> | null = null;
 
 /** Loads Graphviz once, on first use (the module embeds 2 MB of wasm: keep it off CLI startup). */
 function loadGraphviz(): Promise<Graphviz> {
-  graphviz ??= import('@hpcc-js/wasm-graphviz').then((module) => module.Graphviz.load());
+  graphviz ??= import('@hpcc-js/wasm-graphviz').then(
+    (module) => module.Graphviz.load(),
+    (error: unknown) => {
+      graphviz = null;
+      throw new Error('drawing the graph as SVG (the html format) needs @hpcc-js/wasm-graphviz, an optional dependency of lockdep: install it (npm i -D @hpcc-js/wasm-graphviz)', { cause: error });
+    },
+  );
   return graphviz;
 }
 

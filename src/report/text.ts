@@ -19,6 +19,8 @@ import { severityCounts } from '../engine/finding.js';
 import type { CheckResult, Summary } from '../engine/result.js';
 import { createPalette, type Palette } from './colour.js';
 import { escapeTerminal } from './escape.js';
+import { renderDeadlock } from './text-deadlock.js';
+import { extraFrames, positionSuffix, siteOf } from './text-positions.js';
 
 export interface TextReportOptions {
   /** Emit ANSI colour codes (the CLI decides with `colourEnabled`, src/report/colour.ts). */
@@ -30,7 +32,7 @@ const CPU1_COLUMN = ' '.repeat(31);
 type Style = 'bold' | 'red' | 'yellow' | 'cyan' | 'dim';
 
 /** Everything a single finding's renderer needs. */
-class ReportWriter {
+export class ReportWriter {
   readonly lines: string[] = [];
   private readonly usageByClass = new Map<string, string>();
   private readonly palette: Palette;
@@ -151,31 +153,6 @@ class ReportWriter {
 
 function classOf(ref: EventRef): string {
   return ref.class ?? ref.lock ?? '?';
-}
-
-function tracePosition(ref: EventRef): string | undefined {
-  if (ref.file === undefined) return undefined;
-  return ref.line === undefined ? ref.file : `${ref.file}:${ref.line}`;
-}
-
-/** The call site of an event: its `site`, else its innermost frame, else its trace position. */
-function siteOf(ref: EventRef): string {
-  return ref.site ?? ref.stack?.[0] ?? tracePosition(ref) ?? '<unknown>';
-}
-
-/** ` [trace.jsonl:12]` when the site shown is not already the trace position. */
-function positionSuffix(ref: EventRef): string {
-  const position = tracePosition(ref);
-  if (position === undefined) return '';
-  if (ref.site === undefined && ref.stack?.[0] === undefined) return '';
-  return ` [${position}]`;
-}
-
-/** Stack frames below the one `siteOf` already printed. */
-function extraFrames(ref: EventRef): readonly string[] {
-  const stack = ref.stack ?? [];
-  if (ref.site === undefined || stack[0] === ref.site) return stack.slice(1);
-  return stack;
 }
 
 function modeWords(ref: EventRef): string {
@@ -605,6 +582,7 @@ const RENDERERS: ReadonlyMap<FindingKind, (w: ReportWriter) => void> = new Map<
   ['assertion-failed', renderAssertion],
   ['lock-depth-exceeded', renderDepthExceeded],
   ['rule-violation', renderRuleViolation],
+  ['deadlock', (w) => renderDeadlock(w, w.finding.deadlock)],
 ]);
 
 /** A copy of `value` with every string passed through `escapeTerminal`. */

@@ -1,13 +1,15 @@
 /**
  * The witnesses of a finding, flattened for the formats that list them (markdown, html, github,
- * junit, sarif related locations): the trigger, every edge of a cycle (both acquisitions), the
- * remaining witness events, the held locks and the irq usage sites. Invariants: each EventRef
- * appears once (the first role wins); the order is trigger, chain, events, held, irq; the text
+ * junit, sarif related locations): a deadlock's blocked tasks (where each waits, what it holds),
+ * the trigger, every edge of a cycle (both acquisitions), the remaining witness events, the held
+ * locks and the irq usage sites. Invariants: each EventRef appears once (the first role wins);
+ * the order is deadlock, trigger, chain, events, held, irq; the text
  * is plain (callers escape it for their format). findingDetails turns a finding into the labelled
  * lines those formats print, so they only escape and lay them out.
  */
+import type { DeadlockDetail } from '../engine/deadlock-detail.js';
 import type { DependencyWitness, EventRef, Finding } from '../engine/finding.js';
-import { codePosition, formatPosition, tracePosition } from './source-position.js';
+import { codePosition, formatPosition, isEventCounter, tracePosition } from './source-position.js';
 
 export interface Witness {
   /** What this witness shows, e.g. `A -> B: B acquired` or `trigger`. */
@@ -15,8 +17,9 @@ export interface Witness {
   ref: EventRef;
 }
 
-/** `t1.jsonl:12` when the trace position is known, else the empty string. */
+/** `t1.jsonl:12` when the trace position is known, `event #12` in an unrecorded run, else the empty string. */
 export function traceLocation(ref: EventRef): string {
+  if (ref.file !== undefined && ref.line !== undefined && isEventCounter(ref.file)) return `event #${ref.line}`;
   const position = tracePosition(ref);
   return position ? formatPosition(position) : '';
 }
@@ -59,9 +62,21 @@ function chainRoles(edge: DependencyWitness): Witness[] {
   ];
 }
 
+/** A deadlock's witnesses: each blocked task's waiting acquisition (why it waits), then the locks it holds. */
+function deadlockRoles(detail: DeadlockDetail): Witness[] {
+  const roles: Witness[] = [];
+  for (const blocked of detail.blocked) {
+    const step = detail.cycle.find((s) => s.task === blocked.task);
+    const why = step === undefined ? '' : `, ${step.reason === 'holds' ? 'held by' : 'queued behind'} ${step.blockedBy} (${step.blockedByMode})`;
+    if (blocked.waitingAt) roles.push({ role: `${blocked.task} waits for ${blocked.class} (${blocked.mode})${why}`, ref: blocked.waitingAt });
+    for (const held of blocked.held) roles.push({ role: `${blocked.task} holds ${held.class}`, ref: held.at });
+  }
+  return roles;
+}
+
 /** Every witness of the finding, each EventRef once. */
 export function witnessesOf(finding: Finding): Witness[] {
-  const candidates: Witness[] = [];
+  const candidates: Witness[] = finding.deadlock ? deadlockRoles(finding.deadlock) : [];
   if (finding.trigger) candidates.push({ role: 'trigger', ref: finding.trigger });
   for (const edge of finding.chain ?? []) candidates.push(...chainRoles(edge));
   for (const ref of finding.events) candidates.push({ role: 'event', ref });
@@ -77,7 +92,7 @@ export function witnessesOf(finding: Finding): Witness[] {
 
 /** The class sequence of a finding as one line: a cycle closes back (`A -> B -> A`). */
 export function classPath(finding: Finding): string {
-  if (finding.kind === 'circular-dependency' && finding.classes.length > 0) {
+  if ((finding.kind === 'circular-dependency' || (finding.deadlock?.cycle.length ?? 0) > 0) && finding.classes.length > 0) {
     return [...finding.classes, finding.classes[0]].join(' -> ');
   }
   return finding.classes.join(', ');

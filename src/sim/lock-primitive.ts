@@ -126,11 +126,13 @@ export abstract class LockPrimitive implements LockIdentity {
   }
 
   /**
-   * Queues `task`, blocked on this lock in `mode`, until the primitive resolves it. With a
-   * signal, an abort before the grant removes the waiter, unblocks the task, undoes the
-   * acquisition recorded before waiting (a release, as the kernel's killable lock paths do),
-   * lets the primitive wake the waiters the aborted one was holding back (`waiters.wake`), and
-   * rejects with the reason (or, in `throw` mode, with the finding that release raised).
+   * Queues `task`, blocked on this lock in `mode`, until the primitive resolves it. The wait can
+   * be cancelled before the grant, by the signal's abort or by the deadlock detector choosing
+   * this task as the victim (`WaitState.cancel`): the waiter leaves the queue, the task is
+   * unblocked, the acquisition recorded before waiting is undone with a release (as the kernel's
+   * killable lock paths do), the primitive wakes the waiters the cancelled one was holding back
+   * (`waiters.wake`), and the promise rejects with the reason (or, in `throw` mode, with the
+   * finding that release raised).
    */
   private waitInQueue(
     this: LockPrimitive & Waitable,
@@ -142,21 +144,23 @@ export abstract class LockPrimitive implements LockIdentity {
     const queue = waiters.queue;
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { task, mode: mode === 'write' ? 'write' : 'read', resolve };
+      const cancel = (reason: unknown): void => {
+        const index = queue.indexOf(waiter);
+        if (index < 0) return;
+        queue.splice(index, 1);
+        if (signal !== undefined) signal.removeEventListener('abort', onAbort);
+        task.unblock();
+        let error: unknown = reason;
+        try {
+          if (this.runtime.active) this.runtime.release(task, this);
+        } catch (releaseError) {
+          error = releaseError;
+        }
+        waiters.wake?.();
+        reject(error);
+      };
+      const onAbort = (): void => cancel((signal as AbortSignal).reason);
       if (signal !== undefined) {
-        const onAbort = (): void => {
-          const index = queue.indexOf(waiter);
-          if (index < 0) return;
-          queue.splice(index, 1);
-          task.unblock();
-          let error: unknown = signal.reason;
-          try {
-            if (this.runtime.active) this.runtime.release(task, this);
-          } catch (releaseError) {
-            error = releaseError;
-          }
-          waiters.wake?.();
-          reject(error);
-        };
         signal.addEventListener('abort', onAbort, { once: true });
         waiter.resolve = () => {
           signal.removeEventListener('abort', onAbort);
@@ -164,7 +168,7 @@ export abstract class LockPrimitive implements LockIdentity {
         };
       }
       queue.push(waiter);
-      task.block(this, mode);
+      task.block(this, mode, cancel);
     });
   }
 

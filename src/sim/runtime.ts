@@ -2,7 +2,8 @@
  * LockdepRuntime: one validator instance wrapped for live use by the simulation primitives.
  * Owns: the engine's Validator (the single source of findings), the optional trace recorder,
  * the reaction to findings (collect, warn, throw, or a callback), site/stack decoration of
- * events, task and lock-instance naming, and the deadlocks that Simulations report.
+ * events, task and lock-instance naming, the deadlock detector (`waitFor`, deadlock-detector.ts)
+ * and the deadlocks that Simulations report.
  * Invariants:
  *  - every primitive operation becomes spec TraceEvents fed to `validator.process` in program
  *    order, and (when recording) written to the trace in the same order, so `lockdep check` on
@@ -13,6 +14,10 @@
  *  - with `onFinding: 'throw'`, the operation that raised a finding throws after the validator's
  *    state matches reality: a throwing acquisition emits a compensating `release` (the lock was
  *    not taken), a release/other operation throws after its effect is done;
+ *  - a task that starts to wait is checked for a wait-for cycle at once; a cycle is a `deadlock`
+ *    finding in the validator like any other, but its reaction is `onDeadlock`, never the
+ *    `throw` of `onFinding`;
+ *  - a recording is written while the program runs (live-recording.ts) and is complete at `end()`;
  *  - the hot path (stacks off, not recording) is one event object and one `process` call.
  */
 import { Validator } from '../engine/validator.js';
@@ -30,8 +35,9 @@ import type {
   LockType,
   TraceEvent,
 } from '../events/event.js';
-import { JsonlTraceWriter } from '../events/jsonl-writer.js';
 import { AsyncTaskContext } from './async-context.js';
+import { DeadlockDetector, type DeadlockReaction } from './deadlock-detector.js';
+import { LiveRecording } from './live-recording.js';
 import { LockdepFindingError, SimulationUsageError } from './errors.js';
 import { resolveRuleHooks } from './rule-source.js';
 import type { RuleInput } from './rule-source.js';
@@ -51,8 +57,17 @@ export interface LockdepRuntimeOptions {
   onFinding?: FindingReaction | ((finding: Finding) => void);
   /** Capture the user's `file:line` (site) and stack for every acquisition. Default off. */
   stacks?: boolean | { depth: number };
-  /** Write every event to this file as a spec JSONL trace (atomically, at `end()`). */
+  /**
+   * Write every event to this file as a spec JSONL trace, while the program runs; the file is
+   * complete at `end()` and holds every event so far if the process exits first (any way).
+   */
   recordTo?: string;
+  /**
+   * A real deadlock (a wait-for cycle) is checked for the moment a task blocks and is always a
+   * `deadlock` finding. `'report'` (default): the tasks stay blocked; `'throw'`: the acquisition
+   * that closed the cycle rejects with a DeadlockError and the other tasks go on.
+   */
+  onDeadlock?: DeadlockReaction;
   /** Feed events to the validator. Default true; false makes the primitives plain locks. */
   validate?: boolean;
   /** Held-lock depth limit (default 48, as the kernel). */
@@ -97,8 +112,11 @@ export class LockdepRuntime {
   readonly deadlocks: DeadlockReport[] = [];
   /** Errors thrown by the task functions of Simulations run on this runtime. */
   readonly taskErrors: TaskError[] = [];
+  /** The deadlock detector: the tasks waiting now, and the wait-for check run when a task blocks. */
+  readonly waitFor: DeadlockDetector;
   private readonly stackDepth: number;
-  private readonly recorder: JsonlTraceWriter | null;
+  private readonly recorder: LiveRecording | null;
+  private reportingDeadlock = false;
   private readonly reaction: FindingReaction | ((finding: Finding) => void);
   private pendingFinding: Finding | null = null;
   private readonly taskIds = new Set<string>();
@@ -133,7 +151,8 @@ export class LockdepRuntime {
     this.recorder =
       this.recordTo === null
         ? null
-        : new JsonlTraceWriter(this.recordTo, { source: 'lockdep-sim', started: new Date().toISOString() });
+        : new LiveRecording(this.recordTo, { source: 'lockdep-sim', started: new Date().toISOString() });
+    this.waitFor = new DeadlockDetector(this, options.onDeadlock ?? 'report');
     this.active = this.validator !== null || this.recorder !== null;
   }
 
@@ -340,9 +359,28 @@ export class LockdepRuntime {
       };
     }
     this.endResult = result;
-    if (this.recorder !== null) await this.recorder.close();
+    this.recorder?.close();
     this.pendingFinding = null;
     return result;
+  }
+
+  /**
+   * Adds a `deadlock` finding made by the deadlock detector to the validator's findings (the
+   * `onFinding` reaction applies, except `'throw'`: `onDeadlock` decides) and flushes the
+   * recording, so a process killed while deadlocked keeps its trace. Returns the stored finding
+   * (the first one with the same fingerprint), or `finding` itself when not validating.
+   */
+  reportDeadlock(finding: Finding): Finding {
+    this.recorder?.flush();
+    const validator = this.validator;
+    if (validator === null) return finding;
+    this.reportingDeadlock = true;
+    try {
+      validator.query.report(finding);
+    } finally {
+      this.reportingDeadlock = false;
+    }
+    return validator.findings.find((f) => f.fingerprint === finding.fingerprint) ?? finding;
   }
 
   /** Throws the finding a detached event left pending (`throw` reaction only). */
@@ -380,7 +418,7 @@ export class LockdepRuntime {
     const reaction = this.reaction;
     if (reaction === 'collect') return;
     if (reaction === 'throw') {
-      if (this.pendingFinding === null) this.pendingFinding = finding;
+      if (this.pendingFinding === null && !this.reportingDeadlock) this.pendingFinding = finding;
       return;
     }
     if (reaction === 'warn') {

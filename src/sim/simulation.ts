@@ -10,6 +10,8 @@
  *    in blocking mode, wait queue, completion) and stays so across a macrotask turn with no
  *    state change in between (so code outside the simulation that releases a lock in the same
  *    turn does not cause a false report); a task awaiting anything else counts as runnable;
+ *  - a wait-for cycle is a `deadlock` finding as soon as it forms (the runtime's detector); a run
+ *    that ends with every task blocked and no cycle adds one for the tasks left waiting;
  *  - after a deadlock the blocked tasks stay suspended (their `finally` blocks do not run, so
  *    the trace ends at the deadlock) and `run()` resolves with the report.
  */
@@ -190,7 +192,10 @@ export class Simulation implements TaskScheduler {
         this.scheduleDeadlockCheck();
         return;
       }
-      const report = buildDeadlockReport(this.tasks.filter((t) => this.live.has(t)));
+      const live = this.tasks.filter((t) => this.live.has(t));
+      const report = buildDeadlockReport(live);
+      // A cycle is already a finding (reported when it formed); waits nobody can end become one now.
+      if (report.cycle.length === 0) this.runtime.waitFor.reportStall(live);
       this.runtime.deadlocks.push(report);
       this.end(report);
     });

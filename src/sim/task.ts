@@ -27,6 +27,8 @@ export interface WaitState {
   on: Waitable;
   /** `write`, `read`, `recursive-read`, or `event` for a wait queue / completion. */
   mode: string;
+  /** Ends the wait by rejecting it with `reason` (and undoing the recorded acquisition), when the waitable supports it. */
+  cancel?: (reason: unknown) => void;
 }
 
 export class Task {
@@ -112,11 +114,15 @@ export class Task {
     this.runtime.exitTask(this);
   }
 
-  /** Scheduler bookkeeping: the task starts waiting on `on`. */
-  block(on: Waitable, mode: string): void {
+  /**
+   * Scheduler bookkeeping: the task starts waiting on `on`. The runtime's deadlock detector then
+   * checks the wait-for graph at once (and, with `onDeadlock: 'throw'`, may `cancel` this wait).
+   */
+  block(on: Waitable, mode: string, cancel?: (reason: unknown) => void): void {
     this.state = 'blocked';
-    this.waitingOn = { on, mode };
+    this.waitingOn = cancel === undefined ? { on, mode } : { on, mode, cancel };
     if (this.scheduler !== null) this.scheduler.taskBlocked(this);
+    this.runtime.waitFor.taskBlocked(this);
   }
 
   /** Scheduler bookkeeping: the task's wait is over (it was granted the lock or woken). */
@@ -124,6 +130,7 @@ export class Task {
     if (this.state === 'done') return; // a grant that reaches a task that has ended (see Simulation.finish)
     this.state = 'running';
     this.waitingOn = null;
+    this.runtime.waitFor.taskUnblocked(this);
     if (this.scheduler !== null) this.scheduler.taskUnblocked(this);
   }
 

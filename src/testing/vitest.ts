@@ -3,7 +3,9 @@
  *  - `expectNoLockdepFindings(x)` throws an assertion error listing every finding (kernel-style
  *    text), real deadlock and task error of a run;
  *  - `lockdepMatchers` for `expect.extend(lockdepMatchers)`, giving
- *    `expect(x).toHaveNoLockdepFindings()`.
+ *    `expect(x).toHaveNoLockdepFindings()` (typed for vitest by `LockdepMatchers`);
+ *  - `failOnDeadlock(runtime, work)` (fail-on-deadlock.ts): a deadlock fails the test at once
+ *    with its report, instead of a timeout.
  * `x` is a LockdepRuntime, a SimulationResult, a CheckResult or a list of findings.
  * Invariant: this module does not import vitest at run time (only its types), so it also works
  * with any runner that treats a thrown Error as a failure.
@@ -37,13 +39,19 @@ function isCheckResult(x: object): x is CheckResult {
   return 'violations' in x && Array.isArray((x as CheckResult).violations);
 }
 
+/** A Simulation's deadlock reports, unless the findings already show the deadlock (the runtime reports it as a finding). */
+function reportsNotInFindings(findings: readonly Finding[], reports: readonly DeadlockReport[]): readonly DeadlockReport[] {
+  return findings.some((finding) => finding.kind === 'deadlock') ? [] : reports;
+}
+
 /** Everything wrong with a run, whatever form it is given in. */
 export function lockdepProblems(outcome: LockdepOutcome): LockdepProblems {
   if (Array.isArray(outcome)) return { findings: outcome as readonly Finding[], deadlocks: [], taskErrors: [] };
   const x = outcome as object;
-  if (isRuntime(x)) return { findings: x.findings, deadlocks: x.deadlocks, taskErrors: x.taskErrors };
+  if (isRuntime(x)) return { findings: x.findings, deadlocks: reportsNotInFindings(x.findings, x.deadlocks), taskErrors: x.taskErrors };
   if (isSimulationResult(x)) {
-    return { findings: x.findings, deadlocks: x.deadlock === null ? [] : [x.deadlock], taskErrors: x.errors };
+    const reports = x.deadlock === null ? [] : [x.deadlock];
+    return { findings: x.findings, deadlocks: reportsNotInFindings(x.findings, reports), taskErrors: x.errors };
   }
   if (isCheckResult(x)) return { findings: x.violations, deadlocks: [], taskErrors: [] };
   throw new TypeError('expected a LockdepRuntime, a SimulationResult, a CheckResult or an array of findings');
@@ -99,7 +107,10 @@ export const lockdepMatchers = {
   },
 };
 
-interface LockdepMatchers<R = unknown> {
+export { failOnDeadlock } from './fail-on-deadlock.js';
+
+/** The matchers `lockdepMatchers` adds, for vitest's `Matchers` (declared below) or another runner's. */
+export interface LockdepMatchers<R = unknown> {
   toHaveNoLockdepFindings(): R;
 }
 

@@ -49,7 +49,7 @@ describe('baseline file', () => {
       expect(error.toString()).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:1: invalid JSON: unexpected "}"`));
     });
     const wrong = join(dir, 'wrong.json');
-    writeFileSync(wrong, '{\n  "format": "lockdep-baseline",\n  "version": 1,\n  "findings": [\n    {"fingerprint": "x", "kind": "deadlock", "rule": null, "classes": []}\n  ]\n}\n');
+    writeFileSync(wrong, '{\n  "format": "lockdep-baseline",\n  "version": 1,\n  "findings": [\n    {"fingerprint": "x", "kind": "livelock", "rule": null, "classes": []}\n  ]\n}\n');
     await readBaseline(wrong).then(() => expect.unreachable(), (error: InputError) => {
       expect(error.line).toBe(5);
       expect(error.message).toContain('findings.0.kind');

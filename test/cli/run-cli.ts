@@ -12,6 +12,8 @@ const BIN = join(REPO_ROOT, 'bin', 'lockdep.js');
 
 export interface CliRun {
   status: number | null;
+  /** The signal that ended the process, if one did. */
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -44,5 +46,5 @@ export function runCli(args: readonly string[], options: { input?: string; env?:
     encoding: 'utf8',
     timeout: 60_000,
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }

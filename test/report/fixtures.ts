@@ -185,3 +185,43 @@ export const many: CheckResult = {
   summary: { events: 200, tasks: 24, classes: 24, dependencies: 0, violations: 25, errors: 12, warnings: 12 },
   tool: { name: 'lockdep', version: '0.1.0' },
 };
+
+// A real deadlock as `lockdep run --stacks --record run.jsonl` reports it: checkout holds cart and
+// waits for stock; expire-reservations holds stock and waits for cart.
+const cartHeld = ref({ file: 'run.jsonl', line: 4, task: 'checkout', op: 'acquire', lock: 'cart', class: 'cart', site: 'src/shop.ts:12:5', stack: ['at checkout (src/shop.ts:12:5)', 'at main (src/main.ts:3:1)'] });
+const stockWait = ref({ file: 'run.jsonl', line: 6, task: 'checkout', op: 'acquire', lock: 'stock', class: 'stock', site: 'src/shop.ts:14:7' });
+const stockHeld = ref({ file: 'run.jsonl', line: 5, task: 'expire-reservations', op: 'acquire', lock: 'stock', class: 'stock', site: 'src/expiry.ts:30:3' });
+const cartWait = ref({ file: 'run.jsonl', line: 7, task: 'expire-reservations', op: 'acquire', lock: 'cart', class: 'cart', site: 'src/expiry.ts:33:5' });
+
+export const deadlockFinding: Finding = {
+  kind: 'deadlock',
+  rule: null,
+  severity: 'error',
+  fingerprint: 'dl-9c01aa',
+  message: 'tasks wait for each other: expire-reservations -> cart -> checkout -> stock -> expire-reservations',
+  classes: ['cart', 'stock'],
+  events: [cartWait, stockWait],
+  task: 'expire-reservations',
+  trigger: cartWait,
+  held: [{ class: 'stock', lock: 'stock', mode: 'write', try: false, usage: '+.+.', at: stockHeld }],
+  locks: [{ class: 'cart', type: 'mutex', usage: '+.+.' }, { class: 'stock', type: 'mutex', usage: '+.+.' }],
+  deadlock: {
+    cycle: [
+      { task: 'expire-reservations', lock: 'cart', class: 'cart', mode: 'write', blockedBy: 'checkout', reason: 'holds', blockedByMode: 'write' },
+      { task: 'checkout', lock: 'stock', class: 'stock', mode: 'write', blockedBy: 'expire-reservations', reason: 'holds', blockedByMode: 'write' },
+    ],
+    blocked: [
+      { task: 'expire-reservations', lock: 'cart', class: 'cart', mode: 'write', waitingAt: cartWait, held: [{ class: 'stock', lock: 'stock', mode: 'write', try: false, usage: '+.+.', at: stockHeld }] },
+      { task: 'checkout', lock: 'stock', class: 'stock', mode: 'write', waitingAt: stockWait, held: [{ class: 'cart', lock: 'cart', mode: 'write', try: false, usage: '+.+.', at: cartHeld }] },
+    ],
+    victim: 'expire-reservations',
+  },
+  occurrences: 1,
+};
+
+export const deadlocked: CheckResult = {
+  version: 1,
+  violations: [deadlockFinding],
+  summary: { events: 7, tasks: 2, classes: 2, dependencies: 2, violations: 1, errors: 1, warnings: 0 },
+  tool: { name: 'lockdep', version: '0.0.0-test' },
+};

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/engine/result.js';
 import type { GraphSnapshot } from '../../src/engine/snapshot.js';
 import { REPORT_FORMATS, renderReport } from '../../src/report/registry.js';
-import { clean, hostile, many, mixed, mixedSnapshot } from './fixtures.js';
+import { clean, deadlocked, hostile, many, mixed, mixedSnapshot } from './fixtures.js';
 import { parseXml } from './xml-document.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden', 'formats');
@@ -23,6 +23,7 @@ const FIXTURES: Array<{ name: string; result: CheckResult; snapshot: GraphSnapsh
   { name: 'hostile', result: hostile, snapshot: null },
   { name: 'clean', result: clean, snapshot: null },
   { name: 'many', result: many, snapshot: null },
+  { name: 'deadlock', result: deadlocked, snapshot: null },
 ];
 
 /** The formats that are XML documents: each golden must also be well-formed XML. */

@@ -3,6 +3,7 @@
  * (src/engine/finding.ts is the contract). Used by the golden-file tests of the text report.
  */
 import type { DependencyWitness, EventRef, Finding, HeldLockRef } from '../../src/engine/finding.js';
+import { deadlockFinding } from './fixtures.js';
 
 const F = 'trace.jsonl';
 
@@ -357,6 +358,23 @@ export const ruleUndocumented: Finding = {
   baselined: true,
 };
 
+// A stalled run: a task waits for a lock whose holder ended without releasing it.
+const orphanWait = ref(9, 'child', 'm0', 'm', 'child_work+0x10/0x40');
+export const deadlockStalled: Finding = {
+  kind: 'deadlock',
+  rule: null,
+  severity: 'error',
+  fingerprint: 'eeeeeeeeeeeeeeee',
+  message: 'the program stopped with 1 task still waiting (child on m)',
+  classes: ['m'],
+  events: [orphanWait],
+  task: 'child',
+  trigger: orphanWait,
+  held: [],
+  deadlock: { cycle: [], blocked: [{ task: 'child', lock: 'm0', class: 'm', mode: 'write', waitingAt: orphanWait, held: [] }] },
+  occurrences: 1,
+};
+
 /** Golden name -> finding. Every kind in FINDING_KINDS appears at least once. */
 export const GOLDEN_FINDINGS: ReadonlyMap<string, Finding> = new Map<string, Finding>([
   ['circular-dependency', circular],
@@ -376,4 +394,6 @@ export const GOLDEN_FINDINGS: ReadonlyMap<string, Finding> = new Map<string, Fin
   ['lock-depth-exceeded', depthExceeded],
   ['rule-violation', ruleViolation],
   ['rule-violation-undocumented', ruleUndocumented],
+  ['deadlock', deadlockFinding],
+  ['deadlock-stalled', deadlockStalled],
 ]);

@@ -35,7 +35,9 @@ describe('Simulation deadlock detection', () => {
     expect(cycle.map((s) => `${s.task}->${s.lock}->${s.blockedBy}`).sort()).toEqual(['t1->B->t2', 't2->A->t1']);
     expect(result.deadlock?.message).toMatch(/^deadlock: t\d -> [AB] -> t\d -> [AB] -> t\d$/);
     expect(rt.deadlocks).toHaveLength(1);
-    expect(rt.findings.map((f) => f.kind)).toEqual(['circular-dependency']);
+    // The possible cycle when t2 took A, then the real one when it started to wait for it.
+    expect(rt.findings.map((f) => f.kind)).toEqual(['circular-dependency', 'deadlock']);
+    expect(rt.findings[1]?.deadlock?.cycle.map((s) => `${s.task}->${s.class}->${s.blockedBy}`)).toEqual(['t2->A->t1', 't1->B->t2']);
     expect(result.finished).toEqual([]);
     const text = formatDeadlockReport(result.deadlock!);
     expect(text).toContain('wait-for cycle:');
@@ -54,7 +56,8 @@ describe('Simulation deadlock detection', () => {
     expect(result.deadlock?.cycle).toEqual([
       { task: 'selfish', lock: 'm', mode: 'write', blockedBy: 'selfish', reason: 'holds', blockedByMode: 'write' },
     ]);
-    expect(rt.findings.map((f) => f.kind)).toEqual(['recursive-locking']);
+    expect(rt.findings.map((f) => f.kind)).toEqual(['recursive-locking', 'deadlock']);
+    expect(rt.findings[1]?.message).toBe("tasks wait for each other: selfish -> m -> selfish");
   });
 
   it('follows queued writers of a fair rwsem (the 2021 KVM shape)', async () => {
@@ -151,7 +154,9 @@ describe('Simulation deadlock detection', () => {
     // The parent died holding m: held at exit, and the child waits for ever.
     expect(result.errors.map((e) => `${e.task}: ${(e.error as Error).message}`)).toEqual(['parent: boom']);
     expect(rt.taskErrors).toHaveLength(1);
-    expect(rt.findings.map((f) => f.kind)).toEqual(['held-lock-at-exit']);
+    // The child waits for a lock nobody will release: the run stalled, a deadlock finding too.
+    expect(rt.findings.map((f) => f.kind)).toEqual(['held-lock-at-exit', 'deadlock']);
+    expect(rt.findings[1]?.deadlock).toMatchObject({ cycle: [], blocked: [{ task: 'child', class: 'm', held: [] }] });
     expect(result.deadlock?.blocked.map((b) => b.task)).toEqual(['child']);
     expect(result.deadlock?.cycle).toEqual([]);
   });

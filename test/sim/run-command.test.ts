@@ -1,11 +1,10 @@
 // `lockdep run <module>`: the built CLI loads a simulation module (JS, or TS through tsx), runs
 // it on a fresh runtime and prints the report with the exit codes of `check`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/index.js';
-import type { DeadlockReport } from '../../src/index.js';
 import { ensureBuilt, runCli } from '../cli/run-cli.js';
 
 const FIXTURES = 'test/sim/fixtures';
@@ -50,24 +49,91 @@ describe('lockdep run', { timeout: 60_000 }, () => {
     expect((JSON.parse(check.stdout) as CheckResult).summary.events).toBe(result.summary.events);
   });
 
-  it('reports a real deadlock of a TypeScript module, in text and as JSON', () => {
+  it('reports a real deadlock of a TypeScript Simulation module as a finding, in text and as JSON', () => {
     const text = runCli(['run', `${FIXTURES}/abba-deadlock.ts`]);
     expect(text.status).toBe(1);
-    expect(text.stdout).toContain('WARNING: real deadlock: every runnable task is blocked');
-    expect(text.stdout).toMatch(/t1 waits for B \(write\), held by t2 \(write\)/);
+    expect(text.stdout).toContain('WARNING: deadlock: tasks wait for each other in a cycle');
+    expect(text.stdout).toMatch(/t1 waits for \(B\)\{[^}]*\} \(write\), held by t2 \(write\)/);
     const json = runCli(['run', `${FIXTURES}/abba-deadlock.ts`, '--format', 'json']);
     expect(json.status).toBe(1);
-    const result = JSON.parse(json.stdout) as CheckResult & { deadlocks: DeadlockReport[] };
-    expect(result.deadlocks).toHaveLength(1);
-    expect(result.deadlocks[0]?.cycle.map((s) => s.task).sort()).toEqual(['t1', 't2']);
-    expect(result.violations.map((f) => f.kind)).toEqual(['circular-dependency']);
+    const result = JSON.parse(json.stdout) as CheckResult;
+    expect(result.violations.map((f) => f.kind)).toEqual(['circular-dependency', 'deadlock']);
+    expect(result.violations[1]?.deadlock?.cycle.map((s) => s.task).sort()).toEqual(['t1', 't2']);
   });
 
-  it('renders other report formats and sends a deadlock to stderr for them', () => {
+  it('puts the deadlock in every other report format (here SARIF) and nothing on stderr', () => {
     const run = runCli(['run', `${FIXTURES}/abba-deadlock.ts`, '--format', 'sarif']);
     expect(run.status).toBe(1);
-    expect((JSON.parse(run.stdout) as { version: string }).version).toBe('2.1.0');
-    expect(run.stderr).toContain('WARNING: real deadlock: every runnable task is blocked');
+    const sarif = JSON.parse(run.stdout) as { version: string; runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]?.results.map((r) => r.ruleId)).toContain('lockdep/deadlock');
+    expect(run.stderr).toBe('');
+  });
+
+  it('an ABBA module of plain async tasks that never settles: the cycle and the deadlock, exit 1', () => {
+    const run = runCli(['run', `${FIXTURES}/abba-tasks.mjs`]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('WARNING: possible circular locking dependency detected');
+    expect(run.stdout).toContain('WARNING: deadlock: tasks wait for each other in a cycle');
+    expect(run.stdout).toContain('tasks wait for each other: expire-reservations -> cart -> checkout -> stock -> expire-reservations');
+    expect(run.stdout).toMatch(/1 lock held by checkout:\n #0: \(cart\)\{[^}]*\}, at: event #3/);
+    expect(run.stderr).toContain('never settled: the event loop drained with tasks waiting');
+  });
+
+  it('with --on-deadlock throw the victim gets a DeadlockError and the run completes', () => {
+    const run = runCli(['run', `${FIXTURES}/abba-tasks.mjs`, '--on-deadlock', 'throw', '--format', 'json']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^expire-reservations: lockdep: tasks wait for each other: .*rejected to break the cycle\)$/m);
+    expect(run.stderr).not.toContain('never settled');
+    const result = JSON.parse(run.stdout) as CheckResult;
+    expect(result.violations.map((f) => f.kind)).toEqual(['circular-dependency', 'deadlock']);
+    expect(result.violations[1]?.deadlock?.victim).toBe('expire-reservations');
+    // Both tasks ran to their end: every acquisition was released, both exited.
+    expect(result.summary.events).toBe(12);
+  });
+
+  it('without stacks, witnesses name the event number, never a line of the module', () => {
+    const run = runCli(['run', `${FIXTURES}/abba-tasks.mjs`, '--format', 'json', '--format', 'markdown:' + join(dir, 'abba.md')]);
+    const result = JSON.parse(run.stdout) as CheckResult;
+    expect(result.violations[0]?.trigger).toMatchObject({ file: `<${FIXTURES}/abba-tasks.mjs>`, line: 6 });
+    const markdown = readFileSync(join(dir, 'abba.md'), 'utf8');
+    expect(markdown).toContain('event #6 task expire-reservations: acquire cart');
+    expect(markdown).not.toMatch(/abba-tasks\.mjs>?:\d/);
+  });
+
+  it('arguments after -- reach the module, flags included; --exit-zero and -f FORMAT:FILE as in check', () => {
+    const report = join(dir, 'args.json');
+    const run = runCli(['run', `${FIXTURES}/clean-sim.mjs`, '-f', `json:${report}`, '--exit-zero', '--', '--t3', '-x']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('');
+    const result = JSON.parse(readFileSync(report, 'utf8')) as CheckResult;
+    expect(result.summary.tasks).toBe(4);
+    const failing = runCli(['run', `${FIXTURES}/abba-tasks.mjs`, '--exit-zero', '-f', 'junit']);
+    expect(failing.status).toBe(0);
+    expect(failing.stdout).toContain('error: deadlock: tasks wait for each other');
+  });
+
+  it('a baseline of the deadlock run makes it pass', () => {
+    const baseline = join(dir, 'abba-baseline.json');
+    const json = JSON.parse(runCli(['run', `${FIXTURES}/abba-tasks.mjs`, '--format', 'json']).stdout) as CheckResult;
+    writeFileSync(baseline, JSON.stringify({
+      format: 'lockdep-baseline',
+      version: 1,
+      findings: json.violations.map((f) => ({ fingerprint: f.fingerprint, kind: f.kind, rule: f.rule, classes: f.classes })),
+    }));
+    const run = runCli(['run', `${FIXTURES}/abba-tasks.mjs`, '--baseline', baseline]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('2 baselined');
+  });
+
+  it.each([['exit', 7, null], ['crash', 1, null], ['signal', null, 'SIGTERM']])('--record keeps every event when the module ends the process (%s)', (how, status, signal) => {
+    const trace = join(dir, `midway-${how}.jsonl`);
+    const run = runCli(['run', `${FIXTURES}/exits-midway.mjs`, '--record', trace, '--', how]);
+    expect(run.status).toBe(status);
+    expect(run.signal).toBe(signal);
+    const lines = readFileSync(trace, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { op?: string });
+    expect(lines.map((line) => line.op ?? 'header')).toEqual(['header', 'init', 'init', 'acquire', 'acquire', 'release', 'release', 'exit']);
   });
 
   it('with --stacks the witnesses name the module source lines', () => {

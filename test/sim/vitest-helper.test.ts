@@ -53,8 +53,9 @@ describe('expectNoLockdepFindings', () => {
       throw new Error('kaputt');
     });
     const result = await sim.run();
-    expect(lockdepProblems(result)).toMatchObject({ findings: [], taskErrors: [{ task: 'broken' }] });
-    expect(() => expectNoLockdepFindings(result)).toThrow(/1 real deadlock, 1 task error/);
+    expect(lockdepProblems(result)).toMatchObject({ findings: [{ kind: 'deadlock' }], deadlocks: [], taskErrors: [{ task: 'broken' }] });
+    expect(() => expectNoLockdepFindings(result)).toThrow(/1 lockdep finding, 1 task error/);
+    expect(() => expectNoLockdepFindings(result)).toThrow(/the program stopped with 1 task still waiting \(stuck on never\)/);
     expect(() => expectNoLockdepFindings(rt)).toThrow(/task broken threw Error: kaputt/);
   });
 
