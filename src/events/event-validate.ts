@@ -1,5 +1,5 @@
 /**
- * Validation of one parsed trace line against spec/trace-format.md, version 1.
+ * Validation of one parsed trace line against docs/trace-format.md, version 1.
  * Owns: which fields each `op` requires or allows and what type/enum each field has, and the
  * header rules. Invariants: a value that passes `validateEvent` is a well-typed `TraceEvent`
  * (the same object, not a copy: unknown fields are left in place and ignored, as the spec's

@@ -1,5 +1,5 @@
 /**
- * Streaming reader of JSONL traces (spec/trace-format.md, version 1).
+ * Streaming reader of JSONL traces (docs/trace-format.md, version 1).
  * Owns: turning a byte stream into validated `TraceEvent`s with their `file:line` origin.
  * Invariants: memory is bounded by the chunk size plus the longest line (the file is never read
  * whole); line numbers are 1-based and count every `\n`, blank lines included; `\r\n` is

@@ -1,7 +1,7 @@
 /**
  * The brute-force oracle for circular dependencies (issue 3, "Done when"): builds the typed
  * dependency graph of a lock program independently of the engine, enumerates every simple cycle
- * and applies lockdep's strong-path rule (reference/lockdep.md §1.5).
+ * and applies lockdep's strong-path rule (docs/semantics.md).
  *
  * Dependencies: for every non-trylock acquisition of class C in mode m by a task, an edge from
  * EVERY lock that task holds to C, typed by the held lock's mode (E if write, else S) and C's
