@@ -83,7 +83,7 @@ export async function importTrace(path: string, sink: EventSink, options: Import
   let lines: number;
   try {
     if (stream === undefined && std !== undefined) {
-      forEachLineBlock(path, (bytes, end) => std.block(bytes, end));
+      forEachLineBlock(path, (bytes, end) => std.block(bytes, end), () => std.stats.lines);
       lines = std.stats.lines;
     } else if (stream === undefined) {
       lines = forEachLine(path, onLine);

@@ -10,7 +10,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type { JsonlFastLane } from './jsonl-fast-lane.js';
 import type { TraceLineParser } from './jsonl-reader.js';
-import { LineBlockBuffer, lineEnd, withoutCarriageReturn } from './line-blocks.js';
+import { LineBlockBuffer, LineTooLongError, lineEnd, withoutCarriageReturn } from './line-blocks.js';
 
 export class JsonlByteLines {
   private readonly blocks: LineBlockBuffer;
@@ -21,8 +21,9 @@ export class JsonlByteLines {
     private readonly parser: TraceLineParser,
     private readonly fast: JsonlFastLane | undefined,
     chunkSize: number,
+    maxLineBytes?: number,
   ) {
-    this.blocks = new LineBlockBuffer(chunkSize);
+    this.blocks = new LineBlockBuffer(chunkSize, maxLineBytes);
   }
 
   /**
@@ -34,6 +35,8 @@ export class JsonlByteLines {
     const fd = openSync(path, 'r');
     try {
       while (this.blocks.readFrom(fd, this.onBlock)) await new Promise<void>((resolve) => setImmediate(resolve));
+    } catch (error) {
+      throw LineTooLongError.at(error, this.lineNo + 1);
     } finally {
       closeSync(fd);
     }
@@ -42,7 +45,11 @@ export class JsonlByteLines {
 
   /** Takes a chunk of a stream (copied; the caller may reuse it). */
   push(chunk: Buffer): void {
-    this.blocks.push(chunk, this.onBlock);
+    try {
+      this.blocks.push(chunk, this.onBlock);
+    } catch (error) {
+      throw LineTooLongError.at(error, this.lineNo + 1);
+    }
   }
 
   /** Delivers a last line that has no `\n`. */

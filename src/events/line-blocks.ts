@@ -6,9 +6,38 @@
  * buffer, which doubles only for a line longer than itself, so memory is one chunk plus the
  * longest line and long lines cost linear time (`lineEnd` and `withoutCarriageReturn` split a
  * block into lines for its readers); a block ends after a `\n` byte, which is always
- * a UTF-8 character boundary; the buffer is reused, so `onBlock` must not keep it.
+ * a UTF-8 character boundary; the buffer is reused, so `onBlock` must not keep it. A line
+ * longer than `maxLineBytes` stops the reading with a LineTooLongError before the buffer grows
+ * past it (its reader knows the line number and turns it into an input error).
  */
 import { readSync } from 'node:fs';
+
+/**
+ * The longest line read: 256 MiB, half of V8's longest string (about 512 MiB), so that a line
+ * that ends inside the next chunk still decodes to one string.
+ */
+export const MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+/** A line longer than the limit; `line` (1-based) is filled in by the reader that counts lines. */
+export class LineTooLongError extends Error {
+  line: number | undefined;
+
+  constructor(readonly limit: number) {
+    super(`line longer than ${limit} bytes`);
+    this.name = 'LineTooLongError';
+  }
+
+  /** Sets the line number (when `error` is a LineTooLongError) and returns the error, for a rethrow. */
+  static at(error: unknown, line: number): unknown {
+    if (error instanceof LineTooLongError) error.line ??= line;
+    return error;
+  }
+
+  /** What an input error says about it, completing "`file:line`: ". */
+  get inputMessage(): string {
+    return `line longer than ${this.limit.toLocaleString('en-US')} bytes, the longest lockdep reads (is this a trace file?)`;
+  }
+}
 
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
@@ -20,7 +49,10 @@ export class LineBlockBuffer {
   /** Bytes of an unfinished line at the start of `buffer`. */
   private carry = 0;
 
-  constructor(chunkBytes: number) {
+  constructor(
+    chunkBytes: number,
+    private readonly maxLineBytes = MAX_LINE_BYTES,
+  ) {
     this.buffer = Buffer.allocUnsafe(Math.max(1, chunkBytes));
   }
 
@@ -54,11 +86,13 @@ export class LineBlockBuffer {
     const lastNewline = newline < 0 ? -1 : from + newline;
     if (lastNewline < 0) {
       this.carry = end;
+      if (this.carry > this.maxLineBytes) throw new LineTooLongError(this.maxLineBytes);
       return;
     }
     onBlock(this.buffer, lastNewline + 1);
     this.carry = end - lastNewline - 1;
     if (this.carry > 0) this.buffer.copy(this.buffer, 0, lastNewline + 1, end);
+    if (this.carry > this.maxLineBytes) throw new LineTooLongError(this.maxLineBytes);
   }
 
   private grow(size: number): void {

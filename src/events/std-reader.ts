@@ -219,7 +219,7 @@ export class StdParser {
 /** Reads an STD file from disk, streaming, and returns what was read. */
 export function readStdFile(path: string, options: StdReaderOptions, sink: EventSink): StdReadStats {
   const parser = new StdParser(options, sink);
-  forEachLineBlock(path, (bytes, end) => parser.block(bytes, end));
+  forEachLineBlock(path, (bytes, end) => parser.block(bytes, end), () => parser.stats.lines);
   parser.end();
   return parser.stats;
 }

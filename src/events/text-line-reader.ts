@@ -9,7 +9,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { closeSync, openSync } from 'node:fs';
-import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
+import { LineBlockBuffer, LineTooLongError, type BlockCallback } from './line-blocks.js';
 
 /**
  * 16 KiB: the decoded chunk stays a young-generation string. Megabyte chunks decode to
@@ -43,7 +43,11 @@ function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = DEFAULT_
   const onBlock = (buffer: Buffer, end: number): void => {
     lineNo = deliver(decode(buffer, end), lineNo, onLine);
   };
-  while (blocks.readFrom(fd, onBlock));
+  try {
+    while (blocks.readFrom(fd, onBlock));
+  } catch (error) {
+    throw LineTooLongError.at(error, lineNo + 1);
+  }
   blocks.finish(onBlock);
   return lineNo;
 }
@@ -55,7 +59,11 @@ export async function forEachStreamLine(chunks: AsyncIterable<Buffer | string>, 
   const onBlock = (buffer: Buffer, end: number): void => {
     lineNo = deliver(decode(buffer, end), lineNo, onLine);
   };
-  for await (const chunk of chunks) blocks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, onBlock);
+  try {
+    for await (const chunk of chunks) blocks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, onBlock);
+  } catch (error) {
+    throw LineTooLongError.at(error, lineNo + 1);
+  }
   blocks.finish(onBlock);
   return lineNo;
 }
@@ -63,14 +71,17 @@ export async function forEachStreamLine(chunks: AsyncIterable<Buffer | string>, 
 /**
  * Reads `path` in chunks without decoding and calls `onBlock(bytes, end)` with `bytes[0, end)`
  * holding whole lines, each ending in `\n` except a file's last line when it has none. The
- * buffer is reused for the next read. (For the byte-level fast lanes, which split lines themselves.)
+ * buffer is reused for the next read. (For the byte-level fast lanes, which split lines themselves,
+ * and say through `linesSoFar` how many they have seen, for the line number of a too long line.)
  */
-export function forEachLineBlock(path: string, onBlock: BlockCallback, chunkBytes = DEFAULT_BYTE_CHUNK_BYTES): void {
+export function forEachLineBlock(path: string, onBlock: BlockCallback, linesSoFar: () => number, chunkBytes = DEFAULT_BYTE_CHUNK_BYTES): void {
   const fd = openSync(path, 'r');
   try {
     const blocks = new LineBlockBuffer(chunkBytes);
     while (blocks.readFrom(fd, onBlock));
     blocks.finish(onBlock);
+  } catch (error) {
+    throw LineTooLongError.at(error, linesSoFar() + 1);
   } finally {
     closeSync(fd);
   }
