@@ -291,7 +291,7 @@ async function main() {
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   printTable(rows, results);
   if (updateDocs) {
-    for (const file of updateBenchDocs(ROOT, results)) log(`updated the bench table of ${file}`);
+    for (const file of updateBenchDocs(ROOT, results)) log(`updated ${file}`);
   }
   for (const failure of failures) process.stderr.write(`bench: FAILED: ${failure}\n`);
   if (failures.length > 0) process.exitCode = 1;
