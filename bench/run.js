@@ -291,7 +291,11 @@ async function main() {
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   printTable(rows, results);
   if (updateDocs) {
-    for (const file of updateBenchDocs(ROOT, results)) log(`updated ${file}`);
+    try {
+      for (const file of updateBenchDocs(ROOT, results)) log(`updated ${file}`);
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message : String(error));
+    }
   }
   for (const failure of failures) process.stderr.write(`bench: FAILED: ${failure}\n`);
   if (failures.length > 0) process.exitCode = 1;
