@@ -10,7 +10,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type { JsonlFastLane } from './jsonl-fast-lane.js';
 import type { TraceLineParser } from './jsonl-reader.js';
-import { LineBlockBuffer, LineTooLongError, lineEnd, withoutCarriageReturn } from './line-blocks.js';
+import { LineBlockBuffer, lineEnd, withoutCarriageReturn } from './line-blocks.js';
 
 export class JsonlByteLines {
   private readonly blocks: LineBlockBuffer;
@@ -23,7 +23,7 @@ export class JsonlByteLines {
     chunkSize: number,
     maxLineBytes?: number,
   ) {
-    this.blocks = new LineBlockBuffer(chunkSize, maxLineBytes);
+    this.blocks = new LineBlockBuffer(chunkSize, { linesSoFar: () => this.lineNo, ...(maxLineBytes === undefined ? {} : { maxLineBytes }) });
   }
 
   /**
@@ -35,8 +35,6 @@ export class JsonlByteLines {
     const fd = openSync(path, 'r');
     try {
       while (this.blocks.readFrom(fd, this.onBlock)) await new Promise<void>((resolve) => setImmediate(resolve));
-    } catch (error) {
-      throw LineTooLongError.at(error, this.lineNo + 1);
     } finally {
       closeSync(fd);
     }
@@ -45,11 +43,7 @@ export class JsonlByteLines {
 
   /** Takes a chunk of a stream (copied; the caller may reuse it). */
   push(chunk: Buffer): void {
-    try {
-      this.blocks.push(chunk, this.onBlock);
-    } catch (error) {
-      throw LineTooLongError.at(error, this.lineNo + 1);
-    }
+    this.blocks.push(chunk, this.onBlock);
   }
 
   /** Delivers a last line that has no `\n`. */

@@ -136,11 +136,7 @@ export class TraceLineParser {
   /** Keeps part of an unfinished line; a line longer than MAX_LINE_BYTES characters is refused. */
   private pend(part: string): void {
     this.pendingLength += part.length;
-    if (this.pendingLength > MAX_LINE_BYTES) {
-      const error = new LineTooLongError(MAX_LINE_BYTES);
-      error.line = this.lines + 1;
-      throw error;
-    }
+    if (this.pendingLength > MAX_LINE_BYTES) throw new LineTooLongError(MAX_LINE_BYTES, this.lines + 1);
     this.pendingParts.push(part);
   }
 

@@ -9,7 +9,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { closeSync, openSync } from 'node:fs';
-import { LineBlockBuffer, LineTooLongError, type BlockCallback } from './line-blocks.js';
+import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
 
 /**
  * 16 KiB: the decoded chunk stays a young-generation string. Megabyte chunks decode to
@@ -39,15 +39,11 @@ export function forEachLine(path: string, onLine: LineCallback, chunkBytes = DEF
 /** As `forEachLine`, over an open file descriptor (read from its current position). */
 function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = DEFAULT_CHUNK_BYTES): number {
   let lineNo = 0;
-  const blocks = new LineBlockBuffer(chunkBytes);
+  const blocks = new LineBlockBuffer(chunkBytes, { linesSoFar: () => lineNo });
   const onBlock = (buffer: Buffer, end: number): void => {
     lineNo = deliver(decode(buffer, end), lineNo, onLine);
   };
-  try {
-    while (blocks.readFrom(fd, onBlock));
-  } catch (error) {
-    throw LineTooLongError.at(error, lineNo + 1);
-  }
+  while (blocks.readFrom(fd, onBlock));
   blocks.finish(onBlock);
   return lineNo;
 }
@@ -55,15 +51,11 @@ function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = DEFAULT_
 /** As `forEachLine`, over a stream of chunks (standard input, a caller's stream). */
 export async function forEachStreamLine(chunks: AsyncIterable<Buffer | string>, onLine: LineCallback, chunkBytes = DEFAULT_CHUNK_BYTES): Promise<number> {
   let lineNo = 0;
-  const blocks = new LineBlockBuffer(chunkBytes);
+  const blocks = new LineBlockBuffer(chunkBytes, { linesSoFar: () => lineNo });
   const onBlock = (buffer: Buffer, end: number): void => {
     lineNo = deliver(decode(buffer, end), lineNo, onLine);
   };
-  try {
-    for await (const chunk of chunks) blocks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, onBlock);
-  } catch (error) {
-    throw LineTooLongError.at(error, lineNo + 1);
-  }
+  for await (const chunk of chunks) blocks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, onBlock);
   blocks.finish(onBlock);
   return lineNo;
 }
@@ -77,11 +69,9 @@ export async function forEachStreamLine(chunks: AsyncIterable<Buffer | string>, 
 export function forEachLineBlock(path: string, onBlock: BlockCallback, linesSoFar: () => number, chunkBytes = DEFAULT_BYTE_CHUNK_BYTES): void {
   const fd = openSync(path, 'r');
   try {
-    const blocks = new LineBlockBuffer(chunkBytes);
+    const blocks = new LineBlockBuffer(chunkBytes, { linesSoFar });
     while (blocks.readFrom(fd, onBlock));
     blocks.finish(onBlock);
-  } catch (error) {
-    throw LineTooLongError.at(error, linesSoFar() + 1);
   } finally {
     closeSync(fd);
   }
