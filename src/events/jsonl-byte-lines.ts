@@ -21,9 +21,8 @@ export class JsonlByteLines {
     private readonly parser: TraceLineParser,
     private readonly fast: JsonlFastLane | undefined,
     chunkSize: number,
-    maxLineBytes?: number,
   ) {
-    this.blocks = new LineBlockBuffer(chunkSize, { linesSoFar: () => this.lineNo, ...(maxLineBytes === undefined ? {} : { maxLineBytes }) });
+    this.blocks = new LineBlockBuffer(chunkSize, { linesSoFar: () => this.lineNo });
   }
 
   /**

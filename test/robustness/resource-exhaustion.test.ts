@@ -20,9 +20,8 @@ import { readResultOrGraph, readSavedGraph, serializeSavedGraph } from '../../sr
 import { describeValue } from '../../src/events/event-validate.js';
 import { InputError, traceReadError } from '../../src/events/input-error.js';
 import { findNestingOverflow, MAX_JSON_DEPTH } from '../../src/events/json-limits.js';
-import { JsonlByteLines } from '../../src/events/jsonl-byte-lines.js';
 import { readTrace, TraceLineParser } from '../../src/events/jsonl-reader.js';
-import { LineBlockBuffer, LineTooLongError } from '../../src/events/line-blocks.js';
+import { LineBlockBuffer, LineTooLongError, MAX_LINE_BYTES } from '../../src/events/line-blocks.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';
 import { renderJson } from '../../src/report/json.js';
 
@@ -126,19 +125,35 @@ describe('JSONL: numbers', () => {
 });
 
 describe('line length', () => {
-  test('the block buffer refuses a line longer than its limit, and the reader names the line', () => {
-    const parser = new TraceLineParser('long.jsonl', () => undefined);
-    const lines = new JsonlByteLines(parser, undefined, 64, 1000);
+  test('the block buffer refuses a line longer than its limit, numbered from the lines its reader took', () => {
+    let delivered = 0;
+    const blocks = new LineBlockBuffer(64, { maxLineBytes: 1000, linesSoFar: () => delivered });
+    const onBlock = (bytes: Buffer, end: number): void => {
+      for (let at = bytes.indexOf(10); at !== -1 && at < end; at = bytes.indexOf(10, at + 1)) delivered++;
+    };
     let caught: unknown;
     try {
-      lines.push(Buffer.from(`${FIRST}\n${FIRST}\n`));
-      for (let i = 0; i < 40; i++) lines.push(Buffer.from('x'.repeat(50)));
+      blocks.push(Buffer.from(`${FIRST}\n${FIRST}\n`), onBlock);
+      for (let i = 0; i < 40; i++) blocks.push(Buffer.from('x'.repeat(50)), onBlock);
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(LineTooLongError);
+    expect(delivered).toBe(2);
     expect(String(traceReadError(caught, 'long.jsonl'))).toBe('long.jsonl:3: line longer than 1,000 bytes, the longest lockdep reads (is this a trace file?)');
-    expect(parser.events).toBe(2);
+  });
+
+  test('the string path refuses a line longer than MAX_LINE_BYTES characters before joining it', () => {
+    const parser = new TraceLineParser('long.jsonl', () => undefined);
+    parser.push(`${FIRST}\n`);
+    const part = 'x'.repeat(MAX_LINE_BYTES / 4);
+    let caught: unknown;
+    try {
+      for (let i = 0; i < 5; i++) parser.push(part);
+    } catch (error) {
+      caught = error;
+    }
+    expect(String(traceReadError(caught, 'long.jsonl'))).toMatch(/^long\.jsonl:2: line longer than 268,435,456 bytes/);
   });
 
   test('lines up to the limit pass, whatever the chunk size', () => {
