@@ -157,7 +157,7 @@ describe('line length', () => {
   });
 
   test('lines up to the limit pass, whatever the chunk size', () => {
-    const blocks = new LineBlockBuffer(16, 100);
+    const blocks = new LineBlockBuffer(16, { maxLineBytes: 100 });
     const seen: number[] = [];
     const onBlock = (bytes: Buffer, end: number): void => {
       for (const line of bytes.toString('latin1', 0, end).split('\n')) if (line !== '') seen.push(line.length);
