@@ -184,6 +184,13 @@ describe('saved JSON files', () => {
     expect(error.toString()).toMatch(new RegExp(`^${path}:\\d+:\\d+: JSON nested deeper than 1000 levels`));
   });
 
+  test('a saved result citing line 1e999', async () => {
+    const { result } = await save();
+    const path = write('huge-line.json', result.replace(/"line": \d+/, '"line": 1e999'));
+    const error = await inputErrorOf(() => readResultOrGraph(path));
+    expect(error.toString()).toMatch(new RegExp(`^${path}:\\d+: not a lockdep result .*violations\\.0\\.events\\.0\\.line`));
+  });
+
   test('a saved graph and a baseline nested deeply', async () => {
     const { graph } = await save();
     const graphPath = write('deep-graph.json', graph.replace('"sources":', `"extra":${deep('{"a":', '}')},"sources":`));
