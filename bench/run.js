@@ -3,28 +3,39 @@
  * workloads into .bench/ (gitignored, reused while their parameters match), measures every
  * figure of docs/performance.md in one run, each workload in its own child process
  * (bench/worker.js), and prints one table with the machine in its header. Also writes the
- * numbers to .bench/results.json.
- * Figures: JSONL check events/s vs the parse-only floor (JSON.parse of each line of the same
- * file); STD check events/s; a check of a trace read from a pipe vs from its file (STD and
+ * numbers and the table's rows to .bench/results.json, from which scripts/update-bench-table.mjs
+ * writes the tables of README.md and docs/performance.md (`--update-docs` does it at the end of
+ * the run), so every figure there is one the bench printed.
+ * Figures: JSONL check events/s vs two floors measured on the same file in the same run, (a)
+ * node:readline + JSON.parse of each line and (b) synchronous 256 KiB block reads + a newline
+ * scan; STD check events/s; a check of a trace read from a pipe vs from its file (STD and
  * JSONL, same trace, same run); peak RSS for 1M vs 10M events; chain-cache hit rate; the fast path
  * (a repeated chain) write-only vs mixed modes; rules overhead (rules/kvm-locking.yaml); the
  * simulation Mutex numbers (bench/sim-mutex.js); and Helgrind vs `lockdep check`, end to end on
- * the same acquisition sequence (best of the same number of runs for each; skipped without
- * valgrind or a C compiler, reported as failed when a tool run fails).
+ * the same acquisition sequence (best of the same number of runs for each; skipped, with the
+ * reason, without valgrind or a C compiler).
+ * Exit status: 1, after the table and with one `bench: FAILED: ...` line per problem on stderr,
+ * when a tool of the Helgrind row fails or does not report exactly the workload's one
+ * lock-order cycle (bench/cycle-verdict.js).
  * Invariants: throughput is reported from CPU time (user+system of the measuring process; on a
  * shared machine it is steadier than wall time, which is shown too), best of N repetitions;
- * nothing here changes the repository outside .bench/.
+ * rows are `{ id, figure, measured, target, status, readme }` objects in one array (`readme`
+ * marks the rows of README's short table); nothing here changes the repository outside
+ * .bench/, except README.md and docs/performance.md with `--update-docs`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { helgrindVerdict, lockdepVerdict } from './cycle-verdict.js';
 import { writeWorkload } from './generate.js';
+import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, '.bench');
 const quick = process.argv.includes('--quick');
+const updateDocs = process.argv.includes('--update-docs');
 const GENERATOR_VERSION = 3;
 
 const SIZES = quick ? { small: 100_000, large: 1_000_000 } : { small: 1_000_000, large: 10_000_000 };
@@ -84,8 +95,9 @@ function best(args, repeats = REPEATS) {
   return { ...chosen, maxRssKb, addedRssKb };
 }
 
-const perSecond = (run) => run.events / (run.cpuMs / 1000);
-const wallPerSecond = (run) => run.events / (run.wallMs / 1000);
+/** Events per second of CPU (wall) time; `events` overrides the run's own count (the floors count lines). */
+const perSecond = (run, events = run.events) => events / (run.cpuMs / 1000);
+const wallPerSecond = (run, events = run.events) => events / (run.wallMs / 1000);
 
 function timed(command, args, options = {}) {
   const start = performance.now();
@@ -156,7 +168,10 @@ async function main() {
   const host = machine();
   const results = { quick, machine: host, date: new Date().toISOString() };
   const rows = [];
-  const row = (figure, value, target = '', status = '') => rows.push([figure, value, target, status]);
+  const failures = [];
+  /** Adds a table row; `options.readme` puts it in README's short table too. */
+  const row = (id, figure, measured, target = '', status = '', options = {}) =>
+    rows.push({ id, figure, measured, target, status, readme: options.readme === true });
 
   // Workloads.
   const lockSmall = workload('lock', SIZES.small, 'jsonl');
@@ -166,7 +181,7 @@ async function main() {
   const stdSmall = workload('lock', SIZES.small, 'std');
   const stdLarge = workload('lock', SIZES.large, 'std');
 
-  // 1. JSONL check vs the parse-only floor.
+  // 1. JSONL check vs the two floors, each rated by the check's event count.
   const throughput = {};
   for (const [name, file] of [
     [`lock-only ${label(SIZES.small)}`, lockSmall],
@@ -174,18 +189,23 @@ async function main() {
     [`mixed ${label(SIZES.small)}`, mixedSmall],
     [`mixed ${label(SIZES.large)}`, mixedLarge],
   ]) {
-    const large = file === lockLarge || file === mixedLarge;
-    log(`floor and check: ${name}`);
-    const floor = best(['floor', file], large ? LARGE_REPEATS : REPEATS);
-    const check = best(['check', file, 'jsonl'], large ? LARGE_REPEATS : REPEATS);
-    const ratio = perSecond(check) / perSecond(floor);
-    const wallRatio = wallPerSecond(check) / wallPerSecond(floor);
-    throughput[name] = { floor, check, ratio, wallRatio };
+    const repeats = file === lockLarge || file === mixedLarge ? LARGE_REPEATS : REPEATS;
+    log(`floors and check: ${name}`);
+    const check = best(['check', file, 'jsonl'], repeats);
+    const parseFloor = best(['floor-parse', file], repeats);
+    const scanFloor = best(['floor-scan', file], repeats);
+    const rate = perSecond(check);
+    const ratio = rate / perSecond(parseFloor, check.events);
+    const wallRatio = wallPerSecond(check) / wallPerSecond(parseFloor, check.events);
+    const scanRatio = rate / perSecond(scanFloor, check.events);
+    throughput[name] = { floor: parseFloor, scanFloor, check, ratio, wallRatio, scanRatio };
     row(
+      `jsonl-${name.replace(' ', '-')}`,
       `JSONL check, ${name}`,
-      `CPU: ${fmtRate(perSecond(check))} vs floor ${fmtRate(perSecond(floor))} = ${fmtPercent(ratio)}; wall: ${fmtRate(wallPerSecond(check))} vs ${fmtRate(wallPerSecond(floor))} = ${fmtPercent(wallRatio)}${threadSplit(check, floor)}`,
-      '>= 85% of floor',
+      `CPU ${fmtRate(rate)} = ${fmtPercent(ratio)} of floor (a) ${fmtRate(perSecond(parseFloor, check.events))}, ${fmtPercent(scanRatio)} of floor (b) ${fmtRate(perSecond(scanFloor, check.events))}; wall ${fmtRate(wallPerSecond(check))} = ${fmtPercent(wallRatio)} of (a)${threadSplit(check, parseFloor)}`,
+      '>= 85% of floor (a)',
       ratio >= 0.85 ? verdict(true) : wallRatio >= 0.85 ? 'met on wall time, NOT on CPU time' : verdict(false),
+      { readme: true },
     );
   }
   results.throughput = throughput;
@@ -198,7 +218,7 @@ async function main() {
     std[name] = run;
     const rates = `CPU ${fmtRate(perSecond(run))}, wall ${fmtRate(wallPerSecond(run))}${threadSplit(run)}`;
     const met = perSecond(run) >= 5e6 ? verdict(true) : wallPerSecond(run) >= 5e6 ? 'met on wall time, NOT on CPU time' : verdict(false);
-    row(`STD check, lock-only ${name}`, rates, '>= 5 M/s', met);
+    row(`std-${name}`, `STD check, lock-only ${name}`, rates, '>= 5 M/s', met, { readme: true });
   }
   results.std = std;
 
@@ -215,10 +235,12 @@ async function main() {
     const same = JSON.stringify(stream.summary) === JSON.stringify(fileRun.summary) && JSON.stringify(stream.kinds) === JSON.stringify(fileRun.kinds);
     streams[name] = { stream, ratio, wallRatio, same };
     row(
+      `stream-${format}`,
       `${name} from a pipe vs from the file`,
       `CPU: ${fmtRate(perSecond(stream))} vs ${fmtRate(perSecond(fileRun))} = ${fmtPercent(ratio)}; wall: ${fmtRate(wallPerSecond(stream))} vs ${fmtRate(wallPerSecond(fileRun))} = ${fmtPercent(wallRatio)}; ${same ? 'same summary and finding kinds' : 'DIFFERENT results'}`,
       '>= 90% of file, same results',
       !same ? verdict(false) : ratio >= 0.9 ? verdict(true) : wallRatio >= 0.9 ? 'met on wall time, NOT on CPU time' : verdict(false),
+      { readme: true },
     );
   }
   results.streams = streams;
@@ -230,10 +252,12 @@ async function main() {
     const ratio = large.maxRssKb / small.maxRssKb;
     memory[kind.toLowerCase()] = { small: small.maxRssKb, large: large.maxRssKb, ratio, addedSmall: small.addedRssKb, addedLarge: large.addedRssKb };
     row(
+      `rss-${kind.toLowerCase()}`,
       `peak RSS, ${kind} check ${label(SIZES.small)} -> ${label(SIZES.large)}`,
       `${fmtMb(small.maxRssKb)} -> ${fmtMb(large.maxRssKb)} = ${fmtRatio(ratio)} (added by the check: ${fmtMb(small.addedRssKb)} -> ${fmtMb(large.addedRssKb)})`,
       '<= 1.2x',
       verdict(ratio <= 1.2),
+      { readme: true },
     );
   };
   for (const kind of ['lock-only', 'mixed']) memoryRow(kind, throughput[`${kind} ${label(SIZES.small)}`].check, throughput[`${kind} ${label(SIZES.large)}`].check);
@@ -245,7 +269,7 @@ async function main() {
     const { chains = 0, chainCacheHits = 0 } = throughput[name].check.summary;
     const rate = chainCacheHits / Math.max(1, chains + chainCacheHits);
     throughput[name].hitRate = rate;
-    row(`chain-cache hit rate, ${name}`, `${(rate * 100).toFixed(3)}% (${chainCacheHits} hits, ${chains} chains)`);
+    row(`chain-cache-${name.replace(' ', '-')}`, `chain-cache hit rate, ${name}`, `${(rate * 100).toFixed(3)}% (${chainCacheHits} hits, ${chains} chains)`);
   }
 
   // 5. Fast path: a repeated chain, write-only vs mixed modes.
@@ -253,8 +277,8 @@ async function main() {
   const write = best(['fastpath', 'write', String(FASTPATH_ITERATIONS)]);
   const mixedModes = best(['fastpath', 'mixed', String(FASTPATH_ITERATIONS)]);
   results.fastPath = { write, mixed: mixedModes, ratio: mixedModes.nsPerEvent / write.nsPerEvent };
-  row('fast path (repeated 4-lock chain), write-only', `${write.nsPerEvent.toFixed(0)} ns/event`);
-  row('fast path, mixed modes (read, recursive-read, try)', `${mixedModes.nsPerEvent.toFixed(0)} ns/event = ${fmtRatio(mixedModes.nsPerEvent / write.nsPerEvent)} write-only`, 'same cost', verdict(mixedModes.nsPerEvent / write.nsPerEvent <= 1.15));
+  row('fastpath-write', 'fast path (repeated 4-lock chain), write-only', `${write.nsPerEvent.toFixed(0)} ns/event`);
+  row('fastpath-mixed', 'fast path, mixed modes (read, recursive-read, try)', `${mixedModes.nsPerEvent.toFixed(0)} ns/event = ${fmtRatio(mixedModes.nsPerEvent / write.nsPerEvent)} write-only`, 'same cost', verdict(mixedModes.nsPerEvent / write.nsPerEvent <= 1.15), { readme: true });
 
   // 6. Rules overhead.
   if (existsSync(RULES_FILE)) {
@@ -263,9 +287,9 @@ async function main() {
     const withRules = best(['check', mixedSmall, 'jsonl', RULES_FILE]);
     const ratio = withRules.cpuMs / without.cpuMs;
     results.rules = { without, withRules, ratio };
-    row(`rules overhead, mixed ${label(SIZES.small)}, rules/kvm-locking.yaml`, `${fmtMs(withRules.cpuMs)} vs ${fmtMs(without.cpuMs)} = ${fmtRatio(ratio)}`, '<= 1.3x', verdict(ratio <= 1.3));
+    row('rules-overhead', `rules overhead, mixed ${label(SIZES.small)}, rules/kvm-locking.yaml`, `${fmtMs(withRules.cpuMs)} vs ${fmtMs(without.cpuMs)} = ${fmtRatio(ratio)}`, '<= 1.3x', verdict(ratio <= 1.3), { readme: true });
   } else {
-    row('rules overhead', 'skipped: rules/kvm-locking.yaml not found');
+    row('rules-overhead', 'rules overhead', 'skipped: rules/kvm-locking.yaml not found');
   }
 
   // 7. Simulation: Mutex lock/unlock, validation on/off vs async-mutex; stacks on/off.
@@ -273,39 +297,52 @@ async function main() {
     log('simulation Mutex');
     const sim = worker(['sim', quick ? 'quick' : 'full']);
     results.sim = sim;
-    row('sim Mutex lock+unlock: async-mutex', `${sim.asyncMutexNs.toFixed(0)} ns`);
-    row('sim Mutex lock+unlock: lockdep, validation off', `${sim.validationOffNs.toFixed(0)} ns = ${fmtRatio(sim.ratioOffToAsyncMutex)} async-mutex`);
-    row('sim Mutex lock+unlock: lockdep, validation on, stacks off', `${sim.validationOnNs.toFixed(0)} ns = ${fmtRatio(sim.ratioOnToAsyncMutex)} async-mutex`, `<= ${sim.goalRatio}x async-mutex`, verdict(sim.meetsGoal));
-    row('sim Mutex lock+unlock: lockdep, validation on, stacks on', `${sim.validationOnStacksNs.toFixed(0)} ns = ${fmtRatio(sim.validationOnStacksNs / sim.validationOnNs)} stacks off`);
+    row('sim-async-mutex', 'sim Mutex lock+unlock: async-mutex', `${sim.asyncMutexNs.toFixed(0)} ns`);
+    row('sim-validation-off', 'sim Mutex lock+unlock: lockdep, validation off', `${sim.validationOffNs.toFixed(0)} ns = ${fmtRatio(sim.ratioOffToAsyncMutex)} async-mutex`);
+    row('sim-validation-on', 'sim Mutex lock+unlock: lockdep, validation on, stacks off', `${sim.validationOnNs.toFixed(0)} ns = ${fmtRatio(sim.ratioOnToAsyncMutex)} async-mutex`, `<= ${sim.goalRatio}x async-mutex`, verdict(sim.meetsGoal), { readme: true });
+    row('sim-stacks-on', 'sim Mutex lock+unlock: lockdep, validation on, stacks on', `${sim.validationOnStacksNs.toFixed(0)} ns = ${fmtRatio(sim.validationOnStacksNs / sim.validationOnNs)} stacks off`);
   } else {
-    row('simulation Mutex', 'skipped: bench/sim-mutex.js not found');
+    row('sim', 'simulation Mutex', 'skipped: bench/sim-mutex.js not found');
   }
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
-  results.helgrind = helgrind(row);
+  results.helgrind = helgrind(row, (message) => failures.push(message));
 
   results.elapsedMs = performance.now() - started;
+  results.header = tableHeader(host, results);
+  results.rows = rows;
+  results.failures = failures;
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  printTable(host, rows, results);
+  printTable(rows, results);
+  if (updateDocs) {
+    try {
+      for (const file of updateBenchDocs(ROOT, results)) log(`updated ${file}`);
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  for (const failure of failures) process.stderr.write(`bench: FAILED: ${failure}\n`);
+  if (failures.length > 0) process.exitCode = 1;
 }
 
-function helgrind(row) {
+function helgrind(row, fail) {
   const events = HELGRIND_EVENTS;
+  const id = 'helgrind';
   const figure = `Helgrind vs lockdep check, same ${label(events)}-event lock sequence (end-to-end wall time, best of ${REPEATS} run${REPEATS === 1 ? '' : 's'} each)`;
+  const target = 'both report exactly the one cycle';
+  const skip = (why) => {
+    row(id, figure, `skipped: ${why}`, target, 'skipped', { readme: true });
+    return { events, skipped: why };
+  };
   const valgrind = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
-  if (valgrind.status !== 0) {
-    row(figure, 'skipped: valgrind not installed');
-    return null;
-  }
+  if (valgrind.error !== undefined || valgrind.status !== 0) return skip('valgrind not installed');
   const binary = join(OUT, 'lockseq');
   const source = join(ROOT, 'bench', 'helgrind', 'lockseq.c');
   if (!existsSync(binary) || statSync(binary).mtimeMs < statSync(source).mtimeMs) {
     log('compiling bench/helgrind/lockseq.c');
     const compiled = spawnSync('cc', ['-O2', '-pthread', '-o', binary, source], { encoding: 'utf8' });
     if (compiled.error !== undefined || compiled.status !== 0) {
-      const why = compiled.error?.code === 'ENOENT' ? 'no C compiler (cc) installed' : `cc failed: ${(compiled.error?.message ?? compiled.stderr).trim().split('\n')[0]}`;
-      row(figure, `skipped: ${why}`);
-      return null;
+      return skip(compiled.error?.code === 'ENOENT' ? 'no C compiler (cc) installed' : `cc failed: ${(compiled.error?.message ?? compiled.stderr).trim().split('\n')[0]}`);
     }
   }
   const seq = workload('lock', events, 'seq');
@@ -318,36 +355,41 @@ function helgrind(row) {
   const ours = fastestOf(REPEATS, process.execPath, [join(ROOT, 'bin', 'lockdep.js'), 'check', jsonl, '--format', 'json'], [0, 1], { env: { ...process.env, NO_COLOR: '1' } });
   const failure = grind.failure ?? native.failure ?? ours.failure;
   if (failure !== undefined) {
-    row(figure, `failed: ${failure}`);
+    row(id, figure, `failed: ${failure}`, target, 'FAILED', { readme: true });
+    fail(`Helgrind row: ${failure}`);
     return { events, failure };
   }
-  const errors = /ERROR SUMMARY: (\d+) errors/.exec(grind.stderr)?.[1] ?? '?';
-  const lockOrder = (grind.stderr.match(/lock order .* violated/g) ?? []).length;
-  let findings = '?';
-  try {
-    findings = String(JSON.parse(ours.stdout).violations.length);
-  } catch {
-    // leave '?'
-  }
+  const grindVerdict = helgrindVerdict(grind.stderr, grind.stdout);
+  const oursVerdict = lockdepVerdict(ours.stdout);
+  if (!grindVerdict.ok) fail(`Helgrind row: Helgrind did not report exactly the workload's one lock-order cycle: ${grindVerdict.detail}`);
+  if (!oursVerdict.ok) fail(`Helgrind row: lockdep did not report exactly the workload's one lock-order cycle: ${oursVerdict.detail}`);
   const ratio = grind.ms / ours.ms;
   row(
+    id,
     figure,
-    `helgrind ${fmtMs(grind.ms)} (${errors} errors, ${lockOrder} lock-order) vs lockdep ${fmtMs(ours.ms)} (${findings} findings) = lockdep ${fmtRatio(ratio)} faster; native run without a tool ${fmtMs(native.ms)}`,
+    `helgrind ${fmtMs(grind.ms)} (${grindVerdict.detail}) vs lockdep ${fmtMs(ours.ms)} (${oursVerdict.detail}) = lockdep ${fmtRatio(ratio)} faster; native run without a tool ${fmtMs(native.ms)}`,
+    target,
+    grindVerdict.ok && oursVerdict.ok ? verdict(true) : 'FAILED',
+    { readme: true },
   );
-  return { events, runs: REPEATS, helgrindMs: grind.ms, helgrindErrors: errors, lockOrderReports: lockOrder, lockdepMs: ours.ms, lockdepFindings: findings, nativeMs: native.ms, ratio };
+  return { events, runs: REPEATS, helgrindMs: grind.ms, helgrind: grindVerdict, lockdepMs: ours.ms, lockdep: oursVerdict, nativeMs: native.ms, ratio };
 }
 
-function printTable(host, rows, results) {
-  const header = [
+/** The lines above the table: the run, the machine, the workloads. */
+function tableHeader(host, results) {
+  return [
     `lockdep benchmark${quick ? ' (quick mode: smaller sizes, not the targets\' sizes)' : ''} - ${results.date}`,
     `machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGb} GB RAM (${host.freeGb} GB free), ${host.platform}, node ${host.node}, load average at start ${host.load}`,
     `workloads: ${label(SIZES.small)} and ${label(SIZES.large)} events, up to ${CLASSES} classes, ${TASKS} tasks, lock-only and mixed (irq, access, might-sleep, read/recursive-read/try); events/s from CPU time (user+system, all threads) and from wall time; best of ${REPEATS} by CPU time (of ${LARGE_REPEATS} at ${label(SIZES.large)})`,
-    '',
+    'floors, on the same file: (a) node:readline + JSON.parse of each line, (b) synchronous 256 KiB block reads + a newline scan; every rate counts the check\'s events',
   ];
-  const table = [['figure', 'measured', 'target', 'status'], ...rows];
+}
+
+function printTable(rows, results) {
+  const table = [['figure', 'measured', 'target', 'status'], ...rows.map((r) => [r.figure, r.measured, r.target, r.status])];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((r) => r[i].length)));
   const line = (r) => `| ${r.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  const out = [...header, line(table[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line), '', `total bench time ${fmtMs(results.elapsedMs)}; numbers in .bench/results.json`, ''];
+  const out = [...results.header, '', line(table[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...table.slice(1).map(line), '', `total bench time ${fmtMs(results.elapsedMs)}; numbers in .bench/results.json`, ''];
   process.stdout.write(out.join('\n'));
 }
 

@@ -2,9 +2,11 @@
  * One benchmark measurement, run by bench/run.js in its own child process so that peak RSS
  * (process.resourceUsage().maxRSS) belongs to that workload alone. Prints one JSON line:
  * `{events, wallMs, cpuMs, maxRssKb, ...}`. Modes:
- *   floor <file>              parse-only floor: the plain way to parse JSONL in Node (a 32 KiB
- *                             chunked utf8 stream, a line split, JSON.parse of each line) and
- *                             nothing else
+ *   floor-parse <file>        floor (a), what a user would write: node:readline over a read
+ *                             stream, JSON.parse of each line, and nothing else
+ *   floor-scan <file>         floor (b), the physical floor of a JavaScript reader: synchronous
+ *                             256 KiB block reads into one buffer (as the check reads) and a
+ *                             newline scan, no decoding, no parsing
  *   check <file> [format] [rules.yaml]
  *                             what `lockdep check` does per file after start-up (checkTrace:
  *                             read, parse, validate, rules when given), summary included
@@ -21,7 +23,8 @@
  * user+system of this process, which on a busy machine is steadier than wall time.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 const [mode, ...args] = process.argv.slice(2);
 
@@ -74,33 +77,35 @@ function threadCpuMs() {
   return { main, helpers };
 }
 
-async function floor(file) {
+async function floorParse(file) {
   const start = measureStart();
   let events = 0;
-  let carry = '';
-  const stream = createReadStream(file, { highWaterMark: 32 * 1024 });
-  stream.setEncoding('utf8');
-  let sink = 0;
-  const parseLine = (line) => {
-    if (line.length === 0) return;
-    const value = JSON.parse(line);
-    if (value.op !== undefined) events++;
-    sink ^= line.length;
-  };
-  for await (const chunk of stream) {
-    let text = carry + chunk;
-    let begin = 0;
-    let newline = text.indexOf('\n');
-    while (newline !== -1) {
-      parseLine(text.slice(begin, newline));
-      begin = newline + 1;
-      newline = text.indexOf('\n', begin);
-    }
-    carry = text.slice(begin);
-    text = '';
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.length === 0) continue;
+    if (JSON.parse(line).op !== undefined) events++;
   }
-  parseLine(carry);
-  return { events, ...measureEnd(start), sink };
+  return { events, ...measureEnd(start) };
+}
+
+const SCAN_CHUNK = 256 * 1024;
+const NEWLINE = 10;
+
+async function floorScan(file) {
+  const start = measureStart();
+  const buffer = Buffer.allocUnsafe(SCAN_CHUNK);
+  const fd = openSync(file, 'r');
+  let lines = 0;
+  try {
+    for (let read = readSync(fd, buffer, 0, SCAN_CHUNK, null); read > 0; read = readSync(fd, buffer, 0, SCAN_CHUNK, null)) {
+      const block = read === SCAN_CHUNK ? buffer : buffer.subarray(0, read);
+      for (let at = block.indexOf(NEWLINE); at !== -1; at = block.indexOf(NEWLINE, at + 1)) lines++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // Lines, not events (a header line, if any, counts too); bench/run.js rates every run of a file by the check's event count.
+  return { events: lines, ...measureEnd(start) };
 }
 
 async function check(file, format = 'auto', rulesFile) {
@@ -182,7 +187,7 @@ async function sim(quick) {
   return benchSimMutex(options);
 }
 
-const modes = { floor, check, 'check-stream': checkStream, fastpath, sim };
+const modes = { 'floor-parse': floorParse, 'floor-scan': floorScan, check, 'check-stream': checkStream, fastpath, sim };
 const run = modes[mode];
 if (run === undefined) {
   process.stderr.write(`usage: node bench/worker.js ${Object.keys(modes).join('|')} ...\n`);

@@ -7,6 +7,10 @@
  * on its own thread; threads run one after another (create, join), so a lock-order cycle in
  * the sequence is reported by Helgrind but can never deadlock this program. A trace cut at an
  * arbitrary event leaves some tasks holding locks; a thread unlocks those before it ends.
+ * A file with fewer or more events than its header says, or a line that is not an event, is
+ * an error (exit 2): a truncated workload must not pass for the whole one.
+ * Output: "locks at ADDRESS stride BYTES" (so that the addresses Helgrind prints can be mapped
+ * back to lock numbers), then "replayed N events on T threads, L locks".
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -66,7 +70,8 @@ int main(int argc, char **argv)
 		pthread_mutex_init(&locks[i], NULL);
 	int t, op, lock;
 	long line = 1;
-	while (fscanf(in, "%d %d %d", &t, &op, &lock) == 3) {
+	int fields;
+	while ((fields = fscanf(in, "%d %d %d", &t, &op, &lock)) == 3) {
 		line++;
 		if (t < 0 || t >= ntasks || lock < 0 || lock >= nlocks || (op != 0 && op != 1)) {
 			fprintf(stderr, "%s:%ld: bad event\n", argv[1], line);
@@ -83,7 +88,16 @@ int main(int argc, char **argv)
 		task->steps[task->count].lock = lock;
 		task->count++;
 	}
+	if (fields != EOF || ferror(in)) {
+		fprintf(stderr, "%s:%ld: bad event (expected \"task op lock\")\n", argv[1], line + 1);
+		return 2;
+	}
 	fclose(in);
+	if (line - 1 != nevents) {
+		fprintf(stderr, "%s: truncated or padded: the header says %ld events, the file has %ld\n", argv[1], nevents, line - 1);
+		return 2;
+	}
+	printf("locks at %p stride %zu\n", (void *)locks, sizeof *locks);
 	for (int i = 0; i < ntasks; i++) {
 		pthread_t thread;
 		pthread_create(&thread, NULL, run_task, &tasks[i]);

@@ -1,6 +1,6 @@
 /**
  * A model of one KVM virtual machine and its mm, built from lockdep's instrumented primitives,
- * with the actors of `reference/kvm-history.md` §3: the vCPU fault, the memslot update, the
+ * with the actors of the 2021 story (docs/simulation.md, The KVM example): the vCPU fault, the memslot update, the
  * blockable MMU-notifier invalidation (start/end, bracketed by the
  * `mmu_notifier_invalidate_range_start` pseudo-lock as mm/mmu_notifier.c does) and the OOM
  * reaper (non-blockable invalidation).

@@ -36,7 +36,7 @@ let failed = main.result.violations.some((f) => f.severity === 'error');
 if (values.format === 'json') {
   process.stdout.write(renderJson(main.result));
 } else {
-  process.stdout.write(`KVM design "${design}" (kvm-history.md §3), checked against rules/kvm-2021.yaml:\n`);
+  process.stdout.write(`KVM design "${design}", checked against rules/kvm-2021.yaml:\n`);
   process.stdout.write(renderText(main.result, { color: false }));
 }
 

@@ -1,5 +1,5 @@
 /**
- * The KVM schedule (kvm-history.md §3.4, D1/D2) run on the model, for every design:
+ * The KVM schedule (docs/simulation.md, The KVM example) run on the model, for every design:
  *   vcpu0   a guest page fault (before anything else happens);
  *   oom     the OOM reaper reaps an unrelated range (non-blockable invalidation);
  *   A       qemu's COW fault: invalidate_range_start, then waits inside the window until B

@@ -1,12 +1,13 @@
 /**
  * Reading JSON input files (saved results, graph snapshots, baselines) with user-facing errors.
- * Invariants: a missing or unreadable file and malformed JSON both become an InputError naming
- * `file[:line:col]`; a shape error names the JSON path of the first problem, and the line of the
+ * Invariants: a missing or unreadable file, malformed JSON and JSON nested deeper than
+ * MAX_JSON_DEPTH all become an InputError naming `file[:line:col]`; a shape error names the JSON path of the first problem, and the line of the
  * offending key when it can be found.
  */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { InputError, readFailureReason } from '../events/input-error.js';
+import { findNestingOverflow, nestingMessage } from '../events/json-limits.js';
 import { findJsonSyntaxError } from '../events/json-syntax.js';
 
 /** 1-based line and column of a character offset. */
@@ -21,6 +22,8 @@ export function lineColumnAt(text: string, offset: number): { line: number; col:
 
 /** Parses JSON text; syntax errors become an InputError with the line and column. */
 export function parseJsonText(text: string, file: string): unknown {
+  const tooDeep = findNestingOverflow(text);
+  if (tooDeep >= 0) throw new InputError(nestingMessage(), { file, ...lineColumnAt(text, tooDeep) });
   try {
     return JSON.parse(text);
   } catch (error) {

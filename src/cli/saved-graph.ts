@@ -18,7 +18,8 @@ export interface SavedGraph extends GraphSnapshot {
   result?: CheckResult;
 }
 
-const eventRefSchema = z.looseObject({ task: z.string() });
+/** An event a finding cites; its line, when present, a whole number (1e999 would print as Infinity). */
+const eventRefSchema = z.looseObject({ task: z.string(), line: z.int().min(0).optional() });
 
 const findingSchema = z.looseObject({
   kind: z.enum(FINDING_KINDS),

@@ -122,7 +122,7 @@ export class DependencyGraph {
    * lockdep's `__bfs` with the strong-path rule, iterative. From `root` (whose `only_xr` is
    * `rootOnlyXr`), walk forward (`locks_after`) or backward (`locks_before`) edges; when the
    * node we come from was reached only through `-(*R)->` edges, its `-(S*)->` edges are masked
-   * off. Visited is keyed by (class, only_xr), closing the false negative of lockdep.md §3.2(a).
+   * off. Visited is keyed by (class, only_xr), closing the false negative of gap 1 in docs/semantics.md.
    * The root itself is skipped or matched first, as in the kernel. Returns the shortest path to a match.
    */
   search(root: number, rootOnlyXr: boolean, forward: boolean, match: SearchMatch, skip?: SearchSkip): SearchHit | null {

@@ -1,7 +1,7 @@
 /**
  * Findings: what the validator reports. A finding is plain data (JSON-serialisable, no Maps,
  * no class instances) so reporters are pure functions of it and `lockdep report` can re-render
- * a saved result. The fields required by `spec/trace-format.md` come first; the rest carries
+ * a saved result. The fields required by the result format (docs/cli.md) come first; the rest carries
  * what the kernel-style text report needs (chain witnesses, held locks, usage, irq details).
  */
 import type { LockMode, LockType } from '../events/event.js';

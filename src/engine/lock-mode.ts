@@ -2,7 +2,7 @@
  * Lock modes and dependency types, as numbers for the hot path.
  * Mode numbers are the kernel's `read` values: 0 write (exclusive), 1 read (shared,
  * non-recursive, rwsem down_read), 2 recursive-read (rwlock read_lock, lock_map_acquire_read).
- * A dependency prev -> next has one of four types (lockdep.md §1.5): first letter E if prev was
+ * A dependency prev -> next has one of four types (docs/semantics.md, Dependencies): first letter E if prev was
  * held for write, else S; second letter R if next is taken recursive-read, else N. They are kept
  * as a 4-bit mask: bit index = (prev.read == 0) + 2 * (next.read != 2).
  */

@@ -1,5 +1,5 @@
 /**
- * Irq usage bits of a lock class (lockdep.md §1.6), with the kernel's bit layout:
+ * Irq usage bits of a lock class (docs/semantics.md, Irq safety), with the kernel's bit layout:
  * bit0 read, bit1 direction (0 used-in-irq, 1 irq-enabled), bits 2+ state (0 HARDIRQ, 1 SOFTIRQ);
  * then USED (8) and USED_READ (9). Also the masks used by the irq searches and the `{+.+.}`
  * usage characters of reports.

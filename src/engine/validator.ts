@@ -1,6 +1,6 @@
 /**
  * The validator: consumes TraceEvents one at a time and reports findings, following the
- * kernel's lockdep (reference/lockdep.md §1) with the two gaps of §3.2 closed.
+ * kernel's lockdep (docs/semantics.md) with the gaps listed there under "Gaps closed" closed.
  *
  * Hot path (an acquisition whose held chain was seen before): a task lookup, an instance lookup,
  * an irq-usage bit test and one chain-cache lookup; no graph work, and no held-lock record
@@ -863,7 +863,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
    * `validate_chain` for a new chain: the same-class recursion check, then a dependency from
    * every predecessor in the same irq context. Predecessors are the nearest held lock that is
    * neither a trylock nor a recursive reader plus every lock above it; going past recursive
-   * readers closes lockdep.md §3.2(b) (their transitive path is weak; a direct edge is not).
+   * readers closes gap 2 of docs/semantics.md (their transitive path is weak; a direct edge is not).
    */
   private validateChain(task: TaskState, next: HeldLock, depth: number, sync: boolean): void {
     const held = task.held;

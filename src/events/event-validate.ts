@@ -1,5 +1,5 @@
 /**
- * Validation of one parsed trace line against spec/trace-format.md, version 1.
+ * Validation of one parsed trace line against docs/trace-format.md, version 1.
  * Owns: which fields each `op` requires or allows and what type/enum each field has, and the
  * header rules. Invariants: a value that passes `validateEvent` is a well-typed `TraceEvent`
  * (the same object, not a copy: unknown fields are left in place and ignored, as the spec's
@@ -17,6 +17,7 @@ import {
 } from './event.js';
 import type { EventOrigin, TraceEvent, TraceHeader } from './event.js';
 import { InputError } from './input-error.js';
+import { isExactNumberId } from './json-limits.js';
 
 /** Subclasses are 0..MAX_SUBCLASS (the kernel's MAX_LOCKDEP_SUBCLASSES = 8). */
 export const MAX_SUBCLASS = 7;
@@ -25,6 +26,8 @@ interface FieldCheck {
   test(value: unknown): boolean;
   /** What the field must be, completing "field X must be ...". */
   expected: string;
+  /** A more precise complaint for some rejected values, completing "field X ...". */
+  explain?(value: unknown): string | undefined;
 }
 
 function enumCheck(values: readonly string[]): FieldCheck {
@@ -36,12 +39,18 @@ function enumCheck(values: readonly string[]): FieldCheck {
 }
 
 const ID: FieldCheck = {
-  test: (v) => typeof v === 'string' || typeof v === 'number',
+  test: (v) => typeof v === 'string' || (typeof v === 'number' && isExactNumberId(v)),
   expected: 'a string or number',
+  explain: (v) =>
+    typeof v === 'number' ? `is the number ${String(v)}, beyond the ids a number holds exactly (2^53 - 1; write it as a string)` : undefined,
 };
 const STRING: FieldCheck = { test: (v) => typeof v === 'string', expected: 'a string' };
 const BOOLEAN: FieldCheck = { test: (v) => typeof v === 'boolean', expected: 'true or false' };
-const NUMBER: FieldCheck = { test: (v) => typeof v === 'number', expected: 'a number' };
+const NUMBER: FieldCheck = {
+  test: (v) => typeof v === 'number' && Number.isFinite(v),
+  expected: 'a number',
+  explain: (v) => (typeof v === 'number' ? `is the number ${String(v)}, too large for a double (write a finite number)` : undefined),
+};
 const STACK: FieldCheck = {
   test: (v) => Array.isArray(v) && v.every((frame) => typeof frame === 'string'),
   expected: 'an array of strings (innermost frame first)',
@@ -107,11 +116,12 @@ const OP_LIST = EVENT_OPS.join(', ');
 /** A short, one-line rendering of an offending value for error messages. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number') return String(value); // JSON would write Infinity as null
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    text = kindOf(value); // too deep (or too large) to render: its kind says enough
   }
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
@@ -124,6 +134,11 @@ function kindOf(value: unknown): string {
 
 function fail(message: string, origin: EventOrigin): never {
   throw new InputError(message, { file: origin.file, line: origin.line });
+}
+
+function failField(op: string, name: string, check: FieldCheck, field: unknown, origin: EventOrigin): never {
+  const complaint = check.explain?.(field) ?? `must be ${check.expected}, got ${describeValue(field)}`;
+  fail(`${op}: field "${name}" ${complaint}`, origin);
 }
 
 /** True when a parsed line is meant as the trace header (it names a `format` and has no `op`). */
@@ -184,17 +199,13 @@ export function validateEvent(value: unknown, origin: EventOrigin): TraceEvent {
     if (field === undefined) {
       fail(`${op} event is missing required field "${name}" (${check.expected})`, origin);
     }
-    if (!check.test(field)) {
-      fail(`${op}: field "${name}" must be ${check.expected}, got ${describeValue(field)}`, origin);
-    }
+    if (!check.test(field)) failField(op, name, check, field, origin);
   }
   for (const name of fields.optional) {
     const field = record[name];
     if (field === undefined) continue;
     const check = FIELD_CHECKS.get(name) as FieldCheck;
-    if (!check.test(field)) {
-      fail(`${op}: field "${name}" must be ${check.expected}, got ${describeValue(field)}`, origin);
-    }
+    if (!check.test(field)) failField(op, name, check, field, origin);
   }
   return record as unknown as TraceEvent;
 }

@@ -1,6 +1,6 @@
 /**
  * The event model shared by every entrance (JSONL traces, ftrace and STD importers, the
- * simulation primitives). One `TraceEvent` is one line of `spec/trace-format.md`, version 1.
+ * simulation primitives). One `TraceEvent` is one line of `docs/trace-format.md`, version 1.
  * Invariant: the engine consumes only this type; importers and primitives produce only this type.
  */
 

@@ -90,6 +90,7 @@ export async function importTrace(path: string, sink: EventSink, options: Import
   const read: LineBlockReadOptions = std === undefined ? { chunkBytes: DEFAULT_CHUNK_BYTES } : {};
   if (options.read?.onBytes !== undefined) read.onBytes = options.read.onBytes;
   const decoder = new LineDecoder((text, lineNo) => parser.line(text, lineNo));
+  read.linesSoFar = std === undefined ? () => decoder.lines : () => std.stats.lines;
   try {
     await readLineBlocks(source, std === undefined ? decoder.onBlock : (bytes, end) => std.block(bytes, end), read);
   } catch (error) {

@@ -4,6 +4,7 @@
  * (exit code 2, no stack trace). `line` is 1-based and omitted only when the error concerns the
  * file as a whole (it cannot be opened); `col` is 1-based when known.
  */
+import { LineTooLongError } from './line-blocks.js';
 
 export interface InputErrorLocation {
   file: string;
@@ -50,6 +51,7 @@ export function isInputError(error: unknown): error is InputError {
  */
 export function traceReadError(error: unknown, file: string): Error {
   if (error instanceof InputError) return error;
+  if (error instanceof LineTooLongError) return new InputError(error.inputMessage, { file, ...(error.line === undefined ? {} : { line: error.line }) });
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === undefined) return error instanceof Error ? error : new Error(String(error));
   const reason = code === 'EISDIR' ? 'is a directory, not a trace file' : readFailureReason(error);
@@ -62,6 +64,7 @@ export function readFailureReason(error: unknown): string {
   return code === 'ENOENT' ? 'no such file'
     : code === 'EISDIR' ? 'is a directory'
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ERR_STRING_TOO_LONG' ? 'larger than the longest text Node.js can hold (about 512 MB)'
     : error instanceof Error ? error.message : String(error);
 }
 

@@ -13,6 +13,8 @@ import { lineEnd, withoutCarriageReturn } from './line-blocks.js';
 
 export class JsonlByteLines {
   private lineNo = 0;
+  /** The lines taken so far (to number a line too long). */
+  readonly linesSoFar = (): number => this.lineNo;
   /** Blocks of whole lines from line-block-source.ts (a bound function, passed as the callback). */
   readonly onBlock = (bytes: Buffer, end: number): void => this.deliverLines(bytes, end);
 

@@ -11,6 +11,7 @@
  */
 import { ASSERT_KINDS, EVENT_OPS, IRQ_ACTIONS, IRQ_KINDS, LOCK_MODES, LOCK_TYPES, type EventOp, type TraceEvent } from './event.js';
 import { MAX_SUBCLASS, requiredFieldsOf } from './event-validate.js';
+import { isExactNumberId } from './json-limits.js';
 
 // Field bits.
 const OP = 1 << 0;
@@ -172,7 +173,10 @@ function readBoolean(): boolean {
 
 /** A string or a number (task, lock, nest ids). */
 function readId(): string | number {
-  return text.charCodeAt(pos) === QUOTE ? readString() : readNumber();
+  if (text.charCodeAt(pos) === QUOTE) return readString();
+  const id = readNumber();
+  if (!isExactNumberId(id)) failed = true; // validateEvent says why
+  return id;
 }
 
 function readStack(): string[] {
@@ -350,6 +354,7 @@ function generalParse(): TraceEvent | undefined {
         break;
       case TS:
         event['ts'] = readNumber();
+        if (!Number.isFinite(event['ts'])) failed = true;
         break;
       case SUBCLASS: {
         const subclass = readNumber();

@@ -1,5 +1,5 @@
 /**
- * Streaming reader of JSONL traces (spec/trace-format.md, version 1).
+ * Streaming reader of JSONL traces (docs/trace-format.md, version 1).
  * Owns: turning a byte stream into validated `TraceEvent`s with their `file:line` origin.
  * Invariants: memory is bounded by the chunk size plus the longest line (the file is never read
  * whole); line numbers are 1-based and count every `\n`, blank lines included; `\r\n` is
@@ -17,11 +17,13 @@ import type { Readable } from 'node:stream';
 import type { EventOrigin, TraceEvent, TraceHeader } from './event.js';
 import { isHeaderLike, validateEvent, validateHeader } from './event-validate.js';
 import { InputError, traceReadError } from './input-error.js';
+import { findNestingOverflow, nestingMessage } from './json-limits.js';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { fastParseEvent } from './jsonl-fast-parse.js';
 import { JsonlByteLines } from './jsonl-byte-lines.js';
 import { JsonlFastLane } from './jsonl-fast-lane.js';
 import { DEFAULT_BLOCK_CHUNK_BYTES, readLineBlocks, type LineBlockReadOptions } from './line-block-source.js';
+import { LineTooLongError, MAX_LINE_BYTES } from './line-blocks.js';
 import type { LockOpSink } from './lock-op-sink.js';
 
 /** One event and where it came from. */
@@ -101,6 +103,8 @@ export class TraceLineParser {
   events = 0;
   lines = 0;
   private readonly pendingParts: string[] = [];
+  /** Length of the unfinished line held in `pendingParts` (at most MAX_LINE_BYTES). */
+  private pendingLength = 0;
   private sawContent = false;
 
   constructor(
@@ -111,14 +115,15 @@ export class TraceLineParser {
   push(chunk: string): void {
     let newline = chunk.indexOf('\n');
     if (newline === -1) {
-      if (chunk.length > 0) this.pendingParts.push(chunk);
+      if (chunk.length > 0) this.pend(chunk);
       return;
     }
     let start = 0;
     if (this.pendingParts.length > 0) {
-      this.pendingParts.push(chunk.slice(0, newline));
+      this.pend(chunk.slice(0, newline));
       const first = this.pendingParts.join('');
       this.pendingParts.length = 0;
+      this.pendingLength = 0;
       this.lineEnded(first, 0, first.length);
       start = newline + 1;
       newline = chunk.indexOf('\n', start);
@@ -128,7 +133,14 @@ export class TraceLineParser {
       start = newline + 1;
       newline = chunk.indexOf('\n', start);
     }
-    if (start < chunk.length) this.pendingParts.push(chunk.slice(start));
+    if (start < chunk.length) this.pend(chunk.slice(start));
+  }
+
+  /** Keeps part of an unfinished line; a line longer than MAX_LINE_BYTES characters is refused. */
+  private pend(part: string): void {
+    this.pendingLength += part.length;
+    if (this.pendingLength > MAX_LINE_BYTES) throw new LineTooLongError(MAX_LINE_BYTES, this.lines + 1);
+    this.pendingParts.push(part);
   }
 
   /** Flushes a last line without a trailing newline. */
@@ -136,6 +148,7 @@ export class TraceLineParser {
     if (this.pendingParts.length === 0) return;
     const last = this.pendingParts.join('');
     this.pendingParts.length = 0;
+    this.pendingLength = 0;
     this.lineEnded(last, 0, last.length);
   }
 
@@ -172,6 +185,8 @@ export class TraceLineParser {
         return;
       }
     }
+    const tooDeep = findNestingOverflow(line);
+    if (tooDeep >= 0) throw new InputError(nestingMessage(), { file: this.file, line: this.lines, col: tooDeep + 1 });
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -219,7 +234,7 @@ export async function forEachTraceEvent(
   const lines = new JsonlByteLines(parser, fast);
   // Standard input, a caller's stream and a regular file take the same path (line-block-source.ts).
   const source = options.input ?? (path === STDIN_PATH ? process.stdin : path);
-  const read: LineBlockReadOptions = { chunkBytes: options.chunkSize ?? BYTE_CHUNK_SIZE };
+  const read: LineBlockReadOptions = { chunkBytes: options.chunkSize ?? BYTE_CHUNK_SIZE, linesSoFar: lines.linesSoFar };
   if (options.onBytes !== undefined) read.onBytes = options.onBytes;
   try {
     await readLineBlocks(source, lines.onBlock, read);

@@ -1,5 +1,5 @@
 /**
- * Writer of JSONL traces (spec/trace-format.md, version 1).
+ * Writer of JSONL traces (docs/trace-format.md, version 1).
  * Owns: serialising `TraceEvent`s one per line, header line first.
  * Invariants: output always starts with `{"format":"lockdep-trace","version":1,...}`; a trace
  * written to a file appears atomically (written to a temp file in the same directory, then

@@ -8,7 +8,8 @@
  * chunk cost more wall time than the parsing it waited for; a regular file never makes a read
  * wait), with a turn of the event loop after each chunk so signals and timers still run; any
  * other source is read asynchronously, so a slow producer never blocks; `onBytes` gets the
- * running total of bytes read (progress); memory is one chunk plus the longest line.
+ * running total of bytes read (progress); memory is one chunk plus the longest line, and a line longer than line-blocks.ts's limit stops
+ * the reading with a LineTooLongError numbered by `linesSoFar`.
  */
 import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
 import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
@@ -21,6 +22,8 @@ export interface LineBlockReadOptions {
   chunkBytes?: number;
   /** Called after each read with the bytes read so far (for progress). */
   onBytes?: (bytes: number) => void;
+  /** How many lines the reader has taken so far, to number a line too long (line-blocks.ts). */
+  linesSoFar?: () => number;
 }
 
 /** 256 KiB: blocks are not decoded as a whole, so a large chunk only means fewer reads. */
@@ -34,7 +37,7 @@ const STREAM_CHUNK_BYTES = 64 * 1024;
  * not keep it. Open and read errors reject with the system error (its `code` intact).
  */
 export async function readLineBlocks(source: TraceByteSource, onBlock: BlockCallback, options: LineBlockReadOptions = {}): Promise<void> {
-  const blocks = new LineBlockBuffer(options.chunkBytes ?? DEFAULT_BLOCK_CHUNK_BYTES);
+  const blocks = new LineBlockBuffer(options.chunkBytes ?? DEFAULT_BLOCK_CHUNK_BYTES, options.linesSoFar === undefined ? {} : { linesSoFar: options.linesSoFar });
   const onBytes = options.onBytes;
   let total = 0;
   if (typeof source === 'string' && statSync(source).isFile()) {

@@ -6,22 +6,59 @@
  * buffer, which doubles only for a line longer than itself, so memory is one chunk plus the
  * longest line and long lines cost linear time (`lineEnd` and `withoutCarriageReturn` split a
  * block into lines for its readers); a block ends after a `\n` byte, which is always
- * a UTF-8 character boundary; the buffer is reused, so `onBlock` must not keep it.
+ * a UTF-8 character boundary; the buffer is reused, so `onBlock` must not keep it. A line
+ * longer than `maxLineBytes` stops the reading with a LineTooLongError before the buffer grows
+ * past it, numbered by the reader's `linesSoFar` (the lines it has taken from earlier blocks);
+ * `traceReadError` turns it into an input error at `file:line`.
  */
 import { readSync } from 'node:fs';
+
+/**
+ * The longest line read: 256 MiB, half of V8's longest string (about 512 MiB), so that a line
+ * that ends inside the next chunk still decodes to one string.
+ */
+export const MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+/** A line longer than the limit, at 1-based `line` when the reader counts lines. */
+export class LineTooLongError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly line: number | undefined,
+  ) {
+    super(`line longer than ${limit} bytes`);
+    this.name = 'LineTooLongError';
+  }
+
+  /** What an input error says about it, completing "`file:line`: ". */
+  get inputMessage(): string {
+    return `line longer than ${this.limit.toLocaleString('en-US')} bytes, the longest lockdep reads (is this a trace file?)`;
+  }
+}
 
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
 
 export type BlockCallback = (bytes: Buffer, end: number) => void;
 
+export interface LineLimitOptions {
+  /** The longest line accepted (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
+  /** How many lines the reader has taken from the blocks so far, to number a line too long. */
+  linesSoFar?: () => number;
+}
+
 export class LineBlockBuffer {
   private buffer: Buffer;
   /** Bytes of an unfinished line at the start of `buffer`. */
   private carry = 0;
 
-  constructor(chunkBytes: number) {
+  private readonly maxLineBytes: number;
+  private readonly linesSoFar: (() => number) | undefined;
+
+  constructor(chunkBytes: number, limits: LineLimitOptions = {}) {
     this.buffer = Buffer.allocUnsafe(Math.max(1, chunkBytes));
+    this.maxLineBytes = limits.maxLineBytes ?? MAX_LINE_BYTES;
+    this.linesSoFar = limits.linesSoFar;
   }
 
   /** Reads once from `fd` (synchronously) after the carried bytes; returns the bytes read (0 at the end of the file). */
@@ -53,11 +90,20 @@ export class LineBlockBuffer {
     const lastNewline = newline < 0 ? -1 : from + newline;
     if (lastNewline < 0) {
       this.carry = end;
+      this.checkCarry();
       return;
     }
     onBlock(this.buffer, lastNewline + 1);
     this.carry = end - lastNewline - 1;
     if (this.carry > 0) this.buffer.copy(this.buffer, 0, lastNewline + 1, end);
+    this.checkCarry();
+  }
+
+  /** The unfinished line may not grow past the limit (checked before the buffer grows for it). */
+  private checkCarry(): void {
+    if (this.carry <= this.maxLineBytes) return;
+    const before = this.linesSoFar?.();
+    throw new LineTooLongError(this.maxLineBytes, before === undefined ? undefined : before + 1);
   }
 
   private grow(size: number): void {

@@ -276,7 +276,7 @@ export class StdParser {
 /** Reads an STD file (or stream) the way `lockdep check` does, and returns what was read. */
 export async function readStdFile(source: TraceByteSource, options: StdReaderOptions, sink: EventSink): Promise<StdReadStats> {
   const parser = new StdParser(options, sink);
-  await readLineBlocks(source, (bytes, end) => parser.block(bytes, end));
+  await readLineBlocks(source, (bytes, end) => parser.block(bytes, end), { linesSoFar: () => parser.stats.lines });
   parser.end();
   return parser.stats;
 }

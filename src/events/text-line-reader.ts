@@ -37,7 +37,7 @@ export function forEachLine(path: string, onLine: LineCallback, chunkBytes = DEF
 /** As `forEachLine`, over an open file descriptor (read from its current position). */
 function forEachLineOfFd(fd: number, onLine: LineCallback, chunkBytes = DEFAULT_CHUNK_BYTES): number {
   const decoder = new LineDecoder(onLine);
-  const blocks = new LineBlockBuffer(chunkBytes);
+  const blocks = new LineBlockBuffer(chunkBytes, { linesSoFar: () => decoder.lines });
   while (blocks.readFrom(fd, decoder.onBlock) > 0);
   blocks.finish(decoder.onBlock);
   return decoder.lines;

@@ -1,6 +1,6 @@
 /**
  * The kernel-style text report (`lockdep check`'s default format): one report per finding,
- * modelled on the printk output of kernel/locking/lockdep.c (reference/lockdep.md §1.13), then
+ * modelled on the printk output of kernel/locking/lockdep.c, then
  * one summary line.
  * Invariants: a pure function of the result and the options (no I/O, no clock, no environment);
  * header lines are the kernel's verbatim text; every user-supplied string (names, sites, files,

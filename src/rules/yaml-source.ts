@@ -22,6 +22,41 @@ export interface SourcePosition {
   col: number;
 }
 
+/** The parser recurses per nesting level: its stack overflow means the YAML is nested too deeply. */
+const TOO_DEEP = 'YAML nested too deeply for the parser (rule files and configs nest a few levels; flatten the value)';
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof Error && /call stack/i.test(error.message);
+}
+
+/**
+ * Where a stack overflow most likely started when the parser could not say: the start of the line
+ * that opens the most levels (flow brackets, `- ` entries, indentation).
+ */
+function mostNestedLineOffset(text: string): number {
+  let best = 0;
+  let bestScore = -1;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let score = 0;
+    let indent = true;
+    for (let i = start; i < end; i++) {
+      const c = text[i];
+      if (indent && c === ' ') score += 0.5;
+      else indent = false;
+      if (c === '[' || c === '{' || (c === '-' && text[i + 1] === ' ')) score++;
+    }
+    if (score > bestScore) {
+      bestScore = score;
+      best = start;
+    }
+    start = end + 1;
+  }
+  return best;
+}
+
 export class YamlSource {
   readonly file: string;
   readonly text: string;
@@ -38,12 +73,20 @@ export class YamlSource {
   /** Parse `text`; throws an InputError at the first YAML syntax error (duplicate keys included). */
   static parse(file: string, text: string): YamlSource {
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    let doc: Document;
+    try {
+      doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    } catch (error) {
+      // Block sequences and mappings overflow the parser's stack outside its error list.
+      if (!isStackOverflow(error)) throw error;
+      throw new YamlSource(file, text, parseDocument(''), lineCounter).errorAtOffset(mostNestedLineOffset(text), TOO_DEEP);
+    }
     const source = new YamlSource(file, text, doc, lineCounter);
     const error = doc.errors[0];
     if (error) {
       const offset = error.pos[0];
-      throw source.errorAtOffset(offset, `YAML syntax error: ${firstLine(error.message)} (fix the YAML syntax)`);
+      const message = isStackOverflow(error) ? TOO_DEEP : `YAML syntax error: ${firstLine(error.message)} (fix the YAML syntax)`;
+      throw source.errorAtOffset(offset, message);
     }
     return source;
   }

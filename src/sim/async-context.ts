@@ -3,7 +3,7 @@
  * current task, so primitives can be called without a task handle.
  * Invariant: created only on demand (`runtime.context` / `runtime.runTask`), because Node 20's
  * AsyncLocalStorage installs promise hooks that slow every promise in the process (~2.7x per
- * await, reference/ecosystem.md §2.4); deterministic simulations pass task handles instead.
+ * await); deterministic simulations pass task handles instead.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Task } from './task.js';

@@ -8,7 +8,7 @@
  * With `blocking: true` the map also behaves as the lock lockdep pretends it is (exclusive
  * holders exclude everyone, recursive readers exclude writers only, FIFO writers: a
  * reader-preference RwSemaphore, whose SleepingRwState it shares), which turns a lockdep-only
- * cycle into a real, detectable deadlock (kvm-history.md §3.4, `pseudo_as_mutex`).
+ * cycle into a real, detectable deadlock (the `pseudo_as_mutex` design of examples/kvm, docs/simulation.md).
  * Invariants: acquisitions are emitted before any waiting; a release of a map the task does not
  * hold leaves the state untouched and is reported by the validator.
  */

@@ -1,6 +1,6 @@
 /**
- * The conformance catalog as data: the kernel's lib/locking-selftest.c (reference/lockdep.md
- * §2.1–§2.9) and the liblockdep tests (§2.10), expanded family × lock-type column × hard/soft ×
+ * The conformance catalog as data: the kernel's lib/locking-selftest.c (groups
+ * §2.1–§2.9 below) and the liblockdep tests (§2.10), expanded family × lock-type column × hard/soft ×
  * permutation exactly as the selftest macros expand them, plus a few mapped wait-context cases
  * and the two clone-only gap cases of §3.2.
  *
@@ -38,7 +38,7 @@ export interface ConformanceCase {
   name: string;
   /** The family (directory under cases/). */
   family: string;
-  /** Section of reference/lockdep.md the case comes from. */
+  /** Group of the catalog the case comes from (the `// §` headings below). */
   section: string;
   expect: Verdict;
   /** Kind of the first finding (expect F only). */

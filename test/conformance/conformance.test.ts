@@ -1,5 +1,5 @@
 /**
- * The conformance suite (issue 3): every case of the catalog (lockdep.md §2 selftests, §2.10
+ * The conformance suite (issue 3): every case of the catalog (§2 selftests, §2.10
  * liblockdep, §3.2 gaps) is a committed JSONL trace with its expectation in manifest.json.
  * Asserts (a) the committed files are exactly the generator's output, (b) each case's verdict
  * (F = at least one finding, S = none), first finding kind and required extra kinds, (c) for
@@ -34,7 +34,7 @@ describe('conformance files', () => {
     }
   });
 
-  test('the catalog has the sizes of lockdep.md §2 (selftest counts, liblockdep)', () => {
+  test('the catalog has the sizes of §2 (selftest counts, liblockdep)', () => {
     const count = (section: string): number => manifest.filter((e) => e.section === section).length;
     expect(count('2.1')).toBe(9 * 6); // 9 families x 6 columns (rtmutex is the mutex column)
     expect(count('2.2')).toBe(13); // 15 in the selftest; rlock_AA1B and rsem_AA1B are AA_rlock and AA_rsem

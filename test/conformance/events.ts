@@ -2,7 +2,7 @@
  * Event builders for the conformance catalog: one function per trace-format event, plus the
  * selftest's context brackets (HI/SI/IRQOFF/BHOFF). Pure; every case runs on the single task
  * `t` unless a builder is given another one, as the kernel selftest runs on one CPU.
- * Invariant: builders emit only fields of spec/trace-format.md (plus the `percpu` extension).
+ * Invariant: builders emit only fields of docs/trace-format.md (plus the `percpu` extension).
  */
 import type {
   AcquireEvent,

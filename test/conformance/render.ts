@@ -1,6 +1,6 @@
 /**
  * Serialises the conformance catalog: one JSONL trace per case under cases/<family>/<name>.jsonl
- * and manifest.json. Each trace starts with a header line (spec/trace-format.md allows extra
+ * and manifest.json. Each trace starts with a header line (docs/trace-format.md allows extra
  * header fields) that carries the expectation and the segment sizes, so a trace file is
  * self-describing and `lockdep check` can run it as is.
  * Invariant: pure and deterministic; paths are relative to test/conformance/ with `/` separators.

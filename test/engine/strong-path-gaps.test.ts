@@ -1,5 +1,5 @@
 /**
- * The two gaps of lockdep.md §3.2, closed by this engine, each with the trace the kernel misses
+ * The two gaps of docs/semantics.md ("Gaps closed", 1 and 2), closed by this engine, each with the trace the kernel misses
  * and a near miss that must stay silent.
  */
 import { describe, expect, test } from 'vitest';

@@ -64,6 +64,7 @@ export function renderAll(result: CheckResult, snapshot: GraphSnapshot | null = 
   for (const format of SYNC_FORMATS) {
     const text = format.render(result, { snapshot, colour: false });
     if (typeof text !== 'string') throw new Error(`${format.name} rendered asynchronously`);
+    if (text.trim().length === 0) throw new Error(`${format.name} rendered nothing`);
     out.set(format.name, text);
   }
   return out;

@@ -1,8 +1,10 @@
 /**
  * Shared machinery of the fuzzers: the run count (`LOCKDEP_FUZZ_RUNS`, default 200 per
- * property in `npm test`, 20000 under `npm run fuzz`), text mutators that turn a valid seed
- * into damaged input, the "clean error" check, the "valid result" check, and the tally of
- * inputs tried that each fuzz file prints at the end.
+ * property in `npm test`, 20000 under `npm run fuzz`) and the seed (`LOCKDEP_FUZZ_SEED`, else
+ * a random one, one per fuzz file), text mutators that turn a valid seed into damaged input
+ * (with a dictionary of fragments that exhaust resources: deep nesting, huge numbers, long
+ * strings), the "clean error" check, the "valid result" check, and the tally of inputs tried
+ * that each fuzz file prints at the end with its seed and run count.
  * Invariants: every generator is deterministic for a fast-check seed (failures replay); a clean
  * error is an InputError whose `toString()` is one line starting with the file name (with a
  * 1-based line number when the parser is line-oriented) and carries no stack trace; anything
@@ -16,9 +18,19 @@ import { InputError } from '../../src/events/input-error.js';
 
 const DEFAULT_RUNS = 200;
 
-// `LOCKDEP_FUZZ_SEED=N` replays a reported failure (fast-check prints the seed).
-const seedText = process.env['LOCKDEP_FUZZ_SEED'];
-if (seedText !== undefined && seedText !== '') fc.configureGlobal({ seed: Number(seedText) });
+/**
+ * The seed of this fuzz file's run: `LOCKDEP_FUZZ_SEED=N` replays a run (fast-check also prints
+ * the seed of a failure); otherwise a random one, set globally so the tally can print it.
+ */
+export const FUZZ_SEED = fuzzSeed(process.env['LOCKDEP_FUZZ_SEED']);
+fc.configureGlobal({ seed: FUZZ_SEED });
+
+function fuzzSeed(text: string | undefined): number {
+  if (text === undefined || text === '') return (Math.random() * 0x7fffffff) | 0;
+  const seed = Number(text);
+  if (!Number.isInteger(seed)) throw new Error(`LOCKDEP_FUZZ_SEED must be an integer, got ${text}`);
+  return seed;
+}
 
 /** Cases per property: `LOCKDEP_FUZZ_RUNS` (npm run fuzz sets 20000), else 200. */
 export function fuzzRuns(scale = 1): number {
@@ -51,9 +63,12 @@ export class FuzzTally {
     else entry.results++;
   }
 
-  /** One line per fuzzer, printed after the file's tests (a crash fails the test itself, so it is not counted here). */
+  /**
+   * A line with the seed and the run count per property, then one line per fuzzer, printed after
+   * the file's tests (a crash fails the test itself, so it is not counted here).
+   */
   report(): string {
-    const lines: string[] = [];
+    const lines = [`fuzz seed ${FUZZ_SEED} (replay: LOCKDEP_FUZZ_SEED=${FUZZ_SEED}), ${fuzzRuns()} runs per property (LOCKDEP_FUZZ_RUNS)`];
     for (const [name, c] of this.counts) {
       lines.push(`fuzz ${name}: ${c.tried} inputs, ${c.errors} clean errors, ${c.results} valid results`);
     }
@@ -74,11 +89,29 @@ export const HOSTILE_FRAGMENTS: readonly string[] = [
   '9007199254740993', '0x10', '1.5', '99999999999999999999', '1e-400',
 ];
 
+/**
+ * Fragments that exhaust a parser's resources on one line: nesting beyond the JSON limit (1,000)
+ * and the YAML parser's stack (about 1,500), open or closed, numbers beyond a double, and a
+ * string longer than a read chunk. Each must give a clean `file:line` error.
+ */
+export const RESOURCE_FRAGMENTS: readonly string[] = [
+  '['.repeat(3000),
+  '{"a":'.repeat(3000),
+  `${'['.repeat(3000)}${']'.repeat(3000)}`,
+  `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`,
+  '- '.repeat(3000),
+  '9'.repeat(400),
+  `-${'9'.repeat(400)}.5e99999`,
+  `"${'x'.repeat(70_000)}"`,
+];
+
 const hostileFragment = fc.constantFrom(...HOSTILE_FRAGMENTS);
+const resourceFragment = fc.constantFrom(...RESOURCE_FRAGMENTS);
 
 /** A short random string: hostile fragments, printable text, unicode and control characters. */
 export const junk: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: hostileFragment },
+  { weight: 1, arbitrary: resourceFragment },
   { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) },
   { weight: 1, arbitrary: fc.string({ unit: fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c)), maxLength: 4 }) },

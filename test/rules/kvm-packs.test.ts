@@ -1,6 +1,6 @@
 /**
  * The shipped KVM packs: both lint clean through the CLI (spawned binary), and replayed KVM call
- * paths (kvm-history.md §3) give the findings the documentation predicts.
+ * paths (docs/simulation.md, The KVM example) give the findings the documentation predicts.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

@@ -1,0 +1,148 @@
+/**
+ * Writes the bench tables of README.md and docs/performance.md from the results of
+ * `npm run bench` (.bench/results.json, written by bench/run.js), so that every figure in them
+ * is one the bench printed. Each table sits between two marker comments,
+ * `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->` (NAME `readme` in README.md,
+ * `performance` in docs/performance.md); everything outside the markers is left as it is. The
+ * part of the results the tables are made of is kept beside them, in docs/bench-results.json,
+ * so a test can check that the tables are exactly what this script makes of a bench run.
+ *   node scripts/update-bench-table.mjs [results.json]    (npm run bench:docs)
+ *   npm run bench -- --update-docs                         (the same, at the end of a bench run)
+ * Invariants: only full-mode results of a run without failures are written (quick mode
+ * measures other sizes than the targets'); a file without its markers is an error, never
+ * rewritten elsewhere; the rendering is a pure function of the results.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** The tables each document carries: its marker name and how it is rendered from a record. */
+export const BENCH_DOCS = [
+  { file: 'README.md', marker: 'readme', render: (record) => renderReadmeTable(record) },
+  { file: join('docs', 'performance.md'), marker: 'performance', render: (record) => renderPerformanceTables(record) },
+];
+
+/** Where the record of the run behind the tables is kept. */
+export const BENCH_RECORD = join('docs', 'bench-results.json');
+
+/** What the tables are made of, from a bench run's results: its header, rows, and CPU split. */
+export function benchRecord(results) {
+  return {
+    date: results.date,
+    quick: results.quick,
+    machine: results.machine,
+    header: results.header,
+    rows: results.rows,
+    failures: results.failures ?? [],
+    cpuSplit: cpuSplitRows(results),
+  };
+}
+
+const cell = (text) => String(text).replace(/\|/g, '\\|');
+const tableLine = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+
+function rowsTable(rows) {
+  return [tableLine(['figure', 'measured', 'target', 'status']), '|---|---|---|---|', ...rows.map((r) => tableLine([r.figure, r.measured, r.target, r.status]))];
+}
+
+/** The run the figures come from, as one sentence. */
+function runLine(results) {
+  const { machine } = results;
+  return `Measured by \`npm run bench\` on ${results.date.slice(0, 10)} (${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, ${machine.platform}, Node ${machine.node}, load average at start ${machine.load}):`;
+}
+
+/** README's short table: the rows the bench marks `readme`. */
+export function renderReadmeTable(record) {
+  return [runLine(record), '', ...rowsTable(record.rows.filter((r) => r.readme))].join('\n');
+}
+
+/** docs/performance.md: the bench's header, every row, and where the CPU time of each check went. */
+export function renderPerformanceTables(record) {
+  const lines = [runLine(record), '', '```', ...record.header, '```', '', ...rowsTable(record.rows)];
+  const split = record.cpuSplit;
+  if (split.length > 0) {
+    lines.push('', 'Where the CPU time went (ms, from `/proc/self/task`, 10 ms resolution):', '');
+    lines.push(tableLine(['run', 'check: main thread', 'check: helper threads', 'floor (a): main thread', 'floor (b): main thread']), '|---|---|---|---|---|');
+    for (const r of split) lines.push(tableLine(r));
+  }
+  return lines.join('\n');
+}
+
+function cpuSplitRows(results) {
+  const ms = (value) => (value === undefined ? '' : value.toLocaleString('en-US'));
+  const rows = [];
+  for (const [name, t] of Object.entries(results.throughput ?? {})) {
+    if (t.check.mainThreadCpuMs === undefined) continue;
+    rows.push([`JSONL ${name}`, ms(t.check.mainThreadCpuMs), ms(t.check.helperThreadsCpuMs), ms(t.floor?.mainThreadCpuMs), ms(t.scanFloor?.mainThreadCpuMs)]);
+  }
+  for (const [name, run] of Object.entries(results.std ?? {})) {
+    if (run.mainThreadCpuMs === undefined) continue;
+    rows.push([`STD ${name}`, ms(run.mainThreadCpuMs), ms(run.helperThreadsCpuMs), '', '']);
+  }
+  return rows;
+}
+
+/** `text` with what lies between the markers named `marker` replaced by `content`. */
+export function replaceBetweenMarkers(text, marker, content, file = 'the document') {
+  const start = `<!-- bench:${marker}:start -->`;
+  const end = `<!-- bench:${marker}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < 0 || to < from) {
+    throw new Error(`${file}: no bench table markers (${start} ... ${end}); add them where the table goes`);
+  }
+  if (text.indexOf(start, from + 1) >= 0) throw new Error(`${file}: the marker ${start} appears twice`);
+  return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
+}
+
+/** Why these results must not go into the documents, or null when they may. */
+export function unusableResults(results) {
+  if (!Array.isArray(results?.rows) || !Array.isArray(results?.header)) return 'not a results file of this bench (no rows): run npm run bench';
+  if (results.quick) return 'quick-mode results (other sizes than the targets\'): run the full npm run bench';
+  if ((results.failures ?? []).length > 0) return `the run failed: ${results.failures.join('; ')}`;
+  return null;
+}
+
+/**
+ * Rewrites the tables of every document of BENCH_DOCS under `root`, and the record beside them;
+ * returns the files written. Every document is checked for its markers before any is written.
+ */
+export function updateBenchDocs(root, results) {
+  const why = unusableResults(results);
+  if (why !== null) throw new Error(`not updating the bench tables: ${why}`);
+  const record = benchRecord(results);
+  const updates = BENCH_DOCS.map((doc) => {
+    const path = join(root, doc.file);
+    const before = readFileSync(path, 'utf8');
+    return { file: doc.file, path, before, after: replaceBetweenMarkers(before, doc.marker, doc.render(record), doc.file) };
+  });
+  updates.push({ file: BENCH_RECORD, path: join(root, BENCH_RECORD), before: readIfExists(join(root, BENCH_RECORD)), after: `${JSON.stringify(record, null, 2)}\n` });
+  const written = [];
+  for (const update of updates) {
+    if (update.after === update.before) continue;
+    writeFileSync(update.path, update.after);
+    written.push(update.file);
+  }
+  return written;
+}
+
+function readIfExists(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const root = join(import.meta.dirname, '..');
+  const input = process.argv[2] ?? join(root, '.bench', 'results.json');
+  try {
+    const results = JSON.parse(readFileSync(input, 'utf8'));
+    const written = updateBenchDocs(root, results);
+    process.stdout.write(written.length > 0 ? `updated ${written.join(', ')} from ${input}\n` : `already up to date with ${input}\n`);
+  } catch (error) {
+    process.stderr.write(`update-bench-table: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
