@@ -8,11 +8,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, REPO_ROOT, runCli } from './run-cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-commands-'));
-beforeAll(ensureBuilt);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const inDir = (args: readonly string[]) => runCli(args, { cwd: dir });

@@ -12,7 +12,7 @@ import { REPO_ROOT } from './run-cli.js';
 
 const stubs = mkdtempSync(join(tmpdir(), 'lockdep-scripts-'));
 afterAll(() => rmSync(stubs, { recursive: true, force: true }));
-for (const [command, variable] of [['npm', 'STUB_NPM_STATUS'], ['node', 'STUB_NODE_STATUS']]) {
+for (const [command, variable] of [['npm', 'STUB_NPM_STATUS'], ['node', 'STUB_NODE_STATUS']] as const) {
   writeFileSync(join(stubs, command), `#!/bin/sh\nexit "$${variable}"\n`);
   chmodSync(join(stubs, command), 0o755);
 }

@@ -8,7 +8,6 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../cli/run-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'lockdep.js');
@@ -26,7 +25,6 @@ function lockdep(args: string[], options: { cwd?: string; input?: string } = {})
 
 let work: string;
 beforeAll(() => {
-  ensureBuilt();
   work = mkdtempSync(join(tmpdir(), 'lockdep-importers-'));
 });
 

@@ -109,7 +109,7 @@ describe('fastParseEvent', () => {
     let rejected = 0;
     fc.assert(
       fc.property(event, fc.nat(), bad, fc.constantFrom('set', 'drop', 'extra', 'foreign'), foreign, (e, which, value, how, [key, valid]) => {
-        const entries = Object.entries(e).filter(([, v]) => v !== undefined);
+        const entries: Array<[string, unknown]> = Object.entries(e).filter(([, v]) => v !== undefined);
         const at = which % entries.length;
         if (how === 'set') entries[at] = [entries[at]![0], value];
         else if (how === 'drop') entries.splice(at, 1);

@@ -5,15 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT, ensureBuilt, runCli } from '../cli/run-cli.js';
+import { REPO_ROOT, runCli } from '../cli/run-cli.js';
 
 interface Step { run?: string; uses?: string; with?: Record<string, unknown> }
 interface Job { needs?: string | string[]; if?: string; strategy?: { matrix?: Record<string, unknown> }; steps: Step[] }
 const workflow = parse(readFileSync(join(REPO_ROOT, 'examples', 'ci', 'lockdep.yml'), 'utf8')) as { jobs: Record<string, Job> };
-
-beforeAll(() => ensureBuilt(), 120_000);
 
 describe('examples/ci/lockdep.yml', { timeout: 60_000 }, () => {
   const check = workflow.jobs['check'] as Job;

@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli as runCliAnywhere } from '../cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli as runCliAnywhere } from '../cli/run-cli.js';
 
 /** Runs the CLI ignoring any lockdep.config.yaml a checkout may have (these tests set every option). */
 const runCli: typeof runCliAnywhere = (args, options) =>
@@ -23,8 +23,6 @@ const AB = ['{"op":"acquire","task":"t1","lock":"A","site":"src/a.ts:10"}', '{"o
 const BA = ['{"op":"acquire","task":"t2","lock":"B","site":"src/b.ts:20"}', '{"op":"acquire","task":"t2","lock":"A","site":"src/b.ts:21"}', '{"op":"release","task":"t2","lock":"A"}', '{"op":"release","task":"t2","lock":"B"}'];
 const CD = ['{"op":"acquire","task":"t3","lock":"C"}', '{"op":"acquire","task":"t3","lock":"D"}', '{"op":"release","task":"t3","lock":"D"}', '{"op":"release","task":"t3","lock":"C"}'];
 const DC = ['{"op":"acquire","task":"t4","lock":"D"}', '{"op":"acquire","task":"t4","lock":"C"}', '{"op":"release","task":"t4","lock":"C"}', '{"op":"release","task":"t4","lock":"D"}'];
-
-beforeAll(() => ensureBuilt(), 120_000);
 
 describe('output targets', { timeout: 60_000 }, () => {
   it('writes several formats: text to stdout, sarif and html to files, atomically', () => {

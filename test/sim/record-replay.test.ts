@@ -20,7 +20,7 @@ import {
   SpinLock,
 } from '../../src/index.js';
 import type { CheckResult, Finding } from '../../src/index.js';
-import { ensureBuilt, runCli } from '../cli/run-cli.js';
+import { runCli } from '../cli/run-cli.js';
 
 let dir = '';
 beforeAll(() => {
@@ -35,8 +35,6 @@ function fingerprints(findings: readonly Finding[]): string[] {
 }
 
 describe('record, then lockdep check', { timeout: 60_000 }, () => {
-  beforeAll(() => ensureBuilt(), 180_000);
-
   it('the 2021 KVM run replays to the same finding through the CLI', async () => {
     const file = join(dir, 'kvm-2021.jsonl');
     const live = await runKvmScenario({ design: '2021-fair', recordTo: file });

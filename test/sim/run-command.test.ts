@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/index.js';
 import type { DeadlockReport } from '../../src/index.js';
-import { ensureBuilt, runCli } from '../cli/run-cli.js';
+import { runCli } from '../cli/run-cli.js';
 
 const FIXTURES = 'test/sim/fixtures';
 let dir = '';
 
 beforeAll(() => {
-  ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'lockdep-run-'));
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
