@@ -5,5 +5,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['test/setup/build-dist.ts'],
+    // The suite must pass on a loaded 2-core machine, where a test doing real work (a check of
+    // a generated trace, a spawned CLI) takes several times its idle time: vitest's 5 s default
+    // fails such tests for the load, not for the code. A hang still fails, after 30 s (tests
+    // that spawn the CLI give their own budget, SPAWN_TIMEOUT_MS in test/cli/run-cli.ts).
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

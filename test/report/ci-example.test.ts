@@ -7,13 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT, runCli } from '../cli/run-cli.js';
+import { REPO_ROOT, runCliInProcess } from '../cli/run-cli.js';
 
 interface Step { run?: string; uses?: string; with?: Record<string, unknown> }
 interface Job { needs?: string | string[]; if?: string; strategy?: { matrix?: Record<string, unknown> }; steps: Step[] }
 const workflow = parse(readFileSync(join(REPO_ROOT, 'examples', 'ci', 'lockdep.yml'), 'utf8')) as { jobs: Record<string, Job> };
 
-describe('examples/ci/lockdep.yml', { timeout: 60_000 }, () => {
+describe('examples/ci/lockdep.yml', () => {
   const check = workflow.jobs['check'] as Job;
   const merge = workflow.jobs['merge'] as Job;
 
@@ -33,9 +33,9 @@ describe('examples/ci/lockdep.yml', { timeout: 60_000 }, () => {
     expect(merge.steps.map((step) => step.run ?? '').join('\n')).toContain('npx lockdep merge graphs/graph-*.json');
   });
 
-  it('uses only options the CLI knows', () => {
+  it('uses only options the CLI knows', async () => {
     for (const [command, job] of [['check', check], ['merge', merge]] as const) {
-      const help = runCli([command, '--help']).stdout;
+      const help = (await runCliInProcess([command, '--help'])).stdout;
       const line = job.steps.map((step) => step.run ?? '').find((run) => run.includes(`lockdep ${command}`)) as string;
       const options = line.match(/(?<=\s)--?[a-z][a-z-]*/g) ?? [];
       expect(options.length).toBeGreaterThan(3);
