@@ -7,7 +7,7 @@
  * commands set their status through `process.exitCode`, which `runLockdep` reads and restores,
  * never through `process.exit()`; subcommands come only from commands/index.ts.
  */
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { InputError } from '../events/input-error.js';
 import { escapeTerminal } from '../report/escape.js';
 import { commands } from './commands/index.js';
@@ -79,7 +79,7 @@ export function buildCli(argv: readonly string[]) {
     .example('$0 check --help', 'all options of check')
     .epilogue('Exit codes: 0 clean, 1 error-severity findings, 2 usage, configuration or input error.')
     .wrap(Math.min(100, process.stdout.columns ?? 100));
-  for (const command of commands) cli.command(command);
+  for (const command of commands) cli.command(command as CommandModule);
   return cli;
 }
 

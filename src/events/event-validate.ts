@@ -108,9 +108,13 @@ const OP_LIST = EVENT_OPS.join(', ');
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
+  // String() is the fallback for what JSON cannot render (a bigint, a cycle); a cyclic object
+  // showing as [object Object] is good enough in a one-line message.
   try {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- see above
     text = JSON.stringify(value) ?? String(value);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- see above
     text = String(value);
   }
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;

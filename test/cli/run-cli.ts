@@ -51,7 +51,7 @@ function capture(stream: NodeJS.WriteStream, chunks: string[]): () => void {
     if (callback !== undefined) queueMicrotask(() => callback());
     return true;
   };
-  stream.write = write as Write;
+  stream.write = write;
   return () => {
     if (original === undefined) delete (stream as { write?: Write }).write;
     else Object.defineProperty(stream, 'write', original);
