@@ -75,7 +75,9 @@ function withEnv(changes: NodeJS.ProcessEnv): () => void {
 
 /**
  * Runs `lockdep ARGS` in this process (src/, not dist/) from `cwd` (default: the repository
- * root). Standard input is not available: a test that feeds stdin spawns with `runCli`.
+ * root; vitest's default `forks` pool allows `process.chdir`). Standard input is not available,
+ * and checks on worker threads (`--jobs` above 1 with several traces, or several large traces)
+ * need the built worker: such tests spawn with `runCli`.
  */
 export async function runCliInProcess(args: readonly string[], options: Omit<CliRunOptions, 'input'> = {}): Promise<CliRun> {
   const stdout: string[] = [];
