@@ -1,5 +1,6 @@
 // The test runner's configuration: one build of dist/ before any test file runs (the spawned-CLI
 // tests and the simulation modules use the built package), and the suite's time budgets.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,9 +12,9 @@ export default defineConfig({
     // that spawn the CLI give their own budget, SPAWN_TIMEOUT_MS in test/cli/run-cli.ts).
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Vitest's default on 2 cores is one worker (cores - 1), which leaves a core idle while a
+    // Vitest's default is cores - 1 workers, one on 2 cores, which leaves a core idle while a
     // file waits on a spawned CLI or on its imports; two workers ran a sample of eight files in
     // 30 s instead of 48 s on the loaded 2-core machine.
-    maxWorkers: 2,
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
