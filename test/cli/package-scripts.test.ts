@@ -32,7 +32,7 @@ function runScript(name: string, npmStatus: number, nodeStatus: number): number 
   }).status;
 }
 
-describe.each(['demo', 'demo:sim'])('npm run %s', (name) => {
+describe.each(['demo', 'demo:sim'])('npm run %s', { timeout: SPAWN_TIMEOUT_MS }, (name) => {
   it('passes when the build succeeds and the demo reports the deadlock (exit 1)', () => {
     expect(runScript(name, 0, 1)).toBe(0);
   });
