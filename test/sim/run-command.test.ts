@@ -1,5 +1,6 @@
 // `lockdep run <module>`: the built CLI loads a simulation module (JS, or TS through tsx), runs
-// it on a fresh runtime and prints the report with the exit codes of `check`.
+// it on a fresh runtime and prints the report with the exit codes of `check`. Spawned: loading
+// a user's module (tsx registers a loader hook in the process) is the process boundary here.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
