@@ -1,7 +1,7 @@
 /**
  * examples/ci/lockdep.yml stays a valid workflow of the documented shape: a matrix check job that
  * uploads SARIF and saves graphs, and a final merge job that needs it; every lockdep command line
- * in it uses only options the CLI knows (checked against the built binary's help).
+ * in it uses only options the CLI knows (checked against the help of the CLI, run in-process).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
