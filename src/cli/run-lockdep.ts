@@ -1,8 +1,8 @@
 /**
  * The `lockdep` command line as a function: yargs setup, the subcommand registry, and top-level
  * error handling. `runLockdep(argv)` parses and runs one command line and resolves to its exit
- * status without ending the process, so tests and embedders can run the CLI in-process (output
- * goes to process.stdout/stderr). Invariants: usage errors, configuration errors and input errors
+ * status without ending the process, so the tests run the CLI in-process (output goes to
+ * process.stdout/stderr, help and version included). Invariants: usage errors, configuration errors and input errors
  * print one line on stderr and give exit 2 with no stack trace (`--debug` adds the stack);
  * commands set their status through `process.exitCode`, which `runLockdep` reads and restores,
  * never through `process.exit()`; subcommands come only from commands/index.ts.
