@@ -10,7 +10,6 @@
 import { parseArgs } from 'node:util';
 import { formatDeadlockReport, renderJson, renderText } from '../../src/index.js';
 import { DESIGNS, RULE_VARIANTS } from './kvm-model.js';
-import type { Design } from './kvm-model.js';
 import { runKvmScenario } from './scenario.js';
 
 function usage(message: string): never {
@@ -45,7 +44,7 @@ if (values.all && values.format === 'text') {
     violations.length === 0 ? 'clean' : violations.map((v) => v.rule ?? v.kind).join(', ');
   process.stdout.write('\nverdicts:\n');
   for (const d of DESIGNS) {
-    const outcome = await runKvmScenario({ design: d as Design });
+    const outcome = await runKvmScenario({ design: d });
     process.stdout.write(`  ${`design ${d}`.padEnd(40)} ${verdict(outcome.result.violations)}\n`);
   }
   for (const variant of RULE_VARIANTS) {

@@ -68,7 +68,7 @@ export function reportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
       describe: 'write the mergeable dependency graph and the findings to FILE (for lockdep merge / report)',
       type: 'string',
       requiresArg: true,
-    }) as unknown as Argv<T & ReportArgs>;
+    });
 }
 
 /** `--baseline`, `--strict-baseline`, `--prune-baseline`, `--max-warnings`, `--exit-zero`. */
@@ -95,7 +95,7 @@ export function gateOptions<T>(y: Argv<T>): Argv<T & GateArgs> {
     .option('exit-zero', {
       describe: 'exit 0 even when findings fail the run (input and usage errors still exit 2)',
       type: 'boolean',
-    }) as unknown as Argv<T & GateArgs>;
+    });
 }
 
 export interface PreparedOutputs {
@@ -195,5 +195,5 @@ export function progressOption<T>(y: Argv<T>): Argv<T & ProgressArgs> {
       describe: 'progress on stderr (only on a TTY and when CI is unset); --no-progress turns it off',
       type: 'boolean',
       default: true,
-    }) as unknown as Argv<T & ProgressArgs>;
+    });
 }

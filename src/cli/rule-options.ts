@@ -27,5 +27,5 @@ export function ruleOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
     .option('strict-order', {
       describe: 'warn about orders between ruled classes that no rule documents',
       type: 'boolean',
-    }) as unknown as Argv<T & ConfigArgs>;
+    });
 }

@@ -11,10 +11,12 @@ export const STATE_SOFTIRQ = 1;
 export const USED_IN_HARDIRQ = 0;
 export const USED_IN_HARDIRQ_READ = 1;
 export const ENABLED_HARDIRQ = 2;
+/** @public (the kernel's bit table, kept whole) */
 export const ENABLED_HARDIRQ_READ = 3;
 export const USED_IN_SOFTIRQ = 4;
 export const USED_IN_SOFTIRQ_READ = 5;
 export const ENABLED_SOFTIRQ = 6;
+/** @public (the kernel's bit table, kept whole) */
 export const ENABLED_SOFTIRQ_READ = 7;
 export const LOCK_USED = 8;
 export const LOCK_USED_READ = 9;
@@ -51,8 +53,13 @@ export function exclusiveMask(mask: number): number {
   return excl;
 }
 
-/** The possible original usages that `mask` is exclusive to (`original_mask`). */
-export const originalMask = exclusiveMask;
+/**
+ * The possible original usages that `mask` is exclusive to (`original_mask`): the same mapping
+ * as `exclusive_mask`, named apart as in the kernel.
+ */
+export function originalMask(mask: number): number {
+  return exclusiveMask(mask);
+}
 
 const USAGE_NAMES = [
   'IN-HARDIRQ-W', 'IN-HARDIRQ-R', 'HARDIRQ-ON-W', 'HARDIRQ-ON-R',

@@ -168,10 +168,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.limits.classes = Math.min(this.limits.classes, MAX_CLASSES);
     this.hooks = options.hooks ?? [];
-    this.chainHooks = this.hooks.filter((h) => h.onNewChain);
-    this.watchHooks = this.hooks.filter((h) => h.onWatchedAcquire);
-    this.accessHooks = this.hooks.filter((h) => h.onAccess);
-    this.dependencyHooks = this.hooks.filter((h) => h.onNewDependency);
+    this.chainHooks = this.hooks.filter((h) => h.onNewChain !== undefined);
+    this.watchHooks = this.hooks.filter((h) => h.onWatchedAcquire !== undefined);
+    this.accessHooks = this.hooks.filter((h) => h.onAccess !== undefined);
+    this.dependencyHooks = this.hooks.filter((h) => h.onNewDependency !== undefined);
     this.onFinding = options.onFinding;
     this.defaultFile = options.file ?? '';
     this.currentFile = this.defaultFile;
@@ -1016,8 +1016,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       unsafe: unsafe.name,
       safeUsage: usageName(safeBit),
       unsafeUsage: usageName(unsafeBit),
-      ...(safe.usageAt[safeBit] ? { safeAt: safe.usageAt[safeBit]! } : {}),
-      ...(unsafe.usageAt[unsafeBit] ? { unsafeAt: unsafe.usageAt[unsafeBit]! } : {}),
+      ...(safe.usageAt[safeBit] ? { safeAt: safe.usageAt[safeBit] } : {}),
+      ...(unsafe.usageAt[unsafeBit] ? { unsafeAt: unsafe.usageAt[unsafeBit] } : {}),
       ...(live ? { taskState: live.task.stateTag() } : {}),
     };
     this.report({
@@ -1114,8 +1114,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         unsafe: unsafe.name,
         safeUsage: usageName(safeBit),
         unsafeUsage: usageName(unsafeBit),
-        ...(safe.usageAt[safeBit] ? { safeAt: safe.usageAt[safeBit]! } : {}),
-        ...(unsafe.usageAt[unsafeBit] ? { unsafeAt: unsafe.usageAt[unsafeBit]! } : {}),
+        ...(safe.usageAt[safeBit] ? { safeAt: safe.usageAt[safeBit] } : {}),
+        ...(unsafe.usageAt[unsafeBit] ? { unsafeAt: unsafe.usageAt[unsafeBit] } : {}),
         forwards: !enabled,
         ...(task ? { taskState: task.stateTag() } : {}),
       },

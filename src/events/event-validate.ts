@@ -118,7 +118,10 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number') return String(value); // JSON would write Infinity as null
   let text: string;
+  // String() is the fallback for what JSON cannot render (a bigint, a cycle); a cyclic object
+  // showing as [object Object] is good enough in a one-line message.
   try {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- see above
     text = JSON.stringify(value) ?? String(value);
   } catch {
     text = kindOf(value); // too deep (or too large) to render: its kind says enough

@@ -98,7 +98,7 @@ function componentsOf(nodes: readonly string[], successors: ReadonlyMap<string, 
       const parent = work[work.length - 1];
       if (parent) low.set(parent.node, Math.min(low.get(parent.node) as number, low.get(frame.node) as number));
       if (low.get(frame.node) === index.get(frame.node)) {
-        let member: string | undefined;
+        let member: string;
         do {
           member = stack.pop() as string;
           onStack.delete(member);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ruleFileSchema } from './schema.js';
 
 export function rulesJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(ruleFileSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(ruleFileSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
 }
 
 /** The file text: two-space JSON and a final newline. */

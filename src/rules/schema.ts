@@ -15,7 +15,6 @@ const lockType = z.enum(LOCK_TYPES).meta({
 });
 
 export const ruleSchema = z.discriminatedUnion('kind', RULE_KIND_SCHEMAS);
-export type RuleSpec = z.infer<typeof ruleSchema>;
 
 export const ruleFileSchema = z
   .strictObject({
@@ -28,4 +27,3 @@ export const ruleFileSchema = z
     rules: z.array(ruleSchema).meta({ description: 'The rules.' }),
   })
   .meta({ title: 'lockdep rule file', description: 'Documented locking rules checked by `lockdep check --rules FILE`.' });
-export type RuleFileSpec = z.infer<typeof ruleFileSchema>;

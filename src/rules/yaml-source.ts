@@ -166,7 +166,7 @@ export class YamlSource {
   }
 
   private nodeAt(path: DataPath): Node | null {
-    let node = this.doc.contents as Node | null;
+    let node = this.doc.contents;
     for (const segment of path) {
       if (isMap(node)) {
         const pair = node.items.find((item) => {

@@ -24,7 +24,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  return typeof value;
 }
 
 function pathLabel(path: DataPath): string {
@@ -105,7 +106,7 @@ export function firstIssue(source: YamlSource, issues: readonly z.core.$ZodIssue
   let bestKey = Number.POSITIVE_INFINITY;
   for (const issue of issues) {
     const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-    const { line, col } = source.locate(issue.path as DataPath, key === undefined ? {} : { key });
+    const { line, col } = source.locate(issue.path, key === undefined ? {} : { key });
     // At the same place, an unknown key explains a "missing" one (a misspelt key).
     const order = (line * 100000 + col) * 2 + (key === undefined ? 1 : 0);
     if (order < bestKey) {

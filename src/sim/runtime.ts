@@ -337,9 +337,18 @@ export class LockdepRuntime {
 
   /**
    * Ends the run: runs the rules' end-of-trace checks and finishes the recording (renamed into
-   * place). Idempotent; returns the final result.
+   * place). Idempotent; returns the final result. (A promise: the public API is asynchronous so
+   * that a recording may finish asynchronously; today it is written as events happen.)
    */
-  async end(): Promise<CheckResult> {
+  end(): Promise<CheckResult> {
+    try {
+      return Promise.resolve(this.endNow());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private endNow(): CheckResult {
     if (this.endResult !== null) return this.endResult;
     let result: CheckResult;
     if (this.validator !== null) {

@@ -13,7 +13,7 @@
  */
 import { addHold } from './hold-counts.js';
 import { LockPrimitive } from './lock-primitive.js';
-import type { LockOptions, TaskArg } from './lock-primitive.js';
+import type { TaskArg } from './lock-primitive.js';
 import type { AcquireOptions, LockdepRuntime } from './runtime.js';
 import { SleepingRwState } from './sleeping-rw-state.js';
 import type { Task } from './task.js';
@@ -31,7 +31,7 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
   private readonly rw: SleepingRwState;
 
   constructor(runtime: LockdepRuntime, options?: string | RwSemaphoreOptions) {
-    super(runtime, 'rwsem', options as LockOptions | undefined);
+    super(runtime, 'rwsem', options);
     this.readerPreference = typeof options === 'object' && options.readerPreference === true;
     this.rw = new SleepingRwState(this.readerPreference);
   }

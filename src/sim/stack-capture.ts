@@ -48,7 +48,7 @@ function displayPath(file: string): string {
 }
 
 /** Captures the current stack into `holder.stack` (formatted lazily by V8 on first read). */
-function captureRaw(depth: number, above: Function): { stack?: unknown } {
+function captureRaw(depth: number, above: (...args: never[]) => unknown): { stack?: unknown } {
   const savedLimit = Error.stackTraceLimit;
   const holder: { stack?: unknown } = {};
   try {

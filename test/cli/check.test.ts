@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FINDING_KINDS } from '../../src/engine/finding.js';
-import { ensureBuilt, runCli } from './run-cli.js';
+import { SPAWN_TIMEOUT_MS, runCli, runCliInProcess } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-cli-'));
-beforeAll(ensureBuilt);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function traceFile(name: string, lines: readonly string[]): string {
@@ -40,15 +39,15 @@ const BA = [
 ];
 
 describe('lockdep check: verdicts and exit codes', () => {
-  it('exits 0 on a clean trace and prints the summary line', () => {
-    const run = runCli(['check', 'examples/clean.jsonl']);
+  it('exits 0 on a clean trace and prints the summary line', async () => {
+    const run = await runCliInProcess(['check', 'examples/clean.jsonl']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^lockdep: 15 events, 2 tasks, 3 classes, 2 dependencies; no findings\n$/);
   });
 
-  it('exits 1 on the ABBA example with the kernel-style report, both witnesses and the scenario', () => {
-    const run = runCli(['check', 'examples/abba.jsonl']);
+  it('exits 1 on the ABBA example with the kernel-style report, both witnesses and the scenario', async () => {
+    const run = await runCliInProcess(['check', 'examples/abba.jsonl']);
     expect(run.status).toBe(1);
     const out = run.stdout;
     expect(out).toContain('======================================================\nWARNING: possible circular locking dependency detected\n');
@@ -72,31 +71,25 @@ describe('lockdep check: verdicts and exit codes', () => {
     ['examples/recursive.jsonl', 'WARNING: possible recursive locking detected'],
     ['examples/bad-unlock.jsonl', 'WARNING: bad unlock balance detected!'],
     ['examples/held-at-exit.jsonl', 'WARNING: handler/5 still has locks held!'],
-  ])('exits 1 on %s', (file, header) => {
-    const run = runCli(['check', file]);
+  ])('exits 1 on %s', async (file, header) => {
+    const run = await runCliInProcess(['check', file]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(header);
   });
 
-  it('reads a trace from standard input with "-"', () => {
-    const run = runCli(['check', '-'], { input: readFileSync('examples/abba.jsonl', 'utf8') });
-    expect(run.status).toBe(1);
-    expect(run.stdout).toContain('[<stdin>:5]');
-  });
-
-  it('validates each file from an empty graph', () => {
+  it('validates each file from an empty graph', async () => {
     const half1 = traceFile('half1.jsonl', [HEADER, ...AB]);
     const half2 = traceFile('half2.jsonl', [HEADER, ...BA]);
     const both = traceFile('both.jsonl', [HEADER, ...AB, ...BA]);
-    const separate = runCli(['check', half1, half2]);
+    const separate = await runCliInProcess(['check', half1, half2]);
     expect(separate.status).toBe(0);
     expect(separate.stdout).toContain(`  ${half1}: 4 events, 1 task, 2 classes, 1 dependency; 0 findings`);
     expect(separate.stdout).toContain('in 2 traces; no findings');
-    const together = runCli(['check', both]);
+    const together = await runCliInProcess(['check', both]);
     expect(together.status).toBe(1);
     expect(together.stdout).toContain('WARNING: possible circular locking dependency detected');
     // a finding in one file among several still fails the run, and is attributed to its file
-    const mixed = runCli(['check', '--format', 'json', half1, both]);
+    const mixed = await runCliInProcess(['check', '--format', 'json', half1, both]);
     expect(mixed.status).toBe(1);
     const result = JSON.parse(mixed.stdout);
     expect(result.traces.map((t: { file: string }) => t.file)).toEqual([half1, both]);
@@ -107,8 +100,8 @@ describe('lockdep check: verdicts and exit codes', () => {
 });
 
 describe('lockdep check --format json', () => {
-  it('prints the spec result shape', () => {
-    const run = runCli(['check', '--format', 'json', 'examples/abba.jsonl']);
+  it('prints the spec result shape', async () => {
+    const run = await runCliInProcess(['check', '--format', 'json', 'examples/abba.jsonl']);
     expect(run.status).toBe(1);
     const result = JSON.parse(run.stdout);
     expect(Object.keys(result).slice(0, 3)).toEqual(['version', 'violations', 'summary']);
@@ -134,26 +127,26 @@ describe('lockdep check --format json', () => {
     expect(result.traces).toBeUndefined();
   });
 
-  it('has the same fingerprint when line numbers change', () => {
+  it('has the same fingerprint when line numbers change', async () => {
     const abba = readFileSync('examples/abba.jsonl', 'utf8').split('\n');
     const shifted = traceFile('shifted.jsonl', [abba[0] ?? '', '', '', ...abba.slice(1)]);
-    const a = JSON.parse(runCli(['check', '--format', 'json', 'examples/abba.jsonl']).stdout);
-    const b = JSON.parse(runCli(['check', '--format', 'json', shifted]).stdout);
+    const a = JSON.parse((await runCliInProcess(['check', '--format', 'json', 'examples/abba.jsonl'])).stdout);
+    const b = JSON.parse((await runCliInProcess(['check', '--format', 'json', shifted])).stdout);
     expect(b.violations[0].events[0].line).not.toBe(a.violations[0].events[0].line);
     expect(b.violations[0].fingerprint).toBe(a.violations[0].fingerprint);
   });
 
-  it('prints an empty violation list for a clean trace', () => {
-    const run = runCli(['check', '--format', 'json', 'examples/clean.jsonl']);
+  it('prints an empty violation list for a clean trace', async () => {
+    const run = await runCliInProcess(['check', '--format', 'json', 'examples/clean.jsonl']);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ version: 1, violations: [], summary: { violations: 0 } });
   });
 });
 
 describe('lockdep check: input errors', () => {
-  it('names file:line, prints one line, exits 2 and no stack', () => {
+  it('names file:line, prints one line, exits 2 and no stack', async () => {
     const bad = traceFile('bad.jsonl', [HEADER, AB[0] ?? '', '{"op":"acquire","task":"t1"}']);
-    const line = expectOneLineError(runCli(['check', bad]));
+    const line = expectOneLineError(await runCliInProcess(['check', bad]));
     expect(line).toBe(`${bad}:3: acquire event is missing required field "lock" (a string or number)`);
   });
 
@@ -163,28 +156,28 @@ describe('lockdep check: input errors', () => {
     ['truncated JSON', '{"op":', ':2:7: invalid JSON: unexpected end of input (each line must be one JSON object)'],
     ['an unknown op', '{"op":"grab","task":"t","lock":"A"}', ':2: unknown op "grab"'],
     ['a subclass out of range', '{"op":"acquire","task":"t","lock":"A","subclass":9}', ':2: acquire: field "subclass" must be an integer from 0 to 7'],
-  ])('reports %s', (_name, text, expected) => {
+  ])('reports %s', async (_name, text, expected) => {
     const bad = traceFile(`bad-${_name.replace(/\W/g, "-")}.jsonl`, [HEADER, text]);
-    expect(expectOneLineError(runCli(['check', bad]))).toContain(`${bad}${expected}`);
+    expect(expectOneLineError(await runCliInProcess(['check', bad]))).toContain(`${bad}${expected}`);
   });
 
-  it('reports a too-new header version', () => {
+  it('reports a too-new header version', async () => {
     const bad = traceFile('v2.jsonl', ['{"format":"lockdep-trace","version":2}', ...AB]);
-    expect(expectOneLineError(runCli(['check', bad]))).toContain(`${bad}:1: trace format version 2 is newer`);
+    expect(expectOneLineError(await runCliInProcess(['check', bad]))).toContain(`${bad}:1: trace format version 2 is newer`);
   });
 
-  it('reports a missing file', () => {
+  it('reports a missing file', async () => {
     const missing = join(dir, 'nope.jsonl');
-    expect(expectOneLineError(runCli(['check', missing]))).toBe(`${missing}: cannot read trace: no such file`);
+    expect(expectOneLineError(await runCliInProcess(['check', missing]))).toBe(`${missing}: cannot read trace: no such file`);
   });
 
-  it('reports a directory given as a trace (not an internal error)', () => {
-    expect(expectOneLineError(runCli(['check', dir]))).toBe(`${dir}: cannot read trace: is a directory, not a trace file`);
+  it('reports a directory given as a trace (not an internal error)', async () => {
+    expect(expectOneLineError(await runCliInProcess(['check', dir]))).toBe(`${dir}: cannot read trace: is a directory, not a trace file`);
   });
 
-  it('prints the stack with --debug', () => {
+  it('prints the stack with --debug', async () => {
     const bad = traceFile('bad-debug.jsonl', ['{"op":"nope"}']);
-    const run = runCli(['check', '--debug', bad]);
+    const run = await runCliInProcess(['check', '--debug', bad]);
     expect(run.status).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(`${bad}:1: unknown op "nope" (expected one of: init, acquire, release, sync, irq, free, assert, access, might-sleep, exit)`);
     expect(run.stderr).toMatch(/^\s+at /m);
@@ -192,8 +185,8 @@ describe('lockdep check: input errors', () => {
 });
 
 describe('lockdep command line', () => {
-  it('--help lists commands and examples', () => {
-    const run = runCli(['--help']);
+  it('--help lists commands and examples', async () => {
+    const run = await runCliInProcess(['--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('lockdep check <trace...>');
     expect(run.stdout).toContain('Examples:');
@@ -201,8 +194,8 @@ describe('lockdep command line', () => {
     expect(run.stdout).toContain('Exit codes: 0 clean, 1 error-severity findings, 2 usage');
   });
 
-  it('check --help lists the options and examples of check', () => {
-    const run = runCli(['check', '--help']);
+  it('check --help lists the options and examples of check', async () => {
+    const run = await runCliInProcess(['check', '--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('--format');
     expect(run.stdout).toContain('--max-depth');
@@ -210,8 +203,8 @@ describe('lockdep command line', () => {
     expect(run.stdout).toContain('machine-readable result');
   });
 
-  it('--version prints the package version', () => {
-    const run = runCli(['--version']);
+  it('--version prints the package version', async () => {
+    const run = await runCliInProcess(['--version']);
     expect(run.status).toBe(0);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(run.stdout.trim()).toBe(pkg.version);
@@ -227,21 +220,39 @@ describe('lockdep command line', () => {
     [['check', '--max-depth', 'many', 'examples/clean.jsonl'], '--max-depth must be a positive integer'],
     [['check', '-', '-'], '"-" (standard input) can be given only once'],
     [['check', '--input-format', 'xml', 'examples/clean.jsonl'], 'Invalid values: Argument: input-format, Given: "xml"'],
-  ])('usage error %j exits 2 with one line', (args, message) => {
-    const line = expectOneLineError(runCli(args));
+  ])('usage error %j exits 2 with one line', async (args, message) => {
+    const line = expectOneLineError(await runCliInProcess(args));
     expect(line.startsWith('lockdep: ')).toBe(true);
     expect(line).toContain(message);
   });
 
-  it('--max-depth limits the held-lock depth', () => {
+  it('--max-depth limits the held-lock depth', async () => {
     const deep = traceFile('deep.jsonl', [
       '{"op":"acquire","task":"t","lock":"A"}',
       '{"op":"acquire","task":"t","lock":"B"}',
       '{"op":"acquire","task":"t","lock":"C"}',
     ]);
-    expect(runCli(['check', deep]).status).toBe(0);
-    const limited = runCli(['check', '--max-depth', '2', deep]);
+    expect((await runCliInProcess(['check', deep])).status).toBe(0);
+    const limited = await runCliInProcess(['check', '--max-depth', '2', deep]);
     expect(limited.status).toBe(1);
     expect(limited.stdout).toContain('BUG: MAX_LOCK_DEPTH too low!');
+  });
+});
+
+describe('the built binary (process boundary)', { timeout: SPAWN_TIMEOUT_MS }, () => {
+  it('reads a trace from standard input with "-"', () => {
+    const run = runCli(['check', '-'], { input: readFileSync('examples/abba.jsonl', 'utf8') });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('[<stdin>:5]');
+  });
+
+  it.each([
+    [['check', 'examples/clean.jsonl'], 0],
+    [['check', 'examples/abba.jsonl'], 1],
+    [['check', '--max-depth', '0', 'examples/clean.jsonl'], 2],
+  ])('lockdep %j exits %i with the output of the in-process run', async (args, status) => {
+    const spawned = runCli(args);
+    expect(spawned.status).toBe(status);
+    expect(spawned).toEqual(await runCliInProcess(args));
   });
 });

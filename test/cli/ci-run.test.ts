@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './run-cli.js';
+import { REPO_ROOT, SPAWN_TIMEOUT_MS } from './run-cli.js';
 
 const stubs = mkdtempSync(join(tmpdir(), 'lockdep-ci-run-'));
 afterAll(() => rmSync(stubs, { recursive: true, force: true }));
@@ -46,7 +46,7 @@ function ciRun(stub: Stub): { status: number | null; lines: string[] } {
 
 const tests = (...statuses: string[]) => statuses.map((status) => ({ status }));
 
-describe('.ci/run', () => {
+describe('.ci/run', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('ends with the counts and exits 0 when every test passed', () => {
     const run = ciRun({ report: { numPassedTests: 3, numFailedTests: 0, testResults: [{ status: 'passed', assertionResults: tests('passed', 'passed', 'passed') }] } });
     expect(run.status).toBe(0);

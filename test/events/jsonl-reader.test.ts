@@ -12,6 +12,7 @@ import {
   readTrace,
 } from '../../src/events/jsonl-reader.js';
 import type { TraceRecord } from '../../src/events/jsonl-reader.js';
+import { SPAWN_TIMEOUT_MS } from '../cli/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-reader-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -141,7 +142,7 @@ ${A}
       ['acquire', 2],
       ['release', 3],
     ]);
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   it('parses in-memory text with the same rules', () => {
     const { header, records } = parseTraceText(`${HEADER}\n\n${A}\n`, 'mem.jsonl');

@@ -1,8 +1,8 @@
 /**
  * Fuzzes the built CLI end to end: every input file kind, mutated, given to the command that
  * reads it (`check` on traces of all three formats, `check --rules`, `check -c`,
- * `check --baseline`, `merge`, `report`), spawned as `node bin/lockdep.js` (build first:
- * `npm test` does).
+ * `check --baseline`, `merge`, `report`), spawned as `node bin/lockdep.js` (dist/ is built by
+ * the vitest global setup, test/setup/build-dist.ts).
  * Properties: the process exits 0, 1 or 2 and is never killed; exit 2 prints exactly one error
  * line on stderr that starts with the damaged file's name (after any `file:line: ...` notes
  * about the inputs), with no stack trace, no "internal error" and no terminal control character;
@@ -11,7 +11,7 @@
  * × 0.05 in all.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -29,7 +29,6 @@ const BATCH = 4;
 const HANG_MS = 60_000;
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build first: npx tsc -p . (npm test does)');
   writeFileSync(join(dir, 'seed.jsonl'), JSONL_ALL_OPS);
   writeFileSync(join(dir, 'seed.graph.json'), GRAPH_SEEDS[0] ?? '');
   // An empty config here, so discovery never picks up a config file from a parent directory.

@@ -10,11 +10,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkTrace } from '../../src/cli/check-trace.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
 import { checkOneTrace } from '../../src/cli/parallel-check.js';
-import { ensureBuilt, runCli } from '../cli/run-cli.js';
+import { runCli } from '../cli/run-cli.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'real', 'std');
 
@@ -51,8 +51,6 @@ async function check(path: string, stream?: Buffer) {
 }
 
 describe('real STD traces (SPD/SUnhang condition-variable suite)', () => {
-  beforeAll(ensureBuilt);
-
   it('are all listed in the table, at least six', () => {
     expect(traces.map((name) => name.replace(/\.std$/, ''))).toEqual(Object.keys(PUBLISHED_CYCLES).sort());
     expect(traces.length).toBeGreaterThanOrEqual(6);

@@ -133,7 +133,7 @@ describe('STD importer', () => {
       // apache_42031 (test/fixtures/real/std): T10 waits on 8 while holding 6.
       const trace = ['T10|req(6)|1', 'T10|acq(6)|1', 'T10|req(8)|3', 'T10|acq(8)|3', 'T10|rel(8)|5', 'T9|acq(8)|24', 'T10|r(42)|5', 'T10|wait(8)|5', 'T9|rel(8)|29', 'T10|req(8)|6', 'T10|acq(8)|6', 'T10|rel(8)|12', 'T10|rel(6)|14'];
       const { events } = parse(trace);
-      expect(opsOf(events.filter((e) => e.task === 'T10'))).toEqual(['acquire:6', 'acquire:8', 'release:8', 'access', 'might-sleep', 'acquire:8', 'release:8', 'release:6']);
+      expect(opsOf(events.filter((e) => 'task' in e && e.task === 'T10'))).toEqual(['acquire:6', 'acquire:8', 'release:8', 'access', 'might-sleep', 'acquire:8', 'release:8', 'release:6']);
       expect(findings(events)).toEqual([]);
       // The marker still blocks: inside a spinlock it is sleeping in atomic context (M, a map,
       // does not sleep when taken, so the finding is the wait's).

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, ensureBuilt } from '../cli/run-cli.js';
+import { REPO_ROOT } from '../cli/run-cli.js';
 
 interface PackedFile {
   path: string;
@@ -42,7 +42,6 @@ function run(command: string, args: readonly string[], cwd: string): { status: n
 }
 
 beforeAll(() => {
-  ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'lockdep-consumer-'));
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

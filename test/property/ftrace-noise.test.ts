@@ -50,15 +50,15 @@ function programFtrace(program: Program): string[] {
   const lines: string[] = [];
   for (const event of program.events) {
     if (event.op === 'init') {
-      classOf.set(event.lock, event.class ?? event.lock);
-      addressOf.set(event.lock, (0xa000 + addressOf.size).toString(16).padStart(16, '0'));
+      classOf.set(String(event.lock), event.class ?? String(event.lock));
+      addressOf.set(String(event.lock), (0xa000 + addressOf.size).toString(16).padStart(16, '0'));
       continue;
     }
     if (event.op !== 'acquire' && event.op !== 'release') continue;
-    const task = Number(event.task.slice(1));
+    const task = Number(String(event.task).slice(1));
     const prefix = `           t${task}-${100 + task}    [00${task}] .....   ${(1 + lines.length / 1000).toFixed(6)}:`;
-    const addr = addressOf.get(event.lock)!;
-    const cls = classOf.get(event.lock)!;
+    const addr = addressOf.get(String(event.lock))!;
+    const cls = classOf.get(String(event.lock))!;
     if (event.op === 'release') {
       lines.push(`${prefix} lock_release: ${addr} ${cls}`);
       continue;
@@ -92,7 +92,7 @@ const noiseBlock: fc.Arbitrary<string[]> = fc.oneof(
   fc.integer({ min: 0, max: 7 }).map((c) => [`##### CPU ${c} buffer started ####`]),
   fc.integer({ min: 0, max: 7 }).map((c) => [`CPU ${c} is empty`]),
   fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: 9999 })).map(([c, n]) => [`CPU:${c} [LOST ${n} EVENTS]`]),
-  fc.constant(['# tracer: nop', '#']),
+  fc.constant<string[]>(['# tracer: nop', '#']),
   fc.constantFrom('Lost 4890096 message(s)!', '---[ end Kernel panic - not syncing: Hard LOCKUP', 'Call Trace:').map((text) => [`[ 1296.805063] ${text}`]),
 );
 

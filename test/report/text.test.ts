@@ -74,6 +74,7 @@ describe('text report content', () => {
     expect(text).not.toContain('\u001b[');
     const coloured = renderFindingText(circular, { color: true });
     expect(coloured).toContain('\u001b[31m');
+    // eslint-disable-next-line no-control-regex -- strips the colour escapes
     expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(text);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Output files are never lost or half-written (built CLI, spawned):
+ * Output files are never lost or half-written (the CLI in-process; spawned for SIGINT):
  *  - results, saved graphs, baselines (written, and pruned in place) are replaced by rename of
  *    a temporary file: a hard link to the old file keeps the old bytes, and no temporary is left;
  *  - an interrupted run (SIGINT while it reads a trace) exits 130 and leaves every existing
@@ -10,14 +10,14 @@
  *    input of the command is refused with exit 2 and the input is untouched, also through a
  *    symbolic link.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, SPAWN_TIMEOUT_MS, runCliInProcess } from '../cli/run-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'bin', 'lockdep.js');
 const base = mkdtempSync(join(tmpdir(), 'lockdep-files-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -31,7 +31,7 @@ beforeEach(() => {
 });
 
 function run(...args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+  return runCliInProcess(args, { cwd: dir, env: { CI: '1' } });
 }
 
 const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
@@ -44,10 +44,10 @@ function oldFileWithLink(name: string, content = 'old content\n'): void {
 }
 
 describe('atomic output files', () => {
-  it('results, saved graphs and baselines replace the old file by rename (a hard link keeps the old bytes)', () => {
+  it('results, saved graphs and baselines replace the old file by rename (a hard link keeps the old bytes)', async () => {
     oldFileWithLink('out.json');
     oldFileWithLink('graph.json');
-    const checked = run('check', '-f', 'json:out.json', '--save-graph', 'graph.json', 'abba.jsonl');
+    const checked = await run('check', '-f', 'json:out.json', '--save-graph', 'graph.json', 'abba.jsonl');
     expect(checked.status, checked.stderr).toBe(1);
     expect(JSON.parse(read('out.json')).violations[0].kind).toBe('circular-dependency');
     expect(JSON.parse(read('graph.json')).format).toBe('lockdep-graph');
@@ -55,45 +55,45 @@ describe('atomic output files', () => {
     expect(read('graph.json.old')).toBe('old content\n');
 
     oldFileWithLink('baseline.json');
-    const written = run('baseline', '-o', 'baseline.json', 'abba.jsonl');
+    const written = await run('baseline', '-o', 'baseline.json', 'abba.jsonl');
     expect(written.status, written.stderr).toBe(0);
     expect(JSON.parse(read('baseline.json')).findings).toHaveLength(1);
     expect(read('baseline.json.old')).toBe('old content\n');
     expect(temporaries()).toEqual([]);
   });
 
-  it('--prune-baseline rewrites the baseline by rename too', () => {
+  it('--prune-baseline rewrites the baseline by rename too', async () => {
     const stale = { format: 'lockdep-baseline', version: 1, findings: [{ fingerprint: '0000stale', kind: 'circular-dependency', rule: null, classes: ['x', 'y'] }] };
     oldFileWithLink('baseline.json', `${JSON.stringify(stale, null, 2)}\n`);
-    const pruned = run('check', '--baseline', 'baseline.json', '--prune-baseline', '-f', 'json:out.json', 'abba.jsonl');
+    const pruned = await run('check', '--baseline', 'baseline.json', '--prune-baseline', '-f', 'json:out.json', 'abba.jsonl');
     expect(pruned.status, pruned.stderr).toBe(1);
     expect(JSON.parse(read('baseline.json')).findings).toEqual([]);
     expect(JSON.parse(read('baseline.json.old')).findings).toHaveLength(1);
     expect(temporaries()).toEqual([]);
   });
 
-  it('an output in a missing directory is refused before the check: exit 2, one line, the baseline is not pruned', () => {
+  it('an output in a missing directory is refused before the check: exit 2, one line, the baseline is not pruned', async () => {
     const stale = { format: 'lockdep-baseline', version: 1, findings: [{ fingerprint: '0000stale', kind: 'circular-dependency', rule: null, classes: ['x', 'y'] }] };
     writeFileSync(join(dir, 'baseline.json'), `${JSON.stringify(stale, null, 2)}\n`);
     const before = read('baseline.json');
     const missing = join(dir, 'missing');
     for (const [option, value, file] of [['-f', 'json:missing/out.json', 'missing/out.json'], ['--save-graph', 'missing/graph.json', 'missing/graph.json']] as const) {
-      const refused = run('check', '--baseline', 'baseline.json', '--prune-baseline', option, value, 'abba.jsonl');
+      const refused = await run('check', '--baseline', 'baseline.json', '--prune-baseline', option, value, 'abba.jsonl');
       expect(refused.status, refused.stderr).toBe(2);
       expect(refused.stderr).toBe(`${file}: cannot write output: directory ${missing} does not exist (choose another path)\n`);
       expect(refused.stdout).toBe('');
       expect(read('baseline.json')).toBe(before);
     }
     // Found before any trace is read: the missing trace is never reached.
-    const early = run('check', '-f', 'json:missing/out.json', 'no-such-trace.jsonl');
+    const early = await run('check', '-f', 'json:missing/out.json', 'no-such-trace.jsonl');
     expect(early.status).toBe(2);
     expect(early.stderr).toContain('missing/out.json: cannot write output');
     expect(temporaries()).toEqual([]);
   });
 
-  it('a write that fails (the target is a directory) is one clean line, exit 2, no temporary left', () => {
+  it('a write that fails (the target is a directory) is one clean line, exit 2, no temporary left', async () => {
     mkdirSync(join(dir, 'out.json'));
-    const failed = run('check', '-f', 'json:out.json', 'abba.jsonl');
+    const failed = await run('check', '-f', 'json:out.json', 'abba.jsonl');
     expect(failed.status).toBe(2);
     expect(failed.stderr).toMatch(/^out\.json: cannot write output: .*\n$/);
     expect(temporaries()).toEqual([]);
@@ -104,7 +104,7 @@ describe('an interrupted run', () => {
   it('SIGINT while checking exits 130, and earlier output files are left intact', async () => {
     writeFileSync(join(dir, 'out.json'), 'result of an earlier run\n');
     writeFileSync(join(dir, 'graph.json'), 'graph of an earlier run\n');
-    const child = spawn(process.execPath, [bin, 'check', '-f', 'json:out.json', '--save-graph', 'graph.json', '-'], {
+    const child = spawn(process.execPath, [BIN, 'check', '-f', 'json:out.json', '--save-graph', 'graph.json', '-'], {
       cwd: dir,
       env: { ...process.env, NO_COLOR: '1', CI: '1' },
     });
@@ -126,16 +126,16 @@ describe('an interrupted run', () => {
     expect(read('out.json')).toBe('result of an earlier run\n');
     expect(read('graph.json')).toBe('graph of an earlier run\n');
     expect(temporaries()).toEqual([]);
-  }, 60_000);
+  }, SPAWN_TIMEOUT_MS);
 });
 
 describe('-o pointing at an input is refused', () => {
-  it('for traces, saved graphs and results, baselines, rule, config and simulation files, also through a symlink', () => {
+  it('for traces, saved graphs and results, baselines, rule, config and simulation files, also through a symlink', async () => {
     writeFileSync(join(dir, 'rules.yaml'), 'rules: []\n');
     writeFileSync(join(dir, 'sim.mjs'), 'export default async function () {}\n');
-    expect(run('check', '-f', 'json:result.json', '--save-graph', 'g1.json', 'abba.jsonl').status).toBe(1);
-    expect(run('check', '--save-graph', 'g2.json', 'abba.jsonl').status).toBe(1);
-    expect(run('baseline', '-o', 'baseline.json', 'abba.jsonl').status).toBe(0);
+    expect((await run('check', '-f', 'json:result.json', '--save-graph', 'g1.json', 'abba.jsonl')).status).toBe(1);
+    expect((await run('check', '--save-graph', 'g2.json', 'abba.jsonl')).status).toBe(1);
+    expect((await run('baseline', '-o', 'baseline.json', 'abba.jsonl')).status).toBe(0);
     symlinkSync(join(dir, 'abba.jsonl'), join(dir, 'link.jsonl'));
     const inputs = ['abba.jsonl', 'result.json', 'g1.json', 'g2.json', 'baseline.json', 'rules.yaml', 'lockdep.config.yaml', 'sim.mjs'];
     const before = new Map(inputs.map((name) => [name, read(name)]));
@@ -159,7 +159,7 @@ describe('-o pointing at an input is refused', () => {
       ['run', 'sim.mjs', '--record', 'lockdep.config.yaml'],
     ];
     for (const args of refused) {
-      const result = run(...args);
+      const result = await run(...args);
       expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(/^lockdep: .*(refusing|input).*\n$/);
       expect(result.stdout).toBe('');

@@ -6,7 +6,6 @@
  * locks) that each end passes under a limit of 10 live ones. These tests count live entries, not
  * bytes; memory itself is measured by `npm run bench`, never by a test.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +16,8 @@ import type { CheckTraceOptions } from '../../src/cli/check-trace.js';
 import { Validator } from '../../src/engine/validator.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import { InputError } from '../../src/events/input-error.js';
+import { runCliInProcess } from '../cli/run-cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-limits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -172,10 +171,9 @@ describe('100k classes', () => {
 });
 
 describe('capacity flags on the command line', () => {
-  const bin = join(root, 'bin', 'lockdep.js');
-  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const run = (...args: string[]) => runCliInProcess(args, { cwd: dir });
 
-  it('--max-classes, --max-tasks and --max-locks exit 2 with one line naming file:line and the flag', () => {
+  it('--max-classes, --max-tasks and --max-locks exit 2 with one line naming file:line and the flag', async () => {
     const trace = file('flags.jsonl', [...lines(300, (i) => `{"op":"init","lock":"l${i}","class":"C${i}"}\n{"op":"acquire","task":"t${i}","lock":"l${i}"}\n`)].join(''));
     const cases: [string, string, RegExp][] = [
       ['--max-classes', '100', /^flags\.jsonl:202: the lock class limit \(100\) is reached; .*--max-classes\)\n$/],
@@ -183,14 +181,14 @@ describe('capacity flags on the command line', () => {
       ['--max-locks', '20', /^flags\.jsonl:41: the live lock instance limit \(20\) is reached; .*--max-locks\)\n$/],
     ];
     for (const [flag, value, message] of cases) {
-      const result = run('check', flag, value, 'flags.jsonl');
+      const result = await run('check', flag, value, 'flags.jsonl');
       expect(result.status, result.stderr).toBe(2);
       expect(result.stderr).toMatch(message);
     }
-    expect(run('check', '--max-classes', '300', '--max-tasks', '300', '--max-locks', '300', trace).status).toBe(0);
-    const bad = run('check', '--max-tasks', '0', 'flags.jsonl');
+    expect((await run('check', '--max-classes', '300', '--max-tasks', '300', '--max-locks', '300', trace)).status).toBe(0);
+    const bad = await run('check', '--max-tasks', '0', 'flags.jsonl');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^lockdep: --max-tasks must be a positive integer, got 0/);
-    expect(run('check', '--help').stdout).toMatch(/--max-classes[\s\S]*--max-tasks[\s\S]*--max-locks/);
+    expect((await run('check', '--help')).stdout).toMatch(/--max-classes[\s\S]*--max-tasks[\s\S]*--max-locks/);
   }, 60_000);
 });

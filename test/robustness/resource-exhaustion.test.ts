@@ -40,7 +40,7 @@ function write(name: string, text: string): string {
   return path;
 }
 
-async function inputErrorOf(run: () => Promise<unknown> | unknown): Promise<InputError> {
+async function inputErrorOf(run: () => unknown): Promise<InputError> {
   try {
     await run();
   } catch (error) {

@@ -1,15 +1,15 @@
 /**
  * lockdep.config.yaml: discovery (cwd or a parent, `-c`, `--no-config`), validation with exact
- * `file:line:col` errors, and its effect on `lockdep check` (spawned binary): rules,
+ * `file:line:col` errors, and its effect on `lockdep check` (run in-process): rules,
  * strictOrder, maxDepth, baseline and maxWarnings; plus `--rules` (repeatable) and `--strict-order`.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { findConfigFile, parseConfig, resolveConfig } from '../../src/cli/config.js';
 import { InputError } from '../../src/events/input-error.js';
+import { runCliInProcess } from '../cli/run-cli.js';
 
 const root = join(import.meta.dirname, '../..');
 let dir: string;
@@ -62,11 +62,7 @@ beforeAll(() => {
 });
 
 function check(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, [join(root, 'bin/lockdep.js'), 'check', '--format', 'json', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+  return runCliInProcess(['check', '--format', 'json', ...args], { cwd });
 }
 const rulesOf = (stdout: string): string[] =>
   (JSON.parse(stdout) as { violations: Array<{ rule: string | null; severity: string }> }).violations.map((v) => `${v.rule}:${v.severity}`);
@@ -123,49 +119,46 @@ describe('config errors: exact file:line:col', () => {
   });
 });
 
-describe('lockdep check with rules and config', { timeout: 60_000 }, () => {
-  test('the discovered config brings its rules (from a subdirectory)', () => {
-    const run = check(join(dir, 'project/deep/er'), join(dir, 'ba.jsonl'));
+describe('lockdep check with rules and config', () => {
+  test('the discovered config brings its rules (from a subdirectory)', async () => {
+    const run = await check(join(dir, 'project/deep/er'), join(dir, 'ba.jsonl'));
     expect(run.status).toBe(1);
     expect(rulesOf(run.stdout)).toEqual(['a-before-b:error']);
   });
 
-  test('the config baseline accepts known findings; --baseline on the command line wins', () => {
+  test('the config baseline accepts known findings; --baseline on the command line wins', async () => {
     const project = join(dir, 'baselined');
     mkdirSync(project, { recursive: true });
     writeFileSync(join(project, 'lockdep.config.yaml'), `rules: [${join(dir, 'project/rules/ab.yaml')}]\nbaseline: accepted.json\n`);
     writeFileSync(join(project, 'empty.json'), '{"format":"lockdep-baseline","version":1,"findings":[]}\n');
-    const recorded = spawnSync(process.execPath, [join(root, 'bin/lockdep.js'), 'baseline', join(dir, 'ba.jsonl'), '-o', join(project, 'accepted.json')], {
-      cwd: project,
-      encoding: 'utf8',
-    });
+    const recorded = await runCliInProcess(['baseline', join(dir, 'ba.jsonl'), '-o', join(project, 'accepted.json')], { cwd: project });
     expect(recorded.status).toBe(0);
-    const gated = check(project, join(dir, 'ba.jsonl'));
+    const gated = await check(project, join(dir, 'ba.jsonl'));
     expect(gated.status).toBe(0);
     expect((JSON.parse(gated.stdout) as { violations: Array<{ baselined?: boolean }> }).violations.map((v) => v.baselined)).toEqual([true]);
-    const overridden = check(project, '--baseline', join(project, 'empty.json'), join(dir, 'ba.jsonl'));
+    const overridden = await check(project, '--baseline', join(project, 'empty.json'), join(dir, 'ba.jsonl'));
     expect(overridden.status).toBe(1);
   });
 
-  test('--no-config ignores it', () => {
-    const run = check(join(dir, 'project/deep'), '--no-config', join(dir, 'ba.jsonl'));
+  test('--no-config ignores it', async () => {
+    const run = await check(join(dir, 'project/deep'), '--no-config', join(dir, 'ba.jsonl'));
     expect(run.status).toBe(0);
     expect(rulesOf(run.stdout)).toEqual([]);
   });
 
-  test('--rules is repeatable and adds to the config', () => {
-    const run = check(join(dir, 'elsewhere'), '--rules', join(dir, 'project/rules/ab.yaml'), '--rules', join(dir, 'project/rules/ad.yaml'), join(dir, 'ba.jsonl'), join(dir, 'ad.jsonl'));
+  test('--rules is repeatable and adds to the config', async () => {
+    const run = await check(join(dir, 'elsewhere'), '--rules', join(dir, 'project/rules/ab.yaml'), '--rules', join(dir, 'project/rules/ad.yaml'), join(dir, 'ba.jsonl'), join(dir, 'ad.jsonl'));
     expect(run.status).toBe(1);
     expect(rulesOf(run.stdout).sort()).toEqual(['a-before-b:error', 'a-before-d:error']);
   });
 
-  test('-c FILE: strictOrder and maxWarnings from the config', () => {
-    const run = check(join(dir, 'elsewhere'), '-c', join(dir, 'project/strict.yaml'), join(dir, 'cx.jsonl'));
+  test('-c FILE: strictOrder and maxWarnings from the config', async () => {
+    const run = await check(join(dir, 'elsewhere'), '-c', join(dir, 'project/strict.yaml'), join(dir, 'cx.jsonl'));
     expect(rulesOf(run.stdout)).toEqual(['c-leaf:warning']);
     expect(run.status).toBe(1);
   });
 
-  test('--strict-order on the command line', () => {
+  test('--strict-order on the command line', async () => {
     const both = join(dir, 'both.jsonl');
     writeFileSync(both, lines([
       { op: 'acquire', task: 't', lock: 'C' },
@@ -175,34 +168,34 @@ describe('lockdep check with rules and config', { timeout: 60_000 }, () => {
       { op: 'release', task: 't', lock: 'C' },
       { op: 'release', task: 't', lock: 'B' },
     ]));
-    const plain = check(join(dir, 'elsewhere'), '--rules', join(dir, 'project/rules/ab.yaml'), both);
+    const plain = await check(join(dir, 'elsewhere'), '--rules', join(dir, 'project/rules/ab.yaml'), both);
     expect(rulesOf(plain.stdout)).toEqual([]);
-    const strict = check(join(dir, 'elsewhere'), '--rules', join(dir, 'project/rules/ab.yaml'), '--strict-order', both);
+    const strict = await check(join(dir, 'elsewhere'), '--rules', join(dir, 'project/rules/ab.yaml'), '--strict-order', both);
     expect(rulesOf(strict.stdout)).toEqual(['strict-order:warning']);
     expect(strict.status).toBe(0);
   });
 
-  test('a bad config or rule file exits 2 with one file:line:col line', () => {
-    const run = check(join(dir, 'elsewhere'), '-c', join(dir, 'project/bad.yaml'), join(dir, 'ba.jsonl'));
+  test('a bad config or rule file exits 2 with one file:line:col line', async () => {
+    const run = await check(join(dir, 'elsewhere'), '-c', join(dir, 'project/bad.yaml'), join(dir, 'ba.jsonl'));
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(`${join(dir, 'project/bad.yaml')}:2:11: \`maxDepth\` must be a number, not the string "deep"\n`);
-    const bad = check(join(dir, 'elsewhere'), '--rules', join(root, 'test/rules/fixtures/unknown-kind.yaml'), join(dir, 'ba.jsonl'));
+    const bad = await check(join(dir, 'elsewhere'), '--rules', join(root, 'test/rules/fixtures/unknown-kind.yaml'), join(dir, 'ba.jsonl'));
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown-kind\.yaml:8:11: unknown rule kind "order-by" \(use one of: /);
   });
 
-  test('the rule files\' class declarations type the classes of an ftrace trace', () => {
+  test('the rule files\' class declarations type the classes of an ftrace trace', async () => {
     const trace = join(root, 'test/rules/fixtures/ftrace-spin-then-mutex.txt');
     const kinds = (stdout: string) => (JSON.parse(stdout) as { violations: Array<{ kind: string; rule: string | null }> }).violations.map((v) => `${v.kind}:${v.rule}`);
-    const untyped = check(join(dir, 'elsewhere'), '--input-format', 'ftrace', trace);
+    const untyped = await check(join(dir, 'elsewhere'), '--input-format', 'ftrace', trace);
     expect(kinds(untyped.stdout)).toEqual([]);
-    const typed = check(join(dir, 'elsewhere'), '--input-format', 'ftrace', '--rules', join(root, 'rules/kvm-locking.yaml'), trace);
+    const typed = await check(join(dir, 'elsewhere'), '--input-format', 'ftrace', '--rules', join(root, 'rules/kvm-locking.yaml'), trace);
     expect(kinds(typed.stdout)).toEqual(['sleep-in-atomic:null', 'rule-violation:leaf-locks']);
   });
 
-  test('-c with a missing file', () => {
-    const run = check(join(dir, 'elsewhere'), '-c', 'missing.yaml', join(dir, 'ba.jsonl'));
+  test('-c with a missing file', async () => {
+    const run = await check(join(dir, 'elsewhere'), '-c', 'missing.yaml', join(dir, 'ba.jsonl'));
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('missing.yaml: cannot read config file: no such file (check the path given to -c/--config)\n');
   });

@@ -1,37 +1,35 @@
 /**
- * The shipped KVM packs: both lint clean through the CLI (spawned binary), and replayed KVM call
+ * The shipped KVM packs: both lint clean through the CLI (run in-process), and replayed KVM call
  * paths (docs/simulation.md, The KVM example) give the findings the documentation predicts.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { TraceEvent } from '../../src/events/event.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { L, S, U, W, runAll, summary } from './rule-tester.js';
+import { REPO_ROOT, runCliInProcess } from '../cli/run-cli.js';
 
-const root = join(import.meta.dirname, '../..');
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, 'bin/lockdep.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const cli = (...args: string[]) => runCliInProcess(args);
 
-describe('lockdep rules lint on the KVM packs', { timeout: 60_000 }, () => {
-  test('kvm-2021.yaml lints clean and prints its order as DOT', () => {
-    const run = cli('rules', 'lint', 'rules/kvm-2021.yaml');
+describe('lockdep rules lint on the KVM packs', () => {
+  test('kvm-2021.yaml lints clean and prints its order as DOT', async () => {
+    const run = await cli('rules', 'lint', 'rules/kvm-2021.yaml');
     expect(run.stderr).toBe('rules/kvm-2021.yaml: 10 rule(s) valid, 6 documented order pair(s), no cycle\n');
     expect(run.status).toBe(0);
     expect(run.stdout.startsWith('digraph "lock-order" {\n')).toBe(true);
     expect(run.stdout).toContain('"&kvm->slots_lock" -> "&kvm->mmu_notifier_slots_lock" [label="slots-lock-outside-write-side (write)"];');
   });
 
-  test('kvm-locking.yaml lints clean and prints its order as DOT', () => {
-    const run = cli('rules', 'lint', 'rules/kvm-locking.yaml');
+  test('kvm-locking.yaml lints clean and prints its order as DOT', async () => {
+    const run = await cli('rules', 'lint', 'rules/kvm-locking.yaml');
     expect(run.stderr).toBe('rules/kvm-locking.yaml: 18 rule(s) valid, 13 documented order pair(s), no cycle\n');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('"kvm_usage_lock" -> "cpu_hotplug_lock" [label="kvm-usage-lock-outside-cpus-read-lock"];');
     expect(run.stdout.trimEnd().endsWith('}')).toBe(true);
   });
 
-  test('a malformed file exits 2 with one file:line:col line and no DOT', () => {
-    const run = cli('rules', 'lint', 'test/rules/fixtures/unknown-kind.yaml');
+  test('a malformed file exits 2 with one file:line:col line and no DOT', async () => {
+    const run = await cli('rules', 'lint', 'test/rules/fixtures/unknown-kind.yaml');
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
@@ -39,8 +37,8 @@ describe('lockdep rules lint on the KVM packs', { timeout: 60_000 }, () => {
     );
   });
 
-  test('rules schema prints the shipped JSON Schema', () => {
-    const run = cli('rules', 'schema');
+  test('rules schema prints the shipped JSON Schema', async () => {
+    const run = await cli('rules', 'schema');
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' });
   });
@@ -60,7 +58,7 @@ const KVM_LOCKS: TraceEvent[] = [
 const site = (name: string) => ({ site: `${name}+0x10/0x200` });
 
 describe('kvm-2021.yaml on 2021 call paths', () => {
-  const pack = loadRuleFiles([join(root, 'rules/kvm-2021.yaml')]);
+  const pack = loadRuleFiles([join(REPO_ROOT, 'rules/kvm-2021.yaml')]);
   /** MEMSLOT_2021: slots_lock, then the write side in install_new_memslots. */
   const memslot: TraceEvent[] = [L('W', 'slots', undefined, site('kvm_set_memslot')), L('W', 'mnsl', 'write', site('install_new_memslots')), U('W', 'mnsl'), U('W', 'slots')];
   /** MN_2021 on one COW fault: start takes the rwsem read under the pseudo-lock; end re-takes the pseudo-lock under it. */
@@ -115,7 +113,7 @@ describe('kvm-2021.yaml on 2021 call paths', () => {
 });
 
 describe('kvm-locking.yaml on today\'s call paths', () => {
-  const pack = loadRuleFiles([join(root, 'rules/kvm-locking.yaml')]);
+  const pack = loadRuleFiles([join(REPO_ROOT, 'rules/kvm-locking.yaml')]);
   /** MEMSLOT (W1..W9) and a blockable MN start/end (S1..S5, E1..E5), 5.15+ semantics. */
   const correct: TraceEvent[] = [
     L('W', 'slots'),

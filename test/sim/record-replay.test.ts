@@ -20,7 +20,7 @@ import {
   SpinLock,
 } from '../../src/index.js';
 import type { CheckResult, Finding } from '../../src/index.js';
-import { ensureBuilt, runCli } from '../cli/run-cli.js';
+import { runCliInProcess } from '../cli/run-cli.js';
 
 let dir = '';
 beforeAll(() => {
@@ -36,15 +36,13 @@ function fingerprints(findings: readonly Finding[]): string[] {
 }
 
 describe('record, then lockdep check', { timeout: 60_000 }, () => {
-  beforeAll(() => ensureBuilt(), 180_000);
-
   it('the 2021 KVM run replays to the same finding through the CLI', async () => {
     const file = join(dir, 'kvm-2021.jsonl');
     const live = await runKvmScenario({ design: '2021-fair', recordTo: file });
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(JSON.parse(lines[0] as string)).toMatchObject({ format: 'lockdep-trace', version: 1, source: 'lockdep-sim' });
     expect(lines.length - 1).toBe(live.result.summary.events);
-    const cli = runCli(['check', '--format', 'json', '--rules', KVM_2021_RULES, file]);
+    const cli = await runCliInProcess(['check', '--format', 'json', '--rules', KVM_2021_RULES, file]);
     expect(cli.stderr).toBe('');
     expect(cli.status).toBe(1);
     const replayed = JSON.parse(cli.stdout) as CheckResult;

@@ -1,17 +1,17 @@
 // `lockdep run <module>`: the built CLI loads a simulation module (JS, or TS through tsx), runs
-// it on a fresh runtime and prints the report with the exit codes of `check`.
+// it on a fresh runtime and prints the report with the exit codes of `check`. Spawned: loading
+// a user's module (tsx registers a loader hook in the process) is the process boundary here.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/index.js';
-import { ensureBuilt, runCli } from '../cli/run-cli.js';
+import { runCli } from '../cli/run-cli.js';
 
 const FIXTURES = 'test/sim/fixtures';
 let dir = '';
 
 beforeAll(() => {
-  ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'lockdep-run-'));
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -57,6 +57,6 @@ export const baselineCommand: CommandModule<object, BaselineArgs> = {
       .option('from', { describe: 'take the findings from a saved result or graph instead of checking traces', type: 'string', requiresArg: true })
       .option('output', { alias: 'o', describe: `baseline file to write (default: the config file's baseline, else ${DEFAULT_BASELINE_FILE})`, type: 'string', requiresArg: true })
       .example('$0 baseline traces/*.jsonl', `write the config file's baseline, or ${DEFAULT_BASELINE_FILE}`)
-      .example('$0 check --baseline lockdep-baseline.json traces/*.jsonl', 'then only new findings fail the run') as unknown as Argv<BaselineArgs>,
+      .example('$0 check --baseline lockdep-baseline.json traces/*.jsonl', 'then only new findings fail the run'),
   handler: (argv) => runBaseline(argv),
 };

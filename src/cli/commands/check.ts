@@ -69,7 +69,7 @@ export function checkOptions(y: Argv): Argv<CheckArgs> {
     .example('$0 check -f text -f sarif:lockdep.sarif -f html:report.html traces/*.jsonl', 'text on stdout, SARIF and HTML to files')
     .example('$0 check --baseline lockdep-baseline.json --max-warnings 0 traces/*.jsonl', 'CI gate: only new findings fail, no new warnings allowed')
     .example('$0 check --save-graph job1.graph.json trace.jsonl', 'keep a mergeable graph for lockdep merge')
-    .example('my-recorder | $0 check -', 'check a trace read from standard input') as unknown as Argv<CheckArgs>;
+    .example('my-recorder | $0 check -', 'check a trace read from standard input');
 }
 
 /** 1a. The options that say how traces are checked (limits, rules, config, input format, jobs). */
@@ -111,7 +111,7 @@ export function traceCheckOptions<T>(y: Argv<T>): Argv<T & TraceCheckArgs> {
       type: 'number',
       requiresArg: true,
       defaultDescription: 'available CPUs',
-    }) as unknown as Argv<T & TraceCheckArgs>;
+    });
 }
 
 /** 2. Parsed options -> per-file validator options. */
@@ -227,6 +227,6 @@ export async function runCheck(commandLine: CheckArgs): Promise<void> {
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <trace...>',
   describe: 'check recorded lock traces for deadlocks and lockdep violations',
-  builder: (y) => checkOptions(y as Argv),
+  builder: (y) => checkOptions(y),
   handler: (argv) => runCheck(argv),
 };

@@ -50,7 +50,7 @@ export function convertOptions(y: Argv): Argv<ConvertArgs> {
     })
     .example('$0 convert trace.txt -o trace.jsonl', 'convert a kernel ftrace dump to spec JSONL')
     .example('$0 convert --input-format std run.std -o run.jsonl', 'convert an STD trace')
-    .example('trace-cmd report | $0 convert - > trace.jsonl', 'convert from standard input') as unknown as Argv<ConvertArgs>;
+    .example('trace-cmd report | $0 convert - > trace.jsonl', 'convert from standard input');
 }
 
 export async function runConvert(argv: ConvertArgs): Promise<void> {
@@ -81,6 +81,6 @@ export async function runConvert(argv: ConvertArgs): Promise<void> {
 export const convertCommand: CommandModule<object, ConvertArgs> = {
   command: 'convert <trace>',
   describe: 'convert an ftrace, perf script or STD trace (or JSONL) to spec JSONL',
-  builder: (y) => convertOptions(y as Argv),
+  builder: (y) => convertOptions(y),
   handler: (argv) => runConvert(argv),
 };

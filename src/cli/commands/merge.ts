@@ -141,6 +141,6 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
     gateOptions(reportOptions(ruleOptions((y as Argv)
       .positional('graph', { describe: 'graph files written by lockdep check --save-graph', type: 'string', array: true, demandOption: true }))))
       .example('$0 merge job1.graph.json job2.graph.json', 'cycles whose halves were seen in different jobs')
-      .example('$0 merge g/*.json -f sarif:merged.sarif -f markdown', 'SARIF for code scanning, Markdown for the step summary') as unknown as Argv<MergeArgs>,
+      .example('$0 merge g/*.json -f sarif:merged.sarif -f markdown', 'SARIF for code scanning, Markdown for the step summary'),
   handler: (argv) => runMerge(argv),
 };

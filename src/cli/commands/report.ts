@@ -26,6 +26,6 @@ export const reportCommand: CommandModule<object, ReportCommandArgs> = {
     gateOptions(reportOptions((y as Argv)
       .positional('input', { describe: 'a result (check -f json:FILE) or a graph (check --save-graph FILE)', type: 'string', demandOption: true })))
       .example('$0 report result.json -f sarif:lockdep.sarif -f markdown', 'SARIF to a file, Markdown to stdout')
-      .example('$0 report graph.json -f html:report.html', 'the HTML report with the full dependency graph') as unknown as Argv<ReportCommandArgs>,
+      .example('$0 report graph.json -f html:report.html', 'the HTML report with the full dependency graph'),
   handler: (argv) => runReport(argv),
 };

@@ -36,7 +36,7 @@ const lintCommand: CommandModule<object, LintArgs> = {
       .positional('file', { describe: 'rule file(s) (YAML)', type: 'string', array: true, demandOption: true })
       .option('quiet', { alias: 'q', describe: 'validate only; print no DOT', type: 'boolean' })
       .example('$0 rules lint rules/kvm-locking.yaml', 'validate and print the order graph')
-      .example('$0 rules lint rules/kvm-locking.yaml | dot -Tsvg > order.svg', 'render the order') as unknown as Argv<LintArgs>,
+      .example('$0 rules lint rules/kvm-locking.yaml | dot -Tsvg > order.svg', 'render the order'),
   handler: (argv) => runRulesLint(argv),
 };
 

@@ -202,12 +202,12 @@ export function runOptions(y: Argv): Argv<RunArgs> {
     })
     .example('$0 run examples/kvm/scenario.ts --rules rules/kvm-2021.yaml', 'run the KVM simulation and check the 2021 rules')
     .example('$0 run sim.js --record run.jsonl', 'run and record a trace for lockdep check')
-    .example('$0 run sim.js -f text -f sarif:run.sarif -- --users 10', 'text on stdout, SARIF to a file; --users 10 reaches the module') as unknown as Argv<RunArgs>;
+    .example('$0 run sim.js -f text -f sarif:run.sarif -- --users 10', 'text on stdout, SARIF to a file; --users 10 reaches the module');
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <module> [args...]',
   describe: 'run a simulation module with instrumented locks and report lockdep findings',
-  builder: (y) => runOptions(y as Argv),
+  builder: (y) => runOptions(y),
   handler: (argv) => runSimulationModule(argv),
 };

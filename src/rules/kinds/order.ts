@@ -282,7 +282,7 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
           for (const [side, present] of [['write', writeSide], ['read', readSide]] as const) {
             if (!present) continue;
             let map = firstEdges[side].get(dep.from);
-            if (!map) firstEdges[side].set(dep.from, (map = new Map()));
+            if (!map) firstEdges[side].set(dep.from, (map = new Map<string, DependencyWitness>()));
             if (!map.has(dep.to)) map.set(dep.to, dep);
           }
         }
