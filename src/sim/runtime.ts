@@ -144,20 +144,17 @@ export class LockdepRuntime {
     return new Task(this, LockdepRuntime.uniqueId(name, this.taskIds));
   }
 
-  /** The task of the current async context (AsyncLocalStorage adapter), or a usage error. */
+  /**
+   * The task of the current async context (AsyncLocalStorage adapter): the lane of the current
+   * branch of a `runTask`/Simulation task, or of an implicit task named from the call site.
+   */
   currentTask(): Task {
-    const task = this.asyncContext?.current();
-    if (task === undefined) {
-      throw new SimulationUsageError(
-        'no current task: pass a task handle, or run this code inside runtime.runTask(name, fn)',
-      );
-    }
-    return task;
+    return this.context.currentOrImplicit();
   }
 
   /** The AsyncLocalStorage adapter (created on first use: ALS slows every promise once used). */
   get context(): AsyncTaskContext {
-    if (this.asyncContext === null) this.asyncContext = new AsyncTaskContext();
+    if (this.asyncContext === null) this.asyncContext = new AsyncTaskContext(this);
     return this.asyncContext;
   }
 
@@ -196,8 +193,11 @@ export class LockdepRuntime {
 
   // ---------------------------------------------------------------- operations
 
-  /** Emits an acquisition (before any blocking). Throws in `throw` mode, after compensating. */
-  acquire(task: Task, lock: LockIdentity, mode: LockMode, isTry: boolean, options?: AcquireOptions): void {
+  /**
+   * Emits an acquisition (before any blocking). Throws in `throw` mode, after compensating.
+   * `awaited`: the caller gets a promise for it (default: not a trylock and not a spinning lock).
+   */
+  acquire(task: Task, lock: LockIdentity, mode: LockMode, isTry: boolean, options?: AcquireOptions, awaited?: boolean): void {
     const event: AcquireEvent = { op: 'acquire', task: task.id, lock: lock.id };
     if (mode !== 'write') event.mode = mode;
     if (isTry) event.try = true;
@@ -215,11 +215,16 @@ export class LockdepRuntime {
       this.emit({ op: 'release', task: task.id, lock: lock.id });
       this.raisePending();
     }
+    if (task.family !== null) {
+      const sleeping = awaited ?? (!isTry && lock.type !== 'spinlock' && lock.type !== 'rwlock');
+      this.context.acquired(task, lock, mode, event.subclass ?? 0, sleeping);
+    }
   }
 
   /** Emits a release. Call after the primitive's own state change. */
   release(task: Task, lock: LockIdentity): void {
     this.emit({ op: 'release', task: task.id, lock: lock.id });
+    if (task.family !== null) task.family.released(task, lock.id);
     if (this.pendingFinding !== null) this.raisePending();
   }
 
@@ -270,8 +275,14 @@ export class LockdepRuntime {
     this.emitAndRaise(event);
   }
 
-  /** Emits the task's `exit` and marks it done. */
+  /** Emits the task's `exit` and marks it done; a task of async code also ends its other lanes. */
   exitTask(task: Task): void {
+    if (task.family !== null && task.family.root === task) task.family.closeLanes();
+    this.exitLane(task);
+  }
+
+  /** Emits one lane's `exit` and marks it done. */
+  exitLane(task: Task): void {
     task.state = 'done';
     if (!this.active) return;
     const event: TraceEvent = { op: 'exit', task: task.id };
@@ -322,6 +333,7 @@ export class LockdepRuntime {
    */
   async end(): Promise<CheckResult> {
     if (this.endResult !== null) return this.endResult;
+    this.asyncContext?.closeImplicit();
     let result: CheckResult;
     if (this.validator !== null) {
       this.validator.end();
