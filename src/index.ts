@@ -97,4 +97,5 @@ export type { SimulationResult, TaskError, TaskFunction } from './sim/simulation
 export { formatDeadlockReport } from './sim/wait-for.js';
 export type { BlockedTask, DeadlockReport, WaitForStep } from './sim/wait-for.js';
 export { AsyncTaskContext } from './sim/async-context.js';
+export { defaultRuntime, setDefaultRuntime } from './sim/default-runtime.js';
 export { LockdepFindingError, SimulationUsageError, SpinLockContendedError } from './sim/errors.js';

@@ -33,7 +33,7 @@ import type {
 import { JsonlTraceWriter } from '../events/jsonl-writer.js';
 import { AsyncTaskContext } from './async-context.js';
 import { LockdepFindingError, SimulationUsageError } from './errors.js';
-import { resolveRuleHooks } from './rule-source.js';
+import { configFileOf, configuredRuleHooks } from './runtime-config.js';
 import type { RuleInput } from './rule-source.js';
 import { attachLazyStack } from './stack-capture.js';
 import { Task } from './task.js';
@@ -59,6 +59,11 @@ export interface LockdepRuntimeOptions {
   maxDepth?: number;
   /** Name used as `file` of findings' event references when not recording. Default `<simulation>`. */
   name?: string;
+  /**
+   * `lockdep.config.yaml` to apply: `true` finds the nearest one from the working directory (as
+   * the CLI does), a string names the file. Adds its rules (with `strictOrder`) and `maxDepth`.
+   */
+  config?: string | boolean;
 }
 
 /** Options every acquiring operation accepts. */
@@ -116,12 +121,14 @@ export class LockdepRuntime {
       typeof options.stacks === 'object' ? Math.max(1, options.stacks.depth) : DEFAULT_STACK_DEPTH;
     const validate = options.validate ?? true;
     if (validate) {
-      const hooks = [...resolveRuleHooks(options.rules), ...(options.hooks ?? [])];
+      const config = configFileOf(options.config);
+      const hooks = [...configuredRuleHooks(config, options.rules), ...(options.hooks ?? [])];
+      const maxDepth = options.maxDepth ?? config?.maxDepth;
       this.validator = new Validator({
         hooks,
         onFinding: (finding) => this.onNewFinding(finding),
         file: options.name ?? options.recordTo ?? '<simulation>',
-        ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+        ...(maxDepth === undefined ? {} : { maxDepth }),
       });
     } else {
       if (options.rules !== undefined) {
@@ -307,6 +314,11 @@ export class LockdepRuntime {
   }
 
   // ---------------------------------------------------------------- results
+
+  /** True once `end()` was called. */
+  get ended(): boolean {
+    return this.endResult !== null;
+  }
 
   /** Findings so far (deduplicated by fingerprint). */
   get findings(): readonly Finding[] {
