@@ -91,6 +91,8 @@ export type { RwLockOptions } from './sim/rw-lock.js';
 export { LockMap } from './sim/lock-map.js';
 export type { LockMapOptions } from './sim/lock-map.js';
 export { Completion, WaitQueue } from './sim/wait-queue.js';
+export { KeyedLocks } from './sim/keyed-locks.js';
+export type { KeyedLocksOptions } from './sim/keyed-locks.js';
 export type { LockOptions, TaskArg } from './sim/lock-primitive.js';
 export { Simulation } from './sim/simulation.js';
 export type { SimulationResult, TaskError, TaskFunction } from './sim/simulation.js';

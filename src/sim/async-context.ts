@@ -7,6 +7,10 @@
  *  - a scoped form (`with`, `runExclusive`) runs its callback in a new branch (`storage.run`),
  *    so what it holds is seen by the callback and what it starts, never by the caller or its
  *    siblings;
+ *  - a multi-lock acquisition that returns with the locks held (`lockAll`) enters one
+ *    collecting branch for the caller at its start, which takes every lock it acquires, so the
+ *    caller sees them all (a new branch entered inside a callee's later continuations would
+ *    not reach the caller: contexts flow into callees, never back out of them);
  *  - a bare acquisition (`await m.lock()`, `acquire()`) enters a new branch for the rest of the
  *    caller's flow (`enterWith`); since that also covers the rest of the synchronous run that
  *    called the acquirer (the next branch of a `Promise.all`), a branch entered by a sleeping
@@ -70,10 +74,31 @@ export class AsyncTaskContext {
     return branch.family.holderLane(branch, lock.id) ?? this.laneOf(branch);
   }
 
-  /** Runs `fn` (a scoped acquisition and its callback) in a new branch of the current one. */
-  runScope<T>(fn: () => T): T {
+  /**
+   * Runs `fn` (a scoped acquisition and its callback) in a new collecting branch of the current
+   * one; `fn` ends the collecting (`branch.collecting = false`) once its locks are taken.
+   */
+  runScope<T>(fn: (branch: Branch) => T): T {
     const parent = this.currentBranch() ?? this.enterImplicit();
-    return this.storage.run(forkBranch(parent, null, true), fn);
+    const branch = forkBranch(parent, null, true);
+    return this.storage.run(branch, () => fn(branch));
+  }
+
+  /**
+   * Enters, for the rest of the caller's flow, a collecting branch that takes the locks acquired
+   * in it (across awaits) until the caller sets `collecting = false`. Once the multi-lock call's
+   * synchronous part is over, `hideFromSyncRun` keeps it from the code that runs next in the
+   * same synchronous run (the caller's siblings).
+   */
+  enterCollecting(): Branch {
+    const parent = this.currentBranch() ?? this.enterImplicit();
+    const branch = forkBranch(parent, null, true);
+    this.storage.enterWith(branch);
+    return branch;
+  }
+
+  hideFromSyncRun(branch: Branch): void {
+    branch.origin = executionAsyncResource();
   }
 
   /** Bookkeeping after an acquisition was recorded on `lane` (a lane of a task family). */
@@ -83,8 +108,7 @@ export class AsyncTaskContext {
     this.resolvedLane = null;
     this.resolvedBranch = null;
     if (branch === null) return; // an explicit handle used outside its task's flow
-    if (branch.scope) {
-      branch.scope = false;
+    if (branch.collecting) {
       branch.held.push(hold);
       branch.lane = lane;
       return;

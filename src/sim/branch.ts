@@ -37,9 +37,13 @@ export interface Branch {
    * continuation (it is the code that called the acquirer: a parent or a sibling branch), so it
    * sees `parent` instead. Null for every other branch.
    */
-  readonly origin: object | null;
-  /** True for a branch opened by a scoped form (`with`, `runExclusive`) until it takes its lock. */
-  scope: boolean;
+  origin: object | null;
+  /**
+   * True while the branch takes the acquisitions made in it as its own instead of forking: a
+   * scoped form (`with`, `runExclusive`, `withAll`) until its locks are taken, `lockAll` until it
+   * returns. Acquisitions made in a branch that is not collecting fork a child branch.
+   */
+  collecting: boolean;
   /** The task this branch last ran on (a cache, validated by the family before use). */
   lane: Task | null;
 }
@@ -54,11 +58,11 @@ export function liveHolds(branch: Branch): Hold[] {
 }
 
 /** A new branch inheriting `parent`'s live holds. */
-export function forkBranch(parent: Branch, origin: object | null, scope: boolean): Branch {
-  return { family: parent.family, held: liveHolds(parent).slice(), parent, origin, scope, lane: parent.lane };
+export function forkBranch(parent: Branch, origin: object | null, collecting: boolean): Branch {
+  return { family: parent.family, held: liveHolds(parent).slice(), parent, origin, collecting, lane: parent.lane };
 }
 
 /** The root branch of a task family: holds nothing. */
 export function rootBranch(family: TaskFamily): Branch {
-  return { family, held: [], parent: null, origin: null, scope: false, lane: null };
+  return { family, held: [], parent: null, origin: null, collecting: false, lane: null };
 }

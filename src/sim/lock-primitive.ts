@@ -8,6 +8,7 @@
  * from it before its promise is resolved.
  */
 import type { AssertKind, LockMode, LockType } from '../events/event.js';
+import type { Branch } from './branch.js';
 import { SimulationUsageError } from './errors.js';
 import type { AcquireOptions, LockdepRuntime, LockIdentity } from './runtime.js';
 import type { Task } from './task.js';
@@ -200,14 +201,21 @@ export abstract class LockPrimitive implements LockIdentity {
    */
   protected holdingAsync<T>(task: TaskArg, acquire: (t: Task) => Promise<void>, release: (t: Task) => void, fn: () => T | Promise<T>): Promise<T> {
     if (task === null || task === undefined || task.family !== null) {
-      return this.runtime.context.runScope(() => this.holdingAsyncIn(task, acquire, release, fn));
+      return this.runtime.context.runScope((branch) => this.holdingAsyncIn(task, acquire, release, fn, branch));
     }
-    return this.holdingAsyncIn(task, acquire, release, fn);
+    return this.holdingAsyncIn(task, acquire, release, fn, null);
   }
 
-  private async holdingAsyncIn<T>(task: TaskArg, acquire: (t: Task) => Promise<void>, release: (t: Task) => void, fn: () => T | Promise<T>): Promise<T> {
+  private async holdingAsyncIn<T>(
+    task: TaskArg,
+    acquire: (t: Task) => Promise<void>,
+    release: (t: Task) => void,
+    fn: () => T | Promise<T>,
+    scope: Branch | null,
+  ): Promise<T> {
     const t = this.taskOf(task);
     await acquire(t);
+    if (scope !== null) scope.collecting = false;
     try {
       return await fn();
     } finally {

@@ -18,6 +18,7 @@
  * The class of an instance is named from the constructor's call site unless named explicitly.
  */
 import type { LockMode } from '../../events/event.js';
+import type { Branch } from '../branch.js';
 import { LockPrimitive } from '../lock-primitive.js';
 import { defaultRuntime } from '../default-runtime.js';
 import type { LockdepRuntime } from '../runtime.js';
@@ -214,11 +215,18 @@ export class Semaphore extends LockPrimitive implements Waitable {
   /** `runExclusive` under an optional limit: the callback runs in a branch of its own. */
   exclusive<T>(weight: number, priority: number, limit: AcquireLimit | null, callback: (value: number) => Promise<T> | T): Promise<T> {
     if (!this.runtime.active) return this.exclusiveIn(weight, priority, limit, callback);
-    return this.runtime.context.runScope(() => this.exclusiveIn(weight, priority, limit, callback));
+    return this.runtime.context.runScope((branch) => this.exclusiveIn(weight, priority, limit, callback, branch));
   }
 
-  private async exclusiveIn<T>(weight: number, priority: number, limit: AcquireLimit | null, callback: (value: number) => Promise<T> | T): Promise<T> {
+  private async exclusiveIn<T>(
+    weight: number,
+    priority: number,
+    limit: AcquireLimit | null,
+    callback: (value: number) => Promise<T> | T,
+    scope: Branch | null = null,
+  ): Promise<T> {
     const [value, release] = await this.request(weight, priority, limit, (v, r): [number, Releaser] => [v, r]);
+    if (scope !== null) scope.collecting = false;
     try {
       return await callback(value);
     } finally {
