@@ -255,6 +255,8 @@ async function main() {
     row('sim Mutex lock+unlock: lockdep, validation off', `${sim.validationOffNs.toFixed(0)} ns = ${fmtRatio(sim.ratioOffToAsyncMutex)} async-mutex`);
     row('sim Mutex lock+unlock: lockdep, validation on, stacks off', `${sim.validationOnNs.toFixed(0)} ns = ${fmtRatio(sim.ratioOnToAsyncMutex)} async-mutex`, `<= ${sim.goalRatio}x async-mutex`, verdict(sim.meetsGoal));
     row('sim Mutex lock+unlock: lockdep, validation on, stacks on', `${sim.validationOnStacksNs.toFixed(0)} ns = ${fmtRatio(sim.validationOnStacksNs / sim.validationOnNs)} stacks off`);
+    const rx = sim.runExclusive;
+    row('runExclusive: lockdep/async-mutex, validation on', `${rx.dropInNs.toFixed(0)} ns vs async-mutex ${rx.asyncMutexNs.toFixed(0)} ns = ${fmtRatio(rx.ratio)}`, `<= ${rx.goalRatio}x async-mutex`, verdict(rx.meetsGoal));
   } else {
     row('simulation Mutex', 'skipped: bench/sim-mutex.js not found');
   }
