@@ -64,7 +64,8 @@ export function splitLockArguments(first: Error | DropInLockOptions | undefined,
   return [E_CANCELED, first ?? second];
 }
 
-function validWeight(weight: number): number {
+/** `weight`, or async-mutex's error for a weight that is not positive. */
+export function validWeight(weight: number): number {
   if (weight <= 0) throw new Error(`invalid weight ${weight}: must be positive`);
   return weight;
 }

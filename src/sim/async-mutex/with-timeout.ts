@@ -11,83 +11,68 @@
 import type { MutexInterface, SemaphoreInterface } from './interfaces.js';
 import { E_ALREADY_LOCKED, E_TIMEOUT } from './errors.js';
 import { Mutex, releaserOnly } from './mutex.js';
-import { Semaphore, type AcquireLimit } from './semaphore.js';
+import { Semaphore, validWeight, type AcquireLimit } from './semaphore.js';
 
-class LimitedMutex implements MutexInterface {
-  readonly mutex: Mutex;
-  private readonly limit: AcquireLimit;
+/** A drop-in lock (`target`) whose acquisitions are under `limit`; the other operations pass through. */
+abstract class LimitedView<S extends Mutex | Semaphore> {
+  readonly target: S;
+  protected readonly limit: AcquireLimit;
 
-  constructor(mutex: Mutex, limit: AcquireLimit) {
-    this.mutex = mutex;
+  constructor(target: S, limit: AcquireLimit) {
+    this.target = target;
     this.limit = limit;
   }
 
-  acquire(priority = 0): Promise<MutexInterface.Releaser> {
-    return this.mutex.lock.request(1, priority, this.limit, releaserOnly);
-  }
-
-  runExclusive<T>(callback: MutexInterface.Worker<T>, priority = 0): Promise<T> {
-    return this.mutex.lock.exclusive(1, priority, this.limit, () => callback());
-  }
-
-  waitForUnlock(priority = 0): Promise<void> {
-    return limitWait(this.mutex.waitForUnlock(priority), this.limit);
-  }
-
   isLocked(): boolean {
-    return this.mutex.isLocked();
-  }
-
-  release(): void {
-    this.mutex.release();
+    return this.target.isLocked();
   }
 
   cancel(): void {
-    this.mutex.cancel();
+    this.target.cancel();
   }
 }
 
-class LimitedSemaphore implements SemaphoreInterface {
-  readonly semaphore: Semaphore;
-  private readonly limit: AcquireLimit;
-
-  constructor(semaphore: Semaphore, limit: AcquireLimit) {
-    this.semaphore = semaphore;
-    this.limit = limit;
+class LimitedMutex extends LimitedView<Mutex> implements MutexInterface {
+  acquire(priority = 0): Promise<MutexInterface.Releaser> {
+    return this.target.lock.request(1, priority, this.limit, releaserOnly);
   }
 
+  runExclusive<T>(callback: MutexInterface.Worker<T>, priority = 0): Promise<T> {
+    return this.target.lock.exclusive(1, priority, this.limit, () => callback());
+  }
+
+  waitForUnlock(priority = 0): Promise<void> {
+    return limitWait(this.target.waitForUnlock(priority), this.limit);
+  }
+
+  release(): void {
+    this.target.release();
+  }
+}
+
+class LimitedSemaphore extends LimitedView<Semaphore> implements SemaphoreInterface {
   acquire(weight = 1, priority = 0): Promise<[number, SemaphoreInterface.Releaser]> {
-    if (weight <= 0) throw new Error(`invalid weight ${weight}: must be positive`);
-    return this.semaphore.request(weight, priority, this.limit, (value, release): [number, SemaphoreInterface.Releaser] => [value, release]);
+    return this.target.request(validWeight(weight), priority, this.limit, (value, release): [number, SemaphoreInterface.Releaser] => [value, release]);
   }
 
   runExclusive<T>(callback: SemaphoreInterface.Worker<T>, weight = 1, priority = 0): Promise<T> {
-    if (weight <= 0) throw new Error(`invalid weight ${weight}: must be positive`);
-    return this.semaphore.exclusive(weight, priority, this.limit, callback);
+    return this.target.exclusive(validWeight(weight), priority, this.limit, callback);
   }
 
   waitForUnlock(weight = 1, priority = 0): Promise<void> {
-    return limitWait(this.semaphore.waitForUnlock(weight, priority), this.limit);
-  }
-
-  isLocked(): boolean {
-    return this.semaphore.isLocked();
+    return limitWait(this.target.waitForUnlock(weight, priority), this.limit);
   }
 
   getValue(): number {
-    return this.semaphore.getValue();
+    return this.target.getValue();
   }
 
   setValue(value: number): void {
-    this.semaphore.setValue(value);
+    this.target.setValue(value);
   }
 
   release(weight = 1): void {
-    this.semaphore.release(weight);
-  }
-
-  cancel(): void {
-    this.semaphore.cancel();
+    this.target.release(weight);
   }
 }
 
@@ -107,9 +92,9 @@ type Lockable = MutexInterface | SemaphoreInterface;
 
 function view(sync: Lockable, limit: AcquireLimit): Lockable {
   if (sync instanceof Mutex) return new LimitedMutex(sync, limit);
-  if (sync instanceof LimitedMutex) return new LimitedMutex(sync.mutex, limit);
+  if (sync instanceof LimitedMutex) return new LimitedMutex(sync.target, limit);
   if (sync instanceof Semaphore) return new LimitedSemaphore(sync, limit);
-  if (sync instanceof LimitedSemaphore) return new LimitedSemaphore(sync.semaphore, limit);
+  if (sync instanceof LimitedSemaphore) return new LimitedSemaphore(sync.target, limit);
   throw new TypeError('lockdep/async-mutex: expected a Mutex or Semaphore made by lockdep/async-mutex (import them from there too)');
 }
 
