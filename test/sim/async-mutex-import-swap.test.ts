@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, REPO_ROOT } from '../cli/run-cli.js';
+import { ensureBuilt, REPO_ROOT, runCli } from '../cli/run-cli.js';
 
 const PROGRAM = join(REPO_ROOT, 'test', 'sim', 'fixtures', 'async-mutex-program.mjs');
 // Inside the repository, so `lockdep/async-mutex` resolves to this package (self-reference).
@@ -55,6 +55,15 @@ describe('swapping the async-mutex import', { timeout: 60_000 }, () => {
     );
     // The timeout left nothing behind: no held lock at exit, no bad unlock balance.
     expect(run.stderr).not.toMatch(/held-lock-at-exit|bad-unlock-balance/);
+  });
+
+  it('lockdep run sees the drop-in locks of its module (made at import time too), reported once', () => {
+    const run = runCli(['run', 'test/sim/fixtures/dropin-module.mjs']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('['))).toEqual([
+      expect.stringMatching(/^\[error\] circular-dependency: possible circular locking dependency: (cache -> db -> cache|db -> cache -> db) /),
+    ]);
   });
 
   it('LOCKDEP_REPORT=off leaves the process as it was', () => {

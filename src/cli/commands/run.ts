@@ -23,6 +23,7 @@ import { InputError } from '../../events/input-error.js';
 import { toJsonResult } from '../../report/json.js';
 import { FORMAT_NAMES, REPORT_FORMATS, renderReport } from '../../report/registry.js';
 import { DEFAULT_MAX_DEPTH } from '../../engine/validator.js';
+import { setDefaultRuntime } from '../../sim/default-runtime.js';
 import { LockdepRuntime } from '../../sim/runtime.js';
 import type { LockdepRuntimeOptions } from '../../sim/runtime.js';
 import { formatDeadlockReport } from '../../sim/wait-for.js';
@@ -101,8 +102,10 @@ export function runtimeOptionsFrom(argv: RunArgs): LockdepRuntimeOptions {
 
 export async function runSimulationModule(argv: RunArgs): Promise<void> {
   const options = runtimeOptionsFrom(argv);
-  const main = await loadSimulationModule(argv.module);
   const runtime = new LockdepRuntime(options);
+  // The module's `lockdep/async-mutex` locks (made at import time too) report to this runtime.
+  setDefaultRuntime(runtime);
+  const main = await loadSimulationModule(argv.module);
   try {
     await main(runtime, { args: argv.args ?? [] });
   } catch (error) {
