@@ -22,6 +22,7 @@
 import { AsyncLocalStorage, executionAsyncResource } from 'node:async_hooks';
 import type { LockMode } from '../events/event.js';
 import { forkBranch, rootBranch, type Branch } from './branch.js';
+import { LockdepFindingError } from './errors.js';
 import type { LockdepRuntime, LockIdentity } from './runtime.js';
 import { attachLazyStack } from './stack-capture.js';
 import { TaskFamily } from './task-family.js';
@@ -62,7 +63,9 @@ export class AsyncTaskContext {
    */
   laneInFlow(task: Task): Task {
     const branch = this.currentBranch();
-    return branch !== undefined && branch.family === task.family ? this.laneOf(branch) : task;
+    if (branch !== undefined && branch.family === task.family) return this.laneOf(branch);
+    this.resolvedLane = null;
+    return task;
   }
 
   /** The lane that holds `lock` for a release from the current flow (or the current lane). */
@@ -71,7 +74,9 @@ export class AsyncTaskContext {
     if (branch === undefined || (task !== undefined && branch.family !== task.family)) {
       return task ?? this.currentOrImplicit();
     }
-    return branch.family.holderLane(branch, lock.id) ?? this.laneOf(branch);
+    const lane = branch.family.holderLane(branch, lock.id) ?? this.laneOf(branch);
+    this.resolvedLane = null; // a release: no acquisition follows this resolution
+    return lane;
   }
 
   /**
@@ -121,7 +126,14 @@ export class AsyncTaskContext {
 
   /** Ends the implicit tasks (at the end of the run): what they still hold is held at exit. */
   closeImplicit(): void {
-    for (const family of this.implicitFamilies.values()) this.runtime.exitTask(family.root);
+    for (const family of this.implicitFamilies.values()) {
+      try {
+        this.runtime.exitTask(family.root);
+      } catch (error) {
+        // `onFinding: 'throw'`: a lock held at the end is collected like any finding, not thrown here.
+        if (!(error instanceof LockdepFindingError)) throw error;
+      }
+    }
     this.implicitFamilies.clear();
   }
 

@@ -214,6 +214,14 @@ describe('implicit tasks', () => {
     expect(result.violations.map((v) => v.kind)).toEqual(['held-lock-at-exit']);
   });
 
+  it("with onFinding 'throw', a lock an implicit task still holds is collected by end(), not thrown", async () => {
+    const rt = new LockdepRuntime({ onFinding: 'throw' });
+    const [m] = locks(rt, 'm');
+    await m.lock();
+    const result = await rt.end();
+    expect(result.violations.map((v) => v.kind)).toEqual(['held-lock-at-exit']);
+  });
+
   it('the branch lanes appear only while branches really hold different locks', async () => {
     const rt = new LockdepRuntime({ recordTo: undefined });
     const [a, b] = locks(rt, 'a', 'b');
