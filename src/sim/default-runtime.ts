@@ -1,6 +1,7 @@
 /**
  * The default runtime: the LockdepRuntime that locks made without one report to (the
- * `lockdep/async-mutex` drop-in). Created on first use with the nearest `lockdep.config.yaml`.
+ * `lockdep/async-mutex` drop-in). Created on first use with the nearest `lockdep.config.yaml`,
+ * and with stacks (each event's `file:line`) when `LOCKDEP_STACKS=1`.
  * Whoever installs a runtime with `setDefaultRuntime` (`lockdep run`, a test) reports it; a
  * runtime created here is reported when the process exits: its findings on stderr (the text
  * report) and exit code 1 when one has error severity (unless the exit code is already
@@ -27,7 +28,7 @@ function slot(): DefaultRuntimeSlot {
 export function defaultRuntime(): LockdepRuntime {
   const current = slot();
   if (current.runtime === null) {
-    const runtime = new LockdepRuntime({ config: true, name: '<process>' });
+    const runtime = new LockdepRuntime({ config: true, name: '<process>', stacks: process.env['LOCKDEP_STACKS'] === '1' });
     current.runtime = runtime;
     if (process.env['VITEST'] === undefined && process.env['LOCKDEP_REPORT'] !== 'off') {
       process.once('exit', () => reportAtExit(runtime));

@@ -66,6 +66,16 @@ describe('swapping the async-mutex import', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('LOCKDEP_STACKS=1 points the report at the lines that took the locks', () => {
+    writeFileSync(SWAPPED, swapped);
+    const run = runNode(SWAPPED, { LOCKDEP_STACKS: '1' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('at: test/sim/fixtures/async-mutex-program.swapped.tmp.mjs:12');
+    // The awaited module top level is a frame of its own, not an unreadable `async file://` path.
+    expect(run.stderr).toMatch(/<anonymous> \(test\/sim\/fixtures\/async-mutex-program\.swapped\.tmp\.mjs:\d+:1\)/);
+    expect(run.stderr).not.toContain('async file:');
+  });
+
   it('LOCKDEP_REPORT=off leaves the process as it was', () => {
     writeFileSync(SWAPPED, swapped);
     const run = runNode(SWAPPED, { LOCKDEP_REPORT: 'off' });
