@@ -208,7 +208,7 @@ export class Semaphore extends LockPrimitive implements Waitable {
       insertByPriority(this.queue, entry);
       if (task !== null) task.block(this, mode);
       if (limit !== null && limit.kind === 'timeout') {
-        entry.timer = setTimeout(() => this.timedOut(entry, limit.error), limit.ms);
+        entry.timer = setTimeout(() => this.giveUp(entry, limit.error), limit.ms);
       }
     });
   }
@@ -295,16 +295,17 @@ export class Semaphore extends LockPrimitive implements Waitable {
     }
   }
 
-  private timedOut(entry: Pending, error: Error): void {
+  /** A still queued waiter gives up (its timeout): it leaves the queue, and the waiters behind it may go. */
+  private giveUp(entry: Pending, reason: unknown): void {
     const index = this.queue.indexOf(entry);
     if (index < 0) return;
     this.queue.splice(index, 1);
-    this.leaveQueue(entry, error);
+    this.leaveQueue(entry, reason);
     this.dispatch();
   }
 
   /** A waiter gives up (timeout, cancel): it stops waiting, its recording is undone, it rejects. */
-  private leaveQueue(entry: Pending, error: Error): void {
+  private leaveQueue(entry: Pending, error: unknown): void {
     if (entry.timer !== null) clearTimeout(entry.timer);
     let reason: unknown = error;
     if (entry.task !== null) {
