@@ -233,8 +233,7 @@ export abstract class LockPrimitive implements LockIdentity {
    * its task than the one that took it), else the current lane.
    */
   protected releaserOf(task: TaskArg): Task {
-    if (task !== null && task !== undefined && task.family === null) return this.taskOf(task);
-    if (task !== null && task !== undefined && task.runtime !== this.runtime) return this.taskOf(task);
+    if (task !== null && task !== undefined && (task.family === null || task.runtime !== this.runtime)) return this.taskOf(task);
     return this.runtime.context.releaser(task ?? undefined, this);
   }
 }
