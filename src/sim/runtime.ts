@@ -2,9 +2,7 @@
  * LockdepRuntime: one validator instance wrapped for live use by the simulation primitives.
  * Owns: the engine's Validator (the single source of findings), the optional trace recorder,
  * the reaction to findings (collect, warn, throw, or a callback), site/stack decoration of
- * events, task and lock-instance naming, and the deadlocks that Simulations report. Async code's
- * tasks and branches live in async-context.ts and task-family.ts (acquire/release/exit tell them
- * what happened); the `config` option in runtime-config.ts.
+ * events, task and lock-instance naming, and the deadlocks that Simulations report.
  * Invariants:
  *  - every primitive operation becomes spec TraceEvents fed to `validator.process` in program
  *    order, and (when recording) written to the trace in the same order, so `lockdep check` on
