@@ -4,7 +4,7 @@
 import * as real from 'async-mutex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as dropIn from '../../src/sim/async-mutex/index.js';
-import { LockdepRuntime, setDefaultRuntime } from '../../src/index.js';
+import { LockdepFindingError, LockdepRuntime, setDefaultRuntime } from '../../src/index.js';
 import { expectNoLockdepFindings } from '../../src/testing/vitest.js';
 
 type Api = typeof dropIn;
@@ -223,6 +223,18 @@ describe('what lockdep sees through the drop-in', () => {
     expect(kinds(runtime)).toEqual([]);
     await cache.runExclusive(() => db.runExclusive(() => undefined));
     expect(kinds(runtime)).toEqual(['circular-dependency']);
+  });
+
+  it("with onFinding 'throw' the acquisition that closes a cycle rejects without taking the lock", async () => {
+    const rt = new LockdepRuntime({ onFinding: 'throw' });
+    const a = new dropIn.Mutex({ class: 'a', runtime: rt });
+    const b = new dropIn.Mutex({ class: 'b', runtime: rt });
+    await a.runExclusive(() => b.runExclusive(() => undefined));
+    const closing = b.runExclusive(() => a.runExclusive(() => 'never'));
+    await expect(closing).rejects.toBeInstanceOf(LockdepFindingError);
+    expect([a.isLocked(), b.isLocked()]).toEqual([false, false]);
+    const result = await rt.end();
+    expect(result.violations.map((v) => v.kind)).toEqual(['circular-dependency']);
   });
 
   it('a releaser called from another branch releases the hold it was made for', async () => {
