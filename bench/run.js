@@ -301,6 +301,8 @@ async function main() {
     row('sim-validation-off', 'sim Mutex lock+unlock: lockdep, validation off', `${sim.validationOffNs.toFixed(0)} ns = ${fmtRatio(sim.ratioOffToAsyncMutex)} async-mutex`);
     row('sim-validation-on', 'sim Mutex lock+unlock: lockdep, validation on, stacks off', `${sim.validationOnNs.toFixed(0)} ns = ${fmtRatio(sim.ratioOnToAsyncMutex)} async-mutex`, `<= ${sim.goalRatio}x async-mutex`, verdict(sim.meetsGoal), { readme: true });
     row('sim-stacks-on', 'sim Mutex lock+unlock: lockdep, validation on, stacks on', `${sim.validationOnStacksNs.toFixed(0)} ns = ${fmtRatio(sim.validationOnStacksNs / sim.validationOnNs)} stacks off`);
+    const rx = sim.runExclusive;
+    row('sim-run-exclusive', 'runExclusive: lockdep/async-mutex, validation on', `${rx.dropInNs.toFixed(0)} ns vs async-mutex ${rx.asyncMutexNs.toFixed(0)} ns = ${fmtRatio(rx.ratio)}`, `<= ${rx.goalRatio}x async-mutex`, verdict(rx.meetsGoal), { readme: true });
   } else {
     row('sim', 'simulation Mutex', 'skipped: bench/sim-mutex.js not found');
   }

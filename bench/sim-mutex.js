@@ -7,10 +7,17 @@
  * async-mutex's Semaphore(1) (its fastest path) and validation on with stacks on. Run standalone: `node bench/sim-mutex.js` (after `npm run build`).
  * Every variant does the same thing per iteration: `await lock; unlock`, uncontended, one task,
  * the same held chain each time (lockdep's chain-cache fast path).
+ * `benchRunExclusive(options)` compares `await mutex.runExclusive(fn)` of the drop-in
+ * (`lockdep/async-mutex`, validation on) with async-mutex's. The drop-in uses AsyncLocalStorage,
+ * whose promise hooks slow every promise of the isolate, so each round measures each side in a
+ * fresh worker thread of its own (async-mutex without the hooks, as in a program without
+ * lockdep), the sides alternating round by round.
  */
 import { Mutex as AsyncMutex, Semaphore as AsyncSemaphore } from 'async-mutex';
 import { pathToFileURL } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { LockdepRuntime, Mutex } from '../dist/index.js';
+import { Mutex as DropInMutex } from '../dist/sim/async-mutex/index.js';
 
 const DEFAULT_ITERATIONS = 200_000;
 const DEFAULT_ROUNDS = 7;
@@ -107,7 +114,45 @@ export async function benchSimMutex(options = {}) {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** One side of the runExclusive comparison, in this (worker) isolate: ns per `await runExclusive(noop)`. */
+async function runExclusiveSide(side, iterations) {
+  const mutex = side === 'async-mutex' ? new AsyncMutex() : new DropInMutex({ class: 'bench', runtime: new LockdepRuntime() });
+  const noop = () => undefined;
+  const step = () => mutex.runExclusive(noop);
+  await timeLoop(Math.min(iterations, 20_000), step);
+  return timeLoop(iterations, step);
+}
+
+function inWorker(side, iterations) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { runExclusiveSide: side, iterations } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+/**
+ * @param {{iterations?: number, rounds?: number}} [options]
+ * @returns {Promise<{iterations: number, rounds: number, asyncMutexNs: number, dropInNs: number, ratio: number, goalRatio: number, meetsGoal: boolean}>}
+ */
+export async function benchRunExclusive(options = {}) {
+  const iterations = options.iterations ?? DEFAULT_ITERATIONS;
+  const rounds = options.rounds ?? DEFAULT_ROUNDS;
+  const asyncMutex = [];
+  const dropIn = [];
+  for (let round = 0; round < rounds; round++) {
+    asyncMutex.push(await inWorker('async-mutex', iterations));
+    dropIn.push(await inWorker('drop-in', iterations));
+  }
+  const asyncMutexNs = median(asyncMutex);
+  const dropInNs = median(dropIn);
+  const goalRatio = 1.5;
+  return { iterations, rounds, asyncMutexNs, dropInNs, ratio: dropInNs / asyncMutexNs, goalRatio, meetsGoal: dropInNs / asyncMutexNs <= goalRatio };
+}
+
+if (!isMainThread && workerData?.runExclusiveSide !== undefined) {
+  parentPort.postMessage(await runExclusiveSide(workerData.runExclusiveSide, workerData.iterations));
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = await benchSimMutex();
   const ns = (v) => `${v.toFixed(0).padStart(7)} ns`;
   process.stdout.write(
@@ -118,6 +163,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       `  lockdep Mutex, validation off       ${ns(r.validationOffNs)}   ${r.ratioOffToAsyncMutex.toFixed(2)}x async-mutex`,
       `  lockdep Mutex, validation on        ${ns(r.validationOnNs)}   ${r.ratioOnToAsyncMutex.toFixed(2)}x async-mutex (goal <= ${r.goalRatio}x: ${r.meetsGoal ? 'met' : 'NOT met'}); ${r.ratioOnToAsyncSemaphore.toFixed(2)}x Semaphore(1)`,
       `  lockdep Mutex, validation + stacks  ${ns(r.validationOnStacksNs)}`,
+      '',
+    ].join('\n'),
+  );
+  const x = await benchRunExclusive();
+  process.stdout.write(
+    [
+      `runExclusive(noop), uncontended, median of ${x.rounds} rounds x ${x.iterations} iterations, one worker per side and round`,
+      `  async-mutex Mutex                   ${ns(x.asyncMutexNs)}`,
+      `  lockdep/async-mutex, validation on  ${ns(x.dropInNs)}   ${x.ratio.toFixed(2)}x async-mutex (goal <= ${x.goalRatio}x: ${x.meetsGoal ? 'met' : 'NOT met'})`,
       '',
     ].join('\n'),
   );

@@ -18,7 +18,7 @@
  *                             one task repeating one held chain through the Validator API;
  *                             ns per event (the chain-cache fast path)
  *   sim                       bench/sim-mutex.js (Mutex validation on/off vs async-mutex,
- *                             stack capture on/off)
+ *                             stack capture on/off; drop-in runExclusive vs async-mutex's)
  * Invariant: timings cover only the measured work (module loading is excluded); CPU time is
  * user+system of this process, which on a busy machine is steadier than wall time.
  */
@@ -182,9 +182,11 @@ async function fastpath(kind, iterationsText) {
 }
 
 async function sim(quick) {
-  const { benchSimMutex } = await import('./sim-mutex.js');
+  const { benchSimMutex, benchRunExclusive } = await import('./sim-mutex.js');
   const options = quick === 'quick' ? { iterations: 20_000, rounds: 3, stacksIterations: 5_000 } : {};
-  return benchSimMutex(options);
+  const lockUnlock = await benchSimMutex(options);
+  const runExclusive = await benchRunExclusive({ iterations: options.iterations, rounds: options.rounds });
+  return { ...lockUnlock, runExclusive };
 }
 
 const modes = { 'floor-parse': floorParse, 'floor-scan': floorScan, check, 'check-stream': checkStream, fastpath, sim };

@@ -63,7 +63,7 @@ export class LockMap extends LockPrimitive implements Waitable {
 
   /** `lock_map_release()`. */
   release(task?: TaskArg): void {
-    const t = this.taskOf(task);
+    const t = this.releaserOf(task);
     const rt = this.runtime;
     if (this.blocking && this.rw.writer === t) {
       this.rw.releaseWriter();

@@ -8,6 +8,7 @@
  * from it before its promise is resolved.
  */
 import type { AssertKind, LockMode, LockType } from '../events/event.js';
+import type { Branch } from './branch.js';
 import { SimulationUsageError } from './errors.js';
 import type { AcquireOptions, LockdepRuntime, LockIdentity } from './runtime.js';
 import type { Task } from './task.js';
@@ -19,11 +20,15 @@ export type LockOptions = string | { class?: string; name?: string };
 /** A task argument: a handle, or null/undefined for the async context's current task. */
 export type TaskArg = Task | null | undefined;
 
-/** The given task (which must belong to `runtime`), or the runtime's current task. */
+/**
+ * The given task (which must belong to `runtime`), or the runtime's current task. A handle of a
+ * task that async code runs (`runTask`, a Simulation with the async context) resolves, inside
+ * that task's own flow, to the lane of the current branch.
+ */
 export function resolveTask(runtime: LockdepRuntime, task: TaskArg, owner: string): Task {
   if (task === null || task === undefined) return runtime.currentTask();
   if (task.runtime !== runtime) throw new SimulationUsageError(`task ${task.id} belongs to another LockdepRuntime than ${owner}`);
-  return task;
+  return task.family === null ? task : runtime.context.laneInFlow(task);
 }
 
 /** A task waiting in a lock's queue. */
@@ -193,10 +198,28 @@ export abstract class LockPrimitive implements LockIdentity {
     }
   }
 
-  /** `holding` for sleeping locks: the acquisition and `fn` may wait. */
-  protected async holdingAsync<T>(task: TaskArg, acquire: (t: Task) => Promise<void>, release: (t: Task) => void, fn: () => T | Promise<T>): Promise<T> {
+  /**
+   * `holding` for sleeping locks: the acquisition and `fn` may wait. For async code (no handle,
+   * or a handle of a task async code runs) `fn` runs in a branch of its own, so what it holds is
+   * not held by the caller's other branches.
+   */
+  protected holdingAsync<T>(task: TaskArg, acquire: (t: Task) => Promise<void>, release: (t: Task) => void, fn: () => T | Promise<T>): Promise<T> {
+    if (task === null || task === undefined || task.family !== null) {
+      return this.runtime.context.runScope((branch) => this.holdingAsyncIn(task, acquire, release, fn, branch));
+    }
+    return this.holdingAsyncIn(task, acquire, release, fn, null);
+  }
+
+  private async holdingAsyncIn<T>(
+    task: TaskArg,
+    acquire: (t: Task) => Promise<void>,
+    release: (t: Task) => void,
+    fn: () => T | Promise<T>,
+    scope: Branch | null,
+  ): Promise<T> {
     const t = this.taskOf(task);
     await acquire(t);
+    if (scope !== null) scope.collecting = false;
     try {
       return await fn();
     } finally {
@@ -206,5 +229,15 @@ export abstract class LockPrimitive implements LockIdentity {
 
   protected taskOf(task: TaskArg): Task {
     return resolveTask(this.runtime, task, this.id);
+  }
+
+  /**
+   * The task an unlock is recorded for: a handle without async context as given; otherwise the
+   * lane that holds this lock in the current flow (a lock may be released in another branch of
+   * its task than the one that took it), else the current lane.
+   */
+  protected releaserOf(task: TaskArg): Task {
+    if (task !== null && task !== undefined && (task.family === null || task.runtime !== this.runtime)) return this.taskOf(task);
+    return this.runtime.context.releaser(task ?? undefined, this);
   }
 }

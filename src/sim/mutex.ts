@@ -47,7 +47,7 @@ export class Mutex extends LockPrimitive implements Waitable {
 
   /** `mutex_unlock()`: hands the lock to the first waiter, if any. */
   unlock(task?: TaskArg): void {
-    const t = this.taskOf(task);
+    const t = this.releaserOf(task);
     const rt = this.runtime;
     if (this.owner !== t) {
       this.unlockNotHeld(t, 'unlocks');

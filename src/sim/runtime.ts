@@ -39,7 +39,7 @@ import { AsyncTaskContext } from './async-context.js';
 import { DeadlockDetector, type DeadlockReaction } from './deadlock-detector.js';
 import { LiveRecording } from './live-recording.js';
 import { LockdepFindingError, SimulationUsageError } from './errors.js';
-import { resolveRuleHooks } from './rule-source.js';
+import { configFileOf, configuredRuleHooks } from './runtime-config.js';
 import type { RuleInput } from './rule-source.js';
 import { attachLazyStack } from './stack-capture.js';
 import { Task } from './task.js';
@@ -74,6 +74,11 @@ export interface LockdepRuntimeOptions {
   maxDepth?: number;
   /** Name used as `file` of findings' event references when not recording. Default `<simulation>`. */
   name?: string;
+  /**
+   * `lockdep.config.yaml` to apply: `true` finds the nearest one from the working directory (as
+   * the CLI does), a string names the file. Adds its rules (with `strictOrder`) and `maxDepth`.
+   */
+  config?: string | boolean;
 }
 
 /** Options every acquiring operation accepts. */
@@ -134,12 +139,14 @@ export class LockdepRuntime {
       typeof options.stacks === 'object' ? Math.max(1, options.stacks.depth) : DEFAULT_STACK_DEPTH;
     const validate = options.validate ?? true;
     if (validate) {
-      const hooks = [...resolveRuleHooks(options.rules), ...(options.hooks ?? [])];
+      const config = configFileOf(options.config);
+      const hooks = [...configuredRuleHooks(config, options.rules), ...(options.hooks ?? [])];
+      const maxDepth = options.maxDepth ?? config?.maxDepth;
       this.validator = new Validator({
         hooks,
         onFinding: (finding) => this.onNewFinding(finding),
         file: options.name ?? options.recordTo ?? '<simulation>',
-        ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+        ...(maxDepth === undefined ? {} : { maxDepth }),
       });
     } else {
       if (options.rules !== undefined) {
@@ -163,20 +170,17 @@ export class LockdepRuntime {
     return new Task(this, LockdepRuntime.uniqueId(name, this.taskIds));
   }
 
-  /** The task of the current async context (AsyncLocalStorage adapter), or a usage error. */
+  /**
+   * The task of the current async context (AsyncLocalStorage adapter): the lane of the current
+   * branch of a `runTask`/Simulation task, or of an implicit task named from the call site.
+   */
   currentTask(): Task {
-    const task = this.asyncContext?.current();
-    if (task === undefined) {
-      throw new SimulationUsageError(
-        'no current task: pass a task handle, or run this code inside runtime.runTask(name, fn)',
-      );
-    }
-    return task;
+    return this.context.currentOrImplicit();
   }
 
   /** The AsyncLocalStorage adapter (created on first use: ALS slows every promise once used). */
   get context(): AsyncTaskContext {
-    if (this.asyncContext === null) this.asyncContext = new AsyncTaskContext();
+    if (this.asyncContext === null) this.asyncContext = new AsyncTaskContext(this);
     return this.asyncContext;
   }
 
@@ -215,8 +219,11 @@ export class LockdepRuntime {
 
   // ---------------------------------------------------------------- operations
 
-  /** Emits an acquisition (before any blocking). Throws in `throw` mode, after compensating. */
-  acquire(task: Task, lock: LockIdentity, mode: LockMode, isTry: boolean, options?: AcquireOptions): void {
+  /**
+   * Emits an acquisition (before any blocking). Throws in `throw` mode, after compensating.
+   * `awaited`: the caller gets a promise for it (default: not a trylock and not a spinning lock).
+   */
+  acquire(task: Task, lock: LockIdentity, mode: LockMode, isTry: boolean, options?: AcquireOptions, awaited?: boolean): void {
     const event: AcquireEvent = { op: 'acquire', task: task.id, lock: lock.id };
     if (mode !== 'write') event.mode = mode;
     if (isTry) event.try = true;
@@ -234,11 +241,16 @@ export class LockdepRuntime {
       this.emit({ op: 'release', task: task.id, lock: lock.id });
       this.raisePending();
     }
+    if (task.family !== null) {
+      const sleeping = awaited ?? (!isTry && lock.type !== 'spinlock' && lock.type !== 'rwlock');
+      this.context.acquired(task, lock, mode, event.subclass ?? 0, sleeping);
+    }
   }
 
   /** Emits a release. Call after the primitive's own state change. */
   release(task: Task, lock: LockIdentity): void {
     this.emit({ op: 'release', task: task.id, lock: lock.id });
+    if (task.family !== null) task.family.released(task, lock.id);
     if (this.pendingFinding !== null) this.raisePending();
   }
 
@@ -289,8 +301,14 @@ export class LockdepRuntime {
     this.emitAndRaise(event);
   }
 
-  /** Emits the task's `exit` and marks it done. */
+  /** Emits the task's `exit` and marks it done; a task of async code also ends its other lanes. */
   exitTask(task: Task): void {
+    if (task.family !== null && task.family.root === task) task.family.closeLanes();
+    this.exitLane(task);
+  }
+
+  /** Emits one lane's `exit` and marks it done. */
+  exitLane(task: Task): void {
     task.state = 'done';
     if (!this.active) return;
     const event: TraceEvent = { op: 'exit', task: task.id };
@@ -315,6 +333,11 @@ export class LockdepRuntime {
   }
 
   // ---------------------------------------------------------------- results
+
+  /** True once `end()` was called. */
+  get ended(): boolean {
+    return this.endResult !== null;
+  }
 
   /** Findings so far (deduplicated by fingerprint). */
   get findings(): readonly Finding[] {
@@ -350,6 +373,7 @@ export class LockdepRuntime {
 
   private endNow(): CheckResult {
     if (this.endResult !== null) return this.endResult;
+    this.asyncContext?.closeImplicit();
     let result: CheckResult;
     if (this.validator !== null) {
       this.validator.end();

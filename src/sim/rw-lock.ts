@@ -59,7 +59,7 @@ export class RwLock extends LockPrimitive implements SpinningLock {
 
   /** `read_unlock()`. */
   unlockRead(task?: TaskArg): void {
-    const t = this.taskOf(task);
+    const t = this.releaserOf(task);
     const rt = this.runtime;
     if (!dropHold(this.readers, t)) {
       this.unlockNotHeld(t, 'read_unlocks', ' for read');
@@ -84,7 +84,7 @@ export class RwLock extends LockPrimitive implements SpinningLock {
 
   /** `write_unlock()`. */
   unlock(task?: TaskArg): void {
-    const t = this.taskOf(task);
+    const t = this.releaserOf(task);
     const rt = this.runtime;
     if (this.writer !== t) {
       this.unlockNotHeld(t, 'write_unlocks', ' for write');

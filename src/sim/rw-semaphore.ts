@@ -63,7 +63,7 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
 
   /** `up_read()`. */
   unlockRead(task?: TaskArg): void {
-    const t = this.taskOf(task);
+    const t = this.releaserOf(task);
     const rt = this.runtime;
     if (!this.rw.releaseReader(t)) {
       this.unlockNotHeld(t, 'up_reads', ' for read');
@@ -84,7 +84,7 @@ export class RwSemaphore extends LockPrimitive implements Waitable {
 
   /** `up_write()`. */
   unlock(task?: TaskArg): void {
-    const t = this.taskOf(task);
+    const t = this.releaserOf(task);
     const rt = this.runtime;
     if (this.rw.writer !== t) {
       this.unlockNotHeld(t, 'up_writes', ' for write');

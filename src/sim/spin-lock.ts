@@ -49,7 +49,7 @@ export class SpinLock extends LockPrimitive implements SpinningLock {
 
   /** `spin_unlock()`. */
   unlock(task?: TaskArg): void {
-    const t = this.taskOf(task);
+    const t = this.releaserOf(task);
     const rt = this.runtime;
     if (this.owner !== t) {
       this.unlockNotHeld(t, 'unlocks');

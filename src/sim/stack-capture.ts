@@ -102,7 +102,9 @@ function parseStack(holder: { stack?: unknown }, depth: number): CapturedStack {
   for (const line of text.split('\n')) {
     const match = FRAME.exec(line);
     if (match === null) continue;
-    const file = normalisePath(match[2] as string);
+    // `at async file:///x.mjs:25:1`: an awaited module top level has no function name.
+    const rawFile = match[2] as string;
+    const file = normalisePath(match[1] === undefined && rawFile.startsWith('async ') ? rawFile.slice(6) : rawFile);
     if (isLibraryOrInternal(file)) continue;
     const path = displayPath(file);
     if (site === undefined) site = `${path}:${match[3]}`;

@@ -8,7 +8,9 @@
  * Invariants: a task is blocked on at most one waitable at a time; `state === 'blocked'` iff
  * `waitingOn !== null`; frames are pushed and popped in LIFO order by `call`.
  */
+import type { Hold } from './branch.js';
 import type { LockdepRuntime } from './runtime.js';
+import type { TaskFamily } from './task-family.js';
 import type { Waitable } from './waitable.js';
 
 export type TaskState = 'running' | 'blocked' | 'done';
@@ -43,6 +45,10 @@ export class Task {
   sleepPoints = 0;
   /** Set by the Simulation that runs this task. */
   scheduler: TaskScheduler | null = null;
+  /** The logical task this one is a lane of, once async code runs it (see task-family.ts). */
+  family: TaskFamily | null = null;
+  /** The holds the validator has on this task, in order (kept by its TaskFamily). */
+  readonly mirror: Hold[] = [];
   /** Pseudo call frames, outermost first. */
   private readonly frames: string[] = [];
   /** Frames innermost first, cached until the next push/pop. */

@@ -13,6 +13,7 @@
 import { findingLine, type Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import { renderFindingText } from '../report/text.js';
+import { defaultRuntime } from '../sim/default-runtime.js';
 import type { LockdepRuntime } from '../sim/runtime.js';
 import type { SimulationResult, TaskError } from '../sim/simulation.js';
 import { formatDeadlockReport } from '../sim/wait-for.js';
@@ -81,9 +82,12 @@ function hasProblems(problems: LockdepProblems): boolean {
   return problems.findings.length > 0 || problems.deadlocks.length > 0 || problems.taskErrors.length > 0;
 }
 
-/** Throws (failing the test) when the run has findings, a real deadlock or task errors. */
-export function expectNoLockdepFindings(outcome: LockdepOutcome): void {
-  const problems = lockdepProblems(outcome);
+/**
+ * Throws (failing the test) when the run has findings, a real deadlock or task errors. Without
+ * an argument: the default runtime (the one `lockdep/async-mutex` locks report to).
+ */
+export function expectNoLockdepFindings(outcome?: LockdepOutcome): void {
+  const problems = lockdepProblems(outcome ?? defaultRuntime());
   if (!hasProblems(problems)) return;
   const error = new Error(describeLockdepProblems(problems));
   error.name = 'AssertionError';

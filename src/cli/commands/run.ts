@@ -25,6 +25,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CheckResult } from '../../engine/result.js';
 import { InputError } from '../../events/input-error.js';
 import { DEFAULT_MAX_DEPTH } from '../../engine/validator.js';
+import { setDefaultRuntime } from '../../sim/default-runtime.js';
 import { LockdepRuntime } from '../../sim/runtime.js';
 import type { LockdepRuntimeOptions } from '../../sim/runtime.js';
 import { ruleOptions, type ConfigArgs } from '../rule-options.js';
@@ -138,8 +139,10 @@ export async function runSimulationModule(commandLine: RunArgs): Promise<void> {
   const argv = withConfigGate(commandLine);
   const prepared = prepareOutputs(argv, [argv.module, ...configInputsOf(argv), ...(argv.record !== undefined ? [argv.record] : [])]);
   const options = runtimeOptionsFrom(argv);
-  const main = await loadSimulationModule(argv.module);
   const runtime = new LockdepRuntime(options);
+  // The module's `lockdep/async-mutex` locks (made at import time too) report to this runtime.
+  setDefaultRuntime(runtime);
+  const main = await loadSimulationModule(argv.module);
   const outcome = await untilSettledOrDrained(() => main(runtime, { args: moduleArgsOf(argv) }));
   if (outcome.kind === 'threw') {
     await runtime.end();
