@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTrace } from '../../src/cli/check-trace.js';
+import { checkTrace } from '../../src/check/check-trace.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
 import type { GraphSnapshot } from '../../src/engine/snapshot.js';
 import { detectFormatOfFile } from '../../src/events/detect-format.js';
