@@ -142,7 +142,7 @@ describe('a consumer project built from the packed tarball', { timeout: 120_000 
     const swap = run(process.execPath, ['build/transfer.js'], project);
     expect(swap.stdout).toBe('rent paid\nrefund\n');
     expect(swap.stderr.split('\n').filter((line) => line.startsWith('['))).toEqual([
-      expect.stringMatching(/^\[error\] circular-dependency: possible circular locking dependency: Mutex@build\/transfer\.js:3 -> Mutex@build\/transfer\.js:4 -> Mutex@build\/transfer\.js:3 /),
+      expect.stringMatching(/^\[error\] circular-dependency: possible circular locking dependency: Mutex@build\/transfer\.js:3:18 -> Mutex@build\/transfer\.js:4:17 -> Mutex@build\/transfer\.js:3:18 /),
     ]);
     expect(swap.status).toBe(1);
 
