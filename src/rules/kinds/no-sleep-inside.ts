@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '../schema-common.js';
-import { findHeld, formatMessage, modeLabel, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { findHeld, modeLabel, nestingViolation, reportViolation, ruleMessage, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const noSleepInsideSchema = z.strictObject({
@@ -31,6 +31,7 @@ interface Entry {
 
 export const noSleepInsideRule: RuleKindModule<NoSleepInsideRuleSpec> = {
   kind: 'no-sleep-inside',
+  messages,
   schema: noSleepInsideSchema,
   classRefs: (spec) => listRefs(spec.inside, 'inside', false),
 
@@ -47,7 +48,7 @@ export const noSleepInsideRule: RuleKindModule<NoSleepInsideRuleSpec> = {
           if (held === undefined) continue;
           const what = ctx.sync ? `sync(${next.class}) waits` : `${next.class} (${next.type}) may sleep`;
           reportViolation(q, entry.rule, {
-            message: formatMessage(messages.sleeps, { what, held: held.class, mode: modeLabel(entry.mode) }),
+            ...ruleMessage(messages, 'sleeps', { what, held: held.class, mode: modeLabel(entry.mode) }),
             ...nestingViolation(held, ctx),
           });
         }
