@@ -127,8 +127,8 @@ const FLAG_WATCHED = 4;
 type FindingDraft = Omit<Finding, 'fingerprint' | 'severity'> & { fingerprint?: string; severity?: Finding['severity'] };
 
 export class Validator implements LockOpSink<TaskState, LockInstance> {
-  readonly classes = new ClassRegistry();
-  readonly deps = new DependencyGraph();
+  private readonly classes = new ClassRegistry();
+  private readonly deps = new DependencyGraph();
   private readonly instances = new Map<LockId, LockInstance>();
   private readonly tasks = new Map<TaskId, TaskState>();
   private readonly chainCache = new ChainCache();
