@@ -329,7 +329,7 @@ function renderHeldAtExit(w: ReportWriter): void {
 function usageRegisteredAt(f: Finding): EventRef | undefined {
   const irq = f.irq;
   const fromSafeSide = irq?.from?.startsWith('IN-') === true;
-  const matching = fromSafeSide ? irq?.safeAt : (irq?.unsafeAt ?? irq?.safeAt);
+  const matching = fromSafeSide ? irq.safeAt : (irq?.unsafeAt ?? irq?.safeAt);
   return matching ?? f.events[1];
 }
 
@@ -534,7 +534,7 @@ function renderRuleViolation(w: ReportWriter): void {
   const undocumented = detail?.relation === 'undocumented';
   w.banner(undocumented ? 'WARNING: lock order not documented by any rule' : `WARNING: locking rule ${ruleId} violated`);
   if (undocumented) {
-    w.line(`no rule documents this lock order (reported by rule ${ruleId}${detail ? `, ${detail.kind}` : ''}):`);
+    w.line(`no rule documents this lock order (reported by rule ${ruleId}, ${detail.kind}):`);
   } else {
     w.line(`this contradicts rule ${ruleId}${detail ? ` (${detail.kind})` : ''}:`);
   }
