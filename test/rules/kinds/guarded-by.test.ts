@@ -6,19 +6,8 @@ import { L, R, U, W, lock } from '../rule-tester.js';
 testRuleKind(guardedByRule, {
   rules: `
 rules:
-  - id: count-under-mmu-lock
-    kind: guarded-by
-    var: count
-    access: write
-    lock: mmu
-    mode: write
-    description: count is only modified with mmu held for write
-  - id: memslots-under-srcu
-    kind: guarded-by
-    var: [memslots, buses]
-    access: read
-    lock: [srcu, slots]
-    description: memslots are read under srcu or slots
+  - {id: count-under-mmu-lock, kind: guarded-by, var: count, access: write, lock: mmu, mode: write, description: count is only modified with mmu held for write}
+  - {id: memslots-under-srcu, kind: guarded-by, var: [memslots, buses], access: read, lock: [srcu, slots], description: memslots are read under srcu or slots}
 `,
   valid: [
     { name: 'a write under the write side', trace: [lock('mmu', 'rwlock'), L('t', 'mmu', 'write'), W('t', 'count'), U('t', 'mmu')] },

@@ -10,27 +10,10 @@ import { L, S, U, lock, nest } from '../rule-tester.js';
 testRuleKind(orderRule, {
   rules: `
 rules:
-  - id: a-before-b
-    kind: order
-    outer: A
-    inner: B
-    description: A is taken outside B
-  - id: c-before-d-write
-    kind: order
-    outer: C
-    inner: D
-    innerMode: write
-    description: C is taken outside the write side of D
-  - id: e-before-f-read
-    kind: order
-    outer: E
-    inner: F
-    innerMode: read
-    description: E is taken outside the read side of F
-  - id: xyz
-    kind: order
-    chain: "X < Y < Z"
-    description: X, then Y, then Z
+  - {id: a-before-b, kind: order, outer: A, inner: B, description: A is taken outside B}
+  - {id: c-before-d-write, kind: order, outer: C, inner: D, innerMode: write, description: C is taken outside the write side of D}
+  - {id: e-before-f-read, kind: order, outer: E, inner: F, innerMode: read, description: E is taken outside the read side of F}
+  - {id: xyz, kind: order, chain: "X < Y < Z", description: 'X, then Y, then Z'}
 `,
   valid: [
     { name: 'the documented order', trace: nest('t', 'A', 'B') },
