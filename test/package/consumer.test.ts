@@ -65,11 +65,12 @@ describe('npm pack', { timeout: 60_000 }, () => {
     }
   });
 
-  it('declares what a consumer needs: licence, repository, CLI-only packages optional, vitest an optional peer', () => {
+  it('declares what a consumer needs: licence, no invented repository address, CLI-only packages optional, vitest an optional peer', () => {
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, unknown> | string>;
     expect(manifest['license']).toBe('MIT');
     expect(readFileSync(join(REPO_ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
-    expect(manifest['repository']).toMatchObject({ type: 'git' });
+    // The project has no public repository yet: the manifest must not point at an address that does not exist.
+    expect(manifest['repository']).toBeUndefined();
     expect(Object.keys(manifest['dependencies'] as object)).not.toEqual(expect.arrayContaining(['tsx']));
     expect(Object.keys(manifest['dependencies'] as object)).not.toContain('@hpcc-js/wasm-graphviz');
     expect(Object.keys(manifest['optionalDependencies'] as object).sort()).toEqual(['@hpcc-js/wasm-graphviz', 'tsx']);
