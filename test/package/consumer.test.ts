@@ -38,7 +38,7 @@ function readmeExamples(): Map<string, string> {
 }
 
 function run(command: string, args: readonly string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -102,7 +102,7 @@ console.log('entries loaded');`;
   });
 });
 
-describe('a consumer project built from the packed tarball', { timeout: 120_000 }, () => {
+describe('a consumer project built from the packed tarball', { timeout: 240_000 }, () => {
   it('type-checks the README examples under strict TypeScript and runs them (ESM, the async-mutex swap, CommonJS, lockdep run, vitest)', () => {
     const { filename } = pack(['--pack-destination', dir]);
     const project = join(dir, 'shop');
