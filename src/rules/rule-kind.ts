@@ -1,5 +1,6 @@
 /**
- * The shape of a rule kind, after typescript-eslint's rule modules: `kind`, `schema` (zod,
+ * The shape of a rule kind, after typescript-eslint's rule modules: `kind`, `messages` (templates
+ * by message id; every violation carries its id), `schema` (zod,
  * strict; the member of the rule-file union), the class references it makes (for `classes:`
  * declarations and `--strict-order`), and `create()`, which turns every loaded rule of that kind
  * into engine hooks; plus the helpers kinds share to match held locks and report violations.
