@@ -8,10 +8,11 @@
  * chunk cost more wall time than the parsing it waited for; a regular file never makes a read
  * wait), with a turn of the event loop after each chunk so signals and timers still run; any
  * other source is read asynchronously, so a slow producer never blocks, and its chunks (64 KiB
- * from a pipe) are gathered into blocks of the file's chunk size (fewer, larger blocks cost the
- * readers less: a pipe check took 0.75-0.81 of a file check's CPU rate before, 0.92-0.95 after); `onBytes` gets the
- * running total of bytes read (progress); memory is one chunk plus the longest line, and a line longer than line-blocks.ts's limit stops
- * the reading with a LineTooLongError numbered by `linesSoFar`.
+ * from a pipe) are gathered into blocks of the file's chunk size, since fewer, larger blocks cost
+ * the readers less (the bench's stream rows measure it); `onBytes` gets the running total of
+ * bytes read (progress); memory is one chunk plus the longest line (a stream: plus one of its
+ * chunks), and a line longer than line-blocks.ts's limit stops the reading with a
+ * LineTooLongError numbered by `linesSoFar`.
  */
 import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
 import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
