@@ -85,3 +85,47 @@ export class TaskState {
     return `[HC${hc}[${this.hardirqDepth}]:SC${sc}[${this.softirqDepth}]:HE${this.hardirqsEnabled ? 1 : 0}:SE${this.softirqsEnabled ? 1 : 0}]`;
   }
 }
+
+// Held-stack queries: three searches, three meanings.
+
+/**
+ * Index of the entry a release of `inst` drops: its own, or a nest-merged entry of one of its
+ * classes; searching down from the top within the current irq context (-1: none).
+ */
+export function releasableIndex(task: TaskState, inst: LockInstance): number {
+  const held = task.held;
+  const ctx = task.irqContext;
+  for (let i = held.length - 1; i >= 0; i--) {
+    const h = held[i]!;
+    if (h.irqContext !== ctx) break;
+    if (h.inst === inst) return i;
+    if (h.references > 0 && inst.classes.includes(h.cls)) return i;
+  }
+  return -1;
+}
+
+/** Index of the held entry of the instance with id `id`, as `releasableIndex` searches (-1: none). */
+export function releasableIndexById(task: TaskState, id: LockId): number {
+  const held = task.held;
+  const ctx = task.irqContext;
+  for (let i = held.length - 1; i >= 0; i--) {
+    const h = held[i]!;
+    if (h.irqContext !== ctx) break;
+    if (h.inst.id === id) return i;
+  }
+  return -1;
+}
+
+/** Whether `task` holds `inst` itself, in any irq context. */
+export function holdsInstance(task: TaskState, inst: LockInstance): boolean {
+  for (const h of task.held) if (h.inst === inst) return true;
+  return false;
+}
+
+/** The held entry of `inst` itself, or a nest-merged entry of one of its classes, in any irq context. */
+export function heldEntryAnyContext(task: TaskState, inst: LockInstance): HeldLock | undefined {
+  for (const h of task.held) {
+    if (h.inst === inst || (h.references > 0 && inst.classes.includes(h.cls))) return h;
+  }
+  return undefined;
+}

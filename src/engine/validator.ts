@@ -21,94 +21,31 @@
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */
 import { InputError } from '../events/input-error.js';
-import type {
-  AccessEvent,
-  AcquireEvent,
-  AssertEvent,
-  EventOrigin,
-  InitEvent,
-  IrqAction,
-  IrqEvent,
-  IrqKind,
-  LockId,
-  LockType,
-  MightSleepEvent,
-  ReleaseEvent,
-  SyncEvent,
-  TaskId,
-  TraceEvent,
-} from '../events/event.js';
+import type { AccessEvent, AcquireEvent, AssertEvent, EventOrigin, InitEvent, IrqAction, IrqEvent, IrqKind, LockId } from '../events/event.js';
+import type { LockType, MightSleepEvent, ReleaseEvent, SyncEvent, TaskId, TraceEvent } from '../events/event.js';
 import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.js';
 import { validateChain } from './chain-validation.js';
-import { ChainCache } from './chain-cache.js';
+import { ChainCache, HLOCK_BITS, chainBase, hlockKeyOf } from './chain-cache.js';
 import { toGraphology, type ClassGraph } from './class-graph.js';
 import { EngineCore } from './engine-core.js';
-import {
-  accessEventOf,
-  acquireEventOf,
-  eventRef,
-  heldRefs,
-  initEventOf,
-  irqEventOf,
-  lockView,
-  mightSleepEventOf,
-  releaseEventOf,
-} from './event-refs.js';
+import { accessContext, accessEventOf, acquireContext, acquireEventOf, eventRef, heldRefs } from './event-refs.js';
+import { initEventOf, mightSleepEventOf, releaseEventOf } from './event-refs.js';
 import type { DependencyWitness, EventRef, Finding } from './finding.js';
-import {
-  assertionFailedFinding,
-  assertionHolds,
-  badUnlockFinding,
-  depthExceededFinding,
-  heldAtExitFinding,
-  heldLockFreedFinding,
-  nestLockNotHeldFinding,
-  sleepInAtomicFinding,
-} from './finding-builders.js';
+import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
+import { heldAtExitFinding, heldLockFreedFinding, nestLockNotHeldFinding, sleepInAtomicFinding } from './finding-builders.js';
 import type { FindingDraft } from './finding-collector.js';
-import { HeldLock, LockInstance, TaskState } from './held-lock.js';
-import type { AcquireContext, EngineHooks, EngineQuery, LockView } from './hooks.js';
-import { markAcquireUsage, markHeldLocks } from './irq-usage.js';
+import { HeldLock, LockInstance, TaskState, heldEntryAnyContext, holdsInstance, releasableIndex, releasableIndexById } from './held-lock.js';
+import type { EngineHooks, EngineQuery } from './hooks.js';
+import { applyIrqAction, markAcquireUsage, usageNeeded } from './irq-usage.js';
 import { LockClass, className } from './lock-class.js';
 import { MODE_WRITE, modeNumber } from './lock-mode.js';
 import type { CheckResult, Summary } from './result.js';
 import { mergeSnapshot, snapshotOf } from './snapshot-merge.js';
 import type { GraphSnapshot } from './snapshot.js';
-import {
-  ENABLED_HARDIRQ,
-  ENABLED_SOFTIRQ,
-  LOCK_USED,
-  LOCK_USED_READ,
-  USED_IN_HARDIRQ,
-  USED_IN_SOFTIRQ,
-} from './usage.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits, type ValidatorOptions } from './validator-options.js';
 
-export interface ValidatorOptions {
-  /** Held-lock depth limit (lockdep's MAX_LOCK_DEPTH); exceeding it is a finding. Default 48. */
-  maxDepth?: number;
-  hooks?: readonly EngineHooks[];
-  /** Called once per new finding, at the event that creates it. */
-  onFinding?: (finding: Finding) => void;
-  /** File name used in event references when `process` gets no origin. */
-  file?: string;
-  /** Capacity limits; reaching one stops the check with an InputError naming file:line. */
-  limits?: Partial<ValidatorLimits>;
-}
+export { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits, type ValidatorOptions } from './validator-options.js';
 
-export interface ValidatorLimits {
-  /** Distinct lock classes (subclasses count separately). */
-  classes: number;
-  /** Tasks alive at once (a task ends at its `exit` event). */
-  tasks: number;
-  /** Lock instances alive at once (an instance ends at its `free` event). */
-  locks: number;
-}
-
-export const DEFAULT_MAX_DEPTH = 48;
-export const DEFAULT_LIMITS: ValidatorLimits = { classes: 1_000_000, tasks: 10_000_000, locks: 10_000_000 };
-
-/** Chain-cache key of one held lock: class * 16 + mode * 4 + try * 2 + sync (a small integer). */
-const HLOCK_BITS = 16;
 /** Keeps hlock keys and graph pair keys exact (see dependency-graph.ts). */
 const MAX_CLASSES = 67108864 / HLOCK_BITS;
 /** Chain ids 0..3 are the roots of the four irq contexts. */
@@ -232,7 +169,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   }
 
   irqAt(task: TaskState | string, kind: IrqKind, action: IrqAction, site: LockOpSite, file: string, line: number): void {
-    this.irqAction(this.lineOfTask(task, file, line), kind, action, null, site);
+    applyIrqAction(this.core, this.lineOfTask(task, file, line), kind, action, null, site, file, line);
   }
 
   accessAt(task: TaskState | string, variable: string, write: boolean, site: LockOpSite, file: string, line: number): void {
@@ -456,7 +393,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     let nest: LockInstance | undefined;
     if (nestId !== undefined && event?.op === 'acquire') {
       nest = this.instances.get(nestId);
-      if (nest === undefined || !this.holds(task, nest)) {
+      if (nest === undefined || !holdsInstance(task, nest)) {
         this.reportNestNotHeld(task, event, cls);
         nest = undefined;
       } else {
@@ -500,7 +437,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (chain < 0) chain = this.newChain(task, entry!, base, hlockKey, sync);
     else this.chainHits++;
     if (watched) {
-      const ctx = this.acquireContext(task, entry!, held.length, sync);
+      const ctx = acquireContext(task, entry!, held.length, sync);
       for (const hook of this.watchHooks) hook.onWatchedAcquire!(ctx, this.query);
     }
     if (entry === undefined) return;
@@ -561,9 +498,9 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   /** A release of lock `id` (live instance `inst`, if any); `event` null as in `acquireInstance`. */
   private releaseInstance(task: TaskState, id: LockId, inst: LockInstance | undefined, event: ReleaseEvent | null, site: LockOpSite): void {
     const held = task.held;
-    let index = inst === undefined ? -1 : this.releasableIndex(task, inst);
+    let index = inst === undefined ? -1 : releasableIndex(task, inst);
     // An instance freed or re-initialised while held is still released by its id.
-    if (index < 0) index = this.releasableIndexById(task, id);
+    if (index < 0) index = releasableIndexById(task, id);
     if (index < 0) {
       this.reportBadUnlock(task, releaseEventOf(event, task, id, site), inst);
       return;
@@ -620,88 +557,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (this.classFlags[entry.classId]! & FLAG_ATOMIC) task.atomicHeld--;
   }
 
-  /**
-   * Index of the entry a release of `inst` drops: its own, or a nest-merged entry of one of its
-   * classes; searching down from the top within the current irq context (-1: none).
-   */
-  private releasableIndex(task: TaskState, inst: LockInstance): number {
-    const held = task.held;
-    const ctx = task.irqContext;
-    for (let i = held.length - 1; i >= 0; i--) {
-      const h = held[i]!;
-      if (h.irqContext !== ctx) break;
-      if (h.inst === inst) return i;
-      if (h.references > 0 && inst.classes.includes(h.cls)) return i;
-    }
-    return -1;
-  }
-
-  /** Index of the held entry of the instance with id `id`, as `releasableIndex` searches (-1: none). */
-  private releasableIndexById(task: TaskState, id: LockId): number {
-    const held = task.held;
-    const ctx = task.irqContext;
-    for (let i = held.length - 1; i >= 0; i--) {
-      const h = held[i]!;
-      if (h.irqContext !== ctx) break;
-      if (h.inst.id === id) return i;
-    }
-    return -1;
-  }
-
-  /** Whether `task` holds `inst` itself, in any irq context. */
-  private holds(task: TaskState, inst: LockInstance): boolean {
-    for (const h of task.held) if (h.inst === inst) return true;
-    return false;
-  }
-
   private irq(event: IrqEvent): void {
-    this.irqAction(this.task(event.task), event.kind, event.action, event, undefined);
-  }
-
-  /** An irq event of `task`; `event` null as in `acquireInstance` (built when irqs get enabled, for usage records). */
-  private irqAction(task: TaskState, kind: IrqKind, action: IrqAction, event: IrqEvent | null, site: LockOpSite): void {
-    const hard = kind === 'hardirq';
-    switch (action) {
-      case 'enter':
-        if (hard) {
-          task.savedHardirqsEnabled.push(task.hardirqsEnabled);
-          task.hardirqDepth++;
-          task.hardirqsEnabled = false;
-        } else {
-          task.savedSoftirqsEnabled.push(task.softirqsEnabled);
-          task.softirqDepth++;
-          task.softirqsEnabled = false;
-        }
-        break;
-      case 'exit':
-        if (hard) {
-          if (task.hardirqDepth === 0) return;
-          task.hardirqDepth--;
-          task.hardirqsEnabled = task.savedHardirqsEnabled.pop() ?? true;
-        } else {
-          if (task.softirqDepth === 0) return;
-          task.softirqDepth--;
-          task.softirqsEnabled = task.savedSoftirqsEnabled.pop() ?? true;
-        }
-        break;
-      case 'disable':
-        if (hard) task.hardirqsEnabled = false;
-        else task.softirqsEnabled = false;
-        break;
-      case 'enable':
-        if (hard) {
-          if (task.hardirqsEnabled) return;
-          task.hardirqsEnabled = true;
-          const enabling = irqEventOf(event, task, kind, action, site);
-          markHeldLocks(this.core, task, ENABLED_HARDIRQ, enabling, this.currentFile, this.currentLine);
-          if (task.softirqsEnabled) markHeldLocks(this.core, task, ENABLED_SOFTIRQ, enabling, this.currentFile, this.currentLine);
-        } else {
-          if (task.softirqsEnabled) return;
-          task.softirqsEnabled = true;
-          if (task.hardirqsEnabled) markHeldLocks(this.core, task, ENABLED_SOFTIRQ, irqEventOf(event, task, kind, action, site), this.currentFile, this.currentLine);
-        }
-        break;
-    }
+    applyIrqAction(this.core, this.task(event.task), event.kind, event.action, event, undefined, this.currentFile, this.currentLine);
   }
 
   private assertHeld(event: AssertEvent): void {
@@ -725,13 +582,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       this.accessHooksByVar.set(variable, hooks);
     }
     if (hooks.length === 0) return;
-    const ctx = {
-      task: task.name,
-      var: variable,
-      write,
-      held: task.held.map((h) => lockView(h, task)),
-      at: this.refOf(accessEventOf(event, task, variable, write, site), task.id),
-    };
+    const ctx = accessContext(task, variable, write, this.refOf(accessEventOf(event, task, variable, write, site), task.id));
     for (const hook of hooks) hook.onAccess!(ctx, this.query);
   }
 
@@ -760,17 +611,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   // ─── hooks' views (slow path) ────────────────────────────────────────────────────────────
 
   private runChainHooks(task: TaskState, next: HeldLock, depth: number, sync: boolean): void {
-    const ctx = this.acquireContext(task, next, depth, sync);
+    const ctx = acquireContext(task, next, depth, sync);
     for (const hook of this.chainHooks) hook.onNewChain!(ctx, this.query);
-  }
-
-  private acquireContext(task: TaskState, next: HeldLock, depth: number, sync: boolean): AcquireContext {
-    const held: LockView[] = [];
-    for (let i = 0; i < depth; i++) {
-      const h = task.held[i]!;
-      if (h.irqContext === next.irqContext) held.push(lockView(h, task));
-    }
-    return { task: task.name, held, next: lockView(next, task), sync };
   }
 
   // ─── findings of the event handlers (slow path) ──────────────────────────────────────────
@@ -828,41 +670,4 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const hit = deps.search(a.id, fromRecursiveReader, true, (c) => c === b.id);
     return hit === null ? null : deps.witnesses(hit.path);
   }
-}
-
-/** The chain a new held lock extends: the top entry's, or the empty chain of its irq context. */
-function chainBase(held: readonly HeldLock[], irqContext: number): number {
-  // Not `held[held.length - 1]` on an empty stack: a negative index is a named-property lookup
-  // in V8, off the fast path (it cost 15 ns per event).
-  const depth = held.length;
-  if (depth === 0) return irqContext;
-  const top = held[depth - 1]!;
-  return top.irqContext === irqContext ? top.chain : irqContext;
-}
-
-function hlockKeyOf(classId: number, mode: number, trylock: boolean, sync: boolean): number {
-  return classId * HLOCK_BITS + mode * 4 + (trylock ? 2 : 0) + (sync ? 1 : 0);
-}
-
-/** The usage bits an acquisition sets (`mark_usage`): checked inline on the hot path, set only when missing. */
-function usageNeeded(task: TaskState, mode: number, trylock: boolean, sync: boolean): number {
-  const read = mode !== MODE_WRITE ? 1 : 0;
-  let needed = 1 << (read ? LOCK_USED_READ : LOCK_USED);
-  if (!trylock) {
-    if (task.hardirqDepth > 0) needed |= 1 << (USED_IN_HARDIRQ + read);
-    if (task.softirqDepth > 0) needed |= 1 << (USED_IN_SOFTIRQ + read);
-  }
-  if (task.hardirqsEnabled && !sync) {
-    needed |= 1 << (ENABLED_HARDIRQ + read);
-    if (task.softirqsEnabled) needed |= 1 << (ENABLED_SOFTIRQ + read);
-  }
-  return needed;
-}
-
-/** The held entry of `inst` itself, or a nest-merged entry of one of its classes, in any irq context. */
-function heldEntryAnyContext(task: TaskState, inst: LockInstance): HeldLock | undefined {
-  for (const h of task.held) {
-    if (h.inst === inst || (h.references > 0 && inst.classes.includes(h.cls))) return h;
-  }
-  return undefined;
 }
