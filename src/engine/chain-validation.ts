@@ -128,3 +128,13 @@ function checkSameClassCycle(core: EngineCore, task: TaskState, prev: HeldLock, 
   if (hit === null || hit.path.length === 0) return;
   core.findings.report(recursiveLockingFinding(core.classes, task, prev, next, core.deps.witnesses(hit.path)));
 }
+
+/** The shortest dependency path from class `from` to class `to` by name, as hooks ask for it (null: none). */
+export function classPath(core: EngineCore, from: string, to: string, fromRecursiveReader: boolean): DependencyWitness[] | null {
+  const { classes, deps } = core;
+  const a = classes.get(from);
+  const b = classes.get(to);
+  if (a === undefined || b === undefined) return null;
+  const hit = deps.search(a.id, fromRecursiveReader, true, (c) => c === b.id);
+  return hit === null ? null : deps.witnesses(hit.path);
+}

@@ -29,6 +29,7 @@ import type {
 } from '../events/event.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 import type { EventRef, HeldLockRef } from './finding.js';
+import type { FindingDraft } from './finding-collector.js';
 import type { HeldLock, LockInstance, TaskState } from './held-lock.js';
 import type { AccessContext, AcquireContext, LockView } from './hooks.js';
 import { MODE_WRITE, modeName } from './lock-mode.js';
@@ -122,6 +123,12 @@ export function acquireContext(task: TaskState, next: HeldLock, depth: number, s
 /** What access hooks see: the access (at `at`) and every lock `task` holds. */
 export function accessContext(task: TaskState, variable: string, write: boolean, at: EventRef): AccessContext {
   return { task: task.name, var: variable, write, held: task.held.map((h) => lockView(h, task)), at };
+}
+
+/** A hook's finding about `task` (the task of the current event, if any) shows that task's held locks. */
+export function withHeldLocks<T extends FindingDraft>(draft: T, task: TaskState | undefined): T {
+  if (draft.held !== undefined || task === undefined || draft.task !== task.name) return draft;
+  return { ...draft, held: heldRefs(task) };
 }
 
 /** The event a plain acquire line parses to (the byte-level readers' lines carry no other field). */

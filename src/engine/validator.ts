@@ -24,17 +24,18 @@ import { InputError } from '../events/input-error.js';
 import type { AccessEvent, AcquireEvent, AssertEvent, EventOrigin, InitEvent, IrqAction, IrqEvent, IrqKind, LockId } from '../events/event.js';
 import type { LockType, MightSleepEvent, ReleaseEvent, SyncEvent, TaskId, TraceEvent } from '../events/event.js';
 import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.js';
-import { validateChain } from './chain-validation.js';
+import { classPath, validateChain } from './chain-validation.js';
 import { ChainCache, HLOCK_BITS, chainBase, hlockKeyOf } from './chain-cache.js';
+import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED, classFlagsOf, withRoomFor } from './class-flags.js';
 import { toGraphology, type ClassGraph } from './class-graph.js';
 import { EngineCore } from './engine-core.js';
 import { accessContext, accessEventOf, acquireContext, acquireEventOf, eventRef, heldRefs } from './event-refs.js';
-import { initEventOf, mightSleepEventOf, releaseEventOf } from './event-refs.js';
-import type { DependencyWitness, EventRef, Finding } from './finding.js';
+import { initEventOf, mightSleepEventOf, releaseEventOf, withHeldLocks } from './event-refs.js';
+import type { EventRef, Finding } from './finding.js';
 import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
 import { heldAtExitFinding, heldLockFreedFinding, nestLockNotHeldFinding, sleepInAtomicFinding } from './finding-builders.js';
-import type { FindingDraft } from './finding-collector.js';
-import { HeldLock, LockInstance, TaskState, heldEntryAnyContext, holdsInstance, releasableIndex, releasableIndexById } from './held-lock.js';
+import { LockInstance, TaskState, endTask, heldEntryAnyContext, holdersOf, holdsInstance, releasableIndex, releasableIndexById, takeHeld } from './held-lock.js';
+import type { HeldLock } from './held-lock.js';
 import type { EngineHooks, EngineQuery } from './hooks.js';
 import { applyIrqAction, markAcquireUsage, usageNeeded } from './irq-usage.js';
 import { LockClass, className } from './lock-class.js';
@@ -50,10 +51,6 @@ export { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits, type Validator
 const MAX_CLASSES = 67108864 / HLOCK_BITS;
 /** Chain ids 0..3 are the roots of the four irq contexts. */
 const FIRST_CHAIN_ID = 4;
-
-const FLAG_SLEEPS = 1;
-const FLAG_ATOMIC = 2;
-const FLAG_WATCHED = 4;
 
 export class Validator implements LockOpSink<TaskState, LockInstance> {
   /** The slow paths' shared state: classes, dependencies, findings (engine-core.ts). */
@@ -97,10 +94,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     this.defaultFile = options.file ?? '';
     this.currentFile = this.defaultFile;
     this.query = {
-      findPath: (from, to, fromRecursiveReader) => this.findPath(from, to, fromRecursiveReader === true),
+      findPath: (from, to, fromRecursiveReader) => classPath(this.core, from, to, fromRecursiveReader === true),
       hasClass: (name) => this.core.classes.get(name) !== undefined,
       heldLocks: (id) => { const task = this.tasks.get(id); return task === undefined ? [] : heldRefs(task); },
-      report: (draft) => this.core.findings.report(this.withHeldLocks(draft)),
+      report: (draft) => this.core.findings.report(withHeldLocks(draft, this.currentTask)),
     };
     this.core = new EngineCore(
       options.onFinding,
@@ -249,13 +246,6 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   // ─── event handlers ──────────────────────────────────────────────────────────────────────
 
-  /** A hook's finding about the task of the current event shows that task's held locks. */
-  private withHeldLocks<T extends FindingDraft>(draft: T): T {
-    const task = this.currentTask;
-    if (draft.held !== undefined || task === undefined || draft.task !== task.name) return draft;
-    return { ...draft, held: heldRefs(task) };
-  }
-
   private task(id: TaskId): TaskState {
     let task = this.tasks.get(id);
     if (task === undefined) {
@@ -305,15 +295,9 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (created) {
       this.core.deps.addClass(cls.id);
       for (const hook of this.hooks) if (hook.watchClass?.(name)) cls.watched = true;
-      if (cls.id >= this.classFlags.length) {
-        const usage = new Int32Array(this.classFlags.length * 2);
-        usage.set(this.classUsage);
-        this.classUsage = usage;
-        const flags = new Uint8Array(this.classFlags.length * 2);
-        flags.set(this.classFlags);
-        this.classFlags = flags;
-      }
-      this.classFlags[cls.id] = (cls.sleeps ? FLAG_SLEEPS : 0) | (cls.atomic ? FLAG_ATOMIC : 0) | (cls.watched ? FLAG_WATCHED : 0);
+      this.classUsage = withRoomFor(this.classUsage, cls.id);
+      this.classFlags = withRoomFor(this.classFlags, cls.id);
+      this.classFlags[cls.id] = classFlagsOf(cls);
     }
     return cls;
   }
@@ -418,12 +402,14 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       // cubic; the finding says so.
       if (sync) return;
       const top = held[held.length - 1]!;
-      this.pushHeld(task, this.newHeld(task, inst, cls, classId, mode, trylock, irqContext, top.chain, nest, event, site), flags);
+      this.pushHeld(task, takeHeld(task, inst, cls, classId, mode, trylock, irqContext, top.chain, nest, event, site, this.currentFile, this.currentLine), flags);
       return;
     }
 
     const needed = usageNeeded(task, mode, trylock, sync);
-    if ((this.classUsage[classId]! & needed) !== needed) this.markAcquireUsage(task, inst, cls, mode, trylock, needed, event, site);
+    if ((this.classUsage[classId]! & needed) !== needed) {
+      markAcquireUsage(this.core, task, cls, mode, needed, this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id));
+    }
 
     const base = chainBase(held, irqContext);
     const hlockKey = hlockKeyOf(classId, mode, trylock, sync);
@@ -433,7 +419,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const entry =
       sync && chain >= 0 && !watched
         ? undefined
-        : this.newHeld(task, inst, cls, classId, mode, trylock, irqContext, 0, sync ? undefined : nest, event, site);
+        : takeHeld(task, inst, cls, classId, mode, trylock, irqContext, 0, sync ? undefined : nest, event, site, this.currentFile, this.currentLine);
     if (chain < 0) chain = this.newChain(task, entry!, base, hlockKey, sync);
     else this.chainHits++;
     if (watched) {
@@ -447,40 +433,6 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     }
     entry.chain = chain;
     this.pushHeld(task, entry, flags);
-  }
-
-  /** A held-lock record at the current position, reusing one the task released earlier. */
-  private newHeld(
-    task: TaskState,
-    inst: LockInstance,
-    cls: LockClass,
-    classId: number,
-    mode: number,
-    trylock: boolean,
-    irqContext: number,
-    chain: number,
-    nest: LockInstance | undefined,
-    event: TraceEvent | null,
-    site: LockOpSite,
-  ): HeldLock {
-    const entry = task.spare.pop();
-    if (entry === undefined) {
-      return new HeldLock(inst, cls, classId, mode, trylock, irqContext, chain, nest, event, site, this.currentFile, this.currentLine);
-    }
-    entry.references = 0;
-    entry.inst = inst;
-    entry.cls = cls;
-    entry.classId = classId;
-    entry.mode = mode;
-    entry.trylock = trylock;
-    entry.irqContext = irqContext;
-    entry.chain = chain;
-    entry.nest = nest;
-    entry.event = event;
-    entry.site = site;
-    entry.file = this.currentFile;
-    entry.line = this.currentLine;
-    return entry;
   }
 
   /** The inverse of `dropEntry`. */
@@ -548,7 +500,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const chain = this.nextChainId++;
     this.chainCache.set(base, hlockKey, chain);
     if (!entry.trylock) validateChain(this.core, task, entry, task.held.length, sync);
-    if (this.chainHooks.length > 0) this.runChainHooks(task, entry, task.held.length, sync);
+    if (this.chainHooks.length > 0) {
+      const ctx = acquireContext(task, entry, task.held.length, sync);
+      for (const hook of this.chainHooks) hook.onNewChain!(ctx, this.query);
+    }
     return chain;
   }
 
@@ -597,49 +552,20 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   private exit(event: Extract<TraceEvent, { op: 'exit' }>): void {
     const task = this.task(event.task);
-    if (task.held.length > 0) {
-      this.core.findings.report(heldAtExitFinding(this.core.classes, task, this.refOf(event, event.task)));
-      for (const h of task.held) h.inst.holders--;
-    }
-    task.alive = false;
-    // A reader may keep the dead task as a stale handle for a while: let it hold nothing.
-    task.held.length = 0;
-    task.spare.length = 0;
+    if (task.held.length > 0) this.core.findings.report(heldAtExitFinding(this.core.classes, task, this.refOf(event, event.task)));
+    // A reader may keep the dead task as a stale handle for a while: it holds nothing.
+    endTask(task);
     this.tasks.delete(event.task);
   }
 
-  // ─── hooks' views (slow path) ────────────────────────────────────────────────────────────
-
-  private runChainHooks(task: TaskState, next: HeldLock, depth: number, sync: boolean): void {
-    const ctx = acquireContext(task, next, depth, sync);
-    for (const hook of this.chainHooks) hook.onNewChain!(ctx, this.query);
-  }
-
   // ─── findings of the event handlers (slow path) ──────────────────────────────────────────
-
-  /** `mark_usage` for an acquisition whose class lacks some of the `needed` usage bits. */
-  private markAcquireUsage(
-    task: TaskState,
-    inst: LockInstance,
-    cls: LockClass,
-    mode: number,
-    trylock: boolean,
-    needed: number,
-    event: AcquireEvent | SyncEvent | null,
-    site: LockOpSite,
-  ): void {
-    markAcquireUsage(this.core, task, cls, mode, needed, this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id));
-  }
 
   private reportBadUnlock(task: TaskState, event: ReleaseEvent, inst: LockInstance | undefined): void {
     this.core.findings.report(badUnlockFinding(task, event.lock, inst, this.refOf(event, event.task)));
   }
 
   private reportHeldLockFreed(inst: LockInstance, event: TraceEvent, how: string): void {
-    const holders: { task: TaskState; entry: HeldLock }[] = [];
-    for (const task of this.tasks.values()) {
-      for (const h of task.held) if (h.inst === inst) holders.push({ task, entry: h });
-    }
+    const holders = holdersOf(inst, this.tasks.values());
     const taskName = 'task' in event ? String(event.task) : (holders[0]?.task.name ?? '?');
     this.core.findings.report(heldLockFreedFinding(this.core.classes, inst, holders, how, taskName, this.refOf(event, taskName)));
   }
@@ -660,14 +586,5 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   /** The reference to `event`, the event being processed. */
   private refOf(event: TraceEvent, task: TaskId): EventRef {
     return eventRef(event, task, this.currentFile, this.currentLine);
-  }
-
-  private findPath(from: string, to: string, fromRecursiveReader: boolean): DependencyWitness[] | null {
-    const { classes, deps } = this.core;
-    const a = classes.get(from);
-    const b = classes.get(to);
-    if (a === undefined || b === undefined) return null;
-    const hit = deps.search(a.id, fromRecursiveReader, true, (c) => c === b.id);
-    return hit === null ? null : deps.witnesses(hit.path);
   }
 }
