@@ -3,7 +3,8 @@
  * hash table in one typed array. A chain id names a held-lock sequence in one irq context (ids
  * 0-3 are the empty chains of the four contexts), so the table is a trie without per-node
  * objects: a lookup is one hash and, usually, one cache line (a slot's three words sit together).
- * Exact keys, so chains never collide.
+ * Exact keys, so chains never collide. Also the keys: a held lock's key (`hlockKeyOf`) and the
+ * chain a new held lock extends (`chainBase`).
  * Invariant: entries are never removed; the table doubles at half load.
  */
 import type { HeldLock } from './held-lock.js';

@@ -3,7 +3,7 @@
  * `check_deadlock` (same-class recursion), `check_prev_add` (`addDependency`: the cycle search,
  * the irq-safety search, then the edge) and the same-class cycle check. Reports
  * recursive-locking, circular-dependency and (through irq-usage.ts) irq-safe-to-unsafe, and
- * shows each new dependency to the hooks.
+ * shows each new dependency to the hooks. Also the hooks' path query by class name (`classPath`).
  * Preconditions: `validateChain` runs for a chain the chain cache has not seen, never for a
  * trylock; `task.held[0..depth)` is the stack below `next`.
  */

@@ -3,9 +3,10 @@
  * lockdep's `mark_usage`, `mark_held_locks`, `mark_lock_irq` with
  * `valid_state`, and `check_irq_usage` for a new dependency. Sets the usage bits of classes and
  * reports the inconsistent-lock-state, irq-lock-inversion and irq-safe-to-unsafe findings.
- * Preconditions: the validator calls in only when a class lacks a usage bit it needs (the hot
- * path tests the bits inline) or when a new dependency is added; every `at` is the reference of
- * the event being processed.
+ * Preconditions: `applyIrqAction` runs for every irq event (it only marks usage when irqs get
+ * enabled with locks held); otherwise the validator calls in only when a class lacks a usage bit
+ * it needs (`usageNeeded`, tested inline on the hot path) or when a new dependency is added;
+ * every `at` is the reference of the event being processed.
  */
 import type { IrqAction, IrqEvent, IrqKind, TraceEvent } from '../events/event.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';

@@ -5,7 +5,9 @@
  * Hot path (an acquisition whose held chain was seen before): a task lookup, an instance lookup,
  * an irq-usage bit test and one chain-cache lookup; no graph work, and no held-lock record
  * allocated (released ones are reused). Everything else (new chains, dependency edges, searches,
- * findings, hooks) runs only on a chain-cache miss or on rare events.
+ * findings, hooks) runs only on a chain-cache miss or on rare events, in the modules beside this
+ * one: chain-validation, irq-usage, event-refs, finding-builders and finding-collector (through
+ * engine-core), snapshot-merge, and class-graph (graphology, built only when asked for).
  *
  * Two entrances with one behaviour: `process(event)` for TraceEvents, and the LockOpSink methods
  * (`acquireAt`...) through which the byte-level readers deliver plain lines with cached task and
