@@ -92,31 +92,22 @@ export class TaskState {
 // Held-stack queries: three searches, three meanings.
 
 /**
- * Index of the entry a release of `inst` drops: its own, or a nest-merged entry of one of its
- * classes; searching down from the top within the current irq context (-1: none).
+ * Index of the entry a release of lock `id` (live instance `inst`, if any) drops, searching down
+ * from the top within the current irq context: the entry of `inst` or a nest-merged entry of one
+ * of its classes; failing that, the topmost entry of an instance with id `id` (one freed or
+ * re-initialised while held is still released by its id); -1: none.
  */
-export function releasableIndex(task: TaskState, inst: LockInstance): number {
+export function releasableIndex(task: TaskState, id: LockId, inst: LockInstance | undefined): number {
   const held = task.held;
   const ctx = task.irqContext;
+  let byId = -1;
   for (let i = held.length - 1; i >= 0; i--) {
     const h = held[i]!;
     if (h.irqContext !== ctx) break;
-    if (h.inst === inst) return i;
-    if (h.references > 0 && inst.classes.includes(h.cls)) return i;
+    if (inst !== undefined && (h.inst === inst || (h.references > 0 && inst.classes.includes(h.cls)))) return i;
+    if (byId < 0 && h.inst.id === id) byId = i;
   }
-  return -1;
-}
-
-/** Index of the held entry of the instance with id `id`, as `releasableIndex` searches (-1: none). */
-export function releasableIndexById(task: TaskState, id: LockId): number {
-  const held = task.held;
-  const ctx = task.irqContext;
-  for (let i = held.length - 1; i >= 0; i--) {
-    const h = held[i]!;
-    if (h.irqContext !== ctx) break;
-    if (h.inst.id === id) return i;
-  }
-  return -1;
+  return byId;
 }
 
 /** Whether `task` holds `inst` itself, in any irq context. */

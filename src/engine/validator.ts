@@ -36,7 +36,7 @@ import { initEventOf, mightSleepEventOf, releaseEventOf, withHeldLocks } from '.
 import type { EventRef, Finding } from './finding.js';
 import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
 import { heldAtExitFinding, heldLockFreedFinding, nestLockNotHeldFinding, sleepInAtomicFinding } from './finding-builders.js';
-import { LockInstance, TaskState, endTask, heldEntryAnyContext, holdersOf, holdsInstance, releasableIndex, releasableIndexById, takeHeld } from './held-lock.js';
+import { LockInstance, TaskState, endTask, heldEntryAnyContext, holdersOf, holdsInstance, releasableIndex, takeHeld } from './held-lock.js';
 import type { HeldLock } from './held-lock.js';
 import type { EngineHooks, EngineQuery } from './hooks.js';
 import { applyIrqAction, markAcquireUsage, usageNeeded } from './irq-usage.js';
@@ -452,9 +452,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   /** A release of lock `id` (live instance `inst`, if any); `event` null as in `acquireInstance`. */
   private releaseInstance(task: TaskState, id: LockId, inst: LockInstance | undefined, event: ReleaseEvent | null, site: LockOpSite): void {
     const held = task.held;
-    let index = inst === undefined ? -1 : releasableIndex(task, inst);
-    // An instance freed or re-initialised while held is still released by its id.
-    if (index < 0) index = releasableIndexById(task, id);
+    const index = releasableIndex(task, id, inst);
     if (index < 0) {
       this.reportBadUnlock(task, releaseEventOf(event, task, id, site), inst);
       return;
