@@ -22,7 +22,7 @@
  *  - the validator never stops: a finding is recorded (deduped by fingerprint) and processing
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */
-import { InputError } from '../events/input-error.js';
+import { InputError } from '../io/input-error.js';
 import type { AccessEvent, AcquireEvent, AssertEvent, EventOrigin, InitEvent, IrqAction, IrqEvent, IrqKind, LockId } from '../events/event.js';
 import type { LockType, MightSleepEvent, ReleaseEvent, SyncEvent, TaskId, TraceEvent } from '../events/event.js';
 import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.js';
