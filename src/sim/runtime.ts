@@ -35,6 +35,7 @@ import type {
   LockType,
   TraceEvent,
 } from '../events/event.js';
+import { LOCK_TYPE_TRAITS } from '../events/lock-type.js';
 import { AsyncTaskContext } from './async-context.js';
 import { DeadlockDetector, type DeadlockReaction } from './deadlock-detector.js';
 import { LiveRecording } from './live-recording.js';
@@ -235,14 +236,14 @@ export class LockdepRuntime {
     }
     this.locate(event, task, site);
     // A trylock never sleeps, so it is no sleep point (the engine does not report it either).
-    if (!isTry && (lock.type === 'mutex' || lock.type === 'rwsem')) task.sleepPoints++;
+    if (!isTry && LOCK_TYPE_TRAITS[lock.type].sleeps) task.sleepPoints++;
     this.emit(event);
     if (this.pendingFinding !== null) {
       this.emit({ op: 'release', task: task.id, lock: lock.id });
       this.raisePending();
     }
     if (task.family !== null) {
-      const sleeping = awaited ?? (!isTry && lock.type !== 'spinlock' && lock.type !== 'rwlock');
+      const sleeping = awaited ?? (!isTry && !LOCK_TYPE_TRAITS[lock.type].spins);
       this.context.acquired(task, lock, mode, event.subclass ?? 0, sleeping);
     }
   }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '../schema-common.js';
 import { findHeld, formatMessage, modeLabel, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
+import { LOCK_TYPE_TRAITS } from '../../events/lock-type.js';
 
 const noSleepInsideSchema = z.strictObject({
   ...baseRuleFields,
@@ -40,7 +41,7 @@ export const noSleepInsideRule: RuleKindModule<NoSleepInsideRuleSpec> = {
     return {
       onNewChain(ctx, q) {
         const next = ctx.next;
-        const sleeps = ctx.sync || (!next.try && (next.type === 'mutex' || next.type === 'rwsem'));
+        const sleeps = ctx.sync || (!next.try && LOCK_TYPE_TRAITS[next.type].sleeps);
         if (!sleeps || ctx.held.length === 0) return;
         for (const entry of entries) {
           const held = findHeld(ctx.held, entry.inside, entry.mode);
