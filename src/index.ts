@@ -85,7 +85,7 @@ export { DeadlockError } from './sim/deadlock-error.js';
 export type { BlockedTaskRef, DeadlockDetail, WaitForEdge } from './engine/deadlock-detail.js';
 export type { RuleInput, RuleSource } from './sim/rule-source.js';
 export { Task } from './sim/task.js';
-export type { TaskState } from './sim/task.js';
+export type { TaskStatus } from './sim/task.js';
 export { Mutex } from './sim/mutex.js';
 export { RwSemaphore } from './sim/rw-semaphore.js';
 export type { RwSemaphoreOptions } from './sim/rw-semaphore.js';

@@ -16,7 +16,7 @@ import { applyBaseline, describeStale, pruneBaseline } from '../baseline/apply-b
 import { entryLine, readBaseline, serializeBaseline } from '../baseline/baseline-file.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
-import { colourEnabled } from '../report/colour.js';
+import { colorEnabled } from '../report/color.js';
 import { FORMAT_NAMES, REPORT_FORMATS, renderReport } from '../report/registry.js';
 import { writeFilesAtomic, type FileContent } from './atomic-write.js';
 import { exitCodeFor, type ExitCode } from './exit-code.js';
@@ -159,10 +159,10 @@ export async function finishRun(result: CheckResult, args: ReportArgs & GateArgs
     }
   }
   const env = context.env ?? process.env;
-  const colour = colourEnabled(context.stdoutStream ?? process.stdout, env, args.color);
+  const color = colorEnabled(context.stdoutStream ?? process.stdout, env, args.color);
   const outputs = await renderOutputs(
     context.prepared.targets,
-    (target) => renderReport(target.format, gated, { snapshot: context.snapshot, colour: target.file === null && colour }),
+    (target) => renderReport(target.format, gated, { snapshot: context.snapshot, color: target.file === null && color }),
   );
   const files = [...outputs.files];
   if (args.saveGraph !== undefined) {

@@ -17,13 +17,13 @@ import type {
 } from '../engine/finding.js';
 import { severityCounts } from '../engine/finding.js';
 import type { CheckResult, Summary } from '../engine/result.js';
-import { createPalette, type Palette } from './colour.js';
+import { createPalette, type Palette } from './color.js';
 import { escapeTerminal } from './escape.js';
 import { renderDeadlock } from './text-deadlock.js';
 import { extraFrames, positionSuffix, siteOf } from './text-positions.js';
 
 export interface TextReportOptions {
-  /** Emit ANSI colour codes (the CLI decides with `colourEnabled`, src/report/colour.ts). */
+  /** Emit ANSI colour codes (the CLI decides with `colorEnabled`, src/report/color.ts). */
   color?: boolean;
 }
 
@@ -586,20 +586,20 @@ const RENDERERS: ReadonlyMap<FindingKind, (w: ReportWriter) => void> = new Map<
 ]);
 
 /** A copy of `value` with every string passed through `escapeTerminal`. */
-function neutralised<T>(value: T): T {
+function neutralized<T>(value: T): T {
   if (typeof value === 'string') return escapeTerminal(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => neutralised(item)) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => neutralized(item)) as T;
   if (value === null || typeof value !== 'object') return value;
   const copy: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    Object.defineProperty(copy, key, { value: neutralised(field), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(copy, key, { value: neutralized(field), enumerable: true, writable: true, configurable: true });
   }
   return copy as T;
 }
 
 /** The report of one finding, as lines joined by `\n` (no trailing newline). */
 export function renderFindingText(rawFinding: Finding, options: TextReportOptions = {}): string {
-  const finding = neutralised(rawFinding);
+  const finding = neutralized(rawFinding);
   const writer = new ReportWriter(finding, options.color === true);
   const render = RENDERERS.get(finding.kind);
   if (render) render(writer);

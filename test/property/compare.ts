@@ -70,7 +70,7 @@ export function categories(findings: readonly Finding[], prediction: Prediction)
   const exercised = prediction.exercised;
   if (exercised.irqContext) reached.push('lock taken in an irq');
   if (exercised.subclass) reached.push('subclass');
-  if (exercised.nestMerged || exercised.nestSerialised) reached.push('nest lock serialising');
+  if (exercised.nestMerged || exercised.nestSerialized) reached.push('nest lock serialising');
   if (exercised.reacquired) reached.push('out-of-order release');
   return reached;
 }

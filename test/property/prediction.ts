@@ -52,7 +52,7 @@ export interface Prediction {
   /** Whether `to` is `from` or reachable from it in the dependency graph. */
   reaches(from: string, to: string): boolean;
   /** What the program exercised (for the generator's coverage report). */
-  exercised: { nestMerged: boolean; nestSerialised: boolean; subclass: boolean; reacquired: boolean; irqContext: boolean };
+  exercised: { nestMerged: boolean; nestSerialized: boolean; subclass: boolean; reacquired: boolean; irqContext: boolean };
 }
 
 const modeLetter = (mode: LockMode): 'W' | 'R' => (mode === 'write' ? 'W' : 'R');
@@ -80,7 +80,7 @@ export function predict(events: readonly TraceEvent[]): Prediction {
   const nestNotHeld = new Set<string>();
   /** Chains seen, and whether their acquisition was linked. */
   const chains = new Map<string, boolean>();
-  const exercised = { nestMerged: false, nestSerialised: false, subclass: false, reacquired: false, irqContext: false };
+  const exercised = { nestMerged: false, nestSerialized: false, subclass: false, reacquired: false, irqContext: false };
 
   const usageOf = (cls: string, state: IrqState): StateUsage => {
     let byState = usage.get(cls);
@@ -113,7 +113,7 @@ export function predict(events: readonly TraceEvent[]): Prediction {
       if (prev.cls !== next.cls) continue;
       if (next.mode === 'recursive-read' && prev.mode !== 'write') continue;
       if (nestSeen) {
-        exercised.nestSerialised = true;
+        exercised.nestSerialized = true;
         return false;
       }
       recursive.add(next.cls);
