@@ -47,7 +47,7 @@ function entryOf(finding: Finding): BaselineEntry {
   return { fingerprint: finding.fingerprint, kind: finding.kind, rule: finding.rule, classes: [...finding.classes] };
 }
 
-/** Normalises entries: one per fingerprint (first wins), sorted. */
+/** Normalizes entries: one per fingerprint (first wins), sorted. */
 export function normalizeEntries(entries: readonly BaselineEntry[]): BaselineEntry[] {
   const unique = new Map<string, BaselineEntry>();
   for (const entry of entries) if (!unique.has(entry.fingerprint)) unique.set(entry.fingerprint, entry);
@@ -59,7 +59,7 @@ export function createBaseline(result: CheckResult): Baseline {
   return { format: BASELINE_FORMAT, version: BASELINE_VERSION, findings: normalizeEntries(result.violations.map(entryOf)) };
 }
 
-/** Serialises a baseline: fixed key order, sorted entries, trailing newline. */
+/** Serializes a baseline: fixed key order, sorted entries, trailing newline. */
 export function serializeBaseline(baseline: Baseline): string {
   const findings = normalizeEntries(baseline.findings).map((entry) => ({
     fingerprint: entry.fingerprint,

@@ -61,7 +61,7 @@ export function reportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
       requiresArg: true,
     })
     .option('color', {
-      describe: 'colour the text report (default: only on a TTY; honours NO_COLOR and FORCE_COLOR)',
+      describe: 'color the text report (default: only on a TTY; honors NO_COLOR and FORCE_COLOR)',
       type: 'boolean',
     })
     .option('save-graph', {

@@ -54,6 +54,7 @@ import { canonicalCycle, fingerprintOf, siteWithoutPosition } from './fingerprin
 import { HeldLock, LockInstance, TaskState } from './held-lock.js';
 import type { AcquireContext, EngineHooks, EngineQuery, LockView } from './hooks.js';
 import { ChainCache } from './chain-cache.js';
+import { FINDING_KIND_INFO } from './finding-kinds.js';
 import { ClassRegistry, LockClass, className } from './lock-class.js';
 import {
   DEP_N_ANY,
@@ -1163,7 +1164,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       known.occurrences = (known.occurrences ?? 1) + 1;
       return;
     }
-    const finding: Finding = { ...rest, severity: rest.severity ?? 'error', fingerprint, occurrences: 1 };
+    const finding: Finding = { ...rest, severity: rest.severity ?? FINDING_KIND_INFO[rest.kind].defaultSeverity, fingerprint, occurrences: 1 };
     this.findingsByPrint.set(fingerprint, finding);
     this.findingList.push(finding);
     this.onFinding?.(finding);

@@ -164,7 +164,7 @@ export class StdParser {
         return;
       case 'r':
       case 'w':
-        this.emit(withSite({ op: 'access', task: thread, var: arg, write: op === 'w' }, loc), origin);
+        this.emit(withStdLocation({ op: 'access', task: thread, var: arg, write: op === 'w' }, loc), origin);
         return;
       case 'join':
         this.join(arg, loc, origin);
@@ -248,14 +248,14 @@ export class StdParser {
     const held = this.holds.holds(mine, number);
     const marker = !held && this.holds.justReleased(mine, number);
     this.holds.waited(mine);
-    if (!marker) this.emit(withSite({ op: 'release', task: thread, lock }, loc), origin);
-    this.emit(withSite({ op: 'might-sleep', task: thread }, loc), origin);
-    if (held) this.emit(withSite({ op: 'acquire', task: thread, lock }, loc), origin);
+    if (!marker) this.emit(withStdLocation({ op: 'release', task: thread, lock }, loc), origin);
+    this.emit(withStdLocation({ op: 'might-sleep', task: thread }, loc), origin);
+    if (held) this.emit(withStdLocation({ op: 'acquire', task: thread, lock }, loc), origin);
   }
 
   private join(joined: string, loc: string, origin: EventOrigin): void {
     this.holds.forget(joined);
-    this.emit(withSite({ op: 'exit', task: joined }, loc), origin);
+    this.emit(withStdLocation({ op: 'exit', task: joined }, loc), origin);
   }
 
   private needArg(op: string, arg: string, lineNo: number): string {

@@ -3,7 +3,7 @@
  * in docs/semantics.md: it replays the trace on the plain held-lock model (held-model.ts) and
  * records
  * - dependencies: for every validated acquisition of class C (a chain not seen before, not a
- *   trylock, not reported as recursion, not serialised by a held `nest` lock), an edge from EVERY
+ *   trylock, not reported as recursion, not serialized by a held `nest` lock), an edge from EVERY
  *   lock the task holds in the same irq context to C, typed E/S by the held lock's mode and R/N by
  *   C's (the engine links fewer and relies on transitivity; cycles must agree);
  * - same-class recursion: a validated acquisition of a class the task holds (any irq context),
