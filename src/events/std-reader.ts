@@ -289,7 +289,8 @@ function skipNote(kind: string, count: number): string {
   return `${lines} with the unknown STD op "${clip(kind)}" skipped (no lockdep meaning); the first is here`;
 }
 
-function withSite<E extends TraceEvent>(event: E, loc: string): E {
+/** `event` with its site set to the STD line's location, when it names one. */
+function withStdLocation<E extends TraceEvent>(event: E, loc: string): E {
   if (loc !== '') event.site = loc;
   return event;
 }
