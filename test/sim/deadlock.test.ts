@@ -161,6 +161,28 @@ describe('Simulation deadlock detection', () => {
     expect(result.deadlock?.cycle).toEqual([]);
   });
 
+  it("a task error is a finding for the onFinding callback, and never thrown again by 'throw'", async () => {
+    const seen: string[] = [];
+    const callback = new LockdepRuntime({ onFinding: (finding) => seen.push(`${finding.kind}: ${finding.message}`) });
+    const failing = new Simulation(callback);
+    failing.spawn('worker', () => {
+      throw new TypeError('bad input');
+    });
+    await failing.run();
+    expect(seen).toEqual(['task-error: task worker threw TypeError: bad input']);
+
+    const throwing = new LockdepRuntime({ onFinding: 'throw' });
+    const sim = new Simulation(throwing);
+    sim.spawn('first', () => {
+      throw new Error('boom');
+    });
+    sim.spawn('second', () => undefined);
+    const result = await sim.run();
+    expect(result.finished).toEqual(['first', 'second']);
+    expect(result.errors.map((e) => e.task)).toEqual(['first']);
+    expect(throwing.findings.map((f) => [f.kind, f.task])).toEqual([['task-error', 'first']]);
+  });
+
   it('an empty simulation finishes at once', async () => {
     const result = await new Simulation(new LockdepRuntime()).run();
     expect(result).toMatchObject({ deadlock: null, errors: [], finished: [] });
