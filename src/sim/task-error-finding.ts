@@ -10,14 +10,14 @@ import type { Finding, HeldLockRef } from '../engine/finding.js';
 import { fingerprintOf } from '../engine/fingerprint.js';
 
 /** `Error: message` for an Error (its name and message), else the value as a string; one line. */
-function errorText(error: unknown): string {
+export function thrownText(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.replace(/\s*\n\s*/g, '; ').trim();
 }
 
 /** The finding for `error`, thrown by the function of `task` while it held `held`. */
 export function taskErrorFinding(task: string, error: unknown, held: HeldLockRef[]): Finding {
-  const text = errorText(error);
+  const text = thrownText(error);
   return {
     kind: 'task-error',
     rule: null,

@@ -16,6 +16,7 @@ import { renderFindingText } from '../report/text.js';
 import { defaultRuntime } from '../sim/default-runtime.js';
 import type { LockdepRuntime } from '../sim/runtime.js';
 import type { DeadlockReport, SimulationResult, TaskError } from '../sim/simulation-outcome.js';
+import { thrownText } from '../sim/task-error-finding.js';
 import { formatDeadlockReport } from '../sim/wait-for.js';
 import type {} from 'vitest';
 
@@ -64,10 +65,6 @@ export function lockdepProblems(outcome: LockdepOutcome): LockdepProblems {
   throw new TypeError('expected a LockdepRuntime, a SimulationResult, a CheckResult or an array of findings');
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 /** The failure message: a count line, then every finding, deadlock and task error in full. */
 export function describeLockdepProblems(problems: LockdepProblems): string {
   const { findings, deadlocks, taskErrors } = problems;
@@ -80,7 +77,7 @@ export function describeLockdepProblems(problems: LockdepProblems): string {
   for (const finding of findings) parts.push(`- ${findingLine(finding)}`);
   for (const finding of findings) parts.push(renderFindingText(finding, { color: false }));
   for (const deadlock of deadlocks) parts.push(formatDeadlockReport(deadlock));
-  for (const { task, error } of taskErrors) parts.push(`task ${task} threw ${errorText(error)}`);
+  for (const { task, error } of taskErrors) parts.push(`task ${task} threw ${thrownText(error)}`);
   return parts.join('\n');
 }
 
