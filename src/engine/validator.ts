@@ -46,13 +46,24 @@ import type {
   EventRef,
   Finding,
   FindingKind,
-  HeldLockRef,
   IrqDetail,
   LockInfo,
 } from './finding.js';
 import { canonicalCycle, fingerprintOf, siteWithoutPosition } from './fingerprint.js';
 import { HeldLock, LockInstance, TaskState } from './held-lock.js';
 import type { AcquireContext, EngineHooks, EngineQuery, LockView } from './hooks.js';
+import {
+  accessEventOf,
+  acquireEventOf,
+  eventRef,
+  heldRef,
+  heldRefs,
+  initEventOf,
+  irqEventOf,
+  lockView,
+  mightSleepEventOf,
+  releaseEventOf,
+} from './event-refs.js';
 import { ChainCache } from './chain-cache.js';
 import { ClassRegistry, LockClass, className } from './lock-class.js';
 import {
@@ -178,7 +189,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     this.query = {
       findPath: (from, to, fromRecursiveReader) => this.findPath(from, to, fromRecursiveReader === true),
       hasClass: (name) => this.classes.get(name) !== undefined,
-      heldLocks: (id) => { const task = this.tasks.get(id); return task === undefined ? [] : this.heldRefs(task); },
+      heldLocks: (id) => { const task = this.tasks.get(id); return task === undefined ? [] : heldRefs(task); },
       report: (draft) => this.report(this.withHeldLocks(draft)),
     };
   }
@@ -375,7 +386,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private withHeldLocks<T extends FindingDraft>(draft: T): T {
     const task = this.currentTask;
     if (draft.held !== undefined || task === undefined || draft.task !== task.name) return draft;
-    return { ...draft, held: this.heldRefs(task) };
+    return { ...draft, held: heldRefs(task) };
   }
 
   private task(id: TaskId): TaskState {
@@ -455,10 +466,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private initInstance(id: LockId, cls: string | undefined, type: LockType | undefined, percpu: boolean, event: InitEvent | null): void {
     const existing = this.instances.get(id);
     if (existing !== undefined && existing.holders > 0) {
-      const init: InitEvent = { op: 'init', lock: id };
-      if (cls !== undefined) init.class = cls;
-      if (type !== undefined) init.type = type;
-      this.reportHeldLockFreed(existing, event ?? init, 'initialised again');
+      this.reportHeldLockFreed(existing, initEventOf(event, id, cls, type), 'initialised again');
     }
     this.defineInstance(id, cls, type, percpu);
   }
@@ -510,7 +518,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const held = task.held;
 
     if (flags & FLAG_SLEEPS && !trylock && task.atomic) {
-      this.reportSleepInAtomic(task, event ?? plainAcquireEvent(task, inst, mode, trylock, site), cls);
+      this.reportSleepInAtomic(task, acquireEventOf(event, task, inst, mode, trylock, site), cls);
     }
 
     // nest_lock: it must be held; a same-class top entry absorbs the acquisition.
@@ -534,7 +542,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (held.length >= this.maxDepth) {
       if (!task.depthReported) {
         task.depthReported = true;
-        this.reportDepthExceeded(task, event ?? plainAcquireEvent(task, inst, mode, trylock, site), cls);
+        this.reportDepthExceeded(task, acquireEventOf(event, task, inst, mode, trylock, site), cls);
       }
       // Beyond MAX_LOCK_DEPTH the kernel turns lockdep off. Here the hold is still tracked (for
       // release balance, held-at-exit and freed-while-held) but not validated: no chain, no
@@ -626,7 +634,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     // An instance freed or re-initialised while held is still released by its id.
     if (index < 0) index = this.findHeldById(task, id);
     if (index < 0) {
-      this.reportBadUnlock(task, event ?? withSite({ op: 'release', task: task.id, lock: id }, site), inst);
+      this.reportBadUnlock(task, releaseEventOf(event, task, id, site), inst);
       return;
     }
     const entry = held[index]!;
@@ -748,13 +756,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         if (hard) {
           if (task.hardirqsEnabled) return;
           task.hardirqsEnabled = true;
-          const enabling = event ?? withSite({ op: 'irq', task: task.id, kind, action }, site);
+          const enabling = irqEventOf(event, task, kind, action, site);
           this.markHeldLocks(task, ENABLED_HARDIRQ, enabling);
           if (task.softirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, enabling);
         } else {
           if (task.softirqsEnabled) return;
           task.softirqsEnabled = true;
-          if (task.hardirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, event ?? withSite({ op: 'irq', task: task.id, kind, action }, site));
+          if (task.hardirqsEnabled) this.markHeldLocks(task, ENABLED_SOFTIRQ, irqEventOf(event, task, kind, action, site));
         }
         break;
     }
@@ -790,10 +798,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       rule: null,
       message: `${api}(${name}) failed: the lock is ${state}`,
       classes: [name],
-      events: found ? [trigger, this.heldRef(found, task)] : [trigger],
+      events: found ? [trigger, heldRef(found, task)] : [trigger],
       task: task.name,
       trigger,
-      held: this.heldRefs(task),
+      held: heldRefs(task),
       extra: [event.held, siteWithoutPosition(event.site)],
     });
   }
@@ -815,8 +823,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       task: task.name,
       var: variable,
       write,
-      held: task.held.map((h) => this.lockView(h, task)),
-      at: this.refOf(event ?? withSite({ op: 'access', task: task.id, var: variable, write }, site), task.id),
+      held: task.held.map((h) => lockView(h, task)),
+      at: this.refOf(accessEventOf(event, task, variable, write, site), task.id),
     };
     for (const hook of hooks) hook.onAccess!(ctx, this.query);
   }
@@ -827,21 +835,21 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   /** A might-sleep of `task`; `event` null as in `acquireInstance`. */
   private mightSleepIn(task: TaskState, event: MightSleepEvent | null, site: LockOpSite): void {
-    if (task.atomic) this.reportSleepInAtomic(task, event ?? withSite({ op: 'might-sleep', task: task.id }, site), undefined);
+    if (task.atomic) this.reportSleepInAtomic(task, mightSleepEventOf(event, task, site), undefined);
   }
 
   private exit(event: Extract<TraceEvent, { op: 'exit' }>): void {
     const task = this.task(event.task);
     if (task.held.length > 0) {
       const trigger = this.refOf(event, event.task);
-      const held = this.heldRefs(task);
+      const held = heldRefs(task);
       const classes = [...new Set(task.held.map((h) => h.cls.name))];
       this.report({
         kind: 'held-lock-at-exit',
         rule: null,
         message: `${task.name} exited with ${task.held.length} lock${task.held.length === 1 ? '' : 's'} held: ${classes.join(', ')}`,
         classes,
-        events: [trigger, ...task.held.map((h) => this.heldRef(h, task))],
+        events: [trigger, ...task.held.map((h) => heldRef(h, task))],
         task: task.name,
         trigger,
         held,
@@ -906,9 +914,9 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const held: LockView[] = [];
     for (let i = 0; i < depth; i++) {
       const h = task.held[i]!;
-      if (h.irqContext === next.irqContext) held.push(this.lockView(h, task));
+      if (h.irqContext === next.irqContext) held.push(lockView(h, task));
     }
-    return { task: task.name, held, next: this.lockView(next, task), sync };
+    return { task: task.name, held, next: lockView(next, task), sync };
   }
 
   /**
@@ -941,8 +949,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         to: nextCls.name,
         types: [],
         task: taskName,
-        prev: prevAt ?? this.heldRef(live!.prev, live!.task),
-        next: nextAt ?? this.heldRef(live!.next, live!.task),
+        prev: prevAt ?? heldRef(live!.prev, live!.task),
+        next: nextAt ?? heldRef(live!.next, live!.task),
       }));
     const newWitness = (): DependencyWitness => {
       const w = witness();
@@ -1029,7 +1037,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       task: newEdge.task,
       trigger: newEdge.next,
       chain,
-      ...(live ? { held: this.heldRefs(live.task) } : {}),
+      ...(live ? { held: heldRefs(live.task) } : {}),
       locks: this.lockInfos(classes),
       irq,
       extra: [state + readTag, safe.name, unsafe.name],
@@ -1046,11 +1054,11 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     mode: number,
     trylock: boolean,
     needed: number,
-    event: TraceEvent | null,
+    event: AcquireEvent | SyncEvent | null,
     site: LockOpSite,
   ): void {
     const read = mode !== MODE_WRITE ? 1 : 0;
-    const at = this.refOf(event ?? plainAcquireEvent(task, inst, mode, trylock, site), task.id);
+    const at = this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id);
     // Kernel order: USED_IN, then ENABLED, then USED.
     for (const bit of [USED_IN_HARDIRQ + read, USED_IN_SOFTIRQ + read, ENABLED_HARDIRQ + read, ENABLED_SOFTIRQ + read, read ? LOCK_USED_READ : LOCK_USED]) {
       if (needed & (1 << bit) && !(cls.usage & (1 << bit))) this.markUsage(cls, bit, mode, at, task.name, task);
@@ -1106,7 +1114,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       task: taskName,
       trigger: at,
       chain,
-      ...(task ? { held: this.heldRefs(task) } : {}),
+      ...(task ? { held: heldRefs(task) } : {}),
       locks: this.lockInfos(classes),
       irq: {
         state,
@@ -1138,7 +1146,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       events: earlier ? [at, earlier] : [at],
       task: taskName,
       trigger: at,
-      ...(task ? { held: this.heldRefs(task) } : {}),
+      ...(task ? { held: heldRefs(task) } : {}),
       locks: this.lockInfos([cls.name]),
       irq: {
         state,
@@ -1187,13 +1195,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       task: closing.task,
       trigger: closing.next,
       chain,
-      ...(live ? { held: this.heldRefs(live.task) } : {}),
+      ...(live ? { held: heldRefs(live.task) } : {}),
       locks: this.lockInfos(classes),
     });
   }
 
   private reportRecursive(task: TaskState, prev: HeldLock, next: HeldLock, cyclePath: readonly number[] | null): void {
-    const trigger = this.heldRef(next, task);
+    const trigger = heldRef(next, task);
     const chain = cyclePath ? this.deps.witnesses(cyclePath) : undefined;
     this.report({
       kind: 'recursive-locking',
@@ -1202,11 +1210,11 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         ? `possible recursive locking of ${next.cls.name} (${modeName(next.mode)} after ${modeName(prev.mode)}) closing a cycle through ${chain!.map((w) => w.to).join(' -> ')}`
         : `possible recursive locking: ${next.cls.name} acquired for ${modeName(next.mode)} while already held for ${modeName(prev.mode)}`,
       classes: [next.cls.name],
-      events: [trigger, this.heldRef(prev, task)],
+      events: [trigger, heldRef(prev, task)],
       task: task.name,
       trigger,
       ...(chain ? { chain } : {}),
-      held: this.heldRefs(task),
+      held: heldRefs(task),
       locks: this.lockInfos([next.cls.name]),
       extra: [modeName(prev.mode), modeName(next.mode)],
     });
@@ -1223,7 +1231,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       events: [trigger],
       task: task.name,
       trigger,
-      held: this.heldRefs(task),
+      held: heldRefs(task),
     });
   }
 
@@ -1241,10 +1249,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       rule: null,
       message: `held lock freed: ${name} (${String(inst.id)}) was ${how} while held by ${holders.map((h) => h.task.name).join(', ')}`,
       classes: [name],
-      events: [trigger, ...holders.map((h) => this.heldRef(h.entry, h.task))],
+      events: [trigger, ...holders.map((h) => heldRef(h.entry, h.task))],
       task: taskName,
       trigger,
-      ...(first ? { held: this.heldRefs(first.task) } : {}),
+      ...(first ? { held: heldRefs(first.task) } : {}),
       locks: this.lockInfos([name]),
     });
   }
@@ -1265,10 +1273,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       rule: null,
       message: `sleeping in atomic context: ${what} while ${reasons.join(' and ')}`,
       classes: uniqueNames(classes),
-      events: [trigger, ...spinning.map((h) => this.heldRef(h, task))],
+      events: [trigger, ...spinning.map((h) => heldRef(h, task))],
       task: task.name,
       trigger,
-      held: this.heldRefs(task),
+      held: heldRefs(task),
       locks: this.lockInfos(uniqueNames(classes)),
       extra: [cls ? 'lock' : `might-sleep@${siteWithoutPosition(event.site)}`, reasons.join(',').replace(/holding [^,]*/, 'holding')],
     });
@@ -1286,7 +1294,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       events: [trigger],
       task: task.name,
       trigger,
-      held: this.heldRefs(task),
+      held: heldRefs(task),
     });
   }
 
@@ -1300,40 +1308,14 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       events: [trigger],
       task: task.name,
       trigger,
-      held: this.heldRefs(task),
+      held: heldRefs(task),
     });
   }
 
   // ─── event references and views (slow path only) ─────────────────────────────────────────
 
   private refOf(event: TraceEvent, task: TaskId): EventRef {
-    return buildRef(event, task, this.currentFile, this.currentLine, undefined);
-  }
-
-  private heldRef(h: HeldLock, task: TaskState): EventRef {
-    return buildRef(h.event ?? plainAcquireEvent(task, h.inst, h.mode, h.trylock, h.site), task.id, h.file, h.line, h);
-  }
-
-  private heldRefs(task: TaskState): HeldLockRef[] {
-    return task.held.map((h) => ({
-      class: h.cls.name,
-      lock: String(h.inst.id),
-      mode: modeName(h.mode),
-      try: h.trylock,
-      usage: usageChars(h.cls.usage),
-      at: this.heldRef(h, task),
-    }));
-  }
-
-  private lockView(h: HeldLock, task: TaskState): LockView {
-    return {
-      class: h.cls.name,
-      lock: String(h.inst.id),
-      type: h.cls.type,
-      mode: modeName(h.mode),
-      try: h.trylock,
-      at: this.heldRef(h, task),
-    };
+    return eventRef(event, task, this.currentFile, this.currentLine);
   }
 
   private lockInfos(names: readonly string[]): LockInfo[] {
@@ -1408,39 +1390,4 @@ function eventsOfChain(chain: readonly DependencyWitness[]): EventRef[] {
   const events: EventRef[] = [];
   for (const w of chain) events.push(w.next, w.prev);
   return events;
-}
-
-/** The event a plain acquire line parses to (the byte-level readers' lines carry no other field). */
-function plainAcquireEvent(task: TaskState, inst: LockInstance, mode: number, trylock: boolean, site: LockOpSite): AcquireEvent {
-  const event: AcquireEvent = { op: 'acquire', task: task.id, lock: inst.id };
-  if (mode !== MODE_WRITE) event.mode = modeName(mode);
-  if (trylock) event.try = true;
-  return withSite(event, site);
-}
-
-function withSite<E extends TraceEvent>(event: E, site: LockOpSite): E {
-  if (site !== undefined) event.site = typeof site === 'number' ? String(site) : site;
-  return event;
-}
-
-function buildRef(event: TraceEvent, task: TaskId, file: string, line: number, held: HeldLock | undefined): EventRef {
-  const ref: EventRef = { task: String(task) };
-  if (file) ref.file = file;
-  if (line > 0) ref.line = line;
-  ref.op = event.op;
-  if ('lock' in event) ref.lock = String(event.lock);
-  if (held) {
-    ref.class = held.cls.name;
-    ref.mode = modeName(held.mode);
-    if (held.trylock) ref.try = true;
-  } else if (event.op === 'acquire' && event.mode !== undefined) {
-    ref.mode = event.mode;
-  }
-  if (event.op === 'access') {
-    ref.var = event.var;
-    ref.write = event.write;
-  }
-  if (event.site !== undefined) ref.site = event.site;
-  if (event.stack !== undefined) ref.stack = event.stack;
-  return ref;
 }
