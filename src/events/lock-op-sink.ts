@@ -4,14 +4,16 @@
  * std-fast-lane.ts) recognises the commonest lines of a trace in the read buffer (a plain acquire,
  * release, might-sleep, irq, access or init) and calls `acquireAt(...)`-style methods with the
  * task and lock given as handles it caches per id, so neither a TraceEvent nor an id string is
- * built per line.
+ * built per line. The engine's implementation is `Validator` (engine/validator.ts).
  *
  * The contract of the lane entrance (what a lane guarantees to the engine, and back):
- *  - Equivalence: each call has exactly the effect of `process()` of the event the line parses
- *    to, with the same origin. So a lane takes only lines whose event is given entirely by the
- *    call's arguments (no `subclass`, `nest`, inline `class`/`type`, `stack` or `ts`; ids that
- *    are strings, since a lane passes ids as strings) and declines every other line, which then
- *    reaches the engine as a TraceEvent.
+ *  - Equivalence: each call has exactly the effect of `process()` of the event it stands for:
+ *    the event the importer's own line parser gives that line, with the same origin. So a lane
+ *    takes only lines whose events are given entirely by the calls' arguments (no `subclass`,
+ *    `nest`, inline `class`/`type` on an acquire, `stack` or `ts`; string ids only, since a lane
+ *    passes ids as strings) and declines every other line, which its line parser then turns into
+ *    TraceEvents. A line that gives several events (an STD `init` before a first acquisition)
+ *    gives them in the line parser's order, by whichever entrance each takes.
  *  - Order: lane calls and the TraceEvents of the other lines arrive in line order, one at a
  *    time, synchronously; a lane never holds a line back.
  *  - Origins: `file` and `line` are those the event path would give (the trace's display name,
@@ -22,12 +24,14 @@
  *    handle. A stale handle is never passed.
  *  - Sites: a site is the line's call-site text, or a non-negative integer standing for its
  *    canonical decimal text (no leading zero), whose string is built only if a report needs it.
- *  - Rebuilt events: the engine builds the event of a lane line only when a report names that
- *    line (a finding, a dependency's first witness, an irq-usage or access record, a held lock
- *    listed in a report). It builds it from the call's arguments alone: `op` and the call's
- *    fields (`task`, `lock`, `var`/`write`, `kind`/`action`, `class`/`type`), `mode` only when
- *    not write, `try` only when true, `site` as text. By the equivalence above this is the event the line parses to, so findings are the
- *    same whichever entrance a line took.
+ *  - No event object: none exists for a lane line. The engine keeps the call's arguments (in a
+ *    held lock: task, lock, mode, try, site, file, line) and, only when a report names that line
+ *    (a finding, a dependency's first witness, an irq-usage or access record, a held lock listed
+ *    in a report or shown to a hook), rebuilds its event in one module, engine/event-refs.ts:
+ *    `op` and the call's fields (`task`, `lock`, `var`/`write`, `kind`/`action`, `class`/`type`),
+ *    `mode` only when not write, `try` only when true, `site` as text. By the equivalence above
+ *    this is the event the line parses to, so findings are the same whichever entrance a line
+ *    took.
  */
 import type { IrqAction, IrqKind, LockType } from './event.js';
 
