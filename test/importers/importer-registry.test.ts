@@ -118,6 +118,17 @@ describe('importer registry', () => {
     expect(IMPORTERS.filter((importer) => importer.hasByteLane).map((importer) => importer.name)).toEqual(['jsonl', 'std']);
   });
 
+  it('offers detection exactly the registry: every importer, by its description and name', () => {
+    let message = '';
+    try {
+      detectFormatOfText('hello world\n', 'mystery.log');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const importer of IMPORTERS) expect(message).toContain(importer.description);
+    expect(message).toContain(`(pass --input-format ${IMPORTERS.map((importer) => importer.name).join('|')})`);
+  });
+
   it('names every format in the error for a line that fits none', () => {
     expect(() => detectFormatOfText('hello world\n', 'mystery.log')).toThrow(
       'cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output or STD (pass --input-format jsonl|ftrace|perf|std)',
