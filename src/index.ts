@@ -16,11 +16,11 @@ export { defaultRuntime, setDefaultRuntime } from './sim/default-runtime.js';
 export type { RuleInput, RuleSource } from './sim/rule-source.js';
 export { Task } from './sim/task.js';
 export { Simulation } from './sim/simulation.js';
-export type { SimulationResult, TaskError, TaskFunction } from './sim/simulation.js';
+export type { TaskFunction } from './sim/simulation.js';
+export type { BlockedTask, DeadlockReport, SimulationResult, TaskError, WaitForStep } from './sim/simulation-outcome.js';
 export { DeadlockDetector } from './sim/deadlock-detector.js';
 export type { DeadlockReaction } from './sim/deadlock-detector.js';
 export { formatDeadlockReport } from './sim/wait-for.js';
-export type { BlockedTask, DeadlockReport, WaitForStep } from './sim/wait-for.js';
 export { DeadlockError } from './sim/deadlock-error.js';
 export { LockdepFindingError, SimulationUsageError, SpinLockContendedError } from './sim/errors.js';
 
@@ -112,4 +112,4 @@ export { ASSERT_KINDS, EVENT_OPS, IRQ_ACTIONS, IRQ_KINDS } from './events/event.
 /** @internal */
 export { AsyncTaskContext } from './sim/async-context.js';
 /** @internal */
-export type { TaskState } from './sim/task.js';
+export type { TaskStatus } from './sim/task.js';

@@ -117,7 +117,7 @@ export function ruleMessage<Messages extends Readonly<Record<string, string>>>(
 }
 
 /** The first held lock of one of `classes`, held on side `mode`. */
-export function findHeld(held: readonly LockView[], classes: ReadonlySet<string>, mode: HoldMode): LockView | undefined {
+export function heldOfClasses(held: readonly LockView[], classes: ReadonlySet<string>, mode: HoldMode): LockView | undefined {
   return held.find((view) => classes.has(view.class) && modeMatches(mode, view.mode));
 }
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, classPairs, holdMode, type HoldMode } from '../schema-common.js';
-import { findHeld, indexRules, modeLabel, oneOrAnyOf, reportViolation, ruleMessage, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { heldOfClasses, indexRules, modeLabel, oneOrAnyOf, reportViolation, ruleMessage, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const mustHoldSchema = z.strictObject({
@@ -48,7 +48,7 @@ export const mustHoldRule: RuleKindModule<MustHoldRuleSpec> = {
         const entries = byLock.get(ctx.next.class);
         if (entries === undefined) return;
         for (const entry of entries) {
-          if (findHeld(ctx.held, entry.required, entry.mode) !== undefined) continue;
+          if (heldOfClasses(ctx.held, entry.required, entry.mode) !== undefined) continue;
           const required = [...entry.required];
           reportViolation(q, entry.rule, {
             ...ruleMessage(messages, 'notHeld', {
