@@ -4,10 +4,11 @@
  *
  * Hot path (an acquisition whose held chain was seen before): a task lookup, an instance lookup,
  * an irq-usage bit test and one chain-cache lookup; no graph work, and no held-lock record
- * allocated (released ones are reused). Everything else (new chains, dependency edges, searches,
- * findings, hooks) runs only on a chain-cache miss or on rare events, in the modules beside this
- * one: chain-validation, irq-usage, event-refs, finding-builders and finding-collector (through
- * engine-core), snapshot-merge, and class-graph (graphology, built only when asked for).
+ * allocated (released ones are reused). Tasks, lock instances and their classes live in
+ * lock-tables. Everything else (new chains, dependency edges, searches, findings, hooks) runs only
+ * on a chain-cache miss or on rare events, in the modules beside this one: chain-validation,
+ * irq-usage, event-refs, finding-builders and finding-collector (through engine-core),
+ * access-watchers, snapshot-merge, and class-graph (graphology, built only when asked for).
  *
  * Two entrances with one behaviour: `process(event)` for TraceEvents, and the LockOpSink methods
  * (`acquireAt`...) through which the byte-level readers deliver plain lines with cached task and
@@ -22,62 +23,54 @@
  *  - the validator never stops: a finding is recorded (deduped by fingerprint) and processing
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */
-import { InputError } from '../io/input-error.js';
-import type { AccessEvent, AcquireEvent, AssertEvent, EventOrigin, InitEvent, IrqAction, IrqEvent, IrqKind, LockId } from '../events/event.js';
-import type { LockType, MightSleepEvent, ReleaseEvent, SyncEvent, TaskId, TraceEvent } from '../events/event.js';
+import type { AccessEvent, AcquireEvent, AssertEvent, EventOrigin, IrqAction, IrqEvent, IrqKind } from '../events/event.js';
+import type { LockId, LockType, MightSleepEvent, ReleaseEvent, SyncEvent, TaskId, TraceEvent } from '../events/event.js';
 import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.js';
+import { AccessWatchers } from './access-watchers.js';
 import { classPath, validateChain } from './chain-validation.js';
-import { ChainCache, HLOCK_BITS, chainBase, hlockKeyOf } from './chain-cache.js';
-import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED, classFlagsOf, withRoomFor } from './class-flags.js';
+import { ChainCache, chainBase, hlockKeyOf } from './chain-cache.js';
+import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
 import { toGraphology, type ClassGraph } from './class-graph.js';
 import { EngineCore } from './engine-core.js';
 import { accessContext, accessEventOf, acquireContext, acquireEventOf, eventRef, heldRefs } from './event-refs.js';
-import { initEventOf, mightSleepEventOf, releaseEventOf, withHeldLocks } from './event-refs.js';
+import { mightSleepEventOf, releaseEventOf, withHeldLocks } from './event-refs.js';
 import type { EventRef, Finding } from './finding.js';
 import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
-import { heldAtExitFinding, heldLockFreedFinding, nestLockNotHeldFinding, sleepInAtomicFinding } from './finding-builders.js';
-import { LockInstance, TaskState, endTask, heldEntryAnyContext, holdersOf, holdsInstance, releasableIndex, takeHeld } from './held-lock.js';
+import { nestLockNotHeldFinding, sleepInAtomicFinding } from './finding-builders.js';
+import { LockInstance, TaskState, heldEntryAnyContext, holdsInstance, releasableIndex, takeHeld } from './held-lock.js';
 import type { HeldLock } from './held-lock.js';
 import type { EngineHooks, EngineQuery } from './hooks.js';
 import { applyIrqAction, markAcquireUsage, usageNeeded } from './irq-usage.js';
-import { LockClass, className } from './lock-class.js';
+import type { LockClass } from './lock-class.js';
+import { LockTables } from './lock-tables.js';
 import { MODE_WRITE, modeNumber } from './lock-mode.js';
 import type { CheckResult, Summary } from './result.js';
 import { mergeSnapshot, snapshotOf } from './snapshot-merge.js';
 import type { GraphSnapshot } from './snapshot.js';
-import { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits, type ValidatorOptions } from './validator-options.js';
+import { limitsOf, maxDepthOf, type ValidatorOptions } from './validator-options.js';
 
 export { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits, type ValidatorOptions } from './validator-options.js';
 
-/** Keeps hlock keys and graph pair keys exact (see dependency-graph.ts). */
-const MAX_CLASSES = 67108864 / HLOCK_BITS;
 /** Chain ids 0..3 are the roots of the four irq contexts. */
 const FIRST_CHAIN_ID = 4;
 
 export class Validator implements LockOpSink<TaskState, LockInstance> {
   /** The slow paths' shared state: classes, dependencies, findings (engine-core.ts). */
   private readonly core: EngineCore;
-  private readonly instances = new Map<LockId, LockInstance>();
-  private readonly tasks = new Map<TaskId, TaskState>();
+  /** Tasks, lock instances and their classes, with the hot per-class arrays (lock-tables.ts). */
+  private readonly tables: LockTables;
   private readonly chainCache = new ChainCache();
-  /** Hot per-class data by class id, compact for the fast path: usage bits and flags. */
-  private classUsage = new Int32Array(1024);
-  private classFlags = new Uint8Array(1024);
   private readonly hooks: readonly EngineHooks[];
   private readonly chainHooks: readonly EngineHooks[];
   private readonly watchHooks: readonly EngineHooks[];
-  private readonly accessHooks: readonly EngineHooks[];
-  /** Per var name, the access hooks that watch it (asked once per name). */
-  private readonly accessHooksByVar = new Map<string, readonly EngineHooks[]>();
+  private readonly accessWatchers: AccessWatchers;
   private readonly maxDepth: number;
-  private readonly limits: ValidatorLimits;
   private readonly defaultFile: string;
   /** What hooks may ask; also how the simulation reports findings the engine cannot see (real deadlocks). */
   readonly query: EngineQuery;
   private nextChainId = FIRST_CHAIN_ID;
   private eventCount = 0;
   private chainHits = 0;
-  private taskCount = 0;
   private currentFile = '';
   private currentLine = 0;
   private ended = false;
@@ -85,28 +78,26 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private currentTask: TaskState | undefined;
 
   constructor(options: ValidatorOptions = {}) {
-    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    if (!Number.isInteger(this.maxDepth) || this.maxDepth < 1) throw new RangeError(`maxDepth must be an integer >= 1, got ${this.maxDepth}`);
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.limits.classes = Math.min(this.limits.classes, MAX_CLASSES);
+    this.maxDepth = maxDepthOf(options);
     this.hooks = options.hooks ?? [];
     this.chainHooks = this.hooks.filter((h) => h.onNewChain !== undefined);
     this.watchHooks = this.hooks.filter((h) => h.onWatchedAcquire !== undefined);
-    this.accessHooks = this.hooks.filter((h) => h.onAccess !== undefined);
+    this.accessWatchers = new AccessWatchers(this.hooks);
     this.defaultFile = options.file ?? '';
     this.currentFile = this.defaultFile;
     this.query = {
       findPath: (from, to, fromRecursiveReader) => classPath(this.core, from, to, fromRecursiveReader === true),
       hasClass: (name) => this.core.classes.get(name) !== undefined,
-      heldLocks: (id) => { const task = this.tasks.get(id); return task === undefined ? [] : heldRefs(task); },
+      heldLocks: (id) => { const task = this.tables.tasks.get(id); return task === undefined ? [] : heldRefs(task); },
       report: (draft) => this.core.findings.report(withHeldLocks(draft, this.currentTask)),
     };
     this.core = new EngineCore(
       options.onFinding,
       this.hooks.filter((h) => h.onNewDependency !== undefined),
       this.query,
-      (classId, usage) => { this.classUsage[classId] = usage; },
+      (classId, usage) => { this.tables.classUsage[classId] = usage; },
     );
+    this.tables = new LockTables(this.core, this.hooks, limitsOf(options), () => ({ file: this.currentFile, line: this.currentLine }));
   }
 
   // ─── public API ──────────────────────────────────────────────────────────────────────────
@@ -127,13 +118,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         this.acquire(event, true);
         break;
       case 'init':
-        this.init(event);
+        this.tables.initInstance(event.lock, event.class, event.type, event.percpu === true, event);
         break;
       case 'irq':
         this.irq(event);
         break;
       case 'free':
-        this.free(event);
+        this.tables.free(event);
         break;
       case 'assert':
         this.assertHeld(event);
@@ -145,7 +136,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         this.mightSleep(event);
         break;
       case 'exit':
-        this.exit(event);
+        this.tables.exitTask(event, this.refOf(event, event.task));
         break;
     }
   }
@@ -154,12 +145,12 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   acquireAt(task: TaskState | string, lock: LockInstance | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
     const owner = this.lineOfTask(task, file, line);
-    this.acquireInstance(owner, typeof lock === 'string' ? this.instance(lock) : lock, null, 0, mode, trylock, undefined, false, site);
+    this.acquireInstance(owner, typeof lock === 'string' ? this.tables.instance(lock) : lock, null, 0, mode, trylock, undefined, false, site);
   }
 
   releaseAt(task: TaskState | string, lock: LockInstance | string, site: LockOpSite, file: string, line: number): void {
     const owner = this.lineOfTask(task, file, line);
-    if (typeof lock === 'string') this.releaseInstance(owner, lock, this.instances.get(lock), null, site);
+    if (typeof lock === 'string') this.releaseInstance(owner, lock, this.tables.instances.get(lock), null, site);
     else this.releaseInstance(owner, lock.id, lock, null, site);
   }
 
@@ -177,16 +168,12 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   initAt(lock: string, cls: string, type: LockType, file: string, line: number): void {
     this.placeEvent(file, line);
-    this.initInstance(lock, cls, type, false, null);
+    this.tables.initInstance(lock, cls, type, false, null);
   }
 
-  taskHandle(id: string): TaskState | undefined {
-    return this.tasks.get(id);
-  }
+  taskHandle(id: string): TaskState | undefined { return this.tables.tasks.get(id); }
 
-  lockHandle(id: string): LockInstance | undefined {
-    return this.instances.get(id);
-  }
+  lockHandle(id: string): LockInstance | undefined { return this.tables.instances.get(id); }
 
   /** Every event starts here: count it and place it at `file:line` (its task is not known yet). */
   private placeEvent(file: string, line: number): void {
@@ -213,7 +200,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   summary(): Summary {
     return {
       events: this.eventCount,
-      tasks: this.taskCount,
+      tasks: this.tables.taskCount,
       classes: this.core.classes.size,
       dependencies: this.core.deps.size,
       violations: this.core.findings.size,
@@ -243,99 +230,21 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
    * a live acquisition would: cycles, irq safety and the hooks' dependency rules.
    */
   mergeSnapshot(snapshot: GraphSnapshot): void {
-    mergeSnapshot(this.core, snapshot, (name, type, percpu) => this.internClass(name, type, percpu));
+    mergeSnapshot(this.core, snapshot, (name, type, percpu) => this.tables.internClass(name, type, percpu));
   }
 
   // ─── event handlers ──────────────────────────────────────────────────────────────────────
 
+  /** The event's task (created on first sight), which hooks' findings are about. */
   private task(id: TaskId): TaskState {
-    let task = this.tasks.get(id);
-    if (task === undefined) {
-      if (this.tasks.size >= this.limits.tasks) this.limitReached('live task', this.limits.tasks, '--max-tasks');
-      task = new TaskState(id, String(id));
-      this.tasks.set(id, task);
-      this.taskCount++;
-    }
+    const task = this.tables.task(id);
     this.currentTask = task;
     return task;
   }
 
-  private instance(id: LockId, cls?: string, type?: LockType): LockInstance {
-    return this.instances.get(id) ?? this.defineInstance(id, cls, type, false);
-  }
-
-  /** Declares (or re-declares) an instance; an instance used without `init` is a mutex of class = its id. */
-  private defineInstance(id: LockId, cls: string | undefined, type: LockType | undefined, percpu: boolean): LockInstance {
-    if (!this.instances.has(id) && this.instances.size >= this.limits.locks) {
-      this.limitReached('live lock instance', this.limits.locks, '--max-locks');
-    }
-    const inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', percpu);
-    const replaced = this.instances.get(id);
-    if (replaced !== undefined) replaced.alive = false;
-    this.instances.set(id, inst);
-    return inst;
-  }
-
-  private classOf(inst: LockInstance, subclass: number): LockClass {
-    const cached = inst.classes[subclass];
-    if (cached !== undefined) return cached;
-    const cls = this.internClass(className(inst.base, subclass), inst.type, inst.percpu);
-    inst.classes[subclass] = cls;
-    if (subclass === 0) {
-      inst.class0 = cls;
-      inst.class0Id = cls.id;
-    }
-    return cls;
-  }
-
-  private internClass(name: string, type: LockType, percpu: boolean): LockClass {
-    const classes = this.core.classes;
-    if (classes.size >= this.limits.classes && classes.get(name) === undefined) {
-      this.limitReached('lock class', this.limits.classes, '--max-classes');
-    }
-    const { cls, created } = classes.intern(name, type, percpu);
-    if (created) {
-      this.core.deps.addClass(cls.id);
-      for (const hook of this.hooks) if (hook.watchClass?.(name)) cls.watched = true;
-      this.classUsage = withRoomFor(this.classUsage, cls.id);
-      this.classFlags = withRoomFor(this.classFlags, cls.id);
-      this.classFlags[cls.id] = classFlagsOf(cls);
-    }
-    return cls;
-  }
-
-  /** Nothing is dropped silently: a full table stops the check with a clear message. */
-  private limitReached(what: string, limit: number, flag: string): never {
-    throw new InputError(
-      `the ${what} limit (${limit}) is reached; nothing was dropped, the check stops here (raise it with ${flag})`,
-      { file: this.currentFile || '<events>', line: this.currentLine },
-    );
-  }
-
-  private init(event: InitEvent): void {
-    this.initInstance(event.lock, event.class, event.type, event.percpu === true, event);
-  }
-
-  /** `init` of lock `id`; `event` null as in `acquireInstance` (built only for a report). */
-  private initInstance(id: LockId, cls: string | undefined, type: LockType | undefined, percpu: boolean, event: InitEvent | null): void {
-    const existing = this.instances.get(id);
-    if (existing !== undefined && existing.holders > 0) {
-      this.reportHeldLockFreed(existing, initEventOf(event, id, cls, type), 'initialised again');
-    }
-    this.defineInstance(id, cls, type, percpu);
-  }
-
-  private free(event: Extract<TraceEvent, { op: 'free' }>): void {
-    const inst = this.instances.get(event.lock);
-    if (inst === undefined) return;
-    if (inst.holders > 0) this.reportHeldLockFreed(inst, event, 'freed');
-    inst.alive = false;
-    this.instances.delete(event.lock);
-  }
-
   private acquire(event: AcquireEvent | SyncEvent, sync: boolean): void {
     const task = this.task(event.task);
-    const inst = this.instance(event.lock, event.class, event.type);
+    const inst = this.tables.instance(event.lock, event.class, event.type);
     if (event.op === 'acquire') {
       this.acquireInstance(task, inst, event, event.subclass ?? 0, modeNumber(event.mode), event.try === true, event.nest, false, undefined);
     } else {
@@ -365,10 +274,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       cls = inst.class0;
       classId = inst.class0Id;
     } else {
-      cls = this.classOf(inst, subclass);
+      cls = this.tables.classOf(inst, subclass);
       classId = cls.id;
     }
-    const flags = this.classFlags[classId]!;
+    const flags = this.tables.classFlags[classId]!;
     const held = task.held;
 
     if (flags & FLAG_SLEEPS && !trylock && task.atomic) {
@@ -378,7 +287,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     // nest_lock: it must be held; a same-class top entry absorbs the acquisition.
     let nest: LockInstance | undefined;
     if (nestId !== undefined && event?.op === 'acquire') {
-      nest = this.instances.get(nestId);
+      nest = this.tables.instances.get(nestId);
       if (nest === undefined || !holdsInstance(task, nest)) {
         this.reportNestNotHeld(task, event, cls);
         nest = undefined;
@@ -409,7 +318,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     }
 
     const needed = usageNeeded(task, mode, trylock, sync);
-    if ((this.classUsage[classId]! & needed) !== needed) {
+    if ((this.tables.classUsage[classId]! & needed) !== needed) {
       markAcquireUsage(this.core, task, cls, mode, needed, this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id));
     }
 
@@ -446,7 +355,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   private release(event: ReleaseEvent): void {
     const task = this.task(event.task);
-    this.releaseInstance(task, event.lock, this.instances.get(event.lock), event, undefined);
+    this.releaseInstance(task, event.lock, this.tables.instances.get(event.lock), event, undefined);
   }
 
   /** A release of lock `id` (live instance `inst`, if any); `event` null as in `acquireInstance`. */
@@ -509,7 +418,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   private dropEntry(task: TaskState, entry: HeldLock): void {
     entry.inst.holders--;
-    if (this.classFlags[entry.classId]! & FLAG_ATOMIC) task.atomicHeld--;
+    if (this.tables.classFlags[entry.classId]! & FLAG_ATOMIC) task.atomicHeld--;
   }
 
   private irq(event: IrqEvent): void {
@@ -518,7 +427,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   private assertHeld(event: AssertEvent): void {
     const task = this.task(event.task);
-    const inst = this.instances.get(event.lock);
+    const inst = this.tables.instances.get(event.lock);
     const found = inst === undefined ? undefined : heldEntryAnyContext(task, inst);
     if (assertionHolds(event.held, found)) return;
     this.core.findings.report(assertionFailedFinding(task, event, inst, found, this.refOf(event, event.task)));
@@ -530,12 +439,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   /** An access by `task`; `event` null as in `acquireInstance`. */
   private accessVar(task: TaskState, variable: string, write: boolean, event: AccessEvent | null, site: LockOpSite): void {
-    if (this.accessHooks.length === 0) return;
-    let hooks = this.accessHooksByVar.get(variable);
-    if (hooks === undefined) {
-      hooks = this.accessHooks.filter((h) => h.watchVar?.(variable) ?? true);
-      this.accessHooksByVar.set(variable, hooks);
-    }
+    const hooks = this.accessWatchers.of(variable);
     if (hooks.length === 0) return;
     const ctx = accessContext(task, variable, write, this.refOf(accessEventOf(event, task, variable, write, site), task.id));
     for (const hook of hooks) hook.onAccess!(ctx, this.query);
@@ -550,24 +454,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (task.atomic) this.reportSleepInAtomic(task, mightSleepEventOf(event, task, site), undefined);
   }
 
-  private exit(event: Extract<TraceEvent, { op: 'exit' }>): void {
-    const task = this.task(event.task);
-    if (task.held.length > 0) this.core.findings.report(heldAtExitFinding(this.core.classes, task, this.refOf(event, event.task)));
-    // A reader may keep the dead task as a stale handle for a while: it holds nothing.
-    endTask(task);
-    this.tasks.delete(event.task);
-  }
-
   // ─── findings of the event handlers (slow path) ──────────────────────────────────────────
 
   private reportBadUnlock(task: TaskState, event: ReleaseEvent, inst: LockInstance | undefined): void {
     this.core.findings.report(badUnlockFinding(task, event.lock, inst, this.refOf(event, event.task)));
-  }
-
-  private reportHeldLockFreed(inst: LockInstance, event: TraceEvent, how: string): void {
-    const holders = holdersOf(inst, this.tasks.values());
-    const taskName = 'task' in event ? String(event.task) : (holders[0]?.task.name ?? '?');
-    this.core.findings.report(heldLockFreedFinding(this.core.classes, inst, holders, how, taskName, this.refOf(event, taskName)));
   }
 
   private reportSleepInAtomic(task: TaskState, event: TraceEvent, cls: LockClass | undefined): void {
@@ -575,7 +465,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   }
 
   private reportNestNotHeld(task: TaskState, event: AcquireEvent, cls: LockClass): void {
-    const nestInst = event.nest === undefined ? undefined : this.instances.get(event.nest);
+    const nestInst = event.nest === undefined ? undefined : this.tables.instances.get(event.nest);
     this.core.findings.report(nestLockNotHeldFinding(task, cls, event.nest, nestInst, this.refOf(event, event.task)));
   }
 
