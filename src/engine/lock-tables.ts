@@ -1,19 +1,18 @@
 /**
  * The validator's tables of live things: tasks by id, lock instances by id, and the lock classes
- * an instance resolves to (interned in the engine core's class registry), with the hot per-class
- * arrays the fast path reads (usage masks and flag bytes, class-flags.ts). It also owns the
- * lifecycle events of instances and tasks: `init`, `free` and `exit`.
+ * an instance resolves to (interned in the engine core's class registry; the validator hears of
+ * each new class, for its hot per-class arrays). It also owns the lifecycle events of instances
+ * and tasks: `init`, `free` and `exit`.
  *
  * Preconditions: every call happens while the validator processes an event, whose place
  * (`eventPlace`) is where a limit error or a held-lock-freed report points; the limits are final.
  * Invariants: no table grows past its limit, and nothing is dropped silently: reaching a limit
- * throws an InputError at the event's file:line; the usage and flag arrays have an entry for
- * every class id; an instance that is replaced (re-`init`) or freed is marked not alive, so stale
+ * throws an InputError at the event's file:line; `classCreated` runs once per class, before the
+ * class is used; an instance that is replaced (re-`init`) or freed is marked not alive, so stale
  * handles held by a reader are recognised.
  */
 import { InputError } from '../io/input-error.js';
 import type { InitEvent, LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
-import { classFlagsOf, withRoomFor } from './class-flags.js';
 import type { EngineCore } from './engine-core.js';
 import { eventRef, initEventOf } from './event-refs.js';
 import type { EventRef } from './finding.js';
@@ -32,10 +31,6 @@ export interface EventPlace {
 export class LockTables {
   readonly tasks = new Map<TaskId, TaskState>();
   readonly instances = new Map<LockId, LockInstance>();
-  /** Usage mask by class id, mirrored from the classes for the fast path. */
-  classUsage = new Int32Array(1024);
-  /** Flag byte by class id (class-flags.ts). */
-  classFlags = new Uint8Array(1024);
   /** Tasks ever seen (an exited task's id may come back as a new task). */
   taskCount = 0;
 
@@ -45,6 +40,8 @@ export class LockTables {
     private readonly hooks: readonly EngineHooks[],
     private readonly limits: ValidatorLimits,
     private readonly eventPlace: () => EventPlace,
+    /** Told of every new class (with its watch flag set) before it is used. */
+    private readonly classCreated: (cls: LockClass) => void,
   ) {}
 
   /** The live task `id`, created on first sight. */
@@ -77,7 +74,7 @@ export class LockTables {
     return cls;
   }
 
-  /** The class `name`, created (with its graph node, watch flag and hot-array entries) on first sight. */
+  /** The class `name`, created (with its graph node and watch flag) on first sight. */
   internClass(name: string, type: LockType, percpu: boolean): LockClass {
     const classes = this.core.classes;
     if (classes.size >= this.limits.classes && classes.get(name) === undefined) {
@@ -87,9 +84,7 @@ export class LockTables {
     if (created) {
       this.core.deps.addClass(cls.id);
       for (const hook of this.hooks) if (hook.watchClass?.(name)) cls.watched = true;
-      this.classUsage = withRoomFor(this.classUsage, cls.id);
-      this.classFlags = withRoomFor(this.classFlags, cls.id);
-      this.classFlags[cls.id] = classFlagsOf(cls);
+      this.classCreated(cls);
     }
     return cls;
   }

@@ -23,13 +23,13 @@
  *  - the validator never stops: a finding is recorded (deduped by fingerprint) and processing
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */
-import type { AccessEvent, AcquireEvent, AssertEvent, EventOrigin, IrqAction, IrqEvent, IrqKind } from '../events/event.js';
+import type { AccessEvent, AcquireEvent, AssertEvent, EventOrigin, IrqAction, IrqKind } from '../events/event.js';
 import type { LockId, LockType, MightSleepEvent, ReleaseEvent, SyncEvent, TaskId, TraceEvent } from '../events/event.js';
 import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.js';
 import { AccessWatchers } from './access-watchers.js';
 import { classPath, validateChain } from './chain-validation.js';
 import { ChainCache, chainBase, hlockKeyOf } from './chain-cache.js';
-import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
+import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED, classFlagsOf, withRoomFor } from './class-flags.js';
 import { toGraphology, type ClassGraph } from './class-graph.js';
 import { EngineCore } from './engine-core.js';
 import { accessContext, accessEventOf, acquireContext, acquireEventOf, eventRef, heldRefs } from './event-refs.js';
@@ -42,7 +42,7 @@ import type { HeldLock } from './held-lock.js';
 import type { EngineHooks, EngineQuery } from './hooks.js';
 import { applyIrqAction, markAcquireUsage, usageNeeded } from './irq-usage.js';
 import type { LockClass } from './lock-class.js';
-import { LockTables } from './lock-tables.js';
+import { LockTables, type EventPlace } from './lock-tables.js';
 import { MODE_WRITE, modeNumber } from './lock-mode.js';
 import type { CheckResult, Summary } from './result.js';
 import { mergeSnapshot, snapshotOf } from './snapshot-merge.js';
@@ -57,9 +57,12 @@ const FIRST_CHAIN_ID = 4;
 export class Validator implements LockOpSink<TaskState, LockInstance> {
   /** The slow paths' shared state: classes, dependencies, findings (engine-core.ts). */
   private readonly core: EngineCore;
-  /** Tasks, lock instances and their classes, with the hot per-class arrays (lock-tables.ts). */
+  /** Tasks, lock instances and their classes, with the capacity limits (lock-tables.ts). */
   private readonly tables: LockTables;
   private readonly chainCache = new ChainCache();
+  /** Hot per-class data by class id, compact for the fast path: usage bits and flags (class-flags.ts). */
+  private classUsage = new Int32Array(1024);
+  private classFlags = new Uint8Array(1024);
   private readonly hooks: readonly EngineHooks[];
   private readonly chainHooks: readonly EngineHooks[];
   private readonly watchHooks: readonly EngineHooks[];
@@ -95,9 +98,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       options.onFinding,
       this.hooks.filter((h) => h.onNewDependency !== undefined),
       this.query,
-      (classId, usage) => { this.tables.classUsage[classId] = usage; },
+      (classId, usage) => { this.classUsage[classId] = usage; },
     );
-    this.tables = new LockTables(this.core, this.hooks, limitsOf(options), () => ({ file: this.currentFile, line: this.currentLine }));
+    const eventPlace = (): EventPlace => ({ file: this.currentFile, line: this.currentLine });
+    this.tables = new LockTables(this.core, this.hooks, limitsOf(options), eventPlace, (cls) => this.classCreated(cls));
   }
 
   // ─── public API ──────────────────────────────────────────────────────────────────────────
@@ -121,7 +125,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         this.tables.initInstance(event.lock, event.class, event.type, event.percpu === true, event);
         break;
       case 'irq':
-        this.irq(event);
+        applyIrqAction(this.core, this.task(event.task), event.kind, event.action, event, undefined, this.currentFile, this.currentLine);
         break;
       case 'free':
         this.tables.free(event);
@@ -130,10 +134,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         this.assertHeld(event);
         break;
       case 'access':
-        this.access(event);
+        this.accessVar(this.task(event.task), event.var, event.write, event, undefined);
         break;
       case 'might-sleep':
-        this.mightSleep(event);
+        this.mightSleepIn(this.task(event.task), event, undefined);
         break;
       case 'exit':
         this.tables.exitTask(event, this.refOf(event, event.task));
@@ -235,6 +239,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   // ─── event handlers ──────────────────────────────────────────────────────────────────────
 
+  /** A new class (lock-tables.ts): room for it in the hot arrays, and its flags. */
+  private classCreated(cls: LockClass): void {
+    this.classUsage = withRoomFor(this.classUsage, cls.id);
+    this.classFlags = withRoomFor(this.classFlags, cls.id);
+    this.classFlags[cls.id] = classFlagsOf(cls);
+  }
+
   /** The event's task (created on first sight), which hooks' findings are about. */
   private task(id: TaskId): TaskState {
     const task = this.tables.task(id);
@@ -277,7 +288,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       cls = this.tables.classOf(inst, subclass);
       classId = cls.id;
     }
-    const flags = this.tables.classFlags[classId]!;
+    const flags = this.classFlags[classId]!;
     const held = task.held;
 
     if (flags & FLAG_SLEEPS && !trylock && task.atomic) {
@@ -318,7 +329,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     }
 
     const needed = usageNeeded(task, mode, trylock, sync);
-    if ((this.tables.classUsage[classId]! & needed) !== needed) {
+    if ((this.classUsage[classId]! & needed) !== needed) {
       markAcquireUsage(this.core, task, cls, mode, needed, this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id));
     }
 
@@ -418,11 +429,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   private dropEntry(task: TaskState, entry: HeldLock): void {
     entry.inst.holders--;
-    if (this.tables.classFlags[entry.classId]! & FLAG_ATOMIC) task.atomicHeld--;
-  }
-
-  private irq(event: IrqEvent): void {
-    applyIrqAction(this.core, this.task(event.task), event.kind, event.action, event, undefined, this.currentFile, this.currentLine);
+    if (this.classFlags[entry.classId]! & FLAG_ATOMIC) task.atomicHeld--;
   }
 
   private assertHeld(event: AssertEvent): void {
@@ -433,20 +440,12 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     this.core.findings.report(assertionFailedFinding(task, event, inst, found, this.refOf(event, event.task)));
   }
 
-  private access(event: AccessEvent): void {
-    this.accessVar(this.task(event.task), event.var, event.write, event, undefined);
-  }
-
   /** An access by `task`; `event` null as in `acquireInstance`. */
   private accessVar(task: TaskState, variable: string, write: boolean, event: AccessEvent | null, site: LockOpSite): void {
     const hooks = this.accessWatchers.of(variable);
     if (hooks.length === 0) return;
     const ctx = accessContext(task, variable, write, this.refOf(accessEventOf(event, task, variable, write, site), task.id));
     for (const hook of hooks) hook.onAccess!(ctx, this.query);
-  }
-
-  private mightSleep(event: MightSleepEvent): void {
-    this.mightSleepIn(this.task(event.task), event, undefined);
   }
 
   /** A might-sleep of `task`; `event` null as in `acquireInstance`. */
