@@ -1,0 +1,65 @@
+/**
+ * The inputs of `lockdep graph`: trace files of any format (checked from an empty graph, like
+ * `lockdep check`, for their dependency graph) and graphs saved by `check --save-graph`, told
+ * apart by their first bytes (a saved graph is a JSON object whose first key is
+ * `"format": "lockdep-graph"`; a trace never is). Several inputs are merged into one graph by the
+ * engine's own merge. Invariants: inputs are read in the order given; a bad input is an
+ * InputError naming file:line (exit 2); standard input (`-`) is always a trace.
+ */
+import { open } from 'node:fs/promises';
+import { escapeTerminal } from '../report/escape.js';
+import { checkTrace } from '../check/check-trace.js';
+import type { GraphSnapshot } from '../engine/snapshot.js';
+import type { InputFormatChoice } from '../events/detect-format.js';
+import { STDIN_PATH } from '../events/jsonl-reader.js';
+import { InputError } from '../io/input-error.js';
+import { combineSnapshots, readSavedGraph } from './saved-graph.js';
+
+export interface GraphInputOptions {
+  inputFormat?: InputFormatChoice | undefined;
+}
+
+const SAVED_GRAPH_START = /^\s*\{\s*"format"\s*:\s*"lockdep-graph"/;
+const PEEK_BYTES = 256;
+
+/** Whether the file starts like a saved graph. */
+async function looksLikeSavedGraph(file: string): Promise<boolean> {
+  if (file === STDIN_PATH) return false;
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw new InputError(`cannot read input: ${(error as NodeJS.ErrnoException).code ?? String(error)} (give a trace or a graph saved by lockdep check --save-graph)`, { file });
+  }
+  try {
+    const buffer = Buffer.alloc(PEEK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, PEEK_BYTES, 0);
+    return SAVED_GRAPH_START.test(buffer.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The dependency graph of one input. */
+async function snapshotOfInput(file: string, options: GraphInputOptions): Promise<GraphSnapshot> {
+  if (await looksLikeSavedGraph(file)) return (await readSavedGraph(file)).snapshot;
+  let snapshot: GraphSnapshot | null = null;
+  await checkTrace(file, {
+    ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
+    onSnapshot: (taken) => {
+      snapshot = taken;
+    },
+    onInputWarning: (message, origin) => {
+      process.stderr.write(`${escapeTerminal(origin.file)}:${origin.line}: warning: ${escapeTerminal(message)}\n`);
+    },
+  });
+  if (snapshot === null) throw new Error(`no graph snapshot was taken of ${file}`);
+  return snapshot;
+}
+
+/** One graph of every input, merged in the order given. */
+export async function loadGraphInputs(files: readonly string[], options: GraphInputOptions = {}): Promise<GraphSnapshot> {
+  const snapshots: GraphSnapshot[] = [];
+  for (const file of files) snapshots.push(await snapshotOfInput(file, options));
+  return combineSnapshots(snapshots)!;
+}
