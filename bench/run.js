@@ -11,7 +11,8 @@
  * scan; STD check events/s; a check of a trace read from a pipe vs from its file (STD and
  * JSONL, same trace, same run); peak RSS for 1M vs 10M events; chain-cache hit rate; the fast path
  * (a repeated chain) write-only vs mixed modes; rules overhead (rules/kvm-locking.yaml); the
- * simulation Mutex numbers (bench/sim-mutex.js); and Helgrind vs `lockdep check`, end to end on
+ * simulation Mutex numbers (bench/sim-mutex.js); `lockdep graph` cycles, hierarchy and why on a
+ * generated graph of 10,000 classes and 100,000 dependencies (bench/graph-queries.js); and Helgrind vs `lockdep check`, end to end on
  * the same acquisition sequence (best of the same number of runs for each; skipped, with the
  * reason, without valgrind or a C compiler).
  * Exit status: 1, after the table and with one `bench: FAILED: ...` line per problem on stderr,
@@ -47,6 +48,9 @@ const LARGE_REPEATS = quick ? 1 : 2;
 const HELGRIND_EVENTS = quick ? 50_000 : 1_000_000;
 const FASTPATH_ITERATIONS = quick ? 200_000 : 2_000_000;
 const RULES_FILE = join(ROOT, 'rules', 'kvm-locking.yaml');
+/** The graph of the `lockdep graph` row (the issue's size; the same in --quick). */
+const GRAPH_CLASSES = 10_000;
+const GRAPH_EDGES = 100_000;
 
 const label = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`);
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
@@ -306,6 +310,21 @@ async function main() {
   } else {
     row('sim', 'simulation Mutex', 'skipped: bench/sim-mutex.js not found');
   }
+
+  // 7b. lockdep graph: cycles, hierarchy and why on 10,000 classes / 100,000 dependencies, each
+  // counted with the build of the graph from the snapshot that every `graph` command pays.
+  log('graph analyses');
+  const graph = worker(['graph', String(GRAPH_CLASSES), String(GRAPH_EDGES)]);
+  results.graph = graph;
+  const slowest = Math.max(graph.cyclesMs, graph.hierarchyMs, graph.whyMs) + graph.buildMs;
+  row(
+    'graph-queries',
+    `graph cycles / hierarchy / why, ${label(GRAPH_CLASSES)} classes, ${label(GRAPH_EDGES)} dependencies`,
+    `build ${fmtMs(graph.buildMs)} + cycles ${fmtMs(graph.cyclesMs)} / hierarchy ${fmtMs(graph.hierarchyMs)} / why ${fmtMs(graph.whyMs)} (CPU; ${graph.components} cyclic component(s), largest ${graph.largestComponent} classes, ${graph.levels} levels)`,
+    '< 2 s each',
+    verdict(slowest < 2000),
+    { readme: true },
+  );
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
   results.helgrind = helgrind(row, (message) => failures.push(message));

@@ -50,15 +50,21 @@ export function lockHierarchy(graph: IndexedGraph, components: Components = stro
   const condensation = new DirectedGraph();
   for (let id = 0; id < count; id++) condensation.addNode(String(id));
   const orderByOuter = new Map<number, number[]>();
-  const pairEdge = new Map<string, number>();
+  const classCount = component.length;
+  const pairEdge = new Map<number, number>();
+  const condensed = new Set<number>();
   for (let edge = 0; edge < graph.edgeFrom.length; edge++) {
     const from = graph.edgeFrom[edge]!;
     const to = graph.edgeTo[edge]!;
     const source = component[from]!;
     const target = component[to]!;
     if (source === target) continue;
-    condensation.mergeEdge(String(source), String(target));
-    pairEdge.set(`${from} ${to}`, edge);
+    const pair = source * count + target;
+    if (!condensed.has(pair)) {
+      condensed.add(pair);
+      condensation.addEdge(String(source), String(target));
+    }
+    pairEdge.set(from * classCount + to, edge);
     const inner = orderByOuter.get(from);
     if (inner === undefined) orderByOuter.set(from, [to]);
     else inner.push(to);
@@ -82,7 +88,7 @@ export function lockHierarchy(graph: IndexedGraph, components: Components = stro
     .sort(([a], [b]) => a - b)
     .map(([outer, inner]) => {
       inner.sort((a, b) => a - b);
-      const seenAt = inner.map((cls) => traceLocation(graph.witnesses[pairEdge.get(`${outer} ${cls}`)!]!.next));
+      const seenAt = inner.map((cls) => traceLocation(graph.witnesses[pairEdge.get(outer * classCount + cls)!]!.next));
       return { outer: graph.names[outer]!, inner: inner.map((cls) => graph.names[cls]!), seenAt };
     });
   return { levels, cycles, order };
