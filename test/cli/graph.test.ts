@@ -1,0 +1,141 @@
+/**
+ * `lockdep graph` end to end, in-process: each subcommand on the bundled examples (traces and
+ * saved graphs as inputs), `-f`/`-o` like check, the exit codes (0 for every answer, 1 for
+ * `diff --fail-on-new` matching, 2 for usage and input errors, one line naming the problem).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCliInProcess } from './run-cli.js';
+
+const ABBA = 'examples/abba.jsonl';
+const KVM = 'examples/kvm/kvm-2021.jsonl';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'lockdep-graph-'));
+}
+
+describe('lockdep graph why', () => {
+  test('the path with its witnesses on the ABBA example, exit 0', async () => {
+    const run = await runCliInProcess(['graph', 'why', '&pool->lock', '&cache->lock', ABBA]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^&pool->lock before &cache->lock: strong path, 1 dependency\n/);
+    expect(run.stdout).toContain('held:  examples/abba.jsonl:8 task evictor/2: acquire &pool->lock');
+    expect(run.stdout).toContain('taken: examples/abba.jsonl:9 task evictor/2: acquire &cache->lock');
+  });
+
+  test('no path is an answer (exit 0)', async () => {
+    const run = await runCliInProcess(['graph', 'why', '&kvm->mmu_lock', '&vcpu->mutex', KVM, '-f', 'json']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ from: '&kvm->mmu_lock', to: '&vcpu->mutex', path: null, strong: false, weakAt: null });
+  });
+
+  test('an unknown class is a usage error with a hint', async () => {
+    const run = await runCliInProcess(['graph', 'why', 'pool->lock', '&cache->lock', ABBA]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("lockdep: class 'pool->lock' is not in the graph (2 classes); did you mean '&pool->lock'? (see lockdep --help)\n");
+    expect(run.stdout).toBe('');
+  });
+});
+
+describe('lockdep graph cycles', () => {
+  test('-f json prints {"cycles": [...]}, one entry per component, from a trace or its saved graph', async () => {
+    const dir = tempDir();
+    const saved = join(dir, 'kvm.graph.json');
+    expect((await runCliInProcess(['check', '--no-config', '--save-graph', saved, KVM, '-o', join(dir, 'report.txt')])).status).toBe(1);
+    const fromTrace = await runCliInProcess(['graph', 'cycles', '-f', 'json', KVM]);
+    const fromSaved = await runCliInProcess(['graph', 'cycles', '-f', 'json', saved]);
+    expect(fromTrace.status).toBe(0);
+    const answer = JSON.parse(fromTrace.stdout);
+    expect(Object.keys(answer)).toEqual(['cycles']);
+    expect(answer.cycles).toHaveLength(1);
+    expect(answer.cycles[0]).toMatchObject({ strong: true, dependencies: 7 });
+    expect(answer.cycles[0].classes).toHaveLength(4);
+    expect(JSON.parse(fromSaved.stdout)).toEqual(answer);
+  });
+
+  test('several formats at once, files written, markdown for a PR comment', async () => {
+    const dir = tempDir();
+    const run = await runCliInProcess(['graph', 'cycles', ABBA, '-f', 'markdown', '-f', `gexf:${join(dir, 'c.gexf')}`, '-f', `graphml:${join(dir, 'c.graphml')}`, '-f', `dot:${join(dir, 'c.dot')}`]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^### lockdep graph cycles\n\n1 strongly connected component\(s\) with cycles, 1 strong\n/);
+    expect(readFileSync(join(dir, 'c.gexf'), 'utf8')).toContain('<node id="n0" label="&amp;cache->lock">');
+    expect(readFileSync(join(dir, 'c.graphml'), 'utf8')).toContain('<data key="n0">&amp;cache-&gt;lock</data>');
+    expect(readFileSync(join(dir, 'c.dot'), 'utf8')).toMatch(/^digraph "cycles" \{/);
+  });
+
+  test('an unknown format is refused before any input is read', async () => {
+    const run = await runCliInProcess(['graph', 'cycles', 'no-such-trace.jsonl', '-f', 'yaml']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("unknown format 'yaml'");
+  });
+
+  test('a missing input is one line naming the file (exit 2)', async () => {
+    const run = await runCliInProcess(['graph', 'cycles', 'no-such-trace.jsonl']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('no-such-trace.jsonl');
+  });
+});
+
+describe('lockdep graph hierarchy', () => {
+  test('levels as text, and -f yaml -o FILE as rules that rules lint accepts', async () => {
+    const text = await runCliInProcess(['graph', 'hierarchy', KVM]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('level 0: &vcpu->mutex, &kvm->slots_lock\n');
+    expect(text.stdout).toContain('on cycles (no place in a lock order; see lockdep graph cycles):\n');
+    const dir = tempDir();
+    const rules = join(dir, 'observed.yaml');
+    expect((await runCliInProcess(['graph', 'hierarchy', KVM, '-f', 'yaml', '-o', rules])).status).toBe(0);
+    const lint = await runCliInProcess(['rules', 'lint', '-q', rules]);
+    expect(lint.status).toBe(0);
+    expect(lint.stderr).toMatch(/: 5 rule\(s\) valid, 8 documented order pair\(s\), no cycle\n$/);
+  });
+});
+
+describe('lockdep graph diff', () => {
+  function traces(): { before: string; after: string } {
+    const dir = tempDir();
+    const before = join(dir, 'before.jsonl');
+    const after = join(dir, 'after.jsonl');
+    const lines = (pairs: Array<[string, string]>): string =>
+      pairs.flatMap(([a, b]) => [
+        { op: 'acquire', task: 't', lock: a }, { op: 'acquire', task: 't', lock: b },
+        { op: 'release', task: 't', lock: b }, { op: 'release', task: 't', lock: a },
+      ]).map((event) => JSON.stringify(event)).join('\n') + '\n';
+    writeFileSync(before, lines([['a', 'b']]));
+    writeFileSync(after, lines([['a', 'b'], ['b', 'c']]));
+    return { before, after };
+  }
+
+  test('the new dependency with its witness; exit 0 without a gate', async () => {
+    const { before, after } = traces();
+    const run = await runCliInProcess(['graph', 'diff', before, after]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^1 new dependency, 0 widened, 0 removed; 1 new class\(es\), 0 removed\nnew dependencies:\n {2}1\. b -> c \[EN\]\n/);
+    expect(run.stdout).toContain('after.jsonl:6 task t: acquire c');
+  });
+
+  test('--fail-on-new fails the gate only on a matching new dependency', async () => {
+    const { before, after } = traces();
+    const failing = await runCliInProcess(['graph', 'diff', before, after, '--fail-on-new', 'b -> *', '-f', 'json']);
+    expect(failing.status).toBe(1);
+    expect(JSON.parse(failing.stdout).failing.map((dep: { from: string; to: string }) => `${dep.from}>${dep.to}`)).toEqual(['b>c']);
+    expect((await runCliInProcess(['graph', 'diff', before, after, '--fail-on-new', 'a -> *'])).status).toBe(0);
+    expect((await runCliInProcess(['graph', 'diff', after, before, '--fail-on-new', '*'])).status).toBe(0);
+  });
+});
+
+describe('lockdep graph stats', () => {
+  test('the /proc/lockdep_stats-style figures of the KVM example', async () => {
+    const run = await runCliInProcess(['graph', 'stats', KVM, '-f', 'json']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ classes: 7, dependencies: 15, cycles: 1, classesOnCycles: 4, maxInDegree: { class: '&kvm->srcu', degree: 4 } });
+  });
+
+  test('several inputs are merged into one graph', async () => {
+    const run = await runCliInProcess(['graph', 'stats', ABBA, KVM, '-f', 'json']);
+    expect(JSON.parse(run.stdout)).toMatchObject({ classes: 9, dependencies: 17, cycles: 2 });
+  });
+});
