@@ -66,11 +66,12 @@ export function indexGraph(graph: ClassGraph): IndexedGraph {
   graph.forEachEdge((_edge, attributes, source, target) => {
     const { mask, witness } = attributes as EdgeAttributes;
     const index = witnesses.length;
-    edgeFrom[index] = keyIndex.get(source)!;
+    const from = keyIndex.get(source)!;
+    edgeFrom[index] = from;
     edgeTo[index] = keyIndex.get(target)!;
     edgeMask[index] = mask;
     witnesses.push(witness);
-    outDegree[edgeFrom[index]!]!++;
+    outDegree[from]!++;
   });
   const outStart = new Int32Array(names.length + 1);
   for (let node = 0; node < names.length; node++) outStart[node + 1] = outStart[node]! + outDegree[node]!;

@@ -37,7 +37,7 @@ function shape(graph: DirectedGraph, nameOf: (attributes: Record<string, unknown
 
 describe('graph exports round-trip', () => {
   const view = hostileView();
-  const expected = shape(view as unknown as DirectedGraph, (attributes) => attributes['name']);
+  const expected = shape(view, (attributes) => attributes['name']);
 
   test('GraphML read back by graphology-graphml: names, edges and typed attributes', () => {
     const parsed = parseGraphml(DirectedGraph, viewToGraphml(view));
@@ -57,7 +57,7 @@ describe('graph exports round-trip', () => {
     const builder = new GraphViewBuilder('g');
     builder.edge('bell\u0007', 'nul\u0000', ['ER'], null);
     for (const xml of [viewToGraphml(builder.view), viewToGexf(builder.view)]) {
-      expect(xml).not.toMatch(/[\u0000\u0007]/);
+      expect(xml.includes('\u0000') || xml.includes('\u0007')).toBe(false);
       const parsed = xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<graphml') ? parseGraphml(DirectedGraph, xml) : parseGexf(DirectedGraph, xml);
       expect(parsed.order).toBe(2);
     }

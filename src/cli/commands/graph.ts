@@ -29,6 +29,7 @@ import { whyPrinter } from '../../graph/why-printer.js';
 import { EXIT_CLEAN, EXIT_VIOLATIONS } from '../exit-code.js';
 import { loadGraphInputs } from '../graph-input.js';
 import { parseOutputTargets, renderOutputs, type OutputTarget } from '../output.js';
+import { formatOptions } from '../report-options.js';
 import { UsageError } from '../usage-error.js';
 
 interface GraphOutputArgs {
@@ -55,22 +56,7 @@ interface DiffArgs extends GraphOutputArgs {
 const INPUT_DESCRIPTION = 'trace files of any format (docs/importers.md) or graphs saved by lockdep check --save-graph; several are merged; "-" reads a trace from stdin';
 
 function outputOptions<T>(y: Argv<T>, formats: readonly string[]): Argv<T & GraphOutputArgs> {
-  return y
-    .option('format', {
-      alias: 'f',
-      describe: `output format, optionally with a file: FORMAT[:FILE]; repeatable (${formats.join(', ')})`,
-      type: 'string',
-      array: true,
-      nargs: 1,
-      requiresArg: true,
-      defaultDescription: 'text',
-    })
-    .option('output', {
-      alias: 'o',
-      describe: 'write the formats given without :FILE to this file instead of stdout (atomically)',
-      type: 'string',
-      requiresArg: true,
-    })
+  return formatOptions(y, formats.join(', '))
     .option('input-format', {
       describe: 'format of trace inputs (saved graphs are recognised by their content)',
       choices: INPUT_FORMAT_CHOICES,
@@ -135,36 +121,55 @@ const whyCommand: CommandModule<object, WhyArgs> = {
   },
 };
 
-const cyclesCommand: CommandModule<object, InputsArgs> = {
-  command: 'cycles <input...>',
-  describe: 'every strongly connected component with a shortest witness cycle and its strength',
-  builder: (y) => outputOptions((y as Argv)
-    .positional('input', { describe: INPUT_DESCRIPTION, type: 'string', array: true, demandOption: true }), COMMON_FORMATS)
-    .example('$0 graph cycles -f json examples/abba.jsonl', '{"cycles": [...]}, one entry per component'),
-  handler: async (argv) => {
-    await answer(argv, argv.input, COMMON_FORMATS, async () => {
-      const graph = await graphOf(argv.input, argv);
-      return { result: findCycles(graph), printer: cyclesPrinter(graph) };
-    });
-    process.exitCode = EXIT_CLEAN;
-  },
-};
+/** A subcommand that answers one question about the merged graph of its inputs. */
+function inputsCommand<T>(spec: {
+  name: string;
+  describe: string;
+  formats: readonly string[];
+  examples: ReadonlyArray<readonly [string, string]>;
+  ask: (graph: IndexedGraph) => { result: T; printer: GraphAnswerPrinter<T> };
+}): CommandModule<object, InputsArgs> {
+  return {
+    command: `${spec.name} <input...>`,
+    describe: spec.describe,
+    builder: (y) => {
+      const withOptions = outputOptions((y as Argv).positional('input', { describe: INPUT_DESCRIPTION, type: 'string', array: true, demandOption: true }), spec.formats);
+      for (const [command, meaning] of spec.examples) withOptions.example(command, meaning);
+      return withOptions;
+    },
+    handler: async (argv) => {
+      await answer(argv, argv.input, spec.formats, async () => spec.ask(await graphOf(argv.input, argv)));
+      process.exitCode = EXIT_CLEAN;
+    },
+  };
+}
 
-const hierarchyCommand: CommandModule<object, InputsArgs> = {
-  command: 'hierarchy <input...>',
+const cyclesCommand = inputsCommand({
+  name: 'cycles',
+  describe: 'every strongly connected component with a shortest witness cycle and its strength',
+  formats: COMMON_FORMATS,
+  examples: [['$0 graph cycles -f json examples/abba.jsonl', '{"cycles": [...]}, one entry per component']],
+  ask: (graph) => ({ result: findCycles(graph), printer: cyclesPrinter(graph) }),
+});
+
+const hierarchyCommand = inputsCommand({
+  name: 'hierarchy',
   describe: 'the lock order the code follows, as levels; -f yaml writes it as order rules',
-  builder: (y) => outputOptions((y as Argv)
-    .positional('input', { describe: INPUT_DESCRIPTION, type: 'string', array: true, demandOption: true }), HIERARCHY_FORMATS)
-    .example('$0 graph hierarchy examples/kvm/kvm-2021.jsonl', 'levels, outermost first')
-    .example('$0 graph hierarchy -f yaml -o observed.yaml trace.jsonl', 'order rules for lockdep rules lint / check --rules'),
-  handler: async (argv) => {
-    await answer(argv, argv.input, HIERARCHY_FORMATS, async () => {
-      const graph = await graphOf(argv.input, argv);
-      return { result: lockHierarchy(graph), printer: hierarchyPrinter(graph) };
-    });
-    process.exitCode = EXIT_CLEAN;
-  },
-};
+  formats: HIERARCHY_FORMATS,
+  examples: [
+    ['$0 graph hierarchy examples/kvm/kvm-2021.jsonl', 'levels, outermost first'],
+    ['$0 graph hierarchy -f yaml -o observed.yaml trace.jsonl', 'order rules for lockdep rules lint / check --rules'],
+  ],
+  ask: (graph) => ({ result: lockHierarchy(graph), printer: hierarchyPrinter(graph) }),
+});
+
+const statsCommand = inputsCommand({
+  name: 'stats',
+  describe: 'classes, dependencies, irq usage, degree extremes, cycles and the longest chain',
+  formats: COMMON_FORMATS,
+  examples: [['$0 graph stats examples/kvm/kvm-2021.jsonl', '/proc/lockdep_stats-style figures']],
+  ask: (graph) => ({ result: graphStats(graph), printer: statsPrinter(graph) }),
+});
 
 const diffCommand: CommandModule<object, DiffArgs> = {
   command: 'diff <before> <after>',
@@ -193,21 +198,6 @@ const diffCommand: CommandModule<object, DiffArgs> = {
       return { result: diffGraphs(before, after, patterns), printer: diffPrinter };
     });
     process.exitCode = diff.failing.length > 0 ? EXIT_VIOLATIONS : EXIT_CLEAN;
-  },
-};
-
-const statsCommand: CommandModule<object, InputsArgs> = {
-  command: 'stats <input...>',
-  describe: 'classes, dependencies, irq usage, degree extremes, cycles and the longest chain',
-  builder: (y) => outputOptions((y as Argv)
-    .positional('input', { describe: INPUT_DESCRIPTION, type: 'string', array: true, demandOption: true }), COMMON_FORMATS)
-    .example('$0 graph stats examples/kvm/kvm-2021.jsonl', '/proc/lockdep_stats-style figures'),
-  handler: async (argv) => {
-    await answer(argv, argv.input, COMMON_FORMATS, async () => {
-      const graph = await graphOf(argv.input, argv);
-      return { result: graphStats(graph), printer: statsPrinter(graph) };
-    });
-    process.exitCode = EXIT_CLEAN;
   },
 };
 
