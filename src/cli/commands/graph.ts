@@ -109,7 +109,7 @@ const whyCommand: CommandModule<object, WhyArgs> = {
     .positional('from', { describe: 'the outer class', type: 'string', demandOption: true })
     .positional('to', { describe: 'the inner class', type: 'string', demandOption: true })
     .positional('input', { describe: INPUT_DESCRIPTION, type: 'string', array: true, demandOption: true }), COMMON_FORMATS)
-    .example('$0 graph why A B examples/abba.jsonl', 'why is A taken before B?'),
+    .example("$0 graph why '&pool->lock' '&cache->lock' examples/abba.jsonl", 'why is pool->lock taken before cache->lock?'),
   handler: async (argv) => {
     await answer(argv, argv.input, COMMON_FORMATS, async () => {
       const graph = await graphOf(argv.input, argv);
@@ -212,7 +212,7 @@ export const graphCommand: CommandModule<object, object> = {
       .command(diffCommand)
       .command(statsCommand)
       .demandCommand(1, 'no graph subcommand given (try "lockdep graph cycles TRACE")')
-      .example('$0 graph why A B examples/abba.jsonl', 'the path that makes A come before B')
+      .example("$0 graph why '&kvm->slots_lock' '&kvm->mmu_lock' examples/kvm/kvm-2021.jsonl", 'the path that makes one class come before another')
       .example('$0 graph cycles examples/kvm/kvm-2021.jsonl', 'every cycle, not only the first'),
   handler: () => undefined,
 };
