@@ -3,7 +3,7 @@
  * saved graphs as inputs), `-f`/`-o` like check, the exit codes (0 for every answer, 1 for
  * `diff --fail-on-new` matching, 2 for usage and input errors, one line naming the problem).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -137,5 +137,28 @@ describe('lockdep graph stats', () => {
   test('several inputs are merged into one graph', async () => {
     const run = await runCliInProcess(['graph', 'stats', ABBA, KVM, '-f', 'json']);
     expect(JSON.parse(run.stdout)).toMatchObject({ classes: 9, dependencies: 17, cycles: 2 });
+  });
+});
+
+describe('lockdep graph on real traces (test/fixtures/real/std, sources in its README)', () => {
+  const REAL_STD = 'test/fixtures/real/std';
+
+  test('cond_var_fp: the one cycle check reports (classes 8 and 10), with the trace lines of its witnesses', async () => {
+    const run = await runCliInProcess(['graph', 'cycles', '-f', 'json', `${REAL_STD}/cond_var_fp_dlf.std`]);
+    expect(run.status).toBe(0);
+    const { cycles } = JSON.parse(run.stdout);
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]).toMatchObject({ classes: ['8', '10'], strong: true });
+    expect(cycles[0].cycle.map((dep: { from: string; to: string; next: { line: number } }) => `${dep.from}>${dep.to}@${dep.next.line}`)).toEqual(['8>10@21', '10>8@44']);
+  });
+
+  test('every real STD trace: a strong component exactly when check reports a circular dependency', async () => {
+    for (const name of readdirSync(REAL_STD).filter((file) => file.endsWith('.std'))) {
+      const file = `${REAL_STD}/${name}`;
+      const checked = JSON.parse((await runCliInProcess(['check', '--no-config', '-f', 'json', file])).stdout);
+      const cycles = JSON.parse((await runCliInProcess(['graph', 'cycles', '-f', 'json', file])).stdout).cycles;
+      const reported = checked.violations.some((finding: { kind: string }) => finding.kind === 'circular-dependency');
+      expect(cycles.some((component: { strong: boolean }) => component.strong), name).toBe(reported);
+    }
   });
 });
