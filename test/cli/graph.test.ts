@@ -71,6 +71,21 @@ describe('lockdep graph cycles', () => {
     expect(run.stderr).toContain("unknown format 'yaml'");
   });
 
+  test('a hand-edited saved graph with an unknown class or a repeated pair is an input error, not a crash', async () => {
+    const dir = tempDir();
+    const saved = join(dir, 'abba.graph.json');
+    await runCliInProcess(['check', '--no-config', '--save-graph', saved, ABBA, '-o', join(dir, 'report.txt')]);
+    const graph = JSON.parse(readFileSync(saved, 'utf8'));
+    const repeated = join(dir, 'repeated.json');
+    writeFileSync(repeated, JSON.stringify({ ...graph, dependencies: [...graph.dependencies, graph.dependencies[0]] }));
+    const unknown = join(dir, 'unknown.json');
+    writeFileSync(unknown, JSON.stringify({ ...graph, dependencies: [{ ...graph.dependencies[0], to: 'nosuch' }] }));
+    const runs = [await runCliInProcess(['graph', 'cycles', repeated]), await runCliInProcess(['graph', 'cycles', unknown])];
+    expect(runs.map((run) => run.status)).toEqual([2, 2]);
+    expect(runs[0]!.stderr).toBe(`${repeated}: not a consistent lockdep graph: dependencies.2: &cache->lock -> &pool->lock is listed twice (write the graph again with lockdep check --save-graph)\n`);
+    expect(runs[1]!.stderr).toBe(`${unknown}: not a consistent lockdep graph: dependencies.0: class 'nosuch' is not in classes (write the graph again with lockdep check --save-graph)\n`);
+  });
+
   test('a missing input is one line naming the file (exit 2)', async () => {
     const run = await runCliInProcess(['graph', 'cycles', 'no-such-trace.jsonl']);
     expect(run.status).toBe(2);
