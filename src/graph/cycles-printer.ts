@@ -5,7 +5,7 @@
  */
 import { escapeMarkdown } from '../report/escape.js';
 import type { CycleComponent, CyclesAnswer } from './cycles.js';
-import { code, pathLines, pathTable, type GraphAnswerPrinter } from './graph-formats.js';
+import { markdownClass, pathLines, pathTable, type GraphAnswerPrinter } from './graph-formats.js';
 import { GraphViewBuilder } from './graph-view.js';
 import type { IndexedGraph } from './indexed-graph.js';
 
@@ -34,7 +34,7 @@ export function cyclesPrinter(graph: IndexedGraph): GraphAnswerPrinter<CyclesAns
     markdown: (answer) => {
       const lines = ['### lockdep graph cycles', '', escapeMarkdown(summary(answer))];
       answer.cycles.forEach((component, index) => {
-        lines.push('', `#### ${escapeMarkdown(heading(component, index))}`, '', `Classes: ${component.classes.map(code).join(', ')}`, '', ...pathTable(component.cycle));
+        lines.push('', `#### ${escapeMarkdown(heading(component, index))}`, '', `Classes: ${component.classes.map(markdownClass).join(', ')}`, '', ...pathTable(component.cycle));
       });
       return `${lines.join('\n')}\n`;
     },

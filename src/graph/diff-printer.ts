@@ -4,7 +4,7 @@
  * holds every changed dependency with its `status` (added edges highlighted).
  */
 import type { ChangedDependency, GraphDiff } from './graph-diff.js';
-import { code, pathLines, pathTable, type GraphAnswerPrinter } from './graph-formats.js';
+import { markdownClass, pathLines, pathTable, type GraphAnswerPrinter } from './graph-formats.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { GraphViewBuilder } from './graph-view.js';
 
@@ -46,8 +46,8 @@ export const diffPrinter: GraphAnswerPrinter<GraphDiff> = {
       const list: ChangedDependency[] = diff.dependencies[key];
       if (list.length > 0) lines.push('', `#### ${title}`, '', ...pathTable(list.map((dep) => ({ ...dep.witness, types: dep.types }))));
     }
-    if (diff.classes.added.length > 0) lines.push('', `New classes: ${diff.classes.added.map(code).join(', ')}`);
-    if (diff.classes.removed.length > 0) lines.push('', `Removed classes: ${diff.classes.removed.map(code).join(', ')}`);
+    if (diff.classes.added.length > 0) lines.push('', `New classes: ${diff.classes.added.map(markdownClass).join(', ')}`);
+    if (diff.classes.removed.length > 0) lines.push('', `Removed classes: ${diff.classes.removed.map(markdownClass).join(', ')}`);
     return `${lines.join('\n')}\n`;
   },
   view: (diff) => {

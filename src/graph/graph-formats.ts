@@ -5,7 +5,7 @@
  * every command supports every common format; json is the answer as is, pretty-printed, so a
  * field added to an answer appears in the JSON without a renderer change.
  */
-import type { DependencyWitness } from '../engine/finding.js';
+import type { DependencyWitness, EventRef } from '../engine/finding.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { describeEvent } from '../report/witnesses.js';
 import { viewToDot, viewToGexf, viewToGraphml } from './graph-export.js';
@@ -35,13 +35,17 @@ export function renderGraphAnswer<T>(format: string, answer: T, printer: GraphAn
   return extra(answer);
 }
 
-/** Text lines of a dependency path: one line per dependency, then both witness acquisitions. */
+/**
+ * Text lines of a dependency path: one line per dependency, then both witness acquisitions,
+ * each followed by its recorded stack frames, innermost first.
+ */
 export function pathLines(path: readonly DependencyWitness[], indent = '  '): string[] {
   const lines: string[] = [];
+  const frames = (ref: EventRef): string[] => (ref.stack ?? []).map((frame) => `${indent}              ${frame}`);
   path.forEach((dep, index) => {
     lines.push(`${indent}${index + 1}. ${dep.from} -> ${dep.to} [${dep.types.join(',')}]`);
-    lines.push(`${indent}     held:  ${describeEvent(dep.prev)}`);
-    lines.push(`${indent}     taken: ${describeEvent(dep.next)}`);
+    lines.push(`${indent}     held:  ${describeEvent(dep.prev)}`, ...frames(dep.prev));
+    lines.push(`${indent}     taken: ${describeEvent(dep.next)}`, ...frames(dep.next));
   });
   return lines;
 }
@@ -50,12 +54,12 @@ export function pathLines(path: readonly DependencyWitness[], indent = '  '): st
 export function pathTable(path: readonly DependencyWitness[]): string[] {
   const lines = ['| # | dependency | types | held at | taken at |', '| --- | --- | --- | --- | --- |'];
   path.forEach((dep, index) => {
-    lines.push(`| ${index + 1} | ${code(dep.from)} → ${code(dep.to)} | ${dep.types.join(', ')} | ${escapeMarkdown(describeEvent(dep.prev))} | ${escapeMarkdown(describeEvent(dep.next))} |`);
+    lines.push(`| ${index + 1} | ${markdownClass(dep.from)} → ${markdownClass(dep.to)} | ${dep.types.join(', ')} | ${escapeMarkdown(describeEvent(dep.prev))} | ${escapeMarkdown(describeEvent(dep.next))} |`);
   });
   return lines;
 }
 
-/** A class name as Markdown inline text (escaped, not code: backticks in names would end a code span). */
-export function code(name: string): string {
+/** A class name as bold Markdown text (escaped; not a code span, which a backtick in a name would end). */
+export function markdownClass(name: string): string {
   return `**${escapeMarkdown(name)}**`;
 }

@@ -4,7 +4,7 @@
  * as `yaml`, a rules file of `order` rules (hierarchy-rules.ts).
  */
 import { escapeMarkdown } from '../report/escape.js';
-import { code, type GraphAnswerPrinter } from './graph-formats.js';
+import { markdownClass, type GraphAnswerPrinter } from './graph-formats.js';
 import { GraphViewBuilder, addEveryDependency } from './graph-view.js';
 import type { HierarchyAnswer } from './hierarchy.js';
 import { hierarchyRulesYaml } from './hierarchy-rules.js';
@@ -33,10 +33,10 @@ export function hierarchyPrinter(graph: IndexedGraph): GraphAnswerPrinter<Hierar
     },
     markdown: (answer) => {
       const lines = ['### lockdep graph hierarchy', '', escapeMarkdown(summary(answer)), '', '| level | classes |', '| --- | --- |'];
-      answer.levels.forEach((level, index) => lines.push(`| ${index} | ${levelText(level.classes, level.cycles, code)} |`));
+      answer.levels.forEach((level, index) => lines.push(`| ${index} | ${levelText(level.classes, level.cycles, markdownClass)} |`));
       if (answer.cycles.length > 0) {
         lines.push('', 'On cycles (no place in a lock order):', '');
-        for (const group of answer.cycles) lines.push(`- ${group.map(code).join(', ')}`);
+        for (const group of answer.cycles) lines.push(`- ${group.map(markdownClass).join(', ')}`);
       }
       return `${lines.join('\n')}\n`;
     },

@@ -1,6 +1,6 @@
 /** How a `graph why` answer is printed: text, Markdown, and the path as a graph (steps numbered). */
 import { escapeMarkdown } from '../report/escape.js';
-import { code, pathLines, pathTable, type GraphAnswerPrinter } from './graph-formats.js';
+import { markdownClass, pathLines, pathTable, type GraphAnswerPrinter } from './graph-formats.js';
 import { GraphViewBuilder } from './graph-view.js';
 import type { WhyAnswer } from './why.js';
 
@@ -14,7 +14,7 @@ function verdict(answer: WhyAnswer): string {
 export const whyPrinter: GraphAnswerPrinter<WhyAnswer> = {
   text: (answer) => [verdict(answer), ...pathLines(answer.path ?? [])].join('\n') + '\n',
   markdown: (answer) => {
-    const lines = [`### lockdep graph why ${code(answer.from)} → ${code(answer.to)}`, '', escapeMarkdown(verdict(answer))];
+    const lines = [`### lockdep graph why ${markdownClass(answer.from)} → ${markdownClass(answer.to)}`, '', escapeMarkdown(verdict(answer))];
     if (answer.path !== null) lines.push('', ...pathTable(answer.path));
     return `${lines.join('\n')}\n`;
   },

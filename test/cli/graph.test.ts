@@ -23,6 +23,7 @@ describe('lockdep graph why', () => {
     expect(run.stdout).toMatch(/^&pool->lock before &cache->lock: strong path, 1 dependency\n/);
     expect(run.stdout).toContain('held:  examples/abba.jsonl:8 task evictor/2: acquire &pool->lock');
     expect(run.stdout).toContain('taken: examples/abba.jsonl:9 task evictor/2: acquire &cache->lock');
+    expect(run.stdout).toContain('at cache_drop_entry+0x14/0x50\n                cache_drop_entry+0x14/0x50\n                pool_evict+0x66/0xb0\n                evict_worker+0x30/0x60\n');
   });
 
   test('no path is an answer (exit 0)', async () => {
