@@ -7,7 +7,7 @@
  * InputError naming the file (and line, for traces) (exit 2), a saved graph that is valid JSON
  * but names unknown or repeated classes or pairs included; standard input (`-`) is always a trace.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { escapeTerminal } from '../report/escape.js';
 import { checkTrace } from '../check/check-trace.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
@@ -23,21 +23,22 @@ export interface GraphInputOptions {
 const SAVED_GRAPH_START = /^\s*\{\s*"format"\s*:\s*"lockdep-graph"/;
 const PEEK_BYTES = 256;
 
-/** Whether the file starts like a saved graph. */
+/**
+ * Whether the file starts like a saved graph. A file that cannot be read is not one: the trace
+ * reader then reports why, as `lockdep check` does.
+ */
 async function looksLikeSavedGraph(file: string): Promise<boolean> {
   if (file === STDIN_PATH) return false;
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r');
-  } catch (error) {
-    throw new InputError(`cannot read input: ${(error as NodeJS.ErrnoException).code ?? String(error)} (give a trace or a graph saved by lockdep check --save-graph)`, { file });
-  }
-  try {
     const buffer = Buffer.alloc(PEEK_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, PEEK_BYTES, 0);
     return SAVED_GRAPH_START.test(buffer.subarray(0, bytesRead).toString('utf8'));
+  } catch {
+    return false;
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 

@@ -90,8 +90,10 @@ describe('lockdep graph cycles', () => {
   test('a missing input is one line naming the file (exit 2)', async () => {
     const run = await runCliInProcess(['graph', 'cycles', 'no-such-trace.jsonl']);
     expect(run.status).toBe(2);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain('no-such-trace.jsonl');
+    expect(run.stderr).toBe('no-such-trace.jsonl: cannot read trace: no such file\n');
+    const directory = await runCliInProcess(['graph', 'stats', 'examples']);
+    expect(directory.status).toBe(2);
+    expect(directory.stderr).toBe('examples: cannot read trace: is a directory, not a trace file\n');
   });
 });
 
