@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runCliInProcess } from './run-cli.js';
+import { runCli, runCliInProcess } from './run-cli.js';
 
 const ABBA = 'examples/abba.jsonl';
 const KVM = 'examples/kvm/kvm-2021.jsonl';
@@ -55,6 +55,12 @@ describe('lockdep graph cycles', () => {
     expect(answer.cycles[0].classes).toHaveLength(4);
     expect(JSON.parse(fromSaved.stdout)).toEqual(answer);
   });
+
+  test('a trace on standard input ("-"), in the built binary', () => {
+    const run = runCli(['graph', 'cycles', '-f', 'json', '-'], { input: readFileSync(ABBA, 'utf8') });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).cycles.map((component: { classes: string[] }) => component.classes)).toEqual([['&cache->lock', '&pool->lock']]);
+  }, 60_000);
 
   test('several formats at once, files written, markdown for a PR comment', async () => {
     const dir = tempDir();
