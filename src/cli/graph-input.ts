@@ -42,11 +42,20 @@ async function looksLikeSavedGraph(file: string): Promise<boolean> {
   }
 }
 
-/** The dependency graph of one input. */
-async function snapshotOfInput(file: string, options: GraphInputOptions): Promise<GraphSnapshot> {
-  if (await looksLikeSavedGraph(file)) return consistentGraph((await readSavedGraph(file)).snapshot, file);
+/** The graph of the inputs, and the held-lock chains their checks validated (null when an input does not say). */
+export interface GraphInputs {
+  snapshot: GraphSnapshot;
+  chains: number | null;
+}
+
+/** The dependency graph of one input, and its chain count when known. */
+async function graphOfInput(file: string, options: GraphInputOptions): Promise<{ snapshot: GraphSnapshot; chains: number | null }> {
+  if (await looksLikeSavedGraph(file)) {
+    const saved = await readSavedGraph(file);
+    return { snapshot: consistentGraph(saved.snapshot, file), chains: saved.result?.summary.chains ?? null };
+  }
   let snapshot: GraphSnapshot | null = null;
-  await checkTrace(file, {
+  const result = await checkTrace(file, {
     ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
     onSnapshot: (taken) => {
       snapshot = taken;
@@ -56,7 +65,7 @@ async function snapshotOfInput(file: string, options: GraphInputOptions): Promis
     },
   });
   if (snapshot === null) throw new Error(`no graph snapshot was taken of ${file}`);
-  return snapshot;
+  return { snapshot, chains: result.summary.chains ?? null };
 }
 
 /**
@@ -81,9 +90,17 @@ function consistentGraph(snapshot: GraphSnapshot, file: string): GraphSnapshot {
   return snapshot;
 }
 
-/** One graph of every input, merged in the order given. */
-export async function loadGraphInputs(files: readonly string[], options: GraphInputOptions = {}): Promise<GraphSnapshot> {
+/**
+ * One graph of every input, merged in the order given. Each run validates its own chains (as
+ * each boot of a kernel does), so the chain count of several inputs is their sum.
+ */
+export async function loadGraphInputs(files: readonly string[], options: GraphInputOptions = {}): Promise<GraphInputs> {
   const snapshots: GraphSnapshot[] = [];
-  for (const file of files) snapshots.push(await snapshotOfInput(file, options));
-  return combineSnapshots(snapshots)!;
+  let chains: number | null = 0;
+  for (const file of files) {
+    const input = await graphOfInput(file, options);
+    snapshots.push(input.snapshot);
+    chains = chains === null || input.chains === null ? null : chains + input.chains;
+  }
+  return { snapshot: combineSnapshots(snapshots)!, chains };
 }

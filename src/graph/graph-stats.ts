@@ -1,6 +1,7 @@
 /**
  * `graph stats`: the figures of the kernel's /proc/lockdep_stats that a dependency graph holds
- * (lock classes, direct dependencies, irq-safe and irq-unsafe classes...) and a few it does not
+ * (lock classes, direct dependencies, dependency chains when the inputs' checks counted them,
+ * irq-safe and irq-unsafe classes...) and a few it does not
  * print: classes and dependencies by type, degree extremes, classes on cycles, and the longest
  * dependency chain (the longest path through the condensation, a cycle counting as one step).
  * Invariants: a pure function of the graph; ties in the extremes go to the first class in graph
@@ -24,6 +25,8 @@ export interface DegreeExtreme {
 export interface GraphStats {
   classes: number;
   dependencies: number;
+  /** Held-lock chains the checks validated (the kernel's `dependency chains`), summed over the inputs; null when unknown. */
+  chains: number | null;
   classesByType: Partial<Record<LockType, number>>;
   /** Dependencies carrying each type (a dependency may carry several). */
   dependenciesByType: Record<DepType, number>;
@@ -47,7 +50,7 @@ export interface GraphStats {
 
 const has = (mask: number, bit: number): boolean => (mask & (1 << bit)) !== 0;
 
-export function graphStats(graph: IndexedGraph, components: Components = stronglyConnectedComponents(classAdjacency(graph))): GraphStats {
+export function graphStats(graph: IndexedGraph, chains: number | null = null, components: Components = stronglyConnectedComponents(classAdjacency(graph))): GraphStats {
   const classCount = graph.names.length;
   const outDegree = new Int32Array(classCount);
   const inDegree = new Int32Array(classCount);
@@ -76,6 +79,7 @@ export function graphStats(graph: IndexedGraph, components: Components = strongl
   return {
     classes: classCount,
     dependencies: graph.edgeFrom.length,
+    chains,
     classesByType,
     dependenciesByType,
     irq: irqCounts(graph),

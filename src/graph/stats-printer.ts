@@ -14,6 +14,7 @@ function rows(stats: GraphStats): Array<[string, string]> {
   return [
     ['lock-classes', String(stats.classes)],
     ['direct dependencies', String(stats.dependencies)],
+    ['dependency chains', stats.chains === null ? 'unknown (a saved graph without its result)' : String(stats.chains)],
     ['classes by lock type', byType(stats.classesByType) || '-'],
     ['dependencies by type', byType(stats.dependenciesByType)],
     ['hardirq-safe locks', String(stats.irq.hardirqSafe)],

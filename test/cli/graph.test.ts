@@ -155,12 +155,24 @@ describe('lockdep graph stats', () => {
   test('the /proc/lockdep_stats-style figures of the KVM example', async () => {
     const run = await runCliInProcess(['graph', 'stats', KVM, '-f', 'json']);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ classes: 7, dependencies: 15, cycles: 1, classesOnCycles: 4, maxInDegree: { class: '&kvm->srcu', degree: 4 } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ classes: 7, dependencies: 15, chains: 20, cycles: 1, classesOnCycles: 4, maxInDegree: { class: '&kvm->srcu', degree: 4 } });
   });
 
-  test('several inputs are merged into one graph', async () => {
+  test('several inputs are merged into one graph; their chains add up', async () => {
     const run = await runCliInProcess(['graph', 'stats', ABBA, KVM, '-f', 'json']);
-    expect(JSON.parse(run.stdout)).toMatchObject({ classes: 9, dependencies: 17, cycles: 2 });
+    expect(JSON.parse(run.stdout)).toMatchObject({ classes: 9, dependencies: 17, chains: 24, cycles: 2 });
+  });
+
+  test('a saved graph keeps its chain count; a bare snapshot has none', async () => {
+    const dir = tempDir();
+    const saved = join(dir, 'abba.graph.json');
+    await runCliInProcess(['check', '--no-config', '--save-graph', saved, ABBA, '-o', join(dir, 'report.txt')]);
+    expect(JSON.parse((await runCliInProcess(['graph', 'stats', saved, '-f', 'json'])).stdout).chains).toBe(4);
+    const { result: _result, ...bare } = JSON.parse(readFileSync(saved, 'utf8'));
+    const snapshot = join(dir, 'bare.json');
+    writeFileSync(snapshot, JSON.stringify(bare));
+    const run = await runCliInProcess(['graph', 'stats', snapshot]);
+    expect(run.stdout).toContain(' dependency chains:                      unknown (a saved graph without its result)\n');
   });
 });
 

@@ -171,7 +171,7 @@ describe('graph stats', () => {
     const events = [init('S', 'spinlock'), ...lu2('t', 'A', 'B'), ...lu2('t', 'A', 'C'), ...lu2('t', 'B', 'C'), ...lu2('t', 'B', 'S'), ...lu2('t', 'C', 'S'), ...lu2('t', 'S', 'D'), ...lu2('u', 'D', 'S'), acq('v', 'Z')];
     const stats = graphStats(graphOf(events));
     expect(stats).toMatchObject({
-      classes: 6, dependencies: 7, roots: 2, leaves: 1,
+      classes: 6, dependencies: 7, chains: null, roots: 2, leaves: 1,
       maxOutDegree: { class: 'A', degree: 2 },
       maxInDegree: { class: 'S', degree: 3 },
       cycles: 1, classesOnCycles: 2,

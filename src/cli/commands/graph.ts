@@ -84,9 +84,10 @@ async function answer<T>(
   return result;
 }
 
-/** The indexed graph of the inputs (merged). */
-async function graphOf(inputs: readonly string[], args: GraphOutputArgs): Promise<IndexedGraph> {
-  return indexGraph(toGraphology(await loadGraphInputs(inputs, { inputFormat: args.inputFormat })));
+/** The indexed graph of the inputs (merged), and their chain count when known. */
+async function graphOf(inputs: readonly string[], args: GraphOutputArgs): Promise<{ graph: IndexedGraph; chains: number | null }> {
+  const { snapshot, chains } = await loadGraphInputs(inputs, { inputFormat: args.inputFormat });
+  return { graph: indexGraph(toGraphology(snapshot)), chains };
 }
 
 /** A class that must be in the graph, with a hint when it is not. */
@@ -112,7 +113,7 @@ const whyCommand: CommandModule<object, WhyArgs> = {
     .example("$0 graph why '&pool->lock' '&cache->lock' examples/abba.jsonl", 'why is pool->lock taken before cache->lock?'),
   handler: async (argv) => {
     await answer(argv, argv.input, COMMON_FORMATS, async () => {
-      const graph = await graphOf(argv.input, argv);
+      const { graph } = await graphOf(argv.input, argv);
       requireClass(graph, argv.from);
       requireClass(graph, argv.to);
       return { result: explainDependency(graph, argv.from, argv.to), printer: whyPrinter };
@@ -127,7 +128,7 @@ function inputsCommand<T>(spec: {
   describe: string;
   formats: readonly string[];
   examples: ReadonlyArray<readonly [string, string]>;
-  ask: (graph: IndexedGraph) => { result: T; printer: GraphAnswerPrinter<T> };
+  ask: (graph: IndexedGraph, chains: number | null) => { result: T; printer: GraphAnswerPrinter<T> };
 }): CommandModule<object, InputsArgs> {
   return {
     command: `${spec.name} <input...>`,
@@ -138,7 +139,10 @@ function inputsCommand<T>(spec: {
       return withOptions;
     },
     handler: async (argv) => {
-      await answer(argv, argv.input, spec.formats, async () => spec.ask(await graphOf(argv.input, argv)));
+      await answer(argv, argv.input, spec.formats, async () => {
+        const { graph, chains } = await graphOf(argv.input, argv);
+        return spec.ask(graph, chains);
+      });
       process.exitCode = EXIT_CLEAN;
     },
   };
@@ -168,7 +172,7 @@ const statsCommand = inputsCommand({
   describe: 'classes, dependencies, irq usage, degree extremes, cycles and the longest chain',
   formats: COMMON_FORMATS,
   examples: [['$0 graph stats examples/kvm/kvm-2021.jsonl', '/proc/lockdep_stats-style figures']],
-  ask: (graph) => ({ result: graphStats(graph), printer: statsPrinter(graph) }),
+  ask: (graph, chains) => ({ result: graphStats(graph, chains), printer: statsPrinter(graph) }),
 });
 
 const diffCommand: CommandModule<object, DiffArgs> = {
@@ -193,8 +197,8 @@ const diffCommand: CommandModule<object, DiffArgs> = {
       return parseDependencyPattern(text);
     });
     const diff = await answer(argv, [argv.before, argv.after], COMMON_FORMATS, async () => {
-      const before = await loadGraphInputs([argv.before], { inputFormat: argv.inputFormat });
-      const after = await loadGraphInputs([argv.after], { inputFormat: argv.inputFormat });
+      const { snapshot: before } = await loadGraphInputs([argv.before], { inputFormat: argv.inputFormat });
+      const { snapshot: after } = await loadGraphInputs([argv.after], { inputFormat: argv.inputFormat });
       return { result: diffGraphs(before, after, patterns), printer: diffPrinter };
     });
     process.exitCode = diff.failing.length > 0 ? EXIT_VIOLATIONS : EXIT_CLEAN;
