@@ -1,7 +1,8 @@
 /**
  * The graph formats of `lockdep graph` (src/graph/graph-export.ts): GraphML (ours; the tests
  * read it back with graphology-graphml's parser) and GEXF (graphology-gexf's writer) round-trip
- * every class name, attribute and edge, hostile names included; DOT quotes every name.
+ * every class name, attribute and edge, hostile names included; DOT quotes every name. Also
+ * `check -f graphml` (src/report/graphml.ts), which stays hand-written for the same reason.
  */
 import { DirectedGraph } from 'graphology';
 import { parse as parseGexf } from 'graphology-gexf';
@@ -11,8 +12,9 @@ import { findCycles } from '../../src/graph/cycles.js';
 import { cyclesPrinter } from '../../src/graph/cycles-printer.js';
 import { viewToDot, viewToGexf, viewToGraphml } from '../../src/graph/graph-export.js';
 import { GraphViewBuilder, type GraphView } from '../../src/graph/graph-view.js';
+import { renderGraphml } from '../../src/report/graphml.js';
 import { lu2 } from '../engine/trace-builder.js';
-import { graphOf } from './graph-of.js';
+import { graphOf, snapshotOf } from './graph-of.js';
 
 const HOSTILE = ['&kvm->lock', '<a href="x">&amp;</a>', '__proto__', 'tab\there', 'emoji 🔒'];
 
@@ -74,5 +76,15 @@ describe('graph exports round-trip', () => {
     const cyclesView = cyclesPrinter(graph).view(findCycles(graph));
     expect(shape(cyclesView as unknown as DirectedGraph, (attributes) => attributes['name'])).toEqual({ nodes: ['A', 'B'], edges: ['A => B', 'B => A'] });
     cyclesView.forEachEdge((_key, attributes) => expect(attributes).toMatchObject({ cycle: 1, highlight: true }));
+  });
+});
+
+describe("check's GraphML (src/report/graphml.ts) read by graphology-graphml", () => {
+  test('every class and dependency of a saved graph comes back, with the witnesses', () => {
+    const snapshot = snapshotOf([...lu2('t', '&kvm->lock', '<b>'), ...lu2('u', '<b>', '&kvm->lock')]);
+    const result = { version: 1 as const, violations: [], summary: { events: 8, tasks: 2, classes: 2, dependencies: 2, violations: 0 } };
+    const parsed = parseGraphml(DirectedGraph, renderGraphml(result, snapshot));
+    expect(shape(parsed, (attributes) => attributes['name'])).toEqual({ nodes: ['&kvm->lock', '<b>'], edges: ['&kvm->lock => <b>', '<b> => &kvm->lock'] });
+    expect(parsed.getEdgeAttributes(parsed.edges()[0]!)).toMatchObject({ types: 'EN', task: 't' });
   });
 });
