@@ -95,7 +95,7 @@ function requireClass(graph: IndexedGraph, name: string): void {
   if (graph.indexOf.has(name)) return;
   const lower = name.toLowerCase();
   const similar = graph.names.filter((candidate) => candidate.toLowerCase().includes(lower) || lower.includes(candidate.toLowerCase())).slice(0, 3);
-  const hint = similar.length > 0 ? `did you mean ${similar.map((candidate) => `'${candidate}'`).join(' or ')}?` : 'class names are exact; lockdep graph stats -f json lists the graph';
+  const hint = similar.length > 0 ? `did you mean ${similar.map((candidate) => `'${candidate}'`).join(' or ')}?` : 'class names are exact; lockdep graph hierarchy lists every class';
   throw new UsageError(`class '${name}' is not in the graph (${graph.names.length} classes); ${hint}`);
 }
 
