@@ -49,25 +49,22 @@ export function lockHierarchy(graph: IndexedGraph, components: Components = stro
   }
   const condensation = new DirectedGraph();
   for (let id = 0; id < count; id++) condensation.addNode(String(id));
+  /** Per outer class, its dependencies on classes of other components (edge ids). */
   const orderByOuter = new Map<number, number[]>();
-  const classCount = component.length;
-  const pairEdge = new Map<number, number>();
   const condensed = new Set<number>();
   for (let edge = 0; edge < graph.edgeFrom.length; edge++) {
     const from = graph.edgeFrom[edge]!;
-    const to = graph.edgeTo[edge]!;
     const source = component[from]!;
-    const target = component[to]!;
+    const target = component[graph.edgeTo[edge]!]!;
     if (source === target) continue;
     const pair = source * count + target;
     if (!condensed.has(pair)) {
       condensed.add(pair);
       condensation.addEdge(String(source), String(target));
     }
-    pairEdge.set(from * classCount + to, edge);
     const inner = orderByOuter.get(from);
-    if (inner === undefined) orderByOuter.set(from, [to]);
-    else inner.push(to);
+    if (inner === undefined) orderByOuter.set(from, [edge]);
+    else inner.push(edge);
   }
   const levels: HierarchyLevel[] = topologicalGenerations(condensation).map((generation) => {
     const ids = generation.map(Number).sort((a, b) => members[a]![0]! - members[b]![0]!);
@@ -86,10 +83,10 @@ export function lockHierarchy(graph: IndexedGraph, components: Components = stro
     .map((list) => list.map((cls) => graph.names[cls]!));
   const order = [...orderByOuter.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([outer, inner]) => {
-      inner.sort((a, b) => a - b);
-      const seenAt = inner.map((cls) => traceLocation(graph.witnesses[pairEdge.get(outer * classCount + cls)!]!.next));
-      return { outer: graph.names[outer]!, inner: inner.map((cls) => graph.names[cls]!), seenAt };
+    .map(([outer, edges]) => {
+      edges.sort((a, b) => graph.edgeTo[a]! - graph.edgeTo[b]!);
+      const seenAt = edges.map((edge) => traceLocation(graph.witnesses[edge]!.next));
+      return { outer: graph.names[outer]!, inner: edges.map((edge) => graph.names[graph.edgeTo[edge]!]!), seenAt };
     });
   return { levels, cycles, order };
 }
