@@ -21,6 +21,15 @@ export function viewToDot(view: GraphView): string {
     const style = attributes.highlight === true ? `, color="${HIGHLIGHT}", fontcolor="${HIGHLIGHT}"` : '';
     lines.push(`  ${key} [label=${dotString(String(label))}${style}];`);
   });
+  // Classes with a `level` (graph hierarchy) share a rank, so the levels line up.
+  const levels = new Map<number, string[]>();
+  view.forEachNode((key, attributes) => {
+    if (typeof attributes.level !== 'number') return;
+    const keys = levels.get(attributes.level);
+    if (keys === undefined) levels.set(attributes.level, [key]);
+    else keys.push(key);
+  });
+  for (const keys of levels.values()) lines.push(`  { rank=same; ${keys.join('; ')}; }`);
   view.forEachEdge((_edge, attributes, source, target) => {
     const style = attributes.highlight === true ? `, color="${HIGHLIGHT}", penwidth=2` : '';
     const tip = attributes.next === undefined ? '' : `, tooltip=${dotString(`${String(attributes.prev)}\n${String(attributes.next)}`)}`;

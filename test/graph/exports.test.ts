@@ -71,6 +71,12 @@ describe('graph exports round-trip', () => {
     expect(dot).toMatch(/n0 \[label="&kvm->lock\\nlevel=0", color="#c62828"/);
   });
 
+  test('classes of one hierarchy level share a rank in DOT', () => {
+    const builder = new GraphViewBuilder('hierarchy');
+    for (const [name, level] of [['a', 0], ['b', 1], ['c', 0]] as const) builder.node(name, { level });
+    expect(viewToDot(builder.view)).toContain('  { rank=same; n0; n2; }\n  { rank=same; n1; }\n');
+  });
+
   test('the cycles graph holds each component, its witness cycle highlighted', () => {
     const graph = graphOf([...lu2('t', 'A', 'B'), ...lu2('u', 'B', 'A'), ...lu2('t', 'B', 'C')]);
     const cyclesView = cyclesPrinter(graph).view(findCycles(graph));
