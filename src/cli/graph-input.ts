@@ -4,8 +4,8 @@
  * apart by their first bytes (a saved graph is a JSON object whose first key is
  * `"format": "lockdep-graph"`; a trace never is). Several inputs are merged into one graph by the
  * engine's own merge. Invariants: inputs are read in the order given; a bad input is an
- * InputError naming the file (and line, for traces) (exit 2), a saved graph that is valid JSON
- * but names unknown or repeated classes or pairs included; standard input (`-`) is always a trace.
+ * InputError naming the file (and line, for traces) (exit 2); standard input (`-`) is always a
+ * trace.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { escapeTerminal } from '../report/escape.js';
@@ -13,7 +13,6 @@ import { checkTrace } from '../check/check-trace.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import type { InputFormatChoice } from '../events/detect-format.js';
 import { STDIN_PATH } from '../events/jsonl-reader.js';
-import { InputError } from '../io/input-error.js';
 import { combineSnapshots, readSavedGraph } from './saved-graph.js';
 
 export interface GraphInputOptions {
@@ -52,7 +51,7 @@ export interface GraphInputs {
 async function graphOfInput(file: string, options: GraphInputOptions): Promise<{ snapshot: GraphSnapshot; chains: number | null }> {
   if (await looksLikeSavedGraph(file)) {
     const saved = await readSavedGraph(file);
-    return { snapshot: consistentGraph(saved.snapshot, file), chains: saved.result?.summary.chains ?? null };
+    return { snapshot: saved.snapshot, chains: saved.result?.summary.chains ?? null };
   }
   let snapshot: GraphSnapshot | null = null;
   const result = await checkTrace(file, {
@@ -66,28 +65,6 @@ async function graphOfInput(file: string, options: GraphInputOptions): Promise<{
   });
   if (snapshot === null) throw new Error(`no graph snapshot was taken of ${file}`);
   return { snapshot, chains: result.summary.chains ?? null };
-}
-
-/**
- * The saved graph, refused when it names a class twice, a dependency on a class it does not
- * have, or one class pair twice (a hand-edited file; what check writes never does).
- */
-function consistentGraph(snapshot: GraphSnapshot, file: string): GraphSnapshot {
-  const fix = '(write the graph again with lockdep check --save-graph)';
-  const names = new Set<string>();
-  snapshot.classes.forEach((cls, index) => {
-    if (names.has(cls.name)) throw new InputError(`not a consistent lockdep graph: classes.${index}: class '${cls.name}' is listed twice ${fix}`, { file });
-    names.add(cls.name);
-  });
-  const pairs = new Set<string>();
-  snapshot.dependencies.forEach((dep, index) => {
-    const missing = [dep.from, dep.to].find((name) => !names.has(name));
-    if (missing !== undefined) throw new InputError(`not a consistent lockdep graph: dependencies.${index}: class '${missing}' is not in classes ${fix}`, { file });
-    const pair = JSON.stringify([dep.from, dep.to]);
-    if (pairs.has(pair)) throw new InputError(`not a consistent lockdep graph: dependencies.${index}: ${dep.from} -> ${dep.to} is listed twice ${fix}`, { file });
-    pairs.add(pair);
-  });
-  return snapshot;
 }
 
 /**

@@ -78,7 +78,7 @@ describe('lockdep graph cycles', () => {
     expect(run.stderr).toContain("unknown format 'yaml'");
   });
 
-  test('a hand-edited saved graph with an unknown class or a repeated pair is an input error, not a crash', async () => {
+  test('a hand-edited saved graph with an unknown class or a repeated pair is an input error, not a crash (graph and merge)', async () => {
     const dir = tempDir();
     const saved = join(dir, 'abba.graph.json');
     await runCliInProcess(['check', '--no-config', '--save-graph', saved, ABBA, '-o', join(dir, 'report.txt')]);
@@ -91,6 +91,10 @@ describe('lockdep graph cycles', () => {
     expect(runs.map((run) => run.status)).toEqual([2, 2]);
     expect(runs[0]!.stderr).toBe(`${repeated}: not a consistent lockdep graph: dependencies.2: &cache->lock -> &pool->lock is listed twice (write the graph again with lockdep check --save-graph)\n`);
     expect(runs[1]!.stderr).toBe(`${unknown}: not a consistent lockdep graph: dependencies.0: class 'nosuch' is not in classes (write the graph again with lockdep check --save-graph)\n`);
+    // The same reader serves lockdep merge, which crashed on such a file before.
+    const merge = await runCliInProcess(['merge', '--no-config', saved, unknown]);
+    expect(merge.status).toBe(2);
+    expect(merge.stderr).toBe(runs[1]!.stderr);
   });
 
   test('a missing input is one line naming the file (exit 2)', async () => {
