@@ -3,7 +3,7 @@
  * `check_deadlock` (same-class recursion), `check_prev_add` (`addDependency`: the cycle search,
  * the irq-safety search, then the edge) and the same-class cycle check. Reports
  * recursive-locking, circular-dependency and (through irq-usage.ts) irq-safe-to-unsafe, and
- * shows each new dependency to the hooks.
+ * shows each new dependency to the hooks. Also the hooks' path query by class name (`classPath`).
  * Preconditions: `validateChain` runs for a chain the chain cache has not seen, never for a
  * trylock; `task.held[0..depth)` is the stack below `next`.
  */
@@ -127,4 +127,14 @@ function checkSameClassCycle(core: EngineCore, task: TaskState, prev: HeldLock, 
   // The root matches itself trivially when the search starts not-only-xr; require a real path.
   if (hit === null || hit.path.length === 0) return;
   core.findings.report(recursiveLockingFinding(core.classes, task, prev, next, core.deps.witnesses(hit.path)));
+}
+
+/** The shortest dependency path from class `from` to class `to` by name, as hooks ask for it (null: none). */
+export function classPath(core: EngineCore, from: string, to: string, fromRecursiveReader: boolean): DependencyWitness[] | null {
+  const { classes, deps } = core;
+  const a = classes.get(from);
+  const b = classes.get(to);
+  if (a === undefined || b === undefined) return null;
+  const hit = deps.search(a.id, fromRecursiveReader, true, (c) => c === b.id);
+  return hit === null ? null : deps.witnesses(hit.path);
 }

@@ -8,6 +8,7 @@
  * the given event, or else builds the event the plain line parses to (as `process()` would have
  * received it). Called only on slow paths (a report, a usage record, a hook's view).
  *
+ * Also the views built from references: held locks as findings and hooks see them.
  * Preconditions: a rebuilt event is only asked for a line the reader delivered as plain (so the
  * fields here are all it had); `file`/`line` are the position of the event being processed.
  */
@@ -28,8 +29,9 @@ import type {
 } from '../events/event.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 import type { EventRef, HeldLockRef } from './finding.js';
+import type { FindingDraft } from './finding-collector.js';
 import type { HeldLock, LockInstance, TaskState } from './held-lock.js';
-import type { LockView } from './hooks.js';
+import type { AccessContext, AcquireContext, LockView } from './hooks.js';
 import { MODE_WRITE, modeName } from './lock-mode.js';
 import { usageChars } from './usage.js';
 
@@ -106,6 +108,27 @@ export function lockView(h: HeldLock, task: TaskState): LockView {
     try: h.trylock,
     at: heldRef(h, task),
   };
+}
+
+/** What a new chain's or a watched acquisition's hooks see: the same-context locks below `next`, and `next`. */
+export function acquireContext(task: TaskState, next: HeldLock, depth: number, sync: boolean): AcquireContext {
+  const held: LockView[] = [];
+  for (let i = 0; i < depth; i++) {
+    const h = task.held[i]!;
+    if (h.irqContext === next.irqContext) held.push(lockView(h, task));
+  }
+  return { task: task.name, held, next: lockView(next, task), sync };
+}
+
+/** What access hooks see: the access (at `at`) and every lock `task` holds. */
+export function accessContext(task: TaskState, variable: string, write: boolean, at: EventRef): AccessContext {
+  return { task: task.name, var: variable, write, held: task.held.map((h) => lockView(h, task)), at };
+}
+
+/** A hook's finding about `task` (the task of the current event, if any) shows that task's held locks. */
+export function withHeldLocks<T extends FindingDraft>(draft: T, task: TaskState | undefined): T {
+  if (draft.held !== undefined || task === undefined || draft.task !== task.name) return draft;
+  return { ...draft, held: heldRefs(task) };
 }
 
 /** The event a plain acquire line parses to (the byte-level readers' lines carry no other field). */

@@ -1,14 +1,17 @@
 /**
- * Irq usage (slow path): lockdep's `mark_usage`, `mark_held_locks`, `mark_lock_irq` with
+ * Irq state and usage (slow path): a task's irq context and enable state (`applyIrqAction`),
+ * lockdep's `mark_usage`, `mark_held_locks`, `mark_lock_irq` with
  * `valid_state`, and `check_irq_usage` for a new dependency. Sets the usage bits of classes and
  * reports the inconsistent-lock-state, irq-lock-inversion and irq-safe-to-unsafe findings.
- * Preconditions: the validator calls in only when a class lacks a usage bit it needs (the hot
- * path tests the bits inline) or when a new dependency is added; every `at` is the reference of
- * the event being processed.
+ * Preconditions: `applyIrqAction` runs for every irq event (it only marks usage when irqs get
+ * enabled with locks held); otherwise the validator calls in only when a class lacks a usage bit
+ * it needs (`usageNeeded`, tested inline on the hot path) or when a new dependency is added;
+ * every `at` is the reference of the event being processed.
  */
-import type { TraceEvent } from '../events/event.js';
+import type { IrqAction, IrqEvent, IrqKind, TraceEvent } from '../events/event.js';
+import type { LockOpSite } from '../events/lock-op-sink.js';
 import type { EngineCore } from './engine-core.js';
-import { eventRef } from './event-refs.js';
+import { eventRef, irqEventOf } from './event-refs.js';
 import type { DependencyWitness, EventRef } from './finding.js';
 import { inconsistentStateFinding, irqInversionFinding, irqSafeToUnsafeFinding } from './finding-builders.js';
 import type { TaskState } from './held-lock.js';
@@ -30,6 +33,80 @@ import {
   exclusiveMask,
   originalMask,
 } from './usage.js';
+
+/**
+ * An irq event of `task` at `file:line`: its irq context and enable state change; enabling irqs
+ * with locks held marks their usage. `event` is null for a plain line of a byte-level reader
+ * (rebuilt from `site` when a usage record needs it).
+ */
+export function applyIrqAction(
+core: EngineCore,
+task: TaskState,
+kind: IrqKind,
+action: IrqAction,
+event: IrqEvent | null,
+site: LockOpSite,
+file: string,
+line: number,
+): void {
+  const hard = kind === 'hardirq';
+  switch (action) {
+    case 'enter':
+      if (hard) {
+        task.savedHardirqsEnabled.push(task.hardirqsEnabled);
+        task.hardirqDepth++;
+        task.hardirqsEnabled = false;
+      } else {
+        task.savedSoftirqsEnabled.push(task.softirqsEnabled);
+        task.softirqDepth++;
+        task.softirqsEnabled = false;
+      }
+      break;
+    case 'exit':
+      if (hard) {
+        if (task.hardirqDepth === 0) return;
+        task.hardirqDepth--;
+        task.hardirqsEnabled = task.savedHardirqsEnabled.pop() ?? true;
+      } else {
+        if (task.softirqDepth === 0) return;
+        task.softirqDepth--;
+        task.softirqsEnabled = task.savedSoftirqsEnabled.pop() ?? true;
+      }
+      break;
+    case 'disable':
+      if (hard) task.hardirqsEnabled = false;
+      else task.softirqsEnabled = false;
+      break;
+    case 'enable':
+      if (hard) {
+        if (task.hardirqsEnabled) return;
+        task.hardirqsEnabled = true;
+        const enabling = irqEventOf(event, task, kind, action, site);
+        markHeldLocks(core, task, ENABLED_HARDIRQ, enabling, file, line);
+        if (task.softirqsEnabled) markHeldLocks(core, task, ENABLED_SOFTIRQ, enabling, file, line);
+      } else {
+        if (task.softirqsEnabled) return;
+        task.softirqsEnabled = true;
+        if (task.hardirqsEnabled) markHeldLocks(core, task, ENABLED_SOFTIRQ, irqEventOf(event, task, kind, action, site), file, line);
+      }
+      break;
+  }
+}
+
+/** The usage bits an acquisition sets (`mark_usage`): checked inline on the hot path, set only when missing. */
+export function usageNeeded(task: TaskState, mode: number, trylock: boolean, sync: boolean): number {
+  const read = mode !== MODE_WRITE ? 1 : 0;
+  let needed = 1 << (read ? LOCK_USED_READ : LOCK_USED);
+  if (!trylock) {
+    if (task.hardirqDepth > 0) needed |= 1 << (USED_IN_HARDIRQ + read);
+    if (task.softirqDepth > 0) needed |= 1 << (USED_IN_SOFTIRQ + read);
+  }
+  if (task.hardirqsEnabled && !sync) {
+    needed |= 1 << (ENABLED_HARDIRQ + read);
+    if (task.softirqsEnabled) needed |= 1 << (ENABLED_SOFTIRQ + read);
+  }
+  return needed;
+}
 
 /** `mark_usage` at acquisition, for the `needed` usage bits the class lacks; `at` is the acquisition. */
 export function markAcquireUsage(core: EngineCore, task: TaskState, cls: LockClass, mode: number, needed: number, at: EventRef): void {

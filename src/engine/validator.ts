@@ -5,7 +5,9 @@
  * Hot path (an acquisition whose held chain was seen before): a task lookup, an instance lookup,
  * an irq-usage bit test and one chain-cache lookup; no graph work, and no held-lock record
  * allocated (released ones are reused). Everything else (new chains, dependency edges, searches,
- * findings, hooks) runs only on a chain-cache miss or on rare events.
+ * findings, hooks) runs only on a chain-cache miss or on rare events, in the modules beside this
+ * one: chain-validation, irq-usage, event-refs, finding-builders and finding-collector (through
+ * engine-core), snapshot-merge, and class-graph (graphology, built only when asked for).
  *
  * Two entrances with one behaviour: `process(event)` for TraceEvents, and the LockOpSink methods
  * (`acquireAt`...) through which the byte-level readers deliver plain lines with cached task and
@@ -21,102 +23,36 @@
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */
 import { InputError } from '../io/input-error.js';
-import type {
-  AccessEvent,
-  AcquireEvent,
-  AssertEvent,
-  EventOrigin,
-  InitEvent,
-  IrqAction,
-  IrqEvent,
-  IrqKind,
-  LockId,
-  LockType,
-  MightSleepEvent,
-  ReleaseEvent,
-  SyncEvent,
-  TaskId,
-  TraceEvent,
-} from '../events/event.js';
+import type { AccessEvent, AcquireEvent, AssertEvent, EventOrigin, InitEvent, IrqAction, IrqEvent, IrqKind, LockId } from '../events/event.js';
+import type { LockType, MightSleepEvent, ReleaseEvent, SyncEvent, TaskId, TraceEvent } from '../events/event.js';
 import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.js';
-import { validateChain } from './chain-validation.js';
-import { ChainCache } from './chain-cache.js';
+import { classPath, validateChain } from './chain-validation.js';
+import { ChainCache, HLOCK_BITS, chainBase, hlockKeyOf } from './chain-cache.js';
+import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED, classFlagsOf, withRoomFor } from './class-flags.js';
 import { toGraphology, type ClassGraph } from './class-graph.js';
 import { EngineCore } from './engine-core.js';
-import {
-  accessEventOf,
-  acquireEventOf,
-  eventRef,
-  heldRefs,
-  initEventOf,
-  irqEventOf,
-  lockView,
-  mightSleepEventOf,
-  releaseEventOf,
-} from './event-refs.js';
-import type { DependencyWitness, EventRef, Finding } from './finding.js';
-import {
-  assertionFailedFinding,
-  assertionHolds,
-  badUnlockFinding,
-  depthExceededFinding,
-  heldAtExitFinding,
-  heldLockFreedFinding,
-  nestLockNotHeldFinding,
-  sleepInAtomicFinding,
-} from './finding-builders.js';
-import type { FindingDraft } from './finding-collector.js';
-import { HeldLock, LockInstance, TaskState } from './held-lock.js';
-import type { AcquireContext, EngineHooks, EngineQuery, LockView } from './hooks.js';
-import { markAcquireUsage, markHeldLocks } from './irq-usage.js';
+import { accessContext, accessEventOf, acquireContext, acquireEventOf, eventRef, heldRefs } from './event-refs.js';
+import { initEventOf, mightSleepEventOf, releaseEventOf, withHeldLocks } from './event-refs.js';
+import type { EventRef, Finding } from './finding.js';
+import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
+import { heldAtExitFinding, heldLockFreedFinding, nestLockNotHeldFinding, sleepInAtomicFinding } from './finding-builders.js';
+import { LockInstance, TaskState, endTask, heldEntryAnyContext, holdersOf, holdsInstance, releasableIndex, takeHeld } from './held-lock.js';
+import type { HeldLock } from './held-lock.js';
+import type { EngineHooks, EngineQuery } from './hooks.js';
+import { applyIrqAction, markAcquireUsage, usageNeeded } from './irq-usage.js';
 import { LockClass, className } from './lock-class.js';
 import { MODE_WRITE, modeNumber } from './lock-mode.js';
 import type { CheckResult, Summary } from './result.js';
 import { mergeSnapshot, snapshotOf } from './snapshot-merge.js';
 import type { GraphSnapshot } from './snapshot.js';
-import {
-  ENABLED_HARDIRQ,
-  ENABLED_SOFTIRQ,
-  LOCK_USED,
-  LOCK_USED_READ,
-  USED_IN_HARDIRQ,
-  USED_IN_SOFTIRQ,
-} from './usage.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits, type ValidatorOptions } from './validator-options.js';
 
-export interface ValidatorOptions {
-  /** Held-lock depth limit (lockdep's MAX_LOCK_DEPTH); exceeding it is a finding. Default 48. */
-  maxDepth?: number;
-  hooks?: readonly EngineHooks[];
-  /** Called once per new finding, at the event that creates it. */
-  onFinding?: (finding: Finding) => void;
-  /** File name used in event references when `process` gets no origin. */
-  file?: string;
-  /** Capacity limits; reaching one stops the check with an InputError naming file:line. */
-  limits?: Partial<ValidatorLimits>;
-}
+export { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits, type ValidatorOptions } from './validator-options.js';
 
-export interface ValidatorLimits {
-  /** Distinct lock classes (subclasses count separately). */
-  classes: number;
-  /** Tasks alive at once (a task ends at its `exit` event). */
-  tasks: number;
-  /** Lock instances alive at once (an instance ends at its `free` event). */
-  locks: number;
-}
-
-export const DEFAULT_MAX_DEPTH = 48;
-export const DEFAULT_LIMITS: ValidatorLimits = { classes: 1_000_000, tasks: 10_000_000, locks: 10_000_000 };
-
-/** Chain-cache key of one held lock: class * 16 + mode * 4 + try * 2 + sync (a small integer). */
-const HLOCK_BITS = 16;
 /** Keeps hlock keys and graph pair keys exact (see dependency-graph.ts). */
 const MAX_CLASSES = 67108864 / HLOCK_BITS;
 /** Chain ids 0..3 are the roots of the four irq contexts. */
 const FIRST_CHAIN_ID = 4;
-
-const FLAG_SLEEPS = 1;
-const FLAG_ATOMIC = 2;
-const FLAG_WATCHED = 4;
 
 export class Validator implements LockOpSink<TaskState, LockInstance> {
   /** The slow paths' shared state: classes, dependencies, findings (engine-core.ts). */
@@ -160,10 +96,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     this.defaultFile = options.file ?? '';
     this.currentFile = this.defaultFile;
     this.query = {
-      findPath: (from, to, fromRecursiveReader) => this.findPath(from, to, fromRecursiveReader === true),
+      findPath: (from, to, fromRecursiveReader) => classPath(this.core, from, to, fromRecursiveReader === true),
       hasClass: (name) => this.core.classes.get(name) !== undefined,
       heldLocks: (id) => { const task = this.tasks.get(id); return task === undefined ? [] : heldRefs(task); },
-      report: (draft) => this.core.findings.report(this.withHeldLocks(draft)),
+      report: (draft) => this.core.findings.report(withHeldLocks(draft, this.currentTask)),
     };
     this.core = new EngineCore(
       options.onFinding,
@@ -232,7 +168,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   }
 
   irqAt(task: TaskState | string, kind: IrqKind, action: IrqAction, site: LockOpSite, file: string, line: number): void {
-    this.irqAction(this.lineOfTask(task, file, line), kind, action, null, site);
+    applyIrqAction(this.core, this.lineOfTask(task, file, line), kind, action, null, site, file, line);
   }
 
   accessAt(task: TaskState | string, variable: string, write: boolean, site: LockOpSite, file: string, line: number): void {
@@ -312,13 +248,6 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   // ─── event handlers ──────────────────────────────────────────────────────────────────────
 
-  /** A hook's finding about the task of the current event shows that task's held locks. */
-  private withHeldLocks<T extends FindingDraft>(draft: T): T {
-    const task = this.currentTask;
-    if (draft.held !== undefined || task === undefined || draft.task !== task.name) return draft;
-    return { ...draft, held: heldRefs(task) };
-  }
-
   private task(id: TaskId): TaskState {
     let task = this.tasks.get(id);
     if (task === undefined) {
@@ -368,15 +297,9 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (created) {
       this.core.deps.addClass(cls.id);
       for (const hook of this.hooks) if (hook.watchClass?.(name)) cls.watched = true;
-      if (cls.id >= this.classFlags.length) {
-        const usage = new Int32Array(this.classFlags.length * 2);
-        usage.set(this.classUsage);
-        this.classUsage = usage;
-        const flags = new Uint8Array(this.classFlags.length * 2);
-        flags.set(this.classFlags);
-        this.classFlags = flags;
-      }
-      this.classFlags[cls.id] = (cls.sleeps ? FLAG_SLEEPS : 0) | (cls.atomic ? FLAG_ATOMIC : 0) | (cls.watched ? FLAG_WATCHED : 0);
+      this.classUsage = withRoomFor(this.classUsage, cls.id);
+      this.classFlags = withRoomFor(this.classFlags, cls.id);
+      this.classFlags[cls.id] = classFlagsOf(cls);
     }
     return cls;
   }
@@ -456,7 +379,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     let nest: LockInstance | undefined;
     if (nestId !== undefined && event?.op === 'acquire') {
       nest = this.instances.get(nestId);
-      if (nest === undefined || !this.holds(task, nest)) {
+      if (nest === undefined || !holdsInstance(task, nest)) {
         this.reportNestNotHeld(task, event, cls);
         nest = undefined;
       } else {
@@ -481,12 +404,14 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       // cubic; the finding says so.
       if (sync) return;
       const top = held[held.length - 1]!;
-      this.pushHeld(task, this.newHeld(task, inst, cls, classId, mode, trylock, irqContext, top.chain, nest, event, site), flags);
+      this.pushHeld(task, takeHeld(task, inst, cls, classId, mode, trylock, irqContext, top.chain, nest, event, site, this.currentFile, this.currentLine), flags);
       return;
     }
 
     const needed = usageNeeded(task, mode, trylock, sync);
-    if ((this.classUsage[classId]! & needed) !== needed) this.markAcquireUsage(task, inst, cls, mode, trylock, needed, event, site);
+    if ((this.classUsage[classId]! & needed) !== needed) {
+      markAcquireUsage(this.core, task, cls, mode, needed, this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id));
+    }
 
     const base = chainBase(held, irqContext);
     const hlockKey = hlockKeyOf(classId, mode, trylock, sync);
@@ -496,11 +421,11 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const entry =
       sync && chain >= 0 && !watched
         ? undefined
-        : this.newHeld(task, inst, cls, classId, mode, trylock, irqContext, 0, sync ? undefined : nest, event, site);
+        : takeHeld(task, inst, cls, classId, mode, trylock, irqContext, 0, sync ? undefined : nest, event, site, this.currentFile, this.currentLine);
     if (chain < 0) chain = this.newChain(task, entry!, base, hlockKey, sync);
     else this.chainHits++;
     if (watched) {
-      const ctx = this.acquireContext(task, entry!, held.length, sync);
+      const ctx = acquireContext(task, entry!, held.length, sync);
       for (const hook of this.watchHooks) hook.onWatchedAcquire!(ctx, this.query);
     }
     if (entry === undefined) return;
@@ -510,40 +435,6 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     }
     entry.chain = chain;
     this.pushHeld(task, entry, flags);
-  }
-
-  /** A held-lock record at the current position, reusing one the task released earlier. */
-  private newHeld(
-    task: TaskState,
-    inst: LockInstance,
-    cls: LockClass,
-    classId: number,
-    mode: number,
-    trylock: boolean,
-    irqContext: number,
-    chain: number,
-    nest: LockInstance | undefined,
-    event: TraceEvent | null,
-    site: LockOpSite,
-  ): HeldLock {
-    const entry = task.spare.pop();
-    if (entry === undefined) {
-      return new HeldLock(inst, cls, classId, mode, trylock, irqContext, chain, nest, event, site, this.currentFile, this.currentLine);
-    }
-    entry.references = 0;
-    entry.inst = inst;
-    entry.cls = cls;
-    entry.classId = classId;
-    entry.mode = mode;
-    entry.trylock = trylock;
-    entry.irqContext = irqContext;
-    entry.chain = chain;
-    entry.nest = nest;
-    entry.event = event;
-    entry.site = site;
-    entry.file = this.currentFile;
-    entry.line = this.currentLine;
-    return entry;
   }
 
   /** The inverse of `dropEntry`. */
@@ -561,9 +452,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   /** A release of lock `id` (live instance `inst`, if any); `event` null as in `acquireInstance`. */
   private releaseInstance(task: TaskState, id: LockId, inst: LockInstance | undefined, event: ReleaseEvent | null, site: LockOpSite): void {
     const held = task.held;
-    let index = inst === undefined ? -1 : this.releasableIndex(task, inst);
-    // An instance freed or re-initialised while held is still released by its id.
-    if (index < 0) index = this.releasableIndexById(task, id);
+    const index = releasableIndex(task, id, inst);
     if (index < 0) {
       this.reportBadUnlock(task, releaseEventOf(event, task, id, site), inst);
       return;
@@ -611,7 +500,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     const chain = this.nextChainId++;
     this.chainCache.set(base, hlockKey, chain);
     if (!entry.trylock) validateChain(this.core, task, entry, task.held.length, sync);
-    if (this.chainHooks.length > 0) this.runChainHooks(task, entry, task.held.length, sync);
+    if (this.chainHooks.length > 0) {
+      const ctx = acquireContext(task, entry, task.held.length, sync);
+      for (const hook of this.chainHooks) hook.onNewChain!(ctx, this.query);
+    }
     return chain;
   }
 
@@ -620,88 +512,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (this.classFlags[entry.classId]! & FLAG_ATOMIC) task.atomicHeld--;
   }
 
-  /**
-   * Index of the entry a release of `inst` drops: its own, or a nest-merged entry of one of its
-   * classes; searching down from the top within the current irq context (-1: none).
-   */
-  private releasableIndex(task: TaskState, inst: LockInstance): number {
-    const held = task.held;
-    const ctx = task.irqContext;
-    for (let i = held.length - 1; i >= 0; i--) {
-      const h = held[i]!;
-      if (h.irqContext !== ctx) break;
-      if (h.inst === inst) return i;
-      if (h.references > 0 && inst.classes.includes(h.cls)) return i;
-    }
-    return -1;
-  }
-
-  /** Index of the held entry of the instance with id `id`, as `releasableIndex` searches (-1: none). */
-  private releasableIndexById(task: TaskState, id: LockId): number {
-    const held = task.held;
-    const ctx = task.irqContext;
-    for (let i = held.length - 1; i >= 0; i--) {
-      const h = held[i]!;
-      if (h.irqContext !== ctx) break;
-      if (h.inst.id === id) return i;
-    }
-    return -1;
-  }
-
-  /** Whether `task` holds `inst` itself, in any irq context. */
-  private holds(task: TaskState, inst: LockInstance): boolean {
-    for (const h of task.held) if (h.inst === inst) return true;
-    return false;
-  }
-
   private irq(event: IrqEvent): void {
-    this.irqAction(this.task(event.task), event.kind, event.action, event, undefined);
-  }
-
-  /** An irq event of `task`; `event` null as in `acquireInstance` (built when irqs get enabled, for usage records). */
-  private irqAction(task: TaskState, kind: IrqKind, action: IrqAction, event: IrqEvent | null, site: LockOpSite): void {
-    const hard = kind === 'hardirq';
-    switch (action) {
-      case 'enter':
-        if (hard) {
-          task.savedHardirqsEnabled.push(task.hardirqsEnabled);
-          task.hardirqDepth++;
-          task.hardirqsEnabled = false;
-        } else {
-          task.savedSoftirqsEnabled.push(task.softirqsEnabled);
-          task.softirqDepth++;
-          task.softirqsEnabled = false;
-        }
-        break;
-      case 'exit':
-        if (hard) {
-          if (task.hardirqDepth === 0) return;
-          task.hardirqDepth--;
-          task.hardirqsEnabled = task.savedHardirqsEnabled.pop() ?? true;
-        } else {
-          if (task.softirqDepth === 0) return;
-          task.softirqDepth--;
-          task.softirqsEnabled = task.savedSoftirqsEnabled.pop() ?? true;
-        }
-        break;
-      case 'disable':
-        if (hard) task.hardirqsEnabled = false;
-        else task.softirqsEnabled = false;
-        break;
-      case 'enable':
-        if (hard) {
-          if (task.hardirqsEnabled) return;
-          task.hardirqsEnabled = true;
-          const enabling = irqEventOf(event, task, kind, action, site);
-          markHeldLocks(this.core, task, ENABLED_HARDIRQ, enabling, this.currentFile, this.currentLine);
-          if (task.softirqsEnabled) markHeldLocks(this.core, task, ENABLED_SOFTIRQ, enabling, this.currentFile, this.currentLine);
-        } else {
-          if (task.softirqsEnabled) return;
-          task.softirqsEnabled = true;
-          if (task.hardirqsEnabled) markHeldLocks(this.core, task, ENABLED_SOFTIRQ, irqEventOf(event, task, kind, action, site), this.currentFile, this.currentLine);
-        }
-        break;
-    }
+    applyIrqAction(this.core, this.task(event.task), event.kind, event.action, event, undefined, this.currentFile, this.currentLine);
   }
 
   private assertHeld(event: AssertEvent): void {
@@ -725,13 +537,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       this.accessHooksByVar.set(variable, hooks);
     }
     if (hooks.length === 0) return;
-    const ctx = {
-      task: task.name,
-      var: variable,
-      write,
-      held: task.held.map((h) => lockView(h, task)),
-      at: this.refOf(accessEventOf(event, task, variable, write, site), task.id),
-    };
+    const ctx = accessContext(task, variable, write, this.refOf(accessEventOf(event, task, variable, write, site), task.id));
     for (const hook of hooks) hook.onAccess!(ctx, this.query);
   }
 
@@ -746,58 +552,20 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   private exit(event: Extract<TraceEvent, { op: 'exit' }>): void {
     const task = this.task(event.task);
-    if (task.held.length > 0) {
-      this.core.findings.report(heldAtExitFinding(this.core.classes, task, this.refOf(event, event.task)));
-      for (const h of task.held) h.inst.holders--;
-    }
-    task.alive = false;
-    // A reader may keep the dead task as a stale handle for a while: let it hold nothing.
-    task.held.length = 0;
-    task.spare.length = 0;
+    if (task.held.length > 0) this.core.findings.report(heldAtExitFinding(this.core.classes, task, this.refOf(event, event.task)));
+    // A reader may keep the dead task as a stale handle for a while: it holds nothing.
+    endTask(task);
     this.tasks.delete(event.task);
   }
 
-  // ─── hooks' views (slow path) ────────────────────────────────────────────────────────────
-
-  private runChainHooks(task: TaskState, next: HeldLock, depth: number, sync: boolean): void {
-    const ctx = this.acquireContext(task, next, depth, sync);
-    for (const hook of this.chainHooks) hook.onNewChain!(ctx, this.query);
-  }
-
-  private acquireContext(task: TaskState, next: HeldLock, depth: number, sync: boolean): AcquireContext {
-    const held: LockView[] = [];
-    for (let i = 0; i < depth; i++) {
-      const h = task.held[i]!;
-      if (h.irqContext === next.irqContext) held.push(lockView(h, task));
-    }
-    return { task: task.name, held, next: lockView(next, task), sync };
-  }
-
   // ─── findings of the event handlers (slow path) ──────────────────────────────────────────
-
-  /** `mark_usage` for an acquisition whose class lacks some of the `needed` usage bits. */
-  private markAcquireUsage(
-    task: TaskState,
-    inst: LockInstance,
-    cls: LockClass,
-    mode: number,
-    trylock: boolean,
-    needed: number,
-    event: AcquireEvent | SyncEvent | null,
-    site: LockOpSite,
-  ): void {
-    markAcquireUsage(this.core, task, cls, mode, needed, this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id));
-  }
 
   private reportBadUnlock(task: TaskState, event: ReleaseEvent, inst: LockInstance | undefined): void {
     this.core.findings.report(badUnlockFinding(task, event.lock, inst, this.refOf(event, event.task)));
   }
 
   private reportHeldLockFreed(inst: LockInstance, event: TraceEvent, how: string): void {
-    const holders: { task: TaskState; entry: HeldLock }[] = [];
-    for (const task of this.tasks.values()) {
-      for (const h of task.held) if (h.inst === inst) holders.push({ task, entry: h });
-    }
+    const holders = holdersOf(inst, this.tasks.values());
     const taskName = 'task' in event ? String(event.task) : (holders[0]?.task.name ?? '?');
     this.core.findings.report(heldLockFreedFinding(this.core.classes, inst, holders, how, taskName, this.refOf(event, taskName)));
   }
@@ -819,50 +587,4 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private refOf(event: TraceEvent, task: TaskId): EventRef {
     return eventRef(event, task, this.currentFile, this.currentLine);
   }
-
-  private findPath(from: string, to: string, fromRecursiveReader: boolean): DependencyWitness[] | null {
-    const { classes, deps } = this.core;
-    const a = classes.get(from);
-    const b = classes.get(to);
-    if (a === undefined || b === undefined) return null;
-    const hit = deps.search(a.id, fromRecursiveReader, true, (c) => c === b.id);
-    return hit === null ? null : deps.witnesses(hit.path);
-  }
-}
-
-/** The chain a new held lock extends: the top entry's, or the empty chain of its irq context. */
-function chainBase(held: readonly HeldLock[], irqContext: number): number {
-  // Not `held[held.length - 1]` on an empty stack: a negative index is a named-property lookup
-  // in V8, off the fast path (it cost 15 ns per event).
-  const depth = held.length;
-  if (depth === 0) return irqContext;
-  const top = held[depth - 1]!;
-  return top.irqContext === irqContext ? top.chain : irqContext;
-}
-
-function hlockKeyOf(classId: number, mode: number, trylock: boolean, sync: boolean): number {
-  return classId * HLOCK_BITS + mode * 4 + (trylock ? 2 : 0) + (sync ? 1 : 0);
-}
-
-/** The usage bits an acquisition sets (`mark_usage`): checked inline on the hot path, set only when missing. */
-function usageNeeded(task: TaskState, mode: number, trylock: boolean, sync: boolean): number {
-  const read = mode !== MODE_WRITE ? 1 : 0;
-  let needed = 1 << (read ? LOCK_USED_READ : LOCK_USED);
-  if (!trylock) {
-    if (task.hardirqDepth > 0) needed |= 1 << (USED_IN_HARDIRQ + read);
-    if (task.softirqDepth > 0) needed |= 1 << (USED_IN_SOFTIRQ + read);
-  }
-  if (task.hardirqsEnabled && !sync) {
-    needed |= 1 << (ENABLED_HARDIRQ + read);
-    if (task.softirqsEnabled) needed |= 1 << (ENABLED_SOFTIRQ + read);
-  }
-  return needed;
-}
-
-/** The held entry of `inst` itself, or a nest-merged entry of one of its classes, in any irq context. */
-function heldEntryAnyContext(task: TaskState, inst: LockInstance): HeldLock | undefined {
-  for (const h of task.held) {
-    if (h.inst === inst || (h.references > 0 && inst.classes.includes(h.cls))) return h;
-  }
-  return undefined;
 }
