@@ -11,7 +11,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { escapeTerminal } from '../report/escape.js';
 import { checkTrace } from '../check/check-trace.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
-import type { InputFormatChoice } from '../events/detect-format.js';
+import type { InputFormatChoice } from '../events/importers.js';
 import { STDIN_PATH } from '../events/jsonl-reader.js';
 import { combineSnapshots, readSavedGraph } from './saved-graph.js';
 

@@ -11,7 +11,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { toGraphology } from '../../engine/class-graph.js';
-import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/detect-format.js';
+import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
 import { writeFilesAtomic } from '../../io/atomic-write.js';
 import { findCycles } from '../../graph/cycles.js';
 import { cyclesPrinter } from '../../graph/cycles-printer.js';
