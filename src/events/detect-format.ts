@@ -9,7 +9,8 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseFtraceLine } from './ftrace-line.js';
-import { InputError, traceReadError } from './input-error.js';
+import { InputError } from '../io/input-error.js';
+import { traceReadError } from './trace-read-error.js';
 import { isPerfCallchainLine, isPerfScriptEventLine } from './perf-script-reader.js';
 
 export const INPUT_FORMATS = ['jsonl', 'ftrace', 'perf', 'std'] as const;

@@ -14,7 +14,7 @@ import type { LockOpSink } from './lock-op-sink.js';
 import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
 import type { InputFormat, InputFormatChoice } from './detect-format.js';
 import { FtraceParser } from './ftrace-reader.js';
-import { traceReadError } from './input-error.js';
+import { traceReadError } from './trace-read-error.js';
 import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
 import { PerfScriptParser } from './perf-script-reader.js';

@@ -7,7 +7,7 @@
  * format's prefix is always one.
  */
 import type { EventSink } from './event.js';
-import { InputError } from './input-error.js';
+import { InputError } from '../io/input-error.js';
 import { KernelLockTracker } from './kernel-lock-tracker.js';
 import type { KernelTraceOptions, KernelTraceStats } from './kernel-lock-tracker.js';
 

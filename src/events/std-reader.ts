@@ -25,7 +25,7 @@
  * becomes `site`.
  */
 import type { EventOrigin, EventSink, LockType, TraceEvent } from './event.js';
-import { InputError } from './input-error.js';
+import { InputError } from '../io/input-error.js';
 import type { LockOpSink } from './lock-op-sink.js';
 import { ReentrantHolds } from './std-holds.js';
 import { StdFastLane } from './std-fast-lane.js';
