@@ -8,7 +8,7 @@
  * Invariant: a file that cannot be read is an InputError naming it; text is never an input error.
  */
 import { detectFormatOfFile } from '../events/detect-format.js';
-import { InputError } from '../events/input-error.js';
+import { InputError } from '../io/input-error.js';
 import { importTrace } from '../events/import-trace.js';
 import { readTextFile } from '../rules/loader.js';
 

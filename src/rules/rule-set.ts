@@ -41,6 +41,8 @@ export interface RuleSet {
   classTypes: Map<string, LockType>;
   /** Alias -> the declared class it stands for, from every file. */
   classAliases: Map<string, string>;
+  /** File -> its `kernels:` (the kernel versions whose class names it uses), for files that say. */
+  kernelsByFile: Map<string, string>;
   order: OrderRelation;
   /** Classes that active rules place in a lock relation (for --strict-order). */
   orderedClasses: Set<string>;
@@ -115,6 +117,7 @@ export function buildRuleSet(files: readonly ParsedRuleFile[]): RuleSet {
     activeRules,
     classTypes: withAliasTypes(classTypes, classAliases),
     classAliases,
+    kernelsByFile: new Map(files.flatMap((file) => (file.kernels === undefined ? [] : [[file.source.file, file.kernels] as const]))),
     order,
     orderedClasses,
     documentedPairs,
