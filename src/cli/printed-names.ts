@@ -3,7 +3,8 @@
  *  - a trace in any format `lockdep check` reads (JSONL, ftrace, perf script, STD): the classes of
  *    its events (an instance never declared by `init` is its own class, as in `check`);
  *  - text from a kernel: every `(NAME){USAGE}` lockdep prints in a console-log splat, and the name
- *    at the end of each /proc/lockdep class line (`... FD: n BD: n USAGE: NAME`);
+ *    at the end of each /proc/lockdep class line (`... FD: n BD: n USAGE: NAME`) and dependency
+ *    line (` -> [ADDRESS] NAME`);
  *  - otherwise a plain list, one class name per line (blank lines and `#` comments skipped).
  * Invariant: a file that cannot be read is an InputError naming it; text is never an input error.
  */
@@ -16,6 +17,8 @@ import { readTextFile } from '../rules/loader.js';
 const USAGE_AFTER_NAME = /\)\{[.+\-?]{4,}\}/g;
 /** A /proc/lockdep class line: address, optional OPS, FD, BD, usage, name. */
 const PROC_LOCKDEP_CLASS = /^[0-9a-f]+ (?:OPS:\s*\d+ )?FD:\s*\d+ BD:\s*\d+ [.+\-?]+: (.+)$/;
+/** A /proc/lockdep dependency line under its class: ` -> [address] name`. */
+const PROC_LOCKDEP_DEPENDENCY = /^-> \[[0-9a-f]+\] (.+)$/;
 
 /** The names inside `(...)` that end right before each `){usage}` of a line (parentheses balanced). */
 function namesBeforeUsage(line: string): string[] {
@@ -40,7 +43,7 @@ export function classNamesOfText(text: string): Set<string> {
   const kernel = new Set<string>();
   for (const line of lines) {
     for (const name of namesBeforeUsage(line)) kernel.add(name);
-    const proc = PROC_LOCKDEP_CLASS.exec(line.trim());
+    const proc = PROC_LOCKDEP_CLASS.exec(line.trim()) ?? PROC_LOCKDEP_DEPENDENCY.exec(line.trim());
     if (proc) kernel.add(proc[1]!.trim());
   }
   if (kernel.size > 0) return kernel;

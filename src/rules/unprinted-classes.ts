@@ -30,14 +30,44 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** The printed name nearest to `name`, if within a third of its length (at least 2 edits). */
+/**
+ * The spelling-free shape of a class name: without `&`, `(`, `)` and lockdep's `#N` (same name,
+ * other key) and `/N` (subclass) suffixes, so that `&kvm->mmu_lock`, `&(kvm)->mmu_lock` and
+ * `&(kvm)->mmu_lock#2` have one shape.
+ */
+function shapeOf(name: string): string {
+  return name.replace(/[#/]\d+$/, '').replace(/[&()\s]/g, '');
+}
+
+/** The member name at the end of a class name (`hv_lock` of `kvm->arch.hyperv.hv_lock`). */
+function memberOf(name: string): string {
+  return shapeOf(name).split(/->|\./).pop() ?? '';
+}
+
+/** Members this short (`lock`, `mutex`) name too many classes to suggest one. */
+const MIN_MEMBER_LENGTH = 5;
+
+/**
+ * The printed name nearest to `name`: one of the same shape; else one ending in the same member
+ * (the document's `kvm->arch.hyperv.hv_lock` is printed `&hv->hv_lock`); else one within a few
+ * edits (a fifth of the name's length, at least 2). Ties go to the alphabetically first.
+ */
 export function nearestName(name: string, printed: Iterable<string>): string | undefined {
-  const limit = Math.max(2, Math.floor(name.length / 3));
+  const candidates = [...printed].sort();
+  const shape = shapeOf(name);
+  const sameShape = candidates.find((candidate) => shapeOf(candidate) === shape);
+  if (sameShape !== undefined) return sameShape;
+  const member = memberOf(name);
+  if (member.length >= MIN_MEMBER_LENGTH) {
+    const sameMember = candidates.find((candidate) => memberOf(candidate) === member);
+    if (sameMember !== undefined) return sameMember;
+  }
+  const limit = Math.max(2, Math.floor(name.length / 5));
   let best: string | undefined;
   let bestDistance = limit + 1;
-  for (const candidate of printed) {
+  for (const candidate of candidates) {
     const distance = editDistance(name, candidate);
-    if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
+    if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
