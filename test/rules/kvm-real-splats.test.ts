@@ -55,3 +55,13 @@ describe('the 2024 cpu_hotplug_lock chain (6.9.0, 7 May 2024)', () => {
     ]);
   });
 });
+
+describe('the text report names where a rule is documented', () => {
+  test('the srcu rule broken under hv_lock: its sentence, then its source', async () => {
+    const run = await runCliInProcess(['check', '--rules', 'rules/kvm-locking.yaml', `${REAL}/wanpeng-li-2021-05-10-hv-lock-rcu.jsonl`]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      'and while accessing in-kernel MMIO/PIO address->device structure mapping (kvm->buses).\n  (source: Documentation/virt/kvm/locking.rst, torvalds/linux 918e37d50a2f (after v6.12))\n',
+    );
+  });
+});
