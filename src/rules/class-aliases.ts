@@ -2,8 +2,9 @@
  * Class aliases (`classes: {name: {type, aliases: [...]}}`): the one place where a name lockdep
  * prints in some kernel versions (`&kvm->mmu_lock` before v5.12) is matched as the class a rule
  * file declares (`&(kvm)->mmu_lock`). The rule hooks are wrapped so that every lock, dependency
- * and class name they see is already translated to the declared name; path queries go back to
- * every name the trace may use. No rule kind knows about aliases.
+ * and class name they see is already translated to the declared name; path queries search every
+ * name the trace may use and answer in declared names (the witnesses' events keep the trace's
+ * class). No rule kind knows about aliases.
  * Invariant: with no aliases the hooks are returned unchanged (no cost); with aliases, only the
  * slow paths and watched acquisitions pay one Map lookup per lock in view.
  */
@@ -29,7 +30,7 @@ export function withClassAliases(hooks: EngineHooks, aliases: ReadonlyMap<string
           if (path !== null && (best === null || path.length < best.length)) best = path;
         }
       }
-      return best;
+      return best?.map((step) => (aliases.has(step.from) || aliases.has(step.to) ? { ...step, from: canonical(step.from), to: canonical(step.to) } : step)) ?? null;
     },
     hasClass: (name) => spellings(name).some((spelling) => q.hasClass(spelling)),
     heldLocks: (task) => q.heldLocks(task),
@@ -37,16 +38,15 @@ export function withClassAliases(hooks: EngineHooks, aliases: ReadonlyMap<string
   });
 
   const wrapped: EngineHooks = {};
-  const { watchClass, watchVar, onNewChain, onWatchedAcquire, onAccess, onNewDependency, onEnd } = hooks;
-  if (watchClass) wrapped.watchClass = (name) => watchClass(canonical(name));
-  if (watchVar) wrapped.watchVar = watchVar;
-  if (onNewChain) wrapped.onNewChain = (ctx, q) => onNewChain(acquire(ctx), query(q));
-  if (onWatchedAcquire) wrapped.onWatchedAcquire = (ctx, q) => onWatchedAcquire(acquire(ctx), query(q));
-  if (onAccess) wrapped.onAccess = (ctx, q) => onAccess({ ...ctx, held: ctx.held.map(view) }, query(q));
-  if (onNewDependency) {
+  if (hooks.watchClass) wrapped.watchClass = (name) => hooks.watchClass?.(canonical(name)) ?? false;
+  if (hooks.watchVar) wrapped.watchVar = (name) => hooks.watchVar?.(name) ?? false;
+  if (hooks.onNewChain) wrapped.onNewChain = (ctx, q) => hooks.onNewChain?.(acquire(ctx), query(q));
+  if (hooks.onWatchedAcquire) wrapped.onWatchedAcquire = (ctx, q) => hooks.onWatchedAcquire?.(acquire(ctx), query(q));
+  if (hooks.onAccess) wrapped.onAccess = (ctx, q) => hooks.onAccess?.({ ...ctx, held: ctx.held.map(view) }, query(q));
+  if (hooks.onNewDependency) {
     wrapped.onNewDependency = (dep, q) =>
-      onNewDependency(aliases.has(dep.from) || aliases.has(dep.to) ? { ...dep, from: canonical(dep.from), to: canonical(dep.to) } : dep, query(q));
+      hooks.onNewDependency?.(aliases.has(dep.from) || aliases.has(dep.to) ? { ...dep, from: canonical(dep.from), to: canonical(dep.to) } : dep, query(q));
   }
-  if (onEnd) wrapped.onEnd = (q) => onEnd(query(q));
+  if (hooks.onEnd) wrapped.onEnd = (q) => hooks.onEnd?.(query(q));
   return wrapped;
 }

@@ -60,13 +60,13 @@ export function buildRuleSet(files: readonly ParsedRuleFile[]): RuleSet {
   const classAliases = new Map<string, string>();
   for (const file of files) {
     for (const [name, names] of file.aliases) {
-      for (const alias of names) {
+      names.forEach((alias, index) => {
         const other = classAliases.get(alias);
         if (other !== undefined && other !== name) {
-          throw file.source.errorAt(['classes', name], `alias ${JSON.stringify(alias)} of ${JSON.stringify(name)} is an alias of ${JSON.stringify(other)} in another file (an alias names one class)`, { key: name });
+          throw file.source.errorAt(['classes', name, 'aliases', index], `alias ${JSON.stringify(alias)} of ${JSON.stringify(name)} is an alias of ${JSON.stringify(other)} in another file (an alias names one class)`);
         }
         classAliases.set(alias, name);
-      }
+      });
     }
     if (file.classes) {
       for (const [name, type] of file.classes) {
