@@ -4,10 +4,9 @@
  * loader rejects an alias that a rule names, that is also a class, or that names two classes.
  */
 import { describe, expect, test } from 'vitest';
-import { InputError } from '../../src/io/input-error.js';
 import type { TraceEvent } from '../../src/events/event.js';
 import { loadRuleTexts } from '../../src/rules/index.js';
-import { L, R, U, W, runAll, runRules, summary } from './rule-tester.js';
+import { L, R, U, W, loadErrorOf as errorOf, runAll, runRules, summary } from './rule-tester.js';
 
 const CLASSES = `version: 1
 kernels: v5.12 and later
@@ -51,16 +50,6 @@ describe('every rule kind sees an alias as its class', () => {
     expect(ruleSet.kernelsByFile.get('r.yaml')).toBe('v5.12 and later');
   });
 });
-
-function errorOf(files: Array<{ file: string; text: string }>): string {
-  try {
-    loadRuleTexts(files);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return String(error);
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('alias errors name file:line:col', () => {
   test('a rule that names an alias', () => {
