@@ -20,8 +20,17 @@ export function withClassAliases(hooks: EngineHooks, aliases: ReadonlyMap<string
   const spellings = (name: string): readonly string[] => namesOf.get(name) ?? [name];
 
   const view = (lock: LockView): LockView => (aliases.has(lock.class) ? { ...lock, class: canonical(lock.class) } : lock);
-  const acquire = (ctx: AcquireContext): AcquireContext => ({ ...ctx, held: ctx.held.map(view), next: view(ctx.next) });
-  const query = (q: EngineQuery): EngineQuery => ({
+  const aliased = (lock: LockView): boolean => aliases.has(lock.class);
+  const acquire = (ctx: AcquireContext): AcquireContext =>
+    aliased(ctx.next) || ctx.held.some(aliased) ? { ...ctx, held: ctx.held.map(view), next: view(ctx.next) } : ctx;
+  /** One translating query per engine query (the validator passes the same one every time). */
+  const queries = new WeakMap<EngineQuery, EngineQuery>();
+  const query = (q: EngineQuery): EngineQuery => {
+    let translated = queries.get(q);
+    if (translated === undefined) queries.set(q, (translated = translatingQuery(q)));
+    return translated;
+  };
+  const translatingQuery = (q: EngineQuery): EngineQuery => ({
     findPath(from, to, fromRecursiveReader) {
       let best: DependencyWitness[] | null = null;
       for (const source of spellings(from)) {
@@ -42,7 +51,7 @@ export function withClassAliases(hooks: EngineHooks, aliases: ReadonlyMap<string
   if (hooks.watchVar) wrapped.watchVar = (name) => hooks.watchVar?.(name) ?? false;
   if (hooks.onNewChain) wrapped.onNewChain = (ctx, q) => hooks.onNewChain?.(acquire(ctx), query(q));
   if (hooks.onWatchedAcquire) wrapped.onWatchedAcquire = (ctx, q) => hooks.onWatchedAcquire?.(acquire(ctx), query(q));
-  if (hooks.onAccess) wrapped.onAccess = (ctx, q) => hooks.onAccess?.({ ...ctx, held: ctx.held.map(view) }, query(q));
+  if (hooks.onAccess) wrapped.onAccess = (ctx, q) => hooks.onAccess?.(ctx.held.some(aliased) ? { ...ctx, held: ctx.held.map(view) } : ctx, query(q));
   if (hooks.onNewDependency) {
     wrapped.onNewDependency = (dep, q) =>
       hooks.onNewDependency?.(aliases.has(dep.from) || aliases.has(dep.to) ? { ...dep, from: canonical(dep.from), to: canonical(dep.to) } : dep, query(q));
