@@ -34,6 +34,10 @@ describe.each(PACKS)('%s on real KVM splats', (pack) => {
     ]);
   });
 
+  test('5 Sep 2023, 6.5.0 arm64: a mutex taken under the printed &(kvm)->mmu_lock is lockdep\'s finding, not a rule\'s', async () => {
+    expect(await findingsOf(pack, 'shan-2023-09-05-arm64-mmu-lock-wait-context.jsonl')).toEqual(['sleep-in-atomic:&mmu->fault_ranges_mutex,&(kvm)->mmu_lock']);
+  });
+
   test('10 May 2021, 5.13.0-rc1: memslots read under hv_lock without kvm->srcu breaks the srcu rule, as RCU lockdep said', async () => {
     expect(await findingsOf(pack, 'wanpeng-li-2021-05-10-hv-lock-rcu.jsonl')).toEqual(['memslots-and-buses-under-srcu:&kvm->srcu,&kvm->slots_lock']);
   });
