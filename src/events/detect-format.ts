@@ -1,8 +1,10 @@
 /**
  * Detects the format of a trace from its first non-blank lines: spec JSONL, kernel ftrace text
- * (trace file, trace-cmd report), `perf script` output or STD. Owns the `InputFormat` names used
- * by `--input-format`. A kernel trace is recognised by its line prefix, whatever event the line
- * carries (a function-tracer call is as good as a lock event).
+ * (trace file, trace-cmd report), `perf script` output or STD: the first importer of the registry
+ * (importers.ts) whose `detect` accepts a line names its format. Owns the lines that carry no
+ * evidence of a format (blank lines, comments, kernel tool noise). A kernel trace is recognised
+ * by its line prefix, whatever event the line carries (a function-tracer call is as good as a
+ * lock event).
  * Invariants: detection reads at most DETECT_BYTES from the start of the file and never
  * consumes the caller's stream; a file that matches no format is an InputError that names the
  * first line that did not fit and suggests `--input-format`.
@@ -11,27 +13,17 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parseFtraceLine } from './ftrace-line.js';
 import { InputError } from '../io/input-error.js';
 import { traceReadError } from './trace-read-error.js';
-import { isPerfCallchainLine, isPerfScriptEventLine } from './perf-script-reader.js';
-
-export const INPUT_FORMATS = ['jsonl', 'ftrace', 'perf', 'std'] as const;
-export type InputFormat = (typeof INPUT_FORMATS)[number];
-export type InputFormatChoice = InputFormat | 'auto';
-export const INPUT_FORMAT_CHOICES: readonly InputFormatChoice[] = ['auto', ...INPUT_FORMATS];
+import { IMPORTERS, importerOf, INPUT_FORMATS, type InputFormat } from './importers.js';
+import { isPerfCallchainLine } from './perf-script-reader.js';
 
 /** Bytes read from the start of a file for detection. */
 export const DETECT_BYTES = 64 * 1024;
 /** Non-blank, non-comment lines that must agree. */
 const SAMPLE_LINES = 5;
 
-const STD_LINE = /^[^|\s][^|]*\|\s*[A-Za-z_][\w]*\s*(?:\(.*\))?\s*(?:\|.*)?$/;
-
-/** The format one line looks like, or null when it fits none. */
+/** The format one line looks like (the first importer whose `detect` accepts it), or null when it fits none. */
 export function classifyLine(line: string): InputFormat | null {
-  const text = line.trim();
-  if (text.startsWith('{')) return 'jsonl';
-  if (parseFtraceLine(line).kind === 'event') return 'ftrace';
-  if (isPerfScriptEventLine(line)) return 'perf';
-  if (STD_LINE.test(text)) return 'std';
+  for (const importer of IMPORTERS) if (importer.detect(line)) return importer.name;
   return null;
 }
 
@@ -67,7 +59,7 @@ export function detectFormatOfText(text: string, file: string): InputFormat {
     const kind = classifyLine(line);
     if (kind === null || (found !== null && kind !== found)) {
       throw new InputError(
-        `cannot tell the trace format: this line is not ${found === null ? 'spec JSONL, ftrace text, perf script output or STD' : describe(found)} (pass --input-format ${INPUT_FORMATS.join('|')})`,
+        `cannot tell the trace format: this line is not ${found === null ? ANY_FORMAT : describe(found)} (pass --input-format ${INPUT_FORMATS.join('|')})`,
         { file, line: i + 1 },
       );
     }
@@ -103,13 +95,9 @@ export function detectFormatOfFile(path: string, file = path): InputFormat {
   }
 }
 
-const DESCRIPTIONS: Readonly<Record<InputFormat, string>> = {
-  jsonl: 'spec JSONL',
-  ftrace: 'ftrace text',
-  perf: 'perf script output',
-  std: 'STD',
-};
+/** Every format in words: `spec JSONL, ftrace text, perf script output or STD`. */
+const ANY_FORMAT = IMPORTERS.map((importer) => importer.description).join(', ').replace(/, ([^,]*)$/, ' or $1');
 
 function describe(format: InputFormat): string {
-  return `${DESCRIPTIONS[format]} like the lines above`;
+  return `${importerOf(format).description} like the lines above`;
 }

@@ -8,12 +8,14 @@
  * any tracepoint); only `lock_acquire:` / `lock_release:` payloads are parsed strictly.
  * Invariants: a malformed lock line, or a line of no ftrace shape once events have started, is an
  * InputError naming file:line; header lines before the first event are skipped.
+ * `ftraceImporter` is the registry entry: a line with the ftrace event prefix is ftrace.
  */
 import type { EventSink } from './event.js';
 import { graphRowHasLockEvent, namedEvent, parseFtraceLine, stackHeaderOf } from './ftrace-line.js';
 import type { FtraceEventLine } from './ftrace-line.js';
 import { taskKey } from './kernel-lock-tracker.js';
-import { KernelTextParser } from './kernel-text-parser.js';
+import { defineImporter } from './importer.js';
+import { KernelTextParser, kernelTextImport, kernelTraceOptions } from './kernel-text-parser.js';
 import type { KernelTraceOptions, KernelTraceStats } from './kernel-lock-tracker.js';
 import { forEachLine } from './text-line-reader.js';
 
@@ -84,6 +86,14 @@ export class FtraceParser extends KernelTextParser {
     );
   }
 }
+
+/** The registry entry of ftrace text (no byte lane). */
+export const ftraceImporter = defineImporter({
+  name: 'ftrace',
+  description: 'ftrace text',
+  detect: (line) => parseFtraceLine(line).kind === 'event',
+  create: (context, sink) => kernelTextImport(new FtraceParser(kernelTraceOptions(context), sink)),
+});
 
 /** Reads an ftrace text file from disk, streaming, and returns what was read. */
 export function readFtraceFile(path: string, options: FtraceReaderOptions, sink: EventSink): FtraceReadStats {

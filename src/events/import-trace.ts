@@ -1,28 +1,27 @@
 /**
- * One entrance for every trace format: picks the reader for `jsonl`, `ftrace`, `perf` or `std` (detected
- * from the content when the choice is `auto`) and streams the file's spec TraceEvents to a sink.
+ * One reading path for every trace format: picks the importer of the registry (importers.ts)
+ * named by the choice, or detected from the content when the choice is `auto`, and streams the file's
+ * spec TraceEvents to a sink (and, for an importer with a byte lane, its plain lines to the
+ * engine's fast entrance when the caller gives one).
  * Invariants: the sink sees events in file order with their `file:line` origin; every input
- * problem is an InputError; memory stays bounded (every reader streams); files and streams are
- * read by one path (line-block-source.ts), so the fast lanes serve both and a stream gives the
+ * problem is an InputError; memory stays bounded (every importer streams); files and streams are
+ * read by one path (line-block-source.ts), so the byte lanes serve both and a stream gives the
  * findings its file gives; `-` reads stdin, and a caller-supplied stream (`read.input`) is read
  * instead of the path, detection then using the file itself when it is one, or the stream's
  * first bytes otherwise; `read.onBytes` reports progress for any source.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { EventOrigin, EventSink, LockType } from './event.js';
 import type { LockOpSink } from './lock-op-sink.js';
 import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
-import type { InputFormat, InputFormatChoice } from './detect-format.js';
-import { FtraceParser } from './ftrace-reader.js';
+import { readIntoImport, type ImportContext } from './importer.js';
+import { importerOf, type InputFormat, type InputFormatChoice } from './importers.js';
 import { traceReadError } from './trace-read-error.js';
-import { forEachTraceEvent, STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
+import { STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
-import { PerfScriptParser } from './perf-script-reader.js';
-import { StdParser } from './std-reader.js';
-import { readLineBlocks, type LineBlockReadOptions, type TraceByteSource } from './line-block-source.js';
-import { DEFAULT_CHUNK_BYTES, LineDecoder } from './text-line-reader.js';
+import type { TraceByteSource } from './line-block-source.js';
 
-export type { InputFormat, InputFormatChoice } from './detect-format.js';
+export type { InputFormat, InputFormatChoice } from './importers.js';
 
 export interface ImportOptions {
   /** `auto` (default) detects the format from the first lines. */
@@ -31,12 +30,12 @@ export interface ImportOptions {
   classTypes?: ReadonlyMap<string, LockType>;
   /** Warnings about the input that do not stop reading (ftrace lost events, skipped lines per kind). */
   onWarning?: (message: string, origin: EventOrigin) => void;
-  /** Options of the JSONL reader (display name, stdin stream, chunk size). */
+  /** How to read the trace: display name, stdin stream, progress (and the chunk size, for JSONL). */
   read?: ReadTraceOptions;
   /**
-   * The engine's fast entrance (events/lock-op-sink.ts): the JSONL and STD readers deliver their
-   * plain lock lines to it directly, every other event to the sink. Omit it to get every event
-   * as a TraceEvent.
+   * The engine's fast entrance (events/lock-op-sink.ts): an importer with a byte lane (JSONL, STD)
+   * delivers its plain lines to it directly, every other event to the sink. Omit it to get every
+   * event as a TraceEvent.
    */
   fast?: LockOpSink;
 }
@@ -45,12 +44,6 @@ export interface ImportStats {
   format: InputFormat;
   events: number;
   lines: number;
-}
-
-interface LineParser {
-  line(text: string, lineNo: number): void;
-  end(): void;
-  readonly stats: { events: number };
 }
 
 /** Streams the events of `path` in any supported format to `sink`. */
@@ -74,31 +67,12 @@ export async function importTrace(path: string, sink: EventSink, options: Import
       format = detectFormatOfText(prefixText(prefix), file);
     }
   }
-  if (format === 'jsonl') {
-    const read: ReadTraceOptions = { ...options.read, displayName: file };
-    if (options.fast !== undefined) read.fast = options.fast;
-    if (chunks !== undefined) read.input = Readable.from(replay(prefix, chunks), { objectMode: false });
-    const stats = await forEachTraceEvent(path, sink, read);
-    return { format, events: stats.events, lines: stats.lines };
-  }
-  const std = format === 'std' ? new StdParser(definedOnly({ file, classTypes: options.classTypes, fast: options.fast, onWarning: options.onWarning }), sink) : undefined;
-  const kernelOptions = definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning });
-  const parser: LineParser = std ?? (format === 'perf' ? new PerfScriptParser(kernelOptions, sink) : new FtraceParser(kernelOptions, sink));
-  // Files and streams take the same path (line-block-source.ts): STD lines go to its byte lane
-  // first, kernel text lines are decoded (in small chunks: see text-line-reader.ts).
+  const context: ImportContext = definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning, chunkBytes: options.read?.chunkSize });
+  const run = importerOf(format).open(context, sink, options.fast);
+  // Files and streams take the same path (line-block-source.ts).
   const source: TraceByteSource = chunks !== undefined ? replay(prefix, chunks) : stream ?? path;
-  const read: LineBlockReadOptions = std === undefined ? { chunkBytes: DEFAULT_CHUNK_BYTES } : {};
-  if (options.read?.onBytes !== undefined) read.onBytes = options.read.onBytes;
-  const decoder = new LineDecoder((text, lineNo) => parser.line(text, lineNo));
-  read.linesSoFar = std === undefined ? () => decoder.lines : () => std.stats.lines;
-  try {
-    await readLineBlocks(source, std === undefined ? decoder.onBlock : (bytes, end) => std.block(bytes, end), read);
-  } catch (error) {
-    throw traceReadError(error, file);
-  }
-  const lines = std === undefined ? decoder.lines : std.stats.lines;
-  parser.end();
-  return { format, events: parser.stats.events, lines };
+  const counts = await readIntoImport(source, run, file, options.read?.onBytes);
+  return { format, ...counts };
 }
 
 /** Reads chunks until DETECT_BYTES are in hand or the stream ends. */

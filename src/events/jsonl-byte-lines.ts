@@ -2,14 +2,24 @@
  * Line splitting of a JSONL byte stream without decoding it. Blocks of whole lines come from the
  * one reading path of files and streams (line-block-source.ts); each line goes
  * to the fast lane (jsonl-fast-lane.ts) when there is one, the header position is past and the
- * line has a fast shape; every other line is decoded as UTF-8 and handed to the TraceLineParser,
- * which owns the header, validation and every error message (it strips the `\r` itself).
+ * line has a fast shape; every other line is decoded as UTF-8 and handed to the line parser (its
+ * host: jsonl-reader.ts's TraceLineParser), which owns the header, validation and every error
+ * message (it strips the `\r` itself).
  * Invariants: line numbers are those of `TraceLineParser.push` (every `\n` counts, a trailing
  * `\r` is stripped, a last line without `\n` is delivered); no block is kept.
  */
 import type { JsonlFastLane } from './jsonl-fast-lane.js';
-import type { TraceLineParser } from './jsonl-reader.js';
 import { lineEnd, withoutCarriageReturn } from './line-blocks.js';
+
+/** What the line splitter needs from the JSONL line parser. */
+export interface JsonlLineHost {
+  /** True until the first non-blank line (which may be the header) has been read: no lane before it. */
+  readonly beforeContent: boolean;
+  /** Line `lineNo` was an event that the byte lane delivered. */
+  countFastEvent(lineNo: number): void;
+  /** Parses line `lineNo` (decoded, without its `\n`). */
+  line(text: string, lineNo: number): void;
+}
 
 export class JsonlByteLines {
   private lineNo = 0;
@@ -19,7 +29,7 @@ export class JsonlByteLines {
   readonly onBlock = (bytes: Buffer, end: number): void => this.deliverLines(bytes, end);
 
   constructor(
-    private readonly parser: TraceLineParser,
+    private readonly parser: JsonlLineHost,
     private readonly fast: JsonlFastLane | undefined,
   ) {}
 

@@ -5,27 +5,28 @@
  * whole); line numbers are 1-based and count every `\n`, blank lines included; `\r\n` is
  * accepted; blank lines are skipped; an optional header is accepted on the first non-blank line
  * only; every malformed line is an `InputError` at `file:line` (JSON syntax errors add the
- * column). `forEachTraceEvent` (what `lockdep check` uses) reads files and streams alike
- * (line-block-source.ts), splits lines as bytes (jsonl-byte-lines.ts), hands the common shapes to the engine's fast entrance when given one
- * (jsonl-fast-lane.ts) and decodes the rest; the record iterator splits decoded text chunks.
+ * column). `jsonlImporter` (the registry entry, what `lockdep check` uses) and `forEachTraceEvent`
+ * read files and streams alike (line-block-source.ts), split lines as bytes (jsonl-byte-lines.ts),
+ * hand the common shapes to the engine's fast entrance when given one (jsonl-fast-lane.ts, the
+ * entry's byte lane) and decode the rest; the record iterator splits decoded text chunks.
  * Decoded event lines are parsed by jsonl-fast-parse.ts, with `JSON.parse` as the fallback that
  * owns the error messages (the first non-blank line, which may be the header, always takes
  * `JSON.parse`). Path `-` reads standard input.
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import type { EventOrigin, TraceEvent, TraceHeader } from './event.js';
+import type { EventOrigin, EventSink, TraceEvent, TraceHeader } from './event.js';
 import { isHeaderLike, validateEvent, validateHeader } from './event-validate.js';
+import { defineImporter, readIntoImport, type ImportContext, type TraceImport } from './importer.js';
 import { InputError } from '../io/input-error.js';
 import { traceReadError } from './trace-read-error.js';
 import { findNestingOverflow, nestingMessage } from '../io/json-limits.js';
 import { findJsonSyntaxError } from '../io/json-syntax.js';
 import { fastParseEvent } from './jsonl-fast-parse.js';
-import { JsonlByteLines } from './jsonl-byte-lines.js';
+import { JsonlByteLines, type JsonlLineHost } from './jsonl-byte-lines.js';
 import { JsonlFastLane } from './jsonl-fast-lane.js';
-import { DEFAULT_BLOCK_CHUNK_BYTES, readLineBlocks, type LineBlockReadOptions } from './line-block-source.js';
+import { DEFAULT_BLOCK_CHUNK_BYTES } from './line-block-source.js';
 import { LineTooLongError, MAX_LINE_BYTES } from './line-blocks.js';
-import type { LockOpSink } from './lock-op-sink.js';
 
 /** One event and where it came from. */
 export interface TraceRecord {
@@ -40,12 +41,6 @@ export interface ReadTraceOptions {
   input?: Readable;
   /** Chunk size in bytes for file reads; default 256 KiB (`forEachTraceEvent`) or 32 KiB (`readTrace`). */
   chunkSize?: number;
-  /**
-   * The engine's fast entrance (`forEachTraceEvent` only): the common line shapes that
-   * jsonl-fast-lane.ts lists go to it straight from the read buffer instead of becoming
-   * TraceEvents for `onEvent`.
-   */
-  fast?: LockOpSink;
   /** Called as the trace is read with the bytes read so far (progress), whatever the format. */
   onBytes?: (bytes: number) => void;
 }
@@ -99,7 +94,7 @@ function jsonSyntaxError(text: string, error: unknown, file: string, line: numbe
  * Incremental line splitter and parser. Feed it decoded text chunks; it calls `onEvent` for
  * every event, synchronously, in order.
  */
-export class TraceLineParser {
+export class TraceLineParser implements JsonlLineHost {
   header: TraceHeader | null = null;
   events = 0;
   lines = 0;
@@ -219,10 +214,36 @@ function openTextStream(path: string, options: ReadTraceOptions): Readable {
   return stream;
 }
 
+/** A JSONL trace read as blocks of whole lines: the byte lane first (when given), the line parser for the rest. */
+interface JsonlImport extends TraceImport {
+  readonly parser: TraceLineParser;
+}
+
+function openJsonl(context: ImportContext, onEvent: EventSink, lane: JsonlFastLane | undefined): JsonlImport {
+  const parser = new TraceLineParser(context.file, onEvent);
+  const lines = new JsonlByteLines(parser, lane);
+  return {
+    parser,
+    onBlock: lines.onBlock,
+    linesSoFar: lines.linesSoFar,
+    chunkBytes: context.chunkBytes ?? BYTE_CHUNK_SIZE,
+    end: () => ({ events: parser.events, lines: parser.lines }),
+  };
+}
+
+/** The registry entry of spec JSONL: a line that starts with `{`; its byte lane is jsonl-fast-lane.ts. */
+export const jsonlImporter = defineImporter({
+  name: 'jsonl',
+  description: 'spec JSONL',
+  detect: (line) => line.trim().startsWith('{'),
+  byteLane: (fast, file) => new JsonlFastLane(fast, file),
+  create: openJsonl,
+});
+
 /**
- * The fast path: reads the whole trace, calling `onEvent` synchronously for each event.
- * Resolves with the header and counts; rejects with an InputError on the first bad line
- * (or with whatever `onEvent` throws).
+ * Reads the whole trace, calling `onEvent` synchronously for each event (every event as a
+ * TraceEvent: no byte lane). Resolves with the header and counts; rejects with an InputError
+ * on the first bad line (or with whatever `onEvent` throws).
  */
 export async function forEachTraceEvent(
   path: string,
@@ -230,20 +251,10 @@ export async function forEachTraceEvent(
   options: ReadTraceOptions = {},
 ): Promise<TraceReadStats> {
   const file = traceDisplayName(path, options);
-  const parser = new TraceLineParser(file, onEvent);
-  const fast = options.fast === undefined ? undefined : new JsonlFastLane(options.fast, file);
-  const lines = new JsonlByteLines(parser, fast);
+  const run = openJsonl(options.chunkSize === undefined ? { file } : { file, chunkBytes: options.chunkSize }, onEvent, undefined);
   // Standard input, a caller's stream and a regular file take the same path (line-block-source.ts).
-  const source = options.input ?? (path === STDIN_PATH ? process.stdin : path);
-  const read: LineBlockReadOptions = { chunkBytes: options.chunkSize ?? BYTE_CHUNK_SIZE, linesSoFar: lines.linesSoFar };
-  if (options.onBytes !== undefined) read.onBytes = options.onBytes;
-  try {
-    await readLineBlocks(source, lines.onBlock, read);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw traceReadError(error, file);
-  }
-  return { header: parser.header, events: parser.events, lines: parser.lines };
+  const counts = await readIntoImport(options.input ?? (path === STDIN_PATH ? process.stdin : path), run, file, options.onBytes);
+  return { header: run.parser.header, ...counts };
 }
 
 /**

@@ -1,15 +1,18 @@
 /**
  * What the line parsers of the kernel text formats (ftrace-reader.ts, perf-script-reader.ts)
- * share: one KernelLockTracker, its stats and end-of-input notes, and the errors for a line of
- * no known shape.
+ * share: one KernelLockTracker, its stats and end-of-input notes, the errors for a line of
+ * no known shape, and how an importer reads a trace with one (`kernelTextImport`: decoded lines,
+ * no byte lane).
  * Invariants: text before the first event line (tool headers) is skipped; after it, a line of no
  * known shape is an InputError naming file:line; a line that names a lock tracepoint without the
  * format's prefix is always one.
  */
 import type { EventSink } from './event.js';
+import type { ImportContext, TraceImport } from './importer.js';
 import { InputError } from '../io/input-error.js';
 import { KernelLockTracker } from './kernel-lock-tracker.js';
 import type { KernelTraceOptions, KernelTraceStats } from './kernel-lock-tracker.js';
+import { DEFAULT_CHUNK_BYTES, LineDecoder } from './text-line-reader.js';
 
 /** How a kernel text format names its lines in errors. */
 export interface KernelTextShape {
@@ -52,6 +55,31 @@ export abstract class KernelTextParser {
     if (!this.sawEvent) return;
     throw new InputError(`${this.shape.notALine}, got "${clip(trimmed)}"`, origin);
   }
+}
+
+/** The parser's options for one trace of an importer's context. */
+export function kernelTraceOptions(context: ImportContext): KernelTraceOptions {
+  const options: KernelTraceOptions = { file: context.file };
+  if (context.classTypes !== undefined) options.classTypes = context.classTypes;
+  if (context.onWarning !== undefined) options.onWarning = context.onWarning;
+  return options;
+}
+
+/**
+ * A kernel text trace read with `parser`: blocks are decoded in small chunks (see
+ * text-line-reader.ts) and split into lines for it.
+ */
+export function kernelTextImport(parser: KernelTextParser): TraceImport {
+  const decoder = new LineDecoder((text, lineNo) => parser.line(text, lineNo));
+  return {
+    onBlock: decoder.onBlock,
+    linesSoFar: () => decoder.lines,
+    chunkBytes: DEFAULT_CHUNK_BYTES,
+    end: () => {
+      parser.end();
+      return { events: parser.stats.events, lines: decoder.lines };
+    },
+  };
 }
 
 function clip(text: string): string {

@@ -9,10 +9,12 @@
  * prints no flags column, so no irq events come from perf output). Tasks are keyed by tid.
  * Invariants: a malformed lock line, or a line of no perf-script shape once events have started,
  * is an InputError naming file:line; any other event (`sys:name:`) is skipped.
+ * `perfImporter` is the registry entry.
  */
 import type { EventSink } from './event.js';
 import { taskKey } from './kernel-lock-tracker.js';
-import { KernelTextParser } from './kernel-text-parser.js';
+import { defineImporter } from './importer.js';
+import { KernelTextParser, kernelTextImport, kernelTraceOptions } from './kernel-text-parser.js';
 import type { KernelTraceOptions } from './kernel-lock-tracker.js';
 
 // comm (optional, may hold spaces: lazy), [pid/]tid, [cpu], time:, [period], system:event:, payload.
@@ -28,7 +30,7 @@ const PERF_SHAPE = {
 };
 
 /** True when `line` is a `perf script` event line (used by format detection). */
-export function isPerfScriptEventLine(line: string): boolean {
+function isPerfScriptEventLine(line: string): boolean {
   return PERF_EVENT.test(line);
 }
 
@@ -89,3 +91,11 @@ function symbolOf(text: string): string {
   const symbol = text.slice(0, open).trim();
   return dso === '[kernel.kallsyms]' || !dso.startsWith('[') ? symbol : `${symbol} ${dso}`;
 }
+
+/** The registry entry of `perf script` output (no byte lane). */
+export const perfImporter = defineImporter({
+  name: 'perf',
+  description: 'perf script output',
+  detect: isPerfScriptEventLine,
+  create: (context, sink) => kernelTextImport(new PerfScriptParser(kernelTraceOptions(context), sink)),
+});

@@ -1,7 +1,8 @@
 /**
  * The byte-level fast lane of the STD importer: recognises `T|acq(L)|loc` and `T|rel(L)|loc`
- * (the location part optional) in the read buffer and hands them to a LockOpSink, through the
- * parser's reentrancy bookkeeping, without decoding the line or building an event.
+ * (the location part optional) in the read buffer and hands them to a LockOpSink, through its
+ * host's reentrancy bookkeeping (`StdLaneHost`, the STD parser), without decoding the line or
+ * building an event.
  * T, L and loc must be printable ASCII without spaces, T and L also without `|`, `(` and `)`;
  * anything else (other ops, spaces to trim, non-ASCII, text between `)` and `|`) is declined and
  * goes through `StdParser.line`, which owns every error message.
@@ -10,8 +11,21 @@
  */
 import { ByteIdCache } from './byte-id-cache.js';
 import type { LiveHandle, LockOpSink, LockOpSite } from './lock-op-sink.js';
-import type { ThreadHolds } from './std-holds.js';
-import type { StdParser } from './std-reader.js';
+import type { ReentrantHolds, ThreadHolds } from './std-holds.js';
+
+/** What the lane needs from the STD parser that it serves. */
+export interface StdLaneHost {
+  /** Whether a nested acq and an inner rel make no event (Java monitors). */
+  readonly reentrant: boolean;
+  /** The parser's hold bookkeeping, shared with its string path. */
+  readonly holds: ReentrantHolds;
+  /** Whether an acquisition may need an `init` first (`declareBeforeAcquire`). */
+  readonly declaresTypes: boolean;
+  /** Before an acquisition of `lock`: its `init`, when the parser declares its type and has not yet. */
+  declareBeforeAcquire(lock: string, lineNo: number): void;
+  /** Counts an event that the lane delivered. */
+  countFastEvent(): void;
+}
 
 const BAR = 0x7c;
 const OPEN = 0x28;
@@ -35,7 +49,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   private readonly locks = new ByteIdCache<L>();
 
   constructor(
-    private readonly parser: StdParser,
+    private readonly host: StdLaneHost,
     private readonly sink: LockOpSink<T, L>,
     private readonly file: string,
   ) {}
@@ -90,8 +104,8 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
     // drops the nested acq and inner rel.
     const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
-    if (!outermost && this.parser.reentrant) return next;
-    if (acquire && this.parser.declaresTypes) this.parser.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
+    if (!outermost && this.host.reentrant) return next;
+    if (acquire && this.host.declaresTypes) this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
     // Only for a line that makes an event. A plain decimal location (the usual STD line number)
     // is passed as a number, which builds no string: its text is the number's canonical form,
     // so not with a leading zero.
@@ -100,7 +114,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       const canonical = number >= 0 && !(bytes[siteStart] === DIGIT_0 && siteEnd - siteStart > 1);
       site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
     }
-    this.parser.countFastEvent();
+    this.host.countFastEvent();
     const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
     const instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
     if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
@@ -125,7 +139,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     lockEnd: number,
     lock: number,
   ): boolean {
-    const holds = this.parser.holds;
+    const holds = this.host.holds;
     let mine = thread < 0 ? undefined : this.threads.readerHandles[thread];
     if (mine === undefined || !mine.alive) {
       const name = this.threads.idOf(thread, bytes, threadStart, threadEnd);

@@ -22,15 +22,19 @@
  *    kind of skip (how many, the first line). The no-op mappings above count in `stats.ignored`.
  * Invariants: a malformed lock line (acq, rel, wait) or a line that is no STD at all throws an
  * InputError naming file:line; emitted events are spec-valid; the location field, when present,
- * becomes `site`.
+ * becomes `site`. `stdImporter` is the registry entry; its byte lane is std-fast-lane.ts, which
+ * the parser hosts (`StdLaneHost`).
  */
 import type { EventOrigin, EventSink, LockType, TraceEvent } from './event.js';
+import { defineImporter, type ImportContext, type TraceImport } from './importer.js';
 import { InputError } from '../io/input-error.js';
-import type { LockOpSink } from './lock-op-sink.js';
 import { ReentrantHolds } from './std-holds.js';
-import { StdFastLane } from './std-fast-lane.js';
+import { StdFastLane, type StdLaneHost } from './std-fast-lane.js';
 import { lineEnd, withoutCarriageReturn } from './line-blocks.js';
 import { readLineBlocks, type TraceByteSource } from './line-block-source.js';
+
+/** The byte lane of one STD trace, built over the parser that hosts it. */
+type StdLaneFactory = (host: StdLaneHost) => StdFastLane;
 
 export interface StdReaderOptions {
   /** File name used in origins and errors. */
@@ -39,8 +43,8 @@ export interface StdReaderOptions {
   classTypes?: ReadonlyMap<string, LockType>;
   /** Treat nested acq of a held lock as reentrant (default true, as Java monitors are). */
   reentrant?: boolean;
-  /** The engine's fast entrance: plain acq/rel lines given as bytes (`block`) go to it directly. */
-  fast?: LockOpSink;
+  /** The byte lane: plain acq/rel lines given as bytes (`block`) go to the engine's fast entrance through it. */
+  lane?: StdLaneFactory;
   /** Called by `end` once per kind of skipped line (unknown op, missing argument): how many, the first. */
   onWarning?: (message: string, origin: EventOrigin) => void;
 }
@@ -75,7 +79,7 @@ export const STD_IGNORED_OPS: ReadonlySet<string> = new Set([
 ]);
 
 /** Streaming STD parser: feed it lines, it calls the sink with spec events. */
-export class StdParser {
+export class StdParser implements StdLaneHost {
   readonly stats: StdReadStats = { lines: 0, events: 0, ignored: 0, unknown: 0 };
   private readonly file: string;
   private readonly classTypes: ReadonlyMap<string, LockType> | undefined;
@@ -93,7 +97,7 @@ export class StdParser {
     this.classTypes = options.classTypes;
     this.reentrant = options.reentrant ?? true;
     this.onWarning = options.onWarning;
-    this.fast = options.fast === undefined ? undefined : new StdFastLane(this, options.fast, this.file);
+    this.fast = options.lane?.(this);
   }
 
   /**
@@ -164,7 +168,7 @@ export class StdParser {
         return;
       case 'r':
       case 'w':
-        this.emit(withSite({ op: 'access', task: thread, var: arg, write: op === 'w' }, loc), origin);
+        this.emit(withStdLocation({ op: 'access', task: thread, var: arg, write: op === 'w' }, loc), origin);
         return;
       case 'join':
         this.join(arg, loc, origin);
@@ -248,14 +252,14 @@ export class StdParser {
     const held = this.holds.holds(mine, number);
     const marker = !held && this.holds.justReleased(mine, number);
     this.holds.waited(mine);
-    if (!marker) this.emit(withSite({ op: 'release', task: thread, lock }, loc), origin);
-    this.emit(withSite({ op: 'might-sleep', task: thread }, loc), origin);
-    if (held) this.emit(withSite({ op: 'acquire', task: thread, lock }, loc), origin);
+    if (!marker) this.emit(withStdLocation({ op: 'release', task: thread, lock }, loc), origin);
+    this.emit(withStdLocation({ op: 'might-sleep', task: thread }, loc), origin);
+    if (held) this.emit(withStdLocation({ op: 'acquire', task: thread, lock }, loc), origin);
   }
 
   private join(joined: string, loc: string, origin: EventOrigin): void {
     this.holds.forget(joined);
-    this.emit(withSite({ op: 'exit', task: joined }, loc), origin);
+    this.emit(withStdLocation({ op: 'exit', task: joined }, loc), origin);
   }
 
   private needArg(op: string, arg: string, lineNo: number): string {
@@ -273,6 +277,34 @@ export class StdParser {
   }
 }
 
+/** An STD line (for detection): `thread|op(arg)|loc`, the argument and the location optional. */
+const STD_LINE = /^[^|\s][^|]*\|\s*[A-Za-z_][\w]*\s*(?:\(.*\))?\s*(?:\|.*)?$/;
+
+function openStd(context: ImportContext, sink: EventSink, lane: StdLaneFactory | undefined): TraceImport {
+  const options: StdReaderOptions = { file: context.file };
+  if (context.classTypes !== undefined) options.classTypes = context.classTypes;
+  if (context.onWarning !== undefined) options.onWarning = context.onWarning;
+  if (lane !== undefined) options.lane = lane;
+  const parser = new StdParser(options, sink);
+  return {
+    onBlock: (bytes, end) => parser.block(bytes, end),
+    linesSoFar: () => parser.stats.lines,
+    end: () => {
+      parser.end();
+      return { events: parser.stats.events, lines: parser.stats.lines };
+    },
+  };
+}
+
+/** The registry entry of STD; its byte lane is std-fast-lane.ts. */
+export const stdImporter = defineImporter({
+  name: 'std',
+  description: 'STD',
+  detect: (line) => STD_LINE.test(line.trim()),
+  byteLane: (fast, file): StdLaneFactory => (host) => new StdFastLane(host, fast, file),
+  create: openStd,
+});
+
 /** Reads an STD file (or stream) the way `lockdep check` does, and returns what was read. */
 export async function readStdFile(source: TraceByteSource, options: StdReaderOptions, sink: EventSink): Promise<StdReadStats> {
   const parser = new StdParser(options, sink);
@@ -289,7 +321,8 @@ function skipNote(kind: string, count: number): string {
   return `${lines} with the unknown STD op "${clip(kind)}" skipped (no lockdep meaning); the first is here`;
 }
 
-function withSite<E extends TraceEvent>(event: E, loc: string): E {
+/** `event` with its site set to the STD line's location, when it names one. */
+function withStdLocation<E extends TraceEvent>(event: E, loc: string): E {
   if (loc !== '') event.site = loc;
   return event;
 }

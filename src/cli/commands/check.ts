@@ -34,7 +34,7 @@ import { createRuleHooks } from '../../rules/rule-hooks.js';
 import type { RuleSet } from '../../rules/rule-set.js';
 import type { EngineHooks } from '../../engine/hooks.js';
 import { ruleOptions, type ConfigArgs } from '../rule-options.js';
-import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/detect-format.js';
+import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits } from '../../engine/validator.js';
 
 /** How traces are checked: the options `check` and `baseline` share. */

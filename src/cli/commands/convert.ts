@@ -9,7 +9,7 @@
  */
 import { escapeTerminal } from '../../report/escape.js';
 import type { Argv, CommandModule } from 'yargs';
-import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/detect-format.js';
+import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
 import { importTrace } from '../../events/import-trace.js';
 import { InputError, writeFailureReason } from '../../io/input-error.js';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
