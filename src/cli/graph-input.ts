@@ -53,18 +53,18 @@ async function graphOfInput(file: string, options: GraphInputOptions): Promise<{
     const saved = await readSavedGraph(file);
     return { snapshot: saved.snapshot, chains: saved.result?.summary.chains ?? null };
   }
-  let snapshot: GraphSnapshot | null = null;
+  const taken: { snapshot?: GraphSnapshot } = {};
   const result = await checkTrace(file, {
     ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
-    onSnapshot: (taken) => {
-      snapshot = taken;
+    onSnapshot: (snapshot) => {
+      taken.snapshot = snapshot;
     },
     onInputWarning: (message, origin) => {
       process.stderr.write(`${escapeTerminal(origin.file)}:${origin.line}: warning: ${escapeTerminal(message)}\n`);
     },
   });
-  if (snapshot === null) throw new Error(`no graph snapshot was taken of ${file}`);
-  return { snapshot, chains: result.summary.chains ?? null };
+  if (taken.snapshot === undefined) throw new Error(`no graph snapshot was taken of ${file}`);
+  return { snapshot: taken.snapshot, chains: result.summary.chains ?? null };
 }
 
 /**

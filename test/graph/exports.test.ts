@@ -5,6 +5,7 @@
  * `check -f graphml` (src/report/graphml.ts), which stays hand-written for the same reason.
  */
 import { DirectedGraph } from 'graphology';
+import type { AbstractGraph } from 'graphology-types';
 import { parse as parseGexf } from 'graphology-gexf';
 import { parse as parseGraphml } from 'graphology-graphml';
 import { describe, expect, test } from 'vitest';
@@ -29,7 +30,7 @@ function hostileView(): GraphView {
 }
 
 /** Class names and edges (by name) of a parsed graph. */
-function shape(graph: DirectedGraph, nameOf: (attributes: Record<string, unknown>) => unknown): { nodes: unknown[]; edges: string[] } {
+function shape(graph: AbstractGraph, nameOf: (attributes: Record<string, unknown>) => unknown): { nodes: unknown[]; edges: string[] } {
   const names = new Map<string, unknown>();
   graph.forEachNode((key, attributes) => names.set(key, nameOf(attributes)));
   const edges: string[] = [];
