@@ -27,9 +27,9 @@ describe('lockdep graph why', () => {
   });
 
   test('no path is an answer (exit 0)', async () => {
-    const run = await runCliInProcess(['graph', 'why', '&kvm->mmu_lock', '&vcpu->mutex', KVM, '-f', 'json']);
+    const run = await runCliInProcess(['graph', 'why', '&(kvm)->mmu_lock', '&vcpu->mutex', KVM, '-f', 'json']);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ from: '&kvm->mmu_lock', to: '&vcpu->mutex', path: null, strong: false, weakAt: null });
+    expect(JSON.parse(run.stdout)).toEqual({ from: '&(kvm)->mmu_lock', to: '&vcpu->mutex', path: null, strong: false, weakAt: null });
   });
 
   test('an unknown class is a usage error with a hint', async () => {
