@@ -21,6 +21,7 @@ export const KIND_DESCRIPTIONS: ReadonlyMap<FindingKind, string> = new Map<Findi
   ['lock-depth-exceeded', 'A task holds more locks than the depth limit'],
   ['rule-violation', 'A documented locking rule is violated'],
   ['deadlock', 'Real deadlock: running tasks wait for each other in a cycle (or the program stopped with tasks waiting)'],
+  ['suspicious-rcu-usage', 'Suspicious RCU usage reported by the kernel (an RCU-protected access outside its read-side section)'],
 ]);
 
 /** The engine kinds that have their own ruleId (every kind except `rule-violation`). */

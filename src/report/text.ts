@@ -20,6 +20,7 @@ import type { CheckResult, Summary } from '../engine/result.js';
 import { createPalette, type Palette } from './colour.js';
 import { escapeTerminal } from './escape.js';
 import { renderDeadlock } from './text-deadlock.js';
+import { renderSplat } from './text-splat.js';
 import { extraFrames, positionSuffix, siteOf } from './text-positions.js';
 
 export interface TextReportOptions {
@@ -583,6 +584,7 @@ const RENDERERS: ReadonlyMap<FindingKind, (w: ReportWriter) => void> = new Map<
   ['lock-depth-exceeded', renderDepthExceeded],
   ['rule-violation', renderRuleViolation],
   ['deadlock', (w) => renderDeadlock(w, w.finding.deadlock)],
+  ['suspicious-rcu-usage', renderSplat],
 ]);
 
 /** A copy of `value` with every string passed through `escapeTerminal`. */
@@ -601,7 +603,7 @@ function neutralised<T>(value: T): T {
 export function renderFindingText(rawFinding: Finding, options: TextReportOptions = {}): string {
   const finding = neutralised(rawFinding);
   const writer = new ReportWriter(finding, options.color === true);
-  const render = RENDERERS.get(finding.kind);
+  const render = finding.splat === undefined ? RENDERERS.get(finding.kind) : renderSplat;
   if (render) render(writer);
   else {
     writer.banner(`WARNING: ${finding.kind}`);
