@@ -162,6 +162,16 @@ describe('cut reports', () => {
 });
 
 describe('console logs in CI', { timeout: 60_000 }, () => {
+  it('the example console log (examples/kernel/console.log) holds two reports: exit 1, a finding each', async () => {
+    const run = await runCliInProcess(['check', '--no-config', '-f', 'json', 'examples/kernel/console.log']);
+    expect(run.status).toBe(1);
+    const result = JSON.parse(run.stdout) as { violations: Finding[] };
+    expect(result.violations.map((f) => [f.kind, f.splat?.title, f.events[0]?.line])).toEqual([
+      ['sleep-in-atomic', 'BUG: sleeping function called from invalid context in __rmqueue_pcplist', 3],
+      ['circular-dependency', 'possible deadlock in elv_iosched_store', 34],
+    ]);
+  });
+
   it('a circular report saves its chain as dependencies; merge finds the cycle two machines\' reports close together', async () => {
     const graph = join(dir, 'luck-graph.json');
     const checked = await runCliInProcess(['check', '--no-config', '--input-format', 'dmesg', '--save-graph', graph, '-f', 'json', file('luck.log', luck)]);
