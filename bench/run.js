@@ -29,6 +29,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helgrindVerdict, lockdepVerdict } from './cycle-verdict.js';
+import { writeConsoleLog } from './console-log.js';
 import { writeWorkload } from './generate.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 
@@ -47,6 +48,8 @@ const LARGE_REPEATS = quick ? 1 : 2;
 const HELGRIND_EVENTS = quick ? 50_000 : 1_000_000;
 const FASTPATH_ITERATIONS = quick ? 200_000 : 2_000_000;
 const RULES_FILE = join(ROOT, 'rules', 'kvm-locking.yaml');
+/** The console-log scan works on the issue's size in quick runs too: generated once, it takes about a second. */
+const CONSOLE_LOG = { bytes: 100_000_000, splats: 1_000, seed: 20261207 };
 
 const label = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`);
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
@@ -64,6 +67,20 @@ function workload(kind, events, format, classes = CLASSES) {
   log(`generating ${name}`);
   writeWorkload(path, params);
   writeFileSync(stamp, JSON.stringify(params));
+  return path;
+}
+
+/** The console log of the dmesg scan (bench/console-log.js), generated once per parameters. */
+function consoleLogWorkload() {
+  mkdirSync(OUT, { recursive: true });
+  const path = join(OUT, `console-${CONSOLE_LOG.bytes / 1e6}MB-${CONSOLE_LOG.splats}.log`);
+  const stamp = `${path}.params.json`;
+  const params = JSON.stringify(CONSOLE_LOG);
+  if (!(existsSync(path) && existsSync(stamp) && readFileSync(stamp, 'utf8') === params)) {
+    log(`generating ${basename(path)}`);
+    writeConsoleLog(path, CONSOLE_LOG);
+    writeFileSync(stamp, params);
+  }
   return path;
 }
 
@@ -306,6 +323,24 @@ async function main() {
   } else {
     row('sim', 'simulation Mutex', 'skipped: bench/sim-mutex.js not found');
   }
+
+  // 7b. A kernel console log scanned for lockdep reports (--input-format dmesg).
+  const consoleLog = consoleLogWorkload();
+  log('console log scan');
+  const scan = best(['check', consoleLog, 'dmesg']);
+  const logMb = statSync(consoleLog).size / 1e6;
+  const mbPerSecond = (ms) => logMb / (ms / 1000);
+  results.consoleLog = { ...scan, megabytes: logMb, splats: CONSOLE_LOG.splats };
+  const everyReport = scan.summary.violations === CONSOLE_LOG.splats;
+  if (!everyReport) failures.push(`console log scan: ${scan.summary.violations} findings for ${CONSOLE_LOG.splats} distinct reports`);
+  row(
+    'dmesg-scan',
+    `console log scan, ${logMb.toFixed(0)} MB with ${CONSOLE_LOG.splats.toLocaleString('en-US')} lockdep reports`,
+    `CPU ${mbPerSecond(scan.cpuMs).toFixed(0)} MB/s, wall ${mbPerSecond(scan.wallMs).toFixed(0)} MB/s; ${scan.summary.violations} findings, ${scan.summary.dependencies} dependencies`,
+    '>= 100 MB/s',
+    everyReport ? verdict(mbPerSecond(scan.cpuMs) >= 100) : 'FAILED',
+    { readme: true },
+  );
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
   results.helgrind = helgrind(row, (message) => failures.push(message));

@@ -16,9 +16,12 @@ import { splatHeaderKind, type KernelSplat } from './kernel-splat.js';
 import { SplatBuilder } from './splat-builder.js';
 import { DEFAULT_CHUNK_BYTES, LineDecoder } from './text-line-reader.js';
 
-/** A line may hold a report header only if it holds one of these words. */
+/** Words of every report header (kernel-splat.ts): a line without one is no header. */
+const HEADER_WORDS = /locking|lock (?:state|order|freed|held|was)|locks held|unlock balance|lock inversion|sleeping function|RCU usage|MAX_LOCK_DEPTH/;
+
+/** A line may hold a report header only if it holds a header prefix and a header word. */
 function mayHoldHeader(line: string): boolean {
-  return line.includes('WARNING: ') || line.includes('BUG: ') || line.includes('INFO: ') || line.includes('Debug: ');
+  return (line.includes('WARNING: ') || line.includes('BUG: ') || line.includes('INFO: ') || line.includes('Debug: ')) && HEADER_WORDS.test(line);
 }
 
 /** Finds the reports of a console log, line by line. */
