@@ -214,6 +214,14 @@ describe('console logs in CI', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('convert says a console log holds reports, not lock events, and writes an empty trace', async () => {
+    const log = file('convert.log', trojanowski);
+    const run = await runCliInProcess(['convert', '--no-config', log]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(`${log}:4: warning: a lockdep report (circular-dependency) is no lock event, nothing converted (lockdep check reads console logs)\n`);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
   it('SARIF and JUnit carry the report with its syzbot-style title and its log line', async () => {
     const log = file('sarif.log', trojanowski);
     const sarif = await runCliInProcess(['check', '--no-config', '-f', 'sarif', log]);
