@@ -120,6 +120,7 @@ const NOT_A_TITLE_FUNCTION = [
   /^_*(?:lockdep|print_|dump_stack|show_stack|dump_backtrace|unwind_|might_|_might_|debug_check|check_|validate_chain|mark_|valid_state|kasan|trace_hardirqs|queued_|find_held_lock|lock_chain)/,
   /^_*(?:warn|report_bug|schedule_bug|rcu_lockdep|lockdep_rcu)/,
   /^_*(?:kfree|vfree|kmem_cache_free|remove_vm_area)/,
+  /^_*(?:kmem_cache_alloc|kmalloc|kvmalloc|slab_|might_alloc|alloc_pages|fs_reclaim_acquire)/,
   /^__pfx_/,
   /^0x[0-9a-f]+$/,
 ];
@@ -132,11 +133,14 @@ export function titleFunction(candidates: Iterable<string>): string | undefined 
   return undefined;
 }
 
+/** The lock being acquired says where; when all its `at:` functions are primitives, the held lock does. */
+const acquiringThenHolding = (s: KernelSplat): string[] => [...(s.acquiring?.at ?? []), ...(s.holding?.at ?? [])];
+
 /** Where each kind's title takes its function from, and how it reads. */
 const TITLES: Readonly<Record<SplatKind, { text: string; from: (splat: KernelSplat) => Iterable<string> }>> = {
-  'circular-dependency': { text: 'possible deadlock', from: (s) => s.acquiring?.at ?? [] },
-  'recursive-locking': { text: 'possible deadlock', from: (s) => s.acquiring?.at ?? [] },
-  'irq-safe-to-unsafe': { text: 'possible deadlock', from: (s) => s.acquiring?.at ?? [] },
+  'circular-dependency': { text: 'possible deadlock', from: acquiringThenHolding },
+  'recursive-locking': { text: 'possible deadlock', from: acquiringThenHolding },
+  'irq-safe-to-unsafe': { text: 'possible deadlock', from: acquiringThenHolding },
   'irq-lock-inversion': { text: 'possible deadlock', from: (s) => s.acquiring?.at ?? [] },
   'inconsistent-lock-state': { text: 'inconsistent lock state', from: (s) => s.acquiring?.at ?? [] },
   'bad-unlock-balance': { text: 'WARNING: bad unlock balance', from: (s) => s.named?.at ?? [] },

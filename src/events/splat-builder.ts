@@ -12,6 +12,7 @@ import type { KernelSplat, SplatChainLink, SplatKind, SplatLock } from './kernel
 import {
   functionOf,
   isDumpStackHeader,
+  isInlined,
   isOtherReport,
   isTraceNoise,
   parseChainLine,
@@ -96,7 +97,7 @@ export class SplatBuilder {
     if (expecting === 'release-at') {
       const fn = /^\[<[0-9a-f]+>\]/.test(trimmed) ? functionOf(trimmed) : undefined;
       if (fn !== undefined && this.splat.named !== undefined) {
-        this.splat.named.at.push(fn);
+        if (!isInlined(trimmed)) this.splat.named.at.push(fn);
         return true;
       }
       this.expecting = null;
@@ -194,7 +195,7 @@ export class SplatBuilder {
     if (frame === null && !isTraceNoise(trimmed)) return 'passed';
     this.traceLines++;
     this.splat.lastLine = lineNo;
-    if (frame !== null && !frame.unreliable && this.splat.frames.length < MAX_FRAMES) this.splat.frames.push(frame.fn);
+    if (frame !== null && !frame.unreliable && !frame.inline && this.splat.frames.length < MAX_FRAMES) this.splat.frames.push(frame.fn);
     return 'taken';
   }
 }

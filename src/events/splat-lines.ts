@@ -33,9 +33,15 @@ export function parseLockLine(text: string): LockLineParts | null {
   const usage = /^\{([^}]*)\}/.exec(rest)?.[1] ?? '';
   const parts: LockLineParts = { class: cls, usage, address: start[1] ?? '' };
   const at = /, at: (.*)$/.exec(rest) ?? /^,?\s*at: (.*)$/.exec(rest);
-  const fn = at === null ? undefined : functionOf(at[1] ?? '');
+  // An `[inline]` line names a function inlined into the next line's: the next line says where.
+  const fn = at === null || isInlined(at[1] ?? '') ? undefined : functionOf(at[1] ?? '');
   if (fn !== undefined) parts.at = fn;
   return parts;
+}
+
+/** A frame or `at:` text that syzbot-style symbolization marks as inlined (`f file.h:3 [inline]`). */
+export function isInlined(text: string): boolean {
+  return /\[inline\]\s*$/.test(text);
 }
 
 /** The index of the `)` closing the `(` at `open`, or -1. */
@@ -76,6 +82,8 @@ export interface Frame {
   fn: string;
   /** `? f+0x...`: a stale return address on the stack, not a caller. */
   unreliable: boolean;
+  /** `f file.h:3 [inline]`: inlined into the next frame. */
+  inline: boolean;
 }
 
 const FRAME_ARM = /^\[<[0-9a-f]+>\] \(([\w.$]+)(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?\) from /;
@@ -85,10 +93,10 @@ const FRAME_DECODED = /^(\?\s+)?([A-Za-z_.$][\w.$]*) (?:\(\S+:\d+|\S+\.[chS]:\d+
 /** A stack frame line (trimmed text), or null. */
 export function parseFrame(text: string): Frame | null {
   const arm = FRAME_ARM.exec(text);
-  if (arm !== null) return { fn: arm[1] ?? '', unreliable: false };
+  if (arm !== null) return { fn: arm[1] ?? '', unreliable: false, inline: false };
   const match = FRAME_OFFSET.exec(text) ?? FRAME_DECODED.exec(text);
   if (match === null) return null;
-  return { fn: match[2] ?? '', unreliable: match[1] !== undefined };
+  return { fn: match[2] ?? '', unreliable: match[1] !== undefined, inline: isInlined(text) };
 }
 
 /** What `dump_stack` prints around the frames: headers, markers, registers, raw stack words. */

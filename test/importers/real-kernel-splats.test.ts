@@ -33,6 +33,11 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
     kind: 'circular-dependency', task: '(udev-worker)/2100', classes: ['&q->elevator_lock', 'fs_reclaim', '&q->q_usage_counter(io)'],
     title: 'possible deadlock in elv_iosched_store', complete: true, kernel: '6.14.0+ #64',
   },
+  'syzbot-2023-circular-ext4-compat.txt': {
+    kind: 'circular-dependency', task: 'syz-executor.0/10326', classes: ['fs_reclaim', 'sb_internal', 'jbd2_handle', '&ei->xattr_sem'],
+    // syzbot's own subject: the acquired lock's `at:` lines are inlined or allocator code, so the held lock's say where.
+    title: 'possible deadlock in __ext4_mark_inode_dirty', complete: true, kernel: '6.5.0-rc5-syzkaller',
+  },
   'syrjala-2023-recursive-intel-ci.txt': {
     kind: 'recursive-locking', task: 'swapper/0/1', classes: ['pci_bus_sem'],
     title: 'possible deadlock in pci_enable_link_state', complete: true, kernel: '6.3.0-rc1-CI_DRM_12814',
@@ -69,6 +74,11 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
   'garg-2022-bad-unlock-wrapped.txt': {
     kind: 'bad-unlock-balance', task: 'sh/173', classes: ['dbg_slave_lock'],
     title: 'WARNING: bad unlock balance in kgdb_cpu_enter', complete: false, kernel: '5.18.0-rc1',
+  },
+  'syzbot-2025-bad-unlock-mremap.txt': {
+    kind: 'bad-unlock-balance', task: 'syz-executor359/6969', classes: ['&mapping->i_mmap_rwsem'],
+    // syzbot's own subject: the `[inline]` frames of the release site are skipped.
+    title: 'WARNING: bad unlock balance in move_pgt_entry', complete: true, kernel: '6.16.0-rc2-next-20250616',
   },
   'syzbot-2024-held-lock-freed-wq.txt': {
     kind: 'held-lock-freed', task: 'kworker/1:2/28505', classes: ['(wq_completion)events'],
