@@ -20,6 +20,7 @@ export type {
   LockInfo,
   RuleDetail,
   Severity,
+  SplatDetail,
 } from './engine/finding.js';
 export type { CheckResult, Summary, TraceSummary } from './engine/result.js';
 export type { AccessContext, AcquireContext, EngineHooks, EngineQuery, LockView } from './engine/hooks.js';

@@ -13,7 +13,7 @@ import type { Finding } from '../../src/engine/finding.js';
 import { consoleText } from '../../src/events/console-line.js';
 import { ConsoleLogScanner } from '../../src/events/dmesg-reader.js';
 import type { KernelSplat } from '../../src/events/kernel-splat.js';
-import { REPO_ROOT, runCliInProcess } from '../cli/run-cli.js';
+import { REPO_ROOT, runCli, runCliInProcess } from '../cli/run-cli.js';
 
 const SPLATS = join(REPO_ROOT, 'test', 'fixtures', 'real', 'kernel', 'splats');
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-dmesg-'));
@@ -212,6 +212,13 @@ describe('console logs in CI', { timeout: 60_000 }, () => {
       ['&q->elevator_lock', true],
       ['&cwq->lock', false],
     ]);
+  });
+
+  it('through the binary: `dmesg | lockdep check -` detects the console log on standard input', () => {
+    const run = runCli(['check', '--no-config', '-'], { input: `[    0.000000] Linux version 6.14.0+\n${luck}` });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('[error] circular-dependency: possible deadlock in elv_iosched_store');
   });
 
   it('convert says a console log holds reports, not lock events, and writes an empty trace', async () => {
