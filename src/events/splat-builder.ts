@@ -29,6 +29,12 @@ export type SplatStep = 'taken' | 'done' | 'passed';
 const MAX_TEXT_LINES = 400;
 /** Backtrace functions kept (the title needs the first few). */
 const MAX_FRAMES = 32;
+/**
+ * Lines after its header within which a report must end (the longest, an irq report's
+ * dependency dump or MAX_LOCK_DEPTH's list of every task's locks, take hundreds): past them the
+ * report is closed as cut, so a header whose report never comes does not hold the rest of the log.
+ */
+export const MAX_REPORT_LINES = 5000;
 
 type LockSlot = 'acquiring' | 'holding' | 'other';
 type Expecting = LockSlot | 'release-at' | 'nest' | null;
@@ -62,7 +68,7 @@ export class SplatBuilder {
   line(text: string, lineNo: number): SplatStep {
     const trimmed = text.trim();
     if (this.phase === 'trace') return this.traceLine(trimmed, lineNo);
-    if (isOtherReport(trimmed)) return 'passed';
+    if (isOtherReport(trimmed) || lineNo - this.splat.firstLine > MAX_REPORT_LINES) return 'passed';
     this.splat.lastLine = lineNo;
     if (this.splat.text.length < MAX_TEXT_LINES) this.splat.text.push(text);
     if (trimmed === 'stack backtrace:' || isDumpStackHeader(trimmed)) {

@@ -12,6 +12,7 @@ import { checkTrace } from '../../src/check/check-trace.js';
 import type { Finding } from '../../src/engine/finding.js';
 import { consoleText } from '../../src/events/console-line.js';
 import { ConsoleLogScanner } from '../../src/events/dmesg-reader.js';
+import { MAX_REPORT_LINES } from '../../src/events/splat-builder.js';
 import type { KernelSplat } from '../../src/events/kernel-splat.js';
 import { REPO_ROOT, runCli, runCliInProcess } from '../cli/run-cli.js';
 
@@ -151,6 +152,15 @@ describe('cut reports', () => {
       ['circular-dependency', false, ['&cwq->lock', '&q->lock']],
     ]);
     expect(result[0]?.message).toMatch(/\(incomplete report\)$/);
+  });
+
+  it('a header whose report never comes stops holding the log after MAX_REPORT_LINES lines', () => {
+    const noise = Array.from({ length: MAX_REPORT_LINES + 10 }, (_, i) => `[ ${String(i).padStart(5)}.000000] usb 1-1: reset high-speed USB device`);
+    const splats = scan(['WARNING: possible recursive locking detected', ...noise, trojanowski].join('\n'));
+    expect(splats.map((s) => [s.kind, s.complete, s.lastLine - s.firstLine <= MAX_REPORT_LINES])).toEqual([
+      ['recursive-locking', false, true],
+      ['circular-dependency', true, true],
+    ]);
   });
 
   it('a log without any report is a clean input (exit 0), and text around reports is ignored', async () => {
