@@ -114,6 +114,21 @@ describe('fingerprints of console-log findings', () => {
     expect(asCircular.fingerprint).not.toBe(asRecursive.fingerprint);
   });
 
+  it('a circular report has the fingerprint the engine gives the same cycle in a trace', async () => {
+    const [fromLog] = (await findings(luck)) as [Finding];
+    const acquire = (task: string, lock: string): string => JSON.stringify({ op: 'acquire', task, lock, class: lock });
+    const release = (task: string, lock: string): string => JSON.stringify({ op: 'release', task, lock });
+    const [e, f, q] = ['&q->elevator_lock', 'fs_reclaim', '&q->q_usage_counter(io)'] as const;
+    const trace = [
+      acquire('a', e), acquire('a', f), release('a', f), release('a', e),
+      acquire('b', f), acquire('b', q), release('b', q), release('b', f),
+      acquire('c', q), acquire('c', e), release('c', e), release('c', q),
+    ].join('\n');
+    const [fromTrace] = (await checkTrace(file('cycle.jsonl', `${trace}\n`))).violations as [Finding];
+    expect(fromTrace.kind).toBe('circular-dependency');
+    expect(fromTrace.fingerprint).toBe(fromLog.fingerprint);
+  });
+
   it('the same bug twice in one log (two boots concatenated) is one finding seen twice; another bug is another finding', async () => {
     const log = `${luck}\n${anotherBoot(luck)}\n${trojanowski}`;
     const result = await findings(log);
