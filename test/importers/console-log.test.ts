@@ -4,7 +4,7 @@
  * input error), circular reports' edges in the saved graph for `merge`, and baselines and the
  * machine formats working on kernel logs as on traces.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -156,6 +156,28 @@ describe('cut reports', () => {
       const reachedEnd = splat.complete;
       expect(reachedEnd || cut < end).toBe(true);
       if (cut < (whole[0]?.firstLine ?? 0)) expect(splats).toHaveLength(0);
+    }
+  });
+
+  it('the lines of every real report, shuffled, are read without an error into well-formed reports', () => {
+    const all = readdirSync(SPLATS).filter((name) => name.endsWith('.txt')).flatMap((name) => readFileSync(join(SPLATS, name), 'utf8').split('\n'));
+    let seed = 17;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let round = 0; round < 20; round++) {
+      const lines = [...all];
+      for (let i = lines.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [lines[i], lines[j]] = [lines[j] as string, lines[i] as string];
+      }
+      const splats = scan(lines.join('\n'));
+      expect(splats.length).toBeGreaterThan(0);
+      for (const splat of splats) {
+        expect(splat.lastLine).toBeGreaterThanOrEqual(splat.firstLine);
+        for (const cls of [splat.acquiring, splat.holding, splat.other, ...splat.held]) expect(cls?.class ?? 'x').not.toBe('');
+      }
     }
   });
 
