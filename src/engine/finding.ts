@@ -105,7 +105,14 @@ export interface IrqDetail {
 export interface RuleDetail {
   id: string;
   kind: string;
+  /**
+   * Which message of the rule kind this is (e.g. `forbidden`, `pathInside`): stable across
+   * versions, unlike the wording. Always set by this version; absent in results saved before it.
+   */
+  messageId?: string;
   description: string;
+  /** Where the rule is documented (its `source:`), shown next to the description. */
+  source?: string;
   /** `contradicts`: the observed behaviour breaks the rule; `undocumented`: an order no rule covers (`--strict-order`). */
   relation: 'contradicts' | 'undocumented';
 }

@@ -57,7 +57,7 @@ function physicalLocation(position: SourcePosition): Record<string, unknown> {
 }
 
 function pascalName(id: string): string {
-  return id.split(/[^A-Za-z0-9]+/).filter((part) => part !== '').map((part) => part[0]?.toUpperCase() + part.slice(1)).join('');
+  return id.split(/[^A-Za-z0-9]+/).filter((part) => part !== '').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
 }
 
 function ruleFor(id: string, description: string, level: SarifLevel, tags: string[]): SarifRule {
@@ -131,7 +131,10 @@ export function renderSarif(result: CheckResult): string {
     const finding = documented.get(id) as Finding;
     ruleIndex.set(id, rules.length);
     const rule = ruleFor(id, describeFinding(finding), levelOf(severityOfRule.get(id) ?? 'error'), ['lockdep', 'locking-rule']);
-    if (finding.ruleDetail?.kind) rule.fullDescription = { text: `${finding.ruleDetail.kind} rule: ${describeFinding(finding)}` };
+    if (finding.ruleDetail?.kind) {
+      const source = finding.ruleDetail.source === undefined ? '' : ` (source: ${finding.ruleDetail.source})`;
+      rule.fullDescription = { text: `${finding.ruleDetail.kind} rule: ${describeFinding(finding)}${source}` };
+    }
     rules.push(rule);
   }
 

@@ -179,11 +179,12 @@ export function renderRuleViolation(w: ReportWriter): void {
   const ruleId = detail?.id ?? f.rule ?? '?';
   const undocumented = detail?.relation === 'undocumented';
   if (undocumented) {
-    w.line(`no rule documents this lock order (reported by rule ${ruleId}${detail ? `, ${detail.kind}` : ''}):`);
+    w.line(`no rule documents this lock order (reported by rule ${ruleId}, ${detail.kind}):`);
   } else {
     w.line(`this contradicts rule ${ruleId}${detail ? ` (${detail.kind})` : ''}:`);
   }
   if (detail?.description) w.line(`  ${detail.description}`);
+  if (detail?.source !== undefined) w.line(`  (source: ${detail.source})`);
   w.line();
   w.line(f.message);
   const trigger = triggerOf(f);
