@@ -30,6 +30,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helgrindVerdict, lockdepVerdict } from './cycle-verdict.js';
+import { writeConsoleLog } from './console-log.js';
 import { writeWorkload } from './generate.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 
@@ -53,6 +54,8 @@ const RULES_FILE = join(ROOT, 'rules', 'kvm-locking.yaml');
 /** The graph of the `lockdep graph` row (the issue's size; the same in --quick). */
 const GRAPH_CLASSES = 10_000;
 const GRAPH_EDGES = 100_000;
+/** The console-log scan works on the issue's size in quick runs too: generated once, it takes about a second. */
+const CONSOLE_LOG = { bytes: 100_000_000, splats: 1_000, seed: 20261207 };
 
 const label = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`);
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
@@ -70,6 +73,20 @@ function workload(kind, events, format, classes = CLASSES) {
   log(`generating ${name}`);
   writeWorkload(path, params);
   writeFileSync(stamp, JSON.stringify(params));
+  return path;
+}
+
+/** The console log of the dmesg scan (bench/console-log.js), generated once per parameters. */
+function consoleLogWorkload() {
+  mkdirSync(OUT, { recursive: true });
+  const path = join(OUT, `console-${CONSOLE_LOG.bytes / 1e6}MB-${CONSOLE_LOG.splats}.log`);
+  const stamp = `${path}.params.json`;
+  const params = JSON.stringify(CONSOLE_LOG);
+  if (!(existsSync(path) && existsSync(stamp) && readFileSync(stamp, 'utf8') === params)) {
+    log(`generating ${basename(path)}`);
+    writeConsoleLog(path, CONSOLE_LOG);
+    writeFileSync(stamp, params);
+  }
   return path;
 }
 
@@ -333,7 +350,25 @@ async function main() {
     row('sim', 'simulation Mutex', 'skipped: bench/sim-mutex.js not found');
   }
 
-  // 7b. lockdep graph: cycles, hierarchy and why on 10,000 classes / 100,000 dependencies, each
+  // 7b. A kernel console log scanned for lockdep reports (--input-format dmesg).
+  const consoleLog = consoleLogWorkload();
+  log('console log scan');
+  const scan = best(['check', consoleLog, 'dmesg']);
+  const logMb = statSync(consoleLog).size / 1e6;
+  const mbPerSecond = (ms) => logMb / (ms / 1000);
+  results.consoleLog = { ...scan, megabytes: logMb, splats: CONSOLE_LOG.splats };
+  const everyReport = scan.summary.violations === CONSOLE_LOG.splats;
+  if (!everyReport) failures.push(`console log scan: ${scan.summary.violations} findings for ${CONSOLE_LOG.splats} distinct reports`);
+  row(
+    'dmesg-scan',
+    `console log scan, ${logMb.toFixed(0)} MB with ${CONSOLE_LOG.splats.toLocaleString('en-US')} lockdep reports`,
+    `CPU ${mbPerSecond(scan.cpuMs).toFixed(0)} MB/s, wall ${mbPerSecond(scan.wallMs).toFixed(0)} MB/s; ${scan.summary.violations} findings, ${scan.summary.dependencies} dependencies`,
+    '>= 100 MB/s',
+    everyReport ? verdict(mbPerSecond(scan.cpuMs) >= 100) : 'FAILED',
+    { readme: true },
+  );
+
+  // 7c. lockdep graph: cycles, hierarchy and why on 10,000 classes / 100,000 dependencies, each
   // counted with the build of the graph from the snapshot that every `graph` command pays.
   log('graph analyses');
   const graph = worker(['graph', String(GRAPH_CLASSES), String(GRAPH_EDGES)]);

@@ -14,6 +14,7 @@ import { importTrace } from '../events/import-trace.js';
 import type { InputFormatChoice } from '../events/import-trace.js';
 import { traceDisplayName } from '../events/jsonl-reader.js';
 import type { ReadTraceOptions } from '../events/jsonl-reader.js';
+import { takeSplat } from './splat-intake.js';
 
 /** What `lockdep check` options turn into for one file. */
 export interface CheckTraceOptions {
@@ -48,9 +49,11 @@ export function validatorOptionsFor(file: string, options: CheckTraceOptions): V
 }
 
 export async function checkTrace(file: string, options: CheckTraceOptions = {}): Promise<CheckResult> {
-  const validator = new Validator(validatorOptionsFor(traceDisplayName(file, options.read), options));
+  const displayName = traceDisplayName(file, options.read);
+  const validator = new Validator(validatorOptionsFor(displayName, options));
   await importTrace(file, (event, origin) => validator.process(event, origin), {
     fast: validator,
+    onSplat: (splat) => takeSplat(validator, splat, displayName),
     ...(options.inputFormat !== undefined ? { format: options.inputFormat } : {}),
     ...(options.classTypes !== undefined ? { classTypes: options.classTypes } : {}),
     ...(options.onInputWarning !== undefined ? { onWarning: options.onInputWarning } : {}),

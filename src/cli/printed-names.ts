@@ -55,10 +55,16 @@ export function classNamesOfText(text: string): Set<string> {
   return list;
 }
 
-function isTrace(file: string): boolean {
+/**
+ * Formats that are kernel text (a console log, /proc/lockdep): their names are read from the
+ * text, which also gives the classes a report only lists (held locks, chain members).
+ */
+const KERNEL_TEXT_FORMATS: ReadonlySet<string> = new Set(['dmesg', 'proc-lockdep']);
+
+/** Whether `file` is a trace whose lock events name the classes (not kernel text, not a list). */
+function isLockTrace(file: string): boolean {
   try {
-    detectFormatOfFile(file);
-    return true;
+    return !KERNEL_TEXT_FORMATS.has(detectFormatOfFile(file));
   } catch (error) {
     if (error instanceof InputError && error.line !== undefined) return false;
     throw error;
@@ -67,7 +73,7 @@ function isTrace(file: string): boolean {
 
 /** The class names printed in `file` (a trace, kernel text, or a plain list). */
 export async function readPrintedClassNames(file: string): Promise<Set<string>> {
-  if (!isTrace(file)) return classNamesOfText(readTextFile(file, 'names file'));
+  if (!isLockTrace(file)) return classNamesOfText(readTextFile(file, 'names file'));
   const names = new Set<string>();
   const declared = new Set<string>();
   await importTrace(file, (event) => {

@@ -12,6 +12,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { EventOrigin, EventSink, LockType } from './event.js';
+import type { KernelSplat } from './kernel-splat.js';
 import type { LockOpSink } from './lock-op-sink.js';
 import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
 import { readIntoImport, type ImportContext } from './importer.js';
@@ -38,6 +39,8 @@ export interface ImportOptions {
    * event as a TraceEvent.
    */
   fast?: LockOpSink;
+  /** Lockdep reports found in a kernel console log (`dmesg`), one call per report. */
+  onSplat?: (splat: KernelSplat) => void;
 }
 
 export interface ImportStats {
@@ -67,7 +70,13 @@ export async function importTrace(path: string, sink: EventSink, options: Import
       format = detectFormatOfText(prefixText(prefix), file);
     }
   }
-  const context: ImportContext = definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning, chunkBytes: options.read?.chunkSize });
+  const context: ImportContext = definedOnly({
+    file,
+    classTypes: options.classTypes,
+    onWarning: options.onWarning,
+    chunkBytes: options.read?.chunkSize,
+    onSplat: options.onSplat,
+  });
   const run = importerOf(format).open(context, sink, options.fast);
   // Files and streams take the same path (line-block-source.ts).
   const source: TraceByteSource = chunks !== undefined ? replay(prefix, chunks) : stream ?? path;

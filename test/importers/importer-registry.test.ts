@@ -41,6 +41,8 @@ const SAMPLES: Readonly<Record<InputFormat, string>> = {
     '',
   ].join('\n'),
   std: ['T1|acq(A)|10', 'T1|acq(B)|11', 'T1|rel(B)|12', 'T1|rel(A)|13', ''].join('\n'),
+  // A console log carries lockdep's reports, not lock events: it reads into none.
+  dmesg: ['[    0.000000] Linux version 6.8.0', '[    1.000000] usb 1-1: new high-speed USB device number 2', ''].join('\n'),
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-registry-'));
@@ -49,7 +51,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PLAIN_OPS = ['acquire', 'acquire', 'release', 'release'];
 const KERNEL_OPS = ['init', 'acquire', 'init', 'acquire', 'release', 'release'];
 /** The events each sample reads into, in order. */
-const SAMPLE_OPS: Readonly<Record<InputFormat, readonly string[]>> = { jsonl: PLAIN_OPS, ftrace: KERNEL_OPS, perf: KERNEL_OPS, std: PLAIN_OPS };
+const SAMPLE_OPS: Readonly<Record<InputFormat, readonly string[]>> = { jsonl: PLAIN_OPS, ftrace: KERNEL_OPS, perf: KERNEL_OPS, std: PLAIN_OPS, dmesg: [] };
 
 function lineCount(format: InputFormat): number {
   return SAMPLES[format].split('\n').length - 1;
@@ -82,13 +84,14 @@ function countingSink(): { sink: LockOpSink; calls: () => number } {
 
 describe('importer registry', () => {
   it('names every importer once, in the order detection asks them', () => {
-    expect(INPUT_FORMATS).toEqual(['jsonl', 'ftrace', 'perf', 'std']);
+    expect(INPUT_FORMATS).toEqual(['jsonl', 'ftrace', 'perf', 'std', 'dmesg']);
     expect(new Set(INPUT_FORMATS).size).toBe(IMPORTERS.length);
   });
 
-  it.each(IMPORTERS.map((importer) => [importer.name]))('%s is detected from text, a file and standard input', async (name) => {
+  it.each(IMPORTERS.map((importer) => [importer.name, importer]))('%s is detected from text, a file and standard input', async (name, importer) => {
     const text = SAMPLES[name];
-    for (const line of text.split('\n').filter((l) => l !== '')) expect(classifyLine(line), line).toBe(name);
+    // A format told line by line claims each of its lines; one told by a whole prefix (a console log) claims none.
+    for (const line of text.split('\n').filter((l) => l !== '')) expect(classifyLine(line), line).toBe(importer.detectText === undefined ? name : null);
     expect(detectFormatOfText(text, 'sample')).toBe(name);
     const path = sampleFile(name);
     expect(detectFormatOfFile(path)).toBe(name);
@@ -131,7 +134,7 @@ describe('importer registry', () => {
 
   it('names every format in the error for a line that fits none', () => {
     expect(() => detectFormatOfText('hello world\n', 'mystery.log')).toThrow(
-      'cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output or STD (pass --input-format jsonl|ftrace|perf|std)',
+      'cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output, STD or a kernel console log (pass --input-format jsonl|ftrace|perf|std|dmesg)',
     );
   });
 });

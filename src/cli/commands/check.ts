@@ -55,7 +55,7 @@ export interface CheckArgs extends TraceCheckArgs, ReportArgs, GateArgs, Progres
 export function checkOptions(y: Argv): Argv<CheckArgs> {
   return gateOptions(reportOptions(progressOption(traceCheckOptions(y))))
     .positional('trace', {
-      describe: 'trace file(s) to check: spec JSONL (docs/trace-format.md), ftrace / trace-cmd text, perf script output or STD (docs/importers.md); "-" reads stdin',
+      describe: 'trace file(s) to check: spec JSONL (docs/trace-format.md), ftrace / trace-cmd text, perf script output, STD or a kernel console log (docs/importers.md); "-" reads stdin',
       type: 'string',
       array: true,
       demandOption: true,
@@ -100,7 +100,7 @@ export function traceCheckOptions<T>(y: Argv<T>): Argv<T & TraceCheckArgs> {
       requiresArg: true,
     }))
     .option('input-format', {
-      describe: 'trace format: spec JSONL, Linux ftrace / trace-cmd text or perf script output (lock tracepoints), or STD (docs/importers.md)',
+      describe: 'trace format: spec JSONL, Linux ftrace / trace-cmd text or perf script output (lock tracepoints), STD, or a kernel console log with lockdep reports (dmesg; docs/importers.md)',
       choices: INPUT_FORMAT_CHOICES,
       default: 'auto',
       requiresArg: true,

@@ -70,6 +70,9 @@ export async function runConvert(argv: ConvertArgs): Promise<void> {
       onWarning: (message, origin) => {
         process.stderr.write(`${escapeTerminal(origin.file)}:${origin.line}: warning: ${escapeTerminal(message)}\n`);
       },
+      onSplat: (splat) => {
+        process.stderr.write(`${escapeTerminal(source)}:${splat.firstLine}: warning: a lockdep report (${splat.kind}) is no lock event, nothing converted (lockdep check reads console logs)\n`);
+      },
     });
   } catch (error) {
     writer.abort();
