@@ -1,13 +1,49 @@
 // ESLint (flat config): typescript-eslint's type-checked recommended rules on every TypeScript
 // file (sources, tests, examples), typed through tsconfig.test.json; ESLint's recommended rules
 // on the JavaScript (bench, scripts, launcher, simulation fixtures). `npm test` runs it.
+// It also checks the layering that docs/architecture.md describes: no import from a higher
+// layer, no import cycle, `process` exit codes and stdio only in the CLI, and no disable
+// comment without its reason after ` -- `.
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+/** The layers of src/, bottom up (docs/architecture.md): each may import only from those before it. */
+const LAYERS = ['io', 'events', 'engine', 'rules', 'report', 'graph', 'baseline', 'check', 'sim', 'testing', 'cli'];
+
+const layerZones = [
+  ...LAYERS.slice(0, -1).map((layer, index) => ({
+    target: `./src/${layer}`,
+    from: [...LAYERS.slice(index + 1).map((above) => `./src/${above}`), './src/index.ts'],
+    message: `the ${layer} layer may import only from the layers below it (docs/architecture.md)`,
+  })),
+  { target: './src/index.ts', from: './src/cli', message: 'the public API does not re-export the CLI (docs/architecture.md)' },
+];
+
+/** Reports an `eslint-disable` comment that does not give its reason after ` -- `. */
+const requireDisableReason = {
+  meta: { type: 'suggestion', messages: { missingReason: 'say why after " -- " on the same line' }, schema: [] },
+  create(context) {
+    return {
+      Program() {
+        for (const comment of context.sourceCode.getAllComments()) {
+          const text = comment.value.trim();
+          if (/^eslint-disable/.test(text) && !/\s--\s*\S/.test(text)) context.report({ loc: comment.loc, messageId: 'missingReason' });
+        }
+      },
+    };
+  },
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/'] },
   js.configs.recommended,
+  {
+    plugins: { local: { rules: { 'require-disable-reason': requireDisableReason } } },
+    rules: { 'local/require-disable-reason': 'error' },
+  },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
@@ -20,6 +56,33 @@ export default tseslint.config(
       // Rethrowing a caught value (type unknown) keeps it as it was thrown.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Follow the `.js` specifiers to the `.ts` sources and parse them, so that no-cycle sees the whole graph.
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-cycle': 'error',
+      'no-restricted-properties': ['error',
+        ...['exit', 'exitCode', 'stdout', 'stderr'].map((property) => ({
+          object: 'process',
+          property,
+          message: 'only the CLI (src/cli/) ends the process, sets exit codes and writes to stdio (docs/architecture.md)',
+        })),
+      ],
+    },
+  },
+  {
+    // The CLI owns the exit code and stdio. The default runtime (locks used with no runtime set
+    // up) prints its findings when the process exits and fails it, like an uncaught error would.
+    files: ['src/cli/**/*.ts', 'src/sim/default-runtime.ts'],
+    rules: { 'no-restricted-properties': 'off' },
   },
   {
     files: ['test/**/*.ts'],

@@ -109,7 +109,7 @@ async function floorScan(file) {
 }
 
 async function check(file, format = 'auto', rulesFile) {
-  const { checkTrace } = await import('../dist/cli/check-trace.js');
+  const { checkTrace } = await import('../dist/check/check-trace.js');
   const options = { inputFormat: format };
   if (rulesFile !== undefined && rulesFile !== '') {
     const { loadRuleFiles } = await import('../dist/rules/loader.js');
@@ -129,7 +129,7 @@ async function check(file, format = 'auto', rulesFile) {
 }
 
 async function checkStream(file, format = 'auto') {
-  const { checkTrace } = await import('../dist/cli/check-trace.js');
+  const { checkTrace } = await import('../dist/check/check-trace.js');
   const start = measureStart();
   const producer = spawn('cat', [file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve, reject) => {

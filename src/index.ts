@@ -59,12 +59,12 @@ export type {
   TraceEvent,
   TraceHeader,
 } from './events/event.js';
-export { InputError, isInputError } from './events/input-error.js';
+export { InputError, isInputError } from './io/input-error.js';
 export { readTrace, parseTraceText } from './events/jsonl-reader.js';
 export type { ReadTraceOptions, TraceRecord } from './events/jsonl-reader.js';
 export { JsonlTraceWriter, formatTrace, writeTraceFile } from './events/jsonl-writer.js';
-export { checkTrace } from './cli/check-trace.js';
-export type { CheckTraceOptions } from './cli/check-trace.js';
+export { checkTrace } from './check/check-trace.js';
+export type { CheckTraceOptions } from './check/check-trace.js';
 
 // Rules
 export { createRuleHooks, loadRuleFiles, loadRuleTexts, rulesJsonSchema } from './rules/index.js';

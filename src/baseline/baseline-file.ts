@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { FINDING_KINDS, type Finding, type FindingKind } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
-import { lineColumnAt, readJsonFile, validateJson } from '../cli/json-input.js';
+import { lineColumnAt, readJsonFile, validateJson } from '../io/json-input.js';
 
 export const BASELINE_FORMAT = 'lockdep-baseline';
 export const BASELINE_VERSION = 1;

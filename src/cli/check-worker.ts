@@ -6,7 +6,7 @@
  * trace, such as ftrace lost events, go to stderr as in a single-threaded run).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CheckTraceOptions } from './check-trace.js';
+import type { CheckTraceOptions } from '../check/check-trace.js';
 import { checkTraceOptionsFrom } from './commands/check.js';
 import type { CheckArgs } from './commands/check.js';
 import { checkOneTrace, serializeError, type WorkerMessage, type WorkerTask } from './parallel-check.js';

@@ -4,7 +4,7 @@
  * except on SIGINT: exit 130 at once, outputs not yet renamed into place are dropped.
  */
 import { hideBin } from 'yargs/helpers';
-import { removePendingTemporaries } from '../events/temp-files.js';
+import { removePendingTemporaries } from '../io/temp-files.js';
 import { runLockdep } from './run-lockdep.js';
 
 /** Exit code of a run interrupted by SIGINT (128 + 2, as shells report it). */

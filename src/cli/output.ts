@@ -9,8 +9,8 @@
  */
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../events/input-error.js';
-import type { FileContent } from './atomic-write.js';
+import { InputError } from '../io/input-error.js';
+import type { FileContent } from '../io/atomic-write.js';
 import { UsageError } from './usage-error.js';
 
 export interface OutputTarget {

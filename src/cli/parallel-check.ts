@@ -13,9 +13,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
-import { InputError } from '../events/input-error.js';
+import { InputError } from '../io/input-error.js';
 import { STDIN_PATH, traceDisplayName } from '../events/jsonl-reader.js';
-import { checkTrace, type CheckTraceOptions } from './check-trace.js';
+import { checkTrace, type CheckTraceOptions } from '../check/check-trace.js';
 import { traceSizes, type ProgressLine } from './progress.js';
 import { UsageError } from './usage-error.js';
 

@@ -18,7 +18,7 @@ import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import { colourEnabled } from '../report/colour.js';
 import { FORMAT_NAMES, REPORT_FORMATS, renderReport } from '../report/registry.js';
-import { writeFilesAtomic, type FileContent } from './atomic-write.js';
+import { writeFilesAtomic, type FileContent } from '../io/atomic-write.js';
 import { exitCodeFor, type ExitCode } from './exit-code.js';
 import { checkOutputFile, parseOutputTargets, renderOutputs, type OutputTarget } from './output.js';
 import { serializeSavedGraph } from './saved-graph.js';

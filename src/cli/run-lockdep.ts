@@ -8,11 +8,11 @@
  * never through `process.exit()`; subcommands come only from commands/index.ts.
  */
 import yargs, { type CommandModule } from 'yargs';
-import { InputError } from '../events/input-error.js';
+import { InputError } from '../io/input-error.js';
 import { escapeTerminal } from '../report/escape.js';
 import { commands } from './commands/index.js';
 import { EXIT_USAGE } from './exit-code.js';
-import { TOOL_VERSION } from './package-info.js';
+import { TOOL_VERSION } from '../io/package-info.js';
 import { UsageError } from './usage-error.js';
 
 const DEBUG_FLAG = '--debug';

@@ -12,7 +12,7 @@ import { LOCK_TYPES } from '../events/event.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import { Validator } from '../engine/validator.js';
-import { readJsonFile, validateJson } from './json-input.js';
+import { readJsonFile, validateJson } from '../io/json-input.js';
 
 export interface SavedGraph extends GraphSnapshot {
   result?: CheckResult;

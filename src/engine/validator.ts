@@ -20,7 +20,7 @@
  *  - the validator never stops: a finding is recorded (deduped by fingerprint) and processing
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */
-import { InputError } from '../events/input-error.js';
+import { InputError } from '../io/input-error.js';
 import type {
   AccessEvent,
   AcquireEvent,

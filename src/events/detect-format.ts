@@ -11,7 +11,8 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseFtraceLine } from './ftrace-line.js';
-import { InputError, traceReadError } from './input-error.js';
+import { InputError } from '../io/input-error.js';
+import { traceReadError } from './trace-read-error.js';
 import { IMPORTERS, importerOf, INPUT_FORMATS, type InputFormat } from './importers.js';
 import { isPerfCallchainLine } from './perf-script-reader.js';
 

@@ -16,8 +16,8 @@ import {
   TRACE_FORMAT_VERSION,
 } from './event.js';
 import type { EventOrigin, TraceEvent, TraceHeader } from './event.js';
-import { InputError } from './input-error.js';
-import { isExactNumberId } from './json-limits.js';
+import { InputError } from '../io/input-error.js';
+import { isExactNumberId } from '../io/json-limits.js';
 
 /** Subclasses are 0..MAX_SUBCLASS (the kernel's MAX_LOCKDEP_SUBCLASSES = 8). */
 export const MAX_SUBCLASS = 7;

@@ -44,8 +44,10 @@ export type FtraceLine =
 
 /** The printk stamp `[ 1295.168495] ` in front of an `ftrace_dump` line on the console. */
 const CONSOLE_STAMP = String.raw`(?:\[\s*\d+\.\d+\]\s*)?`;
-/** trace_print_lat_fmt: irqs-off, need-resched, hardirq/softirq, preempt depth[, migrate-disable]. */
-const FLAGS = String.raw`([.dDbX])\S([.ZzHhs])[.0-9a-f][.0-9a-f]?`;
+/** trace_print_lat_fmt: irqs-off, need-resched, hardirq/softirq, preempt depth[, migrate-disable].
+ * The depth is `%x`: a trace-cmd whose libtraceevent misses the preempt field prints -1 as
+ * `ffffffff` (`sleep-1903    2...ffffffff   743.721748:`, a real `trace-cmd report -l`). */
+const FLAGS = String.raw`([.dDbX])\S([.ZzHhs])[.0-9a-f]{1,8}`;
 // The comm is lazy and starts with `\S` right after `^\s*`: the first `-pid` followed by a CPU
 // column wins, and the two never overlap on a run of spaces (a 1 MB line stays linear).
 const EVENT_LINE = new RegExp(

@@ -16,7 +16,7 @@ import type { LockOpSink } from './lock-op-sink.js';
 import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
 import { readIntoImport, type ImportContext } from './importer.js';
 import { importerOf, type InputFormat, type InputFormatChoice } from './importers.js';
-import { traceReadError } from './input-error.js';
+import { traceReadError } from './trace-read-error.js';
 import { STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
 import type { TraceByteSource } from './line-block-source.js';

@@ -10,7 +10,7 @@
  * the effect the event path would have given it.
  */
 import type { EventOrigin, EventSink, LockType } from './event.js';
-import { traceReadError } from './input-error.js';
+import { traceReadError } from './trace-read-error.js';
 import { readLineBlocks, type LineBlockReadOptions, type TraceByteSource } from './line-block-source.js';
 import type { BlockCallback } from './line-blocks.js';
 import type { LockOpSink } from './lock-op-sink.js';

@@ -11,7 +11,7 @@
  */
 import { ASSERT_KINDS, EVENT_OPS, IRQ_ACTIONS, IRQ_KINDS, LOCK_MODES, LOCK_TYPES, type EventOp, type TraceEvent } from './event.js';
 import { MAX_SUBCLASS, requiredFieldsOf } from './event-validate.js';
-import { isExactNumberId } from './json-limits.js';
+import { isExactNumberId } from '../io/json-limits.js';
 
 // Field bits.
 const OP = 1 << 0;

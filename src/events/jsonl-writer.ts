@@ -10,7 +10,7 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
 import type { Writable } from 'node:stream';
 import { TRACE_FORMAT_VERSION } from './event.js';
 import type { TraceEvent, TraceHeader } from './event.js';
-import { settleTemporary, tempPathFor } from './temp-files.js';
+import { settleTemporary, tempPathFor } from '../io/temp-files.js';
 
 /** Extra header metadata (`source`, `command`, `started`...). */
 export type TraceMetadata = Readonly<Record<string, unknown>>;

@@ -9,7 +9,7 @@
  */
 import type { EventSink } from './event.js';
 import type { ImportContext, TraceImport } from './importer.js';
-import { InputError } from './input-error.js';
+import { InputError } from '../io/input-error.js';
 import { KernelLockTracker } from './kernel-lock-tracker.js';
 import type { KernelTraceOptions, KernelTraceStats } from './kernel-lock-tracker.js';
 import { DEFAULT_CHUNK_BYTES, LineDecoder } from './text-line-reader.js';

@@ -9,7 +9,7 @@
  * Invariants: a payload without a class name is an InputError at the line's origin; nothing
  * else is rejected (the class name is whatever follows, spaces included).
  */
-import { InputError } from './input-error.js';
+import { InputError } from '../io/input-error.js';
 
 export interface LockPayload {
   /** The lockdep_map address; undefined when the kernel printed none. */

@@ -27,7 +27,7 @@
  */
 import type { EventOrigin, EventSink, LockType, TraceEvent } from './event.js';
 import { defineImporter, type ImportContext, type TraceImport } from './importer.js';
-import { InputError } from './input-error.js';
+import { InputError } from '../io/input-error.js';
 import { ReentrantHolds } from './std-holds.js';
 import { StdFastLane, type StdLaneHost } from './std-fast-lane.js';
 import { lineEnd, withoutCarriageReturn } from './line-blocks.js';

@@ -47,6 +47,6 @@ export function createPalette(enabled: boolean): Palette {
 
 /** Removes ANSI SGR sequences (for width computations and tests). */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- matches the ESC that starts an ANSI sequence
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }

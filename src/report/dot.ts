@@ -20,7 +20,7 @@ import { buildReportGraph, type ReportEdge, type ReportGraph, type ReportNode } 
  */
 export function dotString(text: string): string {
   const escaped = text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r\n|\r|\n/g, '\\n');
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- finds the control characters DOT cannot carry
   return `"${escaped.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (ch) => String.fromCharCode(ch === '\u007f' ? 0x2421 : 0x2400 + ch.charCodeAt(0)))}"`;
 }
 

@@ -21,7 +21,7 @@ export function escapeHtml(text: string): string {
 }
 
 // XML 1.0 allows #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- finds the control characters XML forbids
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escapes text for XML content and attributes; characters XML cannot carry become U+FFFD. */
@@ -53,7 +53,7 @@ export function escapeMarkdown(text: string): string {
  * ESC included, so no ANSI sequence and no line break can come from a name), DEL, C1 controls,
  * the Unicode line and paragraph separators, and the bidirectional overrides and isolates.
  */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- finds the control characters a terminal acts on
 const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const TERMINAL_NAMED = new Map<string, string>([['\n', '\\n'], ['\r', '\\r'], ['\t', '\\t'], ['\u001b', '\\e']]);
 

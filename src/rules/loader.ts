@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LOCK_TYPES, type LockType } from '../events/event.js';
-import { InputError, readFailureReason } from '../events/input-error.js';
+import { InputError, readFailureReason } from '../io/input-error.js';
 import type { LoadedRule } from './rule-kind.js';
 import { ruleKind } from './registry.js';
 import { buildRuleSet, locateOptions, type ParsedRuleFile, type RuleSet } from './rule-set.js';

@@ -7,10 +7,9 @@
  * rules with severity `off` take part in the cycle check but not in the closure; a derived pair
  * keeps the shortest derivation; its mode is the union of the modes of the pairs that end it.
  */
-import { dotString as dotId } from '../report/dot.js';
 import type { HoldMode } from './schema-common.js';
 import type { OrderEdge } from './rule-kind.js';
-import type { InputError } from '../events/input-error.js';
+import type { InputError } from '../io/input-error.js';
 
 /** One pair of the closure: `outer` is taken outside `inner` (in `mode` of inner). */
 export interface OrderPair {
@@ -108,24 +107,6 @@ export class OrderRelation {
       byOuter.set(start, pairs);
     }
     return new OrderRelation(edges, byOuter);
-  }
-
-  /** Graphviz DOT of the written pairs (inner mode and rule id on each edge; disabled rules dashed). */
-  toDot(name = 'lock-order'): string {
-    const lines = [`digraph ${dotId(name)} {`, '  rankdir=TB;', '  node [shape=box, fontname="monospace"];'];
-    const nodes = new Set<string>();
-    for (const edge of this.edges) {
-      nodes.add(edge.outer);
-      nodes.add(edge.inner);
-    }
-    for (const node of nodes) lines.push(`  ${dotId(node)};`);
-    for (const edge of this.edges) {
-      const label = edge.innerMode === 'any' ? edge.rule.id : `${edge.rule.id} (${edge.innerMode})`;
-      const style = edge.rule.severity === 'off' ? ', style=dashed' : '';
-      lines.push(`  ${dotId(edge.outer)} -> ${dotId(edge.inner)} [label=${dotId(label)}${style}];`);
-    }
-    lines.push('}');
-    return `${lines.join('\n')}\n`;
   }
 }
 

@@ -6,7 +6,7 @@
  * read with `toJS()`, which keeps user-supplied keys such as `__proto__` as own properties.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import { InputError } from '../events/input-error.js';
+import { InputError } from '../io/input-error.js';
 
 export type DataPath = readonly PropertyKey[];
 

@@ -4,7 +4,7 @@
  * unknown key itself, the offending value, or the mapping that lacks a required key.
  */
 import type { z } from 'zod';
-import type { InputError } from '../events/input-error.js';
+import type { InputError } from '../io/input-error.js';
 import type { DataPath, YamlSource } from './yaml-source.js';
 
 /** The value at `path` in plain data, or undefined. */

@@ -5,10 +5,9 @@
  * the option sets one). The CLI-only fields (`baseline`, `maxWarnings`, `classTypes`) do not
  * apply to a runtime: its primitives know their types, and the CLI decides exit codes.
  * Invariant: a bad config or rule file throws the loader's InputError (`file:line:col: ...`).
- * The config parser lives with the CLI (src/cli/config.ts); it depends only on the events and
- * rules layers.
+ * The config parser is shared with the CLI and lives in the rules layer (src/rules/config-file.ts).
  */
-import { findConfigFile, loadConfig, type LockdepConfig } from '../cli/config.js';
+import { findConfigFile, loadConfig, type LockdepConfig } from '../rules/config-file.js';
 import { createRuleHooks, loadRuleFiles } from '../rules/index.js';
 import { resolveRuleHooks, type RuleInput } from './rule-source.js';
 import type { EngineHooks } from '../engine/hooks.js';

@@ -119,6 +119,6 @@ export interface LockdepMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any -- vitest's augmentation pattern: same type parameter and default as its Matchers
   interface Matchers<T = any> extends LockdepMatchers<T> {}
 }

@@ -11,7 +11,7 @@ import { applyBaseline, describeStale, pruneBaseline } from '../../src/baseline/
 import { createBaseline, entryLine, parseBaseline, readBaseline, serializeBaseline } from '../../src/baseline/baseline-file.js';
 import type { Finding } from '../../src/engine/finding.js';
 import type { CheckResult } from '../../src/engine/result.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 
 function finding(fingerprint: string, severity: Finding['severity'] = 'error', classes = ['A', 'B']): Finding {
   return { kind: 'circular-dependency', rule: null, severity, fingerprint, message: `cycle ${fingerprint}`, classes, events: [{ task: 't', file: 'x.jsonl', line: 3 }] };
@@ -91,7 +91,7 @@ describe('applying a baseline', () => {
 
 describe('JSON syntax errors', () => {
   it('locates the first problem', async () => {
-    const { findJsonSyntaxError } = await import('../../src/events/json-syntax.js');
+    const { findJsonSyntaxError } = await import('../../src/io/json-syntax.js');
     expect(findJsonSyntaxError('{"a": [1, 2, {"b": null}], "c": "x\\n"}')).toBeNull();
     expect(findJsonSyntaxError('[1, 2')).toEqual({ offset: 5, message: 'unexpected end of input' });
     expect(findJsonSyntaxError('{"a" 1}')).toEqual({ offset: 5, message: "expected ':' after a key" });

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFilesAtomic } from '../../src/cli/atomic-write.js';
-import { InputError } from '../../src/events/input-error.js';
+import { writeFilesAtomic } from '../../src/io/atomic-write.js';
+import { InputError } from '../../src/io/input-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

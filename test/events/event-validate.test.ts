@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_SUBCLASS, validateEvent, validateHeader } from '../../src/events/event-validate.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 
 const origin = { file: 'trace.jsonl', line: 7 };
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/events/event.js';
 import { forEachTraceEvent, parseTraceText } from '../../src/events/jsonl-reader.js';
 import { JsonlTraceWriter, formatTrace, writeTraceFile } from '../../src/events/jsonl-writer.js';
-import { removePendingTemporaries } from '../../src/events/temp-files.js';
+import { removePendingTemporaries } from '../../src/io/temp-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

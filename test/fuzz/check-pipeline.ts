@@ -10,7 +10,7 @@ import type { ValidatorLimits } from '../../src/engine/validator.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import type { GraphSnapshot } from '../../src/engine/snapshot.js';
 import type { EventOrigin, TraceEvent } from '../../src/events/event.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 import { REPORT_FORMATS } from '../../src/report/registry.js';
 import { createRuleHooks } from '../../src/rules/rule-hooks.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';

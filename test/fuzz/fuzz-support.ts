@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { FINDING_KINDS, SEVERITIES } from '../../src/engine/finding.js';
 import type { CheckResult } from '../../src/engine/result.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 
 const DEFAULT_RUNS = 200;
 
@@ -199,7 +199,7 @@ export function inputText(seeds: readonly string[]): fc.Arbitrary<string> {
 // ─── outcome checks ───────────────────────────────────────────────────────────────────────
 
 /** Characters a terminal would act on: C0 controls other than tab, DEL, C1 controls. */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- finds the control characters a terminal acts on
 export const TERMINAL_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
 export interface CleanErrorExpectation {

@@ -15,7 +15,7 @@ import { validateEvent } from '../../src/events/event-validate.js';
 import { FtraceParser } from '../../src/events/ftrace-reader.js';
 import { PerfScriptParser } from '../../src/events/perf-script-reader.js';
 import { importTrace } from '../../src/events/import-trace.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 import { StdParser } from '../../src/events/std-reader.js';
 import { renderAll, runPipeline } from './check-pipeline.js';
 import { FuzzTally, expectCleanError, expectNoPrototypePollution, fuzzRuns, fuzzTimeout, inputText } from './fuzz-support.js';

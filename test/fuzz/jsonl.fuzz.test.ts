@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 import { TraceLineParser, parseTraceText } from '../../src/events/jsonl-reader.js';
 import type { TraceRecord } from '../../src/events/jsonl-reader.js';
 import { renderAll, runPipeline } from './check-pipeline.js';

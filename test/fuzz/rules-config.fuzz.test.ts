@@ -1,6 +1,6 @@
 /**
  * Fuzzes the YAML inputs: rule files (src/rules/loader.ts, yaml-source.ts, schema.ts, the rule
- * kinds) and the config file (src/cli/config.ts). Mutated seeds (the shipped KVM packs and a
+ * kinds) and the config file (src/rules/config-file.ts). Mutated seeds (the shipped KVM packs and a
  * file using every kind), recombined lines, and random text.
  * Properties: a clean InputError naming the file (with `line:col` whenever the problem is inside
  * the file), or a rule set whose hooks check a seed trace into a valid result; nothing touches
@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/cli/config.js';
+import { parseConfig } from '../../src/rules/config-file.js';
 import { Validator } from '../../src/engine/validator.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyBaseline, pruneBaseline } from '../../src/baseline/apply-baseline.js';
 import { readBaseline, serializeBaseline } from '../../src/baseline/baseline-file.js';
-import { mergeGraphs } from '../../src/cli/commands/merge.js';
+import { mergeGraphs } from '../../src/check/merge-graphs.js';
 import { readResultOrGraph, readSavedGraph } from '../../src/cli/saved-graph.js';
 import { Validator } from '../../src/engine/validator.js';
 import { renderAll } from './check-pipeline.js';

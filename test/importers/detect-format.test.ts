@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyLine, detectFormatOfFile, detectFormatOfText } from '../../src/events/detect-format.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
 

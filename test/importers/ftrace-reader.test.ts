@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventOrigin, LockType, TraceEvent } from '../../src/events/event.js';
 import { FtraceParser, readFtraceFile } from '../../src/events/ftrace-reader.js';
 import type { FtraceReaderOptions } from '../../src/events/ftrace-reader.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 import { Validator } from '../../src/engine/validator.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../../src/events/event-validate.js';
 import { fastParseEvent } from '../../src/events/jsonl-fast-parse.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 
 const origin = { file: 't.jsonl', line: 1 };
 

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { checkTrace } from '../../src/cli/check-trace.js';
+import { checkTrace } from '../../src/check/check-trace.js';
 import { runConvert } from '../../src/cli/commands/convert.js';
 import type { EventOrigin, TraceEvent } from '../../src/events/event.js';
 import { detectFormatOfFile } from '../../src/events/detect-format.js';
 import { FtraceParser } from '../../src/events/ftrace-reader.js';
 import { importTrace } from '../../src/events/import-trace.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 import { STDIN_PATH } from '../../src/events/jsonl-reader.js';
 import { PerfScriptParser } from '../../src/events/perf-script-reader.js';
 

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTrace } from '../../src/cli/check-trace.js';
+import { checkTrace } from '../../src/check/check-trace.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
 import type { GraphSnapshot } from '../../src/engine/snapshot.js';
 import { detectFormatOfFile } from '../../src/events/detect-format.js';
@@ -49,6 +49,14 @@ const SAMPLES: Expected[] = [
     dependencies: [],
     tasks: 1,
     skips: ['1: 1 lock_release of locks the task was not seen taking', '3: 3 lock events of RCU read-side maps'],
+  },
+  {
+    file: 'rostedt-2021-trace-cmd-report-l.txt',
+    exit: 0,
+    classes: [],
+    dependencies: [],
+    tasks: 1,
+    skips: ['1: 3 lock_releases of locks the task was not seen taking'],
   },
   { file: 'leo-yan-2021-sg-policy-softirq.txt', exit: 0, classes: ['&sg_policy->update_lock'], dependencies: [], tasks: 1, skips: [] },
   { file: 'rostedt-2017-ftrace-dump-console.txt', exit: 0, classes: [], dependencies: [], tasks: 1, skips: ['3: 1 lock event of RCU read-side maps'] },
@@ -95,6 +103,27 @@ describe('real ftrace / trace-cmd excerpts', () => {
     const result = await checkTrace(file);
     expect(exitCodeFor(result)).toBe(0);
     expect(result.summary).toMatchObject({ events: 0, classes: 0, violations: 0 });
+  });
+
+  it('reads the contention tracepoints of real perf lock record output with callchains: detected as perf, skipped', async () => {
+    const file = join(REAL, '..', 'perf', 'kajol-jain-2023-contention-begin-callchain.txt');
+    expect(detectFormatOfFile(file)).toBe('perf');
+    const warnings: string[] = [];
+    const result = await checkTrace(file, { onInputWarning: (message) => warnings.push(message) });
+    expect(exitCodeFor(result)).toBe(0);
+    expect(result.summary).toMatchObject({ events: 0, tasks: 0, classes: 0, violations: 0 });
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads trace-cmd report -l whose preempt column is printed as ffffffff: the irq flags of every line, no lock taken', async () => {
+    const { readFtraceFile } = await import('../../src/events/ftrace-reader.js');
+    const ops: string[] = [];
+    readFtraceFile(join(REAL, 'rostedt-2021-trace-cmd-report-l.txt'), { file: 'x' }, (event) => {
+      ops.push(event.op === 'irq' ? `${event.task} ${event.kind} ${event.action}` : event.op);
+    });
+    // Five irq_disable/irq_enable pairs print `2d..ffffffff`; the three lock_releases are of
+    // locks taken before the excerpt (skipped with a warning), the rest are other events.
+    expect(ops).toEqual(Array.from({ length: 5 }, () => ['sleep/1903 hardirq disable', 'sleep/1903 hardirq enable']).flat());
   });
 
   it('turns the flags columns of the excerpts into irq state (softirq of the idle task, irqs-off around irq_disable)', async () => {

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { checkTrace } from '../../src/cli/check-trace.js';
+import { checkTrace } from '../../src/check/check-trace.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
 import { checkOneTrace } from '../../src/cli/parallel-check.js';
 import { runCli } from '../cli/run-cli.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { LockType, TraceEvent } from '../../src/events/event.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 import { readStdFile, StdParser } from '../../src/events/std-reader.js';
 import type { StdReaderOptions } from '../../src/events/std-reader.js';
 import { Validator } from '../../src/engine/validator.js';

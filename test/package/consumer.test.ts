@@ -26,13 +26,14 @@ function pack(extra: readonly string[]): PackResult {
   return (JSON.parse(out) as PackResult[])[0] as PackResult;
 }
 
-/** The `// file: NAME` code blocks of the README's "Install and first use" section. */
+/** The `// file: NAME` code blocks of the README's "Install and first use" section, by NAME. */
 function readmeExamples(): Map<string, string> {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('## Install and first use');
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
   const files = new Map<string, string>();
-  for (const match of section.matchAll(/```ts\n\/\/ file: (\S+)\n([\s\S]*?)```/g)) files.set(match[1] as string, match[2] as string);
+  // Each file as a user copies it, its `// file:` line included (line numbers in reports count it).
+  for (const match of section.matchAll(/```ts\n(\/\/ file: (\S+)\n[\s\S]*?)```/g)) files.set(match[2] as string, match[1] as string);
   return files;
 }
 
@@ -101,7 +102,7 @@ console.log('entries loaded');`;
 });
 
 describe('a consumer project built from the packed tarball', { timeout: 120_000 }, () => {
-  it('type-checks the README examples under strict TypeScript and runs them (ESM, CommonJS, lockdep run, vitest)', () => {
+  it('type-checks the README examples under strict TypeScript and runs them (ESM, the async-mutex swap, CommonJS, lockdep run, vitest)', () => {
     const { filename } = pack(['--pack-destination', dir]);
     const project = join(dir, 'shop');
     const modules = join(project, 'node_modules');
@@ -124,7 +125,7 @@ describe('a consumer project built from the packed tarball', { timeout: 120_000 
       include: ['*.ts', '*.cts'],
     }));
     const examples = readmeExamples();
-    expect([...examples.keys()].sort()).toEqual(['checkout-sim.ts', 'checkout.test.ts', 'checkout.ts', 'order.cts']);
+    expect([...examples.keys()].sort()).toEqual(['checkout-sim.ts', 'checkout.test.ts', 'checkout.ts', 'order.cts', 'transfer.ts']);
     for (const [name, code] of examples) writeFileSync(join(project, name), code);
 
     const tsc = run(process.execPath, [join(modules, 'typescript', 'bin', 'tsc'), '-p', '.'], project);
@@ -135,6 +136,15 @@ describe('a consumer project built from the packed tarball', { timeout: 120_000 
     expect(esm.stdout).toContain('fulfilled true');
     expect(esm.stdout).toContain('WARNING: deadlock: tasks wait for each other in a cycle');
     expect(esm.status).toBe(1);
+
+    // The async-mutex swap: plain node, the default runtime reports the ABBA order at exit.
+    expect(examples.get('transfer.ts')).toContain("import { Mutex } from 'lockdep/async-mutex';");
+    const swap = run(process.execPath, ['build/transfer.js'], project);
+    expect(swap.stdout).toBe('rent paid\nrefund\n');
+    expect(swap.stderr.split('\n').filter((line) => line.startsWith('['))).toEqual([
+      expect.stringMatching(/^\[error\] circular-dependency: possible circular locking dependency: Mutex@build\/transfer\.js:3:18 -> Mutex@build\/transfer\.js:4:17 -> Mutex@build\/transfer\.js:3:18 /),
+    ]);
+    expect(swap.status).toBe(1);
 
     const cjs = run(process.execPath, ['build/order.cjs'], project);
     expect(cjs.stderr).toBe('');

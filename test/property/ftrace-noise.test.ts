@@ -31,6 +31,7 @@ const BASE_FILES = [
   join(REAL, 'rostedt-2025-bash-setpgid.txt'),
   join(REAL, 'rostedt-2025-journal-rt.txt'),
   join(REAL, 'leo-yan-2021-sg-policy-softirq.txt'),
+  join(REAL, 'rostedt-2021-trace-cmd-report-l.txt'),
 ];
 const CLASS_TYPES = new Map<string, LockType>([
   ['&dev->lock', 'spinlock'],

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/engine/finding.js';
 import type { CheckResult } from '../../src/engine/result.js';
-import { writeFileAtomic } from '../../src/cli/atomic-write.js';
+import { writeFileAtomic } from '../../src/io/atomic-write.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
 import { parseOutputTargets } from '../../src/cli/output.js';
 import { ProgressLine, progressEnabled } from '../../src/cli/progress.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 import { UsageError } from '../../src/cli/usage-error.js';
 
 const known = new Set(['text', 'json', 'sarif', 'html']);

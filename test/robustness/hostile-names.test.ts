@@ -215,7 +215,7 @@ describe('hostile names', () => {
       expect(xml).not.toContain('<script');
     }
     // What an XML reader gets back: each name, with the characters XML cannot carry as U+FFFD.
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- finds the control characters XML forbids
     const asXmlCarriesIt = (name: string): string => name.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\uFFFD');
     const graphml = parseXml(graphmlText);
     const nodeNames = descendants(graphml, 'node').map((node) => node.children.find((data) => data.attributes['key'] === 'name')?.text);

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkTrace } from '../../src/cli/check-trace.js';
-import type { CheckTraceOptions } from '../../src/cli/check-trace.js';
+import { checkTrace } from '../../src/check/check-trace.js';
+import type { CheckTraceOptions } from '../../src/check/check-trace.js';
 import { Validator } from '../../src/engine/validator.js';
 import type { CheckResult } from '../../src/engine/result.js';
-import { InputError } from '../../src/events/input-error.js';
+import { InputError } from '../../src/io/input-error.js';
 import { runCliInProcess } from '../cli/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-limits-'));

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { findConfigFile, parseConfig, resolveConfig } from '../../src/cli/config.js';
-import { InputError } from '../../src/events/input-error.js';
+import { findConfigFile, parseConfig, resolveConfig } from '../../src/rules/config-file.js';
+import { InputError } from '../../src/io/input-error.js';
 import { runCliInProcess } from '../cli/run-cli.js';
 
 const root = join(import.meta.dirname, '../..');

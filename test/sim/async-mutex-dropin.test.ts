@@ -174,9 +174,18 @@ describe('what lockdep sees through the drop-in', () => {
     await accounts.runExclusive(() => audit.runExclusive(() => undefined));
     await audit.runExclusive(() => accounts.runExclusive(() => undefined));
     expect(kinds(runtime)).toEqual(['circular-dependency']);
-    expect(accounts.lock.className).toMatch(/^Mutex@test\/sim\/async-mutex-dropin\.test\.ts:\d+$/);
+    expect(accounts.lock.className).toMatch(/^Mutex@test\/sim\/async-mutex-dropin\.test\.ts:\d+:\d+$/);
     expect(runtime.findings[0]?.classes.slice().sort()).toEqual([accounts.lock.className, 'audit'].sort());
     expect(() => expectNoLockdepFindings()).toThrow(/circular-dependency/);
+  });
+
+  it('two locks constructed on one line are two classes (one per construction site, column included); one made in a loop is one class', async () => {
+    const left = new dropIn.Mutex(), right = new dropIn.Mutex();
+    expect(left.lock.className).not.toBe(right.lock.className);
+    await left.runExclusive(() => right.runExclusive(() => undefined));
+    expect(kinds(runtime)).toEqual([]);
+    const made = [1, 2].map(() => new dropIn.Mutex());
+    expect(made[0]!.lock.className).toBe(made[1]!.lock.className);
   });
 
   it('a Semaphore of value 1 is a mutex class; a counting semaphore an rwsem of shared holds; value 0 is not validated', async () => {

@@ -50,7 +50,7 @@ describe('swapping the async-mutex import', { timeout: 60_000 }, () => {
     const summary = run.stderr.split('\n').filter((line) => line.startsWith('['));
     expect(summary).toHaveLength(1);
     expect(summary[0]).toMatch(
-      /^\[error\] circular-dependency: possible circular locking dependency: Mutex@test\/sim\/fixtures\/async-mutex-program\.swapped\.tmp\.mjs:(7|8) -> Mutex@\S+:(7|8) -> Mutex@\S+:(7|8) /,
+      /^\[error\] circular-dependency: possible circular locking dependency: Mutex@test\/sim\/fixtures\/async-mutex-program\.swapped\.tmp\.mjs:(7|8):\d+ -> Mutex@\S+:(7|8):\d+ -> Mutex@\S+:(7|8):\d+ /,
     );
     // The timeout left nothing behind: no held lock at exit, no bad unlock balance.
     expect(run.stderr).not.toMatch(/held-lock-at-exit|bad-unlock-balance/);

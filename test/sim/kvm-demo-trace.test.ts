@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { runKvmScenario } from '../../examples/kvm/scenario.js';
-import { checkTrace } from '../../src/cli/check-trace.js';
+import { checkTrace } from '../../src/check/check-trace.js';
 import { createRuleHooks, loadRuleFiles } from '../../src/rules/index.js';
 
 const BUNDLED = 'examples/kvm/kvm-2021.jsonl';

@@ -10,10 +10,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { createBaseline, DEFAULT_BASELINE_FILE, serializeBaseline } from '../../baseline/baseline-file.js';
 import type { CheckResult } from '../../engine/result.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 import { combineResults } from '../combine-results.js';
 import { checkOutputFile } from '../output.js';
-import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
+import { TOOL_NAME, TOOL_VERSION } from '../../io/package-info.js';
 import { checkTraces } from '../parallel-check.js';
 import { readResultOrGraph } from '../saved-graph.js';
 import { UsageError } from '../usage-error.js';

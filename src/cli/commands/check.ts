@@ -16,7 +16,7 @@
 import { escapeTerminal } from '../../report/escape.js';
 import type { Argv, CommandModule } from 'yargs';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
-import type { CheckTraceOptions } from '../check-trace.js';
+import type { CheckTraceOptions } from '../../check/check-trace.js';
 import { combineResults } from '../combine-results.js';
 import { checkTraces } from '../parallel-check.js';
 import { ProgressLine, progressEnabled, traceSizes } from '../progress.js';
@@ -25,9 +25,9 @@ import {
   type GateArgs, type ProgressArgs, type ReportArgs,
 } from '../report-options.js';
 import { combineSnapshots } from '../saved-graph.js';
-import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
+import { TOOL_NAME, TOOL_VERSION } from '../../io/package-info.js';
 import { integerOption, UsageError } from '../usage-error.js';
-import { resolveConfig, type LockdepConfig } from '../config.js';
+import { resolveConfig, type LockdepConfig } from '../../rules/config-file.js';
 import type { LockType } from '../../events/event.js';
 import { loadRuleFiles } from '../../rules/loader.js';
 import { createRuleHooks } from '../../rules/rule-hooks.js';

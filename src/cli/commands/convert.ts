@@ -11,11 +11,11 @@ import { escapeTerminal } from '../../report/escape.js';
 import type { Argv, CommandModule } from 'yargs';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
 import { importTrace } from '../../events/import-trace.js';
-import { InputError, writeFailureReason } from '../../events/input-error.js';
+import { InputError, writeFailureReason } from '../../io/input-error.js';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
 import { JsonlTraceWriter } from '../../events/jsonl-writer.js';
 import { configOf } from './check.js';
-import { TOOL_NAME, TOOL_VERSION } from '../package-info.js';
+import { TOOL_NAME, TOOL_VERSION } from '../../io/package-info.js';
 
 export interface ConvertArgs {
   trace: string;

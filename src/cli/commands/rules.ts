@@ -8,6 +8,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadRuleFiles } from '../../rules/loader.js';
 import { rulesJsonSchemaText } from '../../rules/json-schema.js';
+import { renderOrderDot } from '../../report/order-dot.js';
 import { UsageError } from '../usage-error.js';
 
 interface LintArgs {
@@ -18,7 +19,7 @@ interface LintArgs {
 export function runRulesLint(argv: LintArgs): void {
   if (argv.file.length === 0) throw new UsageError('no rule file given (lockdep rules lint <file...>)');
   const ruleSet = loadRuleFiles(argv.file);
-  if (argv.quiet !== true) process.stdout.write(ruleSet.order.toDot());
+  if (argv.quiet !== true) process.stdout.write(renderOrderDot(ruleSet.order));
   const active = ruleSet.activeRules.length;
   const off = ruleSet.rules.length - active;
   process.stderr.write(

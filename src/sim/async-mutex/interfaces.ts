@@ -11,7 +11,7 @@ export interface MutexInterface {
   cancel(): void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-namespace
+// eslint-disable-next-line @typescript-eslint/no-namespace -- async-mutex declares these namespaces; the drop-in keeps its types
 export declare namespace MutexInterface {
   interface Releaser {
     (): void;
@@ -32,7 +32,7 @@ export interface SemaphoreInterface {
   cancel(): void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-namespace
+// eslint-disable-next-line @typescript-eslint/no-namespace -- async-mutex declares these namespaces; the drop-in keeps its types
 export declare namespace SemaphoreInterface {
   interface Releaser {
     (): void;

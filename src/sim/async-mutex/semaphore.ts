@@ -70,11 +70,17 @@ export function validWeight(weight: number): number {
   return weight;
 }
 
-/** `kind@file:line` of the user's code that constructed the lock. */
+/**
+ * `kind@file:line:column` of the user's code that constructed the lock: one class per
+ * construction site, as the kernel has one per init site (the column tells apart two locks made
+ * on one line, `const a = new Mutex(), b = new Mutex()`; a lock made in a loop is one class).
+ */
 function classFromCallSite(kind: string): string {
   const probe: { site?: string; stack?: string[] } = {};
   attachLazyStack(probe, 1, undefined, []);
-  return probe.site === undefined ? kind : `${kind}@${probe.site}`;
+  const frame = probe.stack?.[0];
+  const position = (frame === undefined ? undefined : /\(([^()]+:\d+:\d+)\)$/.exec(frame)?.[1]) ?? probe.site;
+  return position === undefined ? kind : `${kind}@${position}`;
 }
 
 /** Inserts after the last entry of priority >= `priority` (higher first, FIFO among equals). */

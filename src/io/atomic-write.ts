@@ -4,12 +4,12 @@
  * or graph. Several files are written all or nothing as far as the file system allows: every
  * temporary is written first, and only then are they renamed, in the order given.
  * Invariant: on failure the temporaries not yet renamed are removed and an InputError names the
- * target file; temporaries not yet renamed are tracked (events/temp-files.ts), so an
+ * target file; temporaries not yet renamed are tracked (temp-files.ts), so an
  * interrupted run (SIGINT, see main.ts) removes them and leaves every target as it was.
  */
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import { InputError, writeFailureReason } from '../events/input-error.js';
-import { settleTemporary, tempPathFor } from '../events/temp-files.js';
+import { InputError, writeFailureReason } from './input-error.js';
+import { settleTemporary, tempPathFor } from './temp-files.js';
 
 export interface FileContent {
   file: string;

@@ -6,9 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { InputError, readFailureReason } from '../events/input-error.js';
-import { findNestingOverflow, nestingMessage } from '../events/json-limits.js';
-import { findJsonSyntaxError } from '../events/json-syntax.js';
+import { InputError, readFailureReason } from './input-error.js';
+import { findNestingOverflow, nestingMessage } from './json-limits.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 
 /** 1-based line and column of a character offset. */
 export function lineColumnAt(text: string, offset: number): { line: number; col: number } {

@@ -4,8 +4,6 @@
  * (exit code 2, no stack trace). `line` is 1-based and omitted only when the error concerns the
  * file as a whole (it cannot be opened); `col` is 1-based when known.
  */
-import { LineTooLongError } from './line-blocks.js';
-
 export interface InputErrorLocation {
   file: string;
   line?: number;
@@ -42,20 +40,6 @@ export class InputError extends Error {
 
 export function isInputError(error: unknown): error is InputError {
   return error instanceof InputError;
-}
-
-/**
- * A failure to read a trace file (missing, a directory, no permission, an I/O error) as an
- * InputError naming the file; an InputError passes through, and anything that is not a
- * system error (a bug) is returned unchanged so it is not disguised as bad input.
- */
-export function traceReadError(error: unknown, file: string): Error {
-  if (error instanceof InputError) return error;
-  if (error instanceof LineTooLongError) return new InputError(error.inputMessage, { file, ...(error.line === undefined ? {} : { line: error.line }) });
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === undefined) return error instanceof Error ? error : new Error(String(error));
-  const reason = code === 'EISDIR' ? 'is a directory, not a trace file' : readFailureReason(error);
-  return new InputError(`cannot read trace: ${reason}`, { file }, { cause: error });
 }
 
 /** Why reading a file failed, in words: missing, a directory, no permission, else the system's message. */

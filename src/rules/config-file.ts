@@ -10,10 +10,10 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { LOCK_TYPES, type LockType } from '../events/event.js';
-import { InputError } from '../events/input-error.js';
-import { readTextFile } from '../rules/loader.js';
-import { YamlSource } from '../rules/yaml-source.js';
-import { firstIssue, zodIssueToError } from '../rules/zod-errors.js';
+import { InputError } from '../io/input-error.js';
+import { readTextFile } from './loader.js';
+import { YamlSource } from './yaml-source.js';
+import { firstIssue, zodIssueToError } from './zod-errors.js';
 
 export const CONFIG_FILE_NAME = 'lockdep.config.yaml';
 
