@@ -32,6 +32,7 @@ import type { LockType } from '../../events/event.js';
 import { loadRuleFiles } from '../../rules/loader.js';
 import { createRuleHooks } from '../../rules/rule-hooks.js';
 import type { RuleSet } from '../../rules/rule-set.js';
+import { rulesNeedingAcquisitions } from '../../rules/graph-decidability.js';
 import type { EngineHooks } from '../../engine/hooks.js';
 import { ruleOptions, type ConfigArgs } from '../rule-options.js';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
@@ -134,6 +135,8 @@ export function checkTraceOptionsFrom(argv: TraceCheckArgs): CheckTraceOptions {
   const rules = rulesOf(argv);
   if (rules !== undefined) {
     options.createHooks = () => [rules.createHooks()];
+    const undecidable = rulesNeedingAcquisitions(rules.ruleSet);
+    if (undecidable.length > 0) options.graphUndecidableRules = undecidable;
     for (const [name, type] of rules.ruleSet.classTypes) classTypes.set(name, type);
   }
   if (argv.inputFormat !== undefined) options.inputFormat = argv.inputFormat;
