@@ -32,7 +32,8 @@ const CLASS_LINE = new RegExp(`^\\s*${KEY}(?: OPS:\\s*\\d+)?(?: FD:\\s*(\\d+) BD
 const CLASS_LIKE = new RegExp(`^\\s*${KEY} (?:OPS:|FD:|[-+.?]{4,8}:)`);
 const DEPENDENCY_LINE = new RegExp(`^\\s*-> \\[(${KEY})\\] (.*)$`);
 const CHAIN_LOCK_LINE = new RegExp(`^\\[(${KEY})\\] (.*)$`);
-const CHAIN_START = /^irq_context: (\d+)\s*$/;
+/** `irq_context: 1`, or the context named (`irq_context: softirq`) as some kernels print it. */
+const CHAIN_START = /^irq_context: (\d+|[a-z| ]+?)\s*$/;
 const CHAINS_HEADER = /^(\(buggered\) )?all lock chains:\s*$/;
 const CLASSES_HEADER = /^all lock classes:\s*$/;
 /** ` lock-classes:    1834 [max: 8192]`, ` debug_locks:    1`. */
@@ -62,7 +63,7 @@ export function parseProcLockdepLine(text: string): ProcLockdepLine {
   const chainLock = CHAIN_LOCK_LINE.exec(line);
   if (chainLock !== null) return namedLine('chain-lock', chainLock[2]);
   const chainStart = CHAIN_START.exec(line);
-  if (chainStart !== null) return { kind: 'chain-start', irqContext: Number(chainStart[1]) };
+  if (chainStart !== null) return { kind: 'chain-start', irqContext: irqContextNumber(chainStart[1] ?? '') };
   if (CLASSES_HEADER.test(line)) return { kind: 'classes-header' };
   const chains = CHAINS_HEADER.exec(line);
   if (chains !== null) return { kind: 'chains-header', overflowed: chains[1] !== undefined };
@@ -73,6 +74,12 @@ export function parseProcLockdepLine(text: string): ProcLockdepLine {
     return parsed;
   }
   return { kind: 'other' };
+}
+
+/** The kernel's irq_context number: 1 hardirq, 2 softirq, 3 both (a hardirq over a softirq), 0 process. */
+function irqContextNumber(text: string): number {
+  if (/^\d+$/.test(text)) return Number(text);
+  return (text.includes('hardirq') ? 1 : 0) | (text.includes('softirq') ? 2 : 0);
 }
 
 function namedLine(kind: 'dependency' | 'chain-lock', name: string | undefined): ProcLockdepLine {
