@@ -16,20 +16,10 @@
  * Invariant: the same parameters give the same bytes (seeded PRNG).
  */
 import { createWriteStream } from 'node:fs';
+import { prng } from './generate.js';
 
 /** The kernel's defaults (CONFIG_LOCKDEP_BITS 15, CHAINS_BITS 16, STACK_TRACE_BITS 19). */
 export const KERNEL_LIMITS = { classes: 8192, dependencies: 32768, chains: 65536, chainHlocks: 327680, stackTraceEntries: 524288 };
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function className(i) {
   switch (i % 5) {
@@ -50,7 +40,7 @@ const key = (i) => (0xffffffff81000000 + i * 64).toString(16).padStart(16, '0');
 export function writeProcLockdep(path, scale, seed = 20261207) {
   const classes = KERNEL_LIMITS.classes * scale - 1;
   const dependencies = KERNEL_LIMITS.dependencies * scale;
-  const random = mulberry32(seed);
+  const random = prng(seed);
   const core = 300 * scale;
   const firstCore = classes - core;
   const group = 60;
