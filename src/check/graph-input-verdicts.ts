@@ -6,7 +6,7 @@
  *    why: the graph has no read/write type per edge, so a read-read cycle (harmless) cannot be
  *    told from a real one;
  *  - each active rule that needs single acquisitions gets a `rule-not-decidable` notice, so it
- *    is never silently passed.
+ *    is never silently passed (also for `lockdep merge`, whose inputs are saved graphs).
  * Invariant: fingerprints are unchanged (baselines keep matching); severity counts are redone.
  */
 import { countUnbaselined, type Finding } from '../engine/finding.js';
@@ -18,22 +18,24 @@ import type { UndecidableRule } from '../rules/graph-decidability.js';
 export function withGraphInputVerdicts(result: CheckResult, facts: GraphInputFacts, file: string, rules: readonly UndecidableRule[]): CheckResult {
   const readUsed = new Set(facts.readUsedClasses);
   const violations = result.violations.map((finding) => weakenReadCycle(finding, readUsed));
-  const notices: Notice[] = [...(result.notices ?? [])];
-  for (const rule of rules) {
-    notices.push({
-      kind: 'rule-not-decidable',
-      file,
-      rule: rule.id,
-      ruleKind: rule.kind,
-      message: `rule ${rule.id} (${rule.kind}) is not decidable from a /proc/lockdep graph: it needs single acquisitions (the locks held at one acquisition, accesses, sleeps, call sites), which the graph does not keep`,
-    });
-  }
+  const notices: Notice[] = [...(result.notices ?? []), ...undecidableRuleNotices(rules, file, 'a /proc/lockdep graph')];
   const summary = { ...result.summary };
   if (summary.errors !== undefined) summary.errors = countUnbaselined(violations, 'error');
   if (summary.warnings !== undefined) summary.warnings = countUnbaselined(violations, 'warning');
   const weakened: CheckResult = { ...result, violations, summary };
   if (notices.length > 0) weakened.notices = notices;
   return weakened;
+}
+
+/** One `rule-not-decidable` notice per rule, about `file`, whose input is `source` (`a /proc/lockdep graph`, `saved graphs`). */
+export function undecidableRuleNotices(rules: readonly UndecidableRule[], file: string, source: string): Notice[] {
+  return rules.map((rule) => ({
+    kind: 'rule-not-decidable',
+    file,
+    rule: rule.id,
+    ruleKind: rule.kind,
+    message: `rule ${rule.id} (${rule.kind}) is not decidable from ${source}: it needs single acquisitions (the locks held at one acquisition, accesses, sleeps, call sites), which a graph does not keep`,
+  }));
 }
 
 function weakenReadCycle(finding: Finding, readUsed: ReadonlySet<string>): Finding {

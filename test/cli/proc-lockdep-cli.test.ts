@@ -70,6 +70,16 @@ describe('lockdep check on /proc/lockdep', () => {
     expect(result.summary.classes).toBe(24);
   });
 
+  it('merge with rules notes each rule that saved graphs cannot decide', async () => {
+    const simGraph = join(dir, 'kvm3.graph.json');
+    await runCliInProcess(['check', '--exit-zero', '-f', 'json', '--save-graph', simGraph, KVM_SIM]);
+    const merged = await runCliInProcess(['merge', '-f', 'json', '--rules', KVM_RULES, simGraph, simGraph]);
+    const notices = (JSON.parse(merged.stdout) as CheckResult).notices ?? [];
+    expect(notices.map((n) => n.rule)).toEqual(UNDECIDABLE);
+    expect(notices[0]).toMatchObject({ kind: 'rule-not-decidable', file: '<merge>' });
+    expect(notices[0]?.message).toContain('is not decidable from saved graphs');
+  });
+
   it('merge finds the cycle a kernel graph closes with the simulation', async () => {
     const simGraph = join(dir, 'kvm2.graph.json');
     const kernelGraph = join(dir, 'closing.graph.json');
