@@ -51,6 +51,8 @@ export class LineBlockBuffer {
   private buffer: Buffer;
   /** Bytes of an unfinished line at the start of `buffer`. */
   private carry = 0;
+  /** Stream bytes after the carried ones, appended but not yet cut into a block. */
+  private pending = 0;
 
   private readonly maxLineBytes: number;
   private readonly linesSoFar: (() => number) | undefined;
@@ -69,19 +71,35 @@ export class LineBlockBuffer {
     return read;
   }
 
-  /** Appends a chunk of a stream (copied: the caller may reuse it). */
-  push(chunk: Buffer, onBlock: BlockCallback): void {
-    if (this.carry + chunk.length > this.buffer.length) this.grow(Math.max(this.buffer.length * 2, this.carry + chunk.length));
-    chunk.copy(this.buffer, this.carry);
-    this.filled(this.carry, this.carry + chunk.length, onBlock);
+  /**
+   * Appends a chunk of a stream (copied: the caller may reuse it). Chunks are gathered until
+   * `minBlockBytes` are waiting, so that a stream's small chunks (64 KiB from a pipe) reach the
+   * readers in blocks as large as a file's reads.
+   */
+  push(chunk: Buffer, onBlock: BlockCallback, minBlockBytes = 0): void {
+    const at = this.carry + this.pending;
+    if (at + chunk.length > this.buffer.length) this.grow(Math.max(this.buffer.length * 2, at + chunk.length));
+    chunk.copy(this.buffer, at);
+    this.pending += chunk.length;
+    if (this.pending >= minBlockBytes) this.flushPending(onBlock);
   }
 
   /** Gives the last line, which has no `\n` (nothing when the data ended with one). */
   finish(onBlock: BlockCallback): void {
+    this.flushPending(onBlock);
     if (this.carry === 0) return;
     const end = this.carry;
     this.carry = 0;
     onBlock(this.buffer, end);
+  }
+
+  /** Cuts the gathered stream bytes into a block. */
+  private flushPending(onBlock: BlockCallback): void {
+    if (this.pending === 0) return;
+    const from = this.carry;
+    const end = from + this.pending;
+    this.pending = 0;
+    this.filled(from, end, onBlock);
   }
 
   /** New bytes are at `[from, end)`; the carried bytes before them hold no `\n`, so only the new ones are searched. */
@@ -108,7 +126,7 @@ export class LineBlockBuffer {
 
   private grow(size: number): void {
     const bigger = Buffer.allocUnsafe(size);
-    this.buffer.copy(bigger, 0, 0, this.carry);
+    this.buffer.copy(bigger, 0, 0, this.carry + this.pending);
     this.buffer = bigger;
   }
 }
