@@ -189,6 +189,14 @@ ffff000004 FD:    1 BD:    2 +.+.: unsafe
     expect(edges(snapshot)).toEqual(['&desc->lock -> &port->lock']);
   });
 
+  it('takes a chain lock for read where its usage shows it only read in that irq context', async () => {
+    const { snapshot, result } = await check(text('read-chain.txt', 'ffff000001 FD:    2 BD:    1 .-..: &tasklist_rw\n\nirq_context: 1\n[ffff000001] &tasklist_rw\n[ffff000002] &sig->lock\n'));
+    expect(result.violations).toEqual([]);
+    // Write would have added IN-HARDIRQ-W: `--..`.
+    expect(usageOf(snapshot, '&tasklist_rw')).toBe('.-..');
+    expect(snapshot.dependencies[0]?.types).toEqual(['SN']);
+  });
+
   it('says when the kernel stopped recording: a [max:] reached, debug_locks 0, an overflowed chain table', async () => {
     const file = text('full.txt', ' direct dependencies:                 32768 [max: 32768]\n debug_locks:                             0\n(buggered) all lock chains:\n');
     const { result, warnings } = await check(file);
