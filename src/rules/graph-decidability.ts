@@ -1,16 +1,23 @@
 /**
- * Which rule kinds a dependency graph (a kernel's /proc/lockdep, a saved graph) can decide.
- * Edges and irq usage decide `order`, `leaf`, `forbid-inside` and `allow-inside`; the kinds
- * below need single acquisitions (what was held at one acquisition, an access, a sleep, the
+ * Which rule kinds a dependency graph (a kernel's /proc/lockdep, saved graphs) can decide.
+ * Edges and irq usage decide `order`, `leaf`, `forbid-inside` and `allow-inside`; the other
+ * kinds need single acquisitions (what was held at one acquisition, an access, a sleep, the
  * function that took a lock), which a graph does not keep. Invariant: every kind of the rule
- * registry is in exactly one of the two groups (a new kind must be placed here).
+ * registry is in exactly one of the two groups (a test checks it; a new kind must be placed here).
  */
 import type { RuleSet } from './rule-set.js';
 
-/** Rule kinds that need single acquisitions. */
-const ACQUISITION_RULE_KINDS: ReadonlySet<string> = new Set(['guarded-by', 'writers-only-at', 'must-hold', 'no-sleep-inside']);
-/** Rule kinds that edges and usage decide. */
-const GRAPH_RULE_KINDS: ReadonlySet<string> = new Set(['order', 'leaf', 'forbid-inside', 'allow-inside']);
+/** How each rule kind fares on a graph: `graph` decidable from edges and usage, `acquisitions` not. */
+export const GRAPH_DECIDABILITY: Readonly<Record<string, 'graph' | 'acquisitions'>> = {
+  order: 'graph',
+  leaf: 'graph',
+  'forbid-inside': 'graph',
+  'allow-inside': 'graph',
+  'guarded-by': 'acquisitions',
+  'writers-only-at': 'acquisitions',
+  'must-hold': 'acquisitions',
+  'no-sleep-inside': 'acquisitions',
+};
 
 /** A rule that a graph cannot decide. */
 export interface UndecidableRule {
@@ -21,6 +28,6 @@ export interface UndecidableRule {
 /** The active rules of `ruleSet` a dependency graph cannot decide, in file order. */
 export function rulesNeedingAcquisitions(ruleSet: RuleSet): UndecidableRule[] {
   return ruleSet.activeRules
-    .filter((rule) => ACQUISITION_RULE_KINDS.has(rule.kind) || !GRAPH_RULE_KINDS.has(rule.kind))
+    .filter((rule) => GRAPH_DECIDABILITY[rule.kind] !== 'graph')
     .map((rule) => ({ id: rule.id, kind: rule.kind }));
 }
