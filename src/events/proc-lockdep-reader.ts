@@ -19,10 +19,12 @@
  * `(buggered)` chain table or `debug_locks: 0` says the kernel stopped recording, as a warning
  * and a notice. Invariants: lines of no lockdep shape (shell prompts, mail text) are skipped and
  * counted; a line shaped like a class line but malformed, or a dependency or chain line with no
- * class or chain above it, is an InputError naming file:line. `procLockdepImporter` is the
- * registry entry.
+ * class or chain above it, is an InputError naming file:line; given the engine's fast entrance
+ * (its byte lane), the replay makes the calls equivalent to its events (lock-op-sink.ts) instead
+ * of building them. `procLockdepImporter` is the registry entry.
  */
-import type { EventSink, LockMode, TraceEvent } from './event.js';
+import type { EventSink, IrqAction, IrqKind, LockMode } from './event.js';
+import type { LockOpSink } from './lock-op-sink.js';
 import { defineImporter, type ImportContext, type ImportCounts, type TraceImport } from './importer.js';
 import type { Notice } from './input-notice.js';
 import { InputError } from '../io/input-error.js';
@@ -64,7 +66,12 @@ class ProcLockdepParser {
   private skipped = 0;
   private firstSkipped = 0;
 
-  constructor(private readonly file: string, private readonly sink: EventSink, private readonly onWarning: ImportContext['onWarning']) {}
+  constructor(
+    private readonly file: string,
+    private readonly sink: EventSink,
+    private readonly onWarning: ImportContext['onWarning'],
+    private readonly fast: LockOpSink | undefined,
+  ) {}
 
   line(text: string, lineNo: number): void {
     const parsed = parseProcLockdepLine(text);
@@ -209,7 +216,7 @@ class ProcLockdepParser {
     this.prepareTasks(lineNo);
     if (this.declared.has(name)) return;
     this.declared.add(name);
-    this.emit({ op: 'init', lock: name, class: name, type: 'map' }, lineNo);
+    this.init(name, lineNo);
   }
 
   /** The dependencies and chains tasks run with both irq kinds off, so they mark no usage. */
@@ -256,26 +263,35 @@ class ProcLockdepParser {
     this.onWarning?.(message, { file: this.file, line: lineNo });
   }
 
+  // One event each, as a TraceEvent to the sink or, when the engine's fast entrance is given,
+  // as the equivalent call (lock-op-sink.ts): the replay then builds no event objects.
   private acquire(task: string, lock: string, mode: LockMode, lineNo: number): void {
-    this.emit(mode === 'write' ? { op: 'acquire', task, lock } : { op: 'acquire', task, lock, mode }, lineNo);
+    this.events++;
+    if (this.fast !== undefined) this.fast.acquireAt(task, lock, mode === 'write' ? 0 : 1, false, undefined, this.file, lineNo);
+    else this.sink(mode === 'write' ? { op: 'acquire', task, lock } : { op: 'acquire', task, lock, mode }, { file: this.file, line: lineNo });
   }
 
   private release(task: string, lock: string, lineNo: number): void {
-    this.emit({ op: 'release', task, lock }, lineNo);
-  }
-
-  private irq(task: string, kind: 'hardirq' | 'softirq', action: 'enter' | 'exit' | 'disable' | 'enable', lineNo: number): void {
-    this.emit({ op: 'irq', task, kind, action }, lineNo);
-  }
-
-  private emit(event: TraceEvent, lineNo: number): void {
     this.events++;
-    this.sink(event, { file: this.file, line: lineNo });
+    if (this.fast !== undefined) this.fast.releaseAt(task, lock, undefined, this.file, lineNo);
+    else this.sink({ op: 'release', task, lock }, { file: this.file, line: lineNo });
+  }
+
+  private irq(task: string, kind: IrqKind, action: IrqAction, lineNo: number): void {
+    this.events++;
+    if (this.fast !== undefined) this.fast.irqAt(task, kind, action, undefined, this.file, lineNo);
+    else this.sink({ op: 'irq', task, kind, action }, { file: this.file, line: lineNo });
+  }
+
+  private init(name: string, lineNo: number): void {
+    this.events++;
+    if (this.fast !== undefined) this.fast.initAt(name, name, 'map', this.file, lineNo);
+    else this.sink({ op: 'init', lock: name, class: name, type: 'map' }, { file: this.file, line: lineNo });
   }
 }
 
-function procLockdepImport(context: ImportContext, sink: EventSink): TraceImport {
-  const parser = new ProcLockdepParser(context.file, sink, context.onWarning);
+function procLockdepImport(context: ImportContext, sink: EventSink, fast: LockOpSink | undefined): TraceImport {
+  const parser = new ProcLockdepParser(context.file, sink, context.onWarning, fast);
   const decoder = new LineDecoder((text, lineNo) => parser.line(text, lineNo));
   return {
     onBlock: decoder.onBlock,
@@ -289,5 +305,7 @@ export const procLockdepImporter = defineImporter({
   name: 'proc-lockdep',
   description: '/proc/lockdep text',
   detect: isProcLockdepLine,
-  create: (context, sink) => procLockdepImport(context, sink),
+  create: (context, sink, fast) => procLockdepImport(context, sink, fast),
+  // The byte lane is the engine's fast entrance itself: the replay's calls need no parsing of their own.
+  byteLane: (fast: LockOpSink) => fast,
 });

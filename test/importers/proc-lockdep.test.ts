@@ -4,7 +4,7 @@
  * with the classes, usage and dependencies read off them by hand, and what a check concludes
  * from a graph: cycles (warnings through read-used classes), irq orders, stats notices, errors.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import type { CheckResult } from '../../src/engine/result.js';
 import type { GraphSnapshot } from '../../src/engine/snapshot.js';
 import { detectFormatOfFile, detectFormatOfText } from '../../src/events/detect-format.js';
 import { InputError } from '../../src/io/input-error.js';
+import { importTrace } from '../../src/events/import-trace.js';
+import { Validator } from '../../src/engine/validator.js';
 import { decodeUsage, parseProcLockdepLine } from '../../src/events/proc-lockdep-line.js';
 
 const REAL = join(import.meta.dirname, '..', 'fixtures', 'real', 'kernel');
@@ -143,6 +145,23 @@ describe('real /proc/lockdep excerpts', () => {
     expect(snapshot.dependencies).toHaveLength(15);
     expect(edges(snapshot)).toEqual(expect.arrayContaining(['fs_reclaim -> mmu_notifier_invalidate_range_start', '&dev->mutex -> dquirks_lock']));
     expect(usageOf(snapshot, 'slock-AF_INET/1')).toBe('..-.');
+  });
+});
+
+describe('the two entrances', () => {
+  it('gives the same graph and findings through events as through the engine\'s fast entrance', async () => {
+    const file = text('both.txt', `${readFileSync(join(REAL, 'proc-lockdep-byungchul-park-2016.txt'), 'utf8')}\nffff000009 FD:    2 BD:    1 ++++: &c->rw\n -> [c1c8b858] cgroup_mutex\nc1c8b858 FD:    1 BD:    1 +.+...: cgroup_mutex\n -> [ffff000009] &c->rw\n\n${readFileSync(join(REAL, 'proc-lockdep-chains-peter-zijlstra-2025.txt'), 'utf8')}`);
+    const viaEvents = new Validator({ file });
+    const events = await importTrace(file, (event, origin) => viaEvents.process(event, origin), { format: 'proc-lockdep' });
+    viaEvents.end();
+    const viaFast = new Validator({ file });
+    const calls = await importTrace(file, (event, origin) => viaFast.process(event, origin), { format: 'proc-lockdep', fast: viaFast });
+    viaFast.end();
+    expect(calls.events).toBe(events.events);
+    expect(viaFast.snapshot()).toEqual(viaEvents.snapshot());
+    const fast = viaFast.result();
+    expect(fast.violations.map((v) => v.kind)).toEqual(['circular-dependency']);
+    expect(fast).toEqual(viaEvents.result());
   });
 });
 
