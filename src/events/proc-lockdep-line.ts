@@ -8,7 +8,8 @@
  *   /proc/lockdep_chains  `all lock chains:` (`(buggered) ` before it when the hlock table
  *                         overflowed), then per chain `irq_context: <n>` and `[<key>] <name>` lines;
  *   /proc/lockdep_stats   ` <counter>: <n>` lines, some with ` [max: <n>]`.
- * Also owns decoding the usage characters. Invariant: a class name is kept exactly as printed
+ * Lines may be mail-quoted (`> `), as they are in replies. Also owns decoding the usage
+ * characters. Invariant: a class name is kept exactly as printed
  * (`#N` name versions, `/N` subclasses, `(wq_completion)...`, spaces inside), since it is the
  * class the graph is built over.
  */
@@ -45,8 +46,11 @@ export function malformedClassLine(text: string): string | null {
   return 'expected "<key> [OPS: n] FD: n BD: n <usage>: <class name>" (usage like +.+. and a class name after ": ")';
 }
 
+/** Mail quoting (`> `, `> > `, `>> `) before a line, as lockdep files travel in mail replies. */
+const MAIL_QUOTE = /^(?:> ?)+/;
+
 export function parseProcLockdepLine(text: string): ProcLockdepLine {
-  const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+  const line = (text.endsWith('\r') ? text.slice(0, -1) : text).replace(MAIL_QUOTE, '');
   if (line.trim() === '') return { kind: 'blank' };
   const cls = CLASS_LINE.exec(line);
   if (cls !== null) {

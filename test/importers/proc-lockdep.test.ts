@@ -88,6 +88,16 @@ describe('real /proc/lockdep excerpts', () => {
     expect(witness?.prev).toMatchObject({ line: 13 });
   });
 
+  it('reads the same excerpt quoted in a mail reply (> and > > before each line)', async () => {
+    const original = readFileSync(join(REAL, 'proc-lockdep-xiongwei-song-2021.txt'), 'utf8');
+    const quoted = text('quoted.txt', original.split('\n').map((line, i) => (line === '' ? line : `${i % 2 === 0 ? '> ' : '> > '}${line}`)).join('\n'));
+    expect(detectFormatOfFile(quoted)).toBe('proc-lockdep');
+    const plain = await check(join(REAL, 'proc-lockdep-xiongwei-song-2021.txt'));
+    const { snapshot } = await check(quoted);
+    expect(edges(snapshot)).toEqual(edges(plain.snapshot));
+    expect(snapshot.classes.map((c) => `${c.name} ${c.usage}`)).toEqual(plain.snapshot.classes.map((c) => `${c.name} ${c.usage}`));
+  });
+
   it('Byungchul Park 2016: 6-character usage (RECLAIM_FS pair dropped), name versions, subclasses, crossrelease classes', async () => {
     const { result, snapshot } = await check(join(REAL, 'proc-lockdep-byungchul-park-2016.txt'));
     expect(result.violations).toEqual([]);
