@@ -41,6 +41,32 @@ describe('lockdep check on /proc/lockdep', () => {
     expect(notices.find((n) => n.rule === 'mmu-pages-locks-need-mmu-lock')?.ruleKind).toBe('must-hold');
   });
 
+  it('decides order, forbid-inside on a pseudo-lock and leaf rules from the graph, with the input lines as witnesses', async () => {
+    const graph = join(dir, 'kvm-graph.txt');
+    writeFileSync(graph, [
+      'all lock classes:',
+      'ffffffff82000000 FD:    2 BD:    1 +.+.: mmu_notifier_invalidate_range_start',
+      ' -> [ffffffff82000040] &kvm->slots_lock',
+      '',
+      'ffffffff82000080 FD:    2 BD:    1 +.+.: &kvm->irq_lock',
+      ' -> [ffffffff82000040] &kvm->slots_lock',
+      '',
+      'ffffffff820000c0 FD:    2 BD:    1 -.-.: &kvm->mn_invalidate_lock',
+      ' -> [ffffffff82000100] &p->pi_lock',
+      '',
+    ].join('\n'));
+    const run = await runCliInProcess(['check', '-f', 'json', '--rules', KVM_RULES, graph]);
+    expect(run.status).toBe(1);
+    const violations = (JSON.parse(run.stdout) as CheckResult).violations;
+    expect(violations.map((v) => `${v.kind} ${v.rule}`).sort()).toEqual([
+      'rule-violation leaf-locks',
+      'rule-violation no-slots-locks-in-notifiers',
+      'rule-violation slots-lock-outside-irq-lock',
+    ]);
+    const notifier = violations.find((v) => v.rule === 'no-slots-locks-in-notifiers');
+    expect(notifier?.events.map((e) => e.line)).toContain(3);
+  });
+
   it('prints the notices as note: lines after the text report', async () => {
     const run = await runCliInProcess(['check', '--rules', KVM_RULES, EXCERPT], { env: { NO_COLOR: '1' } });
     expect(run.status).toBe(0);
