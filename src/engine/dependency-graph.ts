@@ -1,28 +1,12 @@
 /**
- * The dependency graph over lock classes. The graphology `DirectedGraph` is the store of record
- * (one node per class, one edge per ordered class pair with its dependency types and first
- * witness); integer adjacency arrays beside it index the same edges for the searches, so a
- * search never touches graphology. Edges are only added on the slow path (a chain-cache miss).
+ * The dependency graph over lock classes, the engine's store of record: integer arrays, one
+ * entry per edge (ordered class pair) with its dependency-type masks and first witness, and
+ * adjacency lists per class for the searches. Edges are only added on the slow path (a
+ * chain-cache miss). A graphology view is built on demand from a snapshot (class-graph.ts).
  * Invariants: at most one edge per (from, to); masks only grow; the witness is the first one.
  */
-import { DirectedGraph } from 'graphology';
 import type { DependencyWitness } from './finding.js';
 import { DEP_N_ANY, DEP_S_ANY, depTypes } from './lock-mode.js';
-
-export type ClassGraph = DirectedGraph;
-
-/**
- * The graphology node key of a class. graphology indexes adjacency in plain objects, so a class
- * named like an Object.prototype member (`__proto__`, `constructor`, `toString`...) would be
- * mistaken for an existing edge; such names (and names starting with NUL, to keep the mapping
- * one-to-one) get a NUL prefix. Every node also carries its real `name` attribute.
- */
-export function graphNodeKey(name: string): string {
-  return OBJECT_PROTOTYPE_NAMES.has(name) || name.charCodeAt(0) === 0 ? `\u0000${name}` : name;
-}
-
-/** What `name in Object.prototype` tests (its own names; it has no prototype), without the slow `in`. */
-const OBJECT_PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** Pair key: class ids stay below 2^26, so from * 2^26 + to is exact. */
 const PAIR_SHIFT = 67108864;
@@ -46,7 +30,6 @@ export type SearchMatch = (classId: number, onlyXr: boolean) => boolean;
 export type SearchSkip = (classId: number) => boolean;
 
 export class DependencyGraph {
-  readonly graph: ClassGraph = new DirectedGraph();
   readonly edgeFrom: number[] = [];
   readonly edgeTo: number[] = [];
   /** Forward dependency-type mask (`locks_after` entry of from). */
@@ -54,12 +37,9 @@ export class DependencyGraph {
   /** Backward dependency-type mask (`locks_before` entry of to, `calc_depb`). */
   readonly edgeMaskBack: number[] = [];
   readonly edgeWitness: DependencyWitness[] = [];
-  readonly edgeKey: string[] = [];
   private readonly outEdges: number[][] = [];
   private readonly inEdges: number[][] = [];
   private readonly pairIndex = new Map<number, number>();
-  /** graphology node key per class id. */
-  private readonly nodeKeys: string[] = [];
 
   // Search scratch space, reused across searches (generation-stamped visited set).
   private visited = new Uint32Array(64);
@@ -69,15 +49,12 @@ export class DependencyGraph {
   private qEdge: number[] = [];
   private qParent: number[] = [];
 
-  addClass(id: number, name: string, attributes: Record<string, unknown>): void {
+  /** Makes room for the edges of class `id`. */
+  addClass(id: number): void {
     while (this.outEdges.length <= id) {
       this.outEdges.push([]);
       this.inEdges.push([]);
-      this.nodeKeys.push('');
     }
-    const key = graphNodeKey(name);
-    this.nodeKeys[id] = key;
-    if (!this.graph.hasNode(key)) this.graph.addNode(key, { ...attributes, name });
   }
 
   get size(): number {
@@ -99,7 +76,6 @@ export class DependencyGraph {
         this.edgeMask[existing] = old | bit;
         const types = depTypes(old | bit);
         this.edgeWitness[existing]!.types = types;
-        this.graph.setEdgeAttribute(this.edgeKey[existing]!, 'types', types);
       }
       return { edge: existing, newBits };
     }
@@ -114,7 +90,6 @@ export class DependencyGraph {
     this.pairIndex.set(from * PAIR_SHIFT + to, edge);
     this.outEdges[from]!.push(edge);
     this.inEdges[to]!.push(edge);
-    this.edgeKey.push(this.graph.addEdge(this.nodeKeys[from]!, this.nodeKeys[to]!, { types: w.types, witness: w }));
     return { edge, newBits: bit };
   }
 

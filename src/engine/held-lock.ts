@@ -2,7 +2,10 @@
  * Per-instance and per-task state of the validator: lock instances (what `init` declared),
  * held-lock entries (lockdep's `struct held_lock`) and task state (held stack, irq context and
  * irq-enable state). Plain mutable records for the hot path. Instances and tasks double as the
- * handles that byte-level readers cache per id (`alive` tells a stale one).
+ * handles that byte-level readers cache per id (`alive` tells a stale one). Also the operations
+ * on a held stack the validator delegates: record reuse (`takeHeld`), the release and assertion
+ * searches, the holders of an instance, and the end of a task.
+ * Invariant: `inst.holders` counts the held entries of `inst` over all live tasks.
  */
 import type { LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
 import type { LockClass } from './lock-class.js';
@@ -84,4 +87,93 @@ export class TaskState {
     const sc = this.softirqDepth > 0 ? 1 : 0;
     return `[HC${hc}[${this.hardirqDepth}]:SC${sc}[${this.softirqDepth}]:HE${this.hardirqsEnabled ? 1 : 0}:SE${this.softirqsEnabled ? 1 : 0}]`;
   }
+}
+
+// Held-stack queries: three searches, three meanings.
+
+/**
+ * Index of the entry a release of lock `id` (live instance `inst`, if any) drops, searching down
+ * from the top within the current irq context: the entry of `inst` or a nest-merged entry of one
+ * of its classes; failing that, the topmost entry of an instance with id `id` (one freed or
+ * re-initialised while held is still released by its id); -1: none.
+ */
+export function releasableIndex(task: TaskState, id: LockId, inst: LockInstance | undefined): number {
+  const held = task.held;
+  const ctx = task.irqContext;
+  let byId = -1;
+  for (let i = held.length - 1; i >= 0; i--) {
+    const h = held[i]!;
+    if (h.irqContext !== ctx) break;
+    if (inst !== undefined && (h.inst === inst || (h.references > 0 && inst.classes.includes(h.cls)))) return i;
+    if (byId < 0 && h.inst.id === id) byId = i;
+  }
+  return byId;
+}
+
+/** Whether `task` holds `inst` itself, in any irq context. */
+export function holdsInstance(task: TaskState, inst: LockInstance): boolean {
+  for (const h of task.held) if (h.inst === inst) return true;
+  return false;
+}
+
+/** The held entry of `inst` itself, or a nest-merged entry of one of its classes, in any irq context. */
+export function heldEntryAnyContext(task: TaskState, inst: LockInstance): HeldLock | undefined {
+  for (const h of task.held) {
+    if (h.inst === inst || (h.references > 0 && inst.classes.includes(h.cls))) return h;
+  }
+  return undefined;
+}
+
+/**
+ * A held-lock record acquired at `file:line`, reusing one `task` released earlier (no allocation
+ * per hold once the task has released as many as it holds at most).
+ */
+export function takeHeld(
+  task: TaskState,
+  inst: LockInstance,
+  cls: LockClass,
+  classId: number,
+  mode: number,
+  trylock: boolean,
+  irqContext: number,
+  chain: number,
+  nest: LockInstance | undefined,
+  event: TraceEvent | null,
+  site: string | number | undefined,
+  file: string,
+  line: number,
+): HeldLock {
+  const entry = task.spare.pop();
+  if (entry === undefined) return new HeldLock(inst, cls, classId, mode, trylock, irqContext, chain, nest, event, site, file, line);
+  entry.references = 0;
+  entry.inst = inst;
+  entry.cls = cls;
+  entry.classId = classId;
+  entry.mode = mode;
+  entry.trylock = trylock;
+  entry.irqContext = irqContext;
+  entry.chain = chain;
+  entry.nest = nest;
+  entry.event = event;
+  entry.site = site;
+  entry.file = file;
+  entry.line = line;
+  return entry;
+}
+
+/** Every held entry of `inst` itself, with its task, over `tasks`. */
+export function holdersOf(inst: LockInstance, tasks: Iterable<TaskState>): { task: TaskState; entry: HeldLock }[] {
+  const holders: { task: TaskState; entry: HeldLock }[] = [];
+  for (const task of tasks) {
+    for (const h of task.held) if (h.inst === inst) holders.push({ task, entry: h });
+  }
+  return holders;
+}
+
+/** `task` ended (its `exit` event): it holds nothing any more, and a stale handle to it holds nothing either. */
+export function endTask(task: TaskState): void {
+  for (const h of task.held) h.inst.holders--;
+  task.alive = false;
+  task.held.length = 0;
+  task.spare.length = 0;
 }

@@ -3,6 +3,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Validator } from '../../src/engine/validator.js';
+import type { TraceEvent } from '../../src/events/event.js';
 import { acq, check, init, irq, kinds, lu2, rel } from './trace-builder.js';
 
 describe('circular dependency', () => {
@@ -91,6 +92,12 @@ describe('held lock freed', () => {
   });
   test('the freed lock can still be released without a second report', () => {
     expect(kinds([acq('t', 'A'), { op: 'free', task: 't', lock: 'A' }, rel('t', 'A')])).toEqual(['held-lock-freed']);
+  });
+  test('a lock re-initialised while held is released by its id, under the entry above it, and the task ends holding nothing', () => {
+    const exit: TraceEvent = { op: 'exit', task: 't' };
+    expect(kinds([acq('t', 'A'), init('A', 'mutex'), rel('t', 'A'), exit])).toEqual(['held-lock-freed']);
+    expect(kinds([acq('t', 'A'), init('A', 'mutex'), acq('t', 'B'), rel('t', 'A'), rel('t', 'B'), exit])).toEqual(['held-lock-freed']);
+    expect(kinds([acq('t', 'A'), init('A', 'mutex'), acq('t', 'B'), rel('t', 'A'), exit])).toEqual(['held-lock-freed', 'held-lock-at-exit']);
   });
   test('near miss: freed or re-initialised after release', () => {
     expect(kinds([acq('t', 'A'), rel('t', 'A'), { op: 'free', task: 't', lock: 'A' }, init('A', 'mutex')])).toEqual([]);
