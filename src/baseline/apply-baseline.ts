@@ -7,7 +7,7 @@
  */
 import { countUnbaselined } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
-import { BASELINE_FORMAT, BASELINE_VERSION, normaliseEntries, type Baseline, type BaselineEntry } from './baseline-file.js';
+import { BASELINE_FORMAT, BASELINE_VERSION, normalizeEntries, type Baseline, type BaselineEntry } from './baseline-file.js';
 
 export interface BaselineOutcome {
   result: CheckResult;
@@ -28,7 +28,7 @@ export function applyBaseline(result: CheckResult, baseline: Baseline): Baseline
     matched++;
     return { ...finding, baselined: true };
   });
-  const stale = normaliseEntries(baseline.findings).filter((entry) => !used.has(entry.fingerprint));
+  const stale = normalizeEntries(baseline.findings).filter((entry) => !used.has(entry.fingerprint));
   // As the engine's own summary: errors and warnings count only findings that are not baselined.
   const summary = { ...result.summary };
   if (summary.errors !== undefined) summary.errors = countUnbaselined(violations, 'error');
@@ -42,7 +42,7 @@ export function pruneBaseline(baseline: Baseline, stale: readonly BaselineEntry[
   return {
     format: BASELINE_FORMAT,
     version: BASELINE_VERSION,
-    findings: normaliseEntries(baseline.findings.filter((entry) => !drop.has(entry.fingerprint))),
+    findings: normalizeEntries(baseline.findings.filter((entry) => !drop.has(entry.fingerprint))),
   };
 }
 

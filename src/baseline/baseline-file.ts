@@ -47,8 +47,8 @@ function entryOf(finding: Finding): BaselineEntry {
   return { fingerprint: finding.fingerprint, kind: finding.kind, rule: finding.rule, classes: [...finding.classes] };
 }
 
-/** Normalises entries: one per fingerprint (first wins), sorted. */
-export function normaliseEntries(entries: readonly BaselineEntry[]): BaselineEntry[] {
+/** Normalizes entries: one per fingerprint (first wins), sorted. */
+export function normalizeEntries(entries: readonly BaselineEntry[]): BaselineEntry[] {
   const unique = new Map<string, BaselineEntry>();
   for (const entry of entries) if (!unique.has(entry.fingerprint)) unique.set(entry.fingerprint, entry);
   return [...unique.values()].sort(byFingerprint);
@@ -56,12 +56,12 @@ export function normaliseEntries(entries: readonly BaselineEntry[]): BaselineEnt
 
 /** The baseline of every finding of a result, of every severity. */
 export function createBaseline(result: CheckResult): Baseline {
-  return { format: BASELINE_FORMAT, version: BASELINE_VERSION, findings: normaliseEntries(result.violations.map(entryOf)) };
+  return { format: BASELINE_FORMAT, version: BASELINE_VERSION, findings: normalizeEntries(result.violations.map(entryOf)) };
 }
 
-/** Serialises a baseline: fixed key order, sorted entries, trailing newline. */
+/** Serializes a baseline: fixed key order, sorted entries, trailing newline. */
 export function serializeBaseline(baseline: Baseline): string {
-  const findings = normaliseEntries(baseline.findings).map((entry) => ({
+  const findings = normalizeEntries(baseline.findings).map((entry) => ({
     fingerprint: entry.fingerprint,
     kind: entry.kind,
     rule: entry.rule,

@@ -9,7 +9,8 @@
  * that has them. Reading the files and the verdict belong to the caller (`lockdep merge`).
  */
 import { countUnbaselined } from '../engine/finding.js';
-import type { Finding, FindingKind } from '../engine/finding.js';
+import type { Finding } from '../engine/finding.js';
+import { FINDING_KIND_INFO } from '../engine/finding-kinds.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import type { Validator } from '../engine/validator.js';
@@ -37,9 +38,6 @@ function edgeOrigins(inputs: readonly MergeInput[]): Map<string, string[]> {
   return origins;
 }
 
-/** Findings that rest on the classes' irq usage as well as on edges. */
-const USAGE_KINDS: ReadonlySet<FindingKind> = new Set(['inconsistent-lock-state', 'irq-safe-to-unsafe', 'irq-lock-inversion']);
-
 /**
  * True when no single input holds all the evidence of the finding: every edge and, for an irq
  * finding, all the merged usage of its classes (the irq-safe half may come from one run and the
@@ -47,7 +45,7 @@ const USAGE_KINDS: ReadonlySet<FindingKind> = new Set(['inconsistent-lock-state'
  */
 function spansRuns(finding: Finding, origins: ReadonlyMap<string, readonly string[]>, inputs: readonly MergeInput[], mergedUsage: ReadonlyMap<string, number>): boolean {
   const edges = findingEdges(finding).filter(([from, to]) => origins.has(edgeKey(from, to)));
-  const usage = USAGE_KINDS.has(finding.kind);
+  const usage = FINDING_KIND_INFO[finding.kind].restsOnIrqUsage;
   if (edges.length === 0 && !usage) return true;
   return !inputs.some((input) => {
     if (!edges.every(([from, to]) => origins.get(edgeKey(from, to))?.includes(input.file))) return false;

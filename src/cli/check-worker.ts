@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry of parallel-check.ts: rebuilds the per-file check options from the
  * command's arguments (check.ts's `checkTraceOptionsFrom`), then checks one trace per task
- * message and posts back progress, the result and the snapshot, or a serialised error.
+ * message and posts back progress, the result and the snapshot, or a serialized error.
  * Invariant: one task at a time; the worker writes nothing to stdout (input warnings about a
  * trace, such as ftrace lost events, go to stderr as in a single-threaded run).
  */

@@ -117,7 +117,7 @@ export async function renderOutputs(
   targets: readonly OutputTarget[],
   render: (target: OutputTarget) => string | Promise<string>,
 ): Promise<RenderedOutputs> {
-  // A format renders once per kind of destination (stdout may be coloured, files never are).
+  // A format renders once per kind of destination (stdout may be colored, files never are).
   const rendered = new Map<string, string>();
   const outputs: RenderedOutputs = { stdout: [], files: [] };
   for (const target of targets) {

@@ -16,7 +16,7 @@ import { applyBaseline, describeStale, pruneBaseline } from '../baseline/apply-b
 import { entryLine, readBaseline, serializeBaseline } from '../baseline/baseline-file.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
-import { colourEnabled } from '../report/colour.js';
+import { colorEnabled } from '../report/color.js';
 import { FORMAT_NAMES, REPORT_FORMATS, renderReport } from '../report/registry.js';
 import { writeFilesAtomic, type FileContent } from '../io/atomic-write.js';
 import { exitCodeFor, type ExitCode } from './exit-code.js';
@@ -61,7 +61,7 @@ export function reportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
       requiresArg: true,
     })
     .option('color', {
-      describe: 'colour the text report (default: only on a TTY; honours NO_COLOR and FORCE_COLOR)',
+      describe: 'color the text report (default: only on a TTY; honors NO_COLOR and FORCE_COLOR)',
       type: 'boolean',
     })
     .option('save-graph', {
@@ -159,10 +159,10 @@ export async function finishRun(result: CheckResult, args: ReportArgs & GateArgs
     }
   }
   const env = context.env ?? process.env;
-  const colour = colourEnabled(context.stdoutStream ?? process.stdout, env, args.color);
+  const color = colorEnabled(context.stdoutStream ?? process.stdout, env, args.color);
   const outputs = await renderOutputs(
     context.prepared.targets,
-    (target) => renderReport(target.format, gated, { snapshot: context.snapshot, colour: target.file === null && colour }),
+    (target) => renderReport(target.format, gated, { snapshot: context.snapshot, color: target.file === null && color }),
   );
   const files = [...outputs.files];
   if (args.saveGraph !== undefined) {

@@ -66,7 +66,7 @@ const snapshotSchema = z.looseObject({
   result: resultSchema.optional(),
 });
 
-/** Serialises a snapshot with the run's result (compact JSON: graphs can be large). */
+/** Serializes a snapshot with the run's result (compact JSON: graphs can be large). */
 export function serializeSavedGraph(snapshot: GraphSnapshot, result: CheckResult): string {
   const saved: SavedGraph = { ...snapshot, result };
   return `${JSON.stringify(saved)}\n`;

@@ -34,20 +34,20 @@ export function validateChain(core: EngineCore, task: TaskState, next: HeldLock,
   const held = task.held;
   // check_deadlock: every held lock of the same class, in any irq context.
   let nestSeen = false;
-  let serialisedByNest = false;
+  let serializedByNest = false;
   for (let i = 0; i < depth; i++) {
     const prev = held[i]!;
     if (next.nest !== undefined && prev.inst === next.nest) nestSeen = true;
     if (prev.cls !== next.cls) continue;
     if (next.mode === MODE_RECURSIVE_READ && prev.mode !== MODE_WRITE) continue;
     if (nestSeen) {
-      serialisedByNest = true;
+      serializedByNest = true;
       break;
     }
     core.findings.report(recursiveLockingFinding(core.classes, task, prev, next, null));
     return;
   }
-  if (serialisedByNest) return;
+  if (serializedByNest) return;
   for (let i = depth - 1; i >= 0; i--) {
     const prev = held[i]!;
     if (prev.irqContext !== next.irqContext) break;

@@ -8,6 +8,7 @@
  */
 import type { Finding } from './finding.js';
 import { countUnbaselined } from './finding.js';
+import { FINDING_KIND_INFO } from './finding-kinds.js';
 import { canonicalCycle, fingerprintOf } from './fingerprint.js';
 
 /** A finding before collection: the fingerprint and severity may be left to the collector. */
@@ -47,7 +48,7 @@ export class FindingCollector {
       known.occurrences = (known.occurrences ?? 1) + 1;
       return;
     }
-    const finding: Finding = { ...rest, severity: rest.severity ?? 'error', fingerprint, occurrences: 1 };
+    const finding: Finding = { ...rest, severity: rest.severity ?? FINDING_KIND_INFO[rest.kind].defaultSeverity, fingerprint, occurrences: 1 };
     this.byFingerprint.set(fingerprint, finding);
     this.list.push(finding);
     this.onFinding?.(finding);

@@ -1,5 +1,5 @@
 /**
- * Findings: what the validator reports. A finding is plain data (JSON-serialisable, no Maps,
+ * Findings: what the validator reports. A finding is plain data (JSON-serializable, no Maps,
  * no class instances) so reporters are pure functions of it and `lockdep report` can re-render
  * a saved result. The fields required by the result format (docs/cli.md) come first; the rest carries
  * what the kernel-style text report needs (chain witnesses, held locks, usage, irq details).
@@ -22,6 +22,7 @@ export const FINDING_KINDS = [
   'lock-depth-exceeded',
   'rule-violation',
   'deadlock',
+  'task-error',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

@@ -5,6 +5,7 @@
  * Invariant: class ids are dense integers from 0, never reused.
  */
 import type { LockType } from '../events/event.js';
+import { LOCK_TYPE_TRAITS } from '../events/lock-type.js';
 import type { EventRef } from './finding.js';
 import { USAGE_BITS } from './usage.js';
 
@@ -25,8 +26,8 @@ export class LockClass {
     /** A per-CPU local lock, skipped by the irq-safety searches (lockdep's usage_skip). */
     readonly percpu: boolean,
   ) {
-    this.sleeps = type === 'mutex' || type === 'rwsem';
-    this.atomic = type === 'spinlock' || type === 'rwlock';
+    this.sleeps = LOCK_TYPE_TRAITS[type].sleeps;
+    this.atomic = LOCK_TYPE_TRAITS[type].spins;
   }
 }
 

@@ -18,7 +18,7 @@
  *  - the chain cache maps (parent chain, class, mode, try, sync) to a chain id; a chain id is
  *    created, and validated, exactly once;
  *  - edges are never added into a trylock, across irq contexts, or for an acquisition that a
- *    held nest lock serialises;
+ *    held nest lock serializes;
  *  - the validator never stops: a finding is recorded (deduped by fingerprint) and processing
  *    goes on; `onFinding` fires once per new fingerprint, at the event that created it.
  */

@@ -1,7 +1,29 @@
 /**
- * The event model shared by every entrance (JSONL traces, ftrace and STD importers, the
- * simulation primitives). One `TraceEvent` is one line of `docs/trace-format.md`, version 1.
- * Invariant: the engine consumes only this type; importers and primitives produce only this type.
+ * The event model, and the first of the engine's two entrances. One `TraceEvent` is one line of
+ * `docs/trace-format.md`, version 1; every importer (the registry, importers.ts) and the
+ * simulation's primitives produce only this type, and a validator consumes it through an
+ * `EventSink` (`Validator.process`, engine/validator.ts).
+ *
+ * The contract of the event entrance (what a producer guarantees to the engine):
+ *  - Order: events arrive one at a time, synchronously, in the order of the trace (file order for
+ *    a trace, program order per task for the simulation); one line may give several events (an
+ *    STD `wait`, an `init` before a first acquisition) and then they come in a fixed order.
+ *  - Shape: every event is spec-valid (event-validate.ts or the importer's own mapping); the
+ *    engine does not check shapes again.
+ *  - Origins: an importer gives each event the `file:line` it was read from: `file` the trace's
+ *    display name (`<stdin>` for `-`), `line` 1-based counting every line; the events of one line
+ *    share its origin. The simulation gives one only when it records to a file (the recorded
+ *    line); without an origin the engine places the event at its default file and its own event
+ *    count. Findings and input errors name these positions.
+ *  - Ids: a task or lock id is the trace's value as is; `1` and `"1"` are different ids (the
+ *    engine keys its maps by the value). The engine interns ids itself.
+ *  - The event object: the producer builds one per event and hands it over; the engine may keep
+ *    it for its reports (a held lock keeps its acquire event: its `site` and `stack` are shown
+ *    while it is held), so a producer never reuses or changes an event it has delivered.
+ *
+ * The second entrance, for the byte lanes' plain lines, is lock-op-sink.ts: both entrances have
+ * one behaviour. A lane line has no event object; when a report needs one, the engine rebuilds
+ * it from the line's arguments in one module, engine/event-refs.ts (lock-op-sink.ts says when).
  */
 
 export type TaskId = string | number;

@@ -1,6 +1,6 @@
 /**
- * One entrance for every trace format: picks the importer of the registry (importers.ts) named by
- * the choice, or detected from the content when the choice is `auto`, and streams the file's
+ * One reading path for every trace format: picks the importer of the registry (importers.ts)
+ * named by the choice, or detected from the content when the choice is `auto`, and streams the file's
  * spec TraceEvents to a sink (and, for an importer with a byte lane, its plain lines to the
  * engine's fast entrance when the caller gives one).
  * Invariants: the sink sees events in file order with their `file:line` origin; every input

@@ -1,6 +1,6 @@
 /**
  * Writer of JSONL traces (docs/trace-format.md, version 1).
- * Owns: serialising `TraceEvent`s one per line, header line first.
+ * Owns: serializing `TraceEvent`s one per line, header line first.
  * Invariants: output always starts with `{"format":"lockdep-trace","version":1,...}`; a trace
  * written to a file appears atomically (written to a temp file in the same directory, then
  * renamed), so a reader never sees half a trace; what this writes, the reader reads back to the

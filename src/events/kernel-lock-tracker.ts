@@ -19,6 +19,7 @@
  */
 import type { EventOrigin, EventSink, LockMode, LockType, TraceEvent } from './event.js';
 import { parseLockPayload } from './lock-payload.js';
+import { LOCK_TYPE_TRAITS } from './lock-type.js';
 import { UNVALIDATED_CLASSES } from './unvalidated-maps.js';
 
 export interface KernelTraceOptions {
@@ -355,9 +356,8 @@ export class KernelLockTracker {
    * read_lock_is_recursive() holds (in_interrupt(): irq context or bottom halves off). */
   private readMode(cls: string, type: LockType, task: TaskState): LockMode {
     if (!this.classTypes.has(cls)) return 'read';
-    if (type === 'map') return 'recursive-read';
-    if (type === 'rwlock' && (task.context.length > 0 || task.bhOff)) return 'recursive-read';
-    return 'read';
+    const recursive = LOCK_TYPE_TRAITS[type].recursiveRead;
+    return recursive === 'always' || (recursive === 'in-interrupt' && (task.context.length > 0 || task.bhOff)) ? 'recursive-read' : 'read';
   }
 
   private declare(instance: string, cls: string, origin: EventOrigin): LockType {

@@ -1,10 +1,37 @@
 /**
- * The fast entrance from the byte-level readers to the engine. The common lines of a trace (a
- * plain acquire, release, might-sleep, irq, access or init) are delivered as calls with the task and lock given as
- * handles the reader caches per id, so neither a TraceEvent nor an id string is built per line.
- * Invariant: each call is equivalent to `process()` of the event that the line parses to, with
- * the same origin; a handle whose `alive` is false must not be passed (the id is passed instead,
- * and the reader asks for the new handle afterwards).
+ * The second of the engine's two entrances (the first is the TraceEvent sink, event.ts): the
+ * byte lanes' entrance. An importer's byte lane (importer.ts; today jsonl-fast-lane.ts and
+ * std-fast-lane.ts) recognises the commonest lines of a trace in the read buffer (a plain acquire,
+ * release, might-sleep, irq, access or init) and calls `acquireAt(...)`-style methods with the
+ * task and lock given as handles it caches per id, so neither a TraceEvent nor an id string is
+ * built per line. The engine's implementation is `Validator` (engine/validator.ts).
+ *
+ * The contract of the lane entrance (what a lane guarantees to the engine, and back):
+ *  - Equivalence: each call has exactly the effect of `process()` of the event it stands for:
+ *    the event the importer's own line parser gives that line, with the same origin. So a lane
+ *    takes only lines whose events are given entirely by the calls' arguments (no `subclass`,
+ *    `nest`, inline `class`/`type` on an acquire, `stack` or `ts`; string ids only, since a lane
+ *    passes ids as strings) and declines every other line, which its line parser then turns into
+ *    TraceEvents. A line that gives several events (an STD `init` before a first acquisition)
+ *    gives them in the line parser's order, by whichever entrance each takes.
+ *  - Order: lane calls and the TraceEvents of the other lines arrive in line order, one at a
+ *    time, synchronously; a lane never holds a line back.
+ *  - Origins: `file` and `line` are those the event path would give (the trace's display name,
+ *    1-based line); the engine keeps them for the line's reports.
+ *  - Ids: a lane interns ids per byte string (byte-id-cache.ts) and passes the engine's handle of
+ *    an id while its `alive` holds; otherwise (first sight, the instance freed or re-initialised,
+ *    the task exited) it passes the id and then asks `taskHandle` / `lockHandle` for the new
+ *    handle. A stale handle is never passed.
+ *  - Sites: a site is the line's call-site text, or a non-negative integer standing for its
+ *    canonical decimal text (no leading zero), whose string is built only if a report needs it.
+ *  - No event object: none exists for a lane line. The engine keeps the call's arguments (in a
+ *    held lock: task, lock, mode, try, site, file, line) and, only when a report names that line
+ *    (a finding, a dependency's first witness, an irq-usage or access record, a held lock listed
+ *    in a report or shown to a hook), rebuilds its event in one module, engine/event-refs.ts:
+ *    `op` and the call's fields (`task`, `lock`, `var`/`write`, `kind`/`action`, `class`/`type`),
+ *    `mode` only when not write, `try` only when true, `site` as text. By the equivalence above
+ *    this is the event the line parses to, so findings are the same whichever entrance a line
+ *    took.
  */
 import type { IrqAction, IrqKind, LockType } from './event.js';
 

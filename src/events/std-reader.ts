@@ -168,7 +168,7 @@ export class StdParser implements StdLaneHost {
         return;
       case 'r':
       case 'w':
-        this.emit(withSite({ op: 'access', task: thread, var: arg, write: op === 'w' }, loc), origin);
+        this.emit(withStdLocation({ op: 'access', task: thread, var: arg, write: op === 'w' }, loc), origin);
         return;
       case 'join':
         this.join(arg, loc, origin);
@@ -252,14 +252,14 @@ export class StdParser implements StdLaneHost {
     const held = this.holds.holds(mine, number);
     const marker = !held && this.holds.justReleased(mine, number);
     this.holds.waited(mine);
-    if (!marker) this.emit(withSite({ op: 'release', task: thread, lock }, loc), origin);
-    this.emit(withSite({ op: 'might-sleep', task: thread }, loc), origin);
-    if (held) this.emit(withSite({ op: 'acquire', task: thread, lock }, loc), origin);
+    if (!marker) this.emit(withStdLocation({ op: 'release', task: thread, lock }, loc), origin);
+    this.emit(withStdLocation({ op: 'might-sleep', task: thread }, loc), origin);
+    if (held) this.emit(withStdLocation({ op: 'acquire', task: thread, lock }, loc), origin);
   }
 
   private join(joined: string, loc: string, origin: EventOrigin): void {
     this.holds.forget(joined);
-    this.emit(withSite({ op: 'exit', task: joined }, loc), origin);
+    this.emit(withStdLocation({ op: 'exit', task: joined }, loc), origin);
   }
 
   private needArg(op: string, arg: string, lineNo: number): string {
@@ -321,7 +321,8 @@ function skipNote(kind: string, count: number): string {
   return `${lines} with the unknown STD op "${clip(kind)}" skipped (no lockdep meaning); the first is here`;
 }
 
-function withSite<E extends TraceEvent>(event: E, loc: string): E {
+/** `event` with its site set to the STD line's location, when it names one. */
+function withStdLocation<E extends TraceEvent>(event: E, loc: string): E {
   if (loc !== '') event.site = loc;
   return event;
 }

@@ -10,6 +10,7 @@
  * the HTML report, so no user text ever becomes an SVG id or class.
  */
 import type { CheckResult } from '../engine/result.js';
+import { lockTypeTraits, type LockTypeTraits } from '../events/lock-type.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import { buildReportGraph, type ReportEdge, type ReportGraph, type ReportNode } from './report-graph.js';
 
@@ -24,13 +25,16 @@ export function dotString(text: string): string {
   return `"${escaped.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (ch) => String.fromCharCode(ch === '\u007f' ? 0x2421 : 0x2400 + ch.charCodeAt(0)))}"`;
 }
 
-const SHAPES = new Map<string, string>([
-  ['spinlock', 'box'], ['rwlock', 'box'], ['mutex', 'ellipse'], ['rwsem', 'ellipse'], ['map', 'diamond'],
-]);
+/** Spinning locks are boxes, sleeping ones (and unknown types) ellipses, pseudo-locks diamonds. */
+function shapeOf(traits: LockTypeTraits | undefined): string {
+  if (traits === undefined || traits.sleeps) return 'ellipse';
+  return traits.spins ? 'box' : 'diamond';
+}
 
 function nodeAttributes(node: ReportNode): string[] {
-  const attributes = [`shape=${SHAPES.get(node.type ?? '') ?? 'ellipse'}`];
-  if (node.type === 'rwlock' || node.type === 'rwsem') attributes.push('peripheries=2');
+  const traits = lockTypeTraits(node.type);
+  const attributes = [`shape=${shapeOf(traits)}`];
+  if (traits?.readerWriter === true) attributes.push('peripheries=2');
   if (node.deadlock) attributes.push('color="#c62828"', 'fontcolor="#c62828"');
   else if (node.cycle) attributes.push('color="#8e24aa"', 'fontcolor="#8e24aa"');
   if (node.flagged) attributes.push('style=filled', 'fillcolor="#fdecea"');

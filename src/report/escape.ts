@@ -29,7 +29,7 @@ export function escapeXml(text: string): string {
   return escapeHtml(text.replace(XML_FORBIDDEN, '\uFFFD'));
 }
 
-/** Escapes text for an XML attribute value: also LF and TAB, which attribute normalisation would turn into spaces. */
+/** Escapes text for an XML attribute value: also LF and TAB, which attribute normalization would turn into spaces. */
 export function escapeXmlAttribute(text: string): string {
   return escapeXml(text).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
@@ -60,7 +60,7 @@ const TERMINAL_NAMED = new Map<string, string>([['\n', '\\n'], ['\r', '\\r'], ['
 /**
  * Escapes text for a terminal line (text report, error messages): every character of
  * TERMINAL_UNSAFE becomes a visible escape (`\n`, `\e`, `\x07`, `\u202e`), so a hostile name
- * can neither colour, move the cursor, rewrite the line nor fake another line of output.
+ * can neither color, move the cursor, rewrite the line nor fake another line of output.
  */
 export function escapeTerminal(text: string): string {
   return text.replace(TERMINAL_UNSAFE, (ch) => {

@@ -2,7 +2,7 @@
  * The format registry: every output format by name, with what it needs. `-f NAME`, `lockdep
  * report -f NAME` and the docs all read this one table. Invariants: every renderer is a pure
  * function of the CheckResult, the graph snapshot (for graph formats; absent means the graph is
- * reconstructed from the findings) and the colour decision (text only); names are lower case.
+ * reconstructed from the findings) and the color decision (text only); names are lower case.
  */
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
@@ -20,7 +20,9 @@ import { withNoticeLines } from './text-notices.js';
 export interface RenderContext {
   /** The engine's graph snapshot, when the run kept one (`--save-graph`, `lockdep merge`). */
   snapshot?: GraphSnapshot | null;
-  /** Colour decided by the CLI for this destination (text only). */
+  /** Color decided by the CLI for this destination (text only). */
+  color?: boolean;
+  /** @deprecated The former spelling of `color`, still accepted (`color` wins when both are given). */
   colour?: boolean;
 }
 
@@ -35,7 +37,7 @@ export interface ReportFormat {
 }
 
 const FORMATS: readonly ReportFormat[] = [
-  { name: 'text', description: 'kernel-style reports and a summary line (default)', extension: 'txt', graph: false, render: (result, context) => withNoticeLines(renderText(result, { color: context.colour === true }), result) },
+  { name: 'text', description: 'kernel-style reports and a summary line (default)', extension: 'txt', graph: false, render: (result, context) => withNoticeLines(renderText(result, { color: (context.color ?? context.colour) === true }), result) },
   { name: 'json', description: 'the machine-readable result of the spec (re-render it with lockdep report)', extension: 'json', graph: false, render: (result) => renderJson(result) },
   { name: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', extension: 'sarif', graph: false, render: (result) => renderSarif(result) },
   { name: 'github', description: 'GitHub Actions annotations (10 per level) and a summary line', extension: 'txt', graph: false, render: (result) => renderGithub(result) },

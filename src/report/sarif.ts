@@ -11,7 +11,8 @@
  */
 import type { Finding, Severity } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
-import { ENGINE_KINDS, KIND_DESCRIPTIONS, describeFinding, findingTitle, ruleIdOf } from './rule-catalog.js';
+import { FINDING_KIND_INFO } from '../engine/finding-kinds.js';
+import { ENGINE_KINDS, describeFinding, findingTitle, ruleIdOf } from './rule-catalog.js';
 import { primaryWitness, witnessPosition, type SourcePosition } from './source-position.js';
 import { classPath, describeEvent, witnessesOf } from './witnesses.js';
 
@@ -118,7 +119,8 @@ export function renderSarif(result: CheckResult): string {
   for (const kind of ENGINE_KINDS) {
     const id = `lockdep/${kind}`;
     ruleIndex.set(id, rules.length);
-    rules.push(ruleFor(id, KIND_DESCRIPTIONS.get(kind) ?? kind, levelOf(severityOfRule.get(id) ?? 'error'), ['lockdep', 'concurrency']));
+    const info = FINDING_KIND_INFO[kind];
+    rules.push(ruleFor(id, info.description, levelOf(severityOfRule.get(id) ?? info.defaultSeverity), ['lockdep', 'concurrency']));
   }
   const documented = new Map<string, Finding>();
   for (const finding of result.violations) {

@@ -1,12 +1,13 @@
 /**
  * The text report of a `deadlock` finding: the wait-for cycle, then every blocked task with the
  * acquisition it waits in (site and stack) and the locks it holds, as the kernel prints held
- * locks. A finding without details (an older saved result) degrades to its message.
+ * locks, below the banner whose header `deadlockHeader` gives. A finding without details (an
+ * older saved result) degrades to its message.
  * Invariant: like every text renderer, a pure function of the (already escaped) finding.
  */
 import type { DeadlockDetail } from '../engine/deadlock-detail.js';
 import type { HeldLockRef } from '../engine/finding.js';
-import type { ReportWriter } from './text.js';
+import type { ReportWriter } from './report-writer.js';
 import { extraFrames } from './text-positions.js';
 
 /** The stacks of the held locks (below the kernel-style list, which shows each lock's site). */
@@ -19,12 +20,16 @@ function heldStacks(w: ReportWriter, held: readonly HeldLockRef[]): void {
   });
 }
 
+/** The banner's header: a cycle, or a program that stopped with tasks waiting. */
+export function deadlockHeader(detail: DeadlockDetail | undefined): string {
+  return detail === undefined || detail.cycle.length > 0
+    ? 'WARNING: deadlock: tasks wait for each other in a cycle'
+    : 'WARNING: deadlock: the program stopped with tasks still waiting';
+}
+
 export function renderDeadlock(w: ReportWriter, detail: DeadlockDetail | undefined): void {
   const f = w.finding;
   const cycle = detail?.cycle ?? [];
-  w.banner(cycle.length > 0 || detail === undefined
-    ? 'WARNING: deadlock: tasks wait for each other in a cycle'
-    : 'WARNING: deadlock: the program stopped with tasks still waiting');
   w.line(f.message);
   if (detail === undefined) return;
   w.line();

@@ -7,7 +7,7 @@ import type { EventRef } from '../engine/finding.js';
 import { isEventCounter } from './source-position.js';
 
 /** `trace.jsonl:12`, `event #12` for an unrecorded run, the file alone without a line. */
-export function tracePosition(ref: EventRef): string | undefined {
+export function traceLabel(ref: EventRef): string | undefined {
   if (ref.file === undefined) return undefined;
   if (ref.line === undefined) return ref.file;
   return isEventCounter(ref.file) ? `event #${ref.line}` : `${ref.file}:${ref.line}`;
@@ -15,12 +15,12 @@ export function tracePosition(ref: EventRef): string | undefined {
 
 /** The call site of an event: its `site`, else its innermost frame, else its trace position. */
 export function siteOf(ref: EventRef): string {
-  return ref.site ?? ref.stack?.[0] ?? tracePosition(ref) ?? '<unknown>';
+  return ref.site ?? ref.stack?.[0] ?? traceLabel(ref) ?? '<unknown>';
 }
 
 /** ` [trace.jsonl:12]` when the site shown is not already the trace position. */
 export function positionSuffix(ref: EventRef): string {
-  const position = tracePosition(ref);
+  const position = traceLabel(ref);
   if (position === undefined) return '';
   if (ref.site === undefined && ref.stack?.[0] === undefined) return '';
   return ` [${position}]`;

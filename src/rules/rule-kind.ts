@@ -102,7 +102,7 @@ export function formatMessage(template: string, data: Readonly<Record<string, st
 }
 
 /** The first held lock of one of `classes`, held on side `mode`. */
-export function findHeld(held: readonly LockView[], classes: ReadonlySet<string>, mode: HoldMode): LockView | undefined {
+export function heldOfClasses(held: readonly LockView[], classes: ReadonlySet<string>, mode: HoldMode): LockView | undefined {
   return held.find((view) => classes.has(view.class) && modeMatches(mode, view.mode));
 }
 

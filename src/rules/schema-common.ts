@@ -46,7 +46,7 @@ export const baseRuleFields = {
   note: z.string().optional().meta({ description: 'Free text: rationale, source, history.' }),
 };
 
-/** Normalise a class list to an array. */
+/** Normalize a class list to an array. */
 export function classArray(list: ClassList): string[] {
   return typeof list === 'string' ? [list] : [...list];
 }

@@ -3,7 +3,8 @@
  * Owns: the engine's Validator (the single source of findings), the optional trace recorder,
  * the reaction to findings (collect, warn, throw, or a callback), site/stack decoration of
  * events, task and lock-instance naming, the deadlock detector (`waitFor`, deadlock-detector.ts)
- * and the deadlocks that Simulations report.
+ * and the outcome findings of a run (`deadlock`, `task-error`), which it stores only in the
+ * validator, like every other finding.
  * Invariants:
  *  - every primitive operation becomes spec TraceEvents fed to `validator.process` in program
  *    order, and (when recording) written to the trace in the same order, so `lockdep check` on
@@ -16,7 +17,8 @@
  *    not taken), a release/other operation throws after its effect is done;
  *  - a task that starts to wait is checked for a wait-for cycle at once; a cycle is a `deadlock`
  *    finding in the validator like any other, but its reaction is `onDeadlock`, never the
- *    `throw` of `onFinding`;
+ *    `throw` of `onFinding`; a Simulation task that throws is a `task-error` finding, never
+ *    thrown again by `onFinding: 'throw'` either;
  *  - a recording is written while the program runs (live-recording.ts) and is complete at `end()`;
  *  - the hot path (stacks off, not recording) is one event object and one `process` call.
  */
@@ -35,6 +37,7 @@ import type {
   LockType,
   TraceEvent,
 } from '../events/event.js';
+import { LOCK_TYPE_TRAITS } from '../events/lock-type.js';
 import { AsyncTaskContext } from './async-context.js';
 import { DeadlockDetector, type DeadlockReaction } from './deadlock-detector.js';
 import { LiveRecording } from './live-recording.js';
@@ -43,8 +46,7 @@ import { configFileOf, configuredRuleHooks } from './runtime-config.js';
 import type { RuleInput } from './rule-source.js';
 import { attachLazyStack } from './stack-capture.js';
 import { Task } from './task.js';
-import type { DeadlockReport } from './wait-for.js';
-import type { TaskError } from './simulation.js';
+import { taskErrorFinding } from './task-error-finding.js';
 
 export type FindingReaction = 'collect' | 'warn' | 'throw';
 
@@ -85,7 +87,7 @@ export interface LockdepRuntimeOptions {
 export interface AcquireOptions {
   /** Nesting subclass 0-7 (`mutex_lock_nested`): a distinct class in the graph. */
   subclass?: number;
-  /** A held lock that serialises same-class acquisitions (`mutex_lock_nest_lock`). */
+  /** A held lock that serializes same-class acquisitions (`mutex_lock_nest_lock`). */
   nest?: { readonly id: string };
   /** Call-site label for this acquisition (e.g. a kernel function name). */
   site?: string;
@@ -113,15 +115,11 @@ export class LockdepRuntime {
   readonly stacks: boolean;
   readonly validator: Validator | null;
   readonly recordTo: string | null;
-  /** Wait-for deadlocks reported by Simulations run on this runtime. */
-  readonly deadlocks: DeadlockReport[] = [];
-  /** Errors thrown by the task functions of Simulations run on this runtime. */
-  readonly taskErrors: TaskError[] = [];
   /** The deadlock detector: the tasks waiting now, and the wait-for check run when a task blocks. */
   readonly waitFor: DeadlockDetector;
   private readonly stackDepth: number;
   private readonly recorder: LiveRecording | null;
-  private reportingDeadlock = false;
+  private reportingOutcome = false;
   private readonly reaction: FindingReaction | ((finding: Finding) => void);
   private pendingFinding: Finding | null = null;
   private readonly taskIds = new Set<string>();
@@ -235,14 +233,14 @@ export class LockdepRuntime {
     }
     this.locate(event, task, site);
     // A trylock never sleeps, so it is no sleep point (the engine does not report it either).
-    if (!isTry && (lock.type === 'mutex' || lock.type === 'rwsem')) task.sleepPoints++;
+    if (!isTry && LOCK_TYPE_TRAITS[lock.type].sleeps) task.sleepPoints++;
     this.emit(event);
     if (this.pendingFinding !== null) {
       this.emit({ op: 'release', task: task.id, lock: lock.id });
       this.raisePending();
     }
     if (task.family !== null) {
-      const sleeping = awaited ?? (!isTry && lock.type !== 'spinlock' && lock.type !== 'rwlock');
+      const sleeping = awaited ?? (!isTry && !LOCK_TYPE_TRAITS[lock.type].spins);
       this.context.acquired(task, lock, mode, event.subclass ?? 0, sleeping);
     }
   }
@@ -405,15 +403,16 @@ export class LockdepRuntime {
    */
   reportDeadlock(finding: Finding): Finding {
     this.recorder?.flush();
-    const validator = this.validator;
-    if (validator === null) return finding;
-    this.reportingDeadlock = true;
-    try {
-      validator.query.report(finding);
-    } finally {
-      this.reportingDeadlock = false;
-    }
-    return validator.findings.find((f) => f.fingerprint === finding.fingerprint) ?? finding;
+    return this.reportOutcome(finding);
+  }
+
+  /**
+   * Adds a `task-error` finding: the function of `task` threw `error` (a Simulation calls this).
+   * Like a deadlock, the `onFinding` reaction applies except `'throw'` (the error is already
+   * the task's). Returns the stored finding, or the new one when not validating.
+   */
+  reportTaskError(task: string, error: unknown): Finding {
+    return this.reportOutcome(taskErrorFinding(task, error, this.validator?.query.heldLocks(task) ?? []));
   }
 
   /** Throws the finding a detached event left pending (`throw` reaction only). */
@@ -425,6 +424,19 @@ export class LockdepRuntime {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** Reports an outcome finding through the validator without the `throw` reaction. */
+  private reportOutcome(finding: Finding): Finding {
+    const validator = this.validator;
+    if (validator === null) return finding;
+    this.reportingOutcome = true;
+    try {
+      validator.query.report(finding);
+    } finally {
+      this.reportingOutcome = false;
+    }
+    return validator.findings.find((f) => f.fingerprint === finding.fingerprint) ?? finding;
+  }
 
   private emitAndRaise(event: TraceEvent): void {
     this.emit(event);
@@ -451,7 +463,7 @@ export class LockdepRuntime {
     const reaction = this.reaction;
     if (reaction === 'collect') return;
     if (reaction === 'throw') {
-      if (this.pendingFinding === null && !this.reportingDeadlock) this.pendingFinding = finding;
+      if (this.pendingFinding === null && !this.reportingOutcome) this.pendingFinding = finding;
       return;
     }
     if (reaction === 'warn') {

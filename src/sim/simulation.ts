@@ -10,37 +10,21 @@
  *    in blocking mode, wait queue, completion) and stays so across a macrotask turn with no
  *    state change in between (so code outside the simulation that releases a lock in the same
  *    turn does not cause a false report); a task awaiting anything else counts as runnable;
+ *  - an error a task function throws is a `task-error` finding (and in the run's `errors`);
  *  - a wait-for cycle is a `deadlock` finding as soon as it forms (the runtime's detector); a run
  *    that ends with every task blocked and no cycle adds one for the tasks left waiting;
  *  - after a deadlock the blocked tasks stay suspended (their `finally` blocks do not run, so
  *    the trace ends at the deadlock) and `run()` resolves with the report.
  */
-import type { Finding } from '../engine/finding.js';
 import type { LockdepRuntime } from './runtime.js';
 import { Task } from './task.js';
 import type { TaskScheduler } from './task.js';
 import type { Waitable } from './waitable.js';
 import { buildDeadlockReport } from './wait-for.js';
-import type { DeadlockReport } from './wait-for.js';
+import type { DeadlockReport, SimulationResult, TaskError } from './simulation-outcome.js';
 import { SimulationUsageError } from './errors.js';
 
 export type TaskFunction = (task: Task) => unknown;
-
-export interface TaskError {
-  task: string;
-  error: unknown;
-}
-
-export interface SimulationResult {
-  /** The deadlock that ended the run, or null when every task finished. */
-  deadlock: DeadlockReport | null;
-  /** Errors thrown by task functions (a task that throws still exits). */
-  errors: TaskError[];
-  /** The runtime's findings at the end of the run. */
-  findings: readonly Finding[];
-  /** Tasks that finished, in finishing order. */
-  finished: string[];
-}
 
 interface BlockWatcher {
   /** Waitables that count; null: any. */
@@ -169,7 +153,7 @@ export class Simulation implements TaskScheduler {
   private recordError(task: Task, error: unknown): void {
     const entry: TaskError = { task: task.id, error };
     this.errors.push(entry);
-    this.runtime.taskErrors.push(entry);
+    this.runtime.reportTaskError(task.id, error);
   }
 
   private settleIfIdle(): void {
@@ -196,7 +180,6 @@ export class Simulation implements TaskScheduler {
       const report = buildDeadlockReport(live);
       // A cycle is already a finding (reported when it formed); waits nobody can end become one now.
       if (report.cycle.length === 0) this.runtime.waitFor.reportStall(live);
-      this.runtime.deadlocks.push(report);
       this.end(report);
     });
   }

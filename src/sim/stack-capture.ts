@@ -26,7 +26,7 @@ export interface CapturedStack {
   stack: string[];
 }
 
-function normalisePath(file: string): string {
+function normalizePath(file: string): string {
   if (file.startsWith('file://')) {
     try {
       return fileURLToPath(file);
@@ -104,7 +104,7 @@ function parseStack(holder: { stack?: unknown }, depth: number): CapturedStack {
     if (match === null) continue;
     // `at async file:///x.mjs:25:1`: an awaited module top level has no function name.
     const rawFile = match[2] as string;
-    const file = normalisePath(match[1] === undefined && rawFile.startsWith('async ') ? rawFile.slice(6) : rawFile);
+    const file = normalizePath(match[1] === undefined && rawFile.startsWith('async ') ? rawFile.slice(6) : rawFile);
     if (isLibraryOrInternal(file)) continue;
     const path = displayPath(file);
     if (site === undefined) site = `${path}:${match[3]}`;

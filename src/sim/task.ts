@@ -13,7 +13,8 @@ import type { LockdepRuntime } from './runtime.js';
 import type { TaskFamily } from './task-family.js';
 import type { Waitable } from './waitable.js';
 
-export type TaskState = 'running' | 'blocked' | 'done';
+/** Where a simulation task is: running (or runnable), blocked on a Waitable, or finished. */
+export type TaskStatus = 'running' | 'blocked' | 'done';
 
 /** The stack outside any `call`: shared and frozen, so no event can see frames pushed later. */
 const NO_FRAMES: readonly string[] = Object.freeze([]);
@@ -36,7 +37,7 @@ export interface WaitState {
 export class Task {
   readonly id: string;
   readonly runtime: LockdepRuntime;
-  state: TaskState = 'running';
+  state: TaskStatus = 'running';
   waitingOn: WaitState | null = null;
   /**
    * Sleep points emitted for this task so far (sleeping acquisitions, might-sleep): lets the

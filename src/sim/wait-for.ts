@@ -6,35 +6,8 @@
  * Invariants: pure functions of the blocked tasks' wait states; the reported cycle is the first
  * one found from the earliest blocked task, in spawn order, so the report is deterministic.
  */
+import type { BlockedTask, DeadlockReport, WaitForStep } from './simulation-outcome.js';
 import type { Task } from './task.js';
-
-/** One hop of the cycle: `task` waits for `lock` in `mode` because of `blockedBy`. */
-export interface WaitForStep {
-  task: string;
-  lock: string;
-  mode: string;
-  blockedBy: string;
-  /** `holds`: `blockedBy` holds the lock in `blockedByMode`; `queued-ahead`: it is queued before `task`. */
-  reason: 'holds' | 'queued-ahead';
-  blockedByMode: string;
-}
-
-/** What one blocked task waits for. */
-export interface BlockedTask {
-  task: string;
-  lock: string;
-  mode: string;
-  blockedBy: { task: string; reason: 'holds' | 'queued-ahead'; mode: string }[];
-}
-
-export interface DeadlockReport {
-  /** One line. */
-  message: string;
-  /** The wait-for cycle; empty when the tasks wait for events nobody can signal. */
-  cycle: WaitForStep[];
-  /** Every blocked task (all tasks of the simulation that had not finished). */
-  blocked: BlockedTask[];
-}
 
 export function describeBlocked(tasks: readonly Task[]): BlockedTask[] {
   const blocked: BlockedTask[] = [];

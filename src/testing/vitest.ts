@@ -15,9 +15,9 @@ import type { CheckResult } from '../engine/result.js';
 import { renderFindingText } from '../report/text.js';
 import { defaultRuntime } from '../sim/default-runtime.js';
 import type { LockdepRuntime } from '../sim/runtime.js';
-import type { SimulationResult, TaskError } from '../sim/simulation.js';
+import type { DeadlockReport, SimulationResult, TaskError } from '../sim/simulation-outcome.js';
+import { thrownText } from '../sim/task-error-finding.js';
 import { formatDeadlockReport } from '../sim/wait-for.js';
-import type { DeadlockReport } from '../sim/wait-for.js';
 import type {} from 'vitest';
 
 export type LockdepOutcome = LockdepRuntime | SimulationResult | CheckResult | readonly Finding[];
@@ -29,7 +29,7 @@ export interface LockdepProblems {
 }
 
 function isRuntime(x: object): x is LockdepRuntime {
-  return 'deadlocks' in x && 'taskErrors' in x && 'findings' in x;
+  return 'waitFor' in x && 'findings' in x;
 }
 
 function isSimulationResult(x: object): x is SimulationResult {
@@ -45,21 +45,24 @@ function reportsNotInFindings(findings: readonly Finding[], reports: readonly De
   return findings.some((finding) => finding.kind === 'deadlock') ? [] : reports;
 }
 
+/** A Simulation's task errors that are not `task-error` findings already (a runtime that does not validate). */
+function errorsNotInFindings(findings: readonly Finding[], errors: readonly TaskError[]): readonly TaskError[] {
+  const reported = new Set(findings.flatMap((finding) => (finding.kind === 'task-error' && finding.task !== undefined ? [finding.task] : [])));
+  return errors.filter((error) => !reported.has(error.task));
+}
+
 /** Everything wrong with a run, whatever form it is given in. */
 export function lockdepProblems(outcome: LockdepOutcome): LockdepProblems {
   if (Array.isArray(outcome)) return { findings: outcome as readonly Finding[], deadlocks: [], taskErrors: [] };
   const x = outcome as object;
-  if (isRuntime(x)) return { findings: x.findings, deadlocks: reportsNotInFindings(x.findings, x.deadlocks), taskErrors: x.taskErrors };
+  // A runtime's deadlocks and task errors are among its findings.
+  if (isRuntime(x)) return { findings: x.findings, deadlocks: [], taskErrors: [] };
   if (isSimulationResult(x)) {
     const reports = x.deadlock === null ? [] : [x.deadlock];
-    return { findings: x.findings, deadlocks: reportsNotInFindings(x.findings, reports), taskErrors: x.errors };
+    return { findings: x.findings, deadlocks: reportsNotInFindings(x.findings, reports), taskErrors: errorsNotInFindings(x.findings, x.errors) };
   }
   if (isCheckResult(x)) return { findings: x.violations, deadlocks: [], taskErrors: [] };
   throw new TypeError('expected a LockdepRuntime, a SimulationResult, a CheckResult or an array of findings');
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** The failure message: a count line, then every finding, deadlock and task error in full. */
@@ -74,7 +77,7 @@ export function describeLockdepProblems(problems: LockdepProblems): string {
   for (const finding of findings) parts.push(`- ${findingLine(finding)}`);
   for (const finding of findings) parts.push(renderFindingText(finding, { color: false }));
   for (const deadlock of deadlocks) parts.push(formatDeadlockReport(deadlock));
-  for (const { task, error } of taskErrors) parts.push(`task ${task} threw ${errorText(error)}`);
+  for (const { task, error } of taskErrors) parts.push(`task ${task} threw ${thrownText(error)}`);
   return parts.join('\n');
 }
 

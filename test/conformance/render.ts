@@ -1,5 +1,5 @@
 /**
- * Serialises the conformance catalog: one JSONL trace per case under cases/<family>/<name>.jsonl
+ * Serializes the conformance catalog: one JSONL trace per case under cases/<family>/<name>.jsonl
  * and manifest.json. Each trace starts with a header line (docs/trace-format.md allows extra
  * header fields) that carries the expectation and the segment sizes, so a trace file is
  * self-describing and `lockdep check` can run it as is.

@@ -62,7 +62,7 @@ const SYNC_FORMATS = [...REPORT_FORMATS.values()].filter((format) => format.name
 export function renderAll(result: CheckResult, snapshot: GraphSnapshot | null = null): Map<string, string> {
   const out = new Map<string, string>();
   for (const format of SYNC_FORMATS) {
-    const text = format.render(result, { snapshot, colour: false });
+    const text = format.render(result, { snapshot, color: false });
     if (typeof text !== 'string') throw new Error(`${format.name} rendered asynchronously`);
     if (text.trim().length === 0) throw new Error(`${format.name} rendered nothing`);
     out.set(format.name, text);

@@ -59,7 +59,7 @@ const seedEvents: Record<string, unknown>[] = JSONL_ALL_OPS.split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-/** Seed events with fields set to random values or removed, re-serialised line by line. */
+/** Seed events with fields set to random values or removed, re-serialized line by line. */
 const structurallyMutated = fc
   .array(
     fc.tuple(fc.nat(seedEvents.length - 1), fc.array(fc.tuple(fieldName, fc.option(fieldValue)), { maxLength: 3 })),

@@ -70,12 +70,12 @@ export function categories(findings: readonly Finding[], prediction: Prediction)
   const exercised = prediction.exercised;
   if (exercised.irqContext) reached.push('lock taken in an irq');
   if (exercised.subclass) reached.push('subclass');
-  if (exercised.nestMerged || exercised.nestSerialised) reached.push('nest lock serialising');
+  if (exercised.nestMerged || exercised.nestSerialized) reached.push('nest lock serializing');
   if (exercised.reacquired) reached.push('out-of-order release');
   return reached;
 }
 
 export const CATEGORIES = [
   'strong cycle', 'weak cycles only', 'acyclic', 'recursive locking', 'irq conflict', 'held lock freed', 'held at exit',
-  'nest lock not held', 'no finding', 'lock taken in an irq', 'subclass', 'nest lock serialising', 'out-of-order release',
+  'nest lock not held', 'no finding', 'lock taken in an irq', 'subclass', 'nest lock serializing', 'out-of-order release',
 ];

@@ -22,11 +22,11 @@ export interface HeldEntry {
   ctx: IrqContext;
   /** Holds merged into this entry by `nest` (0: not merged), as the engine counts them. */
   references: number;
-  /** The held `nest` instance object that serialises this acquisition, if any. */
+  /** The held `nest` instance object that serializes this acquisition, if any. */
   nestObj: number | undefined;
   /**
    * Whether the acquisition was linked to the locks held below it (set by the oracle; false when
-   * it was serialised by a `nest` lock or reported as recursion, which add no dependencies).
+   * it was serialized by a `nest` lock or reported as recursion, which add no dependencies).
    */
   linked: boolean;
 }

@@ -130,7 +130,7 @@ describe('oracle', () => {
     expect([...prediction.heldAtExit]).toEqual(['L1']);
   });
 
-  test('normalisation keeps releases in the irq context and releases what an irq took before it exits', () => {
+  test('normalization keeps releases in the irq context and releases what an irq took before it exits', () => {
     const step = (partial: Partial<RawStep>): RawStep => ({
       kind: 'acquire', task: 0, lock: 0, mode: 'write', try: false, subclass: 0, nest: null, hard: true, action: 'enter', pick: 0, ...partial,
     });

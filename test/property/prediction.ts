@@ -3,7 +3,7 @@
  * in docs/semantics.md: it replays the trace on the plain held-lock model (held-model.ts) and
  * records
  * - dependencies: for every validated acquisition of class C (a chain not seen before, not a
- *   trylock, not reported as recursion, not serialised by a held `nest` lock), an edge from EVERY
+ *   trylock, not reported as recursion, not serialized by a held `nest` lock), an edge from EVERY
  *   lock the task holds in the same irq context to C, typed E/S by the held lock's mode and R/N by
  *   C's (the engine links fewer and relies on transitivity; cycles must agree);
  * - same-class recursion: a validated acquisition of a class the task holds (any irq context),
@@ -52,7 +52,7 @@ export interface Prediction {
   /** Whether `to` is `from` or reachable from it in the dependency graph. */
   reaches(from: string, to: string): boolean;
   /** What the program exercised (for the generator's coverage report). */
-  exercised: { nestMerged: boolean; nestSerialised: boolean; subclass: boolean; reacquired: boolean; irqContext: boolean };
+  exercised: { nestMerged: boolean; nestSerialized: boolean; subclass: boolean; reacquired: boolean; irqContext: boolean };
 }
 
 const modeLetter = (mode: LockMode): 'W' | 'R' => (mode === 'write' ? 'W' : 'R');
@@ -80,7 +80,7 @@ export function predict(events: readonly TraceEvent[]): Prediction {
   const nestNotHeld = new Set<string>();
   /** Chains seen, and whether their acquisition was linked. */
   const chains = new Map<string, boolean>();
-  const exercised = { nestMerged: false, nestSerialised: false, subclass: false, reacquired: false, irqContext: false };
+  const exercised = { nestMerged: false, nestSerialized: false, subclass: false, reacquired: false, irqContext: false };
 
   const usageOf = (cls: string, state: IrqState): StateUsage => {
     let byState = usage.get(cls);
@@ -113,7 +113,7 @@ export function predict(events: readonly TraceEvent[]): Prediction {
       if (prev.cls !== next.cls) continue;
       if (next.mode === 'recursive-read' && prev.mode !== 'write') continue;
       if (nestSeen) {
-        exercised.nestSerialised = true;
+        exercised.nestSerialized = true;
         return false;
       }
       recursive.add(next.cls);

@@ -8,7 +8,7 @@
  * `init` of the id, as a recycled object), and task exit. A task may take a class or an instance
  * it already holds (same-class recursion). Inside an irq a `read` is taken as a recursive read,
  * as the kernel's read_lock is there.
- * Invariant of a normalised program: every release names a lock the task holds in its current
+ * Invariant of a normalized program: every release names a lock the task holds in its current
  * irq context (so no bad-unlock-balance), irq actions keep contexts properly nested, and no lock
  * sleeps (rwlocks only: no sleep-in-atomic).
  */
@@ -25,7 +25,7 @@ export interface Program {
 
 export type StepKind = 'acquire' | 'release' | 'irq' | 'free' | 'exit';
 
-/** One generated step before normalisation; fields a kind does not use are ignored. */
+/** One generated step before normalization; fields a kind does not use are ignored. */
 export interface RawStep {
   kind: StepKind;
   task: number;

@@ -1,6 +1,6 @@
 /**
  * The reporting and gating command line, run in-process: `-f FORMAT[:FILE]` and `-o`, refusing
- * to overwrite inputs, atomic writes, colour, `lockdep report`, baselines, thresholds,
+ * to overwrite inputs, atomic writes, color, `lockdep report`, baselines, thresholds,
  * `--save-graph` + `lockdep merge`; through the built binary: no progress when stderr is a pipe,
  * and parallel checking (worker threads) in input order.
  */
@@ -68,7 +68,7 @@ describe('output targets', { timeout: 60_000 }, () => {
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('colours text only when asked or forced, never with NO_COLOR', async () => {
+  it('colors text only when asked or forced, never with NO_COLOR', async () => {
     expect((await runCli(['check', 'examples/abba.jsonl'])).stdout).not.toContain('\u001b[');
     expect((await runCli(['check', 'examples/abba.jsonl'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } })).stdout).toContain('\u001b[');
     expect((await runCli(['check', '--color', 'examples/abba.jsonl'])).stdout).toContain('\u001b[');

@@ -63,7 +63,7 @@ describe('golden files', () => {
       // The graph-less fixture only changes the graph formats.
       if (fixture.name === 'mixed-nograph' && !REPORT_FORMATS.get(format)?.graph) continue;
       it(`${fixture.name} as ${format}`, async () => {
-        const output = await renderReport(format, fixture.result, { snapshot: fixture.snapshot, colour: false });
+        const output = await renderReport(format, fixture.result, { snapshot: fixture.snapshot, color: false });
         compareGolden(`${fixture.name}.${extension}`, output);
         const xmlRoot = XML_ROOTS.get(format);
         if (xmlRoot !== undefined) expect(parseXml(output).name).toBe(xmlRoot);
@@ -78,8 +78,8 @@ describe('golden files', () => {
     const result = deepFreeze(structuredClone(mixed));
     const snapshot = deepFreeze(structuredClone(mixedSnapshot));
     for (const format of REPORT_FORMATS.keys()) {
-      const first = await renderReport(format, result, { snapshot, colour: false });
-      const second = await renderReport(format, result, { snapshot, colour: false });
+      const first = await renderReport(format, result, { snapshot, color: false });
+      const second = await renderReport(format, result, { snapshot, color: false });
       expect(second, format).toBe(first);
     }
   });

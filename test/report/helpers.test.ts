@@ -1,13 +1,14 @@
 /**
  * Unit tests of the reporters' helpers: source positions, the report graph (cycle marking by an
- * iterative SCC, rule edges), rule ids, colour decisions, witnesses.
+ * iterative SCC, rule edges), rule ids, color decisions, witnesses.
  */
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/engine/result.js';
 import type { GraphSnapshot } from '../../src/engine/snapshot.js';
-import { colourEnabled, createPalette, stripAnsi } from '../../src/report/colour.js';
+import { colorEnabled, createPalette, stripAnsi } from '../../src/report/color.js';
 import { buildReportGraph } from '../../src/report/report-graph.js';
 import { MAX_DRAWN_NODES, renderHtml } from '../../src/report/html.js';
+import { renderReport } from '../../src/report/registry.js';
 import { ruleIdOf } from '../../src/report/rule-catalog.js';
 import { fileUri } from '../../src/report/sarif.js';
 import { codePosition, parseSourcePosition } from '../../src/report/source-position.js';
@@ -94,20 +95,20 @@ describe('rule ids and witnesses', () => {
   });
 });
 
-describe('colour', () => {
+describe('color', () => {
   it('follows --color, FORCE_COLOR, NO_COLOR, TERM and the TTY, in that order', () => {
     const tty = { isTTY: true };
     const pipe = { isTTY: false };
-    expect(colourEnabled(tty, {})).toBe(true);
-    expect(colourEnabled(pipe, {})).toBe(false);
-    expect(colourEnabled(tty, { NO_COLOR: '1' })).toBe(false);
-    expect(colourEnabled(tty, { NO_COLOR: '' })).toBe(true);
-    expect(colourEnabled(tty, { TERM: 'dumb' })).toBe(false);
-    expect(colourEnabled(pipe, { FORCE_COLOR: '1' })).toBe(true);
-    expect(colourEnabled(tty, { FORCE_COLOR: '0' })).toBe(false);
-    expect(colourEnabled(pipe, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(true);
-    expect(colourEnabled(tty, {}, false)).toBe(false);
-    expect(colourEnabled(pipe, { NO_COLOR: '1' }, true)).toBe(true);
+    expect(colorEnabled(tty, {})).toBe(true);
+    expect(colorEnabled(pipe, {})).toBe(false);
+    expect(colorEnabled(tty, { NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled(tty, { NO_COLOR: '' })).toBe(true);
+    expect(colorEnabled(tty, { TERM: 'dumb' })).toBe(false);
+    expect(colorEnabled(pipe, { FORCE_COLOR: '1' })).toBe(true);
+    expect(colorEnabled(tty, { FORCE_COLOR: '0' })).toBe(false);
+    expect(colorEnabled(pipe, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(true);
+    expect(colorEnabled(tty, {}, false)).toBe(false);
+    expect(colorEnabled(pipe, { NO_COLOR: '1' }, true)).toBe(true);
   });
 
   it('styles only when enabled', () => {
@@ -115,6 +116,15 @@ describe('colour', () => {
     const red = createPalette(true).red('x');
     expect(red).not.toBe('x');
     expect(stripAnsi(red)).toBe('x');
+  });
+
+  it('renderReport takes `color`, and still the former spelling `colour` (`color` wins)', async () => {
+    const plain = await renderReport('text', mixed);
+    expect(plain).not.toContain('\u001b[');
+    const colored = await renderReport('text', mixed, { color: true });
+    expect(colored).toContain('\u001b[');
+    expect(await renderReport('text', mixed, { colour: true })).toBe(colored);
+    expect(await renderReport('text', mixed, { color: false, colour: true })).toBe(plain);
   });
 });
 

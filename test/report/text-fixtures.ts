@@ -376,6 +376,21 @@ export const deadlockStalled: Finding = {
 };
 
 /** Golden name -> finding. Every kind in FINDING_KINDS appears at least once. */
+// A simulation task's function threw while it held a lock.
+const w1M = ref(4, 'worker', 'm', 'm', 'transfer+0x12/0x40');
+
+export const taskError: Finding = {
+  kind: 'task-error',
+  rule: null,
+  severity: 'error',
+  fingerprint: '5a5a5a5a5a5a5a5a',
+  message: 'task worker threw Error: insufficient funds',
+  classes: [],
+  events: [],
+  task: 'worker',
+  held: [held(w1M, '+.+.')],
+};
+
 export const GOLDEN_FINDINGS: ReadonlyMap<string, Finding> = new Map<string, Finding>([
   ['circular-dependency', circular],
   ['circular-dependency-three-classes', circularThree],
@@ -396,4 +411,5 @@ export const GOLDEN_FINDINGS: ReadonlyMap<string, Finding> = new Map<string, Fin
   ['rule-violation-undocumented', ruleUndocumented],
   ['deadlock', deadlockFinding],
   ['deadlock-stalled', deadlockStalled],
+  ['task-error', taskError],
 ]);

@@ -70,12 +70,12 @@ describe('text report content', () => {
     expect(text).toContain('seen 3 times');
   });
 
-  it('uses no colour unless asked, and ANSI codes when asked', () => {
+  it('uses no color unless asked, and ANSI codes when asked', () => {
     expect(text).not.toContain('\u001b[');
-    const coloured = renderFindingText(circular, { color: true });
-    expect(coloured).toContain('\u001b[31m');
-    // eslint-disable-next-line no-control-regex -- strips the colour escapes
-    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(text);
+    const colored = renderFindingText(circular, { color: true });
+    expect(colored).toContain('\u001b[31m');
+    // eslint-disable-next-line no-control-regex -- strips the color escapes
+    expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(text);
   });
 
   it('degrades gracefully when optional fields are missing', () => {

@@ -5,7 +5,7 @@
  * Asserts: no prototype pollution; the findings are exactly those of the same trace with benign
  * names; text output carries no control character (names are shown escaped) and no extra line;
  * json and sarif round-trip every name exactly; html, markdown, github, junit, graphml and dot
- * neutralise them (no live tag, no injected workflow command, well-formed XML that a strict
+ * neutralize them (no live tag, no injected workflow command, well-formed XML that a strict
  * parser reads back with every name intact, DOT that Graphviz parses).
  */
 import { describe, expect, it } from 'vitest';
@@ -160,10 +160,10 @@ describe('hostile names', () => {
     expect(text.split('\n').length).toBe(renderText(benign.result, { color: false }).split('\n').length);
     expect(text).toContain('\\e[31mred\\e[0m');
     expect(text).toContain('__proto__');
-    // Coloured output has only the palette's own SGR codes, never a name's.
-    const coloured = renderText(hostile.result, { color: true });
-    expect(coloured).not.toContain('\u001b[2J');
-    expect(coloured).not.toContain('\u001b]8;');
+    // Colored output has only the palette's own SGR codes, never a name's.
+    const colored = renderText(hostile.result, { color: true });
+    expect(colored).not.toContain('\u001b[2J');
+    expect(colored).not.toContain('\u001b]8;');
   });
 
   it('json and sarif round-trip every name exactly', () => {

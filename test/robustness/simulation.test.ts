@@ -1,6 +1,6 @@
 /**
- * Robustness of the simulation: a task that throws while holding locks is reported as
- * held-lock-at-exit and the run goes on; a task that ends with an acquisition still queued no
+ * Robustness of the simulation: a task that throws while holding locks is reported as a
+ * task-error (with the locks it held) and held-lock-at-exit, and the run goes on; a task that ends with an acquisition still queued no
  * longer counts as waiting (no false deadlock); cancelling a waiting acquisition with an AbortSignal
  * removes the waiter cleanly (queue, task state, recorded hold, deadlock detection), for the
  * Mutex, both sides of the RwSemaphore and a blocking LockMap, also when the undoing release
@@ -11,7 +11,7 @@ import { LockdepFindingError, LockdepRuntime, LockMap, Mutex, RwSemaphore, Simul
 import { recordingRuntime } from '../sim/recording-runtime.js';
 
 describe('a task that throws while holding locks', () => {
-  it('is reported as held-lock-at-exit, its error is kept, and the other tasks run to the end', async () => {
+  it('is reported as task-error and held-lock-at-exit, its error is kept, and the other tasks run to the end', async () => {
     const rt = new LockdepRuntime();
     const a = new Mutex(rt, 'A');
     const b = new Mutex(rt, 'B');
@@ -39,6 +39,8 @@ describe('a task that throws while holding locks', () => {
     expect(exits).toHaveLength(1);
     expect(exits[0]?.task).toBe('thrower');
     expect(exits[0]?.classes).toEqual(['A', 'B']);
+    const errors = result.findings.filter((f) => f.kind === 'task-error');
+    expect(errors.map((f) => [f.task, f.message, f.held?.map((h) => h.class)])).toEqual([['thrower', 'task thrower threw Error: boom while holding A and B', ['A', 'B']]]);
   });
 
   it('a synchronous throw is handled the same way', async () => {
@@ -53,7 +55,7 @@ describe('a task that throws while holding locks', () => {
     const result = await sim.run();
     expect(result.errors.map((e) => e.task)).toEqual(['sync-thrower']);
     expect(result.finished).toContain('after');
-    expect(result.findings.map((f) => f.kind)).toEqual(['held-lock-at-exit']);
+    expect(result.findings.map((f) => f.kind)).toEqual(['task-error', 'held-lock-at-exit']);
   });
 });
 

@@ -34,7 +34,6 @@ describe('Simulation deadlock detection', () => {
     const cycle = result.deadlock?.cycle ?? [];
     expect(cycle.map((s) => `${s.task}->${s.lock}->${s.blockedBy}`).sort()).toEqual(['t1->B->t2', 't2->A->t1']);
     expect(result.deadlock?.message).toMatch(/^deadlock: t\d -> [AB] -> t\d -> [AB] -> t\d$/);
-    expect(rt.deadlocks).toHaveLength(1);
     // The possible cycle when t2 took A, then the real one when it started to wait for it.
     expect(rt.findings.map((f) => f.kind)).toEqual(['circular-dependency', 'deadlock']);
     expect(rt.findings[1]?.deadlock?.cycle.map((s) => `${s.task}->${s.class}->${s.blockedBy}`)).toEqual(['t2->A->t1', 't1->B->t2']);
@@ -153,12 +152,35 @@ describe('Simulation deadlock detection', () => {
     const result = await sim.run();
     // The parent died holding m: held at exit, and the child waits for ever.
     expect(result.errors.map((e) => `${e.task}: ${(e.error as Error).message}`)).toEqual(['parent: boom']);
-    expect(rt.taskErrors).toHaveLength(1);
+    // The error is a finding (with what the task held), before its exit's held-lock-at-exit.
+    expect(rt.findings[0]).toMatchObject({ kind: 'task-error', severity: 'error', task: 'parent', message: 'task parent threw Error: boom', held: [{ class: 'm' }] });
     // The child waits for a lock nobody will release: the run stalled, a deadlock finding too.
-    expect(rt.findings.map((f) => f.kind)).toEqual(['held-lock-at-exit', 'deadlock']);
-    expect(rt.findings[1]?.deadlock).toMatchObject({ cycle: [], blocked: [{ task: 'child', class: 'm', held: [] }] });
+    expect(rt.findings.map((f) => f.kind)).toEqual(['task-error', 'held-lock-at-exit', 'deadlock']);
+    expect(rt.findings[2]?.deadlock).toMatchObject({ cycle: [], blocked: [{ task: 'child', class: 'm', held: [] }] });
     expect(result.deadlock?.blocked.map((b) => b.task)).toEqual(['child']);
     expect(result.deadlock?.cycle).toEqual([]);
+  });
+
+  it("a task error is a finding for the onFinding callback, and never thrown again by 'throw'", async () => {
+    const seen: string[] = [];
+    const callback = new LockdepRuntime({ onFinding: (finding) => seen.push(`${finding.kind}: ${finding.message}`) });
+    const failing = new Simulation(callback);
+    failing.spawn('worker', () => {
+      throw new TypeError('bad input');
+    });
+    await failing.run();
+    expect(seen).toEqual(['task-error: task worker threw TypeError: bad input']);
+
+    const throwing = new LockdepRuntime({ onFinding: 'throw' });
+    const sim = new Simulation(throwing);
+    sim.spawn('first', () => {
+      throw new Error('boom');
+    });
+    sim.spawn('second', () => undefined);
+    const result = await sim.run();
+    expect(result.finished).toEqual(['first', 'second']);
+    expect(result.errors.map((e) => e.task)).toEqual(['first']);
+    expect(throwing.findings.map((f) => [f.kind, f.task])).toEqual([['task-error', 'first']]);
   });
 
   it('an empty simulation finishes at once', async () => {

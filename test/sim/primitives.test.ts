@@ -95,7 +95,7 @@ describe('Mutex', () => {
     expect(kinds(rt.findings)).toEqual(['recursive-locking']);
   });
 
-  it('a nest lock serialises same-class acquisitions', async () => {
+  it('a nest lock serializes same-class acquisitions', async () => {
     const rt = new LockdepRuntime();
     const big = new Mutex(rt, 'mm_all_locks');
     const items = [0, 1, 2].map((i) => new Mutex(rt, { class: 'anon_vma', name: `anon_vma${i}` }));

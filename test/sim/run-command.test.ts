@@ -156,10 +156,17 @@ describe('lockdep run', { timeout: 60_000 }, () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('a task that throws fails the run with exit 2 and names the task', () => {
-    const run = runCli(['run', `${FIXTURES}/task-throws.mjs`]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('task worker threw: worker failed');
+  it('a task that throws is a task-error finding: in the report, exit 1 by the common exit policy', () => {
+    const run = runCli(['run', `${FIXTURES}/task-throws.mjs`, '--format', 'json']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout) as CheckResult;
+    expect(result.violations.map((finding) => [finding.kind, finding.severity, finding.message])).toEqual([
+      ['task-error', 'error', 'task worker threw Error: worker failed'],
+    ]);
+    const text = runCli(['run', `${FIXTURES}/task-throws.mjs`, '--exit-zero']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('WARNING: task worker threw an error');
   });
 
   it('takes rules from a config file given with -c', () => {

@@ -53,10 +53,21 @@ describe('expectNoLockdepFindings', () => {
       throw new Error('kaputt');
     });
     const result = await sim.run();
-    expect(lockdepProblems(result)).toMatchObject({ findings: [{ kind: 'deadlock' }], deadlocks: [], taskErrors: [{ task: 'broken' }] });
-    expect(() => expectNoLockdepFindings(result)).toThrow(/1 lockdep finding, 1 task error/);
+    expect(lockdepProblems(result)).toMatchObject({ findings: [{ kind: 'task-error' }, { kind: 'deadlock' }], deadlocks: [], taskErrors: [] });
+    expect(() => expectNoLockdepFindings(result)).toThrow(/got 2 lockdep findings:/);
+    expect(() => expectNoLockdepFindings(result)).toThrow(/- task-error: task broken threw Error: kaputt/);
     expect(() => expectNoLockdepFindings(result)).toThrow(/the program stopped with 1 task still waiting \(stuck on never\)/);
     expect(() => expectNoLockdepFindings(rt)).toThrow(/task broken threw Error: kaputt/);
+  });
+
+  it('lists the task errors of a run whose runtime does not validate (no finding holds them)', async () => {
+    const sim = new Simulation(new LockdepRuntime({ validate: false }));
+    sim.spawn('broken', () => {
+      throw new Error('kaputt');
+    });
+    const result = await sim.run();
+    expect(lockdepProblems(result)).toMatchObject({ findings: [], taskErrors: [{ task: 'broken' }] });
+    expect(() => expectNoLockdepFindings(result)).toThrow(/got 1 task error:\ntask broken threw Error: kaputt/);
   });
 
   it('the matcher fails with the same message, and .not works', async () => {

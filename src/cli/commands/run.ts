@@ -10,9 +10,10 @@
  * A module that never settles: when the event loop drains while its promise is pending, the run
  * is over; the tasks still waiting become a `deadlock` finding (those of a wait-for cycle already
  * are one, reported when the cycle formed) and the report is printed as for a finished run.
- * Exit codes (exit-code.ts): 0 clean; 1 error-severity findings (a deadlock is one); 2 usage or
- * input errors, including a module that cannot be loaded, has no default-exported function,
- * throws, whose tasks threw, or that never settles with no task waiting for anything lockdep knows.
+ * Exit codes (exit-code.ts, as for every command): 0 clean; 1 error-severity findings (a
+ * deadlock and a Simulation task that threw, `task-error`, are two); 2 usage or input errors,
+ * including a module that cannot be loaded, has no default-exported function, throws, or never
+ * settles with no task waiting for anything lockdep knows.
  * Invariants: reports are written by `finishRun` (files atomically, stdout once); the recording
  * (`--record`) is written while the module runs and survives exits (sim/live-recording.ts), never
  * over the module, a rule file or the config file; without `--record` the findings' event
@@ -30,7 +31,6 @@ import { LockdepRuntime } from '../../sim/runtime.js';
 import type { LockdepRuntimeOptions } from '../../sim/runtime.js';
 import { ruleOptions, type ConfigArgs } from '../rule-options.js';
 import { configInputsOf, configOf, rulesOf, withConfigGate } from './check.js';
-import { EXIT_USAGE } from '../exit-code.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../io/package-info.js';
 import { checkOutputFile } from '../output.js';
 import { finishRun, gateOptions, prepareOutputs, reportOptions, type GateArgs, type ReportArgs } from '../report-options.js';
@@ -158,15 +158,7 @@ export async function runSimulationModule(commandLine: RunArgs): Promise<void> {
     process.stderr.write(`lockdep: ${argv.module} never settled: the event loop drained with tasks waiting; reporting what happened so far\n`);
   }
   const result: CheckResult = { ...(await runtime.end()), tool: { name: TOOL_NAME, version: TOOL_VERSION } };
-  const code = await finishRun(result, argv, { prepared, snapshot: prepared.needsGraph ? runtime.snapshot() : null });
-  if (runtime.taskErrors.length > 0) {
-    for (const { task, error } of runtime.taskErrors) {
-      process.stderr.write(`${argv.module}: task ${task} threw: ${oneLine(error)}\n`);
-    }
-    process.exitCode = EXIT_USAGE;
-    return;
-  }
-  process.exitCode = code;
+  process.exitCode = await finishRun(result, argv, { prepared, snapshot: prepared.needsGraph ? runtime.snapshot() : null });
 }
 
 export function runOptions(y: Argv): Argv<RunArgs> {

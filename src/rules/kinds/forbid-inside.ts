@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, classPairs, holdMode, type HoldMode } from '../schema-common.js';
-import { findHeld, formatMessage, indexRules, modeLabel, modeMatches, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { formatMessage, heldOfClasses, indexRules, modeLabel, modeMatches, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const forbidInsideSchema = z.strictObject({
@@ -53,7 +53,7 @@ export const forbidInsideRule: RuleKindModule<ForbidInsideRuleSpec> = {
         if (entries === undefined) return;
         for (const entry of entries) {
           if (!modeMatches(entry.lockMode, ctx.next.mode)) continue;
-          const held = findHeld(ctx.held, entry.inside, entry.mode);
+          const held = heldOfClasses(ctx.held, entry.inside, entry.mode);
           if (held === undefined) continue;
           reportViolation(q, entry.rule, {
             message: formatMessage(messages.forbidden, {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ACCESS_KINDS, baseRuleFields, classArray, classList, holdMode, type AccessKind, type HoldMode } from '../schema-common.js';
-import { findHeld, formatMessage, indexRules, modeLabel, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { formatMessage, heldOfClasses, indexRules, modeLabel, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const guardedBySchema = z.strictObject({
@@ -51,7 +51,7 @@ export const guardedByRule: RuleKindModule<GuardedByRuleSpec> = {
         if (entries === undefined) return;
         for (const entry of entries) {
           if (entry.access !== 'any' && (entry.access === 'write') !== ctx.write) continue;
-          if (findHeld(ctx.held, entry.locks, entry.mode) !== undefined) continue;
+          if (heldOfClasses(ctx.held, entry.locks, entry.mode) !== undefined) continue;
           const locks = [...entry.locks];
           reportViolation(q, entry.rule, {
             message: formatMessage(messages.unguarded, {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, classPairs, holdMode, type HoldMode } from '../schema-common.js';
-import { findHeld, formatMessage, indexRules, modeLabel, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { formatMessage, heldOfClasses, indexRules, modeLabel, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const mustHoldSchema = z.strictObject({
@@ -47,7 +47,7 @@ export const mustHoldRule: RuleKindModule<MustHoldRuleSpec> = {
         const entries = byLock.get(ctx.next.class);
         if (entries === undefined) return;
         for (const entry of entries) {
-          if (findHeld(ctx.held, entry.required, entry.mode) !== undefined) continue;
+          if (heldOfClasses(ctx.held, entry.required, entry.mode) !== undefined) continue;
           const required = [...entry.required];
           reportViolation(q, entry.rule, {
             message: formatMessage(messages.notHeld, {

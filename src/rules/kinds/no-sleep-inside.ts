@@ -8,8 +8,9 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '../schema-common.js';
-import { findHeld, formatMessage, modeLabel, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { formatMessage, heldOfClasses, modeLabel, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
+import { LOCK_TYPE_TRAITS } from '../../events/lock-type.js';
 
 const noSleepInsideSchema = z.strictObject({
   ...baseRuleFields,
@@ -40,10 +41,10 @@ export const noSleepInsideRule: RuleKindModule<NoSleepInsideRuleSpec> = {
     return {
       onNewChain(ctx, q) {
         const next = ctx.next;
-        const sleeps = ctx.sync || (!next.try && (next.type === 'mutex' || next.type === 'rwsem'));
+        const sleeps = ctx.sync || (!next.try && LOCK_TYPE_TRAITS[next.type].sleeps);
         if (!sleeps || ctx.held.length === 0) return;
         for (const entry of entries) {
-          const held = findHeld(ctx.held, entry.inside, entry.mode);
+          const held = heldOfClasses(ctx.held, entry.inside, entry.mode);
           if (held === undefined) continue;
           const what = ctx.sync ? `sync(${next.class}) waits` : `${next.class} (${next.type}) may sleep`;
           reportViolation(q, entry.rule, {

@@ -18,6 +18,7 @@
  * The class of an instance is named from the constructor's call site unless named explicitly.
  */
 import type { LockMode } from '../../events/event.js';
+import { LOCK_TYPE_TRAITS } from '../../events/lock-type.js';
 import type { Branch } from '../branch.js';
 import { LockPrimitive } from '../lock-primitive.js';
 import { defaultRuntime } from '../default-runtime.js';
@@ -173,7 +174,7 @@ export class Semaphore extends LockPrimitive implements Waitable {
 
   blockersOf(waiter: Task): Blocker[] {
     const blockers: Blocker[] = [];
-    const holdMode = this.type === 'mutex' ? 'write' : 'read';
+    const holdMode = LOCK_TYPE_TRAITS[this.type].readerWriter ? 'read' : 'write';
     for (const holder of this.holders) if (holder.task !== null) blockers.push({ task: holder.task, reason: 'holds', mode: holdMode });
     for (const entry of this.queue) {
       if (entry.task === waiter) break;
@@ -189,7 +190,7 @@ export class Semaphore extends LockPrimitive implements Waitable {
   request<T>(weight: number, priority: number, limit: AcquireLimit | null, shape: (value: number, release: Releaser) => T): Promise<T> {
     const immediate = this.couldLockImmediately(weight, priority);
     if (limit !== null && limit.kind === 'try' && !immediate) return Promise.reject(limit.error);
-    const mode: LockMode = this.type === 'mutex' || weight >= this.capacity ? 'write' : 'read';
+    const mode: LockMode = !LOCK_TYPE_TRAITS[this.type].readerWriter || weight >= this.capacity ? 'write' : 'read';
     const rt = this.runtime;
     let task: Task | null = null;
     try {

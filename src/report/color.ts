@@ -1,24 +1,24 @@
 /**
- * Colour decisions and ANSI styling for human output. Colour is decided per stream:
+ * Color decisions and ANSI styling for human output. Color is decided per stream:
  * an explicit `--color`/`--no-color` wins; then `FORCE_COLOR` (`0`/`false` disables, any other
  * value enables); then `NO_COLOR` (any non-empty value disables, https://no-color.org); then
- * `TERM=dumb` disables; otherwise colour only when the stream is a TTY. Invariant: a palette
+ * `TERM=dumb` disables; otherwise color only when the stream is a TTY. Invariant: a palette
  * built disabled (`createPalette(false)`) returns its input unchanged, so machine formats never see ANSI.
  */
 
-export interface ColourStream {
+export interface ColorStream {
   isTTY?: boolean;
 }
 
-export type ColourEnv = Readonly<Record<string, string | undefined>>;
+export type ColorEnv = Readonly<Record<string, string | undefined>>;
 
-/** Whether to colour output written to `stream`. */
-export function colourEnabled(stream: ColourStream, env: ColourEnv, explicit?: boolean): boolean {
+/** Whether to color output written to `stream`. */
+export function colorEnabled(stream: ColorStream, env: ColorEnv, explicit?: boolean): boolean {
   if (explicit !== undefined) return explicit;
   const force = env['FORCE_COLOR'];
   if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
-  const noColour = env['NO_COLOR'];
-  if (noColour !== undefined && noColour !== '') return false;
+  const noColor = env['NO_COLOR'];
+  if (noColor !== undefined && noColor !== '') return false;
   if (env['TERM'] === 'dumb') return false;
   return stream.isTTY === true;
 }
