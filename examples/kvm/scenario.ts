@@ -42,7 +42,6 @@ export interface KvmScenarioOutcome {
 /** Spawns the actors of the schedule on `sim` (the runtime is the simulation's). */
 export function spawnKvmActors(sim: Simulation, model: KvmModel): void {
   const aInsideWindow = new Completion(sim.runtime, 'A inside its invalidate window');
-  let writer: ReturnType<Simulation['spawn']> | null = null;
   let secondFault: ReturnType<Simulation['spawn']> | null = null;
 
   sim.spawn('vcpu0', async (t) => {
@@ -57,13 +56,13 @@ export function spawnKvmActors(sim: Simulation, model: KvmModel): void {
       if (secondFault !== null) await sim.untilBlocked(secondFault);
     });
   });
-  writer = sim.spawn('qemu-kvm-ioctl', async (t) => {
+  const writer = sim.spawn('qemu-kvm-ioctl', async (t) => {
     await aInsideWindow.wait(t);
     await model.setMemoryRegion(t, { start: 0x10000, end: 0x18000 });
   });
   secondFault = sim.spawn('qemu-system-x86/3070', async (t) => {
     // Once the memslot update waits for A (the rwsem's write side, or the 5.15 rcuwait).
-    if (writer !== null) await sim.untilBlocked(writer, [model.mmuNotifierSlotsLock, model.mnMemslotsUpdateRcuwait]);
+    await sim.untilBlocked(writer, [model.mmuNotifierSlotsLock, model.mnMemslotsUpdateRcuwait]);
     await model.cowFault(t, 0x4000);
   });
 }

@@ -66,7 +66,7 @@ export function buildCli(argv: readonly string[]) {
     .demandCommand(1, 'no command given (try "lockdep check <trace>")')
     .recommendCommands()
     .exitProcess(false)
-    .fail((message, error) => {
+    .fail((message: string | undefined, error: Error | undefined) => {
       if (error) throw error;
       throw new UsageError(message || 'invalid command line');
     })
@@ -78,7 +78,7 @@ export function buildCli(argv: readonly string[]) {
     .example('$0 check --format json trace.jsonl', 'machine-readable result (spec format)')
     .example('$0 check --help', 'all options of check')
     .epilogue('Exit codes: 0 clean, 1 error-severity findings, 2 usage, configuration or input error.')
-    .wrap(Math.min(100, process.stdout.columns ?? 100));
+    .wrap(Math.min(100, process.stdout.isTTY ? process.stdout.columns : 100));
   for (const command of commands) cli.command(command as CommandModule);
   return cli;
 }
@@ -99,7 +99,8 @@ export async function runLockdep(argv: readonly string[]): Promise<number> {
       printed = output;
     });
     if (printed !== '') process.stdout.write(`${printed}\n`);
-    return Number(process.exitCode ?? 0);
+    // The command run above may have set it (TypeScript still narrows it to the undefined set before).
+    return Number((process.exitCode as number | string | undefined) ?? 0);
   } catch (error) {
     process.stderr.write(`${errorLine(error)}\n`);
     if (argv.includes(DEBUG_FLAG) && error instanceof Error && error.stack) {

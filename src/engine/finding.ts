@@ -104,6 +104,11 @@ export interface IrqDetail {
 export interface RuleDetail {
   id: string;
   kind: string;
+  /**
+   * Which message of the rule kind this is (e.g. `forbidden`, `pathInside`): stable across
+   * versions, unlike the wording. Always set by this version; absent in results saved before it.
+   */
+  messageId?: string;
   description: string;
   /** `contradicts`: the observed behaviour breaks the rule; `undocumented`: an order no rule covers (`--strict-order`). */
   relation: 'contradicts' | 'undocumented';

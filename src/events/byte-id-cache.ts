@@ -37,7 +37,7 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
   private slab: Buffer = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
   /** A DataView over the last key buffer seen (readers reuse one buffer). */
   private viewOf: Buffer | undefined = undefined;
-  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private view: DataView = new DataView(new ArrayBuffer(0));
   private slabUsed = 0;
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}

@@ -121,7 +121,8 @@ export function describeValue(value: unknown): string {
   // String() is the fallback for what JSON cannot render (a bigint, a cycle); a cyclic object
   // showing as [object Object] is good enough in a one-line message.
   try {
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- see above
+    // JSON.stringify returns undefined for undefined and functions, which its type does not say.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string, @typescript-eslint/no-unnecessary-condition -- see above
     text = JSON.stringify(value) ?? String(value);
   } catch {
     text = kindOf(value); // too deep (or too large) to render: its kind says enough

@@ -102,7 +102,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   private readonly vars = new ByteIdCache();
   /** A DataView over the last buffer seen (buffers change once per chunk). */
   private viewOf: Buffer | undefined = undefined;
-  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private view: DataView = new DataView(new ArrayBuffer(0));
 
   constructor(
     private readonly sink: LockOpSink<T, L>,

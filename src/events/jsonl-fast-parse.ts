@@ -278,6 +278,7 @@ function taskLockTail(start: number): { task: string | number; lock: string | nu
   if (failed || !text.startsWith(LOCK_KEY, pos)) return undefined;
   pos += LOCK_KEY.length;
   const lock = readId();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- readId() sets `failed`; TypeScript keeps its narrowing from the check above
   if (failed || pos !== text.length - 1 || text.charCodeAt(pos) !== 125) return undefined;
   taskLock.task = task;
   taskLock.lock = lock;

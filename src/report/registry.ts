@@ -37,6 +37,7 @@ export interface ReportFormat {
 }
 
 const FORMATS: readonly ReportFormat[] = [
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- reads the former spelling on purpose, for callers that still pass it
   { name: 'text', description: 'kernel-style reports and a summary line (default)', extension: 'txt', graph: false, render: (result, context) => withNoticeLines(renderText(result, { color: (context.color ?? context.colour) === true }), result) },
   { name: 'json', description: 'the machine-readable result of the spec (re-render it with lockdep report)', extension: 'json', graph: false, render: (result) => renderJson(result) },
   { name: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', extension: 'sarif', graph: false, render: (result) => renderSarif(result) },

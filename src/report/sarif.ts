@@ -57,7 +57,7 @@ function physicalLocation(position: SourcePosition): Record<string, unknown> {
 }
 
 function pascalName(id: string): string {
-  return id.split(/[^A-Za-z0-9]+/).filter((part) => part !== '').map((part) => part[0]?.toUpperCase() + part.slice(1)).join('');
+  return id.split(/[^A-Za-z0-9]+/).filter((part) => part !== '').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
 }
 
 function ruleFor(id: string, description: string, level: SarifLevel, tags: string[]): SarifRule {

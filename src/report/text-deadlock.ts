@@ -15,7 +15,7 @@ function heldStacks(w: ReportWriter, held: readonly HeldLockRef[]): void {
   held.forEach((lock, index) => {
     const frames = extraFrames(lock.at);
     if (frames.length === 0) return;
-    w.line(` #${index} ${w.lockName(lock.class, lock.usage)} taken at ${lock.at.site ?? frames[0]}:`);
+    w.line(` #${index} ${w.lockName(lock.class, lock.usage)} taken at ${lock.at.site ?? frames[0]!}:`);
     for (const frame of frames) w.line(`       ${frame}`);
   });
 }

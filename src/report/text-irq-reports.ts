@@ -20,7 +20,7 @@ import {
 function usageRegisteredAt(f: Finding): EventRef | undefined {
   const irq = f.irq;
   const fromSafeSide = irq?.from?.startsWith('IN-') === true;
-  const matching = fromSafeSide ? irq?.safeAt : (irq?.unsafeAt ?? irq?.safeAt);
+  const matching = fromSafeSide ? irq.safeAt : (irq?.unsafeAt ?? irq?.safeAt);
   return matching ?? f.events[1];
 }
 

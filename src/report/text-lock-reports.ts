@@ -179,7 +179,7 @@ export function renderRuleViolation(w: ReportWriter): void {
   const ruleId = detail?.id ?? f.rule ?? '?';
   const undocumented = detail?.relation === 'undocumented';
   if (undocumented) {
-    w.line(`no rule documents this lock order (reported by rule ${ruleId}${detail ? `, ${detail.kind}` : ''}):`);
+    w.line(`no rule documents this lock order (reported by rule ${ruleId}, ${detail.kind}):`);
   } else {
     w.line(`this contradicts rule ${ruleId}${detail ? ` (${detail.kind})` : ''}:`);
   }

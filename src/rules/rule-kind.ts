@@ -1,5 +1,6 @@
 /**
- * The shape of a rule kind, after typescript-eslint's rule modules: `kind`, `schema` (zod,
+ * The shape of a rule kind, after typescript-eslint's rule modules: `kind`, `messages` (templates
+ * by message id; every violation carries its id), `schema` (zod,
  * strict; the member of the rule-file union), the class references it makes (for `classes:`
  * declarations and `--strict-order`), and `create()`, which turns every loaded rule of that kind
  * into engine hooks; plus the helpers kinds share to match held locks and report violations.
@@ -67,6 +68,11 @@ export type RuleHooks = Pick<EngineHooks, 'watchClass' | 'watchVar' | 'onNewChai
 
 export interface RuleKindModule<S extends BaseRuleSpec = BaseRuleSpec> {
   kind: S['kind'];
+  /**
+   * The kind's message templates by message id (`{{name}}` placeholders). A finding carries the id
+   * in `ruleDetail.messageId`; ids are stable, the wording may change.
+   */
+  messages: Readonly<Record<string, string>>;
   /** A strict object schema whose `kind` is a literal (a member of the discriminated rule union). */
   schema: z.ZodType<S> & z.core.$ZodTypeDiscriminable;
   classRefs(spec: S): ClassRef[];
@@ -97,8 +103,17 @@ export function functionNameOf(frame: string): string {
 }
 
 /** Fill `{{name}}` placeholders. */
-export function formatMessage(template: string, data: Readonly<Record<string, string>>): string {
+function formatMessage(template: string, data: Readonly<Record<string, string>>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => data[name] ?? whole);
+}
+
+/** The message of a violation: its id in the kind's `messages` and the template filled from `data`. */
+export function ruleMessage<Messages extends Readonly<Record<string, string>>>(
+  messages: Messages,
+  messageId: keyof Messages & string,
+  data: Readonly<Record<string, string>>,
+): Pick<RuleViolation, 'messageId' | 'message'> {
+  return { messageId, message: formatMessage(messages[messageId]!, data) };
 }
 
 /** The first held lock of one of `classes`, held on side `mode`. */
@@ -117,6 +132,8 @@ function findingSeverity(severity: RuleSeverity): Severity {
 
 /** What a rule kind reports: the finding's own fields, and overrides of the rule's. */
 export interface RuleViolation extends Pick<Finding, 'message' | 'classes' | 'events' | 'task' | 'trigger' | 'chain'> {
+  /** The id of `message` in the kind's `messages` (stable; tests and tools match on it, not on the wording). */
+  messageId: string;
   relation?: RuleDetail['relation'];
   /** Overrides for derived findings (an order implied by several rules). */
   id?: string;
@@ -143,6 +160,7 @@ export function reportViolation(q: EngineQuery, rule: Pick<LoadedRule, 'id' | 'k
     ruleDetail: {
       id,
       kind: rule.kind,
+      messageId: violation.messageId,
       description: violation.description ?? rule.description,
       relation: violation.relation ?? 'contradicts',
     },

@@ -7,10 +7,17 @@
  * Invariant: runs only on new dependencies; each uncovered pair is reported once.
  */
 import type { EngineHooks } from '../engine/hooks.js';
-import { reportViolation } from './rule-kind.js';
+import { reportViolation, ruleMessage } from './rule-kind.js';
 import type { RuleSet } from './rule-set.js';
 
 export const STRICT_ORDER_RULE_ID = 'strict-order';
+
+/** The message of `--strict-order` findings, by message id (as a rule kind's `messages`). */
+const STRICT_ORDER_MESSAGES = {
+  undocumented:
+    'undocumented order: {{acquired}} acquired while {{held}} is held; both classes appear in the rules but no rule covers ' +
+    'this order (add an order or allow-inside rule, or drop --strict-order)',
+};
 
 export function createStrictOrderHooks(ruleSet: RuleSet): EngineHooks {
   const classes = ruleSet.orderedClasses;
@@ -37,9 +44,7 @@ export function createStrictOrderHooks(ruleSet: RuleSet): EngineHooks {
       if (covered.has(pairKey) || covered.has(key(dep.to, dep.from)) || leaves.has(dep.from) || reported.has(pairKey)) return;
       reported.add(pairKey);
       reportViolation(q, rule, {
-        message:
-          `undocumented order: ${dep.to} acquired while ${dep.from} is held; both classes appear in the rules but no rule covers ` +
-          `this order (add an order or allow-inside rule, or drop --strict-order)`,
+        ...ruleMessage(STRICT_ORDER_MESSAGES, 'undocumented', { acquired: dep.to, held: dep.from }),
         classes: [dep.from, dep.to],
         events: [dep.prev, dep.next],
         task: dep.task,

@@ -59,7 +59,8 @@ export abstract class LockPrimitive implements LockIdentity {
   readonly type: LockType;
 
   protected constructor(runtime: LockdepRuntime, type: LockType, options: LockOptions | undefined) {
-    if (runtime === undefined || runtime === null || typeof runtime.registerLock !== 'function') {
+    const given: unknown = runtime; // JavaScript callers may pass anything
+    if (given === undefined || given === null || typeof runtime.registerLock !== 'function') {
       throw new SimulationUsageError(`a ${type} needs a LockdepRuntime as its first argument`);
     }
     this.runtime = runtime;

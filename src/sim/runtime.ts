@@ -176,13 +176,13 @@ export class LockdepRuntime {
     return this.context.currentOrImplicit();
   }
 
-  /** The AsyncLocalStorage adapter (created on first use: ALS slows every promise once used). */
+  /** The AsyncLocalStorage adapter (created on first use: ALS slows every promise once used). @internal */
   get context(): AsyncTaskContext {
     if (this.asyncContext === null) this.asyncContext = new AsyncTaskContext(this);
     return this.asyncContext;
   }
 
-  /** True once `context` was used: Simulations then run their tasks inside it too. */
+  /** True once `context` was used: Simulations then run their tasks inside it too. @internal */
   get hasAsyncContext(): boolean {
     return this.asyncContext !== null;
   }
@@ -200,14 +200,14 @@ export class LockdepRuntime {
     }
   }
 
-  /** A class name for a lock created without one: `mutex#1`, `mutex#2`... (per runtime, so runs are reproducible). */
+  /** A class name for a lock created without one: `mutex#1`, `mutex#2`... (per runtime, so runs are reproducible). @internal */
   anonymousClassName(type: LockType): string {
     const n = (this.anonymousPerType.get(type) ?? 0) + 1;
     this.anonymousPerType.set(type, n);
     return `${type}#${n}`;
   }
 
-  /** Registers a lock instance and emits its `init`. Returns its unique id. */
+  /** Registers a lock instance and emits its `init`. Returns its unique id. @internal */
   registerLock(className: string, type: LockType, name: string | undefined): string {
     const id = LockdepRuntime.uniqueId(name ?? this.defaultInstanceName(className), this.lockIds);
     this.classNames.add(className);
@@ -220,6 +220,7 @@ export class LockdepRuntime {
   /**
    * Emits an acquisition (before any blocking). Throws in `throw` mode, after compensating.
    * `awaited`: the caller gets a promise for it (default: not a trylock and not a spinning lock).
+   * @internal
    */
   acquire(task: Task, lock: LockIdentity, mode: LockMode, isTry: boolean, options?: AcquireOptions, awaited?: boolean): void {
     const event: AcquireEvent = { op: 'acquire', task: task.id, lock: lock.id };
@@ -245,27 +246,28 @@ export class LockdepRuntime {
     }
   }
 
-  /** Emits a release. Call after the primitive's own state change. */
+  /** Emits a release. Call after the primitive's own state change. @internal */
   release(task: Task, lock: LockIdentity): void {
     this.emit({ op: 'release', task: task.id, lock: lock.id });
     if (task.family !== null) task.family.released(task, lock.id);
     if (this.pendingFinding !== null) this.raisePending();
   }
 
-  /** `lock_sync()` / `synchronize_srcu()`: validated as an acquisition, holds nothing. */
+  /** `lock_sync()` / `synchronize_srcu()`: validated as an acquisition, holds nothing. @internal */
   sync(task: Task, lock: LockIdentity, site?: string): void {
     const event: TraceEvent = { op: 'sync', task: task.id, lock: lock.id };
     this.locate(event, task, site);
     this.emitAndRaise(event);
   }
 
-  /** `lockdep_assert_held*()` on `lock` for `task`. */
+  /** `lockdep_assert_held*()` on `lock` for `task`. @internal */
   assertHeld(task: Task, lock: LockIdentity, held: AssertKind, site?: string): void {
     const event: TraceEvent = { op: 'assert', task: task.id, lock: lock.id, held };
     this.locate(event, task, site);
     this.emitAndRaise(event);
   }
 
+  /** Called by the instrumented primitives and tasks. @internal */
   mightSleep(task: Task, site?: string): void {
     if (!this.active) return;
     task.sleepPoints++;
@@ -278,6 +280,7 @@ export class LockdepRuntime {
    * A sleep point that no operation is running for (a spinning lock still held after its
    * holder yielded): emitted, but a `throw` reaction is deferred to the next operation, since
    * throwing here would be an unhandled exception.
+   * @internal
    */
   mightSleepDetached(task: Task, site: string): void {
     if (!this.active) return;
@@ -285,6 +288,7 @@ export class LockdepRuntime {
     this.emit({ op: 'might-sleep', task: task.id, site });
   }
 
+  /** Called by the instrumented primitives and tasks. @internal */
   access(task: Task, name: string, write: boolean, site?: string): void {
     if (!this.active) return;
     const event: TraceEvent = { op: 'access', task: task.id, var: name, write };
@@ -292,6 +296,7 @@ export class LockdepRuntime {
     this.emitAndRaise(event);
   }
 
+  /** Called by the instrumented primitives and tasks. @internal */
   irq(task: Task, kind: IrqKind, action: IrqAction): void {
     if (!this.active) return;
     const event: TraceEvent = { op: 'irq', task: task.id, kind, action };
@@ -299,13 +304,13 @@ export class LockdepRuntime {
     this.emitAndRaise(event);
   }
 
-  /** Emits the task's `exit` and marks it done; a task of async code also ends its other lanes. */
+  /** Emits the task's `exit` and marks it done; a task of async code also ends its other lanes. @internal */
   exitTask(task: Task): void {
     if (task.family !== null && task.family.root === task) task.family.closeLanes();
     this.exitLane(task);
   }
 
-  /** Emits one lane's `exit` and marks it done. */
+  /** Emits one lane's `exit` and marks it done. @internal */
   exitLane(task: Task): void {
     task.state = 'done';
     if (!this.active) return;
@@ -314,7 +319,7 @@ export class LockdepRuntime {
     this.emitAndRaise(event);
   }
 
-  /** Feeds one event to the validator (and the recorder). Never throws for a finding. */
+  /** Feeds one event to the validator (and the recorder). Never throws for a finding. @internal */
   emit(event: TraceEvent): void {
     if (this.endResult !== null) {
       throw new SimulationUsageError('the runtime has ended: create a new LockdepRuntime for another run');
@@ -400,6 +405,7 @@ export class LockdepRuntime {
    * `onFinding` reaction applies, except `'throw'`: `onDeadlock` decides) and flushes the
    * recording, so a process killed while deadlocked keeps its trace. Returns the stored finding
    * (the first one with the same fingerprint), or `finding` itself when not validating.
+   * @internal
    */
   reportDeadlock(finding: Finding): Finding {
     this.recorder?.flush();
@@ -410,12 +416,13 @@ export class LockdepRuntime {
    * Adds a `task-error` finding: the function of `task` threw `error` (a Simulation calls this).
    * Like a deadlock, the `onFinding` reaction applies except `'throw'` (the error is already
    * the task's). Returns the stored finding, or the new one when not validating.
+   * @internal
    */
   reportTaskError(task: string, error: unknown): Finding {
     return this.reportOutcome(taskErrorFinding(task, error, this.validator?.query.heldLocks(task) ?? []));
   }
 
-  /** Throws the finding a detached event left pending (`throw` reaction only). */
+  /** Throws the finding a detached event left pending (`throw` reaction only). @internal */
   raisePending(): void {
     const finding = this.pendingFinding;
     if (finding === null) return;

@@ -107,9 +107,9 @@ function parseStack(holder: { stack?: unknown }, depth: number): CapturedStack {
     const file = normalizePath(match[1] === undefined && rawFile.startsWith('async ') ? rawFile.slice(6) : rawFile);
     if (isLibraryOrInternal(file)) continue;
     const path = displayPath(file);
-    if (site === undefined) site = `${path}:${match[3]}`;
+    if (site === undefined) site = `${path}:${match[3]!}`;
     const fn = (match[1] ?? '<anonymous>').replace(/^async /, '');
-    stack.push(`${fn} (${path}:${match[3]}:${match[4]})`);
+    stack.push(`${fn} (${path}:${match[3]!}:${match[4]!})`);
     if (stack.length >= depth) break;
   }
   return { site, stack };

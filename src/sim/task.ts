@@ -37,18 +37,21 @@ export interface WaitState {
 export class Task {
   readonly id: string;
   readonly runtime: LockdepRuntime;
+  /** Scheduling state, kept by the runtime and the primitives. @internal */
   state: TaskStatus = 'running';
+  /** Scheduling state, kept by the runtime and the primitives. @internal */
   waitingOn: WaitState | null = null;
   /**
    * Sleep points emitted for this task so far (sleeping acquisitions, might-sleep): lets the
    * spinning locks tell whether a yield while holding them was already reported.
+   * @internal
    */
   sleepPoints = 0;
-  /** Set by the Simulation that runs this task. */
+  /** Set by the Simulation that runs this task. @internal */
   scheduler: TaskScheduler | null = null;
-  /** The logical task this one is a lane of, once async code runs it (see task-family.ts). */
+  /** The logical task this one is a lane of, once async code runs it (see task-family.ts). @internal */
   family: TaskFamily | null = null;
-  /** The holds the validator has on this task, in order (kept by its TaskFamily). */
+  /** The holds the validator has on this task, in order (kept by its TaskFamily). @internal */
   readonly mirror: Hold[] = [];
   /** Pseudo call frames, outermost first. */
   private readonly frames: string[] = [];
@@ -124,6 +127,7 @@ export class Task {
   /**
    * Scheduler bookkeeping: the task starts waiting on `on`. The runtime's deadlock detector then
    * checks the wait-for graph at once (and, with `onDeadlock: 'throw'`, may `cancel` this wait).
+   * @internal
    */
   block(on: Waitable, mode: string, cancel?: (reason: unknown) => void): void {
     this.state = 'blocked';
@@ -132,7 +136,7 @@ export class Task {
     this.runtime.waitFor.taskBlocked(this);
   }
 
-  /** Scheduler bookkeeping: the task's wait is over (it was granted the lock or woken). */
+  /** Scheduler bookkeeping: the task's wait is over (it was granted the lock or woken). @internal */
   unblock(): void {
     if (this.state === 'done') return; // a grant that reaches a task that has ended (see Simulation.finish)
     this.state = 'running';

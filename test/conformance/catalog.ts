@@ -167,7 +167,7 @@ const PERMS_3 = ['123', '132', '213', '231', '312', '321'] as const;
 
 /** Segment order (0-based indexes) of a permutation suffix such as `231`. */
 function permOrder(perm: string): number[] {
-  return [...perm].map((digit) => Number(digit) - 1);
+  return Array.from(perm, (digit) => Number(digit) - 1);
 }
 
 function inOrder(perm: string, events: TraceEvent[][]): TraceEvent[][] {

@@ -35,7 +35,7 @@ export function readCaseFile(root: string, rel: string): CaseFile {
   const [first, ...rest] = lines;
   if (first === undefined) throw new Error(`${rel}: empty case file`);
   const header = JSON.parse(first) as CaseHeader;
-  if (header.format !== 'lockdep-trace') throw new Error(`${rel}:1: missing trace header`);
+  if ((header.format as string) !== 'lockdep-trace') throw new Error(`${rel}:1: missing trace header`);
   return { header, events: rest.map((line) => JSON.parse(line) as TraceEvent) };
 }
 

@@ -211,7 +211,7 @@ export interface CleanErrorExpectation {
 export function expectCleanError(error: unknown, file: string, expectation: CleanErrorExpectation = {}): InputError {
   if (!(error instanceof InputError)) throw error;
   const text = error.toString();
-  expect(text.startsWith(`${file}`), text).toBe(true);
+  expect(text.startsWith(file), text).toBe(true);
   if (expectation.line === true) {
     expect(error.line, text).toBeTypeOf('number');
     expect(Number.isInteger(error.line) && (error.line ?? 0) >= 1, text).toBe(true);

@@ -109,7 +109,7 @@ describe('trace-cmd report', () => {
 
   it('-l: CPU and flags without brackets, and both tools\' lost-event notes', async () => {
     const { events, warnings } = await imported('trace-cmd-latency.txt');
-    expect(events.map((e) => (e.op === 'irq' ? `${e.task} irq ${e.kind} ${e.action}` : `${e.op}`))).toEqual([
+    expect(events.map((e) => (e.op === 'irq' ? `${e.task} irq ${e.kind} ${e.action}` : e.op))).toEqual([
       'bash/1234 irq hardirq disable',
       'init',
       'acquire',

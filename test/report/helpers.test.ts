@@ -123,7 +123,9 @@ describe('color', () => {
     expect(plain).not.toContain('\u001b[');
     const colored = await renderReport('text', mixed, { color: true });
     expect(colored).toContain('\u001b[');
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the former spelling is what this test is about
     expect(await renderReport('text', mixed, { colour: true })).toBe(colored);
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the former spelling is what this test is about
     expect(await renderReport('text', mixed, { color: false, colour: true })).toBe(plain);
   });
 });

@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readBaseline } from '../../src/baseline/baseline-file.js';
 import { checkTrace } from '../../src/check/check-trace.js';
+import type { GraphSnapshot } from '../../src/engine/snapshot.js';
 import { parseConfig } from '../../src/rules/config-file.js';
 import { readResultOrGraph, readSavedGraph, serializeSavedGraph } from '../../src/cli/saved-graph.js';
 import { describeValue } from '../../src/events/event-validate.js';
@@ -54,7 +55,7 @@ async function inputErrorOf(run: () => unknown): Promise<InputError> {
 /** Reads a trace through the string path (the record iterator), as `readTrace` users do. */
 async function readAll(path: string, input?: Readable): Promise<number> {
   let records = 0;
-  for await (const record of readTrace(path, input === undefined ? {} : { input, displayName: 'stdin' })) if (record !== undefined) records++;
+  for await (const _record of readTrace(path, input === undefined ? {} : { input, displayName: 'stdin' })) records++;
   return records;
 }
 
@@ -172,10 +173,10 @@ describe('line length', () => {
 describe('saved JSON files', () => {
   const save = async (): Promise<{ graph: string; result: string }> => {
     const trace = write('abba.jsonl', readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'abba.jsonl'), 'utf8'));
-    let snapshot;
-    const result = await checkTrace(trace, { onSnapshot: (s) => (snapshot = s) });
-    if (snapshot === undefined) throw new Error('no snapshot');
-    return { graph: serializeSavedGraph(snapshot, result), result: renderJson(result) };
+    const saved: { snapshot?: GraphSnapshot } = {};
+    const result = await checkTrace(trace, { onSnapshot: (s) => (saved.snapshot = s) });
+    if (saved.snapshot === undefined) throw new Error('no snapshot');
+    return { graph: serializeSavedGraph(saved.snapshot, result), result: renderJson(result) };
   };
 
   test('a saved result with a deeply nested unknown field (it crashed the text report)', async () => {

@@ -65,7 +65,6 @@ describe('Simulation deadlock detection', () => {
     const sem = new RwSemaphore(rt, 'slots');
     const sim = new Simulation(rt);
     const inWindow = new Completion(rt, 'A in window');
-    let w: ReturnType<Simulation['spawn']> | null = null;
     let b: ReturnType<Simulation['spawn']> | null = null;
     sim.spawn('A', async (t) => {
       await map.with(t, () => sem.lockRead(t));
@@ -73,12 +72,12 @@ describe('Simulation deadlock detection', () => {
       if (b !== null) await sim.untilBlocked(b, sem);
       await map.with(t, () => sem.unlockRead(t));
     });
-    w = sim.spawn('W', async (t) => {
+    const w = sim.spawn('W', async (t) => {
       await inWindow.wait(t);
       await sem.with(t, () => undefined);
     });
     b = sim.spawn('B', async (t) => {
-      if (w !== null) await sim.untilBlocked(w, sem);
+      await sim.untilBlocked(w, sem);
       await map.with(t, () => sem.lockRead(t));
     });
     const result = await sim.run();

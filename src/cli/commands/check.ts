@@ -168,7 +168,7 @@ export function withConfigGate<T extends ConfigArgs & GateArgs>(argv: T): T {
 const configs = new WeakMap<ConfigArgs, LockdepConfig | undefined>();
 export function configOf(argv: ConfigArgs): LockdepConfig | undefined {
   if (!configs.has(argv)) {
-    const explicit = argv.config === undefined || argv.config === false ? argv.config : String(argv.config);
+    const explicit = argv.config === undefined || argv.config === false ? argv.config : argv.config;
     configs.set(argv, resolveConfig(explicit));
   }
   return configs.get(argv);

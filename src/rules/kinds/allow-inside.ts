@@ -20,6 +20,8 @@ export type AllowInsideRuleSpec = z.infer<typeof allowInsideSchema>;
 
 export const allowInsideRule: RuleKindModule<AllowInsideRuleSpec> = {
   kind: 'allow-inside',
+  // It never reports, so it has no messages.
+  messages: {},
   schema: allowInsideSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.inside, 'inside', true)],
   documentedPairs: (spec) => classPairs(spec.inside, spec.lock),

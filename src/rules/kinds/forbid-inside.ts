@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, classPairs, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, heldOfClasses, indexRules, modeLabel, modeMatches, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { heldOfClasses, indexRules, modeLabel, modeMatches, nestingViolation, reportViolation, ruleMessage, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const forbidInsideSchema = z.strictObject({
@@ -36,6 +36,7 @@ interface Entry {
 
 export const forbidInsideRule: RuleKindModule<ForbidInsideRuleSpec> = {
   kind: 'forbid-inside',
+  messages,
   schema: forbidInsideSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.inside, 'inside', true)],
   documentedPairs: (spec) => classPairs(spec.inside, spec.lock),
@@ -56,7 +57,7 @@ export const forbidInsideRule: RuleKindModule<ForbidInsideRuleSpec> = {
           const held = heldOfClasses(ctx.held, entry.inside, entry.mode);
           if (held === undefined) continue;
           reportViolation(q, entry.rule, {
-            message: formatMessage(messages.forbidden, {
+            ...ruleMessage(messages, 'forbidden', {
               acquired: ctx.sync ? `sync(${ctx.next.class})` : `${ctx.next.class}${modeLabel(entry.lockMode)}`,
               held: held.class,
               mode: modeLabel(entry.mode),

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ACCESS_KINDS, baseRuleFields, classArray, classList, holdMode, type AccessKind, type HoldMode } from '../schema-common.js';
-import { formatMessage, heldOfClasses, indexRules, modeLabel, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { heldOfClasses, indexRules, modeLabel, oneOrAnyOf, reportViolation, ruleMessage, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const guardedBySchema = z.strictObject({
@@ -34,6 +34,7 @@ interface Entry {
 
 export const guardedByRule: RuleKindModule<GuardedByRuleSpec> = {
   kind: 'guarded-by',
+  messages,
   schema: guardedBySchema,
   classRefs: (spec) => listRefs(spec.lock, 'lock', false),
 
@@ -54,7 +55,7 @@ export const guardedByRule: RuleKindModule<GuardedByRuleSpec> = {
           if (heldOfClasses(ctx.held, entry.locks, entry.mode) !== undefined) continue;
           const locks = [...entry.locks];
           reportViolation(q, entry.rule, {
-            message: formatMessage(messages.unguarded, {
+            ...ruleMessage(messages, 'unguarded', {
               access: ctx.write ? 'write' : 'read',
               var: ctx.var,
               lock: oneOrAnyOf(locks),

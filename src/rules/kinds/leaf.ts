@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, classPairs } from '../schema-common.js';
-import { formatMessage, indexRules, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { indexRules, nestingViolation, reportViolation, ruleMessage, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const leafSchema = z.strictObject({
@@ -28,6 +28,7 @@ interface Entry {
 
 export const leafRule: RuleKindModule<LeafRuleSpec> = {
   kind: 'leaf',
+  messages,
   schema: leafSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.except, 'except', true)],
   documentedPairs: (spec) => classPairs(spec.lock, spec.except),
@@ -48,7 +49,7 @@ export const leafRule: RuleKindModule<LeafRuleSpec> = {
           for (const entry of entries) {
             if (entry.except.has(ctx.next.class)) continue;
             reportViolation(q, entry.rule, {
-              message: formatMessage(messages.notLeaf, { acquired: ctx.next.class, held: held.class }),
+              ...ruleMessage(messages, 'notLeaf', { acquired: ctx.next.class, held: held.class }),
               ...nestingViolation(held, ctx),
             });
           }

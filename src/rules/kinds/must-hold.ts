@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, classPairs, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, heldOfClasses, indexRules, modeLabel, oneOrAnyOf, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { heldOfClasses, indexRules, modeLabel, oneOrAnyOf, reportViolation, ruleMessage, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const mustHoldSchema = z.strictObject({
@@ -31,6 +31,7 @@ interface Entry {
 
 export const mustHoldRule: RuleKindModule<MustHoldRuleSpec> = {
   kind: 'must-hold',
+  messages,
   schema: mustHoldSchema,
   classRefs: (spec) => [...listRefs(spec.lock, 'lock', true), ...listRefs(spec.held, 'held', true)],
   documentedPairs: (spec) => classPairs(spec.held, spec.lock),
@@ -50,7 +51,7 @@ export const mustHoldRule: RuleKindModule<MustHoldRuleSpec> = {
           if (heldOfClasses(ctx.held, entry.required, entry.mode) !== undefined) continue;
           const required = [...entry.required];
           reportViolation(q, entry.rule, {
-            message: formatMessage(messages.notHeld, {
+            ...ruleMessage(messages, 'notHeld', {
               acquired: ctx.next.class,
               required: oneOrAnyOf(required),
               mode: modeLabel(entry.mode),

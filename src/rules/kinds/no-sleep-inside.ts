@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, heldOfClasses, modeLabel, nestingViolation, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { heldOfClasses, modeLabel, nestingViolation, reportViolation, ruleMessage, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 import { LOCK_TYPE_TRAITS } from '../../events/lock-type.js';
 
@@ -32,6 +32,7 @@ interface Entry {
 
 export const noSleepInsideRule: RuleKindModule<NoSleepInsideRuleSpec> = {
   kind: 'no-sleep-inside',
+  messages,
   schema: noSleepInsideSchema,
   classRefs: (spec) => listRefs(spec.inside, 'inside', false),
 
@@ -48,7 +49,7 @@ export const noSleepInsideRule: RuleKindModule<NoSleepInsideRuleSpec> = {
           if (held === undefined) continue;
           const what = ctx.sync ? `sync(${next.class}) waits` : `${next.class} (${next.type}) may sleep`;
           reportViolation(q, entry.rule, {
-            message: formatMessage(messages.sleeps, { what, held: held.class, mode: modeLabel(entry.mode) }),
+            ...ruleMessage(messages, 'sleeps', { what, held: held.class, mode: modeLabel(entry.mode) }),
             ...nestingViolation(held, ctx),
           });
         }

@@ -14,11 +14,11 @@ import type { DependencyWitness } from '../../engine/finding.js';
 import type { AcquireContext, EngineQuery, LockView } from '../../engine/hooks.js';
 import type { OrderPair } from '../order-relation.js';
 import {
-  formatMessage,
   modeLabel,
   modeMatches,
   nestingViolation,
   reportViolation,
+  ruleMessage,
   type ClassRef,
   type LoadedRule,
   type OrderEdge,
@@ -120,6 +120,7 @@ function attribution(pair: OrderPair): { id: string; description: string; severi
 
 export const orderRule: RuleKindModule<OrderRuleSpec> = {
   kind: 'order',
+  messages,
   schema: orderSchema,
 
   classRefs(spec) {
@@ -205,7 +206,7 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
       reportedDirect.add(key);
       const blame = attribution(pair);
       reportViolation(q, { id: blame.id, kind: 'order', severity: blame.severity, description: blame.description }, {
-        message: formatMessage(messages.acquiredInside, {
+        ...ruleMessage(messages, 'acquiredInside', {
           acquired: ctx.next.class,
           held: held.class,
           mode: modeLabel(pair.mode),
@@ -224,8 +225,8 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
       const direct = path.length === 1;
       if (direct) reportedDirect.add(`${last.from}\u0000${last.to}`);
       const message = direct
-        ? formatMessage(messages.acquiredInside, { acquired: last.to, held: last.from, mode: modeLabel(pair.mode), implied: blame.implied })
-        : formatMessage(messages.pathInside, {
+        ? ruleMessage(messages, 'acquiredInside', { acquired: last.to, held: last.from, mode: modeLabel(pair.mode), implied: blame.implied })
+        : ruleMessage(messages, 'pathInside', {
             path: classes.join(' -> '),
             outer: pair.outer,
             inner: pair.inner,
@@ -233,7 +234,7 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
             implied: blame.implied,
           });
       reportViolation(q, { id: blame.id, kind: 'order', severity: blame.severity, description: blame.description }, {
-        message,
+        ...message,
         classes,
         events: path.flatMap((step) => [step.prev, step.next]),
         chain: path,

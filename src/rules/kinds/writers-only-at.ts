@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { EventRef } from '../../engine/finding.js';
 import { baseRuleFields, classArray, classList, holdMode, type HoldMode } from '../schema-common.js';
-import { formatMessage, functionNameOf, indexRules, modeLabel, modeMatches, reportViolation, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
+import { functionNameOf, indexRules, modeLabel, modeMatches, reportViolation, ruleMessage, type LoadedRule, type RuleKindModule } from '../rule-kind.js';
 import { listRefs } from './list-refs.js';
 
 const writersOnlyAtSchema = z.strictObject({
@@ -48,6 +48,7 @@ function allowedAt(entry: Entry, at: EventRef): boolean {
 
 export const writersOnlyAtRule: RuleKindModule<WritersOnlyAtRuleSpec> = {
   kind: 'writers-only-at',
+  messages,
   schema: writersOnlyAtSchema,
   classRefs: (spec) => listRefs(spec.lock, 'lock', false),
 
@@ -69,7 +70,7 @@ export const writersOnlyAtRule: RuleKindModule<WritersOnlyAtRuleSpec> = {
           const where =
             at.site !== undefined ? functionNameOf(at.site) : at.stack?.[0] !== undefined ? functionNameOf(at.stack[0]) : 'an event with no site or stack';
           reportViolation(q, entry.rule, {
-            message: formatMessage(messages.elsewhere, {
+            ...ruleMessage(messages, 'elsewhere', {
               lock: ctx.next.class,
               mode: modeLabel(entry.mode),
               where,
