@@ -110,6 +110,8 @@ export interface RuleDetail {
    */
   messageId?: string;
   description: string;
+  /** Where the rule is documented (its `source:`), shown next to the description. */
+  source?: string;
   /** `contradicts`: the observed behaviour breaks the rule; `undocumented`: an order no rule covers (`--strict-order`). */
   relation: 'contradicts' | 'undocumented';
 }

@@ -338,6 +338,7 @@ export const ruleViolation: Finding = {
     id: 'kvm-slots-before-notifier',
     kind: 'ordering',
     description: 'kvm->slots_lock is taken outside the write side of kvm->mmu_notifier_slots_lock',
+    source: 'Documentation/virt/kvm/locking.rst, kvm.git 1ddbba0073f7',
     relation: 'contradicts',
   },
   occurrences: 1,
