@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { helgrindVerdict, lockdepVerdict } from './cycle-verdict.js';
 import { writeConsoleLog } from './console-log.js';
 import { writeWorkload } from './generate.js';
+import { KERNEL_LIMITS, writeProcLockdep } from './proc-lockdep.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -349,6 +350,27 @@ async function main() {
   } else {
     row('sim', 'simulation Mutex', 'skipped: bench/sim-mutex.js not found');
   }
+
+  // 7c. A kernel's /proc/lockdep at the default limits and at 4x: read and fully checked
+  // (cycles, irq orders, the KVM rules): CPU and wall time of checkTrace, generation excluded.
+  const procLockdep = {};
+  for (const scale of [1, 4]) {
+    const file = join(OUT, `proc-lockdep-x${scale}.txt`);
+    log(`/proc/lockdep at ${scale}x the kernel's limits`);
+    await writeProcLockdep(file, scale);
+    const run = best(['check', file, 'proc-lockdep', existsSync(RULES_FILE) ? RULES_FILE : ''], REPEATS);
+    procLockdep[`x${scale}`] = run;
+    const size = `${run.summary.classes} classes, ${run.summary.dependencies} dependencies`;
+    row(
+      `proc-lockdep-x${scale}`,
+      `/proc/lockdep check, ${scale === 1 ? 'default kernel limits' : '4x the kernel limits'} (${KERNEL_LIMITS.classes * scale} classes, ${KERNEL_LIMITS.dependencies * scale} deps max), rules/kvm-locking.yaml`,
+      `CPU ${fmtMs(run.cpuMs)}, wall ${fmtMs(run.wallMs)}; ${size}; ${run.kinds.length === 0 ? 'no finding' : run.kinds.join(', ')}${threadSplit(run)}`,
+      '< 2 s',
+      run.cpuMs < 2000 ? verdict(true) : run.wallMs < 2000 ? 'met on wall time, NOT on CPU time' : verdict(false),
+      { readme: true },
+    );
+  }
+  results.procLockdep = procLockdep;
 
   // 7b. A kernel console log scanned for lockdep reports (--input-format dmesg).
   const consoleLog = consoleLogWorkload();

@@ -15,7 +15,7 @@ import type { EventOrigin, EventSink, LockType } from './event.js';
 import type { KernelSplat } from './kernel-splat.js';
 import type { LockOpSink } from './lock-op-sink.js';
 import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
-import { readIntoImport, type ImportContext } from './importer.js';
+import { readIntoImport, type ImportContext, type ImportCounts } from './importer.js';
 import { importerOf, type InputFormat, type InputFormatChoice } from './importers.js';
 import { traceReadError } from './trace-read-error.js';
 import { STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
@@ -43,10 +43,8 @@ export interface ImportOptions {
   onSplat?: (splat: KernelSplat) => void;
 }
 
-export interface ImportStats {
+export interface ImportStats extends ImportCounts {
   format: InputFormat;
-  events: number;
-  lines: number;
 }
 
 /** Streams the events of `path` in any supported format to `sink`. */

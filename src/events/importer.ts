@@ -15,6 +15,7 @@ import { traceReadError } from './trace-read-error.js';
 import { readLineBlocks, type LineBlockReadOptions, type TraceByteSource } from './line-block-source.js';
 import type { BlockCallback } from './line-blocks.js';
 import type { LockOpSink } from './lock-op-sink.js';
+import type { GraphInputFacts, Notice } from './input-notice.js';
 
 /** What an importer is given for one trace. */
 export interface ImportContext {
@@ -34,6 +35,10 @@ export interface ImportContext {
 export interface ImportCounts {
   events: number;
   lines: number;
+  /** What the input says about itself (kernel statistics, recording stopped), for the result's `notices`. */
+  notices?: Notice[];
+  /** Set by importers of a dependency graph (not single acquisitions): what the check must weaken. */
+  graph?: GraphInputFacts;
 }
 
 /** One importer reading one trace. */

@@ -10,9 +10,10 @@ import { dmesgImporter } from './dmesg-reader.js';
 import { ftraceImporter } from './ftrace-reader.js';
 import { jsonlImporter } from './jsonl-reader.js';
 import { perfImporter } from './perf-script-reader.js';
+import { procLockdepImporter } from './proc-lockdep-reader.js';
 import { stdImporter } from './std-reader.js';
 
-export const IMPORTERS = [jsonlImporter, ftraceImporter, perfImporter, stdImporter, dmesgImporter] as const;
+export const IMPORTERS = [jsonlImporter, ftraceImporter, perfImporter, stdImporter, procLockdepImporter, dmesgImporter] as const;
 
 export type InputFormat = (typeof IMPORTERS)[number]['name'];
 export type InputFormatChoice = InputFormat | 'auto';

@@ -42,10 +42,10 @@ describe('detect-format', () => {
       return 'no error';
     };
     expect(attempt('\n\nhello world\n')).toBe(
-      'mystery.log:3: cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output, STD or a kernel console log (pass --input-format jsonl|ftrace|perf|std|dmesg)',
+      'mystery.log:3: cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output, STD, /proc/lockdep text or a kernel console log (pass --input-format jsonl|ftrace|perf|std|proc-lockdep|dmesg)',
     );
     expect(attempt('T1|acq(L)|1\n{"op":"exit","task":1}\n')).toBe(
-      'mystery.log:2: cannot tell the trace format: this line is not STD like the lines above (pass --input-format jsonl|ftrace|perf|std|dmesg)',
+      'mystery.log:2: cannot tell the trace format: this line is not STD like the lines above (pass --input-format jsonl|ftrace|perf|std|proc-lockdep|dmesg)',
     );
   });
 
