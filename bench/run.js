@@ -351,7 +351,7 @@ async function main() {
     row('sim', 'simulation Mutex', 'skipped: bench/sim-mutex.js not found');
   }
 
-  // 7c. A kernel's /proc/lockdep at the default limits and at 4x: read and fully checked
+  // 7b. A kernel's /proc/lockdep at the default limits and at 4x: read and fully checked
   // (cycles, irq orders, the KVM rules): CPU and wall time of checkTrace, generation excluded.
   const procLockdep = {};
   for (const scale of [1, 4]) {
@@ -372,7 +372,7 @@ async function main() {
   }
   results.procLockdep = procLockdep;
 
-  // 7b. A kernel console log scanned for lockdep reports (--input-format dmesg).
+  // 7c. A kernel console log scanned for lockdep reports (--input-format dmesg).
   const consoleLog = consoleLogWorkload();
   log('console log scan');
   const scan = best(['check', consoleLog, 'dmesg']);
@@ -390,7 +390,7 @@ async function main() {
     { readme: true },
   );
 
-  // 7c. lockdep graph: cycles, hierarchy and why on 10,000 classes / 100,000 dependencies, each
+  // 7d. lockdep graph: cycles, hierarchy and why on 10,000 classes / 100,000 dependencies, each
   // counted with the build of the graph from the snapshot that every `graph` command pays.
   log('graph analyses');
   const graph = worker(['graph', String(GRAPH_CLASSES), String(GRAPH_EDGES)]);

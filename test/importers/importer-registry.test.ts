@@ -51,17 +51,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PLAIN_OPS = ['acquire', 'acquire', 'release', 'release'];
 const KERNEL_OPS = ['init', 'acquire', 'init', 'acquire', 'release', 'release'];
-/** The events each sample reads into, in order. */
 /** The /proc/lockdep replay: its two tasks' irqs off, A declared and held, B declared and taken under it, then B's own line. */
 const PROC_LOCKDEP_OPS = ['irq', 'irq', 'irq', 'irq', 'init', 'acquire', 'init', 'acquire', 'release', 'release', 'acquire', 'release'];
-const SAMPLE_OPS: Readonly<Record<InputFormat, readonly string[]>> = { jsonl: PLAIN_OPS, ftrace: KERNEL_OPS, perf: KERNEL_OPS, std: PLAIN_OPS, 'proc-lockdep': PROC_LOCKDEP_OPS };
+/** The events each sample reads into, in order. */
+const SAMPLE_OPS: Readonly<Record<InputFormat, readonly string[]>> = { jsonl: PLAIN_OPS, ftrace: KERNEL_OPS, perf: KERNEL_OPS, std: PLAIN_OPS, 'proc-lockdep': PROC_LOCKDEP_OPS, dmesg: [] };
 
 /** What an import says, without what only graph inputs add (notices, graph facts: test/importers/proc-lockdep.test.ts). */
 function countsOf<T extends { notices?: unknown; graph?: unknown }>(counts: T): Omit<T, 'notices' | 'graph'> {
   const { notices: _notices, graph: _graph, ...rest } = counts;
   return rest;
 }
-const SAMPLE_OPS: Readonly<Record<InputFormat, readonly string[]>> = { jsonl: PLAIN_OPS, ftrace: KERNEL_OPS, perf: KERNEL_OPS, std: PLAIN_OPS, dmesg: [] };
 
 function lineCount(format: InputFormat): number {
   return SAMPLES[format].split('\n').length - 1;
