@@ -11,7 +11,8 @@
  * scan; STD check events/s; a check of a trace read from a pipe vs from its file (STD and
  * JSONL, same trace, same run); peak RSS for 1M vs 10M events; chain-cache hit rate; the fast path
  * (a repeated chain) write-only vs mixed modes; rules overhead (rules/kvm-locking.yaml); the
- * simulation Mutex numbers (bench/sim-mutex.js); and Helgrind vs `lockdep check`, end to end on
+ * simulation Mutex numbers (bench/sim-mutex.js); `lockdep graph` cycles, hierarchy and why on a
+ * generated graph of 10,000 classes and 100,000 dependencies (bench/graph-queries.js); and Helgrind vs `lockdep check`, end to end on
  * the same acquisition sequence (best of the same number of runs for each; skipped, with the
  * reason, without valgrind or a C compiler).
  * Exit status: 1, after the table and with one `bench: FAILED: ...` line per problem on stderr,
@@ -29,7 +30,9 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helgrindVerdict, lockdepVerdict } from './cycle-verdict.js';
+import { writeConsoleLog } from './console-log.js';
 import { writeWorkload } from './generate.js';
+import { KERNEL_LIMITS, writeProcLockdep } from './proc-lockdep.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,6 +52,11 @@ const STREAM_REPEATS = quick ? 1 : 5;
 const HELGRIND_EVENTS = quick ? 50_000 : 1_000_000;
 const FASTPATH_ITERATIONS = quick ? 200_000 : 2_000_000;
 const RULES_FILE = join(ROOT, 'rules', 'kvm-locking.yaml');
+/** The graph of the `lockdep graph` row (the issue's size; the same in --quick). */
+const GRAPH_CLASSES = 10_000;
+const GRAPH_EDGES = 100_000;
+/** The console-log scan works on the issue's size in quick runs too: generated once, it takes about a second. */
+const CONSOLE_LOG = { bytes: 100_000_000, splats: 1_000, seed: 20261207 };
 
 const label = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`);
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
@@ -66,6 +74,20 @@ function workload(kind, events, format, classes = CLASSES) {
   log(`generating ${name}`);
   writeWorkload(path, params);
   writeFileSync(stamp, JSON.stringify(params));
+  return path;
+}
+
+/** The console log of the dmesg scan (bench/console-log.js), generated once per parameters. */
+function consoleLogWorkload() {
+  mkdirSync(OUT, { recursive: true });
+  const path = join(OUT, `console-${CONSOLE_LOG.bytes / 1e6}MB-${CONSOLE_LOG.splats}.log`);
+  const stamp = `${path}.params.json`;
+  const params = JSON.stringify(CONSOLE_LOG);
+  if (!(existsSync(path) && existsSync(stamp) && readFileSync(stamp, 'utf8') === params)) {
+    log(`generating ${basename(path)}`);
+    writeConsoleLog(path, CONSOLE_LOG);
+    writeFileSync(stamp, params);
+  }
   return path;
 }
 
@@ -328,6 +350,60 @@ async function main() {
   } else {
     row('sim', 'simulation Mutex', 'skipped: bench/sim-mutex.js not found');
   }
+
+  // 7b. A kernel's /proc/lockdep at the default limits and at 4x: read and fully checked
+  // (cycles, irq orders, the KVM rules): CPU and wall time of checkTrace, generation excluded.
+  const procLockdep = {};
+  for (const scale of [1, 4]) {
+    const file = join(OUT, `proc-lockdep-x${scale}.txt`);
+    log(`/proc/lockdep at ${scale}x the kernel's limits`);
+    await writeProcLockdep(file, scale);
+    const run = best(['check', file, 'proc-lockdep', existsSync(RULES_FILE) ? RULES_FILE : ''], REPEATS);
+    procLockdep[`x${scale}`] = run;
+    const size = `${run.summary.classes} classes, ${run.summary.dependencies} dependencies`;
+    row(
+      `proc-lockdep-x${scale}`,
+      `/proc/lockdep check, ${scale === 1 ? 'default kernel limits' : '4x the kernel limits'} (${KERNEL_LIMITS.classes * scale} classes, ${KERNEL_LIMITS.dependencies * scale} deps max), rules/kvm-locking.yaml`,
+      `CPU ${fmtMs(run.cpuMs)}, wall ${fmtMs(run.wallMs)}; ${size}; ${run.kinds.length === 0 ? 'no finding' : run.kinds.join(', ')}${threadSplit(run)}`,
+      '< 2 s',
+      run.cpuMs < 2000 ? verdict(true) : run.wallMs < 2000 ? 'met on wall time, NOT on CPU time' : verdict(false),
+      { readme: true },
+    );
+  }
+  results.procLockdep = procLockdep;
+
+  // 7c. A kernel console log scanned for lockdep reports (--input-format dmesg).
+  const consoleLog = consoleLogWorkload();
+  log('console log scan');
+  const scan = best(['check', consoleLog, 'dmesg']);
+  const logMb = statSync(consoleLog).size / 1e6;
+  const mbPerSecond = (ms) => logMb / (ms / 1000);
+  results.consoleLog = { ...scan, megabytes: logMb, splats: CONSOLE_LOG.splats };
+  const everyReport = scan.summary.violations === CONSOLE_LOG.splats;
+  if (!everyReport) failures.push(`console log scan: ${scan.summary.violations} findings for ${CONSOLE_LOG.splats} distinct reports`);
+  row(
+    'dmesg-scan',
+    `console log scan, ${logMb.toFixed(0)} MB with ${CONSOLE_LOG.splats.toLocaleString('en-US')} lockdep reports`,
+    `CPU ${mbPerSecond(scan.cpuMs).toFixed(0)} MB/s, wall ${mbPerSecond(scan.wallMs).toFixed(0)} MB/s; ${scan.summary.violations} findings, ${scan.summary.dependencies} dependencies`,
+    '>= 100 MB/s',
+    everyReport ? verdict(mbPerSecond(scan.cpuMs) >= 100) : 'FAILED',
+    { readme: true },
+  );
+
+  // 7d. lockdep graph: cycles, hierarchy and why on 10,000 classes / 100,000 dependencies, each
+  // counted with the build of the graph from the snapshot that every `graph` command pays.
+  log('graph analyses');
+  const graph = worker(['graph', String(GRAPH_CLASSES), String(GRAPH_EDGES)]);
+  results.graph = graph;
+  const slowest = Math.max(graph.cyclesMs, graph.hierarchyMs, graph.whyMs) + graph.buildMs;
+  row(
+    'graph-queries',
+    `graph cycles / hierarchy / why, ${label(GRAPH_CLASSES)} classes, ${label(GRAPH_EDGES)} dependencies`,
+    `build ${fmtMs(graph.buildMs)} + cycles ${fmtMs(graph.cyclesMs)} / hierarchy ${fmtMs(graph.hierarchyMs)} / why ${fmtMs(graph.whyMs)} (CPU; ${graph.components} cyclic component(s), largest ${graph.largestComponent} classes, ${graph.levels} levels)`,
+    '< 2 s each',
+    verdict(slowest < 2000),
+    { readme: true },
+  );
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
   results.helgrind = helgrind(row, (message) => failures.push(message));

@@ -19,6 +19,8 @@
  *                             ns per event (the chain-cache fast path)
  *   sim                       bench/sim-mutex.js (Mutex validation on/off vs async-mutex,
  *                             stack capture on/off; drop-in runExclusive vs async-mutex's)
+ *   graph <classes> <edges>   bench/graph-queries.js (lockdep graph cycles, hierarchy and why
+ *                             on a generated graph, after building it from a snapshot)
  * Invariant: timings cover only the measured work (module loading is excluded); CPU time is
  * user+system of this process, which on a busy machine is steadier than wall time.
  */
@@ -189,7 +191,12 @@ async function sim(quick) {
   return { ...lockUnlock, runExclusive };
 }
 
-const modes = { 'floor-parse': floorParse, 'floor-scan': floorScan, check, 'check-stream': checkStream, fastpath, sim };
+async function graph(classes, edges) {
+  const { benchGraphQueries } = await import('./graph-queries.js');
+  return benchGraphQueries(Number(classes), Number(edges));
+}
+
+const modes = { 'floor-parse': floorParse, 'floor-scan': floorScan, check, 'check-stream': checkStream, fastpath, sim, graph };
 const run = modes[mode];
 if (run === undefined) {
   process.stderr.write(`usage: node bench/worker.js ${Object.keys(modes).join('|')} ...\n`);

@@ -88,6 +88,7 @@ export type {
   LockInfo,
   RuleDetail,
   Severity,
+  SplatDetail,
 } from './engine/finding.js';
 export type { BlockedTaskRef, DeadlockDetail, WaitForEdge } from './engine/deadlock-detail.js';
 export { GRAPH_SNAPSHOT_VERSION } from './engine/snapshot.js';

@@ -92,7 +92,7 @@ export class KvmModel {
     this.vcpuMutex = new Mutex(rt, '&vcpu->mutex');
     this.slotsLock = new Mutex(rt, '&kvm->slots_lock');
     this.srcu = new LockMap(rt, '&kvm->srcu');
-    this.mmuLock = new RwLock(rt, '&kvm->mmu_lock');
+    this.mmuLock = new RwLock(rt, '&(kvm)->mmu_lock');
     this.mnMemslotsUpdateRcuwait = new WaitQueue(rt, 'kvm->mn_memslots_update_rcuwait');
     if (this.design === '5.15') {
       this.slotsArchLock = new Mutex(rt, '&kvm->slots_arch_lock');

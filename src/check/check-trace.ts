@@ -13,7 +13,10 @@ import type { EventOrigin, LockType } from '../events/event.js';
 import { importTrace } from '../events/import-trace.js';
 import type { InputFormatChoice } from '../events/import-trace.js';
 import { traceDisplayName } from '../events/jsonl-reader.js';
+import type { UndecidableRule } from '../rules/graph-decidability.js';
+import { withGraphInputVerdicts } from './graph-input-verdicts.js';
 import type { ReadTraceOptions } from '../events/jsonl-reader.js';
+import { takeSplat } from './splat-intake.js';
 
 /** What `lockdep check` options turn into for one file. */
 export interface CheckTraceOptions {
@@ -35,6 +38,8 @@ export interface CheckTraceOptions {
   classTypes?: ReadonlyMap<string, LockType>;
   /** Input conditions that weaken the check without stopping it (ftrace lost events, skipped lines). */
   onInputWarning?: (message: string, origin: EventOrigin) => void;
+  /** Active rules a dependency graph cannot decide: reported as notices when the input is one (/proc/lockdep). */
+  graphUndecidableRules?: readonly UndecidableRule[];
 }
 
 /** The Validator's options for one file: the one place check options map onto the engine. */
@@ -48,9 +53,11 @@ export function validatorOptionsFor(file: string, options: CheckTraceOptions): V
 }
 
 export async function checkTrace(file: string, options: CheckTraceOptions = {}): Promise<CheckResult> {
-  const validator = new Validator(validatorOptionsFor(traceDisplayName(file, options.read), options));
-  await importTrace(file, (event, origin) => validator.process(event, origin), {
+  const displayName = traceDisplayName(file, options.read);
+  const validator = new Validator(validatorOptionsFor(displayName, options));
+  const imported = await importTrace(file, (event, origin) => validator.process(event, origin), {
     fast: validator,
+    onSplat: (splat) => takeSplat(validator, splat, displayName),
     ...(options.inputFormat !== undefined ? { format: options.inputFormat } : {}),
     ...(options.classTypes !== undefined ? { classTypes: options.classTypes } : {}),
     ...(options.onInputWarning !== undefined ? { onWarning: options.onInputWarning } : {}),
@@ -58,5 +65,8 @@ export async function checkTrace(file: string, options: CheckTraceOptions = {}):
   });
   validator.end();
   options.onSnapshot?.(validator.snapshot());
-  return validator.result();
+  const result = validator.result();
+  if (imported.notices !== undefined && imported.notices.length > 0) result.notices = [...imported.notices];
+  if (imported.graph === undefined) return result;
+  return withGraphInputVerdicts(result, imported.graph, displayName, options.graphUndecidableRules ?? []);
 }

@@ -50,6 +50,8 @@ export function combineResults(files: readonly FileResult[], tool?: CheckResult[
   if (files.length > 1) {
     combined.traces = files.map(({ file, result }): TraceSummary => ({ file, summary: result.summary }));
   }
+  const notices = files.flatMap(({ result }) => result.notices ?? []);
+  if (notices.length > 0) combined.notices = notices;
   if (tool !== undefined) combined.tool = tool;
   return combined;
 }

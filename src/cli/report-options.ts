@@ -41,12 +41,12 @@ export interface GateArgs {
 
 const FORMAT_LIST = [...REPORT_FORMATS.values()].map((format) => format.name).join(', ');
 
-/** `-f`, `-o`, `--color`, `--save-graph`. */
-export function reportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
+/** `-f FORMAT[:FILE]` (repeatable; `formats` lists the names for the help) and `-o FILE`. */
+export function formatOptions<T>(y: Argv<T>, formats: string): Argv<T & { format?: string[] | undefined; output?: string | undefined }> {
   return y
     .option('format', {
       alias: 'f',
-      describe: `output format, optionally with a file: FORMAT[:FILE]; repeatable (${FORMAT_LIST})`,
+      describe: `output format, optionally with a file: FORMAT[:FILE]; repeatable (${formats})`,
       type: 'string',
       array: true,
       // one value per -f: without this, `--format json trace.jsonl` swallows the trace name
@@ -59,7 +59,12 @@ export function reportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
       describe: 'write the formats given without :FILE to this file instead of stdout (atomically)',
       type: 'string',
       requiresArg: true,
-    })
+    });
+}
+
+/** `-f`, `-o`, `--color`, `--save-graph`. */
+export function reportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
+  return formatOptions(y, FORMAT_LIST)
     .option('color', {
       describe: 'color the text report (default: only on a TTY; honors NO_COLOR and FORCE_COLOR)',
       type: 'boolean',

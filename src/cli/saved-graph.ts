@@ -2,9 +2,10 @@
  * The file `lockdep check --save-graph FILE` writes and `lockdep merge` / `lockdep report` read:
  * the engine's GraphSnapshot (`format: "lockdep-graph"`) with the run's result added under
  * `result`, so a merge knows which findings each run already reported. Also reads a saved
- * result (`--format json`) for `lockdep report`. Invariants: reading validates the shape and
- * names `file[:line]` on errors; several snapshots are combined by replaying them into one
- * Validator (the engine's own merge), never by hand.
+ * result (`--format json`) for `lockdep report`. Invariants: reading validates the shape (and
+ * that dependencies name listed classes, each pair once) and names `file[:line]` on errors;
+ * several snapshots are combined by replaying them into one Validator (the engine's own
+ * merge), never by hand.
  */
 import { z } from 'zod';
 import { FINDING_KINDS, SEVERITIES } from '../engine/finding.js';
@@ -12,6 +13,7 @@ import { LOCK_TYPES } from '../events/event.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import { Validator } from '../engine/validator.js';
+import { InputError } from '../io/input-error.js';
 import { readJsonFile, validateJson } from '../io/json-input.js';
 
 export interface SavedGraph extends GraphSnapshot {
@@ -72,10 +74,35 @@ export function serializeSavedGraph(snapshot: GraphSnapshot, result: CheckResult
   return `${JSON.stringify(saved)}\n`;
 }
 
-/** A parsed JSON value validated as a saved graph (`what` names it in errors); `result` is null for a bare snapshot. */
+/**
+ * The saved graph, refused when it names a class twice, a dependency on a class it does not
+ * have, or one class pair twice (a hand-edited file; what check writes never does).
+ */
+function consistentGraph(snapshot: GraphSnapshot, file: string): GraphSnapshot {
+  const fix = '(write the graph again with lockdep check --save-graph)';
+  const names = new Set<string>();
+  snapshot.classes.forEach((cls, index) => {
+    if (names.has(cls.name)) throw new InputError(`not a consistent lockdep graph: classes.${index}: class '${cls.name}' is listed twice ${fix}`, { file });
+    names.add(cls.name);
+  });
+  const pairs = new Set<string>();
+  snapshot.dependencies.forEach((dep, index) => {
+    const missing = [dep.from, dep.to].find((name) => !names.has(name));
+    if (missing !== undefined) throw new InputError(`not a consistent lockdep graph: dependencies.${index}: class '${missing}' is not in classes ${fix}`, { file });
+    const pair = JSON.stringify([dep.from, dep.to]);
+    if (pairs.has(pair)) throw new InputError(`not a consistent lockdep graph: dependencies.${index}: ${dep.from} -> ${dep.to} is listed twice ${fix}`, { file });
+    pairs.add(pair);
+  });
+  return snapshot;
+}
+
+/**
+ * A parsed JSON value validated as a saved graph (`what` names it in errors), consistent as
+ * `consistentGraph` checks; `result` is null for a bare snapshot.
+ */
 function parseSavedGraph(value: unknown, text: string, file: string, what: string): { snapshot: GraphSnapshot; result: CheckResult | null } {
   const { result, ...snapshot } = validateJson(snapshotSchema, value, text, file, what) as unknown as SavedGraph;
-  return { snapshot, result: result ?? null };
+  return { snapshot: consistentGraph(snapshot, file), result: result ?? null };
 }
 
 /** Reads a saved graph; `result` is null when the file is a bare snapshot. */

@@ -6,7 +6,7 @@
  * Invariants: at most one edge per (from, to); masks only grow; the witness is the first one.
  */
 import type { DependencyWitness } from './finding.js';
-import { DEP_N_ANY, DEP_S_ANY, depTypes } from './lock-mode.js';
+import { STEP_BLOCKED, STEP_ONLY_RECURSIVE, depTypes, strongStep } from './lock-mode.js';
 
 /** Pair key: class ids stay below 2^26, so from * 2^26 + to is exact. */
 const PAIR_SHIFT = 67108864;
@@ -95,9 +95,9 @@ export class DependencyGraph {
 
   /**
    * lockdep's `__bfs` with the strong-path rule, iterative. From `root` (whose `only_xr` is
-   * `rootOnlyXr`), walk forward (`locks_after`) or backward (`locks_before`) edges; when the
-   * node we come from was reached only through `-(*R)->` edges, its `-(S*)->` edges are masked
-   * off. Visited is keyed by (class, only_xr), closing the false negative of gap 1 in docs/semantics.md.
+   * `rootOnlyXr`), walk forward (`locks_after`) or backward (`locks_before`) edges; each step
+   * follows `strongStep` (lock-mode.ts): from a node reached only through `-(*R)->` edges, its
+   * `-(S*)->` edges are masked off. Visited is keyed by (class, only_xr), closing the false negative of gap 1 in docs/semantics.md.
    * The root itself is skipped or matched first, as in the kernel. Returns the shortest path to a match.
    */
   search(root: number, rootOnlyXr: boolean, forward: boolean, match: SearchMatch, skip?: SearchSkip): SearchHit | null {
@@ -127,11 +127,10 @@ export class DependencyGraph {
       if (!edges) continue;
       for (let i = 0; i < edges.length; i++) {
         const edge = edges[i]!;
-        let dep = masks[edge]!;
-        if (onlyXr) dep &= ~DEP_S_ANY;
-        if (!dep) continue;
+        const step = strongStep(masks[edge]!, onlyXr);
+        if (step === STEP_BLOCKED) continue;
         const next = ends[edge]!;
-        const nextOnlyXr = (dep & DEP_N_ANY) === 0;
+        const nextOnlyXr = step === STEP_ONLY_RECURSIVE;
         const slot = next * 2 + (nextOnlyXr ? 1 : 0);
         if (this.visited[slot] === stamp) continue;
         this.visited[slot] = stamp;

@@ -66,4 +66,9 @@ export const FINDING_KIND_INFO = {
     defaultSeverity: 'error',
     restsOnIrqUsage: false,
   },
+  'suspicious-rcu-usage': {
+    description: 'Suspicious RCU usage reported by the kernel (an RCU-protected access outside its read-side section)',
+    defaultSeverity: 'error',
+    restsOnIrqUsage: false,
+  },
 } as const satisfies Record<FindingKind, FindingKindInfo>;

@@ -23,6 +23,7 @@ export const FINDING_KINDS = [
   'rule-violation',
   'deadlock',
   'task-error',
+  'suspicious-rcu-usage',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -110,8 +111,29 @@ export interface RuleDetail {
    */
   messageId?: string;
   description: string;
+  /** Where the rule is documented (its `source:`), shown next to the description. */
+  source?: string;
   /** `contradicts`: the observed behaviour breaks the rule; `undocumented`: an order no rule covers (`--strict-order`). */
   relation: 'contradicts' | 'undocumented';
+}
+
+/** For a finding read from a kernel console log: the report as the kernel printed it. */
+export interface SplatDetail {
+  /** The syzbot-style title: `possible deadlock in elv_iosched_store`. */
+  title: string;
+  /** The report's header line: `WARNING: possible circular locking dependency detected`. */
+  header: string;
+  /** The kernel version line printed under the header. */
+  kernel?: string;
+  /** A one-line detail of the report (irq usage change, the RCU message, where a sleep happened). */
+  detail?: string;
+  /** True when the log stops (or another report cuts in) before the report's end. */
+  incomplete: boolean;
+  /** The log lines the report spans. */
+  firstLine: number;
+  lastLine: number;
+  /** The report's text, console prefixes stripped (without its backtrace). */
+  text: string[];
 }
 
 export interface Finding {
@@ -140,6 +162,8 @@ export interface Finding {
   ruleDetail?: RuleDetail;
   /** For `deadlock`: the wait-for cycle and every blocked task with what it holds. */
   deadlock?: DeadlockDetail;
+  /** For a report read from a kernel console log (`--input-format dmesg`). */
+  splat?: SplatDetail;
   /** True when a baseline downgraded this finding. */
   baselined?: boolean;
   /** How many times the same fingerprint was seen (1 = once). */

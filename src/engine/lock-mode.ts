@@ -45,6 +45,26 @@ export function depBitBackward(prevMode: number, nextMode: number): number {
   return 1 << ((nextMode !== MODE_RECURSIVE_READ ? 1 : 0) + (prevMode === MODE_WRITE ? 2 : 0));
 }
 
+/** `strongStep`: the edge cannot extend a strong path. */
+export const STEP_BLOCKED = -1;
+/** `strongStep`: the next class is reached through a non-recursive (`-(xN)->`) dependency. */
+export const STEP_NON_RECURSIVE = 0;
+/** `strongStep`: the next class is reached only through recursive-read (`-(xR)->`) dependencies. */
+export const STEP_ONLY_RECURSIVE = 1;
+
+/**
+ * One step of a strong path (lockdep's `only_xr` rule; docs/semantics.md, "Cycles and the strong-path rule"):
+ * from a class reached only through `-(xR)->` edges (`onlyXr`), the edge's `-(Sx)->` bits are
+ * masked off; the step is blocked when nothing remains, else the next class is reached only
+ * through recursive-read edges when no `-(xN)->` bit remains. Every strong-path search (the
+ * engine's BFS and the offline `graph` analyses) takes its steps here.
+ */
+export function strongStep(mask: number, onlyXr: boolean): number {
+  const dep = onlyXr ? mask & ~DEP_S_ANY : mask;
+  if (dep === 0) return STEP_BLOCKED;
+  return (dep & DEP_N_ANY) === 0 ? STEP_ONLY_RECURSIVE : STEP_NON_RECURSIVE;
+}
+
 export function depTypes(mask: number): DepType[] {
   const types: DepType[] = [];
   if (mask & DEP_ER) types.push('ER');

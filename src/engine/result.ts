@@ -2,6 +2,7 @@
  * The machine-readable result of checking one or more traces (`--format json`, spec
  * "Machine-readable result"). Required fields as the spec says; the rest are additions.
  */
+import type { Notice } from '../events/input-notice.js';
 import type { Finding } from './finding.js';
 
 export interface Summary {
@@ -28,5 +29,11 @@ export interface CheckResult {
   summary: Summary;
   /** Per input file, when more than one was checked. */
   traces?: TraceSummary[];
+  /**
+   * What the check could not decide or what the input says about its completeness (rules a
+   * /proc/lockdep graph cannot decide, kernel statistics, recording stopped); never findings,
+   * never part of the exit code. Absent when there are none.
+   */
+  notices?: Notice[];
   tool?: { name: string; version: string };
 }

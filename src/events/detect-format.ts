@@ -43,8 +43,21 @@ function neutralKind(line: string, found: InputFormat | null): 'kernel' | 'neutr
   return found === 'perf' && /^\s/.test(line) && classifyLine(line) === null ? 'neutral' : null;
 }
 
-/** Detects the format of trace text (the start of a file). */
+/**
+ * Detects the format of trace text (the start of a file): line by line, and when no format fits
+ * the lines, by the importers that recognise a whole prefix (a console log).
+ */
 export function detectFormatOfText(text: string, file: string): InputFormat {
+  try {
+    return detectFormatOfLines(text, file);
+  } catch (error) {
+    const byText = error instanceof InputError ? IMPORTERS.find((importer) => importer.detectText?.(text) === true) : undefined;
+    if (byText === undefined) throw error;
+    return byText.name;
+  }
+}
+
+function detectFormatOfLines(text: string, file: string): InputFormat {
   const lines = text.split('\n');
   // The last piece may be a line cut by the read limit; use it only if it is all there is.
   if (lines.length > 1 && !text.endsWith('\n')) lines.pop();

@@ -12,9 +12,10 @@
  */
 import type { Readable } from 'node:stream';
 import type { EventOrigin, EventSink, LockType } from './event.js';
+import type { KernelSplat } from './kernel-splat.js';
 import type { LockOpSink } from './lock-op-sink.js';
 import { detectFormatOfFile, detectFormatOfText, DETECT_BYTES } from './detect-format.js';
-import { readIntoImport, type ImportContext } from './importer.js';
+import { readIntoImport, type ImportContext, type ImportCounts } from './importer.js';
 import { importerOf, type InputFormat, type InputFormatChoice } from './importers.js';
 import { traceReadError } from './trace-read-error.js';
 import { STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
@@ -38,12 +39,12 @@ export interface ImportOptions {
    * event as a TraceEvent.
    */
   fast?: LockOpSink;
+  /** Lockdep reports found in a kernel console log (`dmesg`), one call per report. */
+  onSplat?: (splat: KernelSplat) => void;
 }
 
-export interface ImportStats {
+export interface ImportStats extends ImportCounts {
   format: InputFormat;
-  events: number;
-  lines: number;
 }
 
 /** Streams the events of `path` in any supported format to `sink`. */
@@ -67,7 +68,13 @@ export async function importTrace(path: string, sink: EventSink, options: Import
       format = detectFormatOfText(prefixText(prefix), file);
     }
   }
-  const context: ImportContext = definedOnly({ file, classTypes: options.classTypes, onWarning: options.onWarning, chunkBytes: options.read?.chunkSize });
+  const context: ImportContext = definedOnly({
+    file,
+    classTypes: options.classTypes,
+    onWarning: options.onWarning,
+    chunkBytes: options.read?.chunkSize,
+    onSplat: options.onSplat,
+  });
   const run = importerOf(format).open(context, sink, options.fast);
   // Files and streams take the same path (line-block-source.ts).
   const source: TraceByteSource = chunks !== undefined ? replay(prefix, chunks) : stream ?? path;

@@ -10,10 +10,12 @@
  * the effect the event path would have given it.
  */
 import type { EventOrigin, EventSink, LockType } from './event.js';
+import type { KernelSplat } from './kernel-splat.js';
 import { traceReadError } from './trace-read-error.js';
 import { readLineBlocks, type LineBlockReadOptions, type TraceByteSource } from './line-block-source.js';
 import type { BlockCallback } from './line-blocks.js';
 import type { LockOpSink } from './lock-op-sink.js';
+import type { GraphInputFacts, Notice } from './input-notice.js';
 
 /** What an importer is given for one trace. */
 export interface ImportContext {
@@ -25,12 +27,18 @@ export interface ImportContext {
   readonly onWarning?: (message: string, origin: EventOrigin) => void;
   /** The read chunk size the caller asked for (`ReadTraceOptions.chunkSize`), for importers that take one. */
   readonly chunkBytes?: number;
+  /** Lockdep reports found in a kernel console log (the dmesg importer), one call per report. */
+  readonly onSplat?: (splat: KernelSplat) => void;
 }
 
 /** Lines and events of one trace, once read. */
 export interface ImportCounts {
   events: number;
   lines: number;
+  /** What the input says about itself (kernel statistics, recording stopped), for the result's `notices`. */
+  notices?: Notice[];
+  /** Set by importers of a dependency graph (not single acquisitions): what the check must weaken. */
+  graph?: GraphInputFacts;
 }
 
 /** One importer reading one trace. */
@@ -53,6 +61,11 @@ export interface ImporterDefinition<Name extends string, Lane> {
   readonly description: string;
   /** Whether `line` (no terminator) is an event line of this format; detection asks the importers in registry order. */
   readonly detect: (line: string) => boolean;
+  /**
+   * For a format no single line tells (a console log is mostly free text): whether the start of
+   * a file is this format. Detection asks it when the line-by-line test fits no format.
+   */
+  readonly detectText?: (text: string) => boolean;
   /** The reader of one trace; `lane` is this importer's byte lane when the caller gave the engine's fast entrance. */
   readonly create: (context: ImportContext, sink: EventSink, lane: Lane | undefined) => TraceImport;
   /** The byte lane over the engine's fast entrance (lock-op-sink.ts), for importers that have one. */
@@ -64,6 +77,7 @@ export interface TraceImporter<Name extends string = string> {
   readonly name: Name;
   readonly description: string;
   readonly detect: (line: string) => boolean;
+  readonly detectText?: (text: string) => boolean;
   /** Whether the importer hands lines to the engine's fast entrance when given one. */
   readonly hasByteLane: boolean;
   /** The reader of one trace; `fast` (the engine's fast entrance) feeds the byte lane, when there is one. */
@@ -72,11 +86,12 @@ export interface TraceImporter<Name extends string = string> {
 
 /** The registry entry of an importer module. */
 export function defineImporter<const Name extends string, Lane = never>(definition: ImporterDefinition<Name, Lane>): TraceImporter<Name> {
-  const { name, description, detect, create, byteLane } = definition;
+  const { name, description, detect, detectText, create, byteLane } = definition;
   return {
     name,
     description,
     detect,
+    ...(detectText === undefined ? {} : { detectText }),
     hasByteLane: byteLane !== undefined,
     open: (context, sink, fast) => create(context, sink, fast === undefined || byteLane === undefined ? undefined : byteLane(fast, context.file)),
   };

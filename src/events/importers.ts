@@ -6,12 +6,14 @@
  * Invariants: names are unique; detection asks the importers in this order, so a format whose
  * lines another format's `detect` would also accept comes after it.
  */
+import { dmesgImporter } from './dmesg-reader.js';
 import { ftraceImporter } from './ftrace-reader.js';
 import { jsonlImporter } from './jsonl-reader.js';
 import { perfImporter } from './perf-script-reader.js';
+import { procLockdepImporter } from './proc-lockdep-reader.js';
 import { stdImporter } from './std-reader.js';
 
-export const IMPORTERS = [jsonlImporter, ftraceImporter, perfImporter, stdImporter] as const;
+export const IMPORTERS = [jsonlImporter, ftraceImporter, perfImporter, stdImporter, procLockdepImporter, dmesgImporter] as const;
 
 export type InputFormat = (typeof IMPORTERS)[number]['name'];
 export type InputFormatChoice = InputFormat | 'auto';

@@ -24,9 +24,14 @@ export function escapeHtml(text: string): string {
 // eslint-disable-next-line no-control-regex -- finds the control characters XML forbids
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** Text with the characters XML 1.0 cannot carry replaced by U+FFFD, for XML writers that escape markup themselves. */
+export function xmlCharacters(text: string): string {
+  return text.replace(XML_FORBIDDEN, '\uFFFD');
+}
+
 /** Escapes text for XML content and attributes; characters XML cannot carry become U+FFFD. */
 export function escapeXml(text: string): string {
-  return escapeHtml(text.replace(XML_FORBIDDEN, '\uFFFD'));
+  return escapeHtml(xmlCharacters(text));
 }
 
 /** Escapes text for an XML attribute value: also LF and TAB, which attribute normalization would turn into spaces. */

@@ -25,6 +25,7 @@ import {
   renderTaskError,
 } from './text-lock-reports.js';
 import { siteOf } from './text-positions.js';
+import { SPLAT_REPORT } from './text-splat.js';
 
 export interface FindingKindReport {
   /** The banner's header line. */
@@ -67,4 +68,6 @@ export const FINDING_KIND_REPORTS = {
   'rule-violation': { header: ruleViolationHeader, render: renderRuleViolation },
   deadlock: { header: (f) => deadlockHeader(f.deadlock), render: (w) => renderDeadlock(w, w.finding.deadlock) },
   'task-error': { header: (f) => `WARNING: task ${taskOf(f)} threw an error`, render: renderTaskError },
+  // Only read from kernel console logs: the kernel's own report is the text (text-splat.ts).
+  'suspicious-rcu-usage': SPLAT_REPORT,
 } satisfies Record<FindingKind, FindingKindReport>;

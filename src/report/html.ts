@@ -90,7 +90,10 @@ function findingArticle(finding: Finding, index: number): string {
   const details = findingDetails(finding);
   const ofPart = (part: FindingDetail['part']): FindingDetail[] => details.filter((detail) => detail.part === part);
   for (const detail of ofPart('classes')) lines.push(`<p class="classes">${escapeHtml(detail.text)}</p>`);
-  if (finding.ruleDetail) lines.push(`<p class="rule">${escapeHtml(finding.ruleDetail.description)}</p>`);
+  if (finding.ruleDetail) {
+    const source = finding.ruleDetail.source === undefined ? '' : ` <span class="source">(source: ${escapeHtml(finding.ruleDetail.source)})</span>`;
+    lines.push(`<p class="rule">${escapeHtml(finding.ruleDetail.description)}${source}</p>`);
+  }
   const witnesses = ofPart('witness');
   if (witnesses.length > 0) {
     lines.push('<ol class="witnesses">');

@@ -34,7 +34,7 @@ function orderedFinding(finding: Finding): Finding {
   };
 }
 
-/** The result in spec order: version, violations, summary, then traces and tool when present. */
+/** The result in spec order: version, violations, summary, then traces, notices and tool when present. */
 export function toJsonResult(result: CheckResult): CheckResult {
   const ordered: CheckResult = {
     version: 1,
@@ -42,6 +42,7 @@ export function toJsonResult(result: CheckResult): CheckResult {
     summary: result.summary,
   };
   if (result.traces !== undefined) ordered.traces = result.traces;
+  if (result.notices !== undefined) ordered.notices = result.notices;
   if (result.tool !== undefined) ordered.tool = result.tool;
   return ordered;
 }

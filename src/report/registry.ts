@@ -15,6 +15,7 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
+import { withNoticeLines } from './text-notices.js';
 
 export interface RenderContext {
   /** The engine's graph snapshot, when the run kept one (`--save-graph`, `lockdep merge`). */
@@ -37,7 +38,7 @@ export interface ReportFormat {
 
 const FORMATS: readonly ReportFormat[] = [
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- reads the former spelling on purpose, for callers that still pass it
-  { name: 'text', description: 'kernel-style reports and a summary line (default)', extension: 'txt', graph: false, render: (result, context) => renderText(result, { color: (context.color ?? context.colour) === true }) },
+  { name: 'text', description: 'kernel-style reports and a summary line (default)', extension: 'txt', graph: false, render: (result, context) => withNoticeLines(renderText(result, { color: (context.color ?? context.colour) === true }), result) },
   { name: 'json', description: 'the machine-readable result of the spec (re-render it with lockdep report)', extension: 'json', graph: false, render: (result) => renderJson(result) },
   { name: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', extension: 'sarif', graph: false, render: (result) => renderSarif(result) },
   { name: 'github', description: 'GitHub Actions annotations (10 per level) and a summary line', extension: 'txt', graph: false, render: (result) => renderGithub(result) },

@@ -131,7 +131,10 @@ export function renderSarif(result: CheckResult): string {
     const finding = documented.get(id) as Finding;
     ruleIndex.set(id, rules.length);
     const rule = ruleFor(id, describeFinding(finding), levelOf(severityOfRule.get(id) ?? 'error'), ['lockdep', 'locking-rule']);
-    if (finding.ruleDetail?.kind) rule.fullDescription = { text: `${finding.ruleDetail.kind} rule: ${describeFinding(finding)}` };
+    if (finding.ruleDetail?.kind) {
+      const source = finding.ruleDetail.source === undefined ? '' : ` (source: ${finding.ruleDetail.source})`;
+      rule.fullDescription = { text: `${finding.ruleDetail.kind} rule: ${describeFinding(finding)}${source}` };
+    }
     rules.push(rule);
   }
 

@@ -184,6 +184,7 @@ export function renderRuleViolation(w: ReportWriter): void {
     w.line(`this contradicts rule ${ruleId}${detail ? ` (${detail.kind})` : ''}:`);
   }
   if (detail?.description) w.line(`  ${detail.description}`);
+  if (detail?.source !== undefined) w.line(`  (source: ${detail.source})`);
   w.line();
   w.line(f.message);
   const trigger = triggerOf(f);

@@ -13,6 +13,7 @@ import { severityCounts } from '../engine/finding.js';
 import type { CheckResult, Summary } from '../engine/result.js';
 import { escapeTerminal } from './escape.js';
 import { FINDING_KIND_REPORTS } from './finding-kind-reports.js';
+import { SPLAT_REPORT } from './text-splat.js';
 import { ReportWriter } from './report-writer.js';
 
 export interface TextReportOptions {
@@ -36,7 +37,7 @@ function neutralized<T>(value: T): T {
 export function renderFindingText(rawFinding: Finding, options: TextReportOptions = {}): string {
   const finding = neutralized(rawFinding);
   const writer = new ReportWriter(finding, options.color === true);
-  const report = FINDING_KIND_REPORTS[finding.kind];
+  const report = finding.splat === undefined ? FINDING_KIND_REPORTS[finding.kind] : SPLAT_REPORT;
   writer.banner(report.header(finding));
   report.render(writer);
   writer.footer();

@@ -43,14 +43,18 @@ export function parseRuleFile(file: string, text: string): ParsedRuleFile {
   if (!parsed.success) throw zodIssueToError(source, data, firstIssue(source, parsed.error.issues));
 
   let classes: Map<string, LockType> | undefined;
+  const aliases = new Map<string, string[]>();
   if (data['classes'] !== undefined) {
     classes = new Map();
-    for (const [name, type] of Object.entries(data['classes'] as Record<string, unknown>)) {
+    for (const [name, declaration] of Object.entries(data['classes'] as Record<string, unknown>)) {
+      const type = isPlainMapping(declaration) ? declaration['type'] : declaration;
       if (typeof type !== 'string' || !(LOCK_TYPES as readonly string[]).includes(type)) {
         throw source.errorAt(['classes', name], `the type of class ${JSON.stringify(name)} must be one of: ${LOCK_TYPES.join(', ')}`);
       }
       classes.set(name, type as LockType);
+      if (isPlainMapping(declaration) && Array.isArray(declaration['aliases'])) aliases.set(name, declaration['aliases'] as string[]);
     }
+    checkAliases(source, classes, aliases);
   }
 
   const rules: LoadedRule[] = parsed.data.rules.map((spec, index) => ({
@@ -59,6 +63,7 @@ export function parseRuleFile(file: string, text: string): ParsedRuleFile {
     kind: spec.kind,
     severity: spec.severity ?? 'error',
     description: spec.description,
+    documentedIn: spec.source,
     source,
     path: ['rules', index],
   }));
@@ -67,6 +72,14 @@ export function parseRuleFile(file: string, text: string): ParsedRuleFile {
     for (const rule of rules) {
       for (const ref of ruleKind(rule.kind).classRefs(rule.spec)) {
         if (classes.has(ref.name)) continue;
+        const aliasOf = [...aliases].find(([, names]) => names.includes(ref.name))?.[0];
+        if (aliasOf !== undefined) {
+          throw source.errorAt(
+            [...rule.path, ...ref.path],
+            `class ${JSON.stringify(ref.name)} is an alias of ${JSON.stringify(aliasOf)} (rules name the declared class; its aliases match on their own)`,
+            locateOptions(ref),
+          );
+        }
         throw source.errorAt(
           [...rule.path, ...ref.path],
           `class ${JSON.stringify(ref.name)} is not declared in \`classes:\` (declare it with its type, or fix the name)`,
@@ -75,7 +88,22 @@ export function parseRuleFile(file: string, text: string): ParsedRuleFile {
       }
     }
   }
-  return { source, rules, classes };
+  const kernels = typeof data['kernels'] === 'string' ? data['kernels'] : undefined;
+  return { source, rules, classes, aliases, kernels };
+}
+
+/** An alias names one class only, and is not itself a declared class. */
+function checkAliases(source: YamlSource, classes: ReadonlyMap<string, LockType>, aliases: ReadonlyMap<string, readonly string[]>): void {
+  const owner = new Map<string, string>();
+  for (const [name, names] of aliases) {
+    names.forEach((alias, index) => {
+      const path = ['classes', name, 'aliases', index];
+      if (classes.has(alias)) throw source.errorAt(path, `alias ${JSON.stringify(alias)} is also declared as a class (drop one)`);
+      const first = owner.get(alias);
+      if (first !== undefined) throw source.errorAt(path, `alias ${JSON.stringify(alias)} is already an alias of ${JSON.stringify(first)} (an alias names one class)`);
+      owner.set(alias, name);
+    });
+  }
 }
 
 /** Loads rule files into one rule set; a file named twice (compared resolved) is read once. */

@@ -1,7 +1,7 @@
 /**
  * createRuleHooks: turns a RuleSet into the EngineHooks the validator calls. Each kind's module
  * builds its indexes once (`create()`); the results are merged so that a hook point with a single
- * listener calls it directly.
+ * listener calls it directly; class aliases are translated around all of them (class-aliases.ts).
  * Invariant: only `writers-only-at` classes are watched per acquisition; everything else runs on
  * the validator's slow paths (new chains, new dependencies) or on `access` events.
  */
@@ -10,6 +10,7 @@ import { mergeHooks, type LoadedRule, type RuleHooks } from './rule-kind.js';
 import { RULE_KINDS } from './registry.js';
 import type { RuleSet } from './rule-set.js';
 import { createStrictOrderHooks } from './strict-order.js';
+import { withClassAliases } from './class-aliases.js';
 
 export interface RuleHookOptions {
   /** Report orders between ruled classes that no rule documents (warnings, relation `undocumented`). */
@@ -31,5 +32,5 @@ export function createRuleHooks(ruleSet: RuleSet, options: RuleHookOptions = {})
     parts.push(module.create(rules, { order: ruleSet.order }));
   }
   if (strictOrder) parts.push(createStrictOrderHooks(ruleSet));
-  return mergeHooks(parts);
+  return withClassAliases(mergeHooks(parts), ruleSet.classAliases);
 }

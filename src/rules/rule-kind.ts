@@ -21,6 +21,7 @@ export interface BaseRuleSpec {
   kind: string;
   severity?: RuleSeverity | undefined;
   description: string;
+  source?: string | undefined;
   note?: string | undefined;
 }
 
@@ -31,6 +32,8 @@ export interface LoadedRule<S extends BaseRuleSpec = BaseRuleSpec> {
   kind: string;
   severity: RuleSeverity;
   description: string;
+  /** The rule's `source:` (where the documentation says it), shown next to the description. */
+  documentedIn?: string | undefined;
   source: YamlSource;
   /** Data path of the rule inside its file, e.g. `['rules', 3]`. */
   path: DataPath;
@@ -144,7 +147,7 @@ export interface RuleViolation extends Pick<Finding, 'message' | 'classes' | 'ev
 }
 
 /** Report a rule-violation finding for `rule`. */
-export function reportViolation(q: EngineQuery, rule: Pick<LoadedRule, 'id' | 'kind' | 'severity' | 'description'>, violation: RuleViolation): void {
+export function reportViolation(q: EngineQuery, rule: Pick<LoadedRule, 'id' | 'kind' | 'severity' | 'description' | 'documentedIn'>, violation: RuleViolation): void {
   const id = violation.id ?? rule.id;
   q.report({
     kind: 'rule-violation',
@@ -162,6 +165,7 @@ export function reportViolation(q: EngineQuery, rule: Pick<LoadedRule, 'id' | 'k
       kind: rule.kind,
       messageId: violation.messageId,
       description: violation.description ?? rule.description,
+      ...(rule.documentedIn === undefined ? {} : { source: rule.documentedIn }),
       relation: violation.relation ?? 'contradicts',
     },
   });

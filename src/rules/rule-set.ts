@@ -25,6 +25,10 @@ export interface ParsedRuleFile {
   rules: LoadedRule[];
   /** `classes:` as written (undefined when the file has none). */
   classes: Map<string, LockType> | undefined;
+  /** Declared class -> the other names lockdep prints for it (`aliases:`). */
+  aliases: Map<string, string[]>;
+  /** The file's `kernels:` (which kernel versions its names are for). */
+  kernels: string | undefined;
 }
 
 export interface RuleSet {
@@ -33,8 +37,12 @@ export interface RuleSet {
   rules: LoadedRule[];
   /** Rules whose severity is not `off`. */
   activeRules: LoadedRule[];
-  /** Declared class types from every file's `classes:`. */
+  /** Declared class types from every file's `classes:` (aliases included, with their class's type). */
   classTypes: Map<string, LockType>;
+  /** Alias -> the declared class it stands for, from every file. */
+  classAliases: Map<string, string>;
+  /** File -> its `kernels:` (the kernel versions whose class names it uses), for files that say. */
+  kernelsByFile: Map<string, string>;
   order: OrderRelation;
   /** Classes that active rules place in a lock relation (for --strict-order). */
   orderedClasses: Set<string>;
@@ -49,7 +57,17 @@ export function buildRuleSet(files: readonly ParsedRuleFile[]): RuleSet {
   const byId = new Map<string, LoadedRule>();
   const classTypes = new Map<string, LockType>();
   const declaredIn = new Map<string, ParsedRuleFile>();
+  const classAliases = new Map<string, string>();
   for (const file of files) {
+    for (const [name, names] of file.aliases) {
+      names.forEach((alias, index) => {
+        const other = classAliases.get(alias);
+        if (other !== undefined && other !== name) {
+          throw file.source.errorAt(['classes', name, 'aliases', index], `alias ${JSON.stringify(alias)} of ${JSON.stringify(name)} is an alias of ${JSON.stringify(other)} in another file (an alias names one class)`);
+        }
+        classAliases.set(alias, name);
+      });
+    }
     if (file.classes) {
       for (const [name, type] of file.classes) {
         const known = classTypes.get(name);
@@ -97,10 +115,22 @@ export function buildRuleSet(files: readonly ParsedRuleFile[]): RuleSet {
     files: files.map((file) => file.source.file),
     rules,
     activeRules,
-    classTypes,
+    classTypes: withAliasTypes(classTypes, classAliases),
+    classAliases,
+    kernelsByFile: new Map(files.flatMap((file) => (file.kernels === undefined ? [] : [[file.source.file, file.kernels] as const]))),
     order,
     orderedClasses,
     documentedPairs,
     leafClasses,
   };
+}
+
+/** The declared types, plus each alias typed as its class. */
+function withAliasTypes(classTypes: ReadonlyMap<string, LockType>, classAliases: ReadonlyMap<string, string>): Map<string, LockType> {
+  const types = new Map(classTypes);
+  for (const [alias, name] of classAliases) {
+    const type = classTypes.get(name);
+    if (type !== undefined && !types.has(alias)) types.set(alias, type);
+  }
+  return types;
 }

@@ -1,6 +1,6 @@
 /**
  * Schema pieces shared by every rule kind: names, modes, severities and the fields every rule
- * carries (`id`, `kind`, `severity`, `description`, `note`). Invariant: every object schema is a
+ * carries (`id`, `kind`, `severity`, `description`, `source`, `note`). Invariant: every object schema is a
  * `z.strictObject` (unknown keys are errors), and every field has a description for editors.
  */
 import { z } from 'zod';
@@ -43,7 +43,15 @@ export const baseRuleFields = {
   id: ruleId,
   severity: severity.optional(),
   description: z.string().min(1).meta({ description: 'The documentation sentence this rule encodes, quoted.' }),
-  note: z.string().optional().meta({ description: 'Free text: rationale, source, history.' }),
+  source: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        "Where the rule comes from: a document and the kernel version or commit it was read at (e.g. 'Documentation/virt/kvm/locking.rst, v6.13'), or a commit or Message-ID for a rule that is not in the document. Reports show it next to the description.",
+    }),
+  note: z.string().optional().meta({ description: 'Free text: rationale, history.' }),
 };
 
 /** Normalize a class list to an array. */

@@ -64,7 +64,7 @@ describe('lockdep check on imported formats', { timeout: SPAWN_TIMEOUT_MS }, () 
     writeFileSync(file, 'hello\n');
     const run = await lockdep(['check', file, '--no-config']);
     expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toBe(`${file}:1: cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output or STD (pass --input-format jsonl|ftrace|perf|std)`);
+    expect(run.stderr.trim()).toBe(`${file}:1: cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output, STD, /proc/lockdep text or a kernel console log (pass --input-format jsonl|ftrace|perf|std|proc-lockdep|dmesg)`);
   });
 
   it('detects the format of standard input', async () => {

@@ -42,19 +42,24 @@ describe('detect-format', () => {
       return 'no error';
     };
     expect(attempt('\n\nhello world\n')).toBe(
-      'mystery.log:3: cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output or STD (pass --input-format jsonl|ftrace|perf|std)',
+      'mystery.log:3: cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output, STD, /proc/lockdep text or a kernel console log (pass --input-format jsonl|ftrace|perf|std|proc-lockdep|dmesg)',
     );
     expect(attempt('T1|acq(L)|1\n{"op":"exit","task":1}\n')).toBe(
-      'mystery.log:2: cannot tell the trace format: this line is not STD like the lines above (pass --input-format jsonl|ftrace|perf|std)',
+      'mystery.log:2: cannot tell the trace format: this line is not STD like the lines above (pass --input-format jsonl|ftrace|perf|std|proc-lockdep|dmesg)',
     );
   });
 
-  it('skips console log lines after ftrace_dump lines, but a plain console log is no ftrace', () => {
+  it('skips console log lines after ftrace_dump lines, but a plain console log is no ftrace: it is a console log', () => {
     const dump = '[ 5.1] bash-1 [000] d..1. 5.000001: lock_acquire: 0000000000000001 &x\n[ 5.2] Kernel panic - not syncing\n[ 5.3] Call Trace:\n';
     expect(detectFormatOfText(dump, 'console.log')).toBe('ftrace');
-    expect(() => detectFormatOfText('[ 0.000000] Linux version 6.8.0\n[ 5.1] bash-1 [000] d..1. 5.000001: lock_acquire: 0000000000000001 &x\n', 'dmesg.log')).toThrow(
-      /^cannot tell the trace format/,
-    );
+    expect(detectFormatOfText('[    0.000000] Linux version 6.8.0\n[    5.100000] bash-1 [000] d..1. 5.000001: lock_acquire: 0000000000000001 &x\n', 'dmesg.log')).toBe('dmesg');
+  });
+
+  it('tells a console log by its printk timestamps or by a lockdep report header, not line by line', () => {
+    expect(detectFormatOfText('<6>[    0.000000] Linux version 6.8.0\n<6>[    0.000000] Command line: ro\n', 'boot.log')).toBe('dmesg');
+    expect(detectFormatOfText('Hi,\nthis splat:\n> WARNING: possible recursive locking detected\n> 6.6.0 #1 Not tainted\n', 'mail.txt')).toBe('dmesg');
+    // A timestamp of another precision, or a header word alone, is not enough.
+    expect(() => detectFormatOfText('[ 0.1] hello\nWARNING: something else\n', 'other.log')).toThrow(/^cannot tell the trace format/);
   });
 
   it('reports a missing file as an InputError', () => {

@@ -41,6 +41,9 @@ const SAMPLES: Readonly<Record<InputFormat, string>> = {
     '',
   ].join('\n'),
   std: ['T1|acq(A)|10', 'T1|acq(B)|11', 'T1|rel(B)|12', 'T1|rel(A)|13', ''].join('\n'),
+  'proc-lockdep': ['all lock classes:', 'ffff000001 FD:    2 BD:    1 ....: A', ' -> [ffff000002] B', 'ffff000002 FD:    1 BD:    2 ....: B', ''].join('\n'),
+  // A console log carries lockdep's reports, not lock events: it reads into none.
+  dmesg: ['[    0.000000] Linux version 6.8.0', '[    1.000000] usb 1-1: new high-speed USB device number 2', ''].join('\n'),
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'lockdep-registry-'));
@@ -48,8 +51,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PLAIN_OPS = ['acquire', 'acquire', 'release', 'release'];
 const KERNEL_OPS = ['init', 'acquire', 'init', 'acquire', 'release', 'release'];
+/** The /proc/lockdep replay: its two tasks' irqs off, A declared and held, B declared and taken under it, then B's own line. */
+const PROC_LOCKDEP_OPS = ['irq', 'irq', 'irq', 'irq', 'init', 'acquire', 'init', 'acquire', 'release', 'release', 'acquire', 'release'];
 /** The events each sample reads into, in order. */
-const SAMPLE_OPS: Readonly<Record<InputFormat, readonly string[]>> = { jsonl: PLAIN_OPS, ftrace: KERNEL_OPS, perf: KERNEL_OPS, std: PLAIN_OPS };
+const SAMPLE_OPS: Readonly<Record<InputFormat, readonly string[]>> = { jsonl: PLAIN_OPS, ftrace: KERNEL_OPS, perf: KERNEL_OPS, std: PLAIN_OPS, 'proc-lockdep': PROC_LOCKDEP_OPS, dmesg: [] };
+
+/** What an import says, without what only graph inputs add (notices, graph facts: test/importers/proc-lockdep.test.ts). */
+function countsOf<T extends { notices?: unknown; graph?: unknown }>(counts: T): Omit<T, 'notices' | 'graph'> {
+  const { notices: _notices, graph: _graph, ...rest } = counts;
+  return rest;
+}
 
 function lineCount(format: InputFormat): number {
   return SAMPLES[format].split('\n').length - 1;
@@ -82,18 +93,19 @@ function countingSink(): { sink: LockOpSink; calls: () => number } {
 
 describe('importer registry', () => {
   it('names every importer once, in the order detection asks them', () => {
-    expect(INPUT_FORMATS).toEqual(['jsonl', 'ftrace', 'perf', 'std']);
+    expect(INPUT_FORMATS).toEqual(['jsonl', 'ftrace', 'perf', 'std', 'proc-lockdep', 'dmesg']);
     expect(new Set(INPUT_FORMATS).size).toBe(IMPORTERS.length);
   });
 
-  it.each(IMPORTERS.map((importer) => [importer.name]))('%s is detected from text, a file and standard input', async (name) => {
+  it.each(IMPORTERS.map((importer) => [importer.name, importer]))('%s is detected from text, a file and standard input', async (name, importer) => {
     const text = SAMPLES[name];
-    for (const line of text.split('\n').filter((l) => l !== '')) expect(classifyLine(line), line).toBe(name);
+    // A format told line by line claims each of its lines; one told by a whole prefix (a console log) claims none.
+    for (const line of text.split('\n').filter((l) => l !== '')) expect(classifyLine(line), line).toBe(importer.detectText === undefined ? name : null);
     expect(detectFormatOfText(text, 'sample')).toBe(name);
     const path = sampleFile(name);
     expect(detectFormatOfFile(path)).toBe(name);
     const fromFile = await importTrace(path, () => undefined);
-    expect(fromFile).toEqual({ format: name, events: SAMPLE_OPS[name].length, lines: lineCount(name) });
+    expect(countsOf(fromFile)).toEqual({ format: name, events: SAMPLE_OPS[name].length, lines: lineCount(name) });
     const fromStdin = await importTrace(STDIN_PATH, () => undefined, { read: { input: Readable.from([Buffer.from(text)]) } });
     expect(fromStdin.format).toBe(name);
   });
@@ -103,7 +115,7 @@ describe('importer registry', () => {
     const { sink: fast, calls } = countingSink();
     const run = importer.open({ file: 'sample' }, (event) => events.push(event), fast);
     const counts = await readIntoImport(sampleFile(name), run, 'sample');
-    expect(counts).toEqual({ events: SAMPLE_OPS[name].length, lines: lineCount(name) });
+    expect(countsOf(counts)).toEqual({ events: SAMPLE_OPS[name].length, lines: lineCount(name) });
     // With a byte lane every plain line goes to the fast entrance; without one, every line is an event.
     if (importer.hasByteLane) {
       expect(calls()).toBe(SAMPLE_OPS[name].length);
@@ -114,8 +126,8 @@ describe('importer registry', () => {
     }
   });
 
-  it('has byte lanes for JSONL and STD only', () => {
-    expect(IMPORTERS.filter((importer) => importer.hasByteLane).map((importer) => importer.name)).toEqual(['jsonl', 'std']);
+  it('has byte lanes for JSONL, STD and the /proc/lockdep replay only', () => {
+    expect(IMPORTERS.filter((importer) => importer.hasByteLane).map((importer) => importer.name)).toEqual(['jsonl', 'std', 'proc-lockdep']);
   });
 
   it('offers detection exactly the registry: every importer, by its description and name', () => {
@@ -131,7 +143,7 @@ describe('importer registry', () => {
 
   it('names every format in the error for a line that fits none', () => {
     expect(() => detectFormatOfText('hello world\n', 'mystery.log')).toThrow(
-      'cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output or STD (pass --input-format jsonl|ftrace|perf|std)',
+      'cannot tell the trace format: this line is not spec JSONL, ftrace text, perf script output, STD, /proc/lockdep text or a kernel console log (pass --input-format jsonl|ftrace|perf|std|proc-lockdep|dmesg)',
     );
   });
 });

@@ -50,7 +50,7 @@ const rule: Finding = {
   classes: ['C', 'B'],
   events: [ref({ file: 't1.jsonl', line: 14, task: 't3', op: 'acquire', lock: 'b', class: 'B', mode: 'read', stack: ['at kvm_set_memory (src/kvm.ts:88:5)', 'at main (src/main.ts:3:1)'] })],
   task: 't3',
-  ruleDetail: { id: 'kvm-slots-before-mmu', kind: 'order', description: 'kvm->slots_lock is taken outside the mmu lock', relation: 'contradicts' },
+  ruleDetail: { id: 'kvm-slots-before-mmu', kind: 'order', description: 'kvm->slots_lock is taken outside the mmu lock', source: 'Documentation/virt/kvm/locking.rst, v6.12', relation: 'contradicts' },
 };
 
 const sleep: Finding = {

@@ -338,6 +338,7 @@ export const ruleViolation: Finding = {
     id: 'kvm-slots-before-notifier',
     kind: 'ordering',
     description: 'kvm->slots_lock is taken outside the write side of kvm->mmu_notifier_slots_lock',
+    source: 'Documentation/virt/kvm/locking.rst, kvm.git 1ddbba0073f7',
     relation: 'contradicts',
   },
   occurrences: 1,
@@ -372,6 +373,45 @@ export const deadlockStalled: Finding = {
   trigger: orphanWait,
   held: [],
   deadlock: { cycle: [], blocked: [{ task: 'child', lock: 'm0', class: 'm', mode: 'write', waitingAt: orphanWait, held: [] }] },
+  occurrences: 1,
+};
+
+// Read from a kernel console log (--input-format dmesg): the kernel's report is the text.
+const rcuReport: EventRef = { file: 'console.log', line: 7, task: 'ip/362', op: 'report' };
+export const suspiciousRcu: Finding = {
+  kind: 'suspicious-rcu-usage',
+  rule: null,
+  severity: 'error',
+  fingerprint: 'ffffffffffffffff',
+  message: 'WARNING: suspicious RCU usage in ip_tunnel_find: rtnl_mutex',
+  classes: ['rtnl_mutex'],
+  events: [rcuReport],
+  task: 'ip/362',
+  trigger: rcuReport,
+  held: [held({ file: 'console.log', line: 16, task: 'ip/362', class: 'rtnl_mutex', site: 'rtnetlink_rcv_msg' }, '+.+.')],
+  splat: {
+    title: 'WARNING: suspicious RCU usage in ip_tunnel_find',
+    header: 'WARNING: suspicious RCU usage',
+    kernel: '6.12.0-rc3-custom-gd95d9a31aceb #139 Not tainted',
+    detail: 'net/ipv4/ip_tunnel.c:221 RCU-list traversed in non-reader section!!',
+    incomplete: false,
+    firstLine: 7,
+    lastLine: 18,
+    text: [
+      'WARNING: suspicious RCU usage',
+      '6.12.0-rc3-custom-gd95d9a31aceb #139 Not tainted',
+      '-----------------------------',
+      'net/ipv4/ip_tunnel.c:221 RCU-list traversed in non-reader section!!',
+      '',
+      'other info that might help us debug this:',
+      '',
+      'rcu_scheduler_active = 2, debug_locks = 1',
+      '1 lock held by ip/362:',
+      ' #0: ffffffff86fc7cb0 (rtnl_mutex){+.+.}-{3:3}, at: rtnetlink_rcv_msg+0x377/0xf60',
+      '',
+      'stack backtrace:',
+    ],
+  },
   occurrences: 1,
 };
 
@@ -412,4 +452,5 @@ export const GOLDEN_FINDINGS: ReadonlyMap<string, Finding> = new Map<string, Fin
   ['deadlock', deadlockFinding],
   ['deadlock-stalled', deadlockStalled],
   ['task-error', taskError],
+  ['suspicious-rcu-usage', suspiciousRcu],
 ]);

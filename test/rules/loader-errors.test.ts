@@ -8,16 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { InputError } from '../../src/io/input-error.js';
 import { loadRuleFiles, loadRuleTexts } from '../../src/rules/index.js';
-
-function errorOf(files: Array<{ file: string; text: string }>): string {
-  try {
-    loadRuleTexts(files);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return String(error);
-  }
-  throw new Error('expected an InputError');
-}
+import { loadErrorOf as errorOf } from './rule-tester.js';
 
 const one = (text: string): string => errorOf([{ file: 'r.yaml', text }]);
 

@@ -6,6 +6,8 @@
 import type { LockMode, LockType, TraceEvent } from '../../src/events/event.js';
 import type { Finding } from '../../src/engine/finding.js';
 import { Validator } from '../../src/engine/validator.js';
+import { expect } from 'vitest';
+import { InputError } from '../../src/io/input-error.js';
 import { createRuleHooks, loadRuleTexts, type RuleSet } from '../../src/rules/index.js';
 
 /** Declare a lock whose class is its own name. */
@@ -55,4 +57,15 @@ export function runRules(yaml: string | RuleSet, events: readonly TraceEvent[], 
 /** `rule:class,class` per rule finding, for compact assertions. */
 export function summary(findings: readonly Finding[]): string[] {
   return findings.map((finding) => `${finding.rule}:${finding.classes.join(',')}`);
+}
+
+/** The one-line InputError that loading the rule files gives (fails the test when they load). */
+export function loadErrorOf(files: Array<{ file: string; text: string }>): string {
+  try {
+    loadRuleTexts(files);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return String(error);
+  }
+  throw new Error('expected an InputError');
 }

@@ -53,7 +53,7 @@ export const baselineCommand: CommandModule<object, BaselineArgs> = {
   describe: 'write the current findings to a baseline file (known findings that do not fail check --baseline)',
   builder: (y) =>
     traceCheckOptions(y as Argv)
-      .positional('trace', { describe: 'trace file(s) (spec JSONL, ftrace text, perf script output or STD), checked as lockdep check does', type: 'string', array: true })
+      .positional('trace', { describe: 'trace file(s) (spec JSONL, ftrace text, perf script output, STD or /proc/lockdep), checked as lockdep check does', type: 'string', array: true })
       .option('from', { describe: 'take the findings from a saved result or graph instead of checking traces', type: 'string', requiresArg: true })
       .option('output', { alias: 'o', describe: `baseline file to write (default: the config file's baseline, else ${DEFAULT_BASELINE_FILE})`, type: 'string', requiresArg: true })
       .example('$0 baseline traces/*.jsonl', `write the config file's baseline, or ${DEFAULT_BASELINE_FILE}`)

@@ -32,6 +32,7 @@ import type { LockType } from '../../events/event.js';
 import { loadRuleFiles } from '../../rules/loader.js';
 import { createRuleHooks } from '../../rules/rule-hooks.js';
 import type { RuleSet } from '../../rules/rule-set.js';
+import { rulesNeedingAcquisitions } from '../../rules/graph-decidability.js';
 import type { EngineHooks } from '../../engine/hooks.js';
 import { ruleOptions, type ConfigArgs } from '../rule-options.js';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
@@ -55,7 +56,7 @@ export interface CheckArgs extends TraceCheckArgs, ReportArgs, GateArgs, Progres
 export function checkOptions(y: Argv): Argv<CheckArgs> {
   return gateOptions(reportOptions(progressOption(traceCheckOptions(y))))
     .positional('trace', {
-      describe: 'trace file(s) to check: spec JSONL (docs/trace-format.md), ftrace / trace-cmd text, perf script output or STD (docs/importers.md); "-" reads stdin',
+      describe: 'trace file(s) to check: spec JSONL (docs/trace-format.md), ftrace / trace-cmd text, perf script output, STD, a kernel\'s /proc/lockdep or a kernel console log (docs/importers.md); "-" reads stdin',
       type: 'string',
       array: true,
       demandOption: true,
@@ -64,6 +65,7 @@ export function checkOptions(y: Argv): Argv<CheckArgs> {
     .example('$0 check --input-format ftrace trace.txt', 'check a kernel ftrace dump of the lock tracepoints')
     .example('perf script | $0 check -', 'check perf script output of the lock tracepoints (detected)')
     .example('$0 check --rules rules/kvm-locking.yaml trace.jsonl', 'also enforce documented locking rules')
+    .example('$0 check --rules rules/kvm-locking.yaml lockdep.txt', 'check a kernel\'s /proc/lockdep graph (detected) against documented rules')
     .example('$0 check run1.jsonl run2.jsonl', 'check two traces, each from an empty graph')
     .example('$0 check --format json trace.jsonl > result.json', 'machine-readable result')
     .example('$0 check -f text -f sarif:lockdep.sarif -f html:report.html traces/*.jsonl', 'text on stdout, SARIF and HTML to files')
@@ -100,7 +102,7 @@ export function traceCheckOptions<T>(y: Argv<T>): Argv<T & TraceCheckArgs> {
       requiresArg: true,
     }))
     .option('input-format', {
-      describe: 'trace format: spec JSONL, Linux ftrace / trace-cmd text or perf script output (lock tracepoints), or STD (docs/importers.md)',
+      describe: 'trace format: spec JSONL, Linux ftrace / trace-cmd text or perf script output (lock tracepoints), STD, a kernel\'s /proc/lockdep (+ lockdep_chains, lockdep_stats) graph, or a kernel console log with lockdep reports (dmesg; docs/importers.md)',
       choices: INPUT_FORMAT_CHOICES,
       default: 'auto',
       requiresArg: true,
@@ -134,6 +136,8 @@ export function checkTraceOptionsFrom(argv: TraceCheckArgs): CheckTraceOptions {
   const rules = rulesOf(argv);
   if (rules !== undefined) {
     options.createHooks = () => [rules.createHooks()];
+    const undecidable = rulesNeedingAcquisitions(rules.ruleSet);
+    if (undecidable.length > 0) options.graphUndecidableRules = undecidable;
     for (const [name, type] of rules.ruleSet.classTypes) classTypes.set(name, type);
   }
   if (argv.inputFormat !== undefined) options.inputFormat = argv.inputFormat;

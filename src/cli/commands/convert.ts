@@ -27,7 +27,7 @@ export interface ConvertArgs {
 export function convertOptions(y: Argv): Argv<ConvertArgs> {
   return y
     .positional('trace', {
-      describe: 'trace to convert: spec JSONL, ftrace / trace-cmd text, perf script output or STD; "-" reads stdin',
+      describe: 'trace to convert: spec JSONL, ftrace / trace-cmd text, perf script output, STD or /proc/lockdep; "-" reads stdin',
       type: 'string',
       demandOption: true,
     })
@@ -70,6 +70,9 @@ export async function runConvert(argv: ConvertArgs): Promise<void> {
       onWarning: (message, origin) => {
         process.stderr.write(`${escapeTerminal(origin.file)}:${origin.line}: warning: ${escapeTerminal(message)}\n`);
       },
+      onSplat: (splat) => {
+        process.stderr.write(`${escapeTerminal(source)}:${splat.firstLine}: warning: a lockdep report (${splat.kind}) is no lock event, nothing converted (lockdep check reads console logs)\n`);
+      },
     });
   } catch (error) {
     writer.abort();
@@ -80,7 +83,7 @@ export async function runConvert(argv: ConvertArgs): Promise<void> {
 
 export const convertCommand: CommandModule<object, ConvertArgs> = {
   command: 'convert <trace>',
-  describe: 'convert an ftrace, perf script or STD trace (or JSONL) to spec JSONL',
+  describe: 'convert an ftrace, perf script, STD or /proc/lockdep input (or JSONL) to spec JSONL',
   builder: (y) => convertOptions(y),
   handler: (argv) => runConvert(argv),
 };

@@ -11,6 +11,7 @@ import { reportCommand } from './report.js';
 import { baselineCommand } from './baseline.js';
 import { mergeCommand } from './merge.js';
 import { convertCommand } from './convert.js';
+import { graphCommand } from './graph.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argument type; yargs takes the list as is
 export const commands: ReadonlyArray<CommandModule<any, any>> = [
@@ -21,4 +22,5 @@ export const commands: ReadonlyArray<CommandModule<any, any>> = [
   baselineCommand,
   mergeCommand,
   convertCommand,
+  graphCommand,
 ];

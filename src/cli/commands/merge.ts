@@ -3,12 +3,13 @@
  * (one per CI job, machine or run) and reports the findings that exist only because of the
  * merge (src/check/merge-graphs.ts). Invariants: graph files are read in the order given; the
  * verdict and outputs follow the same options as check, including the config file's `baseline`
- * and `maxWarnings`.
+ * and `maxWarnings`; rules a graph cannot decide get `rule-not-decidable` notices.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { Validator } from '../../engine/validator.js';
 import { validatorOptionsFor } from '../../check/check-trace.js';
 import { mergeGraphs, type MergeInput } from '../../check/merge-graphs.js';
+import { undecidableRuleNotices } from '../../check/graph-input-verdicts.js';
 import { checkTraceOptionsFrom, configInputsOf, withConfigGate } from './check.js';
 import { ruleOptions, type ConfigArgs } from '../rule-options.js';
 import { readSavedGraph } from '../saved-graph.js';
@@ -25,8 +26,11 @@ export async function runMerge(commandLine: MergeArgs): Promise<void> {
   const prepared = prepareOutputs(argv, [...argv.graph, ...configInputsOf(argv)]);
   const inputs: MergeInput[] = [];
   for (const file of argv.graph) inputs.push({ file, ...(await readSavedGraph(file)) });
-  const validator = new Validator(validatorOptionsFor('<merge>', checkTraceOptionsFrom(argv)));
+  const options = checkTraceOptionsFrom(argv);
+  const validator = new Validator(validatorOptionsFor('<merge>', options));
   const { result, snapshot } = mergeGraphs(inputs, validator);
+  const notices = undecidableRuleNotices(options.graphUndecidableRules ?? [], '<merge>', 'saved graphs');
+  if (notices.length > 0) result.notices = [...(result.notices ?? []), ...notices];
   process.exitCode = await finishRun(result, argv, { prepared, snapshot });
 }
 

@@ -102,17 +102,18 @@ const messages = {
 };
 
 /** Who to blame for a pair: one rule, or the rules of its derivation. */
-function attribution(pair: OrderPair): { id: string; description: string; severity: RuleSeverity; implied: string } {
+function attribution(pair: OrderPair): { id: string; description: string; documentedIn: string | undefined; severity: RuleSeverity; implied: string } {
   const rules: LoadedRule[] = [];
   for (const edge of pair.via) if (!rules.includes(edge.rule)) rules.push(edge.rule);
   const first = rules[0]!;
-  if (rules.length === 1) return { id: first.id, description: first.description, severity: first.severity, implied: '' };
+  if (rules.length === 1) return { id: first.id, description: first.description, documentedIn: first.documentedIn, severity: first.severity, implied: '' };
   let severity = first.severity;
   for (const rule of rules) if (SEVERITY_RANK[rule.severity] < SEVERITY_RANK[severity]) severity = rule.severity;
   const steps = pair.via.map((edge) => `${edge.outer} < ${edge.inner}${modeLabel(edge.innerMode)}`);
   return {
     id: first.id,
     description: rules.map((rule) => `${rule.id}: ${rule.description}`).join(' / '),
+    documentedIn: [...new Set(rules.flatMap((rule) => (rule.documentedIn === undefined ? [] : [rule.documentedIn])))].join(' / ') || undefined,
     severity,
     implied: ` (implied by ${steps.join(', ')} in rules ${rules.map((rule) => rule.id).join(', ')})`,
   };
@@ -205,7 +206,7 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
       if (reportedDirect.has(key)) return;
       reportedDirect.add(key);
       const blame = attribution(pair);
-      reportViolation(q, { id: blame.id, kind: 'order', severity: blame.severity, description: blame.description }, {
+      reportViolation(q, { id: blame.id, kind: 'order', severity: blame.severity, description: blame.description, documentedIn: blame.documentedIn }, {
         ...ruleMessage(messages, 'acquiredInside', {
           acquired: ctx.next.class,
           held: held.class,
@@ -233,7 +234,7 @@ export const orderRule: RuleKindModule<OrderRuleSpec> = {
             mode: modeLabel(pair.mode),
             implied: blame.implied,
           });
-      reportViolation(q, { id: blame.id, kind: 'order', severity: blame.severity, description: blame.description }, {
+      reportViolation(q, { id: blame.id, kind: 'order', severity: blame.severity, description: blame.description, documentedIn: blame.documentedIn }, {
         ...message,
         classes,
         events: path.flatMap((step) => [step.prev, step.next]),
