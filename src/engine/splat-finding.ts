@@ -42,8 +42,12 @@ export function splatClasses(splat: KernelSplat): string[] {
     case 'nest-lock-not-held':
       names.push(splat.acquiring?.class, splat.named?.class);
       break;
-    case 'held-lock-at-exit':
     case 'sleep-in-atomic':
+      // An invalid-wait-context report names the lock being taken first; the other kind has none.
+      names.push(splat.acquiring?.class);
+      for (const lock of splat.held) names.push(lock.class);
+      break;
+    case 'held-lock-at-exit':
     case 'suspicious-rcu-usage':
     case 'lock-depth-exceeded':
       for (const lock of splat.held) names.push(lock.class);

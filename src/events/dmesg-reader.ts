@@ -17,7 +17,7 @@ import { SplatBuilder } from './splat-builder.js';
 import { DEFAULT_CHUNK_BYTES, LineDecoder } from './text-line-reader.js';
 
 /** Words of every report header (kernel-splat.ts): a line without one is no header. */
-const HEADER_WORDS = /locking|lock (?:state|order|freed|held|was)|locks held|unlock balance|lock inversion|sleeping function|RCU usage|MAX_LOCK_DEPTH/;
+const HEADER_WORDS = /locking|lock (?:state|order|freed|held|was)|locks held|unlock balance|lock inversion|sleeping function|RCU usage|MAX_LOCK_DEPTH|wait context/;
 
 /** A line may hold a report header only if it holds a header prefix and a header word. */
 function mayHoldHeader(line: string): boolean {

@@ -93,6 +93,9 @@ const HEADERS: readonly (readonly [RegExp, SplatKind])[] = [
   [/^lock held when returning to user space!/, 'held-lock-at-exit'],
   [/^\S+ still has locks held!/, 'held-lock-at-exit'],
   [/^sleeping function called from invalid context/, 'sleep-in-atomic'],
+  // The wait-type check (CONFIG_PROVE_RAW_LOCK_NESTING): a lock that may sleep taken where
+  // the held locks forbid it; the report names the lock being taken.
+  [/^Invalid wait context/, 'sleep-in-atomic'],
   [/^suspicious RCU usage/, 'suspicious-rcu-usage'],
   [/^Nested lock was not taken/, 'nest-lock-not-held'],
   [/^MAX_LOCK_DEPTH too low!/, 'lock-depth-exceeded'],
@@ -152,13 +155,22 @@ const TITLES: Readonly<Record<SplatKind, { text: string; from: (splat: KernelSpl
   'lock-depth-exceeded': { text: 'BUG: MAX_LOCK_DEPTH too low!', from: () => [] },
 };
 
+/** An `Invalid wait context` report (kind sleep-in-atomic, with the lock being taken). */
+export function isWaitContextReport(splat: KernelSplat): boolean {
+  return splat.kind === 'sleep-in-atomic' && /Invalid wait context/.test(splat.header);
+}
+
 /** The syzbot-style title: `possible deadlock in elv_iosched_store`, `inconsistent lock state in f`. */
 export function splatTitle(splat: KernelSplat): string {
   const title = TITLES[splat.kind];
   let text = title.text;
+  let from = title.from(splat);
   if (splat.kind === 'held-lock-at-exit') {
     text = splat.header.includes('returning to user space') ? 'WARNING: lock held when returning to user space' : 'WARNING: still has locks held';
+  } else if (isWaitContextReport(splat)) {
+    text = 'BUG: Invalid wait context';
+    from = [...(splat.acquiring?.at ?? []), ...splat.frames];
   }
-  const where = titleFunction(title.from(splat));
+  const where = titleFunction(from);
   return where === undefined ? text : `${text} in ${where}`;
 }

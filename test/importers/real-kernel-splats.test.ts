@@ -173,3 +173,17 @@ describe('real console-log reports (format detected)', () => {
     expect(finding.chain?.[0]?.next.stack?.slice(0, 3)).toEqual(['__lock_acquire', 'lock_acquire', '_spin_lock_irqsave']);
   });
 });
+
+describe('an Invalid wait context report (the wait-type check)', () => {
+  it('is a sleep-in-atomic finding naming the lock being taken, then the held locks', async () => {
+    const file = join(REPO_ROOT, 'test', 'fixtures', 'real', 'kernel', 'shan-2023-09-05-arm64-mmu-lock-wait-context.txt');
+    const findings = (await checkTrace(file, { inputFormat: 'dmesg' })).violations;
+    expect(findings).toHaveLength(1);
+    const [finding] = findings as [Finding];
+    expect(finding.kind).toBe('sleep-in-atomic');
+    expect(finding.task).toBe('qemu-system-aar/3598');
+    expect(finding.classes).toEqual(['&mmu->fault_ranges_mutex', '&vcpu->mutex', '&kvm->srcu', '&(kvm)->mmu_lock', 'rcu_read_lock']);
+    expect(finding.splat?.title).toBe('BUG: Invalid wait context in invalidate_icache_guest_page');
+    expect(finding.splat?.kernel?.startsWith('6.5.0-gavin+ #11')).toBe(true);
+  });
+});
