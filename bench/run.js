@@ -18,6 +18,8 @@
  * Exit status: 1, after the table and with one `bench: FAILED: ...` line per problem on stderr,
  * when a tool of the Helgrind row fails or does not report exactly the workload's one
  * lock-order cycle (bench/cycle-verdict.js).
+ * Each figure is a numbered section of main() or a file of bench/sections/ (`async (context)`, see
+ * bench/harness.js), called once; the helpers, sizes and formats are bench/harness.js's.
  * Invariants: throughput is reported from CPU time (user+system of the measuring process; on a
  * shared machine it is steadier than wall time, which is shown too), best of N repetitions;
  * rows are `{ id, figure, measured, target, status, readme }` objects in one array (`readme`
@@ -25,186 +27,47 @@
  * .bench/, except README.md and docs/performance.md with `--update-docs`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { helgrindVerdict, lockdepVerdict } from './cycle-verdict.js';
-import { writeConsoleLog } from './console-log.js';
-import { writeWorkload } from './generate.js';
+import {
+  ROOT,
+  OUT,
+  quick,
+  updateDocs,
+  SIZES,
+  CLASSES,
+  TASKS,
+  REPEATS,
+  LARGE_REPEATS,
+  STREAM_REPEATS,
+  HELGRIND_EVENTS,
+  FASTPATH_ITERATIONS,
+  RULES_FILE,
+  GRAPH_CLASSES,
+  GRAPH_EDGES,
+  CONSOLE_LOG,
+  label,
+  log,
+  workload,
+  consoleLogWorkload,
+  worker,
+  best,
+  bestInTurns,
+  perSecond,
+  wallPerSecond,
+  fastestOf,
+  fmtRate,
+  fmtMb,
+  fmtMs,
+  fmtRatio,
+  verdict,
+  fmtPercent,
+  threadSplit,
+  machine,
+} from './harness.js';
 import { KERNEL_LIMITS, writeProcLockdep } from './proc-lockdep.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, '.bench');
-const quick = process.argv.includes('--quick');
-const updateDocs = process.argv.includes('--update-docs');
-const GENERATOR_VERSION = 3;
-
-const SIZES = quick ? { small: 100_000, large: 1_000_000 } : { small: 1_000_000, large: 10_000_000 };
-const CLASSES = quick ? 2_000 : 10_000;
-const TASKS = 64;
-const REPEATS = quick ? 1 : 3;
-/** Runs at the large size (each takes seconds); the best is kept, as for the small size. */
-const LARGE_REPEATS = quick ? 1 : 2;
-/** File and pipe runs of the stream comparison, each (taken in turns). */
-const STREAM_REPEATS = quick ? 1 : 5;
-const HELGRIND_EVENTS = quick ? 50_000 : 1_000_000;
-const FASTPATH_ITERATIONS = quick ? 200_000 : 2_000_000;
-const RULES_FILE = join(ROOT, 'rules', 'kvm-locking.yaml');
-/** The graph of the `lockdep graph` row (the issue's size; the same in --quick). */
-const GRAPH_CLASSES = 10_000;
-const GRAPH_EDGES = 100_000;
-/** The console-log scan works on the issue's size in quick runs too: generated once, it takes about a second. */
-const CONSOLE_LOG = { bytes: 100_000_000, splats: 1_000, seed: 20261207 };
-
-const label = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`);
-const log = (message) => process.stderr.write(`bench: ${message}\n`);
-
-// ---------------------------------------------------------------------------------------------
-// Workloads
-
-function workload(kind, events, format, classes = CLASSES) {
-  mkdirSync(OUT, { recursive: true });
-  const name = `${kind}-${label(events)}-${classes}c.${format}`;
-  const path = join(OUT, name);
-  const params = { kind, events, classes, tasks: TASKS, seed: 20261125, format, generator: GENERATOR_VERSION };
-  const stamp = `${path}.params.json`;
-  if (existsSync(path) && existsSync(stamp) && readFileSync(stamp, 'utf8') === JSON.stringify(params)) return path;
-  log(`generating ${name}`);
-  writeWorkload(path, params);
-  writeFileSync(stamp, JSON.stringify(params));
-  return path;
-}
-
-/** The console log of the dmesg scan (bench/console-log.js), generated once per parameters. */
-function consoleLogWorkload() {
-  mkdirSync(OUT, { recursive: true });
-  const path = join(OUT, `console-${CONSOLE_LOG.bytes / 1e6}MB-${CONSOLE_LOG.splats}.log`);
-  const stamp = `${path}.params.json`;
-  const params = JSON.stringify(CONSOLE_LOG);
-  if (!(existsSync(path) && existsSync(stamp) && readFileSync(stamp, 'utf8') === params)) {
-    log(`generating ${basename(path)}`);
-    writeConsoleLog(path, CONSOLE_LOG);
-    writeFileSync(stamp, params);
-  }
-  return path;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Measurements (child processes)
-
-function worker(args) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bench', 'worker.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  if (result.status !== 0) throw new Error(`bench worker ${args.join(' ')} failed:\n${result.stderr}`);
-  const lines = result.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]);
-}
-
-/** Best (least CPU time) of `repeats` runs; peak RSS, and what the work added to it, are the largest seen. */
-function best(args, repeats = REPEATS) {
-  let chosen;
-  let maxRssKb = 0;
-  let addedRssKb = 0;
-  for (let i = 0; i < repeats; i++) {
-    const run = worker(args);
-    maxRssKb = Math.max(maxRssKb, run.maxRssKb);
-    addedRssKb = Math.max(addedRssKb, run.maxRssKb - run.startRssKb);
-    if (chosen === undefined || run.cpuMs < chosen.cpuMs) chosen = run;
-  }
-  return { ...chosen, maxRssKb, addedRssKb };
-}
-
-/**
- * `best` of two measurements taken in turns (a, b, a, b, ...), so that both see the same load
- * on a shared machine: for ratios between two ways of doing the same work.
- */
-function bestInTurns(argsA, argsB, repeats) {
-  const a = [];
-  const b = [];
-  for (let i = 0; i < repeats; i++) {
-    a.push(best(argsA, 1));
-    b.push(best(argsB, 1));
-  }
-  const fastest = (runs) => ({
-    ...runs.reduce((x, y) => (y.cpuMs < x.cpuMs ? y : x)),
-    maxRssKb: Math.max(...runs.map((run) => run.maxRssKb)),
-    addedRssKb: Math.max(...runs.map((run) => run.addedRssKb)),
-  });
-  return [fastest(a), fastest(b)];
-}
-
-/** Events per second of CPU (wall) time; `events` overrides the run's own count (the floors count lines). */
-const perSecond = (run, events = run.events) => events / (run.cpuMs / 1000);
-const wallPerSecond = (run, events = run.events) => events / (run.wallMs / 1000);
-
-function timed(command, args, options = {}) {
-  const start = performance.now();
-  const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20, ...options });
-  return { ms: performance.now() - start, status: result.status, signal: result.signal, error: result.error, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
-}
-
-/**
- * The fastest (wall time) of `repeats` runs of a command, or `{ failure }` describing the first
- * run that could not start, was killed, or exited with a status not in `okStatuses`.
- */
-function fastestOf(repeats, command, args, okStatuses, options = {}) {
-  let fastest;
-  for (let i = 0; i < repeats; i++) {
-    const run = timed(command, args, options);
-    if (run.error !== undefined || !okStatuses.includes(run.status)) {
-      const why = run.error?.message ?? (run.signal !== null ? `killed by ${run.signal}` : `exit status ${run.status}`);
-      const detail = run.stderr.trim().split('\n').at(-1) ?? '';
-      return { failure: `${basename(command)} failed (${why})${detail !== '' ? `: ${detail}` : ''}` };
-    }
-    if (fastest === undefined || run.ms < fastest.ms) fastest = run;
-  }
-  return fastest;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Formatting
-
-const fmtRate = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : `${(n / 1e3).toFixed(0)} k/s`);
-const fmtMb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
-const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-const fmtRatio = (r) => `${r.toFixed(2)}x`;
-const verdict = (ok) => (ok ? 'met' : 'NOT met');
-const fmtPercent = (r) => `${(r * 100).toFixed(0)}%`;
-
-/** Where a run's CPU time went: the JavaScript thread vs V8's compiler/GC helper threads (Linux only). */
-function threadSplit(run, floor) {
-  if (run.mainThreadCpuMs === undefined) return '';
-  const versus = floor?.mainThreadCpuMs === undefined ? '' : ` (floor ${fmtMs(floor.mainThreadCpuMs)})`;
-  return `; main thread ${fmtMs(run.mainThreadCpuMs)}${versus}, helper threads ${fmtMs(run.helperThreadsCpuMs)}`;
-}
-
-function machine() {
-  const cpu = cpus();
-  let model = cpu[0]?.model ?? 'unknown';
-  try {
-    const info = readFileSync('/proc/cpuinfo', 'utf8');
-    const found = /model name\s*:\s*(.+)/.exec(info);
-    if (found?.[1] !== undefined) model = found[1].trim();
-  } catch {
-    // not Linux
-  }
-  return {
-    cpu: model,
-    cores: cpu.length,
-    memoryGb: (totalmem() / 2 ** 30).toFixed(1),
-    freeGb: (freemem() / 2 ** 30).toFixed(1),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    load: loadavg().map((l) => l.toFixed(1)).join(' '),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 
 async function main() {
   const started = performance.now();
@@ -215,6 +78,8 @@ async function main() {
   /** Adds a table row; `options.readme` puts it in README's short table too. */
   const row = (id, figure, measured, target = '', status = '', options = {}) =>
     rows.push({ id, figure, measured, target, status, readme: options.readme === true });
+  /** What a section of bench/sections/ gets: adds rows, records numbers, reports a failure. */
+  const context = { row, results, fail: (message) => failures.push(message) };
 
   // Workloads.
   const lockSmall = workload('lock', SIZES.small, 'jsonl');
@@ -406,7 +271,7 @@ async function main() {
   );
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
-  results.helgrind = helgrind(row, (message) => failures.push(message));
+  results.helgrind = helgrind(context);
 
   results.elapsedMs = performance.now() - started;
   results.header = tableHeader(host, results);
@@ -425,7 +290,7 @@ async function main() {
   if (failures.length > 0) process.exitCode = 1;
 }
 
-function helgrind(row, fail) {
+function helgrind({ row, fail }) {
   const events = HELGRIND_EVENTS;
   const id = 'helgrind';
   const figure = `Helgrind vs lockdep check, same ${label(events)}-event lock sequence (end-to-end wall time, best of ${REPEATS} run${REPEATS === 1 ? '' : 's'} each)`;
