@@ -10,6 +10,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { escapeTerminal } from '../report/escape.js';
 import { checkTrace } from '../check/check-trace.js';
+import type { EngineHooks } from '../engine/hooks.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import type { InputFormatChoice } from '../events/importers.js';
 import { STDIN_PATH } from '../events/jsonl-reader.js';
@@ -17,6 +18,8 @@ import { combineSnapshots, readSavedGraph } from './saved-graph.js';
 
 export interface GraphInputOptions {
   inputFormat?: InputFormatChoice | undefined;
+  /** Engine hooks to run while a trace input is checked (`lockdep infer`'s tallies); saved graphs have none. */
+  createHooks?: ((file: string) => EngineHooks[]) | undefined;
 }
 
 const SAVED_GRAPH_START = /^\s*\{\s*"format"\s*:\s*"lockdep-graph"/;
@@ -56,6 +59,7 @@ async function graphOfInput(file: string, options: GraphInputOptions): Promise<{
   const taken: { snapshot?: GraphSnapshot } = {};
   const result = await checkTrace(file, {
     ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
+    ...(options.createHooks !== undefined ? { createHooks: options.createHooks } : {}),
     onSnapshot: (snapshot) => {
       taken.snapshot = snapshot;
     },

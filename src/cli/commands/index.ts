@@ -12,6 +12,7 @@ import { baselineCommand } from './baseline.js';
 import { mergeCommand } from './merge.js';
 import { convertCommand } from './convert.js';
 import { graphCommand } from './graph.js';
+import { inferCommand } from './infer.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argument type; yargs takes the list as is
 export const commands: ReadonlyArray<CommandModule<any, any>> = [
@@ -23,4 +24,5 @@ export const commands: ReadonlyArray<CommandModule<any, any>> = [
   mergeCommand,
   convertCommand,
   graphCommand,
+  inferCommand,
 ];

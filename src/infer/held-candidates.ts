@@ -1,0 +1,55 @@
+/**
+ * LockDoc-style hypotheses for `must-hold` and `guarded-by`: for something that happens with
+ * locks held (an acquisition, an access), the share of its occurrences under each held class,
+ * and the best one. The side (`write`) is claimed only for classes that have a read side
+ * (rwlock, rwsem) and only when every occurrence under the class held it for write.
+ * Invariant: a hypothesis with confidence 1 holds at every occurrence tallied.
+ */
+import type { LockType } from '../events/event.js';
+import type { HeldTally } from './observations.js';
+import type { Evidence } from './proposal.js';
+import { percent, tallySupport } from './support.js';
+
+export interface HeldHypothesis {
+  lock: string;
+  /** 'write' when every occurrence under `lock` held it for write (and it has a read side). */
+  mode: 'write' | 'any';
+  /** Occurrences with `lock` held (in `mode`). */
+  held: number;
+  confidence: number;
+  /** The other classes held at least as often as the confidence bar, with their shares. */
+  others: string;
+}
+
+const HAS_READ_SIDE: ReadonlySet<LockType> = new Set(['rwlock', 'rwsem']);
+
+/**
+ * The best hypothesis (highest share; on a tie, the class held nearest to the occurrence on
+ * average), or undefined when nothing was ever held.
+ */
+export function bestHeld(tally: HeldTally, typeOf: (name: string) => LockType | undefined, minConfidence: number): HeldHypothesis | undefined {
+  let best: { lock: string; held: number; depth: number } | undefined;
+  for (const [lock, held] of tally.heldAny) {
+    const depth = tally.depthSum.get(lock)! / held;
+    if (best === undefined || held > best.held || (held === best.held && depth < best.depth)) best = { lock, held, depth };
+  }
+  if (best === undefined) return undefined;
+  const written = tally.heldWrite.get(best.lock) ?? 0;
+  const type = typeOf(best.lock);
+  const mode = written === best.held && type !== undefined && HAS_READ_SIDE.has(type) ? 'write' : 'any';
+  const others = [...tally.heldAny]
+    .filter(([lock, held]) => lock !== best.lock && held / tally.count >= minConfidence)
+    .map(([lock, held]) => `${lock} ${percent(held / tally.count)}`)
+    .join(', ');
+  return { lock: best.lock, mode, held: best.held, confidence: best.held / tally.count, others };
+}
+
+/** The evidence of a rule built on `hypothesis`: support, confidence, and why it is off if it is. */
+export function hypothesisEvidence(about: string, tally: HeldTally, hypothesis: HeldHypothesis, unit: string): Evidence {
+  const missing = tally.count - hypothesis.held;
+  const notes = [
+    ...(missing > 0 ? [`off: ${missing} ${unit} without it; enable once they are fixed or explained`] : []),
+    ...(hypothesis.others === '' ? [] : [`also held: ${hypothesis.others}`]),
+  ];
+  return { about, support: tallySupport(tally), confidence: hypothesis.confidence, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+}

@@ -1,0 +1,69 @@
+/**
+ * `forbid-inside` candidates for pseudo-locks (type `map`: an MMU notifier, a workqueue or
+ * flush map, fs_reclaim): per pseudo-lock held around something, the related classes never
+ * seen inside it, not even through other locks. Related: taken before it (a path to it), or
+ * taken outside a class it is also taken outside of (a sibling, like `slots_lock` and the MMU
+ * notifier, both outside `mmu_notifier_slots_lock`). Unrelated classes are left out: the trace
+ * says nothing about them.
+ * Invariant: no class of a rule is reachable from its pseudo-lock in the relation, which holds
+ * every nesting the checker saw, so the rule finds nothing on its own input.
+ */
+import type { IndexedGraph } from '../graph/indexed-graph.js';
+import { reachable, type ClassRelation } from './class-relation.js';
+import type { Observations } from './observations.js';
+import type { Evidence, ProposedRule, Support } from './proposal.js';
+import { tallySupport } from './support.js';
+
+export function inferForbidInside(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
+  const count = relation.names.length;
+  const rules: ProposedRule[] = [];
+  for (let map = 0; map < graph.names.length; map++) {
+    if (graph.types[map] !== 'map' || relation.start[map + 1] === relation.start[map]) continue;
+    const mapName = relation.names[map]!;
+    const inside = reachable(count, relation.start, relation.next, map);
+    const related = reachable(count, relation.prevStart, relation.prev, map);
+    for (let slot = relation.start[map]!; slot < relation.start[map + 1]!; slot++) {
+      const shared = relation.next[slot]!;
+      for (let at = relation.prevStart[shared]!; at < relation.prevStart[shared + 1]!; at++) related[relation.prev[at]!] = 1;
+    }
+    const heldSupport = mapHeldSupport(observations, mapName);
+    if (heldSupport !== undefined && heldSupport.witnesses < minSupport) continue;
+    const locks: string[] = [];
+    const evidence: Evidence[] = [];
+    if (heldSupport !== undefined) evidence.push({ about: `${mapName} held`, support: heldSupport });
+    for (let node = 0; node < count; node++) {
+      if (inside[node] === 1 || related[node] === 0) continue;
+      const name = relation.names[node]!;
+      const tally = observations.acquired.get(name);
+      if (tally !== undefined && tally.count < minSupport) continue;
+      locks.push(name);
+      if (tally !== undefined) evidence.push({ about: `${name} taken, never inside ${mapName}`, support: tallySupport(tally) });
+    }
+    if (locks.length === 0) continue;
+    rules.push({
+      kind: 'forbid-inside',
+      rule: {
+        id: `inferred-forbid-inside-${rules.length + 1}`,
+        kind: 'forbid-inside',
+        lock: locks,
+        inside: mapName,
+        description: `observed: ${locks.join(', ')} ${locks.length === 1 ? 'is' : 'are'} never taken inside ${mapName}`,
+      },
+      evidence,
+    });
+  }
+  return rules;
+}
+
+/** The chains that took something while `map` was held (undefined: no trace tallied it). */
+function mapHeldSupport(observations: Observations, map: string): Support | undefined {
+  let witnesses = 0;
+  const tasks = new Set<string>();
+  let firstSeen = '';
+  for (const tally of observations.nesting.get(map)?.values() ?? []) {
+    witnesses += tally.count;
+    for (const task of tally.tasks) tasks.add(task);
+    if (firstSeen === '') firstSeen = tallySupport(tally).firstSeen;
+  }
+  return witnesses === 0 ? undefined : { witnesses, tasks: tasks.size, firstSeen };
+}

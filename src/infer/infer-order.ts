@@ -1,0 +1,108 @@
+/**
+ * `order` rules from the observed partial order, as few as say it: the transitive reduction of
+ * the condensation of the "taken before" relation (class-relation.ts). A dependency between two
+ * components is kept only when no other path between them exists; its class pairs become the
+ * rules, one rule per outer class. Classes on one cycle get no order among themselves.
+ * Invariants: every proposed pair (a, b) has a path a ->* b and none b ->* a in the relation,
+ * and so has every pair the rules imply by transitivity: checked against its own input the
+ * rules find nothing. Dropping pairs under --min-support keeps that true.
+ */
+import type { IndexedGraph } from '../graph/indexed-graph.js';
+import type { ClassRelation } from './class-relation.js';
+import type { Observations } from './observations.js';
+import type { Evidence, ProposedRule, Support } from './proposal.js';
+import { tallySupport, witnessSupport } from './support.js';
+
+/** Component pairs (c -> d) of the condensation that no longer path implies, as a set of `c * count + d`. */
+function reducedComponentEdges(relation: ClassRelation): Set<number> {
+  const { component, count } = relation.components;
+  const membersStart = new Int32Array(count + 1);
+  for (let node = 0; node < component.length; node++) membersStart[component[node]! + 1]!++;
+  for (let id = 0; id < count; id++) membersStart[id + 1]! += membersStart[id]!;
+  const fill = membersStart.slice(0, count);
+  const members = new Int32Array(component.length);
+  for (let node = 0; node < component.length; node++) members[fill[component[node]!]!++] = node;
+  const words = (count + 31) >>> 5;
+  // reach[c]: components reachable from c by at least one step. Components are numbered in
+  // reverse topological order, so every successor of c has a lower number and is done first.
+  const reach = new Uint32Array(count * words);
+  const kept = new Set<number>();
+  const successors: number[] = [];
+  const seen = new Uint8Array(count);
+  for (let c = 0; c < count; c++) {
+    successors.length = 0;
+    for (let at = membersStart[c]!; at < membersStart[c + 1]!; at++) {
+      const node = members[at]!;
+      for (let slot = relation.start[node]!; slot < relation.start[node + 1]!; slot++) {
+        const d = component[relation.next[slot]!]!;
+        if (d === c || seen[d] === 1) continue;
+        seen[d] = 1;
+        successors.push(d);
+      }
+    }
+    const row = c * words;
+    for (const d of successors) {
+      seen[d] = 0;
+      const from = d * words;
+      for (let word = 0; word < words; word++) reach[row + word]! |= reach[from + word]!;
+    }
+    // A successor reachable through another successor is implied; the others are kept.
+    for (const d of successors) if ((reach[row + (d >>> 5)]! & (1 << (d & 31))) === 0) kept.add(c * count + d);
+    for (const d of successors) reach[row + (d >>> 5)]! |= 1 << (d & 31);
+  }
+  return kept;
+}
+
+export function inferOrder(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
+  const { component, count } = relation.components;
+  const kept = reducedComponentEdges(relation);
+  const witnessOf = new Map<string, number>();
+  for (let edge = 0; edge < graph.edgeFrom.length; edge++) witnessOf.set(`${graph.edgeFrom[edge]!},${graph.edgeTo[edge]!}`, edge);
+  const rules: ProposedRule[] = [];
+  for (let outer = 0; outer < relation.names.length; outer++) {
+    const inner: string[] = [];
+    const evidence: Evidence[] = [];
+    for (let slot = relation.start[outer]!; slot < relation.start[outer + 1]!; slot++) {
+      const to = relation.next[slot]!;
+      if (!kept.has(component[outer]! * count + component[to]!)) continue;
+      const support = pairSupport(graph, relation, observations, witnessOf, outer, to);
+      if (support.witnesses < minSupport) continue;
+      inner.push(relation.names[to]!);
+      evidence.push({ about: `${relation.names[outer]!} -> ${relation.names[to]!}`, support });
+    }
+    if (inner.length === 0) continue;
+    const outerName = relation.names[outer]!;
+    rules.push({
+      kind: 'order',
+      rule: {
+        id: `inferred-order-${rules.length + 1}`,
+        kind: 'order',
+        outer: outerName,
+        inner,
+        description: `observed: ${outerName} is taken outside ${inner.join(', ')}`,
+      },
+      evidence,
+    });
+  }
+  return rules;
+}
+
+function pairSupport(graph: IndexedGraph, relation: ClassRelation, observations: Observations, witnessOf: ReadonlyMap<string, number>, from: number, to: number): Support {
+  const tally = observations.nesting.get(relation.names[from]!)?.get(relation.names[to]!);
+  if (tally !== undefined) return tallySupport(tally);
+  const edge = witnessOf.get(`${from},${to}`);
+  // Every pair of the relation is a graph edge or a tallied nesting.
+  return witnessSupport(graph.witnesses[edge!]!);
+}
+
+/** Groups of classes on a cycle of the relation, in class order. */
+export function cycleGroups(relation: ClassRelation): string[][] {
+  const groups = new Map<number, string[]>();
+  relation.names.forEach((name, node) => {
+    const id = relation.components.component[node]!;
+    const group = groups.get(id);
+    if (group === undefined) groups.set(id, [name]);
+    else group.push(name);
+  });
+  return [...groups.values()].filter((group) => group.length > 1);
+}

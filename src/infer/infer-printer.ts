@@ -1,0 +1,92 @@
+/**
+ * How a `lockdep infer` answer is printed: `yaml`, a rules file (each rule preceded by its
+ * evidence as comments) that `lockdep rules lint` and `check --rules` read; `json`, the answer
+ * as data; `markdown`, a table for review. Invariants: names and descriptions are YAML
+ * double-quoted scalars (JSON string syntax, which YAML reads back unchanged), and comments never
+ * carry a line break, so any class or variable name survives.
+ */
+import { escapeMarkdown } from '../report/escape.js';
+import type { Evidence, InferAnswer, ProposedRule } from './proposal.js';
+import { percent } from './support.js';
+
+export const INFER_FORMATS = ['yaml', 'json', 'markdown'] as const;
+export type InferFormat = (typeof INFER_FORMATS)[number];
+
+const quote = (text: string): string => JSON.stringify(text);
+const comment = (text: string): string => `# ${text.replace(/[\r\n\u2028\u2029]/g, ' ')}`;
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "3 chains, 2 tasks, first at t.jsonl:12, 100% under the lock; note". */
+export function evidenceText(evidence: Evidence, kind: ProposedRule['kind']): string {
+  const { support } = evidence;
+  const unit = kind === 'guarded-by' ? plural(support.witnesses, 'access', 'accesses') : plural(support.witnesses, 'chain', 'chains');
+  const parts = [`${unit}, ${plural(support.tasks, 'task', 'tasks')}`];
+  if (support.firstSeen !== '') parts.push(`first at ${support.firstSeen}`);
+  if (evidence.confidence !== undefined) parts.push(`${percent(evidence.confidence)} under the lock`);
+  return `${evidence.about}: ${parts.join(', ')}${evidence.note === undefined ? '' : `; ${evidence.note}`}`;
+}
+
+function header(answer: InferAnswer): string[] {
+  const { summary } = answer;
+  const lines = [
+    `Rules proposed by lockdep infer from ${answer.inputs.join(', ')}`,
+    `(${plural(summary.classes, 'class', 'classes')}, ${plural(summary.dependencies, 'dependency', 'dependencies')}, ${plural(summary.accessesSeen, 'access', 'accesses')}): ` +
+      `${summary.proposed} rule(s)${summary.off > 0 ? `, ${summary.off} off (the input breaks them: review before enabling)` : ''}.`,
+    'Support counts distinct lock chains (a held-lock sequence counts once, however often it repeats)',
+    'and the tasks that first took them; guarded-by counts every access. Check with lockdep rules lint.',
+  ];
+  if (answer.cycles.length > 0) {
+    lines.push('Classes on these cycles are not ordered among themselves (see lockdep graph cycles):');
+    for (const group of answer.cycles) lines.push(`  ${group.join(', ')}`);
+  }
+  return lines.map(comment);
+}
+
+/** Fields whose values are the rule kinds' keywords (ids, kinds, modes): plain scalars; the others (names, text) are quoted. */
+const KEYWORD_FIELDS: ReadonlySet<string> = new Set(['id', 'kind', 'severity', 'heldMode', 'mode', 'access']);
+
+function yamlValue(field: string, value: string | string[], indent: string): string[] {
+  if (typeof value === 'string') return [KEYWORD_FIELDS.has(field) ? value : quote(value)];
+  return ['', ...value.map((item) => `${indent}  - ${quote(item)}`)];
+}
+
+export function inferYaml(answer: InferAnswer): string {
+  const lines = [...header(answer), 'version: 1'];
+  if (answer.classes.length > 0) {
+    lines.push('classes:');
+    for (const { name, type } of answer.classes) lines.push(`  ${quote(name)}: ${type}`);
+  }
+  lines.push(answer.rules.length === 0 ? 'rules: []' : 'rules:');
+  for (const proposed of answer.rules) {
+    for (const evidence of proposed.evidence) lines.push(`  ${comment(evidenceText(evidence, proposed.kind))}`);
+    Object.entries(proposed.rule).forEach(([field, value], index) => {
+      const [first, ...rest] = yamlValue(field, value, '    ');
+      lines.push(`${index === 0 ? '  - ' : '    '}${field}:${first === '' ? '' : ` ${first!}`}`, ...rest);
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function inferMarkdown(answer: InferAnswer): string {
+  const lines = ['### lockdep infer', '', ...header(answer).map((line) => escapeMarkdown(line.slice(2))), ''];
+  if (answer.rules.length > 0) {
+    lines.push('| rule | kind | rule says | evidence |', '| --- | --- | --- | --- |');
+    for (const proposed of answer.rules) {
+      const id = `${escapeMarkdown(String(proposed.rule['id']))}${proposed.rule['severity'] === 'off' ? ' (off)' : ''}`;
+      const evidence = proposed.evidence.map((entry) => escapeMarkdown(evidenceText(entry, proposed.kind))).join('<br>');
+      lines.push(`| ${id} | ${proposed.kind} | ${escapeMarkdown(String(proposed.rule['description']))} | ${evidence} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderInferAnswer(format: InferFormat, answer: InferAnswer): string {
+  switch (format) {
+    case 'yaml': return inferYaml(answer);
+    case 'json': return `${JSON.stringify(answer, null, 2)}\n`;
+    case 'markdown': return inferMarkdown(answer);
+  }
+}

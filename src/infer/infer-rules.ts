@@ -1,0 +1,56 @@
+/**
+ * `lockdep infer`: rules proposed from what ran. Reads the merged dependency graph of the inputs
+ * and the checker's tallies (observations.ts), and proposes, per requested kind, `order`
+ * (infer-order.ts), `leaf`, `must-hold`, `guarded-by` and `forbid-inside` rules with their
+ * evidence. Invariants: every rule names only classes of the graph or the tallies, declared in
+ * `classes` with their types; the proposal passes `rules lint` (the order rules follow a DAG)
+ * and, checked against the traces it came from, gives no finding (each kind's invariant).
+ */
+import type { LockType } from '../events/event.js';
+import type { IndexedGraph } from '../graph/indexed-graph.js';
+import { classRelation } from './class-relation.js';
+import { inferForbidInside } from './infer-forbid-inside.js';
+import { inferGuardedBy } from './infer-guarded-by.js';
+import { inferLeaf } from './infer-leaf.js';
+import { cycleGroups, inferOrder } from './infer-order.js';
+import { inferMustHold } from './infer-must-hold.js';
+import type { Observations } from './observations.js';
+import type { InferAnswer, InferOptions, ProposedRule } from './proposal.js';
+
+/** Fields that name lock classes (the others name variables or modes). */
+const CLASS_FIELDS = ['outer', 'inner', 'lock', 'held', 'inside'];
+
+export function inferRules(graph: IndexedGraph, observations: Observations, options: InferOptions, inputs: readonly string[]): InferAnswer {
+  const relation = classRelation(graph, observations);
+  const typeOf = (name: string): LockType | undefined => {
+    const index = graph.indexOf.get(name);
+    return index === undefined ? undefined : graph.types[index];
+  };
+  const wants = options.kinds;
+  const rules: ProposedRule[] = [
+    ...(wants.has('order') ? inferOrder(graph, relation, observations, options.minSupport) : []),
+    ...(wants.has('leaf') ? inferLeaf(graph, relation, observations, options.minSupport) : []),
+    ...(wants.has('must-hold') ? inferMustHold(observations, typeOf, options) : []),
+    ...(wants.has('guarded-by') ? inferGuardedBy(observations, typeOf, options) : []),
+    ...(wants.has('forbid-inside') ? inferForbidInside(graph, relation, observations, options.minSupport) : []),
+  ];
+  const named = new Set<string>();
+  for (const { rule } of rules) {
+    for (const field of CLASS_FIELDS) {
+      const value = rule[field];
+      if (value === undefined) continue;
+      for (const name of typeof value === 'string' ? [value] : value) named.add(name);
+    }
+  }
+  const classes = relation.names.filter((name) => named.has(name)).map((name) => ({ name, type: typeOf(name) ?? 'mutex' }));
+  let accessesSeen = 0;
+  for (const tally of observations.accesses.values()) accessesSeen += tally.count;
+  const off = rules.filter(({ rule }) => rule['severity'] === 'off').length;
+  return {
+    inputs: [...inputs],
+    classes,
+    rules,
+    cycles: wants.has('order') ? cycleGroups(relation) : [],
+    summary: { classes: graph.names.length, dependencies: graph.edgeFrom.length, accessesSeen, proposed: rules.length, off },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The answer of `lockdep infer`: proposed rules, each as the rule file will hold it (id, kind,
+ * the kind's fields, description, and `severity: off` for a candidate that the input itself
+ * contradicts) with its evidence, plus the classes the rules name and the cycles left unordered.
+ * Invariants: `rule` holds only fields of the kind's schema (src/rules/kinds/), in the order
+ * the YAML writer prints them; every evidence entry says what it is about and how often it was seen.
+ */
+import type { LockType } from '../events/event.js';
+
+export const INFER_KINDS = ['order', 'leaf', 'must-hold', 'guarded-by', 'forbid-inside'] as const;
+export type InferKind = (typeof INFER_KINDS)[number];
+
+export interface InferOptions {
+  /** Least support (chains, or accesses for guarded-by) of a proposed rule or list entry. */
+  minSupport: number;
+  /** Least share of occurrences under the candidate lock (must-hold, guarded-by). */
+  minConfidence: number;
+  kinds: ReadonlySet<InferKind>;
+}
+
+export const DEFAULT_MIN_SUPPORT = 1;
+export const DEFAULT_MIN_CONFIDENCE = 0.9;
+
+/** How often a fact was seen. */
+export interface Support {
+  /** Distinct lock chains (for guarded-by: accesses) that witness it. */
+  witnesses: number;
+  /** Distinct tasks among them (the task that first took each chain). */
+  tasks: number;
+  /** Where it was first seen (`file:line`), or '' when the input does not say. */
+  firstSeen: string;
+}
+
+export interface Evidence {
+  /** What the entry is about: a class, a pair `A -> B`, or a variable. */
+  about: string;
+  support: Support;
+  /** Share of occurrences that follow the rule (must-hold, guarded-by), 0..1. */
+  confidence?: number;
+  /** One more sentence (other candidates, why the rule is off). */
+  note?: string;
+}
+
+export type RuleFieldValue = string | string[];
+
+export interface ProposedRule {
+  kind: InferKind;
+  /** The rule as written in the file: id, kind, severity (only `off`), the kind's fields, description. */
+  rule: Record<string, RuleFieldValue>;
+  evidence: Evidence[];
+}
+
+export interface InferAnswer {
+  inputs: string[];
+  /** Every class the rules name, with its lock type, in graph order. */
+  classes: Array<{ name: string; type: LockType }>;
+  rules: ProposedRule[];
+  /** Groups of classes on cycles: not ordered among themselves. */
+  cycles: string[][];
+  summary: { classes: number; dependencies: number; accessesSeen: number; proposed: number; off: number };
+}

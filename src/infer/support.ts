@@ -1,0 +1,22 @@
+/**
+ * Support of a proposed rule from the checker's tallies (observations.ts) or, for an input that
+ * is a saved graph, from a dependency's one recorded witness.
+ */
+import type { DependencyWitness } from '../engine/finding.js';
+import { traceLocation } from '../report/witnesses.js';
+import type { Tally } from './observations.js';
+import type { Support } from './proposal.js';
+
+export function tallySupport(tally: Tally): Support {
+  return { witnesses: tally.count, tasks: tally.tasks.size, firstSeen: traceLocation(tally.firstAt) };
+}
+
+/** A dependency known only from a saved graph: its first witness. */
+export function witnessSupport(witness: DependencyWitness): Support {
+  return { witnesses: 1, tasks: 1, firstSeen: traceLocation(witness.next) };
+}
+
+/** 0.9375 -> "93.8%"; 1 -> "100%". */
+export function percent(share: number): string {
+  return share === 1 ? '100%' : `${(Math.floor(share * 1000) / 10).toFixed(1)}%`;
+}
