@@ -21,7 +21,7 @@ export function inferMustHold(observations: Observations, typeOf: (name: string)
     rule['held'] = hypothesis.lock;
     if (hypothesis.mode === 'write') rule['heldMode'] = 'write';
     rule['description'] = `observed: ${lock} is taken with ${hypothesis.lock} held${hypothesis.mode === 'write' ? ' for write' : ''}`;
-    rules.push({ kind: 'must-hold', rule, evidence: [hypothesisEvidence(lock, tally, hypothesis, 'chain(s) took it')] });
+    rules.push({ kind: 'must-hold', rule, evidence: [hypothesisEvidence(lock, tally, hypothesis, 'chain(s)')] });
   }
   return rules;
 }
