@@ -60,7 +60,7 @@ export const inferCommand: CommandModule<object, InferArgs> = {
       .option('input-format', { describe: 'format of trace inputs (saved graphs are recognised by their content)', choices: INPUT_FORMAT_CHOICES, default: 'auto', requiresArg: true })
       .option('min-support', { describe: `least support of a proposed rule: chains (accesses for guarded-by)`, type: 'number', default: DEFAULT_MIN_SUPPORT, requiresArg: true })
       .option('min-confidence', { describe: 'least share of chains or accesses under the lock (must-hold, guarded-by); below 1 the rule is proposed off', type: 'number', default: DEFAULT_MIN_CONFIDENCE, requiresArg: true })
-      .option('kinds', { describe: `which kinds to propose, comma-separated (${INFER_KINDS.join(', ')})`, type: 'string', array: true, requiresArg: true })
+      .option('kinds', { describe: `which kinds to propose, comma-separated (${INFER_KINDS.join(', ')}); repeatable`, type: 'string', array: true, nargs: 1, requiresArg: true })
       .example('$0 infer examples/kvm/kvm-2021.jsonl', 'proposed rules as YAML on standard output')
       .example('$0 infer -o proposed.yaml --kinds order,leaf traces/*.jsonl', 'only order and leaf rules, to a file')
       .example('$0 infer -f markdown --min-confidence 0.95 trace.jsonl', 'a review table'),
