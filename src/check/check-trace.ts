@@ -40,6 +40,8 @@ export interface CheckTraceOptions {
   onInputWarning?: (message: string, origin: EventOrigin) => void;
   /** Active rules a dependency graph cannot decide: reported as notices when the input is one (/proc/lockdep). */
   graphUndecidableRules?: readonly UndecidableRule[];
+  /** Called when the input turned out to be a dependency graph (/proc/lockdep), whose acquisitions are replayed edges. */
+  onGraphInput?: () => void;
 }
 
 /** The Validator's options for one file: the one place check options map onto the engine. */
@@ -68,5 +70,6 @@ export async function checkTrace(file: string, options: CheckTraceOptions = {}):
   const result = validator.result();
   if (imported.notices !== undefined && imported.notices.length > 0) result.notices = [...imported.notices];
   if (imported.graph === undefined) return result;
+  options.onGraphInput?.();
   return withGraphInputVerdicts(result, imported.graph, displayName, options.graphUndecidableRules ?? []);
 }

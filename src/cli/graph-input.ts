@@ -20,6 +20,8 @@ export interface GraphInputOptions {
   inputFormat?: InputFormatChoice | undefined;
   /** Engine hooks to run while a trace input is checked (`lockdep infer`'s tallies); saved graphs have none. */
   createHooks?: ((file: string) => EngineHooks[]) | undefined;
+  /** Called for each trace input that is a dependency graph (/proc/lockdep): its hooks saw replayed edges, not a run. */
+  onGraphInput?: ((file: string) => void) | undefined;
 }
 
 const SAVED_GRAPH_START = /^\s*\{\s*"format"\s*:\s*"lockdep-graph"/;
@@ -60,6 +62,7 @@ async function graphOfInput(file: string, options: GraphInputOptions): Promise<{
   const result = await checkTrace(file, {
     ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
     ...(options.createHooks !== undefined ? { createHooks: options.createHooks } : {}),
+    ...(options.onGraphInput !== undefined ? { onGraphInput: () => options.onGraphInput?.(file) } : {}),
     onSnapshot: (snapshot) => {
       taken.snapshot = snapshot;
     },

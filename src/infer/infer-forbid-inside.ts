@@ -26,11 +26,11 @@ export function inferForbidInside(graph: IndexedGraph, relation: ClassRelation, 
       const shared = relation.next[slot]!;
       for (let at = relation.prevStart[shared]!; at < relation.prevStart[shared + 1]!; at++) related[relation.prev[at]!] = 1;
     }
+    // Only a traced run says a class is a pseudo-lock (/proc/lockdep declares every class a map).
     const heldSupport = mapHeldSupport(observations, mapName);
-    if (heldSupport !== undefined && heldSupport.witnesses < minSupport) continue;
+    if (heldSupport === undefined || heldSupport.witnesses < minSupport) continue;
     const locks: string[] = [];
-    const evidence: Evidence[] = [];
-    if (heldSupport !== undefined) evidence.push({ about: `${mapName} held`, support: heldSupport });
+    const evidence: Evidence[] = [{ about: `${mapName} held around other classes`, support: heldSupport }];
     for (let node = 0; node < count; node++) {
       if (inside[node] === 1 || related[node] === 0) continue;
       const name = relation.names[node]!;
@@ -55,7 +55,7 @@ export function inferForbidInside(graph: IndexedGraph, relation: ClassRelation, 
   return rules;
 }
 
-/** The chains that took something while `map` was held (undefined: no trace tallied it). */
+/** The nestings inside `map` the traces showed (undefined: none). */
 function mapHeldSupport(observations: Observations, map: string): Support | undefined {
   let witnesses = 0;
   const tasks = new Set<string>();

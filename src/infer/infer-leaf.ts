@@ -1,8 +1,8 @@
 /**
  * `leaf` candidates: classes that were taken but never held while anything (itself included)
  * was taken, in the same irq context, which is what a `leaf` rule checks. One rule lists them
- * all, each with its support. From a saved graph alone: classes with dependencies into them and
- * none out.
+ * all, each with its support. From a graph alone (saved, or /proc/lockdep): classes with
+ * dependencies into them and none out, supported by those dependencies.
  */
 import type { IndexedGraph } from '../graph/indexed-graph.js';
 import type { ClassRelation } from './class-relation.js';
@@ -10,16 +10,27 @@ import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule, Support } from './proposal.js';
 import { tallySupport, witnessSupport } from './support.js';
 
+/** Dependencies into a class: one witness each, their tasks, the first one's place. */
+function graphSupport(graph: IndexedGraph, edges: readonly number[]): Support {
+  const tasks = new Set(edges.map((edge) => graph.witnesses[edge]!.task));
+  return { ...witnessSupport(graph.witnesses[edges[0]!]!), witnesses: edges.length, tasks: tasks.size };
+}
+
 export function inferLeaf(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
-  const firstEdgeInto = new Map<number, number>();
-  for (let edge = graph.edgeFrom.length - 1; edge >= 0; edge--) firstEdgeInto.set(graph.edgeTo[edge]!, edge);
+  /** Per class, the dependencies into it (a saved graph's or /proc/lockdep's support). */
+  const edgesInto = new Map<number, number[]>();
+  for (let edge = 0; edge < graph.edgeFrom.length; edge++) {
+    const list = edgesInto.get(graph.edgeTo[edge]!);
+    if (list === undefined) edgesInto.set(graph.edgeTo[edge]!, [edge]);
+    else list.push(edge);
+  }
   const leaves: string[] = [];
   const evidence: Evidence[] = [];
   relation.names.forEach((name, node) => {
     if (relation.start[node + 1]! > relation.start[node]! || observations.nesting.has(name)) return;
     const tally = observations.acquired.get(name);
-    const edge = firstEdgeInto.get(node);
-    const support: Support | undefined = tally !== undefined ? tallySupport(tally) : edge !== undefined ? witnessSupport(graph.witnesses[edge]!) : undefined;
+    const edges = edgesInto.get(node);
+    const support: Support | undefined = tally !== undefined ? tallySupport(tally) : edges !== undefined ? graphSupport(graph, edges) : undefined;
     if (support === undefined || support.witnesses < minSupport) return;
     leaves.push(name);
     evidence.push({ about: name, support });

@@ -36,6 +36,25 @@ export class Observations {
   /** `var\0w` or `var\0r` -> its accesses, with every held class. */
   readonly accesses = new Map<string, HeldTally & { var: string; write: boolean }>();
 
+  /** The tallies of several inputs added up (each input was checked from an empty graph). */
+  static combine(list: readonly Observations[]): Observations {
+    if (list.length === 1) return list[0]!;
+    const total = new Observations();
+    for (const part of list) {
+      for (const [outer, inners] of part.nesting) {
+        let into = total.nesting.get(outer);
+        if (into === undefined) total.nesting.set(outer, (into = new Map()));
+        for (const [inner, tally] of inners) into.set(inner, addTally(into.get(inner), tally));
+      }
+      for (const [name, tally] of part.acquired) total.acquired.set(name, addHeldTally(total.acquired.get(name), tally));
+      for (const [key, tally] of part.accesses) {
+        const sum = addHeldTally(total.accesses.get(key), tally);
+        total.accesses.set(key, { ...sum, var: tally.var, write: tally.write });
+      }
+    }
+    return total;
+  }
+
   /** The hooks that fill these tallies; give them to every validator of the run. */
   hooks(): EngineHooks {
     return {
@@ -65,6 +84,22 @@ export class Observations {
       },
     };
   }
+}
+
+function addTally(sum: Tally | undefined, tally: Tally): Tally {
+  if (sum === undefined) return { count: tally.count, tasks: new Set(tally.tasks), firstAt: tally.firstAt };
+  sum.count += tally.count;
+  for (const task of tally.tasks) sum.tasks.add(task);
+  return sum;
+}
+
+function addHeldTally(sum: HeldTally | undefined, tally: HeldTally): HeldTally {
+  const into = sum ?? emptyHeldTally(tally.firstAt);
+  addTally(into, tally);
+  for (const key of ['heldAny', 'heldWrite', 'depthSum'] as const) {
+    for (const [name, count] of tally[key]) into[key].set(name, (into[key].get(name) ?? 0) + count);
+  }
+  return into;
 }
 
 function emptyHeldTally(at: EventRef): HeldTally {

@@ -150,7 +150,7 @@ describe('forbid-inside', () => {
       { id: 'inferred-forbid-inside-1', kind: 'forbid-inside', lock: ['S', 'B'], inside: 'N', description: 'observed: S, B are never taken inside N' },
     ]);
     expect(answer.rules[0]!.evidence.map((entry) => [entry.about, entry.support.witnesses])).toEqual([
-      ['N held', 2], ['S taken, never inside N', 1], ['B taken, never inside N', 1],
+      ['N held around other classes', 2], ['S taken, never inside N', 1], ['B taken, never inside N', 1],
     ]);
     expect(ruleFindingsOf(answer, events)).toEqual([]);
   });

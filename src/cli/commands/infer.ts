@@ -68,9 +68,20 @@ export const inferCommand: CommandModule<object, InferArgs> = {
     const options = inferOptions(argv);
     if (argv.input.filter((input) => input === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
     const targets = parseOutputTargets({ formats: argv.format ?? [], output: argv.output, inputs: argv.input, known: new Set(INFER_FORMATS), defaultFormat: 'yaml' });
-    const observations = new Observations();
-    const hooks = observations.hooks();
-    const { snapshot } = await loadGraphInputs(argv.input, { inputFormat: argv.inputFormat, createHooks: () => [hooks] });
+    // One set of tallies per trace; a /proc/lockdep input replays its edges as acquisitions, which
+    // say nothing of what was held at one acquisition: its tallies are dropped (its graph stays).
+    const perTrace: Observations[] = [];
+    const replayed = new Set<Observations>();
+    const { snapshot } = await loadGraphInputs(argv.input, {
+      inputFormat: argv.inputFormat,
+      createHooks: () => {
+        const observations = new Observations();
+        perTrace.push(observations);
+        return [observations.hooks()];
+      },
+      onGraphInput: () => replayed.add(perTrace[perTrace.length - 1]!),
+    });
+    const observations = Observations.combine(perTrace.filter((tallies) => !replayed.has(tallies)));
     const answer = inferRules(indexGraph(toGraphology(snapshot)), observations, options, snapshot.sources.length > 0 ? snapshot.sources : argv.input);
     const outputs = await renderOutputs(targets, (target) => renderInferAnswer(target.format as InferFormat, answer));
     await writeFilesAtomic(outputs.files);
