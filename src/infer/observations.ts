@@ -43,7 +43,7 @@ export class Observations {
     for (const part of list) {
       for (const [outer, inners] of part.nesting) {
         let into = total.nesting.get(outer);
-        if (into === undefined) total.nesting.set(outer, (into = new Map()));
+        if (into === undefined) total.nesting.set(outer, (into = new Map<string, Tally>()));
         for (const [inner, tally] of inners) into.set(inner, addTally(into.get(inner), tally));
       }
       for (const [name, tally] of part.acquired) total.acquired.set(name, addHeldTally(total.acquired.get(name), tally));
@@ -64,7 +64,7 @@ export class Observations {
         countHeld(tally, ctx.task, ctx.held, next);
         for (const held of ctx.held) {
           let inner = this.nesting.get(held.class);
-          if (inner === undefined) this.nesting.set(held.class, (inner = new Map()));
+          if (inner === undefined) this.nesting.set(held.class, (inner = new Map<string, Tally>()));
           const pair = inner.get(next);
           if (pair === undefined) inner.set(next, { count: 1, tasks: new Set([ctx.task]), firstAt: ctx.next.at });
           else {
