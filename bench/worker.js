@@ -19,6 +19,8 @@
  *                             ns per event (the chain-cache fast path)
  *   sim                       bench/sim-mutex.js (Mutex validation on/off vs async-mutex,
  *                             stack capture on/off; drop-in runExclusive vs async-mutex's)
+ *   infer <file> [format]     what `lockdep infer` does after start-up (one check of the trace
+ *                             with the inference's hooks, the inference, the YAML rendered)
  *   graph <classes> <edges>   bench/graph-queries.js (lockdep graph cycles, hierarchy and why
  *                             on a generated graph, after building it from a snapshot)
  * Invariant: timings cover only the measured work (module loading is excluded); CPU time is
@@ -191,12 +193,24 @@ async function sim(quick) {
   return { ...lockUnlock, runExclusive };
 }
 
+async function infer(file, format = 'auto') {
+  const { inferFromInputs } = await import('../dist/cli/infer-input.js');
+  const { inferYaml } = await import('../dist/infer/infer-printer.js');
+  const { DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, INFER_KINDS } = await import('../dist/infer/proposal.js');
+  const options = { minSupport: DEFAULT_MIN_SUPPORT, minConfidence: DEFAULT_MIN_CONFIDENCE, kinds: new Set(INFER_KINDS) };
+  const start = measureStart();
+  const answer = await inferFromInputs([file], options, { inputFormat: format });
+  const yaml = inferYaml(answer);
+  const measured = measureEnd(start);
+  return { events: null, ...measured, rules: answer.rules.length, yamlBytes: yaml.length, classes: answer.summary.classes, dependencies: answer.summary.dependencies };
+}
+
 async function graph(classes, edges) {
   const { benchGraphQueries } = await import('./graph-queries.js');
   return benchGraphQueries(Number(classes), Number(edges));
 }
 
-const modes = { 'floor-parse': floorParse, 'floor-scan': floorScan, check, 'check-stream': checkStream, fastpath, sim, graph };
+const modes = { 'floor-parse': floorParse, 'floor-scan': floorScan, check, 'check-stream': checkStream, fastpath, sim, infer, graph };
 const run = modes[mode];
 if (run === undefined) {
   process.stderr.write(`usage: node bench/worker.js ${Object.keys(modes).join('|')} ...\n`);

@@ -35,21 +35,24 @@ export function classRelation(graph: IndexedGraph, observations: Observations): 
     }
     return index;
   };
+  for (const [outer, inners] of observations.nesting) {
+    intern(outer);
+    for (const inner of inners.keys()) intern(inner);
+  }
+  const count = names.length;
   const pairs: Array<[number, number]> = [];
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const add = (from: number, to: number): void => {
-    if (from === to) return;
-    const key = `${from},${to}`;
-    if (seen.has(key)) return;
+    const key = from * count + to;
+    if (from === to || seen.has(key)) return;
     seen.add(key);
     pairs.push([from, to]);
   };
   for (let edge = 0; edge < graph.edgeFrom.length; edge++) add(graph.edgeFrom[edge]!, graph.edgeTo[edge]!);
   for (const [outer, inners] of observations.nesting) {
-    const from = intern(outer);
-    for (const inner of inners.keys()) add(from, intern(inner));
+    const from = indexOf.get(outer)!;
+    for (const inner of inners.keys()) add(from, indexOf.get(inner)!);
   }
-  const count = names.length;
   const forward = compress(count, pairs, 0);
   const backward = compress(count, pairs, 1);
   const components = stronglyConnectedComponents({ nodeCount: count, start: forward.start, next: forward.list });

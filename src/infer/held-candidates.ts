@@ -29,17 +29,18 @@ const HAS_READ_SIDE: ReadonlySet<LockType> = new Set(['rwlock', 'rwsem']);
  */
 export function bestHeld(tally: HeldTally, typeOf: (name: string) => LockType | undefined, minConfidence: number): HeldHypothesis | undefined {
   let best: { lock: string; held: number; depth: number } | undefined;
-  for (const [lock, held] of tally.heldAny) {
-    const depth = tally.depthSum.get(lock)! / held;
+  for (const [lock, count] of tally.held) {
+    const held = count.any;
+    const depth = count.depthSum / held;
     if (best === undefined || held > best.held || (held === best.held && depth < best.depth)) best = { lock, held, depth };
   }
   if (best === undefined) return undefined;
-  const written = tally.heldWrite.get(best.lock) ?? 0;
+  const written = tally.held.get(best.lock)!.write;
   const type = typeOf(best.lock);
   const mode = written === best.held && type !== undefined && HAS_READ_SIDE.has(type) ? 'write' : 'any';
-  const others = [...tally.heldAny]
-    .filter(([lock, held]) => lock !== best.lock && held / tally.count >= minConfidence)
-    .map(([lock, held]) => `${lock} ${percent(held / tally.count)}`)
+  const others = [...tally.held]
+    .filter(([lock, count]) => lock !== best.lock && count.any / tally.count >= minConfidence)
+    .map(([lock, count]) => `${lock} ${percent(count.any / tally.count)}`)
     .join(', ');
   return { lock: best.lock, mode, held: best.held, confidence: best.held / tally.count, others };
 }

@@ -62,7 +62,7 @@ function mapHeldSupport(observations: Observations, map: string): Support | unde
   let firstSeen = '';
   for (const tally of observations.nesting.get(map)?.values() ?? []) {
     witnesses += tally.count;
-    for (const task of tally.tasks) tasks.add(task);
+    for (const task of tally.tasks.names()) tasks.add(task);
     if (firstSeen === '') firstSeen = tallySupport(tally).firstSeen;
   }
   return witnesses === 0 ? undefined : { witnesses, tasks: tasks.size, firstSeen };

@@ -56,8 +56,9 @@ function reducedComponentEdges(relation: ClassRelation): Set<number> {
 export function inferOrder(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
   const { component, count } = relation.components;
   const kept = reducedComponentEdges(relation);
-  const witnessOf = new Map<string, number>();
-  for (let edge = 0; edge < graph.edgeFrom.length; edge++) witnessOf.set(`${graph.edgeFrom[edge]!},${graph.edgeTo[edge]!}`, edge);
+  const classes = relation.names.length;
+  const witnessOf = new Map<number, number>();
+  for (let edge = 0; edge < graph.edgeFrom.length; edge++) witnessOf.set(graph.edgeFrom[edge]! * classes + graph.edgeTo[edge]!, edge);
   const rules: ProposedRule[] = [];
   for (let outer = 0; outer < relation.names.length; outer++) {
     const inner: string[] = [];
@@ -87,10 +88,10 @@ export function inferOrder(graph: IndexedGraph, relation: ClassRelation, observa
   return rules;
 }
 
-function pairSupport(graph: IndexedGraph, relation: ClassRelation, observations: Observations, witnessOf: ReadonlyMap<string, number>, from: number, to: number): Support {
+function pairSupport(graph: IndexedGraph, relation: ClassRelation, observations: Observations, witnessOf: ReadonlyMap<number, number>, from: number, to: number): Support {
   const tally = observations.nesting.get(relation.names[from]!)?.get(relation.names[to]!);
   if (tally !== undefined) return tallySupport(tally);
-  const edge = witnessOf.get(`${from},${to}`);
+  const edge = witnessOf.get(from * relation.names.length + to);
   // Every pair of the relation is a graph edge or a tallied nesting.
   return witnessSupport(graph.witnesses[edge!]!);
 }

@@ -6,26 +6,66 @@
  * Invariants: the counts are exactly what the rule kinds check (onNewChain's held locks of the
  * same irq context for `order`, `leaf`, `must-hold` and `forbid-inside`; every held lock for
  * `guarded-by`), so a rule that holds in every tally gives no finding on the same input; one
- * observer may watch several inputs (their tallies add up).
+ * observer watches one input, and `combine` adds inputs up. The hooks allocate little (one
+ * tally per class, pair or variable; a task set only once a second task shows up): they run
+ * inside the check.
  */
 import type { EventRef } from '../engine/finding.js';
 import type { EngineHooks, LockView } from '../engine/hooks.js';
 
+/** The distinct tasks of a tally: the first one, and a set once there are more. */
+export class TaskSet {
+  private first: string;
+  private more: Set<string> | undefined;
+
+  constructor(first: string) {
+    this.first = first;
+  }
+
+  add(task: string): void {
+    if (task === this.first || this.more?.has(task) === true) return;
+    (this.more ??= new Set([this.first])).add(task);
+  }
+
+  copy(): TaskSet {
+    const copy = new TaskSet(this.first);
+    if (this.more !== undefined) copy.more = new Set(this.more);
+    return copy;
+  }
+
+  addAll(other: TaskSet): void {
+    for (const task of other.names()) this.add(task);
+  }
+
+  get size(): number {
+    return this.more === undefined ? 1 : this.more.size;
+  }
+
+  names(): Iterable<string> {
+    return this.more ?? [this.first];
+  }
+}
+
 /** How often something was seen: distinct chains (or accesses), the tasks, and the first sighting. */
 export interface Tally {
   count: number;
-  tasks: Set<string>;
+  tasks: TaskSet;
   firstAt: EventRef;
+}
+
+/** How often one class was held around an occurrence. */
+export interface HeldCount {
+  /** Occurrences with it held (any mode). */
+  any: number;
+  /** Occurrences with it held for write. */
+  write: number;
+  /** The sum of its distances from the innermost held lock (0: innermost). */
+  depthSum: number;
 }
 
 /** Occurrences of something (an acquisition, an access) with the classes held around it. */
 export interface HeldTally extends Tally {
-  /** Per held class: occurrences with it held (any mode). */
-  heldAny: Map<string, number>;
-  /** Per held class: occurrences with it held for write. */
-  heldWrite: Map<string, number>;
-  /** Per held class: the sum of its distances from the innermost held lock (0: innermost). */
-  depthSum: Map<string, number>;
+  held: Map<string, HeldCount>;
 }
 
 export class Observations {
@@ -55,18 +95,19 @@ export class Observations {
     return total;
   }
 
-  /** The hooks that fill these tallies; give them to every validator of the run. */
+  /** The hooks that fill these tallies. */
   hooks(): EngineHooks {
     return {
       onNewChain: (ctx) => {
         const next = ctx.next.class;
-        const tally = this.acquired.get(next) ?? newHeldTally(this.acquired, next, ctx.next.at);
+        let tally = this.acquired.get(next);
+        if (tally === undefined) this.acquired.set(next, (tally = emptyHeldTally(ctx.task, ctx.next.at)));
         countHeld(tally, ctx.task, ctx.held, next);
         for (const held of ctx.held) {
           let inner = this.nesting.get(held.class);
           if (inner === undefined) this.nesting.set(held.class, (inner = new Map<string, Tally>()));
           const pair = inner.get(next);
-          if (pair === undefined) inner.set(next, { count: 1, tasks: new Set([ctx.task]), firstAt: ctx.next.at });
+          if (pair === undefined) inner.set(next, { count: 1, tasks: new TaskSet(ctx.task), firstAt: ctx.next.at });
           else {
             pair.count++;
             pair.tasks.add(ctx.task);
@@ -76,10 +117,7 @@ export class Observations {
       onAccess: (ctx) => {
         const key = `${ctx.var}\u0000${ctx.write ? 'w' : 'r'}`;
         let tally = this.accesses.get(key);
-        if (tally === undefined) {
-          tally = { ...emptyHeldTally(ctx.at), var: ctx.var, write: ctx.write };
-          this.accesses.set(key, tally);
-        }
+        if (tally === undefined) this.accesses.set(key, (tally = { ...emptyHeldTally(ctx.task, ctx.at), var: ctx.var, write: ctx.write }));
         countHeld(tally, ctx.task, ctx.held, undefined);
       },
     };
@@ -87,29 +125,30 @@ export class Observations {
 }
 
 function addTally(sum: Tally | undefined, tally: Tally): Tally {
-  if (sum === undefined) return { count: tally.count, tasks: new Set(tally.tasks), firstAt: tally.firstAt };
+  if (sum === undefined) return { count: tally.count, tasks: tally.tasks.copy(), firstAt: tally.firstAt };
   sum.count += tally.count;
-  for (const task of tally.tasks) sum.tasks.add(task);
+  sum.tasks.addAll(tally.tasks);
   return sum;
 }
 
 function addHeldTally(sum: HeldTally | undefined, tally: HeldTally): HeldTally {
-  const into = sum ?? emptyHeldTally(tally.firstAt);
-  addTally(into, tally);
-  for (const key of ['heldAny', 'heldWrite', 'depthSum'] as const) {
-    for (const [name, count] of tally[key]) into[key].set(name, (into[key].get(name) ?? 0) + count);
+  const into = sum ?? { count: 0, tasks: tally.tasks.copy(), firstAt: tally.firstAt, held: new Map<string, HeldCount>() };
+  if (sum !== undefined) into.tasks.addAll(tally.tasks);
+  into.count += tally.count;
+  for (const [name, count] of tally.held) {
+    const mine = into.held.get(name);
+    if (mine === undefined) into.held.set(name, { ...count });
+    else {
+      mine.any += count.any;
+      mine.write += count.write;
+      mine.depthSum += count.depthSum;
+    }
   }
   return into;
 }
 
-function emptyHeldTally(at: EventRef): HeldTally {
-  return { count: 0, tasks: new Set(), firstAt: at, heldAny: new Map(), heldWrite: new Map(), depthSum: new Map() };
-}
-
-function newHeldTally(map: Map<string, HeldTally>, key: string, at: EventRef): HeldTally {
-  const tally = emptyHeldTally(at);
-  map.set(key, tally);
-  return tally;
+function emptyHeldTally(task: string, at: EventRef): HeldTally {
+  return { count: 0, tasks: new TaskSet(task), firstAt: at, held: new Map() };
 }
 
 /** One occurrence by `task` with `held` held; a held lock of class `except` (the one taken) is not counted. */
@@ -117,17 +156,30 @@ function countHeld(tally: HeldTally, task: string, held: readonly LockView[], ex
   tally.count++;
   tally.tasks.add(task);
   // A class held twice (two instances) counts once: at its innermost hold, written if any hold is.
-  const depthOf = new Map<string, number>();
-  const written = new Set<string>();
+  // Held stacks are short: a scan beats building a set per occurrence.
   for (let index = held.length - 1; index >= 0; index--) {
-    const view = held[index]!;
-    if (view.class === except) continue;
-    if (!depthOf.has(view.class)) depthOf.set(view.class, held.length - 1 - index);
-    if (view.mode === 'write') written.add(view.class);
+    const name = held[index]!.class;
+    if (name === except || heldAbove(held, index, name)) continue;
+    const write = heldForWrite(held, index, name) ? 1 : 0;
+    const depth = held.length - 1 - index;
+    const count = tally.held.get(name);
+    if (count === undefined) tally.held.set(name, { any: 1, write, depthSum: depth });
+    else {
+      count.any++;
+      count.write += write;
+      count.depthSum += depth;
+    }
   }
-  for (const [name, depth] of depthOf) {
-    tally.heldAny.set(name, (tally.heldAny.get(name) ?? 0) + 1);
-    if (written.has(name)) tally.heldWrite.set(name, (tally.heldWrite.get(name) ?? 0) + 1);
-    tally.depthSum.set(name, (tally.depthSum.get(name) ?? 0) + depth);
-  }
+}
+
+/** Whether a lock of class `name` is held above position `index`. */
+function heldAbove(held: readonly LockView[], index: number, name: string): boolean {
+  for (let above = index + 1; above < held.length; above++) if (held[above]!.class === name) return true;
+  return false;
+}
+
+/** Whether a lock of class `name` at or below position `index` is held for write. */
+function heldForWrite(held: readonly LockView[], index: number, name: string): boolean {
+  for (let below = index; below >= 0; below--) if (held[below]!.class === name && held[below]!.mode === 'write') return true;
+  return false;
 }

@@ -8,16 +8,12 @@
  * atomically; the exit code is 0 for a proposal (even an empty one) and 2 for usage and input errors.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { toGraphology } from '../../engine/class-graph.js';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
-import { indexGraph } from '../../graph/indexed-graph.js';
-import { inferRules } from '../../infer/infer-rules.js';
 import { INFER_FORMATS, renderInferAnswer, type InferFormat } from '../../infer/infer-printer.js';
-import { Observations } from '../../infer/observations.js';
 import { DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, INFER_KINDS, type InferKind, type InferOptions } from '../../infer/proposal.js';
 import { writeFilesAtomic } from '../../io/atomic-write.js';
 import { EXIT_CLEAN } from '../exit-code.js';
-import { loadGraphInputs } from '../graph-input.js';
+import { inferFromInputs } from '../infer-input.js';
 import { parseOutputTargets, renderOutputs } from '../output.js';
 import { formatOptions } from '../report-options.js';
 import { UsageError } from '../usage-error.js';
@@ -68,21 +64,7 @@ export const inferCommand: CommandModule<object, InferArgs> = {
     const options = inferOptions(argv);
     if (argv.input.filter((input) => input === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
     const targets = parseOutputTargets({ formats: argv.format ?? [], output: argv.output, inputs: argv.input, known: new Set(INFER_FORMATS), defaultFormat: 'yaml' });
-    // One set of tallies per trace; a /proc/lockdep input replays its edges as acquisitions, which
-    // say nothing of what was held at one acquisition: its tallies are dropped (its graph stays).
-    const perTrace: Observations[] = [];
-    const replayed = new Set<Observations>();
-    const { snapshot } = await loadGraphInputs(argv.input, {
-      inputFormat: argv.inputFormat,
-      createHooks: () => {
-        const observations = new Observations();
-        perTrace.push(observations);
-        return [observations.hooks()];
-      },
-      onGraphInput: () => replayed.add(perTrace[perTrace.length - 1]!),
-    });
-    const observations = Observations.combine(perTrace.filter((tallies) => !replayed.has(tallies)));
-    const answer = inferRules(indexGraph(toGraphology(snapshot)), observations, options, snapshot.sources.length > 0 ? snapshot.sources : argv.input);
+    const answer = await inferFromInputs(argv.input, options, { inputFormat: argv.inputFormat });
     const outputs = await renderOutputs(targets, (target) => renderInferAnswer(target.format as InferFormat, answer));
     await writeFilesAtomic(outputs.files);
     for (const text of outputs.stdout) process.stdout.write(text);
