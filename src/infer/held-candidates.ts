@@ -17,8 +17,6 @@ export interface HeldHypothesis {
   /** Occurrences with `lock` held (in `mode`). */
   held: number;
   confidence: number;
-  /** The other classes held at least as often as the confidence bar, with their shares. */
-  others: string;
 }
 
 const HAS_READ_SIDE: ReadonlySet<LockType> = new Set(['rwlock', 'rwsem']);
@@ -27,7 +25,7 @@ const HAS_READ_SIDE: ReadonlySet<LockType> = new Set(['rwlock', 'rwsem']);
  * The best hypothesis (highest share; on a tie, the class held nearest to the occurrence on
  * average), or undefined when nothing was ever held.
  */
-export function bestHeld(tally: HeldTally, typeOf: (name: string) => LockType | undefined, minConfidence: number): HeldHypothesis | undefined {
+export function bestHeld(tally: HeldTally, typeOf: (name: string) => LockType | undefined): HeldHypothesis | undefined {
   let best: { lock: string; held: number; depth: number } | undefined;
   for (const [lock, count] of tally.held) {
     const held = count.any;
@@ -38,19 +36,22 @@ export function bestHeld(tally: HeldTally, typeOf: (name: string) => LockType | 
   const written = tally.held.get(best.lock)!.write;
   const type = typeOf(best.lock);
   const mode = written === best.held && type !== undefined && HAS_READ_SIDE.has(type) ? 'write' : 'any';
-  const others = [...tally.held]
-    .filter(([lock, count]) => lock !== best.lock && count.any / tally.count >= minConfidence)
-    .map(([lock, count]) => `${lock} ${percent(count.any / tally.count)}`)
-    .join(', ');
-  return { lock: best.lock, mode, held: best.held, confidence: best.held / tally.count, others };
+  return { lock: best.lock, mode, held: best.held, confidence: best.held / tally.count };
 }
 
-/** The evidence of a rule built on `hypothesis`: support, confidence, and why it is off if it is. */
-export function hypothesisEvidence(about: string, tally: HeldTally, hypothesis: HeldHypothesis, unit: string): Evidence {
+/**
+ * The evidence of a rule built on `hypothesis`: support, confidence, why it is off if it is, and
+ * the other classes held at least as often as the confidence bar, with their shares.
+ */
+export function hypothesisEvidence(about: string, tally: HeldTally, hypothesis: HeldHypothesis, unit: string, minConfidence: number): Evidence {
   const missing = tally.count - hypothesis.held;
+  const others: string[] = [];
+  for (const [lock, count] of tally.held) {
+    if (lock !== hypothesis.lock && count.any / tally.count >= minConfidence) others.push(`${lock} ${percent(count.any / tally.count)}`);
+  }
   const notes = [
     ...(missing > 0 ? [`off: ${missing} ${unit} without it; enable once they are fixed or explained`] : []),
-    ...(hypothesis.others === '' ? [] : [`also held: ${hypothesis.others}`]),
+    ...(others.length === 0 ? [] : [`also held: ${others.join(', ')}`]),
   ];
   return { about, support: tallySupport(tally), confidence: hypothesis.confidence, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
 }

@@ -21,7 +21,7 @@ export function inferGuardedBy(observations: Observations, typeOf: (name: string
   const byVar = new Map<string, Candidate[]>();
   for (const tally of observations.accesses.values()) {
     if (tally.count < options.minSupport) continue;
-    const hypothesis = bestHeld(tally, typeOf, options.minConfidence);
+    const hypothesis = bestHeld(tally, typeOf);
     if (hypothesis === undefined || hypothesis.confidence < options.minConfidence) continue;
     const list = byVar.get(tally.var) ?? [];
     list.push({ variable: tally.var, write: tally.write, tally, hypothesis });
@@ -45,7 +45,7 @@ export function inferGuardedBy(observations: Observations, typeOf: (name: string
       const what = access === undefined ? 'accesses' : `${access}s`;
       rule['description'] = `observed: ${what} of ${variable} happen with ${hypothesis.lock} held${hypothesis.mode === 'write' ? ' for write' : ''}`;
       const evidence: Evidence[] = group.map((candidate) =>
-        hypothesisEvidence(`${candidate.write ? 'writes' : 'reads'} of ${variable}`, candidate.tally, candidate.hypothesis, 'access(es)'));
+        hypothesisEvidence(`${candidate.write ? 'writes' : 'reads'} of ${variable}`, candidate.tally, candidate.hypothesis, 'access(es)', options.minConfidence));
       rules.push({ kind: 'guarded-by', rule, evidence });
     }
   }

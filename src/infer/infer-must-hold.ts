@@ -13,7 +13,7 @@ export function inferMustHold(observations: Observations, typeOf: (name: string)
   const rules: ProposedRule[] = [];
   for (const [lock, tally] of observations.acquired) {
     if (tally.count < options.minSupport) continue;
-    const hypothesis = bestHeld(tally, typeOf, options.minConfidence);
+    const hypothesis = bestHeld(tally, typeOf);
     if (hypothesis === undefined || hypothesis.confidence < options.minConfidence) continue;
     const rule: Record<string, RuleFieldValue> = { id: `inferred-must-hold-${rules.length + 1}`, kind: 'must-hold' };
     if (hypothesis.confidence < 1) rule['severity'] = 'off';
@@ -21,7 +21,7 @@ export function inferMustHold(observations: Observations, typeOf: (name: string)
     rule['held'] = hypothesis.lock;
     if (hypothesis.mode === 'write') rule['heldMode'] = 'write';
     rule['description'] = `observed: ${lock} is taken with ${hypothesis.lock} held${hypothesis.mode === 'write' ? ' for write' : ''}`;
-    rules.push({ kind: 'must-hold', rule, evidence: [hypothesisEvidence(lock, tally, hypothesis, 'chain(s)')] });
+    rules.push({ kind: 'must-hold', rule, evidence: [hypothesisEvidence(lock, tally, hypothesis, 'chain(s)', options.minConfidence)] });
   }
   return rules;
 }
