@@ -202,7 +202,7 @@ async function infer(file, format = 'auto') {
   const answer = await inferFromInputs([file], options, { inputFormat: format });
   const yaml = inferYaml(answer);
   const measured = measureEnd(start);
-  return { events: null, ...measured, rules: answer.rules.length, yamlBytes: yaml.length, classes: answer.summary.classes, dependencies: answer.summary.dependencies };
+  return { ...measured, rules: answer.rules.length, yamlBytes: yaml.length, classes: answer.summary.classes, dependencies: answer.summary.dependencies };
 }
 
 async function graph(classes, edges) {
