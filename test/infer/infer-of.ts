@@ -14,6 +14,7 @@ import { Observations } from '../../src/infer/observations.js';
 import { DEFAULT_MIN_CONFIDENCE, INFER_KINDS, type InferAnswer, type InferOptions } from '../../src/infer/proposal.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';
 import { createRuleHooks } from '../../src/rules/rule-hooks.js';
+import type { RuleSet } from '../../src/rules/rule-set.js';
 
 const FILE = 'test.jsonl';
 
@@ -26,9 +27,14 @@ export function inferFrom(events: readonly TraceEvent[], options: Partial<InferO
   return inferRules(graph, observations, { minSupport: 1, minConfidence: DEFAULT_MIN_CONFIDENCE, kinds: new Set(INFER_KINDS), ...options }, [FILE]);
 }
 
+/** The proposal's YAML loaded as `rules lint` loads it (throws if lint would fail). */
+export function loadProposal(answer: InferAnswer): RuleSet {
+  return loadRuleTexts([{ file: 'proposed.yaml', text: inferYaml(answer) }]);
+}
+
 /** The rule findings of checking `events` with the proposal as its rules (loading it throws if `rules lint` would fail). */
 export function ruleFindingsOf(answer: InferAnswer, events: readonly TraceEvent[]): Finding[] {
-  const ruleSet = loadRuleTexts([{ file: 'proposed.yaml', text: inferYaml(answer) }]);
+  const ruleSet = loadProposal(answer);
   const validator = new Validator({ file: FILE, hooks: [createRuleHooks(ruleSet, { strictOrder: false })] });
   events.forEach((event, index) => validator.process(event, { file: FILE, line: index + 1 }));
   validator.end();

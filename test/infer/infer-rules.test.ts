@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import type { TraceEvent } from '../../src/events/event.js';
 import { acq, init, lu2, rel } from '../engine/trace-builder.js';
-import { inferFrom, ruleFindingsOf, rulesOf } from './infer-of.js';
+import { inferFrom, loadProposal, ruleFindingsOf, rulesOf } from './infer-of.js';
 
 const access = (task: string, variable: string, write: boolean): TraceEvent => ({ op: 'access', task, var: variable, write });
 /** L(a) L(b) L(c) U(c) U(b) U(a). */
@@ -161,4 +161,16 @@ test('--kinds proposes only the kinds asked for; the classes named are declared 
   const answer = inferFrom(events, { kinds: new Set(['leaf', 'order']) });
   expect(answer.rules.map((proposed) => proposed.kind)).toEqual(['order', 'leaf']);
   expect(answer.classes).toEqual([{ name: 'A', type: 'mutex' }, { name: 'M', type: 'spinlock' }]);
+});
+
+test('hostile names (YAML keywords, line breaks, quotes, comment marks, prototype keys) survive the YAML round trip', () => {
+  const [a, b, c, d] = ['__proto__', 'true', 'line\nbreak # "quoted"', '12\u2028: x'];
+  const events = [init(d!, 'map'), ...lu3('t\n1', a!, b!, c!), ...lu2('t2', d!, c!), ...lu2('t3', a!, 'sibling'), ...lu2('t3', d!, 'sibling'), acq('t4', c!), access('t4', 'constructor', true), rel('t4', c!)];
+  const answer = inferFrom(events);
+  expect(rulesOf(answer, 'order').map((rule) => [rule['outer'], rule['inner']])).toEqual([[a, [b, 'sibling']], [b, [c]], [d, [c, 'sibling']]]);
+  expect(rulesOf(answer, 'guarded-by')[0]).toMatchObject({ var: 'constructor', lock: c });
+  expect(rulesOf(answer, 'forbid-inside')[0]).toMatchObject({ lock: [a, b], inside: d });
+  // Every rule reads back from the YAML exactly as proposed.
+  expect(loadProposal(answer).rules.map((rule) => rule.spec)).toEqual(answer.rules.map((proposed) => proposed.rule));
+  expect(ruleFindingsOf(answer, events)).toEqual([]);
 });
