@@ -1,6 +1,6 @@
 /**
  * Fuzzes the inputs of `lockdep graph` (src/cli/graph-input.ts): mutated saved graphs and JSONL
- * traces given to `graph cycles`, `graph hierarchy -f yaml` and `graph stats`, in-process.
+ * traces given to `graph cycles`, `graph hierarchy -f yaml`, `graph stats` and `infer`, in-process.
  * Properties: exit 0 with a well-formed answer, or exit 2 with exactly one error line that
  * starts with the damaged file's name (after any `file:line: warning` notes), never an internal
  * error or a stack trace. `LOCKDEP_FUZZ_RUNS` × 0.2 cases.
@@ -26,6 +26,7 @@ const COMMANDS: ReadonlyArray<{ args: string[]; answer: (stdout: string) => void
   { args: ['graph', 'cycles', '-f', 'json'], answer: (stdout) => expect(Array.isArray(JSON.parse(stdout).cycles)).toBe(true) },
   { args: ['graph', 'hierarchy', '-f', 'yaml'], answer: (stdout) => expect(parseYaml(stdout)).toHaveProperty('version', 1) },
   { args: ['graph', 'stats', '-f', 'json'], answer: (stdout) => expect(typeof JSON.parse(stdout).classes).toBe('number') },
+  { args: ['infer'], answer: (stdout) => expect(parseYaml(stdout)).toHaveProperty('version', 1) },
 ];
 
 let caseCount = 0;
