@@ -1,6 +1,6 @@
 /**
  * `order` rules from the observed partial order, as few as say it: the transitive reduction of
- * the condensation of the "taken before" relation (class-relation.ts). A dependency between two
+ * the condensation of the "taken before" relation (class-relation.ts, transitive-reduction.ts). A dependency between two
  * components is kept only when no other path between them exists; its class pairs become the
  * rules, one rule per outer class. Classes on one cycle get no order among themselves.
  * Invariants: every proposed pair (a, b) has a path a ->* b and none b ->* a in the relation,
@@ -12,50 +12,11 @@ import type { ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule, Support } from './proposal.js';
 import { tallySupport, witnessSupport } from './support.js';
-
-/** Component pairs (c -> d) of the condensation that no longer path implies, as a set of `c * count + d`. */
-function reducedComponentEdges(relation: ClassRelation): Set<number> {
-  const { component, count } = relation.components;
-  const membersStart = new Int32Array(count + 1);
-  for (let node = 0; node < component.length; node++) membersStart[component[node]! + 1]!++;
-  for (let id = 0; id < count; id++) membersStart[id + 1]! += membersStart[id]!;
-  const fill = membersStart.slice(0, count);
-  const members = new Int32Array(component.length);
-  for (let node = 0; node < component.length; node++) members[fill[component[node]!]!++] = node;
-  const words = (count + 31) >>> 5;
-  // reach[c]: components reachable from c by at least one step. Components are numbered in
-  // reverse topological order, so every successor of c has a lower number and is done first.
-  const reach = new Uint32Array(count * words);
-  const kept = new Set<number>();
-  const successors: number[] = [];
-  const seen = new Uint8Array(count);
-  for (let c = 0; c < count; c++) {
-    successors.length = 0;
-    for (let at = membersStart[c]!; at < membersStart[c + 1]!; at++) {
-      const node = members[at]!;
-      for (let slot = relation.start[node]!; slot < relation.start[node + 1]!; slot++) {
-        const d = component[relation.next[slot]!]!;
-        if (d === c || seen[d] === 1) continue;
-        seen[d] = 1;
-        successors.push(d);
-      }
-    }
-    const row = c * words;
-    for (const d of successors) {
-      seen[d] = 0;
-      const from = d * words;
-      for (let word = 0; word < words; word++) reach[row + word]! |= reach[from + word]!;
-    }
-    // A successor reachable through another successor is implied; the others are kept.
-    for (const d of successors) if ((reach[row + (d >>> 5)]! & (1 << (d & 31))) === 0) kept.add(c * count + d);
-    for (const d of successors) reach[row + (d >>> 5)]! |= 1 << (d & 31);
-  }
-  return kept;
-}
+import { reducedComponentEdges } from './transitive-reduction.js';
 
 export function inferOrder(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
   const { component, count } = relation.components;
-  const kept = reducedComponentEdges(relation);
+  const kept = reducedComponentEdges(relation.start, relation.next, relation.components);
   const classes = relation.names.length;
   const witnessOf = new Map<number, number>();
   for (let edge = 0; edge < graph.edgeFrom.length; edge++) witnessOf.set(graph.edgeFrom[edge]! * classes + graph.edgeTo[edge]!, edge);

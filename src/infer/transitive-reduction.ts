@@ -1,0 +1,99 @@
+/**
+ * The transitive reduction of the condensation of a graph: the edges between components that no
+ * longer path implies. Two ways with one answer: reachability bitsets (one row per component,
+ * time about edges x components / 32) while they fit in `maxBitsetBytes`; beyond, a search per
+ * component that stops at what an earlier kept successor reached (no quadratic memory).
+ * Precondition: components are numbered in reverse topological order of the condensation
+ * (strongly-connected.ts gives them so): every edge between two components goes from a higher
+ * number to a lower one. Output: the kept component pairs, as `c * count + d`.
+ */
+import type { Components } from '../graph/strongly-connected.js';
+
+/** Bitset rows up to this size in all (64 MiB: 23,000 components). */
+const DEFAULT_MAX_BITSET_BYTES = 64 * 1024 * 1024;
+
+/** The condensation's edges as compressed adjacency, each successor once, highest number first. */
+function condensation(start: Int32Array, next: Int32Array, { component, count }: Components): { start: Int32Array; next: Int32Array } {
+  const membersStart = new Int32Array(count + 1);
+  for (let node = 0; node < component.length; node++) membersStart[component[node]! + 1]!++;
+  for (let id = 0; id < count; id++) membersStart[id + 1]! += membersStart[id]!;
+  const fill = membersStart.slice(0, count);
+  const members = new Int32Array(component.length);
+  for (let node = 0; node < component.length; node++) members[fill[component[node]!]!++] = node;
+  const outStart = new Int32Array(count + 1);
+  const out: number[] = [];
+  const seen = new Int32Array(count).fill(-1);
+  for (let c = 0; c < count; c++) {
+    const first = out.length;
+    for (let at = membersStart[c]!; at < membersStart[c + 1]!; at++) {
+      const node = members[at]!;
+      for (let slot = start[node]!; slot < start[node + 1]!; slot++) {
+        const d = component[next[slot]!]!;
+        if (d === c || seen[d] === c) continue;
+        seen[d] = c;
+        out.push(d);
+      }
+    }
+    const mine = out.slice(first).sort((a, b) => b - a);
+    for (let index = 0; index < mine.length; index++) out[first + index] = mine[index]!;
+    outStart[c + 1] = out.length;
+  }
+  return { start: outStart, next: Int32Array.from(out) };
+}
+
+export function reducedComponentEdges(start: Int32Array, next: Int32Array, components: Components, maxBitsetBytes = DEFAULT_MAX_BITSET_BYTES): Set<number> {
+  const dag = condensation(start, next, components);
+  const words = (components.count + 31) >>> 5;
+  return components.count * words * 4 <= maxBitsetBytes ? byBitsets(dag, components.count, words) : bySearches(dag, components.count);
+}
+
+/** reach[c]: the components reachable from c in one step or more; successors are done first. */
+function byBitsets(dag: { start: Int32Array; next: Int32Array }, count: number, words: number): Set<number> {
+  const reach = new Uint32Array(count * words);
+  const kept = new Set<number>();
+  for (let c = 0; c < count; c++) {
+    const row = c * words;
+    for (let slot = dag.start[c]!; slot < dag.start[c + 1]!; slot++) {
+      const from = dag.next[slot]! * words;
+      for (let word = 0; word < words; word++) reach[row + word]! |= reach[from + word]!;
+    }
+    // A successor reachable through another successor is implied; the others are kept.
+    for (let slot = dag.start[c]!; slot < dag.start[c + 1]!; slot++) {
+      const d = dag.next[slot]!;
+      if ((reach[row + (d >>> 5)]! & (1 << (d & 31))) === 0) kept.add(c * count + d);
+    }
+    for (let slot = dag.start[c]!; slot < dag.start[c + 1]!; slot++) {
+      const d = dag.next[slot]!;
+      reach[row + (d >>> 5)]! |= 1 << (d & 31);
+    }
+  }
+  return kept;
+}
+
+/**
+ * Per component, its successors highest number first (a successor can only reach lower
+ * numbers): one not yet reached from an earlier kept one is kept, and what it reaches is marked.
+ */
+function bySearches(dag: { start: Int32Array; next: Int32Array }, count: number): Set<number> {
+  const kept = new Set<number>();
+  const mark = new Int32Array(count).fill(-1);
+  const stack: number[] = [];
+  for (let c = 0; c < count; c++) {
+    for (let slot = dag.start[c]!; slot < dag.start[c + 1]!; slot++) {
+      const d = dag.next[slot]!;
+      if (mark[d] === c) continue;
+      kept.add(c * count + d);
+      stack.push(d);
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        for (let at = dag.start[node]!; at < dag.start[node + 1]!; at++) {
+          const successor = dag.next[at]!;
+          if (mark[successor] === c) continue;
+          mark[successor] = c;
+          stack.push(successor);
+        }
+      }
+    }
+  }
+  return kept;
+}
