@@ -15,7 +15,6 @@ import { writeFilesAtomic } from '../../io/atomic-write.js';
 import { EXIT_CLEAN } from '../exit-code.js';
 import { inferFromInputs } from '../infer-input.js';
 import { parseOutputTargets, renderOutputs } from '../output.js';
-import { formatOptions } from '../report-options.js';
 import { UsageError } from '../usage-error.js';
 
 interface InferArgs {
@@ -47,12 +46,23 @@ export const inferCommand: CommandModule<object, InferArgs> = {
   command: 'infer <input...>',
   describe: 'propose rules (order, leaf, must-hold, guarded-by, forbid-inside) from what traces show, with their evidence',
   builder: (y) =>
-    formatOptions((y as Argv).positional('input', {
-      describe: 'trace files of any format (docs/importers.md) or graphs saved by lockdep check --save-graph; several are merged; "-" reads a trace from stdin',
-      type: 'string',
-      array: true,
-      demandOption: true,
-    }), `${INFER_FORMATS.join(', ')}; default yaml`)
+    (y as Argv)
+      .positional('input', {
+        describe: 'trace files of any format (docs/importers.md) or graphs saved by lockdep check --save-graph; several are merged; "-" reads a trace from stdin',
+        type: 'string',
+        array: true,
+        demandOption: true,
+      })
+      .option('format', {
+        alias: 'f',
+        describe: `output format, optionally with a file: FORMAT[:FILE]; repeatable (${INFER_FORMATS.join(', ')})`,
+        type: 'string',
+        array: true,
+        nargs: 1,
+        requiresArg: true,
+        defaultDescription: 'yaml',
+      })
+      .option('output', { alias: 'o', describe: 'write the formats given without :FILE to this file instead of stdout (atomically)', type: 'string', requiresArg: true })
       .option('input-format', { describe: 'format of trace inputs (saved graphs are recognised by their content)', choices: INPUT_FORMAT_CHOICES, default: 'auto', requiresArg: true })
       .option('min-support', { describe: `least support of a proposed rule: chains (accesses for guarded-by)`, type: 'number', default: DEFAULT_MIN_SUPPORT, requiresArg: true })
       .option('min-confidence', { describe: 'least share of chains or accesses under the lock (must-hold, guarded-by); below 1 the rule is proposed off', type: 'number', default: DEFAULT_MIN_CONFIDENCE, requiresArg: true })
