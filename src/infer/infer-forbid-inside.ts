@@ -20,15 +20,15 @@ export function inferForbidInside(graph: IndexedGraph, relation: ClassRelation, 
   for (let map = 0; map < graph.names.length; map++) {
     if (graph.types[map] !== 'map' || relation.start[map + 1] === relation.start[map]) continue;
     const mapName = relation.names[map]!;
+    // Only a traced run says a class is a pseudo-lock (/proc/lockdep declares every class a map).
+    const heldSupport = mapHeldSupport(observations, mapName);
+    if (heldSupport === undefined || heldSupport.witnesses < minSupport) continue;
     const inside = reachable(count, relation.start, relation.next, map);
     const related = reachable(count, relation.prevStart, relation.prev, map);
     for (let slot = relation.start[map]!; slot < relation.start[map + 1]!; slot++) {
       const shared = relation.next[slot]!;
       for (let at = relation.prevStart[shared]!; at < relation.prevStart[shared + 1]!; at++) related[relation.prev[at]!] = 1;
     }
-    // Only a traced run says a class is a pseudo-lock (/proc/lockdep declares every class a map).
-    const heldSupport = mapHeldSupport(observations, mapName);
-    if (heldSupport === undefined || heldSupport.witnesses < minSupport) continue;
     const locks: string[] = [];
     const evidence: Evidence[] = [{ about: `${mapName} held around other classes`, support: heldSupport }];
     for (let node = 0; node < count; node++) {
