@@ -1,8 +1,9 @@
 /**
  * `order` rules from the observed partial order, as few as say it: the transitive reduction of
- * the condensation of the "taken before" relation (class-relation.ts, transitive-reduction.ts). A dependency between two
- * components is kept only when no other path between them exists; its class pairs become the
- * rules, one rule per outer class. Classes on one cycle get no order among themselves.
+ * the condensation of the "taken before" relation (class-relation.ts, transitive-reduction.ts).
+ * A dependency between two components is kept only when no other path between them exists; its
+ * class pairs become the rules, one rule per outer class. Classes on one cycle get no order
+ * among themselves.
  * Invariants: every proposed pair (a, b) has a path a ->* b and none b ->* a in the relation,
  * and so has every pair the rules imply by transitivity: checked against its own input the
  * rules find nothing. Dropping pairs under --min-support keeps that true.
