@@ -13,7 +13,10 @@ export const INFER_FORMATS = ['yaml', 'json', 'markdown'] as const;
 export type InferFormat = (typeof INFER_FORMATS)[number];
 
 const quote = (text: string): string => JSON.stringify(text);
-const comment = (text: string): string => `# ${text.replace(/[\r\n\u2028\u2029]/g, ' ')}`;
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+const LINE_BREAKS = /[\r\n\u2028\u2029]/g;
+/** A YAML comment line: a line break in a name would end the comment early. */
+const comment = (text: string): string => `# ${LINE_BREAK.test(text) ? text.replace(LINE_BREAKS, ' ') : text}`;
 
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
@@ -48,11 +51,6 @@ function header(answer: InferAnswer): string[] {
 /** Fields whose values are the rule kinds' keywords (ids, kinds, modes): plain scalars; the others (names, text) are quoted. */
 const KEYWORD_FIELDS: ReadonlySet<string> = new Set(['id', 'kind', 'severity', 'heldMode', 'mode', 'access']);
 
-function yamlValue(field: string, value: string | string[], indent: string): string[] {
-  if (typeof value === 'string') return [KEYWORD_FIELDS.has(field) ? value : quote(value)];
-  return ['', ...value.map((item) => `${indent}  - ${quote(item)}`)];
-}
-
 export function inferYaml(answer: InferAnswer): string {
   const lines = [...header(answer), 'version: 1'];
   if (answer.classes.length > 0) {
@@ -62,10 +60,16 @@ export function inferYaml(answer: InferAnswer): string {
   lines.push(answer.rules.length === 0 ? 'rules: []' : 'rules:');
   for (const proposed of answer.rules) {
     for (const evidence of proposed.evidence) lines.push(`  ${comment(evidenceText(evidence, proposed.kind))}`);
-    Object.entries(proposed.rule).forEach(([field, value], index) => {
-      const [first, ...rest] = yamlValue(field, value, '    ');
-      lines.push(`${index === 0 ? '  - ' : '    '}${field}:${first === '' ? '' : ` ${first!}`}`, ...rest);
-    });
+    let prefix = '  - ';
+    for (const field in proposed.rule) {
+      const value = proposed.rule[field]!;
+      if (typeof value === 'string') lines.push(`${prefix}${field}: ${KEYWORD_FIELDS.has(field) ? value : quote(value)}`);
+      else {
+        lines.push(`${prefix}${field}:`);
+        for (const item of value) lines.push(`      - ${quote(item)}`);
+      }
+      prefix = '    ';
+    }
   }
   return `${lines.join('\n')}\n`;
 }
