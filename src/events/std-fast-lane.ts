@@ -11,6 +11,7 @@
  */
 import { ByteIdCache } from './byte-id-cache.js';
 import type { LiveHandle, LockOpSink, LockOpSite } from './lock-op-sink.js';
+import { NumberedIds, indexOfId } from './numbered-ids.js';
 import type { ReentrantHolds, ThreadHolds } from './std-holds.js';
 
 /** What the lane needs from the STD parser that it serves. */
@@ -47,6 +48,9 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   private readonly threads = new ByteIdCache<T, ThreadHolds>();
   /** Per lock id: the engine's instance handle, and the parser's lock number as the tag. */
   private readonly locks = new ByteIdCache<L>();
+  /** Front indexes of the two caches for numbered ids (`t12`, `L4122`). */
+  private readonly threadNumbers = new NumberedIds();
+  private readonly lockNumbers = new NumberedIds();
 
   constructor(
     private readonly host: StdLaneHost,
@@ -99,8 +103,8 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
-    const thread = this.threads.index(bytes, start, threadEnd);
-    const lock = this.locks.index(bytes, lockStart, lockEnd);
+    const thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
+    const lock = indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
     // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
     // drops the nested acq and inner rel.
     const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);

@@ -1,0 +1,99 @@
+/**
+ * A front index for ids that are a short prefix and a decimal number (`t12`, `L4122`: the usual
+ * shape of generated and converted STD traces), in front of a byte-level lane's ByteIdCache:
+ * the number indexes an Int32Array directly, so a repeated id costs no hashing, no probing and
+ * one read of a small dense array instead of a slot of a large hash table (which, at 10,000
+ * locks, is out of the nearer CPU caches).
+ * What it maps to is whatever the cache gave for those bytes (`indexOfId`): it only remembers
+ * answers, so a lane that uses it interns exactly as without it.
+ * Invariants: an id is numbered only when its bytes are 1-3 non-digit bytes, then 1-6 digits
+ * without a leading zero (so prefix and number give back the exact bytes), and its prefix is
+ * the first prefix this index saw (other ids go to the cache alone); memory stays bounded (at
+ * most 10^6 entries); when the cache starts over (its indexes renumbered), so does this (the
+ * cache's capacity is at least 2, so that a start-over shows as a smaller size).
+ */
+import type { ByteIdCache } from './byte-id-cache.js';
+import type { LiveHandle } from './lock-op-sink.js';
+
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const MAX_PREFIX_BYTES = 3;
+const MAX_DIGITS = 6;
+const INITIAL_ENTRIES = 256;
+
+export class NumberedIds {
+  /** The prefix bytes packed big-endian (non-zero bytes, so the packing is exact); -1: none yet. */
+  private prefix = -1;
+  /** Per number: the cache index + 1 (0: not known). */
+  private byNumber = new Int32Array(INITIAL_ENTRIES);
+
+  /** The number of the id `bytes[start, end)` if it is numbered (see the header), else -1. */
+  numberOf(bytes: Uint8Array, start: number, end: number): number {
+    let at = start;
+    let packed = 0;
+    while (at < end) {
+      const c = bytes[at]!;
+      if (c >= DIGIT_0 && c <= DIGIT_9) break;
+      packed = packed * 256 + c;
+      at++;
+    }
+    const digits = end - at;
+    if (at === start || at - start > MAX_PREFIX_BYTES || digits === 0 || digits > MAX_DIGITS) return -1;
+    if (bytes[at] === DIGIT_0 && digits > 1) return -1;
+    let number = 0;
+    for (; at < end; at++) {
+      const digit = bytes[at]! - DIGIT_0;
+      if (digit < 0 || digit > 9) return -1;
+      number = number * 10 + digit;
+    }
+    if (packed !== this.prefix) {
+      if (this.prefix !== -1) return -1;
+      this.prefix = packed;
+    }
+    return number;
+  }
+
+  /** The cache index remembered for `number`, or -1. */
+  get(number: number): number {
+    return number < this.byNumber.length ? this.byNumber[number]! - 1 : -1;
+  }
+
+  set(number: number, index: number): void {
+    if (number >= this.byNumber.length) {
+      let length = this.byNumber.length * 2;
+      while (length <= number) length *= 2;
+      const grown = new Int32Array(length);
+      grown.set(this.byNumber);
+      this.byNumber = grown;
+    }
+    this.byNumber[number] = index + 1;
+  }
+
+  /** Forgets every number (the cache's indexes were renumbered). */
+  clear(): void {
+    this.byNumber = new Int32Array(INITIAL_ENTRIES);
+  }
+}
+
+/**
+ * `cache.index(bytes, start, end)`, answered by `numbered` when it knows the id: the same index
+ * either way (-1 for an id too long to keep).
+ */
+export function indexOfId<H extends LiveHandle, R extends LiveHandle>(
+  cache: ByteIdCache<H, R>,
+  numbered: NumberedIds,
+  bytes: Buffer,
+  start: number,
+  end: number,
+): number {
+  const number = numbered.numberOf(bytes, start, end);
+  if (number >= 0) {
+    const known = numbered.get(number);
+    if (known >= 0) return known;
+  }
+  const sizeBefore = cache.size;
+  const index = cache.index(bytes, start, end);
+  if (cache.size < sizeBefore) numbered.clear(); // the cache started over: its indexes were renumbered
+  if (number >= 0 && index >= 0) numbered.set(number, index);
+  return index;
+}
