@@ -11,7 +11,7 @@
  * returns false (the general path then runs). Tested by the engine's lane-equivalence tests.
  */
 import { chainBase, hlockKeyOf } from './chain-cache.js';
-import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED, withRoomFor } from './class-flags.js';
+import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
 import { takeHeld, type LockInstance, type TaskState } from './held-lock.js';
 import { usageNeeded } from './irq-usage.js';
 import { IntPairMap } from './int-pair-map.js';
@@ -28,8 +28,6 @@ export class HotPath {
   /** class-flags.ts flags per class id, set at class creation. */
   classFlags = new Uint8Array(1024);
   chainHits = 0;
-  /** Per parent chain id: [the key + 1 of its last child looked up here (0: none), that child]. */
-  private lastStep = new Int32Array(4096);
 
   constructor(readonly maxDepth: number) {}
 
@@ -45,30 +43,13 @@ export class HotPath {
     const needed = usageNeeded(task, mode, trylock, false);
     if ((this.classUsage[classId]! & needed) !== needed) return false;
     const irqContext = task.irqContext;
-    const chain = this.child(chainBase(held, irqContext), hlockKeyOf(classId, mode, trylock, false));
+    const chain = this.chainCache.get(chainBase(held, irqContext), hlockKeyOf(classId, mode, trylock, false));
     if (chain < 0) return false;
     this.chainHits++;
     held.push(takeHeld(task, inst, inst.class0!, classId, mode, trylock, irqContext, chain, undefined, null, site, file, line));
     inst.holders++;
     if ((flags & FLAG_ATOMIC) !== 0) task.atomicHeld++;
     return true;
-  }
-
-  /**
-   * The chain cache's child of (`parent`, `key`), or -1, asking `lastStep` first: most chains
-   * go on with the same lock as the last time, and that small array stays in the nearer CPU
-   * caches where the chain cache's table does not.
-   */
-  private child(parent: number, key: number): number {
-    let memo = this.lastStep;
-    const at = parent * 2;
-    if (at < memo.length && memo[at] === key + 1) return memo[at + 1]!;
-    const chain = this.chainCache.get(parent, key);
-    if (chain < 0) return -1;
-    if (at >= memo.length) memo = this.lastStep = withRoomFor(memo, at + 1);
-    memo[at] = key + 1;
-    memo[at + 1] = chain;
-    return chain;
   }
 
   /** See the header: true when done, false (nothing changed) when the general path must run. */
