@@ -38,8 +38,8 @@ export class DependencyGraph {
   readonly edgeWitness: DependencyWitness[] = [];
   private readonly outEdges: number[][] = [];
   private readonly inEdges: number[][] = [];
-  /** (from, to) -> edge. */
-  private readonly pairIndex = new IntPairMap();
+  /** (from, to) -> edge; room for 8,192 edges before it grows. */
+  private readonly pairIndex = new IntPairMap(1 << 14);
 
   // Search scratch space, reused across searches (no allocation per search): a generation-stamped
   // visited set over (class, only_xr) and the BFS queue as parallel typed arrays, where a queue

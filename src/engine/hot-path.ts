@@ -21,8 +21,8 @@ import type { LockOpSite } from '../events/lock-op-sink.js';
 const FLAG_GENERAL_ONLY = FLAG_WATCHED;
 
 export class HotPath {
-  /** (parent chain, held-lock key) -> chain (chain-cache.ts). */
-  readonly chainCache = new IntPairMap();
+  /** (parent chain, held-lock key) -> chain (chain-cache.ts); room for 16,384 chains before it grows. */
+  readonly chainCache = new IntPairMap(1 << 15);
   /** Usage mask per class id (the slow paths mirror every change here). */
   classUsage = new Int32Array(1024);
   /** class-flags.ts flags per class id, set at class creation. */

@@ -13,15 +13,21 @@ export type PairHash = (parent: number, key: number) => number;
 
 /** Slot layout: [parent + 1 (0: empty), key, child]. */
 const SLOT_WORDS = 3;
-const INITIAL_SLOTS = 1 << 12;
 
 export class IntPairMap {
-  private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
-  private mask = INITIAL_SLOTS - 1;
+  private table: Int32Array;
+  private mask: number;
   private count = 0;
 
-  /** `hash` spreads a (parent, key) pair over the slots; tests pass a colliding one. */
-  constructor(private readonly hash: PairHash = mixPair) {}
+  /**
+   * `initialSlots` (a power of two) sizes the table for the expected entries (twice as many
+   * slots): growing it early in a run rehashes in code not yet optimized. `hash` spreads a pair
+   * over the slots; tests pass a colliding one.
+   */
+  constructor(initialSlots: number, private readonly hash: PairHash = mixPair) {
+    this.table = new Int32Array(initialSlots * SLOT_WORDS);
+    this.mask = initialSlots - 1;
+  }
 
   /** The value of (parent, key), or -1. */
   get(parent: number, key: number): number {

@@ -16,11 +16,11 @@ const hashes: Record<string, PairHash | undefined> = {
 const pair = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 0x7ffffffe })));
 
 describe('IntPairMap', () => {
-  test.prop([fc.array(pair, { maxLength: 3000 }), fc.constantFrom(...Object.keys(hashes))])(
+  test.prop([fc.array(pair, { maxLength: 3000 }), fc.constantFrom(...Object.keys(hashes)), fc.constantFrom(1, 2, 64, 1 << 12)])(
     'answers like a Map of pairs, however the hash collides',
-    (pairs, hashName) => {
+    (pairs, hashName, initialSlots) => {
       const hash = hashes[hashName];
-      const map = hash === undefined ? new IntPairMap() : new IntPairMap(hash);
+      const map = new IntPairMap(initialSlots, hash);
       const oracle = new Map<string, number>();
       for (const [parent, key] of pairs) {
         const name = `${parent},${key}`;
