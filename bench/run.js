@@ -125,8 +125,10 @@ async function main() {
     const run = best(['check', file, 'std'], file === stdLarge ? LARGE_REPEATS : REPEATS);
     std[name] = run;
     const rates = `CPU ${fmtRate(perSecond(run))}, wall ${fmtRate(wallPerSecond(run))}${threadSplit(run)}`;
-    const met = perSecond(run) >= 5e6 ? verdict(true) : wallPerSecond(run) >= 5e6 ? 'met on wall time, NOT on CPU time' : verdict(false);
-    row(`std-${name}`, `STD check, lock-only ${name}`, rates, '>= 5 M/s', met, { readme: true });
+    // Issue 19: 8 M/s on the large trace; 4 M/s on the small one, where start-up costs weigh.
+    const target = file === stdLarge ? 8e6 : 4e6;
+    const met = perSecond(run) >= target ? verdict(true) : wallPerSecond(run) >= target ? 'met on wall time, NOT on CPU time' : verdict(false);
+    row(`std-${name}`, `STD check, lock-only ${name}`, rates, `>= ${target / 1e6} M/s`, met, { readme: true });
   }
   results.std = std;
 
