@@ -105,11 +105,18 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     else return -1;
     const thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
     const lock = indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
+    // The handles are read first (reading them has no effect): the lock instance is a random
+    // object, often out of the nearer CPU caches, and the bookkeeping below does not wait for it.
+    const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
+    let instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
     // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
     // drops the nested acq and inner rel.
     const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
     if (!outermost && this.host.reentrant) return next;
-    if (acquire && this.host.declaresTypes) this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
+    if (acquire && this.host.declaresTypes) {
+      this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
+      instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd); // the declaration may have replaced it
+    }
     // Only for a line that makes an event. A plain decimal location (the usual STD line number)
     // is passed as a number, which builds no string: its text is the number's canonical form,
     // so not with a leading zero.
@@ -119,8 +126,6 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
     }
     this.host.countFastEvent();
-    const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
-    const instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
     if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
     else this.sink.releaseAt(task, instance, site, this.file, lineNo);
     if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
