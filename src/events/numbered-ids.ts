@@ -29,17 +29,20 @@ export class NumberedIds {
 
   /** The number of the id `bytes[start, end)` if it is numbered (see the header), else -1. */
   numberOf(bytes: Uint8Array, start: number, end: number): number {
+    // Small integer arithmetic only (shifts, at most 3 prefix bytes, at most 6 digits), so the
+    // optimizing compiler keeps every value a 32-bit integer.
     let at = start;
     let packed = 0;
-    while (at < end) {
+    for (;;) {
+      if (at === end) return -1;
       const c = bytes[at]!;
       if (c >= DIGIT_0 && c <= DIGIT_9) break;
-      packed = packed * 256 + c;
+      if (at - start === MAX_PREFIX_BYTES) return -1;
+      packed = (packed << 8) | c;
       at++;
     }
     const digits = end - at;
-    if (at === start || at - start > MAX_PREFIX_BYTES || digits === 0 || digits > MAX_DIGITS) return -1;
-    if (bytes[at] === DIGIT_0 && digits > 1) return -1;
+    if (at === start || digits > MAX_DIGITS || (bytes[at] === DIGIT_0 && digits > 1)) return -1;
     let number = 0;
     for (; at < end; at++) {
       const digit = bytes[at]! - DIGIT_0;
