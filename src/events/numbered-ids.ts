@@ -24,6 +24,10 @@ const INITIAL_ENTRIES = 256;
 export class NumberedIds {
   /** The prefix bytes packed big-endian (non-zero bytes, so the packing is exact); -1: none yet. */
   private prefix = -1;
+  /** How many bytes the prefix has (0: none yet). */
+  private prefixLength = 0;
+  /** Where the last `scanTo` that found a number stopped: its terminator's position. */
+  end = 0;
   /** Per number: the cache index + 1 (0: not known). */
   private byNumber = new Int32Array(INITIAL_ENTRIES);
 
@@ -41,6 +45,7 @@ export class NumberedIds {
       packed = (packed << 8) | c;
       at++;
     }
+    const digitsStart = at;
     const digits = end - at;
     if (at === start || digits > MAX_DIGITS || (bytes[at] === DIGIT_0 && digits > 1)) return -1;
     let number = 0;
@@ -52,7 +57,37 @@ export class NumberedIds {
     if (packed !== this.prefix) {
       if (this.prefix !== -1) return -1;
       this.prefix = packed;
+      this.prefixLength = digitsStart - start;
     }
+    return number;
+  }
+
+  /**
+   * Scanning and numbering in one pass, for a lane that has not delimited the id yet: the
+   * number of the id at `start` when its bytes are this index's prefix and a number (as
+   * `numberOf` requires) followed by `terminator` (before `limit`), `end` then being the
+   * terminator's position; else -1, and the caller scans the id its own way. Only right when the
+   * prefix was learnt from an id the caller accepts whole (a byte of the prefix is not checked
+   * again) and `terminator` is no digit.
+   */
+  scanTo(bytes: Uint8Array, start: number, limit: number, terminator: number): number {
+    const digitsStart = start + this.prefixLength;
+    if (this.prefixLength === 0 || digitsStart >= limit) return -1;
+    let packed = 0;
+    for (let at = start; at < digitsStart; at++) packed = (packed << 8) | bytes[at]!;
+    if (packed !== this.prefix) return -1;
+    const first = bytes[digitsStart]! - DIGIT_0;
+    if (first < 0 || first > 9) return -1;
+    let number = first;
+    let at = digitsStart + 1;
+    const digitsLimit = Math.min(limit, digitsStart + MAX_DIGITS);
+    for (; at < digitsLimit; at++) {
+      const digit = bytes[at]! - DIGIT_0;
+      if (digit < 0 || digit > 9) break;
+      number = number * 10 + digit;
+    }
+    if (at === limit || bytes[at] !== terminator || (first === 0 && at - digitsStart > 1)) return -1;
+    this.end = at;
     return number;
   }
 
@@ -80,7 +115,7 @@ export class NumberedIds {
 
 /**
  * `cache.index(bytes, start, end)`, answered by `numbered` when it knows the id: the same index
- * either way (-1 for an id too long to keep).
+ * either way (-1 for an id too long to keep). `number` is the id's (`numberOf`), when known.
  */
 export function indexOfId<H extends LiveHandle, R extends LiveHandle>(
   cache: ByteIdCache<H, R>,
@@ -88,8 +123,8 @@ export function indexOfId<H extends LiveHandle, R extends LiveHandle>(
   bytes: Buffer,
   start: number,
   end: number,
+  number = numbered.numberOf(bytes, start, end),
 ): number {
-  const number = numbered.numberOf(bytes, start, end);
   if (number >= 0) {
     const known = numbered.get(number);
     if (known >= 0) return known;

@@ -64,8 +64,11 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
    * -1, having done nothing, for any other line.
    */
   line(bytes: Buffer, start: number, limit: number, lineNo: number): number {
+    // A numbered id (`t12`) is delimited and numbered in one pass; any other is scanned here.
+    const threadNumber = this.threadNumbers.scanTo(bytes, start, limit, BAR);
     let at = start;
-    while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
+    if (threadNumber >= 0) at = this.threadNumbers.end;
+    else while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
     if (at === start || at + 5 >= limit || bytes[at] !== BAR) return -1;
     const threadEnd = at;
     const a = bytes[at + 1];
@@ -73,8 +76,10 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     if (!acquire && !(a === 0x72 && bytes[at + 2] === 0x65 && bytes[at + 3] === 0x6c)) return -1; // rel
     if (bytes[at + 4] !== OPEN) return -1;
     const lockStart = at + 5;
+    const lockNumber = this.lockNumbers.scanTo(bytes, lockStart, limit, CLOSE);
     at = lockStart;
-    while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
+    if (lockNumber >= 0) at = this.lockNumbers.end;
+    else while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
     if (at === lockStart || at === limit || bytes[at] !== CLOSE) return -1;
     const lockEnd = at;
     at++;
@@ -103,8 +108,12 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
-    const thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
-    const lock = indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
+    const thread = threadNumber >= 0
+      ? indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd, threadNumber)
+      : indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
+    const lock = lockNumber >= 0
+      ? indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd, lockNumber)
+      : indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
     // The handles are read first (reading them has no effect): the lock instance is a random
     // object, often out of the nearer CPU caches, and the bookkeeping below does not wait for it.
     const task = this.threads.handleOrId(thread, bytes, start, threadEnd);

@@ -44,6 +44,26 @@ describe('NumberedIds', () => {
     },
   );
 
+  test.prop([nearlyNumbered, fc.array(nearlyNumbered, { maxLength: 3 }), fc.constantFrom('|', ')'), fc.constantFrom('', 'x', '|', '7')])(
+    'scanTo delimits and numbers an id as the scan to its terminator and numberOf do',
+    (id, learnt, terminator, rest) => {
+      const numbered = new NumberedIds();
+      const reference = new NumberedIds();
+      for (const earlier of learnt) {
+        const bytes = bytesOf(earlier);
+        numbered.numberOf(bytes, 1, bytes.length - 1);
+        reference.numberOf(bytes, 1, bytes.length - 1);
+      }
+      const expected = reference.numberOf(bytesOf(id), 1, id.length + 1);
+      const line = Buffer.from(id + terminator + rest, 'latin1');
+      const number = numbered.scanTo(line, 0, line.length, terminator.charCodeAt(0));
+      // scanTo only knows a prefix learnt earlier; numberOf learns one on first sight.
+      const learntBefore = learnt.some((earlier) => new NumberedIds().numberOf(bytesOf(earlier), 1, earlier.length + 1) >= 0);
+      expect(number).toBe(learntBefore ? expected : -1);
+      if (number >= 0) expect(numbered.end).toBe(id.length);
+    },
+  );
+
   vitest('numbers only a 1-3 byte prefix (the first one seen) and 1-6 digits without a leading zero', () => {
     const numbered = new NumberedIds();
     const numberOf = (id: string): number => numbered.numberOf(bytesOf(id), 1, id.length + 1);
