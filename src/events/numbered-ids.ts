@@ -115,7 +115,7 @@ export class NumberedIds {
 
 /**
  * `cache.index(bytes, start, end)`, answered by `numbered` when it knows the id: the same index
- * either way (-1 for an id too long to keep). `number` is the id's (`numberOf`), when known.
+ * either way (-1 for an id too long to keep).
  */
 export function indexOfId<H extends LiveHandle, R extends LiveHandle>(
   cache: ByteIdCache<H, R>,
@@ -123,8 +123,8 @@ export function indexOfId<H extends LiveHandle, R extends LiveHandle>(
   bytes: Buffer,
   start: number,
   end: number,
-  number = numbered.numberOf(bytes, start, end),
 ): number {
+  const number = numbered.numberOf(bytes, start, end);
   if (number >= 0) {
     const known = numbered.get(number);
     if (known >= 0) return known;

@@ -52,11 +52,20 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   private readonly threadNumbers = new NumberedIds();
   private readonly lockNumbers = new NumberedIds();
 
+  /** The host's fixed answers, read once (each line would otherwise load them through the host). */
+  private readonly reentrant: boolean;
+  private readonly declaresTypes: boolean;
+  private readonly holds: ReentrantHolds;
+
   constructor(
     private readonly host: StdLaneHost,
     private readonly sink: LockOpSink<T, L>,
     private readonly file: string,
-  ) {}
+  ) {
+    this.reentrant = host.reentrant;
+    this.declaresTypes = host.declaresTypes;
+    this.holds = host.holds;
+  }
 
   /**
    * Handles the line starting at `start` (and ending at the next `\n`, or at `limit` for a last
@@ -108,12 +117,10 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
-    const thread = threadNumber >= 0
-      ? indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd, threadNumber)
-      : indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
-    const lock = lockNumber >= 0
-      ? indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd, lockNumber)
-      : indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
+    let thread = threadNumber >= 0 ? this.threadNumbers.get(threadNumber) : -1;
+    if (thread < 0) thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
+    let lock = lockNumber >= 0 ? this.lockNumbers.get(lockNumber) : -1;
+    if (lock < 0) lock = indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
     // The handles are read first (reading them has no effect): the lock instance is a random
     // object, often out of the nearer CPU caches, and the bookkeeping below does not wait for it.
     const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
@@ -121,8 +128,8 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
     // drops the nested acq and inner rel.
     const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
-    if (!outermost && this.host.reentrant) return next;
-    if (acquire && this.host.declaresTypes) {
+    if (!outermost && this.reentrant) return next;
+    if (acquire && this.declaresTypes) {
       this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
       instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd); // the declaration may have replaced it
     }
@@ -157,7 +164,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     lockEnd: number,
     lock: number,
   ): boolean {
-    const holds = this.host.holds;
+    const holds = this.holds;
     let mine = thread < 0 ? undefined : this.threads.readerHandles[thread];
     if (mine === undefined || !mine.alive) {
       const name = this.threads.idOf(thread, bytes, threadStart, threadEnd);
