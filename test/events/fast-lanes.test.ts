@@ -18,7 +18,7 @@ import { LOCK_TYPES, type EventOrigin, type LockType, type TraceEvent } from '..
 import { isHeaderLike, validateEvent } from '../../src/events/event-validate.js';
 import type { InputFormat } from '../../src/events/import-trace.js';
 import { isInputError } from '../../src/io/input-error.js';
-import { JsonlFastLane } from '../../src/events/jsonl-fast-lane.js';
+import { JsonlFastLane, type JsonlLaneOutcome } from '../../src/events/jsonl-fast-lane.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
 import type { LockOpSink } from '../../src/events/lock-op-sink.js';
 import { StdParser } from '../../src/events/std-reader.js';
@@ -273,7 +273,7 @@ describe('JSONL fast lane', () => {
       lockHandle: () => undefined,
     };
     const lane = new JsonlFastLane(sink, 'f.jsonl');
-    const take = (line: string): boolean => {
+    const take = (line: string): JsonlLaneOutcome => {
       const bytes = Buffer.from(`xx${line}yy`, 'utf8');
       return lane.line(bytes, 2, bytes.length - 2, 1);
     };
