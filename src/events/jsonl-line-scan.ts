@@ -79,10 +79,16 @@ function word(text: string): number {
  */
 const KEY_WORDS = new Int32Array(FIELD_COUNT);
 const KEY_RESTS: Uint8Array[] = [];
+/** A perfect hash of the keys' first words into 32 slots (the multiplier was searched for it); a slot holds field + 1. */
+const KEY_HASH = 0x34994997;
+const keySlot = (first: number): number => Math.imul(first, KEY_HASH) >>> 27;
+const KEY_SLOTS = new Int8Array(32);
 FIELD_NAMES.forEach((name, field) => {
   const text = `${name}":`;
   KEY_WORDS[field] = word(text);
   KEY_RESTS[field] = Buffer.from(text.slice(4), 'latin1');
+  if (KEY_SLOTS[keySlot(KEY_WORDS[field])] !== 0) throw new Error(`jsonl-line-scan: keys ${name} and ${FIELD_NAMES[KEY_SLOTS[keySlot(KEY_WORDS[field])]! - 1]} share a slot`);
+  KEY_SLOTS[keySlot(KEY_WORDS[field])] = field + 1;
 });
 
 /** Enum values as bytes, with their index in the spec's list. */
@@ -138,9 +144,8 @@ export class JsonlLineScan {
       // A key: `"` and at least four more bytes before the closing brace.
       if (bytes[at] !== QUOTE || at + 5 > last) return false;
       const first = view.getInt32(at + 1, true);
-      let field = 0;
-      while (field < FIELD_COUNT && KEY_WORDS[field] !== first) field++;
-      if (field === FIELD_COUNT || (seen & (1 << field)) !== 0) return false;
+      const field = KEY_SLOTS[keySlot(first)]! - 1;
+      if (field < 0 || KEY_WORDS[field] !== first || (seen & (1 << field)) !== 0) return false;
       at += 5;
       const rest = KEY_RESTS[field]!;
       if (at + rest.length > last) return false;
@@ -216,7 +221,7 @@ export class JsonlLineScan {
   /** A non-empty plain string at `at` (its opening quote): its content goes to `field`'s range. */
   private plainString(bytes: Buffer, at: number, last: number, field: number): number {
     if (bytes[at] !== QUOTE) return -1;
-    const end = plainEnd(bytes, at + 1, last);
+    const end = plainEnd(bytes, this.view, at + 1, last);
     if (end < 0) return -1;
     this.starts[field] = at + 1;
     this.ends[field] = end;
@@ -240,7 +245,7 @@ export class JsonlLineScan {
     if (bytes[i] !== CLOSE_BRACKET) {
       for (;;) {
         if (bytes[i] !== QUOTE) return -1;
-        const end = plainEnd(bytes, i + 1, last);
+        const end = plainEnd(bytes, this.view, i + 1, last);
         if (end < 0) return -1;
         frames++;
         i = end + 1;
@@ -307,8 +312,17 @@ function isDigit(c: number): boolean {
 }
 
 /** From the first byte of a string's content: the position of its closing quote when the content is a non-empty plain run; -1 otherwise. */
-function plainEnd(bytes: Buffer, at: number, last: number): number {
+function plainEnd(bytes: Buffer, view: DataView, at: number, last: number): number {
   let i = at;
+  // Four bytes at a time while none of them can end the run (SWAR: no byte below 0x20, above
+  // 0x7e, `"` or `\\`); then byte by byte.
+  while (i + 4 <= last) {
+    const w = view.getInt32(i, true);
+    const quote = w ^ 0x22222222;
+    const backslash = w ^ 0x5c5c5c5c;
+    if (((w - 0x20202020) | ((w + 0x01010101) | w) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) & 0x80808080) break;
+    i += 4;
+  }
   while (i < last && PLAIN[bytes[i]!] === 1) i++;
   return i > at && i < last && bytes[i] === QUOTE ? i : -1;
 }
