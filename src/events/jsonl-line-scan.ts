@@ -87,8 +87,9 @@ FIELD_NAMES.forEach((name, field) => {
   const text = `${name}":`;
   KEY_WORDS[field] = word(text);
   KEY_RESTS[field] = Buffer.from(text.slice(4), 'latin1');
-  if (KEY_SLOTS[keySlot(KEY_WORDS[field])] !== 0) throw new Error(`jsonl-line-scan: keys ${name} and ${FIELD_NAMES[KEY_SLOTS[keySlot(KEY_WORDS[field])]! - 1]} share a slot`);
-  KEY_SLOTS[keySlot(KEY_WORDS[field])] = field + 1;
+  const slot = keySlot(KEY_WORDS[field]);
+  if (KEY_SLOTS[slot] !== 0) throw new Error(`jsonl-line-scan: key ${name} needs another KEY_HASH (its slot is taken)`);
+  KEY_SLOTS[slot] = field + 1;
 });
 
 /** Enum values as bytes, with their index in the spec's list. */
