@@ -79,8 +79,16 @@ WRITER_RANK[F_TRY] = 5;
 WRITER_RANK[F_SITE] = 6;
 
 const MODE_WRITE = 0;
+/** After this many lines in a row missed by the fixed patterns, they are tried on one line in PLAIN_RETRY. */
+const PLAIN_MISSES = 8;
+const PLAIN_RETRY = 64;
 /** Stacks are interned by their whole `[...]` text, up to this many bytes (longer ones are decoded per line). */
 const MAX_STACK_BYTES = 4096;
+
+interface SiteAndStack {
+  readonly site: string;
+  readonly stack: readonly string[];
+}
 
 export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
   private readonly scan = new JsonlLineScan();
@@ -89,8 +97,12 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   /** Classes, variables and sites. */
   private readonly texts = new ByteIdCache();
   private readonly stacks = new ByteIdCache<LiveHandle, LiveHandle, readonly string[]>(undefined, MAX_STACK_BYTES);
+  /** A site with the stack that follows it (the writer's order), by the bytes from the one to the other. */
+  private readonly siteStacks = new ByteIdCache<LiveHandle, LiveHandle, SiteAndStack>(undefined, MAX_STACK_BYTES);
   /** The writer's plainest lines, matched by their exact bytes first (cheaper than the scan). */
   private readonly plain: JsonlPlainLines<T, L>;
+  /** Lines in a row the fixed patterns missed (counting on, past PLAIN_MISSES, to pace the retries). */
+  private plainMisses = 0;
 
   constructor(
     private readonly sink: LockOpSink<T, L>,
@@ -101,7 +113,16 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
 
   /** Takes the line `bytes[start, end)` (no line terminator) if the scan accepts it; false leaves it untouched. */
   line(bytes: Buffer, start: number, end: number, lineNo: number): JsonlLaneOutcome {
-    if (this.plain.line(bytes, start, end, lineNo)) return true;
+    // The fixed patterns first, unless they have missed the last lines (a trace whose lines carry
+    // more fields): then only every PLAIN_RETRY-th line tries them. Either way a line has the
+    // same effect; this only saves failed matches.
+    if (this.plainMisses < PLAIN_MISSES || ++this.plainMisses % PLAIN_RETRY === 0) {
+      if (this.plain.line(bytes, start, end, lineNo)) {
+        this.plainMisses = 0;
+        return true;
+      }
+      if (this.plainMisses < PLAIN_MISSES) this.plainMisses++;
+    }
     const scan = this.scan;
     if (!scan.scan(bytes, start, end)) return false;
     if (this.isLaneCall()) {
@@ -202,7 +223,15 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
           event.var = this.text(bytes, field);
           break;
         case F_SITE:
-          event.site = this.text(bytes, field);
+          if (scan.keys[k + 1] === F_STACK && k + 1 < scan.keyCount) {
+            // The writer's `"site":S,"stack":[...]`: one lookup for both.
+            const located = this.siteAndStack(bytes);
+            event.site = located.site;
+            event.stack = located.stack;
+            k++;
+          } else {
+            event.site = this.text(bytes, field);
+          }
           break;
         case F_MODE:
           event.mode = LOCK_MODES[scan.choice[field]!];
@@ -246,6 +275,18 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
 
   private text(bytes: Buffer, field: number): string {
     return this.id(this.texts, bytes, field);
+  }
+
+  /** The scanned site and the stack that follows it, interned together by their bytes. */
+  private siteAndStack(bytes: Buffer): SiteAndStack {
+    const start = this.scan.starts[F_SITE]!;
+    const end = this.scan.ends[F_STACK]!;
+    const index = this.siteStacks.index(bytes, start, end);
+    const known = index < 0 ? undefined : this.siteStacks.values[index];
+    if (known !== undefined) return known;
+    const located = { site: this.text(bytes, F_SITE), stack: this.stack(bytes) };
+    if (index >= 0) this.siteStacks.values[index] = located;
+    return located;
   }
 
   /**
