@@ -9,13 +9,16 @@
  * its hash there and its bytes in a slab.
  * Invariants: keys are printable ASCII (the callers check), so latin1 decoding is exact; memory is
  * bounded: at `capacity` ids the table starts over at its initial size (ids are then decoded
- * again), so it does not grow with the number of distinct ids in a trace; keys longer than
+ * again), and likewise when the bytes of its long keys would pass `maxSlabBytes` (8 MiB), so it
+ * does not grow with the number of distinct ids in a trace; keys longer than
  * `maxKeyBytes` (MAX_KEY_BYTES unless the owner asks for more) are not kept.
  */
 import type { LiveHandle } from './lock-op-sink.js';
 
 export const MAX_KEY_BYTES = 256;
 const DEFAULT_CAPACITY = 1 << 16;
+/** The bytes of long keys kept at most (then the table starts over, as at `capacity`). */
+const DEFAULT_MAX_SLAB_BYTES = 8 << 20;
 const INITIAL_SLOTS = 1 << 10;
 const INITIAL_SLAB_BYTES = 1 << 12;
 /** Slot layout: [word0, word1, length, index + 1 (0: empty)]. */
@@ -50,6 +53,7 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
   constructor(
     private readonly capacity = DEFAULT_CAPACITY,
     private readonly maxKeyBytes = MAX_KEY_BYTES,
+    private readonly maxSlabBytes = DEFAULT_MAX_SLAB_BYTES,
   ) {}
 
   get size(): number {
@@ -125,7 +129,7 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
       }
       slot = (slot + 1) & mask;
     }
-    if (this.ids.length === this.capacity) this.clear();
+    if (this.ids.length === this.capacity || (!packed && this.slabUsed + length > this.maxSlabBytes)) this.clear();
     else if ((this.ids.length + 1) * 2 > mask + 1) this.grow();
     return this.insert(bytes, start, end, word0, word1, packed);
   }
