@@ -63,7 +63,8 @@ function readExamples(): string[] {
 /**
  * Lock lines in the shapes the JSONL byte lane reads (every field of acquire and release, in the
  * writer's order and others) and their near misses (spacing, escapes, non-ASCII, numbers as ids,
- * unknown and repeated keys), so that mutations start from both sides of the lane's edge.
+ * unknown and repeated keys; all valid JSON, as every seed must check), so that mutations start
+ * from both sides of the lane's edge.
  */
 const JSONL_LANE_SHAPES = [
   '{"format":"lockdep-trace","version":1}',
@@ -76,7 +77,7 @@ const JSONL_LANE_SHAPES = [
   '{"op":"release","task":"t2","lock":"a","site":"k\\u0031"}',
   '{"op":"release","task":"t2","lock":"b","site":"é","stack":["é"]}',
   '{"op":"acquire","task":3,"lock":"a","site":"k","site":"k2"}',
-  '{"op":"release","task":3,"lock":"a","percpu":true,"ts":01}',
+  '{"op":"release","task":3,"lock":"a","percpu":true,"ts":1.0}',
   '{"op":"exit","task":"t2","site":"x","stack":["x","y"],"ts":9}',
   '',
 ].join('\n');
