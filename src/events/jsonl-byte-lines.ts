@@ -50,12 +50,12 @@ export class JsonlByteLines {
   private deliver(bytes: Buffer, start: number, end: number): void {
     const lineNo = ++this.lineNo;
     if (this.fast !== undefined && !this.parser.beforeContent) {
-      const lineEnd = withoutCarriageReturn(bytes, start, end);
-      if (this.fast.plainLine(bytes, start, lineEnd, lineNo)) {
+      const contentEnd = withoutCarriageReturn(bytes, start, end);
+      if (this.fast.plainLine(bytes, start, contentEnd, lineNo)) {
         this.parser.countFastEvent(lineNo);
         return;
       }
-      const taken = this.fast.scannedLine(bytes, start, lineEnd, lineNo);
+      const taken = this.fast.scannedLine(bytes, start, contentEnd, lineNo);
       if (taken === true) {
         this.parser.countFastEvent(lineNo);
         return;
