@@ -50,6 +50,7 @@ import {
   label,
   log,
   workload,
+  jsonlAgainstFloors,
   consoleLogWorkload,
   worker,
   best,
@@ -67,6 +68,7 @@ import {
   machine,
 } from './harness.js';
 import { KERNEL_LIMITS, writeProcLockdep } from './proc-lockdep.js';
+import { jsonlFullSection } from './sections/jsonl-full.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 
 async function main() {
@@ -99,18 +101,12 @@ async function main() {
   ]) {
     const repeats = file === lockLarge || file === mixedLarge ? LARGE_REPEATS : REPEATS;
     log(`floors and check: ${name}`);
-    const check = best(['check', file, 'jsonl'], repeats);
-    const parseFloor = best(['floor-parse', file], repeats);
-    const scanFloor = best(['floor-scan', file], repeats);
-    const rate = perSecond(check);
-    const ratio = rate / perSecond(parseFloor, check.events);
-    const wallRatio = wallPerSecond(check) / wallPerSecond(parseFloor, check.events);
-    const scanRatio = rate / perSecond(scanFloor, check.events);
+    const { check, parseFloor, scanFloor, ratio, wallRatio, scanRatio, measured } = jsonlAgainstFloors(file, repeats);
     throughput[name] = { floor: parseFloor, scanFloor, check, ratio, wallRatio, scanRatio };
     row(
       `jsonl-${name.replace(' ', '-')}`,
       `JSONL check, ${name}`,
-      `CPU ${fmtRate(rate)} = ${fmtPercent(ratio)} of floor (a) ${fmtRate(perSecond(parseFloor, check.events))}, ${fmtPercent(scanRatio)} of floor (b) ${fmtRate(perSecond(scanFloor, check.events))}; wall ${fmtRate(wallPerSecond(check))} = ${fmtPercent(wallRatio)} of (a)${threadSplit(check, parseFloor)}`,
+      measured,
       '>= 85% of floor (a)',
       ratio >= 0.85 ? verdict(true) : wallRatio >= 0.85 ? 'met on wall time, NOT on CPU time' : verdict(false),
       { readme: true },
@@ -271,6 +267,8 @@ async function main() {
     verdict(slowest < 2000),
     { readme: true },
   );
+
+  await jsonlFullSection(context);
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
   results.helgrind = helgrind(context);

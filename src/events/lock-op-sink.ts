@@ -11,8 +11,9 @@
  *    the event the importer's own line parser gives that line, with the same origin. So a lane
  *    takes only lines whose events are given entirely by the calls' arguments (no `subclass`,
  *    `nest`, inline `class`/`type` on an acquire, `stack` or `ts`; string ids only, since a lane
- *    passes ids as strings) and declines every other line, which its line parser then turns into
- *    TraceEvents. A line that gives several events (an STD `init` before a first acquisition)
+ *    passes ids as strings); every other line becomes a TraceEvent, by its line parser or (the
+ *    JSONL lane) built by the lane from the line's bytes and delivered through the event
+ *    entrance. A line that gives several events (an STD `init` before a first acquisition)
  *    gives them in the line parser's order, by whichever entrance each takes.
  *  - Order: lane calls and the TraceEvents of the other lines arrive in line order, one at a
  *    time, synchronously; a lane never holds a line back.
