@@ -60,18 +60,18 @@ export interface KernelTask {
   handle: LiveHandle | undefined;
 }
 
-/** A lock event held back until the next line. */
+/** A lock event held back until the next line (the tracker reuses one record). */
 export interface HeldBackLock {
-  readonly acquire: boolean;
-  readonly task: KernelTask;
-  readonly inst: KernelInstance;
+  acquire: boolean;
+  task: KernelTask;
+  inst: KernelInstance;
   /** 0 write, 1 read, 2 recursive-read (an acquire's). */
-  readonly mode: LockOpMode;
-  readonly isTry: boolean;
+  mode: LockOpMode;
+  isTry: boolean;
   /** The inferred nesting subclass (0: none). */
-  readonly subclass: number;
-  readonly ts: number;
-  readonly line: number;
+  subclass: number;
+  ts: number;
+  line: number;
   /** Frames of a stack trace that followed it, machinery frames dropped. */
   stack: string[] | undefined;
 }

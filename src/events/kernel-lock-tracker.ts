@@ -142,9 +142,11 @@ export class KernelLockTracker {
   private readonly tasks = new Map<string, KernelTask>();
   private readonly classes = new Map<string, KernelClass>();
   private readonly instances = new Map<string, KernelInstance>();
-  /** The last lock event, held back so that a following stack trace can attach to it. */
-  private pending: HeldBackLock | null = null;
-  private stackOwner: HeldBackLock | null = null;
+  /** The last lock event, held back so that a following stack trace can attach to it (one record, reused). */
+  private heldBack: HeldBackLock | undefined = undefined;
+  private pending = false;
+  /** A stack trace of the held-back event's task is being read: its frames are the event's. */
+  private stackOpen = false;
 
   constructor(options: KernelTraceOptions, private readonly sink: EventSink) {
     this.file = options.file;
@@ -157,7 +159,7 @@ export class KernelLockTracker {
 
   /** One traced event: its flags columns (irq state) and, for the lock tracepoints, the lock. */
   event(record: KernelEvent, lineNo: number): void {
-    this.stackOwner = null;
+    this.stackOpen = false;
     this.flush();
     const isLock = record.name === 'lock_acquire' || record.name === 'lock_release';
     const context = contextOf(record.hardSoft);
@@ -210,7 +212,7 @@ export class KernelLockTracker {
     ts: number,
     lineNo: number,
   ): KernelInstance | undefined {
-    this.stackOwner = null;
+    this.stackOpen = false;
     this.flush();
     if (task.context !== context || irqsOff !== '.' || task.hardOff || task.bhOff) this.irqColumns(task, context, irqsOff, lineNo);
     return acquire ? this.acquire(task, lock, inst, cls, isTry, isRead, ts, lineNo) : this.release(task, lock, inst, cls, ts, lineNo);
@@ -218,8 +220,8 @@ export class KernelLockTracker {
 
   /** A kernel stack trace of task `key` starts: it belongs to the held-back event when that is the task's. */
   stackStarts(key: string): void {
-    if (this.pending !== null && this.pending.task.key === key) {
-      this.stackOwner = this.pending;
+    if (this.pending && this.heldBack!.task.key === key) {
+      this.stackOpen = true;
       return;
     }
     this.flush();
@@ -227,12 +229,12 @@ export class KernelLockTracker {
 
   /** A user-space stack follows: its frames are not kernel call sites, the held-back event stays. */
   stackEnds(): void {
-    this.stackOwner = null;
+    this.stackOpen = false;
   }
 
   /** A frame of the current stack trace; frames after non-lock events carry nothing for lockdep. */
   frame(text: string): void {
-    if (this.stackOwner !== null) attachFrame(this.stackOwner, text);
+    if (this.stackOpen) attachFrame(this.heldBack!, text);
   }
 
   lost(cpu: string, count: number | null, lineNo: number): void {
@@ -355,7 +357,7 @@ export class KernelLockTracker {
     }
     task.held.push({ inst, cls });
     const mode: LockOpMode = isRead ? this.readMode(cls, task) : 0;
-    this.pending = { acquire: true, task, inst, mode, isTry, subclass, ts, line: lineNo, stack: undefined };
+    this.holdBack(true, task, inst, mode, isTry, subclass, ts, lineNo);
     return inst;
   }
 
@@ -377,7 +379,7 @@ export class KernelLockTracker {
     }
     if (index === held.length - 1) held.pop();
     else held.splice(index, 1);
-    this.pending = { acquire: false, task, inst: inst!, mode: 0, isTry: false, subclass: 0, ts, line: lineNo, stack: undefined };
+    this.holdBack(false, task, inst!, 0, false, 0, ts, lineNo);
     return inst;
   }
 
@@ -416,11 +418,29 @@ export class KernelLockTracker {
     this.emit({ op: 'exit', task: task.id }, lineNo);
   }
 
+  private holdBack(acquire: boolean, task: KernelTask, inst: KernelInstance, mode: LockOpMode, isTry: boolean, subclass: number, ts: number, line: number): void {
+    this.pending = true;
+    const lock = this.heldBack;
+    if (lock === undefined) {
+      this.heldBack = { acquire, task, inst, mode, isTry, subclass, ts, line, stack: undefined };
+      return;
+    }
+    lock.acquire = acquire;
+    lock.task = task;
+    lock.inst = inst;
+    lock.mode = mode;
+    lock.isTry = isTry;
+    lock.subclass = subclass;
+    lock.ts = ts;
+    lock.line = line;
+    lock.stack = undefined;
+  }
+
   private flush(): void {
-    const pending = this.pending;
-    if (pending === null) return;
-    this.pending = null;
-    this.stackOwner = null;
+    if (!this.pending) return;
+    this.pending = false;
+    this.stackOpen = false;
+    const pending = this.heldBack!;
     const fast = this.fast;
     if (fast === undefined || !isPlainLock(pending)) {
       this.emit(heldBackEvent(pending), pending.line);
