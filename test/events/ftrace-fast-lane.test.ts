@@ -33,7 +33,7 @@ const CLASS_TYPES = new Map<string, LockType>([
   ['&mm->mmap_lock', 'rwsem'],
   ['tasklist_lock', 'rwlock'],
   ['&dev->lock', 'spinlock'],
-  ['rcu_read_lock', 'rcu'],
+  ['rcu_read_lock', 'map'],
 ]);
 
 interface Delivered {
