@@ -111,7 +111,7 @@ function generalPath(text: string, classTypes?: ReadonlyMap<string, LockType>): 
     if (!isInputError(error)) throw error;
     return { delivered, error: String(error) };
   }
-  return { delivered, error: undefined } as Recorded;
+  return { delivered };
 }
 
 /** The events of `text` by bytes: the lane, and the fast entrance for plain events; blocks cut after the given lines. */
@@ -142,7 +142,7 @@ function lanePath(text: string, cutsAfter: readonly number[], classTypes?: Reado
     if (!isInputError(error)) throw error;
     return { delivered, error: String(error) };
   }
-  return { delivered, error: undefined } as Recorded;
+  return { delivered };
 }
 
 // ─── generated lines ─────────────────────────────────────────────────────────────────────
