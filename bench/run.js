@@ -67,6 +67,7 @@ import {
   machine,
 } from './harness.js';
 import { KERNEL_LIMITS, writeProcLockdep } from './proc-lockdep.js';
+import { ftraceSection } from './sections/ftrace.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 
 async function main() {
@@ -269,6 +270,8 @@ async function main() {
     verdict(slowest < 2000),
     { readme: true },
   );
+
+  await ftraceSection(context);
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
   results.helgrind = helgrind(context);
