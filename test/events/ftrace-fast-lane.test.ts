@@ -98,8 +98,8 @@ function recordingEntrance(delivered: Delivered[]): LockOpSink<RecordedHandle, R
 function generalPath(text: string, classTypes?: ReadonlyMap<string, LockType>): Recorded {
   const delivered: Delivered[] = [];
   const parser = new FtraceParser({ file: 'lane.txt', ...(classTypes ? { classTypes } : {}) }, (event, origin) => {
-    const { ts: _ts, ...rest } = event as TraceEvent & { ts?: number };
-    delivered.push({ event: rest as TraceEvent, line: origin.line });
+    const { ts: _ts, ...rest } = event;
+    delivered.push({ event: rest, line: origin.line });
   });
   try {
     text.split('\n').forEach((raw, index, all) => {
@@ -120,8 +120,8 @@ function lanePath(text: string, cutsAfter: readonly number[], classTypes?: Reado
   const parser = new FtraceParser(
     { file: 'lane.txt', fast: recordingEntrance(delivered), ...(classTypes ? { classTypes } : {}) },
     (event, origin) => {
-      const { ts: _ts, ...rest } = event as TraceEvent & { ts?: number };
-      delivered.push({ event: rest as TraceEvent, line: origin.line });
+      const { ts: _ts, ...rest } = event;
+      delivered.push({ event: rest, line: origin.line });
     },
   );
   const bytes = Buffer.from(text, 'utf8');
