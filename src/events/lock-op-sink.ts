@@ -2,9 +2,9 @@
  * The second of the engine's two entrances (the first is the TraceEvent sink, event.ts): the
  * byte lanes' entrance. An importer's byte lane (importer.ts; today jsonl-fast-lane.ts,
  * std-fast-lane.ts and ftrace-fast-lane.ts) recognises the commonest lines of a trace in the
- * read buffer (a plain acquire, release, might-sleep, irq, access or init) and calls `acquireAt(...)`-style methods with the
- * task and lock given as handles it caches per id, so neither a TraceEvent nor an id string is
- * built per line. The engine's implementation is `Validator` (engine/validator.ts).
+ * read buffer (a plain acquire, release, might-sleep, irq, access or init) and calls
+ * `acquireAt(...)`-style methods with the task and lock given as handles it caches per id, so
+ * neither a TraceEvent nor an id string is built per line. The engine's implementation is `Validator` (engine/validator.ts).
  *
  * The contract of the lane entrance (what a lane guarantees to the engine, and back):
  *  - Equivalence: each call has exactly the effect of `process()` of the event it stands for:
