@@ -4,7 +4,8 @@
  * std-fast-lane.ts and ftrace-fast-lane.ts) recognises the commonest lines of a trace in the
  * read buffer (a plain acquire, release, might-sleep, irq, access or init) and calls
  * `acquireAt(...)`-style methods with the task and lock given as handles it caches per id, so
- * neither a TraceEvent nor an id string is built per line. The engine's implementation is `Validator` (engine/validator.ts).
+ * neither a TraceEvent nor an id string is built per line. The engine's implementation is
+ * `Validator` (engine/validator.ts).
  *
  * The contract of the lane entrance (what a lane guarantees to the engine, and back):
  *  - Equivalence: each call has exactly the effect of `process()` of the event it stands for:
