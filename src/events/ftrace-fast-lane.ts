@@ -4,8 +4,9 @@
  *   `<comm>-<pid> [<cpu>] <irqs-off><resched><hardirq/softirq><depth...> <sec>.<frac>: lock_acquire: <addr> [try ][read ]<class>`
  * (and `lock_release: <addr> <class>`), and hands them to the kernel lock tracker
  * (`KernelLockTracker.lockLine`) with the task, instance and class records it caches: per pid,
- * per address (hex-address-table.ts; with the class last seen at that address, so a class name
- * is only compared, not looked up) and per class name (byte-id-cache.ts).
+ * per address (hex-address-table.ts, which also keeps the class name last seen at that address,
+ * so a class name is only compared with bytes beside it, not looked up) and per class name
+ * (byte-id-cache.ts).
  * It takes a line only where the general path (ftrace-line.ts, lock-payload.ts) would read it the
  * same way, and declines, having done nothing, every other line: non-ASCII or control bytes, a
  * console stamp, a tgid column, the latency layout, no flags column, a pid that is not the first
@@ -67,21 +68,6 @@ const RELEASE_ = [0x72, 0x65, 0x6c, 0x65, 0x61, 0x73, 0x65, COLON, SPACE]; // `r
 const TRY_ = [0x74, 0x72, 0x79, SPACE]; // `try `
 const READ_ = [0x72, 0x65, 0x61, 0x64, SPACE]; // `read `
 
-/** What the lane keeps per lock address: the tracker's instance, and the class last seen with it. */
-interface AddressRecord {
-  inst: KernelInstance | undefined;
-  cls: KernelClass;
-  /** `cls.name`, kept here to compare a line's class without loading the class. */
-  name: string;
-}
-
-/** Whether `bytes[start, end)` spells `text` (ASCII). */
-function spells(bytes: Buffer, start: number, end: number, text: string): boolean {
-  if (end - start !== text.length) return false;
-  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
-  return true;
-}
-
 function startsWith(bytes: Buffer, at: number, limit: number, word: readonly number[]): boolean {
   if (at + word.length > limit) return false;
   for (let i = 0; i < word.length; i++) if (bytes[at + i] !== word[i]) return false;
@@ -93,8 +79,11 @@ export class FtraceFastLane {
    * direct-mapped cache over the tracker's table: a slot holds the last pid that hashed to it. */
   private readonly slotPids = new Int32Array(TASK_SLOTS).fill(-1);
   private readonly slotTasks: (KernelTask | undefined)[] = new Array<KernelTask | undefined>(TASK_SLOTS).fill(undefined);
-  private readonly addresses = new HexAddressTable<AddressRecord>();
-  private readonly classes = new ByteIdCache<KernelClass, KernelClass>();
+  /** Per address: the tracker's instance, and the class last seen there as its name (tag: its number in `classList`). */
+  private readonly addresses = new HexAddressTable<KernelInstance>();
+  /** Class names; the tag of each is its number in `classList`. */
+  private readonly classes = new ByteIdCache();
+  private readonly classList: KernelClass[] = [];
 
   constructor(private readonly tracker: KernelLockTracker) {}
 
@@ -221,24 +210,21 @@ export class FtraceFastLane {
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
     const tracker = this.tracker;
-    let lockClass: KernelClass ;
-    const address = this.addresses.index(high, low, bytes, addressStart, addressEnd);
-    let known = this.addresses.records[address];
-    if (known !== undefined && spells(bytes, classStart, classEnd, known.name)) {
-      lockClass = known.cls;
+    const addresses = this.addresses;
+    const address = addresses.index(high, low, bytes, addressStart, addressEnd);
+    let classNumber: number;
+    if (addresses.hasName(address, bytes, classStart, classEnd)) {
+      classNumber = addresses.nameTag(address);
     } else {
       const cls = this.classes.index(bytes, classStart, classEnd);
       if (cls < 0) return -1;
-      const cached = this.classes.readerHandles[cls];
-      lockClass = cached ?? tracker.classOf(this.classes.ids[cls]!);
-      if (cached === undefined) this.classes.readerHandles[cls] = lockClass;
-      if (known === undefined) {
-        known = { inst: undefined, cls: lockClass, name: lockClass.name };
-        this.addresses.records[address] = known;
-      } else {
-        known.cls = lockClass;
-        known.name = lockClass.name;
+      classNumber = this.classes.tags[cls]!;
+      if (classNumber < 0) {
+        classNumber = this.classList.length;
+        this.classList.push(tracker.classOf(this.classes.ids[cls]!));
+        this.classes.tags[cls] = classNumber;
       }
+      addresses.setName(address, bytes, classStart, classEnd, classNumber);
     }
     const slot = pid & (TASK_SLOTS - 1);
     let task = this.slotPids[slot] === pid ? this.slotTasks[slot] : undefined;
@@ -247,7 +233,9 @@ export class FtraceFastLane {
       this.slotPids[slot] = pid;
       this.slotTasks[slot] = task;
     }
-    known.inst = tracker.lockLine(task, context, irqsOff, acquire, this.addresses.ids[address]!, known.inst, lockClass, isTry, isRead, ts, lineNo);
+    const lockClass = this.classList[classNumber]!;
+    const inst = tracker.lockLine(task, context, irqsOff, acquire, addresses.ids[address]!, addresses.records[address], lockClass, isTry, isRead, ts, lineNo);
+    if (inst !== undefined) addresses.records[address] = inst;
     return next;
   }
 }

@@ -5,14 +5,23 @@
  * small integer with the address as a string (decoded once) and a record the reader keeps for it.
  * The key is exact: lowercase digits of a given count spell exactly one value, so no byte
  * comparison is needed (a reader passes uppercase digits elsewhere).
+ * Per address it also keeps a short name (up to NAME_BYTES bytes; the reader's use: the class
+ * last seen at that address) and a number tagging it, in one 64-byte stride of a flat buffer, so
+ * that checking a line's name against it touches one cache line rather than a record, a string
+ * and its characters.
  * Invariants: memory is bounded: at `capacity` addresses the table starts over at its initial
- * size (addresses are then decoded again).
+ * size (addresses are then decoded again, names forgotten).
  */
 
 const DEFAULT_CAPACITY = 1 << 16;
 const INITIAL_SLOTS = 1 << 10;
 /** Slot layout: [high, low, digits, index + 1 (0: empty)]. */
 const SLOT_WORDS = 4;
+/** Name stride layout: [length (0: none), 3 unused, tag (int32), name bytes]. */
+const NAME_STRIDE = 64;
+const NAME_OFFSET = 8;
+/** The longest name kept. */
+export const NAME_BYTES = NAME_STRIDE - NAME_OFFSET;
 
 /** `R`: the reader's record per address. */
 export class HexAddressTable<R> {
@@ -22,6 +31,8 @@ export class HexAddressTable<R> {
   readonly ids: string[] = [];
   /** The reader's record per index, once it has one. */
   readonly records: (R | undefined)[] = [];
+  private names = new Uint8Array(INITIAL_SLOTS * NAME_STRIDE);
+  private nameTags = new Int32Array(this.names.buffer);
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
@@ -43,8 +54,43 @@ export class HexAddressTable<R> {
     const index = this.ids.length;
     this.ids.push(bytes.toString('latin1', start, end));
     this.records.push(undefined);
+    if ((index + 1) * NAME_STRIDE > this.names.length) {
+      const bigger = new Uint8Array(this.names.length * 2);
+      bigger.set(this.names);
+      this.names = bigger;
+      this.nameTags = new Int32Array(bigger.buffer);
+    }
+    this.names[index * NAME_STRIDE] = 0;
     this.place(high, low, digits, index);
     return index;
+  }
+
+  /** Whether the name kept for `index` is `bytes[start, end)`. */
+  hasName(index: number, bytes: Buffer, start: number, end: number): boolean {
+    const names = this.names;
+    const at = index * NAME_STRIDE;
+    if (names[at] !== end - start) return false;
+    const from = at + NAME_OFFSET - start;
+    for (let i = start; i < end; i++) if (names[from + i] !== bytes[i]) return false;
+    return true;
+  }
+
+  /** The tag kept with the name of `index` (valid when `hasName` holds). */
+  nameTag(index: number): number {
+    return this.nameTags[(index * NAME_STRIDE + 4) >> 2]!;
+  }
+
+  /** Keeps `bytes[start, end)` and `tag` as the name of `index` (a name longer than NAME_BYTES: none). */
+  setName(index: number, bytes: Buffer, start: number, end: number, tag: number): void {
+    const length = end - start;
+    const at = index * NAME_STRIDE;
+    if (length > NAME_BYTES || length === 0) {
+      this.names[at] = 0;
+      return;
+    }
+    this.names[at] = length;
+    this.nameTags[(at + 4) >> 2] = tag;
+    this.names.set(bytes.subarray(start, end), at + NAME_OFFSET);
   }
 
   private place(high: number, low: number, digits: number, index: number): void {
@@ -72,6 +118,8 @@ export class HexAddressTable<R> {
     this.mask = INITIAL_SLOTS - 1;
     this.ids.length = 0;
     this.records.length = 0;
+    this.names = new Uint8Array(INITIAL_SLOTS * NAME_STRIDE);
+    this.nameTags = new Int32Array(this.names.buffer);
   }
 }
 
