@@ -8,9 +8,11 @@
  * malformed lock lines; unit tests of what the lane takes and declines; the real ftrace fixtures
  * checked both ways.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect, test as vitest } from 'vitest';
 import { checkTrace } from '../../src/check/check-trace.js';
@@ -351,6 +353,22 @@ describe('ftrace byte lane: whole checks', () => {
     ];
     expect(lines.every(laneTakes)).toBe(true);
     const path = traceFile(`${lines.join('\n')}\n`);
+    const outcome = await checkWithLane(path);
+    expect(outcome).toEqual(checkByEvents(path));
+    expect('result' in outcome && (outcome.result as { violations: { kind: string }[] }).violations.map((v) => v.kind)).toEqual(['circular-dependency']);
+  });
+
+  vitest('the bench workload (bench/ftrace-render.js): every lock line takes the lane, and the check finds its one ABBA', async () => {
+    const path = join(dir, 'bench.ftrace');
+    const generator = pathToFileURL(join(import.meta.dirname, '..', '..', 'bench', 'generate.js')).href;
+    const params = JSON.stringify({ kind: 'lock', events: 3000, classes: 200, tasks: 8, seed: 7, format: 'ftrace' });
+    execFileSync(process.execPath, ['--input-type=module', '-e', `const { writeWorkload } = await import(${JSON.stringify(generator)}); writeWorkload(${JSON.stringify(path)}, ${params});`], { timeout: 60_000 });
+    const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+    const events = lines.filter((line) => !line.startsWith('#'));
+    expect(events).toHaveLength(3000);
+    expect(events.filter((line) => !laneTakes(line))).toEqual([]);
+    expect(events.some((line) => line.includes(': lock_acquire: ') && line.includes(' try read '))).toBe(true);
+    expect(events.some((line) => / d\.\.[0-9a-f]\. /.test(line))).toBe(true);
     const outcome = await checkWithLane(path);
     expect(outcome).toEqual(checkByEvents(path));
     expect('result' in outcome && (outcome.result as { violations: { kind: string }[] }).violations.map((v) => v.kind)).toEqual(['circular-dependency']);
