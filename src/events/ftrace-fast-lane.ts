@@ -4,8 +4,8 @@
  *   `<comm>-<pid> [<cpu>] <irqs-off><resched><hardirq/softirq><depth...> <sec>.<frac>: lock_acquire: <addr> [try ][read ]<class>`
  * (and `lock_release: <addr> <class>`), and hands them to the kernel lock tracker
  * (`KernelLockTracker.lockLine`) with the task, instance and class records it caches: per pid,
- * per address (hex-address-table.ts, which also keeps the class name last seen at that address,
- * so a class name is only compared with bytes beside it, not looked up) and per class name
+ * per address (hex-address-table.ts, which also keeps the class name last seen at that address
+ * in the address's slot, so a class name is only compared, not looked up) and per class name
  * (byte-id-cache.ts).
  * It takes a line only where the general path (ftrace-line.ts, lock-payload.ts) would read it the
  * same way, and declines, having done nothing, every other line: non-ASCII or control bytes, a
@@ -213,8 +213,8 @@ export class FtraceFastLane {
     const addresses = this.addresses;
     const address = addresses.index(high, low, bytes, addressStart, addressEnd);
     let classNumber: number;
-    if (addresses.hasName(address, bytes, classStart, classEnd)) {
-      classNumber = addresses.nameTag(address);
+    if (addresses.hasName(bytes, classStart, classEnd)) {
+      classNumber = addresses.nameTag();
     } else {
       const cls = this.classes.index(bytes, classStart, classEnd);
       if (cls < 0) return -1;
@@ -224,7 +224,7 @@ export class FtraceFastLane {
         this.classList.push(tracker.classOf(this.classes.ids[cls]!));
         this.classes.tags[cls] = classNumber;
       }
-      addresses.setName(address, bytes, classStart, classEnd, classNumber);
+      addresses.setName(bytes, classStart, classEnd, classNumber);
     }
     const slot = pid & (TASK_SLOTS - 1);
     let task = this.slotPids[slot] === pid ? this.slotTasks[slot] : undefined;

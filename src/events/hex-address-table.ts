@@ -6,33 +6,36 @@
  * The key is exact: lowercase digits of a given count spell exactly one value, so no byte
  * comparison is needed (a reader passes uppercase digits elsewhere).
  * Per address it also keeps a short name (up to NAME_BYTES bytes; the reader's use: the class
- * last seen at that address) and a number tagging it, in one 64-byte stride of a flat buffer, so
- * that checking a line's name against it touches one cache line rather than a record, a string
- * and its characters.
+ * last seen at that address) and a number tagging it, in the address's own 64-byte slot, so that
+ * looking an address up and checking a line's name against it touch one cache line.
  * Invariants: memory is bounded: at `capacity` addresses the table starts over at its initial
- * size (addresses are then decoded again, names forgotten).
+ * size (addresses are then decoded again, names forgotten); the name methods are about the
+ * address of the last `index` call.
  */
 
 const DEFAULT_CAPACITY = 1 << 16;
 const INITIAL_SLOTS = 1 << 10;
-/** Slot layout: [high, low, digits, index + 1 (0: empty)]. */
-const SLOT_WORDS = 4;
-/** Name stride layout: [length (0: none), 3 unused, tag (int32), name bytes]. */
-const NAME_STRIDE = 64;
-const NAME_OFFSET = 8;
+/** Slot layout (16 words, 64 bytes): [high, low, digits, index + 1 (0: empty), name length (0: none), tag, name bytes...]. */
+const SLOT_WORDS = 16;
+const SLOT_BYTES = SLOT_WORDS * 4;
+const NAME_LENGTH = 4;
+const NAME_TAG = 5;
+const NAME_OFFSET = 6 * 4;
 /** The longest name kept. */
-export const NAME_BYTES = NAME_STRIDE - NAME_OFFSET;
+export const NAME_BYTES = SLOT_BYTES - NAME_OFFSET;
 
 /** `R`: the reader's record per address. */
 export class HexAddressTable<R> {
   private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+  /** The table's bytes (for the names). */
+  private bytes = new Uint8Array(this.table.buffer);
   private mask = INITIAL_SLOTS - 1;
+  /** The first word of the slot of the last `index` call. */
+  private found = 0;
   /** The address of each index, as printed. */
   readonly ids: string[] = [];
   /** The reader's record per index, once it has one. */
   readonly records: (R | undefined)[] = [];
-  private names = new Uint8Array(INITIAL_SLOTS * NAME_STRIDE);
-  private nameTags = new Int32Array(this.names.buffer);
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
@@ -46,7 +49,10 @@ export class HexAddressTable<R> {
       const at = slot * SLOT_WORDS;
       const entry = table[at + 3]!;
       if (entry === 0) break;
-      if (table[at + 1] === low && table[at] === high && table[at + 2] === digits) return entry - 1;
+      if (table[at + 1] === low && table[at] === high && table[at + 2] === digits) {
+        this.found = at;
+        return entry - 1;
+      }
       slot = (slot + 1) & mask;
     }
     if (this.ids.length === this.capacity) this.clear();
@@ -54,46 +60,40 @@ export class HexAddressTable<R> {
     const index = this.ids.length;
     this.ids.push(bytes.toString('latin1', start, end));
     this.records.push(undefined);
-    if ((index + 1) * NAME_STRIDE > this.names.length) {
-      const bigger = new Uint8Array(this.names.length * 2);
-      bigger.set(this.names);
-      this.names = bigger;
-      this.nameTags = new Int32Array(bigger.buffer);
-    }
-    this.names[index * NAME_STRIDE] = 0;
-    this.place(high, low, digits, index);
+    this.found = this.place(high, low, digits, index);
     return index;
   }
 
-  /** Whether the name kept for `index` is `bytes[start, end)`. */
-  hasName(index: number, bytes: Buffer, start: number, end: number): boolean {
-    const names = this.names;
-    const at = index * NAME_STRIDE;
-    if (names[at] !== end - start) return false;
-    const from = at + NAME_OFFSET - start;
+  /** Whether the name kept for the last address looked up is `bytes[start, end)`. */
+  hasName(bytes: Buffer, start: number, end: number): boolean {
+    const at = this.found;
+    if (this.table[at + NAME_LENGTH] !== end - start) return false;
+    const names = this.bytes;
+    const from = at * 4 + NAME_OFFSET - start;
     for (let i = start; i < end; i++) if (names[from + i] !== bytes[i]) return false;
     return true;
   }
 
-  /** The tag kept with the name of `index` (valid when `hasName` holds). */
-  nameTag(index: number): number {
-    return this.nameTags[(index * NAME_STRIDE + 4) >> 2]!;
+  /** The tag kept with that name (valid when `hasName` holds). */
+  nameTag(): number {
+    return this.table[this.found + NAME_TAG]!;
   }
 
-  /** Keeps `bytes[start, end)` and `tag` as the name of `index` (a name longer than NAME_BYTES: none). */
-  setName(index: number, bytes: Buffer, start: number, end: number, tag: number): void {
+  /** Keeps `bytes[start, end)` and `tag` as the name of the last address looked up (a name longer than NAME_BYTES: none). */
+  setName(bytes: Buffer, start: number, end: number, tag: number): void {
+    const at = this.found;
     const length = end - start;
-    const at = index * NAME_STRIDE;
-    if (length > NAME_BYTES || length === 0) {
-      this.names[at] = 0;
+    if (length > NAME_BYTES) {
+      this.table[at + NAME_LENGTH] = 0;
       return;
     }
-    this.names[at] = length;
-    this.nameTags[(at + 4) >> 2] = tag;
-    this.names.set(bytes.subarray(start, end), at + NAME_OFFSET);
+    this.table[at + NAME_LENGTH] = length;
+    this.table[at + NAME_TAG] = tag;
+    this.bytes.set(bytes.subarray(start, end), at * 4 + NAME_OFFSET);
   }
 
-  private place(high: number, low: number, digits: number, index: number): void {
+  /** Puts a new entry in its slot; returns the slot's first word. */
+  private place(high: number, low: number, digits: number, index: number): number {
     const table = this.table;
     let slot = mix(high, low) & this.mask;
     while (table[slot * SLOT_WORDS + 3] !== 0) slot = (slot + 1) & this.mask;
@@ -102,24 +102,27 @@ export class HexAddressTable<R> {
     table[at + 1] = low;
     table[at + 2] = digits;
     table[at + 3] = index + 1;
+    return at;
   }
 
   private grow(): void {
     const old = this.table;
     this.table = new Int32Array(old.length * 2);
+    this.bytes = new Uint8Array(this.table.buffer);
     this.mask = this.table.length / SLOT_WORDS - 1;
     for (let at = 0; at < old.length; at += SLOT_WORDS) {
-      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1);
+      if (old[at + 3] === 0) continue;
+      const moved = this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1);
+      this.table.set(old.subarray(at + NAME_LENGTH, at + SLOT_WORDS), moved + NAME_LENGTH);
     }
   }
 
   private clear(): void {
     this.table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+    this.bytes = new Uint8Array(this.table.buffer);
     this.mask = INITIAL_SLOTS - 1;
     this.ids.length = 0;
     this.records.length = 0;
-    this.names = new Uint8Array(INITIAL_SLOTS * NAME_STRIDE);
-    this.nameTags = new Int32Array(this.names.buffer);
   }
 }
 

@@ -32,38 +32,44 @@ describe('HexAddressTable', () => {
     expect(indexes.map((index) => table.ids[index])).toEqual(addresses);
   });
 
-  it('keeps a name and its tag per address, up to NAME_BYTES bytes', () => {
+  it('keeps a name and its tag per address (of the last one looked up), up to NAME_BYTES bytes', () => {
     const table = new HexAddressTable<string>();
-    const a = indexOf(table, '0000000084e3738a');
-    const b = indexOf(table, '00000000f5b22878');
     const name = Buffer.from('x&mm->mmap_lock', 'latin1');
-    expect(table.hasName(a, name, 1, name.length)).toBe(false);
-    table.setName(a, name, 1, name.length, 7);
-    expect(table.hasName(a, name, 1, name.length)).toBe(true);
-    expect(table.nameTag(a)).toBe(7);
-    expect(table.hasName(b, name, 1, name.length)).toBe(false);
-    expect(table.hasName(a, name, 1, name.length - 1)).toBe(false);
+    indexOf(table, '0000000084e3738a');
+    expect(table.hasName(name, 1, name.length)).toBe(false);
+    table.setName(name, 1, name.length, 7);
+    expect(table.hasName(name, 1, name.length)).toBe(true);
+    expect(table.nameTag()).toBe(7);
+    expect(table.hasName(name, 1, name.length - 1)).toBe(false);
     const other = Buffer.from('&mm->mmap_locK', 'latin1');
-    expect(table.hasName(a, other, 0, other.length)).toBe(false);
+    expect(table.hasName(other, 0, other.length)).toBe(false);
+    indexOf(table, '00000000f5b22878');
+    expect(table.hasName(name, 1, name.length)).toBe(false);
     const long = Buffer.from('n'.repeat(NAME_BYTES + 1), 'latin1');
-    table.setName(b, long, 0, long.length, 3);
-    expect(table.hasName(b, long, 0, long.length)).toBe(false);
+    table.setName(long, 0, long.length, 3);
+    expect(table.hasName(long, 0, long.length)).toBe(false);
     const longest = Buffer.from('m'.repeat(NAME_BYTES), 'latin1');
-    table.setName(b, longest, 0, longest.length, 4);
-    expect(table.hasName(b, longest, 0, longest.length)).toBe(true);
-    expect(table.nameTag(b)).toBe(4);
+    table.setName(longest, 0, longest.length, 4);
+    expect(table.hasName(longest, 0, longest.length)).toBe(true);
+    expect(table.nameTag()).toBe(4);
+    indexOf(table, '0000000084e3738a');
+    expect(table.hasName(name, 1, name.length)).toBe(true);
+    expect(table.nameTag()).toBe(7);
   });
 
   it('keeps names and ids while it grows, and starts over at its capacity', () => {
     const table = new HexAddressTable<string>(3000);
     const name = Buffer.from('&L->lock', 'latin1');
     const hexes = Array.from({ length: 2999 }, (_, i) => (0x10000000 + i * 0x1f3a5).toString(16).padStart(16, '0'));
-    for (const hex of hexes) table.setName(indexOf(table, hex), name, 0, name.length, 1);
-    expect(hexes.every((hex) => table.hasName(indexOf(table, hex), name, 0, name.length))).toBe(true);
+    hexes.forEach((hex, i) => {
+      indexOf(table, hex);
+      table.setName(name, 0, name.length, i);
+    });
+    expect(hexes.every((hex, i) => indexOf(table, hex) === i && table.hasName(name, 0, name.length) && table.nameTag() === i)).toBe(true);
     indexOf(table, 'ffff');
     indexOf(table, 'fffe');
     expect(indexOf(table, hexes[0]!)).toBe(1);
-    expect(table.hasName(1, name, 0, name.length)).toBe(false);
+    expect(table.hasName(name, 0, name.length)).toBe(false);
     expect(table.ids).toEqual(['fffe', hexes[0]]);
   });
 });
