@@ -62,17 +62,26 @@ for (const c of '.dDbX') IRQS_OFF[c.charCodeAt(0)] = c;
 const CONTEXTS: (Context | undefined)[] = new Array<Context | undefined>(256).fill(undefined);
 for (const c of '.shH') CONTEXTS[c.charCodeAt(0)] = contextOf(c) ?? undefined;
 
-const LOCK_ = [0x6c, 0x6f, 0x63, 0x6b, 0x5f]; // `lock_`
-const ACQUIRE_ = [0x61, 0x63, 0x71, 0x75, 0x69, 0x72, 0x65, COLON, SPACE]; // `acquire: `
-const RELEASE_ = [0x72, 0x65, 0x6c, 0x65, 0x61, 0x73, 0x65, COLON, SPACE]; // `release: `
-const TRY_ = [0x74, 0x72, 0x79, SPACE]; // `try `
-const READ_ = [0x72, 0x65, 0x61, 0x64, SPACE]; // `read `
-
-function startsWith(bytes: Buffer, at: number, limit: number, word: readonly number[]): boolean {
-  if (at + word.length > limit) return false;
-  for (let i = 0; i < word.length; i++) if (bytes[at + i] !== word[i]) return false;
-  return true;
+/** Four bytes as one little-endian word (what `word32` reads). */
+function wordOf(text: string): number {
+  return text.charCodeAt(0) | (text.charCodeAt(1) << 8) | (text.charCodeAt(2) << 16) | (text.charCodeAt(3) << 24);
 }
+
+/** `bytes[at, at + 4)` as one little-endian word (the caller checks the bounds). */
+function word32(bytes: Buffer, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
+}
+
+/** `lock_acquire: ` and `lock_release: `, as the words at 0, 5 and 9 and the bytes at 4 and 13. */
+const LOCK = wordOf('lock');
+const UNDERSCORE = 0x5f;
+const EVENT_LENGTH = 'lock_acquire: '.length;
+const ACQU = wordOf('acqu');
+const IRE_COLON = wordOf('ire:');
+const RELE = wordOf('rele');
+const ASE_COLON = wordOf('ase:');
+const TRY_SPACE = wordOf('try ');
+const READ = wordOf('read');
 
 export class FtraceFastLane {
   /** The task of each pid (idle pid 0 is declined, so the pid is the tracker's key), in a
@@ -162,11 +171,12 @@ export class FtraceFastLane {
     at++;
     while (at < limit && bytes[at] === SPACE) at++;
     // The event: `lock_acquire: ` or `lock_release: `.
-    if (!startsWith(bytes, at, limit, LOCK_)) return -1;
-    at += LOCK_.length;
-    const acquire = startsWith(bytes, at, limit, ACQUIRE_);
-    if (!acquire && !startsWith(bytes, at, limit, RELEASE_)) return -1;
-    at += ACQUIRE_.length;
+    if (at + EVENT_LENGTH > limit || word32(bytes, at) !== LOCK || bytes[at + 4] !== UNDERSCORE || bytes[at + 13] !== SPACE) return -1;
+    const name = word32(bytes, at + 5);
+    const nameEnd = word32(bytes, at + 9);
+    const acquire = name === ACQU && nameEnd === IRE_COLON;
+    if (!acquire && !(name === RELE && nameEnd === ASE_COLON)) return -1;
+    at += EVENT_LENGTH;
     // The payload: `<addr> [try ][read ]<class>` (try/read only on an acquire).
     while (at < limit && bytes[at] === SPACE) at++;
     const addressStart = at;
@@ -185,13 +195,13 @@ export class FtraceFastLane {
     let isTry = false;
     let isRead = false;
     if (acquire) {
-      if (startsWith(bytes, at, limit, TRY_)) {
+      if (at + 4 <= limit && word32(bytes, at) === TRY_SPACE) {
         isTry = true;
-        at += TRY_.length;
+        at += 4;
       }
-      if (startsWith(bytes, at, limit, READ_)) {
+      if (at + 5 <= limit && word32(bytes, at) === READ && bytes[at + 4] === SPACE) {
         isRead = true;
-        at += READ_.length;
+        at += 5;
       }
       while (at < limit && bytes[at] === SPACE) at++;
     }
