@@ -205,27 +205,38 @@ export class FtraceFastLane {
       }
       while (at < limit && bytes[at] === SPACE) at++;
     }
+    const tracker = this.tracker;
+    const addresses = this.addresses;
+    const address = addresses.index(high, low, bytes, addressStart, addressEnd);
     const classStart = at;
-    let classEnd = at;
-    for (; at < limit; at++) {
-      const c = bytes[at]!;
-      if (PRINTABLE[c] === 0 || c === EQUALS) break;
-      if (c !== SPACE) classEnd = at + 1;
+    let classEnd = classStart + addresses.nameLength();
+    let classNumber = -1;
+    if (
+      classEnd > classStart &&
+      classEnd <= limit &&
+      addresses.hasName(bytes, classStart, classEnd) &&
+      (classEnd === limit || bytes[classEnd] === NEWLINE || bytes[classEnd] === CARRIAGE_RETURN)
+    ) {
+      // The class last seen at this address, then the line's end: what the scan below would
+      // find (a kept name is one the scan found: printable, no `=`, no trailing blank).
+      classNumber = addresses.nameTag();
+      at = classEnd;
+    } else {
+      classEnd = classStart;
+      for (; at < limit; at++) {
+        const c = bytes[at]!;
+        if (PRINTABLE[c] === 0 || c === EQUALS) break;
+        if (c !== SPACE) classEnd = at + 1;
+      }
+      if (classEnd === classStart) return -1;
     }
-    if (classEnd === classStart) return -1;
     let next: number;
     if (at === limit) next = limit;
     else if (bytes[at] === NEWLINE) next = at + 1;
     else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
-    const tracker = this.tracker;
-    const addresses = this.addresses;
-    const address = addresses.index(high, low, bytes, addressStart, addressEnd);
-    let classNumber: number;
-    if (addresses.hasName(bytes, classStart, classEnd)) {
-      classNumber = addresses.nameTag();
-    } else {
+    if (classNumber < 0) {
       const cls = this.classes.index(bytes, classStart, classEnd);
       if (cls < 0) return -1;
       classNumber = this.classes.tags[cls]!;

@@ -64,6 +64,11 @@ export class HexAddressTable<R> {
     return index;
   }
 
+  /** The length of the name kept for the last address looked up (0: none). */
+  nameLength(): number {
+    return this.table[this.found + NAME_LENGTH]!;
+  }
+
   /** Whether the name kept for the last address looked up is `bytes[start, end)`. */
   hasName(bytes: Buffer, start: number, end: number): boolean {
     const at = this.found;

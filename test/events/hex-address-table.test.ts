@@ -37,7 +37,9 @@ describe('HexAddressTable', () => {
     const name = Buffer.from('x&mm->mmap_lock', 'latin1');
     indexOf(table, '0000000084e3738a');
     expect(table.hasName(name, 1, name.length)).toBe(false);
+    expect(table.nameLength()).toBe(0);
     table.setName(name, 1, name.length, 7);
+    expect(table.nameLength()).toBe(name.length - 1);
     expect(table.hasName(name, 1, name.length)).toBe(true);
     expect(table.nameTag()).toBe(7);
     expect(table.hasName(name, 1, name.length - 1)).toBe(false);
