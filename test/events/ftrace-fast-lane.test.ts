@@ -197,7 +197,10 @@ const plainLockLine = fc
     const address = (0x84e37380 + (lock % 4)).toString(16).padStart(16, '0');
     const cls = classes[lock % 4]!;
     const prefixText = `${comms[task]!.padStart(16)}-${pids[task]!.padEnd(7)} [00${cpu}] ${flags}    49.3398${task}0:`;
-    return acquire ? `${prefixText} lock_acquire: ${address} ${prefix}${lock >= 4 ? 'rcu_read_lock_sched' : cls}` : `${prefixText} lock_release: ${address} ${cls}`;
+    // Locks 4 and 5 are other classes at the addresses of locks 0 and 1 (an instance declared
+    // again); `&dev->lock` at two addresses makes a task hold two instances of one class.
+    const acquired = lock === 4 ? 'rcu_read_lock_sched' : lock === 5 ? '&dev->lock' : cls;
+    return acquire ? `${prefixText} lock_acquire: ${address} ${prefix}${acquired}` : `${prefixText} lock_release: ${address} ${cls}`;
   });
 
 const noiseLine = pick(
@@ -208,6 +211,8 @@ const noiseLine = pick(
   ' => lock_acquire+0xd4/0x2f0',
   ' => down_read+0x44/0x150',
   ' => do_user_addr_fault+0x1b3/0x8b0',
+  // A kernel stack trace of the task of most lock lines: it belongs to the lock event before it.
+  '            bash-1040    [004] .....    49.339895: <stack trace>\n => lock_acquire+0xd4/0x2f0\n => down_read+0x44/0x150\n => do_user_addr_fault+0x1b3/0x8b0',
   '            bash-1040    [004] .....    49.339895: <user stack trace>',
   ' =>  <00007f1b2c3d4e5f>',
   '     kworker/1:0-25      [001] d..1.    49.339896: sched_process_free: comm=bash pid=1040 prio=120',
@@ -222,10 +227,18 @@ const noiseLine = pick(
   'garbage that is no ftrace line',
 );
 
-const traceLines = fc.array(fc.oneof({ weight: 6, arbitrary: plainLockLine }, { weight: 3, arbitrary: lockLine }, { weight: 2, arbitrary: noiseLine }), {
-  minLength: 1,
-  maxLength: 40,
-});
+/** A plain lock line and a kernel stack trace of its task: the stack belongs to its event. */
+const lockLineWithStack = plainLockLine.map(
+  (line) => `${line}\n${line.slice(0, line.indexOf(': lock_'))}: <stack trace>\n => lock_acquire+0xd4/0x2f0\n => down_read+0x44/0x150`,
+);
+
+const traceLines = fc.array(
+  fc.oneof({ weight: 6, arbitrary: plainLockLine }, { weight: 3, arbitrary: lockLine }, { weight: 2, arbitrary: noiseLine }, { weight: 1, arbitrary: lockLineWithStack }),
+  {
+    minLength: 1,
+    maxLength: 40,
+  },
+);
 
 describe('ftrace byte lane: same events, lines and errors as the general path', () => {
   test.prop([traceLines, fc.array(fc.nat(), { maxLength: 4 }), fc.boolean(), fc.boolean()], { numRuns: 600 })(
@@ -240,6 +253,22 @@ describe('ftrace byte lane: same events, lines and errors as the general path', 
   test.prop([lockLine], { numRuns: 1500 })('any single line after a plain acquisition of the same lock', (line) => {
     const text = `            bash-1040    [004] .....    49.339891: lock_acquire: 0000000084e3738a read &mm->mmap_lock\n${line}\n`;
     expect(lanePath(text, [])).toEqual(generalPath(text));
+  });
+});
+
+describe('ftrace byte lane: timestamps', () => {
+  const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(''));
+  test.prop([digits(1, 8), digits(1, 7)], { numRuns: 500 })('an event that keeps its ts (a stack follows) has Number() of the printed timestamp', (whole, fraction) => {
+    const ts = `${whole}.${fraction}`;
+    const prefix = `            bash-1040    [004] .....  ${ts}:`;
+    const text = `${prefix} lock_acquire: 0000000084e3738a &mm->mmap_lock\n${prefix} <stack trace>\n => down_read+0x44/0x150\n`;
+    const events: TraceEvent[] = [];
+    const parser = new FtraceParser({ file: 'ts.txt', fast: recordingEntrance([]) }, (event) => events.push(event));
+    const bytes = Buffer.from(text, 'latin1');
+    expect(laneTakes(text.slice(0, text.indexOf('\n')))).toBe(true);
+    parser.block(bytes, bytes.length);
+    parser.end();
+    expect(events).toEqual([{ op: 'acquire', task: 'bash/1040', lock: '0000000084e3738a', ts: Number(ts), stack: ['down_read+0x44/0x150'] }]);
   });
 });
 
