@@ -10,13 +10,14 @@
  * NMI context are skipped (lockdep does not track them); a release of an instance the task was
  * not seen taking is skipped (a trace starts while locks are held); `sched_process_free` ends the
  * task; stack frames that follow a lock event become its `stack` (innermost tracing and lockdep
- * frames dropped; kernel-lock-records.ts holds the event back until the next line for that).
- * When the format has a flags
- * column, each line of a task (any event) is turned into `irq` events: hardirq/softirq
- * `enter`/`exit` when the context changes, `disable`/`enable` when the irqs-off column changes.
- * Invariants: output is a valid spec event stream in trace order; every kind of skipped lock event
- * is counted and named once by `end` (at its first line); memory is bounded by the number of tasks
- * and lock instances.
+ * frames dropped; the event is held back until the next line for that, kernel-lock-records.ts).
+ * When the format has a flags column, each line of a task (any event) is turned into `irq`
+ * events: hardirq/softirq `enter`/`exit` when the context changes, `disable`/`enable` when the
+ * irqs-off column changes. Given the engine's fast entrance (`fast`), plain lock events, `irq`
+ * and `init` go to it as calls; the ftrace byte lane (ftrace-fast-lane.ts) enters by `lockLine`.
+ * Invariants: output is a valid spec event stream in trace order (across both entrances); every
+ * kind of skipped lock event is counted and named once by `end` (at its first line); memory is
+ * bounded by the number of tasks, classes and lock instances.
  */
 import type { EventOrigin, EventSink, IrqAction, IrqKind, LockType, TraceEvent } from './event.js';
 import { attachFrame, heldBackEvent, isPlainLock } from './kernel-lock-records.js';
