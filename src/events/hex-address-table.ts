@@ -56,7 +56,7 @@ export class HexAddressTable<R> {
       slot = (slot + 1) & mask;
     }
     if (this.ids.length === this.capacity) this.clear();
-    else if ((this.ids.length + 1) * 2 > mask + 1) this.grow();
+    else if ((this.ids.length + 1) * 4 > (mask + 1) * 3) this.grow();
     const index = this.ids.length;
     this.ids.push(bytes.toString('latin1', start, end));
     this.records.push(undefined);
