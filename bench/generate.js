@@ -1,7 +1,7 @@
 /**
  * Deterministic workload generator for the benchmark (bench/run.js): writes the same lock
- * program as a spec JSONL trace, an STD trace, or the compact sequence file that
- * bench/helgrind/lockseq.c replays.
+ * program as a spec JSONL trace, an STD trace, a kernel ftrace file (bench/ftrace-render.js), or
+ * the compact sequence file that bench/helgrind/lockseq.c replays.
  * Invariants: the output depends only on (kind, events, classes, tasks, seed); the program is
  * lock-order consistent except for one deliberate ABBA pair (so every check has a real finding
  * to report and otherwise exercises the fast path); the mixed kind also interleaves irq
@@ -12,6 +12,7 @@
  * of events written is exactly `events`. Files are written through a temp file and renamed.
  */
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { FtraceRenderer } from './ftrace-render.js';
 
 /** mulberry32: a small, fast, seedable PRNG. */
 export function prng(seed) {
@@ -228,9 +229,10 @@ export function stdLine(event, index) {
 }
 
 /**
- * Writes `events` events of the program to `path` in `format` (`jsonl`, `std` or `seq`, the
- * replay format of lockseq.c: a header line `tasks locks events`, then `task op lock` with op
- * 0 = lock, 1 = unlock). For `std` and `seq` only lock-only programs are meaningful.
+ * Writes `events` events of the program to `path` in `format` (`jsonl`, `std`, `ftrace` (one
+ * lock_acquire / lock_release line per acquire / release, under the trace file's header) or
+ * `seq`, the replay format of lockseq.c: a header line `tasks locks events`, then `task op lock`
+ * with op 0 = lock, 1 = unlock). For `std`, `ftrace` and `seq` only lock-only programs are meaningful.
  */
 export function writeWorkload(path, { kind, events, classes, tasks, seed, format }) {
   const program = makeProgram({ kind, classes, tasks, seed });
@@ -250,6 +252,8 @@ export function writeWorkload(path, { kind, events, classes, tasks, seed, format
   };
   if (format === 'jsonl') push(JSON.stringify({ format: 'lockdep-trace', version: 1, source: 'bench/generate.js', kind, seed }));
   if (format === 'seq') push(`${tasks} ${classes} ${events}`);
+  const ftrace = format === 'ftrace' ? new FtraceRenderer(classes) : null;
+  if (ftrace !== null) for (const line of ftrace.header(events)) push(line);
   let index = 0;
   let written = 0;
   for (const event of programEvents(program, events)) {
@@ -257,6 +261,12 @@ export function writeWorkload(path, { kind, events, classes, tasks, seed, format
     if (format === 'jsonl') {
       push(jsonLine(event));
       written++;
+    } else if (ftrace !== null) {
+      const line = ftrace.line(event);
+      if (line !== null) {
+        push(line);
+        written++;
+      }
     } else if (format === 'std') {
       const line = stdLine(event, index);
       if (line !== null) {

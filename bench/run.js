@@ -69,6 +69,7 @@ import {
 } from './harness.js';
 import { KERNEL_LIMITS, writeProcLockdep } from './proc-lockdep.js';
 import { jsonlFullSection } from './sections/jsonl-full.js';
+import { ftraceSection } from './sections/ftrace.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 
 async function main() {
@@ -269,6 +270,7 @@ async function main() {
   );
 
   await jsonlFullSection(context);
+  await ftraceSection(context);
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
   results.helgrind = helgrind(context);
