@@ -1,15 +1,18 @@
 /**
  * Deterministic workload generator for the benchmark (bench/run.js): writes the same lock
- * program as a spec JSONL trace, an STD trace, or the compact sequence file that
- * bench/helgrind/lockseq.c replays.
+ * program as a spec JSONL trace, an STD trace, a kernel ftrace file (bench/ftrace-render.js), or
+ * the compact sequence file that bench/helgrind/lockseq.c replays.
  * Invariants: the output depends only on (kind, events, classes, tasks, seed); the program is
  * lock-order consistent except for one deliberate ABBA pair (so every check has a real finding
  * to report and otherwise exercises the fast path); the mixed kind also interleaves irq
  * episodes, accesses, might-sleep points and read / recursive-read / try acquisitions, typed so
- * that it produces no spurious irq or sleep findings; the number of events written is exactly
- * `events`. Files are written through a temp file and renamed.
+ * that it produces no spurious irq or sleep findings; the full kind is the lock-only program
+ * with every field the spec allows on lock ops (`class`, `type`, `site`, `stack` and `ts` on
+ * every acquire, read / try / subclass on some, `site` and `ts` on every release); the number
+ * of events written is exactly `events`. Files are written through a temp file and renamed.
  */
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { FtraceRenderer } from './ftrace-render.js';
 
 /** mulberry32: a small, fast, seedable PRNG. */
 export function prng(seed) {
@@ -43,13 +46,15 @@ const KVM_SPINNING = [['&kvm->mmu_lock', 'rwlock'], ['&kvm->mn_invalidate_lock',
 export function makeProgram({ kind, classes, tasks, seed, paths = Math.min(4000, classes) }) {
   const random = prng(seed);
   const mixed = kind === 'mixed';
+  const full = kind === 'full';
   const sleepingEnd = mixed ? Math.floor(classes / 2) : classes;
   const irqStart = mixed ? classes - Math.max(2, Math.floor(classes / 100)) : classes;
   const names = new Array(classes);
   const types = new Array(classes);
   for (let i = 0; i < classes; i++) {
     names[i] = `L${i}`;
-    if (!mixed) types[i] = 'mutex';
+    if (full) types[i] = i > 2 && random() < 0.2 ? 'rwsem' : 'mutex'; // the ABBA pair (1, 2) stays mutex, as the prologue takes it
+    else if (!mixed) types[i] = 'mutex';
     else if (i < sleepingEnd) types[i] = random() < 0.8 ? 'mutex' : 'rwsem';
     else if (i < irqStart) types[i] = random() < 0.8 ? 'spinlock' : 'rwlock';
     else types[i] = 'spinlock';
@@ -77,14 +82,24 @@ export function makeProgram({ kind, classes, tasks, seed, paths = Math.min(4000,
     const steps = ranks.map((rank) => {
       const type = types[rank];
       let mode = 'write';
-      if (mixed && type === 'rwsem' && random() < 0.7) mode = 'read';
+      if ((mixed || full) && type === 'rwsem' && random() < 0.7) mode = 'read';
       if (mixed && type === 'rwlock' && random() < 0.5) mode = 'recursive-read';
-      const isTry = mixed && random() < 0.05;
-      return { rank, mode, isTry };
+      const isTry = (mixed || full) && random() < 0.05;
+      if (!full) return { rank, mode, isTry };
+      // mutex_lock_nested(lock, 1) now and then: subclass 1 is a class of its own, taken in the same global order.
+      const subclass = random() < 0.03 ? 1 : 0;
+      return { rank, mode, isTry, subclass, site: codeSite(random, `lock_${rank}`), releaseSite: codeSite(random, `unlock_${rank}`) };
     });
-    pathList.push({ steps, access: mixed && random() < 0.5 ? `v${Math.floor(random() * 1000)}` : null });
+    const stack = full ? Array.from({ length: 2 + Math.floor(random() * 3) }, (_, i) => codeSite(random, `fn${p}_${i}`)) : null;
+    pathList.push({ steps, stack, access: mixed && random() < 0.5 ? `v${Math.floor(random() * 1000)}` : null });
   }
   return { kind, classes, tasks, names, types, paths: pathList, irqStart, sleepingEnd, random };
+}
+
+/** A kernel-style call site, `name+0x1a/0x80`. */
+function codeSite(random, name) {
+  const size = 0x40 + Math.floor(random() * 0x400);
+  return `${name}+0x${Math.floor(random() * size).toString(16)}/0x${size.toString(16)}`;
 }
 
 /**
@@ -95,6 +110,7 @@ export function makeProgram({ kind, classes, tasks, seed, paths = Math.min(4000,
 export function* programEvents(program, events) {
   const { random, tasks, names, types, paths } = program;
   const mixed = program.kind === 'mixed';
+  const full = program.kind === 'full';
   const declared = new Uint8Array(program.classes);
   const queues = Array.from({ length: tasks }, () => []);
   const taskIds = Array.from({ length: tasks }, (_, i) => `t${i}`);
@@ -123,6 +139,7 @@ export function* programEvents(program, events) {
   for (const event of [...inits.splice(0), ...prologue]) {
     if (emitted >= events) return;
     emitted++;
+    if (full) event.ts = emitted * 1000;
     yield event;
   }
   const fill = (t) => {
@@ -151,15 +168,23 @@ export function* programEvents(program, events) {
     }
     for (const step of path.steps) {
       queue.push(init(step.rank));
+      // Keys in the order of the event types (event.ts), `ts` last (set when the event is emitted).
       const acquire = { op: 'acquire', task, lock: names[step.rank] };
       if (step.mode !== 'write') acquire.mode = step.mode;
       if (step.isTry) acquire.try = true;
+      if (full) {
+        if (step.subclass !== 0) acquire.subclass = step.subclass;
+        acquire.class = names[step.rank];
+        acquire.type = types[step.rank];
+        acquire.site = step.site;
+        acquire.stack = path.stack;
+      }
       queue.push(acquire);
     }
     if (path.access !== null) queue.push({ op: 'access', task, var: path.access, write: random() < 0.3 });
-    const order = path.steps.map((s) => s.rank).reverse();
+    const order = path.steps.slice().reverse();
     if (order.length > 2 && random() < 0.1) [order[0], order[1]] = [order[1], order[0]]; // non-stack unlock
-    for (const rank of order) queue.push({ op: 'release', task, lock: names[rank] });
+    for (const step of order) queue.push(full ? { op: 'release', task, lock: names[step.rank], site: step.releaseSite } : { op: 'release', task, lock: names[step.rank] });
   };
   const heads = new Int32Array(tasks);
   while (emitted < events) {
@@ -179,6 +204,7 @@ export function* programEvents(program, events) {
     const event = queue[heads[t]++];
     if (event === null) continue;
     emitted++;
+    if (full) event.ts = emitted * 1000;
     yield event;
   }
 }
@@ -203,9 +229,10 @@ export function stdLine(event, index) {
 }
 
 /**
- * Writes `events` events of the program to `path` in `format` (`jsonl`, `std` or `seq`, the
- * replay format of lockseq.c: a header line `tasks locks events`, then `task op lock` with op
- * 0 = lock, 1 = unlock). For `std` and `seq` only lock-only programs are meaningful.
+ * Writes `events` events of the program to `path` in `format` (`jsonl`, `std`, `ftrace` (one
+ * lock_acquire / lock_release line per acquire / release, under the trace file's header) or
+ * `seq`, the replay format of lockseq.c: a header line `tasks locks events`, then `task op lock`
+ * with op 0 = lock, 1 = unlock). For `std`, `ftrace` and `seq` only lock-only programs are meaningful.
  */
 export function writeWorkload(path, { kind, events, classes, tasks, seed, format }) {
   const program = makeProgram({ kind, classes, tasks, seed });
@@ -225,6 +252,8 @@ export function writeWorkload(path, { kind, events, classes, tasks, seed, format
   };
   if (format === 'jsonl') push(JSON.stringify({ format: 'lockdep-trace', version: 1, source: 'bench/generate.js', kind, seed }));
   if (format === 'seq') push(`${tasks} ${classes} ${events}`);
+  const ftrace = format === 'ftrace' ? new FtraceRenderer(classes) : null;
+  if (ftrace !== null) for (const line of ftrace.header(events)) push(line);
   let index = 0;
   let written = 0;
   for (const event of programEvents(program, events)) {
@@ -232,6 +261,12 @@ export function writeWorkload(path, { kind, events, classes, tasks, seed, format
     if (format === 'jsonl') {
       push(jsonLine(event));
       written++;
+    } else if (ftrace !== null) {
+      const line = ftrace.line(event);
+      if (line !== null) {
+        push(line);
+        written++;
+      }
     } else if (format === 'std') {
       const line = stdLine(event, index);
       if (line !== null) {

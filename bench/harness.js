@@ -123,6 +123,23 @@ export function bestInTurns(argsA, argsB, repeats) {
 export const perSecond = (run, events = run.events) => events / (run.cpuMs / 1000);
 export const wallPerSecond = (run, events = run.events) => events / (run.wallMs / 1000);
 
+/**
+ * The JSONL check of `file` and the two floors on the same file, best of `repeats` each, rated by
+ * the check's event count: the runs, the CPU rate, the ratios to floor (a) (CPU and wall) and to
+ * floor (b), and the table's `measured` text.
+ */
+export function jsonlAgainstFloors(file, repeats) {
+  const check = best(['check', file, 'jsonl'], repeats);
+  const parseFloor = best(['floor-parse', file], repeats);
+  const scanFloor = best(['floor-scan', file], repeats);
+  const rate = perSecond(check);
+  const ratio = rate / perSecond(parseFloor, check.events);
+  const wallRatio = wallPerSecond(check) / wallPerSecond(parseFloor, check.events);
+  const scanRatio = rate / perSecond(scanFloor, check.events);
+  const measured = `CPU ${fmtRate(rate)} = ${fmtPercent(ratio)} of floor (a) ${fmtRate(perSecond(parseFloor, check.events))}, ${fmtPercent(scanRatio)} of floor (b) ${fmtRate(perSecond(scanFloor, check.events))}; wall ${fmtRate(wallPerSecond(check))} = ${fmtPercent(wallRatio)} of (a)${threadSplit(check, parseFloor)}`;
+  return { check, parseFloor, scanFloor, rate, ratio, wallRatio, scanRatio, measured };
+}
+
 export function timed(command, args, options = {}) {
   const start = performance.now();
   const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20, ...options });

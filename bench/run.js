@@ -50,6 +50,7 @@ import {
   label,
   log,
   workload,
+  jsonlAgainstFloors,
   consoleLogWorkload,
   worker,
   best,
@@ -67,6 +68,8 @@ import {
   machine,
 } from './harness.js';
 import { KERNEL_LIMITS, writeProcLockdep } from './proc-lockdep.js';
+import { jsonlFullSection } from './sections/jsonl-full.js';
+import { ftraceSection } from './sections/ftrace.js';
 import { inferSection } from './sections/infer.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 
@@ -100,18 +103,12 @@ async function main() {
   ]) {
     const repeats = file === lockLarge || file === mixedLarge ? LARGE_REPEATS : REPEATS;
     log(`floors and check: ${name}`);
-    const check = best(['check', file, 'jsonl'], repeats);
-    const parseFloor = best(['floor-parse', file], repeats);
-    const scanFloor = best(['floor-scan', file], repeats);
-    const rate = perSecond(check);
-    const ratio = rate / perSecond(parseFloor, check.events);
-    const wallRatio = wallPerSecond(check) / wallPerSecond(parseFloor, check.events);
-    const scanRatio = rate / perSecond(scanFloor, check.events);
+    const { check, parseFloor, scanFloor, ratio, wallRatio, scanRatio, measured } = jsonlAgainstFloors(file, repeats);
     throughput[name] = { floor: parseFloor, scanFloor, check, ratio, wallRatio, scanRatio };
     row(
       `jsonl-${name.replace(' ', '-')}`,
       `JSONL check, ${name}`,
-      `CPU ${fmtRate(rate)} = ${fmtPercent(ratio)} of floor (a) ${fmtRate(perSecond(parseFloor, check.events))}, ${fmtPercent(scanRatio)} of floor (b) ${fmtRate(perSecond(scanFloor, check.events))}; wall ${fmtRate(wallPerSecond(check))} = ${fmtPercent(wallRatio)} of (a)${threadSplit(check, parseFloor)}`,
+      measured,
       '>= 85% of floor (a)',
       ratio >= 0.85 ? verdict(true) : wallRatio >= 0.85 ? 'met on wall time, NOT on CPU time' : verdict(false),
       { readme: true },
@@ -126,8 +123,10 @@ async function main() {
     const run = best(['check', file, 'std'], file === stdLarge ? LARGE_REPEATS : REPEATS);
     std[name] = run;
     const rates = `CPU ${fmtRate(perSecond(run))}, wall ${fmtRate(wallPerSecond(run))}${threadSplit(run)}`;
-    const met = perSecond(run) >= 5e6 ? verdict(true) : wallPerSecond(run) >= 5e6 ? 'met on wall time, NOT on CPU time' : verdict(false);
-    row(`std-${name}`, `STD check, lock-only ${name}`, rates, '>= 5 M/s', met, { readme: true });
+    // Issue 19: 8 M/s on the large trace; 4 M/s on the small one, where start-up costs weigh.
+    const target = file === stdLarge ? 8e6 : 4e6;
+    const met = perSecond(run) >= target ? verdict(true) : wallPerSecond(run) >= target ? 'met on wall time, NOT on CPU time' : verdict(false);
+    row(`std-${name}`, `STD check, lock-only ${name}`, rates, `>= ${target / 1e6} M/s`, met, { readme: true });
   }
   results.std = std;
 
@@ -271,6 +270,8 @@ async function main() {
     { readme: true },
   );
 
+  await jsonlFullSection(context);
+  await ftraceSection(context);
   await inferSection(context);
 
   // 8. Side by side: Helgrind on the same acquisition sequence.

@@ -75,9 +75,11 @@ function cpuSplitRows(results) {
     if (t.check.mainThreadCpuMs === undefined) continue;
     rows.push([`JSONL ${name}`, ms(t.check.mainThreadCpuMs), ms(t.check.helperThreadsCpuMs), ms(t.floor?.mainThreadCpuMs), ms(t.scanFloor?.mainThreadCpuMs)]);
   }
-  for (const [name, run] of Object.entries(results.std ?? {})) {
-    if (run.mainThreadCpuMs === undefined) continue;
-    rows.push([`STD ${name}`, ms(run.mainThreadCpuMs), ms(run.helperThreadsCpuMs), '', '']);
+  for (const [format, runs] of [['STD', results.std], ['ftrace', results.ftrace]]) {
+    for (const [name, run] of Object.entries(runs ?? {})) {
+      if (run.mainThreadCpuMs === undefined) continue;
+      rows.push([`${format} ${name}`, ms(run.mainThreadCpuMs), ms(run.helperThreadsCpuMs), '', '']);
+    }
   }
   return rows;
 }

@@ -5,11 +5,10 @@
  * chain-cache miss). A graphology view is built on demand from a snapshot (class-graph.ts).
  * Invariants: at most one edge per (from, to); masks only grow; the witness is the first one.
  */
+import { withRoomFor } from './class-flags.js';
 import type { DependencyWitness } from './finding.js';
+import { IntPairMap } from './int-pair-map.js';
 import { STEP_BLOCKED, STEP_ONLY_RECURSIVE, depTypes, strongStep } from './lock-mode.js';
-
-/** Pair key: class ids stay below 2^26, so from * 2^26 + to is exact. */
-const PAIR_SHIFT = 67108864;
 
 export interface EdgeAddition {
   edge: number;
@@ -39,15 +38,17 @@ export class DependencyGraph {
   readonly edgeWitness: DependencyWitness[] = [];
   private readonly outEdges: number[][] = [];
   private readonly inEdges: number[][] = [];
-  private readonly pairIndex = new Map<number, number>();
+  /** (from, to) -> edge; room for 8,192 edges before it grows. */
+  private readonly pairIndex = new IntPairMap(1 << 14);
 
-  // Search scratch space, reused across searches (generation-stamped visited set).
+  // Search scratch space, reused across searches (no allocation per search): a generation-stamped
+  // visited set over (class, only_xr) and the BFS queue as parallel typed arrays, where a queue
+  // entry packs (class << 1 | only_xr).
   private visited = new Uint32Array(64);
   private generation = 0;
-  private qClass: number[] = [];
-  private qOnlyXr: boolean[] = [];
-  private qEdge: number[] = [];
-  private qParent: number[] = [];
+  private queueNode = new Int32Array(256);
+  private queueEdge = new Int32Array(256);
+  private queueParent = new Int32Array(256);
 
   /** Makes room for the edges of class `id`. */
   addClass(id: number): void {
@@ -62,7 +63,7 @@ export class DependencyGraph {
   }
 
   find(from: number, to: number): number {
-    return this.pairIndex.get(from * PAIR_SHIFT + to) ?? -1;
+    return this.pairIndex.get(from, to);
   }
 
   /** Adds (or widens) from -> to; `witness` is kept only when the edge is new. */
@@ -87,7 +88,7 @@ export class DependencyGraph {
     this.edgeMask.push(bit);
     this.edgeMaskBack.push(bitBack);
     this.edgeWitness.push(w);
-    this.pairIndex.set(from * PAIR_SHIFT + to, edge);
+    this.pairIndex.set(from, to, edge);
     this.outEdges[from]!.push(edge);
     this.inEdges[to]!.push(edge);
     return { edge, newBits: bit };
@@ -102,42 +103,36 @@ export class DependencyGraph {
    */
   search(root: number, rootOnlyXr: boolean, forward: boolean, match: SearchMatch, skip?: SearchSkip): SearchHit | null {
     const stamp = this.nextGeneration();
-    const qClass = this.qClass;
-    const qOnlyXr = this.qOnlyXr;
-    const qEdge = this.qEdge;
-    const qParent = this.qParent;
-    qClass.length = 0;
-    qOnlyXr.length = 0;
-    qEdge.length = 0;
-    qParent.length = 0;
-    qClass.push(root);
-    qOnlyXr.push(rootOnlyXr);
-    qEdge.push(-1);
-    qParent.push(-1);
-    this.visited[root * 2 + (rootOnlyXr ? 1 : 0)] = stamp;
+    const visited = this.visited;
+    const rootNode = root * 2 + (rootOnlyXr ? 1 : 0);
+    this.queueNode[0] = rootNode;
+    this.queueEdge[0] = -1;
+    this.queueParent[0] = -1;
+    let tail = 1;
+    visited[rootNode] = stamp;
     const adjacency = forward ? this.outEdges : this.inEdges;
     const masks = forward ? this.edgeMask : this.edgeMaskBack;
     const ends = forward ? this.edgeTo : this.edgeFrom;
-    for (let head = 0; head < qClass.length; head++) {
-      const cls = qClass[head]!;
-      const onlyXr = qOnlyXr[head]!;
-      if (skip && skip(cls)) continue;
+    for (let head = 0; head < tail; head++) {
+      const node = this.queueNode[head]!;
+      const cls = node >> 1;
+      const onlyXr = (node & 1) === 1;
+      if (skip !== undefined && skip(cls)) continue;
       if (match(cls, onlyXr)) return { target: cls, onlyXr, path: this.pathTo(head) };
       const edges = adjacency[cls];
-      if (!edges) continue;
+      if (edges === undefined) continue;
       for (let i = 0; i < edges.length; i++) {
         const edge = edges[i]!;
         const step = strongStep(masks[edge]!, onlyXr);
         if (step === STEP_BLOCKED) continue;
-        const next = ends[edge]!;
-        const nextOnlyXr = step === STEP_ONLY_RECURSIVE;
-        const slot = next * 2 + (nextOnlyXr ? 1 : 0);
-        if (this.visited[slot] === stamp) continue;
-        this.visited[slot] = stamp;
-        qClass.push(next);
-        qOnlyXr.push(nextOnlyXr);
-        qEdge.push(edge);
-        qParent.push(head);
+        const next = ends[edge]! * 2 + (step === STEP_ONLY_RECURSIVE ? 1 : 0);
+        if (visited[next] === stamp) continue;
+        visited[next] = stamp;
+        if (tail === this.queueNode.length) this.growQueue();
+        this.queueNode[tail] = next;
+        this.queueEdge[tail] = edge;
+        this.queueParent[tail] = head;
+        tail++;
       }
     }
     return null;
@@ -155,8 +150,16 @@ export class DependencyGraph {
 
   private pathTo(index: number): number[] {
     const path: number[] = [];
-    for (let i = index; i > 0; i = this.qParent[i]!) path.push(this.qEdge[i]!);
+    for (let i = index; i > 0; i = this.queueParent[i]!) path.push(this.queueEdge[i]!);
     return path.reverse();
+  }
+
+  /** Doubles the BFS queue, keeping its entries (a queue never holds more than every (class, only_xr) once). */
+  private growQueue(): void {
+    const last = this.queueNode.length;
+    this.queueNode = withRoomFor(this.queueNode, last);
+    this.queueEdge = withRoomFor(this.queueEdge, last);
+    this.queueParent = withRoomFor(this.queueParent, last);
   }
 
   private nextGeneration(): number {

@@ -87,7 +87,7 @@ export function recursiveLockingFinding(
 
 /** The name a finding gives a lock instance: its subclass-0 class, else its base name, else its id. */
 function instanceName(inst: LockInstance | undefined, id: LockId | undefined): string {
-  return inst?.classes[0]?.name ?? inst?.base ?? String(id);
+  return inst?.class0?.name ?? inst?.base ?? String(id);
 }
 
 export function badUnlockFinding(task: TaskState, lock: LockId, inst: LockInstance | undefined, trigger: EventRef): FindingDraft {

@@ -11,9 +11,9 @@ import type { LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
 import type { LockClass } from './lock-class.js';
 
 export class LockInstance {
-  /** Classes per subclass, filled lazily. */
-  readonly classes: (LockClass | undefined)[] = [];
-  /** The subclass-0 class and its id, kept apart for the fast path. */
+  /** Classes per subclass above 0, filled lazily (most instances are only taken at subclass 0). */
+  subclasses: (LockClass | undefined)[] | undefined = undefined;
+  /** The subclass-0 class and its id (filled lazily too), kept apart for the fast path. */
   class0: LockClass | undefined = undefined;
   class0Id = -1;
   /** How many held entries (over all tasks) refer to this instance. */
@@ -26,6 +26,11 @@ export class LockInstance {
     readonly type: LockType,
     readonly percpu: boolean,
   ) {}
+
+  /** Whether `cls` is the class of this instance at some subclass resolved so far. */
+  hasClass(cls: LockClass): boolean {
+    return cls === this.class0 || (this.subclasses !== undefined && this.subclasses.includes(cls));
+  }
 }
 
 export class HeldLock {
@@ -104,7 +109,7 @@ export function releasableIndex(task: TaskState, id: LockId, inst: LockInstance 
   for (let i = held.length - 1; i >= 0; i--) {
     const h = held[i]!;
     if (h.irqContext !== ctx) break;
-    if (inst !== undefined && (h.inst === inst || (h.references > 0 && inst.classes.includes(h.cls)))) return i;
+    if (inst !== undefined && (h.inst === inst || (h.references > 0 && inst.hasClass(h.cls)))) return i;
     if (byId < 0 && h.inst.id === id) byId = i;
   }
   return byId;
@@ -119,7 +124,7 @@ export function holdsInstance(task: TaskState, inst: LockInstance): boolean {
 /** The held entry of `inst` itself, or a nest-merged entry of one of its classes, in any irq context. */
 export function heldEntryAnyContext(task: TaskState, inst: LockInstance): HeldLock | undefined {
   for (const h of task.held) {
-    if (h.inst === inst || (h.references > 0 && inst.classes.includes(h.cls))) return h;
+    if (h.inst === inst || (h.references > 0 && inst.hasClass(h.cls))) return h;
   }
   return undefined;
 }

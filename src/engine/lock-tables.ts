@@ -63,13 +63,15 @@ export class LockTables {
 
   /** The class of `inst` at `subclass`, cached on the instance (subclass 0 also in its hot fields). */
   classOf(inst: LockInstance, subclass: number): LockClass {
-    const cached = inst.classes[subclass];
+    const cached = subclass === 0 ? inst.class0 : inst.subclasses?.[subclass];
     if (cached !== undefined) return cached;
     const cls = this.internClass(className(inst.base, subclass), inst.type, inst.percpu);
-    inst.classes[subclass] = cls;
     if (subclass === 0) {
       inst.class0 = cls;
       inst.class0Id = cls.id;
+    } else {
+      inst.subclasses ??= [];
+      inst.subclasses[subclass] = cls;
     }
     return cls;
   }

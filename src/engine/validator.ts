@@ -28,7 +28,7 @@ import type { LockId, LockType, MightSleepEvent, ReleaseEvent, SyncEvent, TaskId
 import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.js';
 import { AccessWatchers } from './access-watchers.js';
 import { classPath, validateChain } from './chain-validation.js';
-import { ChainCache, chainBase, hlockKeyOf } from './chain-cache.js';
+import { chainBase, hlockKeyOf } from './chain-cache.js';
 import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED, classFlagsOf, withRoomFor } from './class-flags.js';
 import { toGraphology, type ClassGraph } from './class-graph.js';
 import { EngineCore } from './engine-core.js';
@@ -37,6 +37,7 @@ import { mightSleepEventOf, releaseEventOf, withHeldLocks } from './event-refs.j
 import type { EventRef, Finding } from './finding.js';
 import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
 import { nestLockNotHeldFinding, sleepInAtomicFinding } from './finding-builders.js';
+import { HotPath } from './hot-path.js';
 import { LockInstance, TaskState, heldEntryAnyContext, holdsInstance, releasableIndex, takeHeld } from './held-lock.js';
 import type { HeldLock } from './held-lock.js';
 import type { EngineHooks, EngineQuery } from './hooks.js';
@@ -59,21 +60,17 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private readonly core: EngineCore;
   /** Tasks, lock instances and their classes, with the capacity limits (lock-tables.ts). */
   private readonly tables: LockTables;
-  private readonly chainCache = new ChainCache();
-  /** Hot per-class data by class id, compact for the fast path: usage bits and flags (class-flags.ts). */
-  private classUsage = new Int32Array(1024);
-  private classFlags = new Uint8Array(1024);
+  /** The chain cache, the hot per-class arrays and the lanes' shortest paths (hot-path.ts). */
+  private readonly hot: HotPath;
   private readonly hooks: readonly EngineHooks[];
   private readonly chainHooks: readonly EngineHooks[];
   private readonly watchHooks: readonly EngineHooks[];
   private readonly accessWatchers: AccessWatchers;
-  private readonly maxDepth: number;
   private readonly defaultFile: string;
   /** What hooks may ask; also how the simulation reports findings the engine cannot see (real deadlocks). */
   readonly query: EngineQuery;
   private nextChainId = FIRST_CHAIN_ID;
   private eventCount = 0;
-  private chainHits = 0;
   private currentFile = '';
   private currentLine = 0;
   private ended = false;
@@ -81,7 +78,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private currentTask: TaskState | undefined;
 
   constructor(options: ValidatorOptions = {}) {
-    this.maxDepth = maxDepthOf(options);
+    this.hot = new HotPath(maxDepthOf(options));
     this.hooks = options.hooks ?? [];
     this.chainHooks = this.hooks.filter((h) => h.onNewChain !== undefined);
     this.watchHooks = this.hooks.filter((h) => h.onWatchedAcquire !== undefined);
@@ -98,7 +95,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       options.onFinding,
       this.hooks.filter((h) => h.onNewDependency !== undefined),
       this.query,
-      (classId, usage) => { this.classUsage[classId] = usage; },
+      (classId, usage) => { this.hot.classUsage[classId] = usage; },
     );
     const eventPlace = (): EventPlace => ({ file: this.currentFile, line: this.currentLine });
     this.tables = new LockTables(this.core, this.hooks, limitsOf(options), eventPlace, (cls) => this.classCreated(cls));
@@ -149,11 +146,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   acquireAt(task: TaskState | string, lock: LockInstance | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
     const owner = this.lineOfTask(task, file, line);
+    if (typeof lock !== 'string' && this.hot.acquire(owner, lock, mode, trylock, site, file, line)) return;
     this.acquireInstance(owner, typeof lock === 'string' ? this.tables.instance(lock) : lock, null, 0, mode, trylock, undefined, false, site);
   }
 
   releaseAt(task: TaskState | string, lock: LockInstance | string, site: LockOpSite, file: string, line: number): void {
     const owner = this.lineOfTask(task, file, line);
+    if (typeof lock !== 'string' && this.hot.release(owner, lock)) return;
     if (typeof lock === 'string') this.releaseInstance(owner, lock, this.tables.instances.get(lock), null, site);
     else this.releaseInstance(owner, lock.id, lock, null, site);
   }
@@ -211,7 +210,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       errors: this.core.findings.unbaselined('error'),
       warnings: this.core.findings.unbaselined('warning'),
       chains: this.nextChainId - FIRST_CHAIN_ID,
-      chainCacheHits: this.chainHits,
+      chainCacheHits: this.hot.chainHits,
     };
   }
 
@@ -241,9 +240,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   /** A new class (lock-tables.ts): room for it in the hot arrays, and its flags. */
   private classCreated(cls: LockClass): void {
-    this.classUsage = withRoomFor(this.classUsage, cls.id);
-    this.classFlags = withRoomFor(this.classFlags, cls.id);
-    this.classFlags[cls.id] = classFlagsOf(cls);
+    const hot = this.hot;
+    hot.classUsage = withRoomFor(hot.classUsage, cls.id);
+    hot.classFlags = withRoomFor(hot.classFlags, cls.id);
+    hot.classFlags[cls.id] = classFlagsOf(cls);
   }
 
   /** The event's task (created on first sight), which hooks' findings are about. */
@@ -288,7 +288,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       cls = this.tables.classOf(inst, subclass);
       classId = cls.id;
     }
-    const flags = this.classFlags[classId]!;
+    const flags = this.hot.classFlags[classId]!;
     const held = task.held;
 
     if (flags & FLAG_SLEEPS && !trylock && task.atomic) {
@@ -313,7 +313,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     }
 
     const irqContext = task.irqContext;
-    if (held.length >= this.maxDepth) {
+    if (held.length >= this.hot.maxDepth) {
       if (!task.depthReported) {
         task.depthReported = true;
         this.reportDepthExceeded(task, acquireEventOf(event, task, inst, mode, trylock, site), cls);
@@ -329,13 +329,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     }
 
     const needed = usageNeeded(task, mode, trylock, sync);
-    if ((this.classUsage[classId]! & needed) !== needed) {
+    if ((this.hot.classUsage[classId]! & needed) !== needed) {
       markAcquireUsage(this.core, task, cls, mode, needed, this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id));
     }
 
     const base = chainBase(held, irqContext);
     const hlockKey = hlockKeyOf(classId, mode, trylock, sync);
-    let chain = this.chainCache.get(base, hlockKey);
+    let chain = this.hot.chainCache.get(base, hlockKey);
     const watched = (flags & FLAG_WATCHED) !== 0 && this.watchHooks.length > 0;
     // A sync pushes nothing, but the checks still need a held-lock view of it.
     const entry =
@@ -343,7 +343,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
         ? undefined
         : takeHeld(task, inst, cls, classId, mode, trylock, irqContext, 0, sync ? undefined : nest, event, site, this.currentFile, this.currentLine);
     if (chain < 0) chain = this.newChain(task, entry!, base, hlockKey, sync);
-    else this.chainHits++;
+    else this.hot.chainHits++;
     if (watched) {
       const ctx = acquireContext(task, entry!, held.length, sync);
       for (const hook of this.watchHooks) hook.onWatchedAcquire!(ctx, this.query);
@@ -393,12 +393,12 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     }
     // Nothing refers to a released record any more (views and references are copies).
     task.spare.push(entry);
-    if (task.depthReported && held.length < this.maxDepth) task.depthReported = false;
+    if (task.depthReported && held.length < this.hot.maxDepth) task.depthReported = false;
   }
 
   private reacquire(task: TaskState, entry: HeldLock): void {
     const held = task.held;
-    if (held.length >= this.maxDepth) {
+    if (held.length >= this.hot.maxDepth) {
       // Beyond the depth limit holds are tracked, not validated (see acquire).
       entry.chain = held[held.length - 1]!.chain;
       held.push(entry);
@@ -406,7 +406,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     }
     const base = chainBase(held, entry.irqContext);
     const hlockKey = hlockKeyOf(entry.classId, entry.mode, entry.trylock, false);
-    const chain = this.chainCache.get(base, hlockKey);
+    const chain = this.hot.chainCache.get(base, hlockKey);
     entry.chain = chain >= 0 ? chain : this.newChain(task, entry, base, hlockKey, false);
     held.push(entry);
   }
@@ -418,7 +418,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
    */
   private newChain(task: TaskState, entry: HeldLock, base: number, hlockKey: number, sync: boolean): number {
     const chain = this.nextChainId++;
-    this.chainCache.set(base, hlockKey, chain);
+    this.hot.chainCache.set(base, hlockKey, chain);
     if (!entry.trylock) validateChain(this.core, task, entry, task.held.length, sync);
     if (this.chainHooks.length > 0) {
       const ctx = acquireContext(task, entry, task.held.length, sync);
@@ -429,7 +429,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   private dropEntry(task: TaskState, entry: HeldLock): void {
     entry.inst.holders--;
-    if (this.classFlags[entry.classId]! & FLAG_ATOMIC) task.atomicHeld--;
+    if (this.hot.classFlags[entry.classId]! & FLAG_ATOMIC) task.atomicHeld--;
   }
 
   private assertHeld(event: AssertEvent): void {
@@ -469,7 +469,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   }
 
   private reportDepthExceeded(task: TaskState, event: TraceEvent, cls: LockClass): void {
-    this.core.findings.report(depthExceededFinding(task, cls, this.maxDepth, this.refOf(event, task.id)));
+    this.core.findings.report(depthExceededFinding(task, cls, this.hot.maxDepth, this.refOf(event, task.id)));
   }
 
   /** The reference to `event`, the event being processed. */

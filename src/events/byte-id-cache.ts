@@ -2,27 +2,34 @@
  * Interning of ids read as bytes, for the byte-level readers: the bytes of a task or lock id map
  * to a small integer, with the id as a string (decoded once), the engine's handle and a reader's
  * own handle and tag cached for it, so a line whose ids were seen before builds no string and
- * touches few cache lines.
+ * touches few cache lines. A reader may also keep one value per key (e.g. the array a call
+ * stack's bytes decode to), built on first sight.
  * One flat open-addressing table in an Int32Array, four words per slot: ids of up to 8 bytes are
  * kept packed in the slot itself (compared without touching any other memory); a longer id keeps
  * its hash there and its bytes in a slab.
  * Invariants: keys are printable ASCII (the callers check), so latin1 decoding is exact; memory is
  * bounded: at `capacity` ids the table starts over at its initial size (ids are then decoded
- * again), so it does not grow with the number of distinct ids in a trace; ids longer than
- * MAX_KEY_BYTES are not kept.
+ * again), and likewise when the bytes of its long keys would pass `maxSlabBytes` (8 MiB), so it
+ * does not grow with the number of distinct ids in a trace; keys longer than
+ * `maxKeyBytes` (MAX_KEY_BYTES unless the owner asks for more) are not kept.
  */
 import type { LiveHandle } from './lock-op-sink.js';
 
 export const MAX_KEY_BYTES = 256;
 const DEFAULT_CAPACITY = 1 << 16;
+/** The bytes of long keys kept at most (then the table starts over, as at `capacity`). */
+const DEFAULT_MAX_SLAB_BYTES = 8 << 20;
 const INITIAL_SLOTS = 1 << 10;
 const INITIAL_SLAB_BYTES = 1 << 12;
 /** Slot layout: [word0, word1, length, index + 1 (0: empty)]. */
 const SLOT_WORDS = 4;
 const PACKED_BYTES = 8;
 
-/** `H`: the engine's handle type (task or lock instance); `R`: the reader's own record type. */
-export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle = LiveHandle> {
+/**
+ * `H`: the engine's handle type (task or lock instance); `R`: the reader's own record type; `V`:
+ * the reader's own value per key.
+ */
+export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle = LiveHandle, V = unknown> {
   private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
   private mask = INITIAL_SLOTS - 1;
   /** The id of each index, as a string. */
@@ -33,14 +40,21 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
   readonly readerHandles: (R | undefined)[] = [];
   /** A number the caller keeps per index (-1 until set), e.g. a reader's own numbering of the id. */
   readonly tags: number[] = [];
+  /** A value the caller keeps per index (undefined until set), e.g. what the key's bytes decode to. */
+  readonly values: (V | undefined)[] = [];
   private readonly slabOffsets: number[] = [];
   private slab: Buffer = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
+  private slabView = viewOver(this.slab);
   /** A DataView over the last key buffer seen (readers reuse one buffer). */
   private viewOf: Buffer | undefined = undefined;
   private view: DataView = new DataView(new ArrayBuffer(0));
   private slabUsed = 0;
 
-  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+  constructor(
+    private readonly capacity = DEFAULT_CAPACITY,
+    private readonly maxKeyBytes = MAX_KEY_BYTES,
+    private readonly maxSlabBytes = DEFAULT_MAX_SLAB_BYTES,
+  ) {}
 
   get size(): number {
     return this.ids.length;
@@ -68,19 +82,16 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
    */
   index(bytes: Buffer, start: number, end: number): number {
     const length = end - start;
-    if (length > MAX_KEY_BYTES) return -1;
+    if (length > this.maxKeyBytes) return -1;
     const packed = length <= PACKED_BYTES;
     let word0 = 0;
     let word1 = 0;
     if (packed && start + PACKED_BYTES <= bytes.length) {
       // Little-endian packing of up to 8 bytes, read as two words and masked to the key's
       // length; key bytes are non-zero, so (words, length) is exact.
-      if (bytes !== this.viewOf) {
-        this.viewOf = bytes;
-        this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-      }
-      word0 = this.view.getInt32(start, true);
-      word1 = this.view.getInt32(start + 4, true);
+      const view = this.viewFor(bytes);
+      word0 = view.getInt32(start, true);
+      word1 = view.getInt32(start + 4, true);
       if (length < 4) {
         word0 &= (1 << (length * 8)) - 1;
         word1 = 0;
@@ -93,8 +104,18 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
         else word1 |= bytes[start + i]! << ((i - 4) * 8);
       }
     } else {
+      // Two independent hashes over the key's words (then its last bytes): the slot compares
+      // both before the bytes themselves.
+      const view = this.viewFor(bytes);
       word0 = 0x811c9dc5 | 0;
-      for (let i = start; i < end; i++) word0 = Math.imul(word0 ^ bytes[i]!, 0x01000193);
+      word1 = length;
+      let i = start;
+      for (; i + 4 <= end; i += 4) {
+        const word = view.getInt32(i, true);
+        word0 = Math.imul(word0 ^ word, 0x01000193);
+        word1 = Math.imul((word1 << 5) | (word1 >>> 27), 0x9e3779b1) ^ word;
+      }
+      for (; i < end; i++) word0 = Math.imul(word0 ^ bytes[i]!, 0x01000193);
     }
     const table = this.table;
     const mask = this.mask;
@@ -108,16 +129,30 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
       }
       slot = (slot + 1) & mask;
     }
-    if (this.ids.length === this.capacity) this.clear();
+    if (this.ids.length === this.capacity || (!packed && this.slabUsed + length > this.maxSlabBytes)) this.clear();
     else if ((this.ids.length + 1) * 2 > mask + 1) this.grow();
     return this.insert(bytes, start, end, word0, word1, packed);
   }
 
+  /** Whether the kept bytes of `index` are `bytes[start, start + length)` (the view is `bytes`'s). */
   private sameBytes(index: number, bytes: Buffer, start: number, length: number): boolean {
     const slab = this.slab;
+    const slabView = this.slabView;
+    const view = this.view;
     const offset = this.slabOffsets[index]!;
-    for (let i = 0; i < length; i++) if (slab[offset + i] !== bytes[start + i]) return false;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) if (slabView.getInt32(offset + i, true) !== view.getInt32(start + i, true)) return false;
+    for (; i < length; i++) if (slab[offset + i] !== bytes[start + i]) return false;
     return true;
+  }
+
+  /** A DataView over `bytes` (kept while readers pass the same buffer). */
+  private viewFor(bytes: Buffer): DataView {
+    if (bytes !== this.viewOf) {
+      this.viewOf = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    }
+    return this.view;
   }
 
   private insert(bytes: Buffer, start: number, end: number, word0: number, word1: number, packed: boolean): number {
@@ -127,6 +162,7 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     this.handles.push(undefined);
     this.readerHandles.push(undefined);
     this.tags.push(-1);
+    this.values.push(undefined);
     if (packed) {
       this.slabOffsets.push(-1);
     } else {
@@ -134,6 +170,7 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
         const bigger = Buffer.allocUnsafe(Math.max(this.slab.length * 2, this.slabUsed + length));
         this.slab.copy(bigger, 0, 0, this.slabUsed);
         this.slab = bigger;
+        this.slabView = viewOver(bigger);
       }
       bytes.copy(this.slab, this.slabUsed, start, end);
       this.slabOffsets.push(this.slabUsed);
@@ -167,13 +204,19 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     this.table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
     this.mask = INITIAL_SLOTS - 1;
     this.slab = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
+    this.slabView = viewOver(this.slab);
     this.ids.length = 0;
     this.handles.length = 0;
     this.readerHandles.length = 0;
     this.tags.length = 0;
+    this.values.length = 0;
     this.slabOffsets.length = 0;
     this.slabUsed = 0;
   }
+}
+
+function viewOver(bytes: Buffer): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 function mix(word0: number, word1: number, length: number): number {

@@ -111,6 +111,11 @@ export function requiredFieldsOf(op: string): readonly string[] | undefined {
   return OP_FIELDS.get(op)?.required;
 }
 
+/** The fields an op may carry besides its required ones, or undefined for an unknown op. */
+export function optionalFieldsOf(op: string): readonly string[] | undefined {
+  return OP_FIELDS.get(op)?.optional;
+}
+
 const OP_LIST = EVENT_OPS.join(', ');
 
 /** A short, one-line rendering of an offending value for error messages. */

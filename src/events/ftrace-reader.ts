@@ -8,13 +8,18 @@
  * any tracepoint); only `lock_acquire:` / `lock_release:` payloads are parsed strictly.
  * Invariants: a malformed lock line, or a line of no ftrace shape once events have started, is an
  * InputError naming file:line; header lines before the first event are skipped.
- * `ftraceImporter` is the registry entry: a line with the ftrace event prefix is ftrace.
+ * `ftraceImporter` is the registry entry: a line with the ftrace event prefix is ftrace. Given
+ * the engine's fast entrance, it reads blocks of bytes: the lock lines of the trace file's layout
+ * take the byte lane (ftrace-fast-lane.ts), every other line is decoded and goes to `line`.
  */
 import type { EventSink } from './event.js';
 import { graphRowHasLockEvent, namedEvent, parseFtraceLine, stackHeaderOf } from './ftrace-line.js';
 import type { FtraceEventLine } from './ftrace-line.js';
+import { FtraceFastLane } from './ftrace-fast-lane.js';
 import { taskKey } from './kernel-lock-tracker.js';
-import { defineImporter } from './importer.js';
+import { defineImporter, type TraceImport } from './importer.js';
+import { lineEnd, withoutCarriageReturn } from './line-blocks.js';
+import type { LockOpSink } from './lock-op-sink.js';
 import { KernelTextParser, kernelTextImport, kernelTraceOptions } from './kernel-text-parser.js';
 import type { KernelTraceOptions, KernelTraceStats } from './kernel-lock-tracker.js';
 import { forEachLine } from './text-line-reader.js';
@@ -30,8 +35,37 @@ const FTRACE_SHAPE = {
 
 /** Streaming ftrace parser: feed it lines, it calls the sink with spec events. */
 export class FtraceParser extends KernelTextParser {
+  /** The byte lane, when the options give the engine's fast entrance. */
+  private readonly lane: FtraceFastLane | undefined;
+
   constructor(options: FtraceReaderOptions, sink: EventSink) {
     super(options, sink, FTRACE_SHAPE);
+    this.lane = options.fast === undefined ? undefined : new FtraceFastLane(this.tracker);
+  }
+
+  /**
+   * Whole lines as bytes, `bytes[0, end)` (each ending in `\n`, but for a file's last line): lock
+   * lines of the trace file's layout take the byte lane, every other line is decoded and goes
+   * to `line`.
+   */
+  block(bytes: Buffer, end: number): void {
+    const lane = this.lane;
+    const stats = this.tracker.stats;
+    let at = 0;
+    while (at < end) {
+      if (lane !== undefined) {
+        const next = lane.line(bytes, at, end, stats.lines + 1);
+        if (next >= 0) {
+          stats.lines++;
+          this.sawEvent = true;
+          at = next;
+          continue;
+        }
+      }
+      const newline = lineEnd(bytes, at, end);
+      this.line(bytes.toString('utf8', at, withoutCarriageReturn(bytes, at, newline)), stats.lines + 1);
+      at = newline + 1;
+    }
   }
 
   line(text: string, lineNo: number): void {
@@ -87,12 +121,28 @@ export class FtraceParser extends KernelTextParser {
   }
 }
 
-/** The registry entry of ftrace text (no byte lane). */
+/** An ftrace trace read by blocks of bytes, its lock lines through the byte lane into `fast`. */
+function ftraceBlocksImport(parser: FtraceParser): TraceImport {
+  return {
+    onBlock: (bytes, end) => parser.block(bytes, end),
+    linesSoFar: () => parser.stats.lines,
+    end: () => {
+      parser.end();
+      return { events: parser.stats.events, lines: parser.stats.lines };
+    },
+  };
+}
+
+/** The registry entry of ftrace text; its byte lane is ftrace-fast-lane.ts, over the engine's fast entrance. */
 export const ftraceImporter = defineImporter({
   name: 'ftrace',
   description: 'ftrace text',
   detect: (line) => parseFtraceLine(line).kind === 'event',
-  create: (context, sink) => kernelTextImport(new FtraceParser(kernelTraceOptions(context), sink)),
+  byteLane: (fast: LockOpSink): LockOpSink => fast,
+  create: (context, sink, fast) =>
+    fast === undefined
+      ? kernelTextImport(new FtraceParser(kernelTraceOptions(context), sink))
+      : ftraceBlocksImport(new FtraceParser({ ...kernelTraceOptions(context), fast }, sink)),
 });
 
 /** Reads an ftrace text file from disk, streaming, and returns what was read. */

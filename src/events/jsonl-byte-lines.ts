@@ -2,12 +2,14 @@
  * Line splitting of a JSONL byte stream without decoding it. Blocks of whole lines come from the
  * one reading path of files and streams (line-block-source.ts); each line goes
  * to the fast lane (jsonl-fast-lane.ts) when there is one, the header position is past and the
- * line has a fast shape; every other line is decoded as UTF-8 and handed to the line parser (its
- * host: jsonl-reader.ts's TraceLineParser), which owns the header, validation and every error
- * message (it strips the `\r` itself).
+ * line has a fast shape (the lane then calls the engine's lane entrance itself, or gives back the
+ * line's event, which the host delivers); every other line is decoded as UTF-8 and handed to the
+ * line parser (its host: jsonl-reader.ts's TraceLineParser), which owns the header, validation
+ * and every error message (it strips the `\r` itself).
  * Invariants: line numbers are those of `TraceLineParser.push` (every `\n` counts, a trailing
  * `\r` is stripped, a last line without `\n` is delivered); no block is kept.
  */
+import type { TraceEvent } from './event.js';
 import type { JsonlFastLane } from './jsonl-fast-lane.js';
 import { lineEnd, withoutCarriageReturn } from './line-blocks.js';
 
@@ -17,6 +19,8 @@ export interface JsonlLineHost {
   readonly beforeContent: boolean;
   /** Line `lineNo` was an event that the byte lane delivered. */
   countFastEvent(lineNo: number): void;
+  /** Line `lineNo` is `event`, read by the byte lane: deliver it as the line parser would. */
+  laneEvent(event: TraceEvent, lineNo: number): void;
   /** Parses line `lineNo` (decoded, without its `\n`). */
   line(text: string, lineNo: number): void;
 }
@@ -45,9 +49,21 @@ export class JsonlByteLines {
 
   private deliver(bytes: Buffer, start: number, end: number): void {
     const lineNo = ++this.lineNo;
-    if (this.fast !== undefined && !this.parser.beforeContent && this.fast.line(bytes, start, withoutCarriageReturn(bytes, start, end), lineNo)) {
-      this.parser.countFastEvent(lineNo);
-      return;
+    if (this.fast !== undefined && !this.parser.beforeContent) {
+      const contentEnd = withoutCarriageReturn(bytes, start, end);
+      if (this.fast.plainLine(bytes, start, contentEnd, lineNo)) {
+        this.parser.countFastEvent(lineNo);
+        return;
+      }
+      const taken = this.fast.scannedLine(bytes, start, contentEnd, lineNo);
+      if (taken === true) {
+        this.parser.countFastEvent(lineNo);
+        return;
+      }
+      if (taken !== false) {
+        this.parser.laneEvent(taken, lineNo);
+        return;
+      }
     }
     this.parser.line(bytes.toString('utf8', start, end), lineNo);
   }

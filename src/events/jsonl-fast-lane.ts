@@ -1,222 +1,334 @@
 /**
- * The byte-level fast lane of the JSONL reader: recognises the writer's commonest lines in the
- * read buffer and hands them to a LockOpSink without decoding the line or building an event:
- *   {"op":"acquire","task":T,"lock":L}  optionally followed by ,"mode":"read"|"recursive-read"
- *                                       and then ,"try":true
- *   {"op":"release","task":T,"lock":L}
- *   {"op":"might-sleep","task":T}
- *   {"op":"irq","task":T,"kind":"hardirq"|"softirq","action":"enter"|"exit"|"disable"|"enable"}
- *   {"op":"access","task":T,"var":V,"write":true|false}
- *   {"op":"init","lock":L,"class":C,"type":"spinlock"|"rwlock"|"mutex"|"rwsem"|"map"}
- * where T, L, V and C are non-empty strings of printable ASCII without escapes. Anything else
- * (other ops or fields, another key order, spaces, escapes, numbers as ids, non-ASCII) is declined
- * and goes through the normal string path, which owns every error message.
- * Invariant: a line it accepts has exactly the effect `process()` of `JSON.parse(line)` would
- * have (tested line by line and by a property test comparing whole checks with and without it).
+ * The byte-level fast lane of the JSONL reader: takes the lines that jsonl-line-scan.ts scans
+ * (every op, every field the spec allows for it, keys in any order, no whitespace, plain
+ * printable-ASCII strings, string ids) straight from the read buffer, without decoding the line.
+ * Ids, classes, variables and stacks are interned from their bytes (byte-id-cache.ts): a string
+ * (or a stack's array) is made only on first sight; a call site is decoded per line (see `site`),
+ * except that the writer's `site` followed by `stack` is interned as one key. A scanned line goes
+ *  - to the engine's lane entrance (lock-op-sink.ts), building nothing, when the event the
+ *    engine would rebuild from the call is the line's event: an `acquire` (`mode` read or
+ *    recursive-read, `try` true, `site`), `release`, `might-sleep`, `irq` or `access` (each with
+ *    an optional `site`), or an `init` with `class` and `type`, keys in the writer's order;
+ *  - otherwise back to the reader as the TraceEvent `JSON.parse` would give (keys in line
+ *    order), built from the interned values, for the event entrance (event.ts).
+ * Anything the scan declines (other spacing, escapes, numbers as ids, non-ASCII, unknown or
+ * repeated keys, a field of another op, a bad value) returns false and takes the normal string
+ * path, which owns every error message.
+ * Invariant: a line it takes has exactly the effect `process()` of `validateEvent(JSON.parse(line))`
+ * would have (tested line by line and by a property test comparing whole checks with and without it).
  */
 import { ByteIdCache } from './byte-id-cache.js';
-import { IRQ_ACTIONS, IRQ_KINDS, LOCK_TYPES, type IrqAction, type IrqKind, type LockType } from './event.js';
+import { ASSERT_KINDS, EVENT_OPS, IRQ_ACTIONS, IRQ_KINDS, LOCK_MODES, LOCK_TYPES, type EventOp, type TraceEvent } from './event.js';
+import {
+  bit,
+  FIELD_NAMES,
+  F_ACTION,
+  F_CLASS,
+  F_HELD,
+  F_KIND,
+  F_LOCK,
+  F_MODE,
+  F_NEST,
+  F_OP,
+  F_SITE,
+  F_STACK,
+  F_SUBCLASS,
+  F_TASK,
+  F_TRY,
+  F_TS,
+  F_TYPE,
+  F_VAR,
+  F_WRITE,
+  JsonlLineScan,
+} from './jsonl-line-scan.js';
+import { JsonlPlainLines } from './jsonl-plain-lines.js';
 import type { LiveHandle, LockOpMode, LockOpSink } from './lock-op-sink.js';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+/** What the lane did with a line: `true` gave it to the lane entrance, `false` declined it, an event is for the event entrance. */
+export type JsonlLaneOutcome = boolean | TraceEvent;
 
-/** A byte pattern, compared four bytes at a time (little-endian words) and then byte by byte. */
-interface Pattern {
-  readonly length: number;
-  readonly words: Int32Array;
-  readonly tail: Uint8Array;
-}
+const opCode = (op: EventOp): number => EVENT_OPS.indexOf(op);
+const INIT = opCode('init');
+const ACQUIRE = opCode('acquire');
+const RELEASE = opCode('release');
+const IRQ = opCode('irq');
+const ACCESS = opCode('access');
+const MIGHT_SLEEP = opCode('might-sleep');
 
-function pattern(text: string): Pattern {
-  const bytes = Buffer.from(text, 'latin1');
-  const wordCount = bytes.length >> 2;
-  const words = new Int32Array(wordCount);
-  for (let i = 0; i < wordCount; i++) words[i] = bytes.readInt32LE(i * 4);
-  return { length: bytes.length, words, tail: bytes.subarray(wordCount * 4) };
-}
+/** Per op code: the fields a lane-entrance line may have (0: the op has no lane call). */
+const SINK_BITS = new Int32Array(EVENT_OPS.length);
+const TASK_LINE = bit(F_OP) | bit(F_TASK) | bit(F_SITE);
+SINK_BITS[ACQUIRE] = TASK_LINE | bit(F_LOCK) | bit(F_MODE) | bit(F_TRY);
+SINK_BITS[RELEASE] = TASK_LINE | bit(F_LOCK);
+SINK_BITS[MIGHT_SLEEP] = TASK_LINE;
+SINK_BITS[IRQ] = TASK_LINE | bit(F_KIND) | bit(F_ACTION);
+SINK_BITS[ACCESS] = TASK_LINE | bit(F_VAR) | bit(F_WRITE);
+SINK_BITS[INIT] = bit(F_OP) | bit(F_LOCK) | bit(F_CLASS) | bit(F_TYPE);
 
-const OP_PREFIX = pattern('{"op":"');
-// The op with the key that follows it, up to the opening quote of the first id.
-const ACQUIRE_TASK = pattern('acquire","task":"');
-const RELEASE_TASK = pattern('release","task":"');
-const MIGHT_SLEEP_TASK = pattern('might-sleep","task":"');
-const IRQ_TASK = pattern('irq","task":"');
-const ACCESS_TASK = pattern('access","task":"');
-const INIT_LOCK = pattern('init","lock":"');
-// From the closing quote of one id to the opening quote of the next.
-const LOCK_KEY = pattern('","lock":"');
-const VAR_KEY = pattern('","var":"');
-const CLASS_KEY = pattern('","class":"');
-// Line endings, from the closing quote of the last id.
-const END = pattern('"}');
-const WRITE_TRUE = pattern('","write":true}');
-const WRITE_FALSE = pattern('","write":false}');
+/**
+ * The writer's key order of the lane-entrance lines, as ranks (op, task, then lock / var /
+ * kind, then class / write / action, then type / mode, try, site): the order the engine
+ * rebuilds their events in (engine/event-refs.ts).
+ */
+const WRITER_RANK = new Int32Array(FIELD_NAMES.length).fill(7);
+WRITER_RANK[F_OP] = 0;
+WRITER_RANK[F_TASK] = 1;
+WRITER_RANK[F_LOCK] = WRITER_RANK[F_VAR] = WRITER_RANK[F_KIND] = 2;
+WRITER_RANK[F_CLASS] = WRITER_RANK[F_WRITE] = WRITER_RANK[F_ACTION] = 3;
+WRITER_RANK[F_TYPE] = WRITER_RANK[F_MODE] = 4;
+WRITER_RANK[F_TRY] = 5;
+WRITER_RANK[F_SITE] = 6;
 
-/** Acquire line endings and what they mean. */
-const ACQUIRE_TAILS: readonly { pattern: Pattern; mode: LockOpMode; trylock: boolean }[] = [
-  { pattern: END, mode: 0, trylock: false },
-  { pattern: pattern('","mode":"read"}'), mode: 1, trylock: false },
-  { pattern: pattern('","mode":"recursive-read"}'), mode: 2, trylock: false },
-  { pattern: pattern('","try":true}'), mode: 0, trylock: true },
-  { pattern: pattern('","mode":"read","try":true}'), mode: 1, trylock: true },
-  { pattern: pattern('","mode":"recursive-read","try":true}'), mode: 2, trylock: true },
-];
+const MODE_WRITE = 0;
+/** After this many lines in a row missed by the fixed patterns, they are tried on one line in PLAIN_RETRY. */
+const PLAIN_MISSES = 8;
+const PLAIN_RETRY = 64;
+/** Stacks are interned by their whole `[...]` text, up to this many bytes (longer ones are decoded per line). */
+const MAX_STACK_BYTES = 4096;
 
-/** Irq line endings and what they mean. */
-const IRQ_TAILS: readonly { pattern: Pattern; kind: IrqKind; action: IrqAction }[] = IRQ_KINDS.flatMap((kind) =>
-  IRQ_ACTIONS.map((action) => ({ pattern: pattern(`","kind":"${kind}","action":"${action}"}`), kind, action })),
-);
-
-/** Init line endings and the lock type each names. */
-const INIT_TAILS: readonly { pattern: Pattern; type: LockType }[] = LOCK_TYPES.map((type) => ({
-  pattern: pattern(`","type":"${type}"}`),
-  type,
-}));
-
-/** Whether the line ends with `p` at `at`. */
-function isEnd(view: DataView, at: number, end: number, p: Pattern): boolean {
-  return at + p.length === end && matchesAt(view, at, end, p);
-}
-
-/** The index of the tail in `tails` that ends the line at `at`, or -1. */
-function tailAt(view: DataView, at: number, end: number, tails: readonly { pattern: Pattern }[]): number {
-  for (let i = 0; i < tails.length; i++) if (isEnd(view, at, end, tails[i]!.pattern)) return i;
-  return -1;
-}
-
-/** Whether `view` holds `p` at `at`, entirely before `end`. */
-function matchesAt(view: DataView, at: number, end: number, p: Pattern): boolean {
-  if (at + p.length > end) return false;
-  const words = p.words;
-  for (let i = 0; i < words.length; i++) if (view.getInt32(at + i * 4, true) !== words[i]) return false;
-  const tail = p.tail;
-  const tailAt = at + words.length * 4;
-  for (let i = 0; i < tail.length; i++) if (view.getUint8(tailAt + i) !== tail[i]) return false;
-  return true;
+interface SiteAndStack {
+  readonly site: string;
+  readonly stack: readonly string[];
 }
 
 export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
+  private readonly scan = new JsonlLineScan();
   private readonly tasks = new ByteIdCache<T>();
   private readonly locks = new ByteIdCache<L>();
-  private readonly vars = new ByteIdCache();
-  /** A DataView over the last buffer seen (buffers change once per chunk). */
-  private viewOf: Buffer | undefined = undefined;
-  private view: DataView = new DataView(new ArrayBuffer(0));
+  /** Classes and variables. */
+  private readonly texts = new ByteIdCache();
+  private readonly stacks = new ByteIdCache<LiveHandle, LiveHandle, readonly string[]>(undefined, MAX_STACK_BYTES);
+  /** A site with the stack that follows it (the writer's order), by the bytes from the one to the other. */
+  private readonly siteStacks = new ByteIdCache<LiveHandle, LiveHandle, SiteAndStack>(undefined, MAX_STACK_BYTES);
+  /** The writer's plainest lines, matched by their exact bytes first (cheaper than the scan). */
+  private readonly plain: JsonlPlainLines<T, L>;
+  /** Lines in a row the fixed patterns missed (counting on past PLAIN_MISSES, to pace the retries). */
+  private plainMisses = 0;
 
   constructor(
     private readonly sink: LockOpSink<T, L>,
     private readonly file: string,
-  ) {}
+  ) {
+    this.plain = new JsonlPlainLines(sink, file, this.tasks, this.locks, this.texts);
+  }
 
-  /** Handles the line `bytes[start, end)` (no line terminator) if it has a fast shape; false leaves it untouched. */
-  line(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
-    if (bytes !== this.viewOf) {
-      this.viewOf = bytes;
-      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  /** Takes the line `bytes[start, end)` (no line terminator) if it has a lane shape; false leaves it untouched. */
+  line(bytes: Buffer, start: number, end: number, lineNo: number): JsonlLaneOutcome {
+    return this.plainLine(bytes, start, end, lineNo) || this.scannedLine(bytes, start, end, lineNo);
+  }
+
+  /**
+   * The first half of `line`: the fixed patterns, while they have been hitting (after
+   * PLAIN_MISSES misses in a row, in a trace whose lines carry more fields, `scannedLine` tries them
+   * on one line in PLAIN_RETRY only). Either way a line has the same effect; this only saves
+   * failed matches. A reader calls the two halves itself, so the engine call of a plain line is
+   * as few calls deep as it can be (V8 then inlines more of it: 5-9% of a check of the mixed
+   * workload).
+   */
+  plainLine(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
+    if (this.plainMisses >= PLAIN_MISSES) return false;
+    if (this.plain.line(bytes, start, end, lineNo)) {
+      this.plainMisses = 0;
+      return true;
     }
-    const view = this.view;
-    if (!matchesAt(view, start, end, OP_PREFIX)) return false;
-    const opAt = start + OP_PREFIX.length;
-    const first = bytes[opAt];
-    let op: Pattern | undefined;
-    if (first === 0x61) op = bytes[opAt + 2] === 0x71 ? ACQUIRE_TASK : ACCESS_TASK; // ac(q)uire, ac(c)ess
-    else if (first === 0x69) op = bytes[opAt + 1] === 0x72 ? IRQ_TASK : INIT_LOCK; // i(r)q, i(n)it
-    else op = first === 0x72 ? RELEASE_TASK : first === 0x6d ? MIGHT_SLEEP_TASK : undefined;
-    if (op === undefined || !matchesAt(view, opAt, end, op)) return false;
-    const idStart = opAt + op.length;
-    if (op === INIT_LOCK) return this.init(bytes, view, idStart, end, lineNo);
-    const taskEnd = idEnd(bytes, idStart, end);
-    if (taskEnd < 0) return false;
-    if (op === ACQUIRE_TASK || op === RELEASE_TASK) return this.lockEvent(op === ACQUIRE_TASK, bytes, view, idStart, taskEnd, end, lineNo);
-    if (op === ACCESS_TASK) return this.access(bytes, view, idStart, taskEnd, end, lineNo);
-    let irq = -1;
-    if (op === IRQ_TASK) {
-      irq = tailAt(view, taskEnd, end, IRQ_TAILS);
-      if (irq < 0) return false;
-    } else if (!isEnd(view, taskEnd, end, END)) {
-      return false;
+    this.plainMisses++;
+    return false;
+  }
+
+  /** The second half of `line`, for a line `plainLine` did not take: the scan. */
+  scannedLine(bytes: Buffer, start: number, end: number, lineNo: number): JsonlLaneOutcome {
+    if (this.plainMisses >= PLAIN_MISSES && ++this.plainMisses % PLAIN_RETRY === 0 && this.plain.line(bytes, start, end, lineNo)) {
+      this.plainMisses = 0;
+      return true;
     }
-    const task = this.tasks.index(bytes, idStart, taskEnd);
-    const taskArgument = this.tasks.handleOrId(task, bytes, idStart, taskEnd);
-    if (irq >= 0) this.sink.irqAt(taskArgument, IRQ_TAILS[irq]!.kind, IRQ_TAILS[irq]!.action, undefined, this.file, lineNo);
-    else this.sink.mightSleepAt(taskArgument, undefined, this.file, lineNo);
-    if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
+    const scan = this.scan;
+    if (!scan.scan(bytes, start, end)) return false;
+    if (this.isLaneCall()) {
+      this.laneCall(bytes, lineNo);
+      return true;
+    }
+    return this.event(bytes);
+  }
+
+  /** Whether the scanned line is one the lane entrance stands for exactly. */
+  private isLaneCall(): boolean {
+    const scan = this.scan;
+    const op = scan.op;
+    const seen = scan.seen;
+    const allowed = SINK_BITS[op]!;
+    if ((seen & ~allowed) !== 0) return false;
+    if (op === INIT) {
+      if (seen !== allowed) return false;
+    } else if (op === ACQUIRE) {
+      if ((seen & bit(F_MODE)) !== 0 && scan.choice[F_MODE] === MODE_WRITE) return false;
+      if ((seen & bit(F_TRY)) !== 0 && !scan.trylock) return false;
+    }
+    let rank = -1;
+    for (let k = 0; k < scan.keyCount; k++) {
+      const next = WRITER_RANK[scan.keys[k]!]!;
+      if (next <= rank) return false;
+      rank = next;
+    }
     return true;
   }
 
-  /** An acquire or release line, from the task id (`bytes[taskStart, taskEnd)`) on. */
-  private lockEvent(acquire: boolean, bytes: Buffer, view: DataView, taskStart: number, taskEnd: number, end: number, lineNo: number): boolean {
-    if (!matchesAt(view, taskEnd, end, LOCK_KEY)) return false;
-    const lockStart = taskEnd + LOCK_KEY.length;
-    const lockEnd = idEnd(bytes, lockStart, end);
-    if (lockEnd < 0) return false;
-    let mode: LockOpMode = 0;
-    let trylock = false;
-    if (acquire) {
-      const tail = tailAt(view, lockEnd, end, ACQUIRE_TAILS);
-      if (tail < 0) return false;
-      mode = ACQUIRE_TAILS[tail]!.mode;
-      trylock = ACQUIRE_TAILS[tail]!.trylock;
-    } else if (!isEnd(view, lockEnd, end, END)) {
-      return false;
+  private laneCall(bytes: Buffer, lineNo: number): void {
+    const scan = this.scan;
+    const op = scan.op;
+    const starts = scan.starts;
+    const ends = scan.ends;
+    if (op === INIT) {
+      const lock = this.locks.index(bytes, starts[F_LOCK]!, ends[F_LOCK]!);
+      const lockId = this.locks.idOf(lock, bytes, starts[F_LOCK]!, ends[F_LOCK]!);
+      this.sink.initAt(lockId, this.text(bytes, F_CLASS), LOCK_TYPES[scan.choice[F_TYPE]!]!, this.file, lineNo);
+      this.locks.remember(lock, this.sink.lockHandle(lockId));
+      return;
     }
+    const site = (scan.seen & bit(F_SITE)) === 0 ? undefined : this.site(bytes);
+    const taskStart = starts[F_TASK]!;
+    const taskEnd = ends[F_TASK]!;
     const task = this.tasks.index(bytes, taskStart, taskEnd);
-    const lock = this.locks.index(bytes, lockStart, lockEnd);
     const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
-    const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
-    if (acquire) this.sink.acquireAt(taskArgument, lockArgument, mode, trylock, undefined, this.file, lineNo);
-    else this.sink.releaseAt(taskArgument, lockArgument, undefined, this.file, lineNo);
+    if (op === ACQUIRE || op === RELEASE) {
+      const lockStart = starts[F_LOCK]!;
+      const lockEnd = ends[F_LOCK]!;
+      const lock = this.locks.index(bytes, lockStart, lockEnd);
+      const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
+      if (op === ACQUIRE) {
+        const mode = ((scan.seen & bit(F_MODE)) === 0 ? MODE_WRITE : scan.choice[F_MODE]!) as LockOpMode;
+        this.sink.acquireAt(taskArgument, lockArgument, mode, (scan.seen & bit(F_TRY)) !== 0, site, this.file, lineNo);
+      } else {
+        this.sink.releaseAt(taskArgument, lockArgument, site, this.file, lineNo);
+      }
+      if (typeof lockArgument === 'string') this.locks.remember(lock, this.sink.lockHandle(lockArgument));
+    } else if (op === IRQ) {
+      this.sink.irqAt(taskArgument, IRQ_KINDS[scan.choice[F_KIND]!]!, IRQ_ACTIONS[scan.choice[F_ACTION]!]!, site, this.file, lineNo);
+    } else if (op === ACCESS) {
+      this.sink.accessAt(taskArgument, this.text(bytes, F_VAR), scan.write, site, this.file, lineNo);
+    } else {
+      this.sink.mightSleepAt(taskArgument, site, this.file, lineNo);
+    }
     if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
-    if (typeof lockArgument === 'string') this.locks.remember(lock, this.sink.lockHandle(lockArgument));
-    return true;
   }
 
-  /** An access line, from the task id on. */
-  private access(bytes: Buffer, view: DataView, taskStart: number, taskEnd: number, end: number, lineNo: number): boolean {
-    if (!matchesAt(view, taskEnd, end, VAR_KEY)) return false;
-    const varStart = taskEnd + VAR_KEY.length;
-    const varEnd = idEnd(bytes, varStart, end);
-    if (varEnd < 0) return false;
-    const write = isEnd(view, varEnd, end, WRITE_TRUE);
-    if (!write && !isEnd(view, varEnd, end, WRITE_FALSE)) return false;
-    const task = this.tasks.index(bytes, taskStart, taskEnd);
-    const variable = this.vars.index(bytes, varStart, varEnd);
-    const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
-    this.sink.accessAt(taskArgument, this.vars.idOf(variable, bytes, varStart, varEnd), write, undefined, this.file, lineNo);
-    if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
-    return true;
+  /**
+   * The scanned line as the event `JSON.parse` gives, keys in line order. Each field is stored
+   * under its literal name (one store site per field), so the few shapes a trace's writer uses
+   * stay fast.
+   */
+  private event(bytes: Buffer): TraceEvent {
+    const scan = this.scan;
+    const event: Partial<Record<(typeof FIELD_NAMES)[number], unknown>> = {};
+    for (let k = 0; k < scan.keyCount; k++) {
+      const field = scan.keys[k]!;
+      switch (field) {
+        case F_OP:
+          event.op = EVENT_OPS[scan.op];
+          break;
+        case F_TASK:
+          event.task = this.id(this.tasks, bytes, field);
+          break;
+        case F_LOCK:
+          event.lock = this.id(this.locks, bytes, field);
+          break;
+        case F_NEST:
+          event.nest = this.id(this.locks, bytes, field);
+          break;
+        case F_CLASS:
+          event.class = this.text(bytes, field);
+          break;
+        case F_VAR:
+          event.var = this.text(bytes, field);
+          break;
+        case F_SITE:
+          if (scan.keys[k + 1] === F_STACK && k + 1 < scan.keyCount) {
+            // The writer's `"site":S,"stack":[...]`: one lookup for both.
+            const located = this.siteAndStack(bytes);
+            event.site = located.site;
+            event.stack = located.stack;
+            k++;
+          } else {
+            event.site = this.site(bytes);
+          }
+          break;
+        case F_MODE:
+          event.mode = LOCK_MODES[scan.choice[field]!];
+          break;
+        case F_TYPE:
+          event.type = LOCK_TYPES[scan.choice[field]!];
+          break;
+        case F_KIND:
+          event.kind = IRQ_KINDS[scan.choice[field]!];
+          break;
+        case F_ACTION:
+          event.action = IRQ_ACTIONS[scan.choice[field]!];
+          break;
+        case F_HELD:
+          event.held = ASSERT_KINDS[scan.choice[field]!];
+          break;
+        case F_TRY:
+          event.try = scan.trylock;
+          break;
+        case F_WRITE:
+          event.write = scan.write;
+          break;
+        case F_SUBCLASS:
+          event.subclass = scan.subclass;
+          break;
+        case F_STACK:
+          event.stack = this.stack(bytes);
+          break;
+        case F_TS:
+          event.ts = scan.ts;
+      }
+    }
+    return event as unknown as TraceEvent;
   }
 
-  /** An init line, from the lock id on. */
-  private init(bytes: Buffer, view: DataView, lockStart: number, end: number, lineNo: number): boolean {
-    const lockEnd = idEnd(bytes, lockStart, end);
-    if (lockEnd < 0 || !matchesAt(view, lockEnd, end, CLASS_KEY)) return false;
-    const classStart = lockEnd + CLASS_KEY.length;
-    const classEnd = idEnd(bytes, classStart, end);
-    if (classEnd < 0) return false;
-    const tail = tailAt(view, classEnd, end, INIT_TAILS);
-    if (tail < 0) return false;
-    const lock = this.locks.index(bytes, lockStart, lockEnd);
-    const lockId = this.locks.idOf(lock, bytes, lockStart, lockEnd);
-    this.sink.initAt(lockId, bytes.toString('latin1', classStart, classEnd), INIT_TAILS[tail]!.type, this.file, lineNo);
-    this.locks.remember(lock, this.sink.lockHandle(lockId));
-    return true;
+  private id(cache: ByteIdCache, bytes: Buffer, field: number): string {
+    const start = this.scan.starts[field]!;
+    const end = this.scan.ends[field]!;
+    return cache.idOf(cache.index(bytes, start, end), bytes, start, end);
   }
-}
 
-/** Per byte: 1 for the bytes an id may hold (printable ASCII but `"` and `\\`), 2 for `"`, 0 otherwise. */
-const ID_BYTES = new Uint8Array(256);
-for (let c = 0x20; c <= 0x7e; c++) ID_BYTES[c] = c === QUOTE ? 2 : c === BACKSLASH ? 0 : 1;
-
-/**
- * At the first byte of a JSON string's content: the position of the closing quote when the
- * content is a non-empty run of printable ASCII other than `"` and `\\`; -1 otherwise.
- */
-function idEnd(bytes: Buffer, at: number, end: number): number {
-  for (let i = at; i < end; i++) {
-    const kind = ID_BYTES[bytes[i]!]!;
-    if (kind !== 1) return kind === 2 && i > at ? i : -1;
+  private text(bytes: Buffer, field: number): string {
+    return this.id(this.texts, bytes, field);
   }
-  return -1;
+
+  /**
+   * The scanned site, decoded: call sites vary more than ids, and a fresh short string (allocated
+   * in sequence) cost less than a lookup in a table of every site (measured: 10% of a check of
+   * the bench's full workload).
+   */
+  private site(bytes: Buffer): string {
+    return bytes.toString('latin1', this.scan.starts[F_SITE], this.scan.ends[F_SITE]);
+  }
+
+  /** The scanned site and the stack that follows it, interned together by their bytes. */
+  private siteAndStack(bytes: Buffer): SiteAndStack {
+    const start = this.scan.starts[F_SITE]!;
+    const end = this.scan.ends[F_STACK]!;
+    const index = this.siteStacks.index(bytes, start, end);
+    const known = index < 0 ? undefined : this.siteStacks.values[index];
+    if (known !== undefined) return known;
+    const located = { site: this.site(bytes), stack: this.stack(bytes) };
+    if (index >= 0) this.siteStacks.values[index] = located;
+    return located;
+  }
+
+  /**
+   * The scanned stack's frames: one frozen array per distinct stack text, shared by the events
+   * that carry it (nothing changes an event's stack once read).
+   */
+  private stack(bytes: Buffer): readonly string[] {
+    const start = this.scan.starts[F_STACK]!;
+    const end = this.scan.ends[F_STACK]!;
+    const index = this.stacks.index(bytes, start, end);
+    const known = index < 0 ? undefined : this.stacks.values[index];
+    if (known !== undefined) return known;
+    // Frames are plain strings (no quote, no escape), so the text between `["` and `"]` splits exactly at `","`.
+    const frames = Object.freeze(this.scan.frames === 0 ? [] : bytes.toString('latin1', start + 2, end - 2).split('","'));
+    if (index >= 0) this.stacks.values[index] = frames;
+    return frames;
+  }
 }

@@ -7,8 +7,10 @@
  * only; every malformed line is an `InputError` at `file:line` (JSON syntax errors add the
  * column). `jsonlImporter` (the registry entry, what `lockdep check` uses) and `forEachTraceEvent`
  * read files and streams alike (line-block-source.ts), split lines as bytes (jsonl-byte-lines.ts),
- * hand the common shapes to the engine's fast entrance when given one (jsonl-fast-lane.ts, the
- * entry's byte lane) and decode the rest; the record iterator splits decoded text chunks.
+ * hand the lines of plain shape to the byte lane when the engine's fast entrance is given
+ * (jsonl-fast-lane.ts, the entry's byte lane: it calls that entrance, or builds the line's event
+ * from its bytes for `laneEvent` to deliver) and decode the rest; the record iterator splits
+ * decoded text chunks.
  * Decoded event lines are parsed by jsonl-fast-parse.ts, with `JSON.parse` as the fallback that
  * owns the error messages (the first non-blank line, which may be the header, always takes
  * `JSON.parse`). Path `-` reads standard input.
@@ -157,6 +159,13 @@ export class TraceLineParser implements JsonlLineHost {
   countFastEvent(lineNo: number): void {
     this.lines = lineNo;
     this.events++;
+  }
+
+  /** Line `lineNo` is `event`, read from its bytes by a fast lane: delivered as a parsed line is. */
+  laneEvent(event: TraceEvent, lineNo: number): void {
+    this.lines = lineNo;
+    this.events++;
+    this.onEvent(event, { file: this.file, line: lineNo });
   }
 
   /** Parses line `lineNo` (without its `\n`), for callers that split lines themselves. */

@@ -10,14 +10,19 @@
  * NMI context are skipped (lockdep does not track them); a release of an instance the task was
  * not seen taking is skipped (a trace starts while locks are held); `sched_process_free` ends the
  * task; stack frames that follow a lock event become its `stack` (innermost tracing and lockdep
- * frames dropped). When the format has a flags
- * column, each line of a task (any event) is turned into `irq` events: hardirq/softirq
- * `enter`/`exit` when the context changes, `disable`/`enable` when the irqs-off column changes.
- * Invariants: output is a valid spec event stream in trace order; every kind of skipped lock event
- * is counted and named once by `end` (at its first line); memory is bounded by the number of tasks
- * and lock instances.
+ * frames dropped; the event is held back until the next line for that, kernel-lock-records.ts).
+ * When the format has a flags column, each line of a task (any event) is turned into `irq`
+ * events: hardirq/softirq `enter`/`exit` when the context changes, `disable`/`enable` when the
+ * irqs-off column changes. Given the engine's fast entrance (`fast`), plain lock events, `irq`
+ * and `init` go to it as calls; the ftrace byte lane (ftrace-fast-lane.ts) enters by `lockLine`.
+ * Invariants: output is a valid spec event stream in trace order (across both entrances); every
+ * kind of skipped lock event is counted and named once by `end` (at its first line); memory is
+ * bounded by the number of tasks, classes and lock instances.
  */
-import type { EventOrigin, EventSink, LockMode, LockType, TraceEvent } from './event.js';
+import type { EventOrigin, EventSink, IrqAction, IrqKind, LockType, TraceEvent } from './event.js';
+import { attachFrame, heldBackEvent, isPlainLock } from './kernel-lock-records.js';
+import type { Context, HeldBackLock, KernelClass, KernelInstance, KernelTask } from './kernel-lock-records.js';
+import type { LockOpMode, LockOpSink } from './lock-op-sink.js';
 import { parseLockPayload } from './lock-payload.js';
 import { LOCK_TYPE_TRAITS } from './lock-type.js';
 import { UNVALIDATED_CLASSES } from './unvalidated-maps.js';
@@ -40,6 +45,12 @@ export interface KernelTraceOptions {
    * kind of lock event the importer skipped (how many, where the first one was).
    */
   onWarning?: (message: string, origin: EventOrigin) => void;
+  /**
+   * The engine's fast entrance (lock-op-sink.ts): plain lock events, `irq` and `init` go to it as
+   * calls instead of TraceEvents (the same effect; a lock event with a stack or an inferred
+   * subclass, and `exit`, still go to the sink). Absent: everything goes to the sink.
+   */
+  fast?: LockOpSink;
 }
 
 export interface KernelTraceStats {
@@ -86,8 +97,6 @@ export interface KernelEvent {
   payload: string;
 }
 
-/** Interrupt context of one line, innermost last (`H` is a hardirq inside a softirq). */
-type Context = readonly ('softirq' | 'hardirq')[];
 const NO_CONTEXT: Context = [];
 const CONTEXTS: ReadonlyMap<string, Context | null> = new Map<string, Context | null>([
   ['.', NO_CONTEXT],
@@ -98,35 +107,11 @@ const CONTEXTS: ReadonlyMap<string, Context | null> = new Map<string, Context | 
   ['Z', null],
 ]);
 const FREE_PAYLOAD = /(?:^|\s)pid=(\d+)/;
-/**
- * The innermost frames of a stack recorded at a lock tracepoint that belong to the tracing and
- * lockdep machinery (the event's own probe, lock_acquire itself), not to the locking code: they
- * are dropped, so that the event's site is its caller (`down_read+0x44`), as in lockdep's reports.
- */
-const MACHINERY_FRAME =
-  /^(?:trace_event_raw_event_lock\w*|perf_trace_lock\w*|perf_trace_run_bpf_submit|perf_trace_buf_submit|perf_tp_event|trace_lock_\w+|(?:__)?lock_acquire|(?:__)?lock_release|lock_acquire\.part\.\d+)(?:[+.\s(]|$)/;
 
-interface HeldInstance {
-  lock: string;
-  cls: string;
-}
-
-interface TaskState {
-  /** pid, or `0@cpu` for an idle task. */
-  key: string;
-  /** The spec task id: `comm/pid` as first seen (`swapper/N/0` for idle; the pid without a comm). */
-  id: string;
-  context: Context;
-  /** Hardirqs / bottom halves disabled by the task itself at the innermost context level. */
-  hardOff: boolean;
-  bhOff: boolean;
-  held: HeldInstance[];
-}
-
-interface PendingEvent {
-  event: TraceEvent;
-  origin: EventOrigin;
-  taskKey: string;
+/** The interrupt context a hardirq/softirq column shows (null: NMI); no column, or an unknown letter: none. */
+export function contextOf(hardSoft: string | undefined): Context | null {
+  const listed = hardSoft === undefined ? undefined : CONTEXTS.get(hardSoft);
+  return listed === undefined ? NO_CONTEXT : listed;
 }
 
 /** pid 0 is the idle task, one per CPU. */
@@ -154,11 +139,15 @@ export class KernelLockTracker {
   private readonly defaultType: LockType;
   private readonly inferSubclass: boolean;
   private readonly onWarning: ((message: string, origin: EventOrigin) => void) | undefined;
-  private readonly tasks = new Map<string, TaskState>();
-  private readonly instances = new Map<string, string>(); // lock instance -> class
-  /** The last lock event, held back so that a following stack trace can attach to it. */
-  private pending: PendingEvent | null = null;
-  private stackOwner: PendingEvent | null = null;
+  private readonly fast: LockOpSink | undefined;
+  private readonly tasks = new Map<string, KernelTask>();
+  private readonly classes = new Map<string, KernelClass>();
+  private readonly instances = new Map<string, KernelInstance>();
+  /** The last lock event, held back so that a following stack trace can attach to it (one record, reused). */
+  private heldBack: HeldBackLock | undefined = undefined;
+  private pending = false;
+  /** A stack trace of the held-back event's task is being read: its frames are the event's. */
+  private stackOpen = false;
 
   constructor(options: KernelTraceOptions, private readonly sink: EventSink) {
     this.file = options.file;
@@ -166,52 +155,74 @@ export class KernelLockTracker {
     this.defaultType = options.defaultType ?? 'map';
     this.inferSubclass = options.inferSubclass ?? true;
     this.onWarning = options.onWarning;
+    this.fast = options.fast;
   }
 
   /** One traced event: its flags columns (irq state) and, for the lock tracepoints, the lock. */
   event(record: KernelEvent, lineNo: number): void {
-    this.stackOwner = null;
+    this.stackOpen = false;
     this.flush();
-    const origin: EventOrigin = { file: this.file, line: lineNo };
     const isLock = record.name === 'lock_acquire' || record.name === 'lock_release';
-    const listed = record.hardSoft === undefined ? undefined : CONTEXTS.get(record.hardSoft);
-    const context = listed === undefined ? NO_CONTEXT : listed;
+    const context = contextOf(record.hardSoft);
     if (context === null) {
       // NMI: lockdep does not record acquisitions made in NMI context.
       if (isLock) this.skipped('nmiLockEvents', lineNo);
       return;
     }
     const task = this.task(record.comm, record.pid, record.cpu);
-    if (record.irqsOff !== undefined) {
-      // 'X': the architecture cannot read the irq flags; the context column still holds.
-      const known = record.irqsOff !== 'X';
-      const hardOff = known ? record.irqsOff === 'd' || record.irqsOff === 'D' : task.hardOff;
-      const bhOff = known ? record.irqsOff === 'b' || record.irqsOff === 'D' : task.bhOff;
-      this.syncIrqState(task, context, hardOff, bhOff, origin);
-    }
+    if (record.irqsOff !== undefined) this.irqColumns(task, context, record.irqsOff, lineNo);
     switch (record.name) {
-      case 'lock_acquire':
-        this.acquire(task, record.payload, record.ts, origin);
+      case 'lock_acquire': {
+        const { lock, cls, isTry, isRead } = parseLockPayload(record.payload, 'lock_acquire', this.file, lineNo);
+        this.acquire(task, lock ?? cls, undefined, this.classOf(cls), isTry, isRead, record.ts, lineNo);
         return;
-      case 'lock_release':
-        this.release(task, record.payload, record.ts, origin);
+      }
+      case 'lock_release': {
+        const { lock, cls } = parseLockPayload(record.payload, 'lock_release', this.file, lineNo);
+        this.release(task, lock ?? cls, undefined, this.classOf(cls), record.ts, lineNo);
         return;
+      }
       case 'irq_enable':
         // preemptirq tracepoint: fires just before interrupts are turned back on.
-        if (task.hardOff && task.context.length === 0) this.setHardOff(task, false, origin);
+        if (task.hardOff && task.context.length === 0) this.setHardOff(task, false, lineNo);
         return;
       case 'sched_process_free':
-        this.processFree(record.payload, origin);
+        this.processFree(record.payload, lineNo);
         return;
       default:
         return;
     }
   }
 
+  /**
+   * A lock_acquire or lock_release line of a flags-column format, as the byte lane
+   * (ftrace-fast-lane.ts) cut it out: the same effect as `event` of that line. `inst` is the
+   * record of instance `lock` when the caller has it cached. Returns the instance's record
+   * (undefined for a release of an instance never acquired, or a skipped event).
+   */
+  lockLine(
+    task: KernelTask,
+    context: Context,
+    irqsOff: string,
+    acquire: boolean,
+    lock: string,
+    inst: KernelInstance | undefined,
+    cls: KernelClass,
+    isTry: boolean,
+    isRead: boolean,
+    ts: number,
+    lineNo: number,
+  ): KernelInstance | undefined {
+    this.stackOpen = false;
+    this.flush();
+    if (task.context !== context || irqsOff !== '.' || task.hardOff || task.bhOff) this.irqColumns(task, context, irqsOff, lineNo);
+    return acquire ? this.acquire(task, lock, inst, cls, isTry, isRead, ts, lineNo) : this.release(task, lock, inst, cls, ts, lineNo);
+  }
+
   /** A kernel stack trace of task `key` starts: it belongs to the held-back event when that is the task's. */
   stackStarts(key: string): void {
-    if (this.pending !== null && this.pending.taskKey === key) {
-      this.stackOwner = this.pending;
+    if (this.pending && this.heldBack!.task.key === key) {
+      this.stackOpen = true;
       return;
     }
     this.flush();
@@ -219,18 +230,12 @@ export class KernelLockTracker {
 
   /** A user-space stack follows: its frames are not kernel call sites, the held-back event stays. */
   stackEnds(): void {
-    this.stackOwner = null;
+    this.stackOpen = false;
   }
 
   /** A frame of the current stack trace; frames after non-lock events carry nothing for lockdep. */
   frame(text: string): void {
-    if (this.stackOwner === null) return;
-    const stack = this.stackOwner.event.stack;
-    if (stack === undefined) {
-      if (!MACHINERY_FRAME.test(text)) this.stackOwner.event.stack = [text];
-    } else {
-      stack.push(text);
-    }
+    if (this.stackOpen) attachFrame(this.heldBack!, text);
   }
 
   lost(cpu: string, count: number | null, lineNo: number): void {
@@ -256,138 +261,216 @@ export class KernelLockTracker {
     }
   }
 
-  private task(comm: string, pid: string, cpu: string): TaskState {
+  /** The record of the task `comm-pid` on `cpu`, created on first sight. */
+  task(comm: string, pid: string, cpu: string): KernelTask {
     const key = taskKey(pid, cpu);
     let task = this.tasks.get(key);
     if (task === undefined) {
       const name = pid === '0' ? `swapper/${Number(cpu)}` : comm.trim();
       // perf script -F without comm prints the tid alone.
-      task = { key, id: name === '' ? pid : `${name}/${pid}`, context: NO_CONTEXT, hardOff: false, bhOff: false, held: [] };
+      const id = name === '' ? pid : `${name}/${pid}`;
+      task = { alive: true, key, id, context: NO_CONTEXT, hardOff: false, bhOff: false, held: [], handle: undefined };
       this.tasks.set(key, task);
     }
     return task;
   }
 
+  /** The record of the class `name`. */
+  classOf(name: string): KernelClass {
+    let cls = this.classes.get(name);
+    if (cls === undefined) {
+      const listed = this.classTypes.get(name);
+      cls = { alive: true, name, type: listed ?? this.defaultType, typed: listed !== undefined, unvalidated: UNVALIDATED_CLASSES.has(name) };
+      this.classes.set(name, cls);
+    }
+    return cls;
+  }
+
+  /** The irq events that the flags columns of a line of `task` imply. */
+  private irqColumns(task: KernelTask, context: Context, irqsOff: string, lineNo: number): void {
+    // 'X': the architecture cannot read the irq flags; the context column still holds.
+    const known = irqsOff !== 'X';
+    const hardOff = known ? irqsOff === 'd' || irqsOff === 'D' : task.hardOff;
+    const bhOff = known ? irqsOff === 'b' || irqsOff === 'D' : task.bhOff;
+    this.syncIrqState(task, context, hardOff, bhOff, lineNo);
+  }
+
   /** Emits the irq events that take `task` from its known state to the one this line shows. */
-  private syncIrqState(task: TaskState, context: Context, hardOff: boolean, bhOff: boolean, origin: EventOrigin): void {
+  private syncIrqState(task: KernelTask, context: Context, hardOff: boolean, bhOff: boolean, lineNo: number): void {
     const current = task.context;
     let common = 0;
     while (common < current.length && common < context.length && current[common] === context[common]) common++;
     if (common < current.length) {
       // Leave contexts, innermost first; re-enable what the task disabled inside them.
-      this.setHardOff(task, false, origin);
-      this.setBhOff(task, false, origin);
-      for (let i = current.length - 1; i >= common; i--) {
-        this.emit({ op: 'irq', task: task.id, kind: current[i]!, action: 'exit' }, origin);
-      }
-      task.context = current.slice(0, common);
+      this.setHardOff(task, false, lineNo);
+      this.setBhOff(task, false, lineNo);
+      for (let i = current.length - 1; i >= common; i--) this.emitIrq(task, current[i]!, 'exit', lineNo);
+      task.context = common === 0 ? NO_CONTEXT : current.slice(0, common);
     }
     if (common < context.length) {
       // An interrupt is only taken with interrupts enabled at the interrupted level (and a
       // softirq only runs with bottom halves enabled).
-      this.setHardOff(task, false, origin);
-      if (context[common] === 'softirq') this.setBhOff(task, false, origin);
-      for (let i = common; i < context.length; i++) {
-        this.emit({ op: 'irq', task: task.id, kind: context[i]!, action: 'enter' }, origin);
-      }
+      this.setHardOff(task, false, lineNo);
+      if (context[common] === 'softirq') this.setBhOff(task, false, lineNo);
+      for (let i = common; i < context.length; i++) this.emitIrq(task, context[i]!, 'enter', lineNo);
       task.context = context;
     }
     const innermost = context.length === 0 ? undefined : context[context.length - 1]; // no negative index (slow in V8)
     // In a hardirq both kinds are implied off; in a softirq bottom halves are implied off.
-    this.setHardOff(task, innermost === 'hardirq' ? false : hardOff, origin);
-    this.setBhOff(task, innermost === undefined ? bhOff : false, origin);
+    this.setHardOff(task, innermost === 'hardirq' ? false : hardOff, lineNo);
+    this.setBhOff(task, innermost === undefined ? bhOff : false, lineNo);
   }
 
-  private setHardOff(task: TaskState, off: boolean, origin: EventOrigin): void {
+  private setHardOff(task: KernelTask, off: boolean, lineNo: number): void {
     if (task.hardOff === off) return;
     task.hardOff = off;
-    this.emit({ op: 'irq', task: task.id, kind: 'hardirq', action: off ? 'disable' : 'enable' }, origin);
+    this.emitIrq(task, 'hardirq', off ? 'disable' : 'enable', lineNo);
   }
 
-  private setBhOff(task: TaskState, off: boolean, origin: EventOrigin): void {
+  private setBhOff(task: KernelTask, off: boolean, lineNo: number): void {
     if (task.bhOff === off) return;
     task.bhOff = off;
-    this.emit({ op: 'irq', task: task.id, kind: 'softirq', action: off ? 'disable' : 'enable' }, origin);
+    this.emitIrq(task, 'softirq', off ? 'disable' : 'enable', lineNo);
   }
 
-  private acquire(task: TaskState, payload: string, ts: number, origin: EventOrigin): void {
-    const { lock, cls, isTry, isRead } = parseLockPayload(payload, 'lock_acquire', this.file, origin.line);
+  private acquire(
+    task: KernelTask,
+    lock: string,
+    known: KernelInstance | undefined,
+    cls: KernelClass,
+    isTry: boolean,
+    isRead: boolean,
+    ts: number,
+    lineNo: number,
+  ): KernelInstance | undefined {
     this.stats.lockEvents++;
-    if (UNVALIDATED_CLASSES.has(cls)) {
-      this.skipped('unvalidatedLockEvents', origin.line);
-      return;
+    if (cls.unvalidated) {
+      this.skipped('unvalidatedLockEvents', lineNo);
+      return known;
     }
-    const instance = lock ?? cls;
-    const type = this.declare(instance, cls, origin);
-    const event: TraceEvent = { op: 'acquire', task: task.id, lock: instance };
-    if (isRead) event.mode = this.readMode(cls, type, task);
-    if (isTry) event.try = true;
+    const inst = known ?? this.instance(lock);
+    this.declare(inst, cls, lineNo);
+    let subclass = 0;
     if (this.inferSubclass) {
       let sameClass = 0;
-      for (const held of task.held) if (held.cls === cls && held.lock !== instance) sameClass++;
-      if (sameClass > 0) event.subclass = Math.min(sameClass, 7);
+      for (const held of task.held) if (held.cls === cls && held.inst !== inst) sameClass++;
+      if (sameClass > 0) subclass = Math.min(sameClass, 7);
     }
-    event.ts = ts;
-    task.held.push({ lock: instance, cls });
-    this.pending = { event, origin, taskKey: task.key };
+    task.held.push({ inst, cls });
+    const mode: LockOpMode = isRead ? this.readMode(cls, task) : 0;
+    this.holdBack(true, task, inst, mode, isTry, subclass, ts, lineNo);
+    return inst;
   }
 
-  private release(task: TaskState, payload: string, ts: number, origin: EventOrigin): void {
-    const { lock, cls } = parseLockPayload(payload, 'lock_release', this.file, origin.line);
+  private release(task: KernelTask, lock: string, known: KernelInstance | undefined, cls: KernelClass, ts: number, lineNo: number): KernelInstance | undefined {
     this.stats.lockEvents++;
-    if (UNVALIDATED_CLASSES.has(cls)) {
-      this.skipped('unvalidatedLockEvents', origin.line);
-      return;
+    if (cls.unvalidated) {
+      this.skipped('unvalidatedLockEvents', lineNo);
+      return known;
     }
-    const instance = lock ?? cls;
-    let index = task.held.length - 1;
-    while (index >= 0 && task.held[index]!.lock !== instance) index--;
+    const inst = known ?? this.instances.get(lock);
+    const held = task.held;
+    let index = held.length - 1;
+    while (index >= 0 && held[index]!.inst !== inst) index--;
     if (index < 0) {
       // Taken before tracing started (or in a skipped context): the kernel's lockdep saw the
       // acquisition, the trace did not, so there is nothing to release here.
-      this.skipped('unmatchedReleases', origin.line);
-      return;
+      this.skipped('unmatchedReleases', lineNo);
+      return inst;
     }
-    task.held.splice(index, 1);
-    this.pending = { event: { op: 'release', task: task.id, lock: instance, ts }, origin, taskKey: task.key };
+    if (index === held.length - 1) held.pop();
+    else held.splice(index, 1);
+    this.holdBack(false, task, inst!, 0, false, 0, ts, lineNo);
+    return inst;
   }
 
   /** The kernel's read value: 2 (recursive) for lock_map_acquire_read and for read_lock where
    * read_lock_is_recursive() holds (in_interrupt(): irq context or bottom halves off). */
-  private readMode(cls: string, type: LockType, task: TaskState): LockMode {
-    if (!this.classTypes.has(cls)) return 'read';
-    const recursive = LOCK_TYPE_TRAITS[type].recursiveRead;
-    return recursive === 'always' || (recursive === 'in-interrupt' && (task.context.length > 0 || task.bhOff)) ? 'recursive-read' : 'read';
+  private readMode(cls: KernelClass, task: KernelTask): LockOpMode {
+    if (!cls.typed) return 1;
+    const recursive = LOCK_TYPE_TRAITS[cls.type].recursiveRead;
+    return recursive === 'always' || (recursive === 'in-interrupt' && (task.context.length > 0 || task.bhOff)) ? 2 : 1;
   }
 
-  private declare(instance: string, cls: string, origin: EventOrigin): LockType {
-    const type = this.classTypes.get(cls) ?? this.defaultType;
-    if (this.instances.get(instance) !== cls) {
-      this.instances.set(instance, cls);
-      this.emit({ op: 'init', lock: instance, class: cls, type }, origin);
+  private instance(lock: string): KernelInstance {
+    let inst = this.instances.get(lock);
+    if (inst === undefined) {
+      inst = { alive: true, id: lock, cls: undefined, handle: undefined };
+      this.instances.set(lock, inst);
     }
-    return type;
+    return inst;
   }
 
-  private processFree(payload: string, origin: EventOrigin): void {
+  private declare(inst: KernelInstance, cls: KernelClass, lineNo: number): void {
+    if (inst.cls === cls) return;
+    inst.cls = cls;
+    this.stats.events++;
+    if (this.fast !== undefined) this.fast.initAt(inst.id, cls.name, cls.type, this.file, lineNo);
+    else this.sink({ op: 'init', lock: inst.id, class: cls.name, type: cls.type }, { file: this.file, line: lineNo });
+  }
+
+  private processFree(payload: string, lineNo: number): void {
     const pid = FREE_PAYLOAD.exec(payload)?.[1];
     if (pid === undefined || pid === '0') return;
     const task = this.tasks.get(pid);
     if (task === undefined) return;
     this.tasks.delete(pid);
-    this.emit({ op: 'exit', task: task.id }, origin);
+    task.alive = false;
+    this.emit({ op: 'exit', task: task.id }, lineNo);
+  }
+
+  private holdBack(acquire: boolean, task: KernelTask, inst: KernelInstance, mode: LockOpMode, isTry: boolean, subclass: number, ts: number, line: number): void {
+    this.pending = true;
+    const lock = this.heldBack;
+    if (lock === undefined) {
+      this.heldBack = { acquire, task, inst, mode, isTry, subclass, ts, line, stack: undefined };
+      return;
+    }
+    lock.acquire = acquire;
+    lock.task = task;
+    lock.inst = inst;
+    lock.mode = mode;
+    lock.isTry = isTry;
+    lock.subclass = subclass;
+    lock.ts = ts;
+    lock.line = line;
+    lock.stack = undefined;
   }
 
   private flush(): void {
-    const pending = this.pending;
-    if (pending === null) return;
-    this.pending = null;
-    this.stackOwner = null;
-    this.emit(pending.event, pending.origin);
+    if (!this.pending) return;
+    this.pending = false;
+    this.stackOpen = false;
+    const pending = this.heldBack!;
+    const fast = this.fast;
+    if (fast === undefined || !isPlainLock(pending)) {
+      this.emit(heldBackEvent(pending), pending.line);
+      return;
+    }
+    this.stats.events++;
+    const { task, inst } = pending;
+    const taskArg = task.handle !== undefined && task.handle.alive ? task.handle : task.id;
+    const lockArg = inst.handle !== undefined && inst.handle.alive ? inst.handle : inst.id;
+    if (pending.acquire) fast.acquireAt(taskArg, lockArg, pending.mode, pending.isTry, undefined, this.file, pending.line);
+    else fast.releaseAt(taskArg, lockArg, undefined, this.file, pending.line);
+    if (typeof taskArg === 'string') task.handle = fast.taskHandle(task.id);
+    if (typeof lockArg === 'string') inst.handle = fast.lockHandle(inst.id);
   }
 
-  private emit(event: TraceEvent, origin: EventOrigin): void {
+  private emitIrq(task: KernelTask, kind: IrqKind, action: IrqAction, lineNo: number): void {
+    const fast = this.fast;
+    if (fast === undefined) {
+      this.emit({ op: 'irq', task: task.id, kind, action }, lineNo);
+      return;
+    }
     this.stats.events++;
-    this.sink(event, origin);
+    const taskArg = task.handle !== undefined && task.handle.alive ? task.handle : task.id;
+    fast.irqAt(taskArg, kind, action, undefined, this.file, lineNo);
+    if (typeof taskArg === 'string') task.handle = fast.taskHandle(task.id);
+  }
+
+  private emit(event: TraceEvent, lineNo: number): void {
+    this.stats.events++;
+    this.sink(event, { file: this.file, line: lineNo });
   }
 }

@@ -1,18 +1,22 @@
 /**
  * The second of the engine's two entrances (the first is the TraceEvent sink, event.ts): the
- * byte lanes' entrance. An importer's byte lane (importer.ts; today jsonl-fast-lane.ts and
- * std-fast-lane.ts) recognises the commonest lines of a trace in the read buffer (a plain acquire,
- * release, might-sleep, irq, access or init) and calls `acquireAt(...)`-style methods with the
- * task and lock given as handles it caches per id, so neither a TraceEvent nor an id string is
- * built per line. The engine's implementation is `Validator` (engine/validator.ts).
+ * byte lanes' entrance. An importer's byte lane (importer.ts; today jsonl-fast-lane.ts,
+ * std-fast-lane.ts and ftrace-fast-lane.ts) recognises the commonest lines of a trace in the
+ * read buffer (a plain acquire, release, might-sleep, irq, access or init) and calls
+ * `acquireAt(...)`-style methods with the task and lock given as handles it caches per id, so
+ * neither a TraceEvent nor an id string is built per line. The engine's implementation is
+ * `Validator` (engine/validator.ts).
  *
  * The contract of the lane entrance (what a lane guarantees to the engine, and back):
  *  - Equivalence: each call has exactly the effect of `process()` of the event it stands for:
  *    the event the importer's own line parser gives that line, with the same origin. So a lane
  *    takes only lines whose events are given entirely by the calls' arguments (no `subclass`,
  *    `nest`, inline `class`/`type` on an acquire, `stack` or `ts`; string ids only, since a lane
- *    passes ids as strings) and declines every other line, which its line parser then turns into
- *    TraceEvents. A line that gives several events (an STD `init` before a first acquisition)
+ *    passes ids as strings); every other line becomes a TraceEvent, by its line parser or (the
+ *    JSONL lane) built by the lane from the line's bytes and delivered through the event
+ *    entrance. (The one exception: a kernel trace's timestamp, which its importer puts in `ts`
+ *    and the engine never reads, is not passed by the ftrace lane.) A line that gives several
+ *    events (an STD `init` before a first acquisition)
  *    gives them in the line parser's order, by whichever entrance each takes.
  *  - Order: lane calls and the TraceEvents of the other lines arrive in line order, one at a
  *    time, synchronously; a lane never holds a line back.

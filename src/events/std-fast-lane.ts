@@ -11,6 +11,7 @@
  */
 import { ByteIdCache } from './byte-id-cache.js';
 import type { LiveHandle, LockOpSink, LockOpSite } from './lock-op-sink.js';
+import { NumberedIds, indexOfId } from './numbered-ids.js';
 import type { ReentrantHolds, ThreadHolds } from './std-holds.js';
 
 /** What the lane needs from the STD parser that it serves. */
@@ -47,12 +48,24 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   private readonly threads = new ByteIdCache<T, ThreadHolds>();
   /** Per lock id: the engine's instance handle, and the parser's lock number as the tag. */
   private readonly locks = new ByteIdCache<L>();
+  /** Front indexes of the two caches for numbered ids (`t12`, `L4122`). */
+  private readonly threadNumbers = new NumberedIds();
+  private readonly lockNumbers = new NumberedIds();
+
+  /** The host's fixed answers, read once (each line would otherwise load them through the host). */
+  private readonly reentrant: boolean;
+  private readonly declaresTypes: boolean;
+  private readonly holds: ReentrantHolds;
 
   constructor(
     private readonly host: StdLaneHost,
     private readonly sink: LockOpSink<T, L>,
     private readonly file: string,
-  ) {}
+  ) {
+    this.reentrant = host.reentrant;
+    this.declaresTypes = host.declaresTypes;
+    this.holds = host.holds;
+  }
 
   /**
    * Handles the line starting at `start` (and ending at the next `\n`, or at `limit` for a last
@@ -60,8 +73,11 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
    * -1, having done nothing, for any other line.
    */
   line(bytes: Buffer, start: number, limit: number, lineNo: number): number {
+    // A numbered id (`t12`) is delimited and numbered in one pass; any other is scanned here.
+    const threadNumber = this.threadNumbers.scanTo(bytes, start, limit, BAR);
     let at = start;
-    while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
+    if (threadNumber >= 0) at = this.threadNumbers.end;
+    else while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
     if (at === start || at + 5 >= limit || bytes[at] !== BAR) return -1;
     const threadEnd = at;
     const a = bytes[at + 1];
@@ -69,8 +85,10 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     if (!acquire && !(a === 0x72 && bytes[at + 2] === 0x65 && bytes[at + 3] === 0x6c)) return -1; // rel
     if (bytes[at + 4] !== OPEN) return -1;
     const lockStart = at + 5;
+    const lockNumber = this.lockNumbers.scanTo(bytes, lockStart, limit, CLOSE);
     at = lockStart;
-    while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
+    if (lockNumber >= 0) at = this.lockNumbers.end;
+    else while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
     if (at === lockStart || at === limit || bytes[at] !== CLOSE) return -1;
     const lockEnd = at;
     at++;
@@ -99,13 +117,22 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
-    const thread = this.threads.index(bytes, start, threadEnd);
-    const lock = this.locks.index(bytes, lockStart, lockEnd);
+    let thread = threadNumber >= 0 ? this.threadNumbers.get(threadNumber) : -1;
+    if (thread < 0) thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
+    let lock = lockNumber >= 0 ? this.lockNumbers.get(lockNumber) : -1;
+    if (lock < 0) lock = indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
+    // The handles are read first (reading them has no effect): the lock instance is a random
+    // object, often out of the nearer CPU caches, and the bookkeeping below does not wait for it.
+    const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
+    let instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
     // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
     // drops the nested acq and inner rel.
     const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
-    if (!outermost && this.host.reentrant) return next;
-    if (acquire && this.host.declaresTypes) this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
+    if (!outermost && this.reentrant) return next;
+    if (acquire && this.declaresTypes) {
+      this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
+      instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd); // the declaration may have replaced it
+    }
     // Only for a line that makes an event. A plain decimal location (the usual STD line number)
     // is passed as a number, which builds no string: its text is the number's canonical form,
     // so not with a leading zero.
@@ -115,8 +142,6 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
     }
     this.host.countFastEvent();
-    const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
-    const instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
     if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
     else this.sink.releaseAt(task, instance, site, this.file, lineNo);
     if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
@@ -139,7 +164,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     lockEnd: number,
     lock: number,
   ): boolean {
-    const holds = this.host.holds;
+    const holds = this.holds;
     let mine = thread < 0 ? undefined : this.threads.readerHandles[thread];
     if (mine === undefined || !mine.alive) {
       const name = this.threads.idOf(thread, bytes, threadStart, threadEnd);

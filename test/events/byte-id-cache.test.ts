@@ -1,7 +1,7 @@
 /**
  * ByteIdCache: one index per distinct key (short keys packed in the slot, however they are read,
  * long ones hashed with their bytes kept), growth keeps every key, a full table starts over instead of growing, and
- * keys past MAX_KEY_BYTES are not kept.
+ * keys past MAX_KEY_BYTES (or the owner's maximum) are not kept, and long keys' bytes stay within a budget.
  */
 import { describe, expect, test as vitest } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
@@ -78,6 +78,29 @@ describe('ByteIdCache', () => {
     expect(e).toBe(0);
     expect(cache.ids).toEqual(['e']);
     expect(indexOf(cache, 'a')).toBe(1);
+  });
+
+  vitest('long keys start the table over when their bytes would pass the slab budget; values go with it', () => {
+    const cache = new ByteIdCache<never, never, string>(1000, 1000, 100);
+    const first = indexOf(cache, 'k'.repeat(60));
+    cache.values[first] = 'sixty';
+    indexOf(cache, 'short'); // packed in its slot: no slab bytes
+    expect(cache.size).toBe(2);
+    const second = indexOf(cache, 'm'.repeat(60)); // 120 bytes would pass 100
+    expect(cache.size).toBe(1);
+    expect(second).toBe(0);
+    expect(cache.values).toEqual([undefined]);
+    expect(cache.ids).toEqual(['m'.repeat(60)]);
+    expect(indexOf(cache, 'short')).toBe(1); // packed keys take no slab bytes
+    expect(indexOf(cache, 'm'.repeat(60))).toBe(0);
+    expect(indexOf(cache, 'k'.repeat(60))).toBe(0); // 120 bytes again: over once more
+    expect(cache.size).toBe(1);
+  });
+
+  vitest('a key longer than its maximum is not kept (MAX_KEY_BYTES unless the owner asks for more)', () => {
+    const longer = new ByteIdCache(16, 1024);
+    expect(indexOf(longer, 'x'.repeat(1024))).toBe(0);
+    expect(indexOf(longer, 'x'.repeat(1025))).toBe(-1);
   });
 
   vitest('a key longer than MAX_KEY_BYTES is not kept', () => {

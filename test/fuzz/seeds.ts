@@ -60,7 +60,29 @@ function readExamples(): string[] {
     .map((name) => readFileSync(join(dir, name), 'utf8'));
 }
 
-export const JSONL_SEEDS: readonly string[] = [JSONL_ALL_OPS, ...readExamples()];
+/**
+ * Lock lines in the shapes the JSONL byte lane reads (every field of acquire and release, in the
+ * writer's order and others) and their near misses (spacing, escapes, non-ASCII, numbers as ids,
+ * unknown and repeated keys; all valid JSON, as every seed must check), so that mutations start
+ * from both sides of the lane's edge.
+ */
+const JSONL_LANE_SHAPES = [
+  '{"format":"lockdep-trace","version":1}',
+  '{"op":"acquire","task":"t1","lock":"a","mode":"read","try":true,"subclass":1,"class":"A","type":"rwsem","site":"f+0x1/0x10","stack":["f+0x1/0x10","g+0x2/0x20"],"ts":1}',
+  '{"op":"acquire","task":"t1","lock":"b","nest":"a","class":"B","type":"mutex","site":"g+0x2/0x20","stack":[],"ts":2.5e3}',
+  '{"op":"release","task":"t1","lock":"b","site":"g+0x9/0x20","ts":3}',
+  '{"ts":4,"stack":["h"],"site":"h","lock":"a","task":"t1","op":"release"}',
+  '{"op":"acquire","task":"t2","lock":"b","mode":"write","try":false,"site":"k"}',
+  '{"op":"acquire","task":"t2","lock":"a", "site":"k"}',
+  '{"op":"release","task":"t2","lock":"a","site":"k\\u0031"}',
+  '{"op":"release","task":"t2","lock":"b","site":"é","stack":["é"]}',
+  '{"op":"acquire","task":3,"lock":"a","site":"k","site":"k2"}',
+  '{"op":"release","task":3,"lock":"a","percpu":true,"ts":1.0}',
+  '{"op":"exit","task":"t2","site":"x","stack":["x","y"],"ts":9}',
+  '',
+].join('\n');
+
+export const JSONL_SEEDS: readonly string[] = [JSONL_ALL_OPS, JSONL_LANE_SHAPES, ...readExamples()];
 
 /** ftrace text as `trace-cmd report` and the kernel's `trace` file print it. */
 export const FTRACE_SEEDS: readonly string[] = [

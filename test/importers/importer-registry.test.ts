@@ -126,8 +126,8 @@ describe('importer registry', () => {
     }
   });
 
-  it('has byte lanes for JSONL, STD and the /proc/lockdep replay only', () => {
-    expect(IMPORTERS.filter((importer) => importer.hasByteLane).map((importer) => importer.name)).toEqual(['jsonl', 'std', 'proc-lockdep']);
+  it('has byte lanes for JSONL, ftrace, STD and the /proc/lockdep replay only', () => {
+    expect(IMPORTERS.filter((importer) => importer.hasByteLane).map((importer) => importer.name)).toEqual(['jsonl', 'ftrace', 'std', 'proc-lockdep']);
   });
 
   it('offers detection exactly the registry: every importer, by its description and name', () => {

@@ -1,0 +1,116 @@
+/**
+ * The records KernelLockTracker (kernel-lock-tracker.ts) keeps per task, lock class and lock
+ * instance, and the lock event it holds back until the next line (a stack trace may follow and
+ * belong to it). The byte lane (ftrace-fast-lane.ts) caches these records per id, so a line whose
+ * ids were seen before looks nothing up by string.
+ * Owns how a held-back lock event is delivered: as the call of the engine's fast entrance
+ * (lock-op-sink.ts) when it carries nothing such a call cannot (no stack, no inferred subclass),
+ * else as the TraceEvent the line parses to (`heldBackEvent`), and how the frames of a following
+ * stack trace attach to it (`attachFrame`).
+ * Invariants: one record per task key, class name and instance id for the tracker's lifetime (a
+ * freed task's record is dead: `alive` false); the event of a held-back lock event is the one the
+ * tracker always built for it (fields in the same order, `ts` included).
+ */
+import type { LockMode, LockType, TraceEvent } from './event.js';
+import type { LiveHandle, LockOpMode } from './lock-op-sink.js';
+
+/** A lock class, one per name. */
+export interface KernelClass {
+  readonly alive: true;
+  readonly name: string;
+  /** From `classTypes`, else the tracker's default type. */
+  readonly type: LockType;
+  /** Whether `classTypes` names the class (a read acquisition may then be recursive). */
+  readonly typed: boolean;
+  /** A map the kernel acquires with check=0 (unvalidated-maps.ts): its lock events are skipped. */
+  readonly unvalidated: boolean;
+}
+
+/** A lock instance: the lockdep_map address, or the class name when the kernel printed none. */
+export interface KernelInstance {
+  readonly alive: true;
+  readonly id: string;
+  /** The class it was last declared with (`init`); undefined until its first acquisition. */
+  cls: KernelClass | undefined;
+  /** The engine's handle of the instance, when the tracker delivers through the fast entrance. */
+  handle: LiveHandle | undefined;
+}
+
+/** Interrupt context of one line, innermost last (`H` is a hardirq inside a softirq). */
+export type Context = readonly ('softirq' | 'hardirq')[];
+
+export interface HeldInstance {
+  inst: KernelInstance;
+  cls: KernelClass;
+}
+
+export interface KernelTask {
+  /** False once the task has exited (`sched_process_free`). */
+  alive: boolean;
+  /** pid, or `0@cpu` for an idle task. */
+  readonly key: string;
+  /** The spec task id: `comm/pid` as first seen (`swapper/N/0` for idle; the pid without a comm). */
+  readonly id: string;
+  context: Context;
+  /** Hardirqs / bottom halves disabled by the task itself at the innermost context level. */
+  hardOff: boolean;
+  bhOff: boolean;
+  readonly held: HeldInstance[];
+  /** The engine's handle of the task, when the tracker delivers through the fast entrance. */
+  handle: LiveHandle | undefined;
+}
+
+/** A lock event held back until the next line (the tracker reuses one record). */
+export interface HeldBackLock {
+  acquire: boolean;
+  task: KernelTask;
+  inst: KernelInstance;
+  /** 0 write, 1 read, 2 recursive-read (an acquire's). */
+  mode: LockOpMode;
+  isTry: boolean;
+  /** The inferred nesting subclass (0: none). */
+  subclass: number;
+  ts: number;
+  line: number;
+  /** Frames of a stack trace that followed it, machinery frames dropped. */
+  stack: string[] | undefined;
+}
+
+const MODE_NAMES: readonly (LockMode | undefined)[] = [undefined, 'read', 'recursive-read'];
+
+/**
+ * The innermost frames of a stack recorded at a lock tracepoint that belong to the tracing and
+ * lockdep machinery (the event's own probe, lock_acquire itself), not to the locking code: they
+ * are dropped, so that the event's site is its caller (`down_read+0x44`), as in lockdep's reports.
+ */
+const MACHINERY_FRAME =
+  /^(?:trace_event_raw_event_lock\w*|perf_trace_lock\w*|perf_trace_run_bpf_submit|perf_trace_buf_submit|perf_tp_event|trace_lock_\w+|(?:__)?lock_acquire|(?:__)?lock_release|lock_acquire\.part\.\d+)(?:[+.\s(]|$)/;
+
+/** A frame of the stack trace that follows `lock`: leading machinery frames are dropped. */
+export function attachFrame(lock: HeldBackLock, frame: string): void {
+  if (lock.stack !== undefined) lock.stack.push(frame);
+  else if (!MACHINERY_FRAME.test(frame)) lock.stack = [frame];
+}
+
+/** Whether the engine's fast entrance can take `lock` (its calls carry no stack and no subclass). */
+export function isPlainLock(lock: HeldBackLock): boolean {
+  return lock.stack === undefined && lock.subclass === 0;
+}
+
+/** The TraceEvent of a held-back lock event. */
+export function heldBackEvent(lock: HeldBackLock): TraceEvent {
+  const { task, inst, stack } = lock;
+  let event: TraceEvent;
+  if (lock.acquire) {
+    event = { op: 'acquire', task: task.id, lock: inst.id };
+    const mode = MODE_NAMES[lock.mode];
+    if (mode !== undefined) event.mode = mode;
+    if (lock.isTry) event.try = true;
+    if (lock.subclass > 0) event.subclass = lock.subclass;
+    event.ts = lock.ts;
+  } else {
+    event = { op: 'release', task: task.id, lock: inst.id, ts: lock.ts };
+  }
+  if (stack !== undefined) event.stack = stack;
+  return event;
+}

@@ -1,0 +1,77 @@
+/**
+ * HexAddressTable (events/hex-address-table.ts): addresses keyed by value and digit count, the
+ * name kept per address, and the bounded memory (the table starts over at its capacity).
+ */
+import { describe, expect, it } from 'vitest';
+import { HexAddressTable, NAME_BYTES } from '../../src/events/hex-address-table.js';
+
+/** The two words the ftrace lane accumulates from the digits. */
+function words(hex: string): [number, number] {
+  let high = 0;
+  let low = 0;
+  for (const digit of hex) {
+    high = (high << 4) | (low >>> 28);
+    low = (low << 4) | parseInt(digit, 16);
+  }
+  return [high, low];
+}
+
+function indexOf(table: HexAddressTable<string>, hex: string): number {
+  const bytes = Buffer.from(`  ${hex}  `, 'latin1');
+  const [high, low] = words(hex);
+  return table.index(high, low, bytes, 2, 2 + hex.length);
+}
+
+describe('HexAddressTable', () => {
+  it('gives one index per address, telling leading zeros and the high word apart', () => {
+    const table = new HexAddressTable<string>();
+    const addresses = ['0000000084e3738a', '84e3738a', '1000000084e3738a', 'ffffffff84e3738a', '00000000f5b22878', 'abcd'];
+    const indexes = addresses.map((hex) => indexOf(table, hex));
+    expect(new Set(indexes).size).toBe(addresses.length);
+    expect(addresses.map((hex) => indexOf(table, hex))).toEqual(indexes);
+    expect(indexes.map((index) => table.ids[index])).toEqual(addresses);
+  });
+
+  it('keeps a name and its tag per address (of the last one looked up), up to NAME_BYTES bytes', () => {
+    const table = new HexAddressTable<string>();
+    const name = Buffer.from('x&mm->mmap_lock', 'latin1');
+    indexOf(table, '0000000084e3738a');
+    expect(table.hasName(name, 1, name.length)).toBe(false);
+    expect(table.nameLength()).toBe(0);
+    table.setName(name, 1, name.length, 7);
+    expect(table.nameLength()).toBe(name.length - 1);
+    expect(table.hasName(name, 1, name.length)).toBe(true);
+    expect(table.nameTag()).toBe(7);
+    expect(table.hasName(name, 1, name.length - 1)).toBe(false);
+    const other = Buffer.from('&mm->mmap_locK', 'latin1');
+    expect(table.hasName(other, 0, other.length)).toBe(false);
+    indexOf(table, '00000000f5b22878');
+    expect(table.hasName(name, 1, name.length)).toBe(false);
+    const long = Buffer.from('n'.repeat(NAME_BYTES + 1), 'latin1');
+    table.setName(long, 0, long.length, 3);
+    expect(table.hasName(long, 0, long.length)).toBe(false);
+    const longest = Buffer.from('m'.repeat(NAME_BYTES), 'latin1');
+    table.setName(longest, 0, longest.length, 4);
+    expect(table.hasName(longest, 0, longest.length)).toBe(true);
+    expect(table.nameTag()).toBe(4);
+    indexOf(table, '0000000084e3738a');
+    expect(table.hasName(name, 1, name.length)).toBe(true);
+    expect(table.nameTag()).toBe(7);
+  });
+
+  it('keeps names and ids while it grows, and starts over at its capacity', () => {
+    const table = new HexAddressTable<string>(3000);
+    const name = Buffer.from('&L->lock', 'latin1');
+    const hexes = Array.from({ length: 2999 }, (_, i) => (0x10000000 + i * 0x1f3a5).toString(16).padStart(16, '0'));
+    hexes.forEach((hex, i) => {
+      indexOf(table, hex);
+      table.setName(name, 0, name.length, i);
+    });
+    expect(hexes.every((hex, i) => indexOf(table, hex) === i && table.hasName(name, 0, name.length) && table.nameTag() === i)).toBe(true);
+    indexOf(table, 'ffff');
+    indexOf(table, 'fffe');
+    expect(indexOf(table, hexes[0]!)).toBe(1);
+    expect(table.hasName(name, 0, name.length)).toBe(false);
+    expect(table.ids).toEqual(['fffe', hexes[0]]);
+  });
+});

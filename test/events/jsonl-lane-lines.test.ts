@@ -1,0 +1,277 @@
+/**
+ * The JSONL fast lane line by line (src/events/jsonl-fast-lane.ts, jsonl-line-scan.ts,
+ * jsonl-plain-lines.ts): for every generated line (every op, every field the spec allows, the
+ * writer's key order or any other, near misses), what the lane does is what
+ * `validateEvent(JSON.parse(line))` gives: a lane-entrance call whose rebuilt event is that event,
+ * or that event itself (same keys in the same order, same values), or a decline that leaves the
+ * line to the normal path. Every line of plain shape must be taken, not declined.
+ */
+import { describe, expect, test as vitest } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { EVENT_OPS, type TraceEvent } from '../../src/events/event.js';
+import { validateEvent } from '../../src/events/event-validate.js';
+import { JsonlFastLane, type JsonlLaneOutcome } from '../../src/events/jsonl-fast-lane.js';
+import type { LockOpSink, LockOpSite } from '../../src/events/lock-op-sink.js';
+
+const MODES = ['', 'read', 'recursive-read'] as const;
+
+/** A sink that records each call as the event the engine rebuilds from it (engine/event-refs.ts). */
+function recordingSink(calls: Record<string, unknown>[]): LockOpSink {
+  const withSite = (event: Record<string, unknown>, site: LockOpSite): Record<string, unknown> => {
+    if (site !== undefined) event['site'] = String(site);
+    return event;
+  };
+  return {
+    acquireAt: (task, lock, mode, trylock, site) => {
+      const event: Record<string, unknown> = { op: 'acquire', task, lock };
+      if (mode !== 0) event['mode'] = MODES[mode];
+      if (trylock) event['try'] = true;
+      calls.push(withSite(event, site));
+    },
+    releaseAt: (task, lock, site) => calls.push(withSite({ op: 'release', task, lock }, site)),
+    mightSleepAt: (task, site) => calls.push(withSite({ op: 'might-sleep', task }, site)),
+    irqAt: (task, kind, action, site) => calls.push(withSite({ op: 'irq', task, kind, action }, site)),
+    accessAt: (task, variable, write, site) => calls.push(withSite({ op: 'access', task, var: variable, write }, site)),
+    initAt: (lock, cls, type) => calls.push({ op: 'init', lock, class: cls, type }),
+    taskHandle: () => undefined,
+    lockHandle: () => undefined,
+  };
+}
+
+interface Taken {
+  outcome: JsonlLaneOutcome;
+  calls: Record<string, unknown>[];
+}
+
+/** The line, surrounded by other bytes in its buffer (as in a read block), through a fresh lane. */
+function throughLane(line: string, lane?: { lane: JsonlFastLane; calls: Record<string, unknown>[] }): Taken {
+  const calls = lane?.calls ?? [];
+  const used = lane?.lane ?? new JsonlFastLane(recordingSink(calls), 'f.jsonl');
+  calls.length = 0;
+  const bytes = Buffer.from(`xx\n${line}\nyy`, 'utf8');
+  return { outcome: used.line(bytes, 3, bytes.length - 3, 1), calls: [...calls] };
+}
+
+/** `validateEvent(JSON.parse(line))`, or undefined when the normal path rejects the line. */
+function reference(line: string): TraceEvent | undefined {
+  try {
+    return validateEvent(JSON.parse(line), { file: 'f.jsonl', line: 1 });
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the lane gave for the line, as the event it stands for (undefined: declined). */
+function laneEvent(taken: Taken): unknown {
+  if (taken.outcome === false) {
+    expect(taken.calls).toEqual([]);
+    return undefined;
+  }
+  if (taken.outcome === true) {
+    expect(taken.calls).toHaveLength(1);
+    return taken.calls[0];
+  }
+  expect(taken.calls).toEqual([]);
+  return taken.outcome;
+}
+
+/** Asserts the lane's answer for `line` agrees with the normal path; returns whether it took it. */
+function expectSameAsNormalPath(line: string, taken = throughLane(line)): boolean {
+  const event = laneEvent(taken);
+  if (event === undefined) return false;
+  const expected = reference(line);
+  expect(expected, `${line}: the lane took a line the normal path rejects`).toBeDefined();
+  // Same keys in the same order, same values.
+  expect(JSON.stringify(event), line).toBe(JSON.stringify(expected));
+  expect(event, line).toEqual(expected);
+  return true;
+}
+
+// ─── generated lines ───────────────────────────────────────────────────────────────────────
+
+const PLAIN_IDS = ['t1', 'A', 'long-lock-name-beyond-eight-bytes', '&kvm->slots_lock', 'a b', '0', 'x'.repeat(300)];
+const SITES = ['f.c:1', 'install_new_memslots+0x5a/0x120', 'x'.repeat(40)];
+const FRAMES = ['f+0x1/0x10', 'kvm_set_memslot+0x1d0/0x400', 'g (src/a.ts:3:4)'];
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+/** Plain values of each field (the lane must take these). */
+const plainValue: Record<string, fc.Arbitrary<string>> = {
+  task: fc.constantFrom(...PLAIN_IDS).map(json),
+  lock: fc.constantFrom(...PLAIN_IDS).map(json),
+  nest: fc.constantFrom(...PLAIN_IDS).map(json),
+  class: fc.constantFrom('&kvm->lock', 'C', 'x'.repeat(20)).map(json),
+  var: fc.constantFrom('v', 'counter').map(json),
+  site: fc.constantFrom(...SITES).map(json),
+  mode: fc.constantFrom('write', 'read', 'recursive-read').map(json),
+  type: fc.constantFrom('spinlock', 'rwlock', 'mutex', 'rwsem', 'map').map(json),
+  kind: fc.constantFrom('hardirq', 'softirq').map(json),
+  action: fc.constantFrom('enter', 'exit', 'disable', 'enable').map(json),
+  held: fc.constantFrom('any', 'write', 'read', 'none').map(json),
+  try: fc.boolean().map(json),
+  write: fc.boolean().map(json),
+  subclass: fc.integer({ min: 0, max: 7 }).map(json),
+  ts: fc.oneof(fc.integer({ min: -1e6, max: 1e15 }), fc.double({ noNaN: true, noDefaultInfinity: true })).map(json),
+  stack: fc.array(fc.constantFrom(...FRAMES), { maxLength: 4 }).map(json),
+};
+
+/** Values the lane must decline (the normal path may accept or reject them). */
+const oddValue: Record<string, fc.Arbitrary<string>> = {
+  id: fc.constantFrom('1', '-0', '1.5', '""', '"t\\u0031"', '"é"', '"tab\\t"', 'null', '"x"'.replace('x', '\u00e9')),
+  text: fc.constantFrom('""', '"a\\"b"', '"é"', '1', 'null', '"\\\\"'),
+  mode: fc.constantFrom('"Write"', '"shared"', '1'),
+  flag: fc.constantFrom('1', '"true"', 'null', 'tru'),
+  subclass: fc.constantFrom('8', '1.0', '-0', '01', '1e0', '"1"'),
+  ts: fc.constantFrom('1e999', '01', '1.', '.5', '"1"', '-', '1e', 'NaN'),
+  stack: fc.constantFrom('["a",]', '[""]', '["a" ,"b"]', '"a"', '[1]', '["é"]', '[ ]'),
+};
+
+const ODD_KIND: Record<string, string> = {
+  task: 'id', lock: 'id', nest: 'id', class: 'text', var: 'text', site: 'text', mode: 'mode', type: 'mode', kind: 'mode',
+  action: 'mode', held: 'mode', try: 'flag', write: 'flag', subclass: 'subclass', ts: 'ts', stack: 'stack',
+};
+
+/** Required and optional fields per op, in the writer's order (docs/trace-format.md). */
+const OP_FIELDS: Record<string, { required: string[]; optional: string[] }> = {
+  init: { required: ['lock'], optional: ['class', 'type', 'site', 'stack', 'ts'] },
+  acquire: { required: ['task', 'lock'], optional: ['mode', 'try', 'subclass', 'nest', 'class', 'type', 'site', 'stack', 'ts'] },
+  release: { required: ['task', 'lock'], optional: ['site', 'stack', 'ts'] },
+  sync: { required: ['task', 'lock'], optional: ['class', 'type', 'site', 'stack', 'ts'] },
+  irq: { required: ['task', 'kind', 'action'], optional: ['site', 'stack', 'ts'] },
+  free: { required: ['task', 'lock'], optional: ['site', 'stack', 'ts'] },
+  assert: { required: ['task', 'lock', 'held'], optional: ['site', 'stack', 'ts'] },
+  access: { required: ['task', 'var', 'write'], optional: ['site', 'stack', 'ts'] },
+  'might-sleep': { required: ['task'], optional: ['site', 'stack', 'ts'] },
+  exit: { required: ['task'], optional: ['site', 'stack', 'ts'] },
+};
+
+interface GeneratedLine {
+  line: string;
+  /** Whether the lane must take it (plain values, no spacing or unknown keys). */
+  plain: boolean;
+}
+
+/** An event line of `op`: its fields in the writer's order or shuffled, plain or with one odd part. */
+const eventLine: fc.Arbitrary<GeneratedLine> = fc.constantFrom(...EVENT_OPS).chain((op) => {
+  const { required, optional } = OP_FIELDS[op]!;
+  return fc
+    .record({
+      optional: fc.subarray(optional),
+      values: fc.record(plainValue),
+      shuffle: fc.option(fc.array(fc.nat(), { minLength: 12, maxLength: 12 })),
+      odd: fc.option(
+        fc.oneof(
+          fc.record({ kind: fc.constant('value' as const), at: fc.nat(), value: fc.record(oddValue) }),
+          fc.record({ kind: fc.constantFrom('space' as const, 'unknown' as const, 'duplicate' as const, 'missing' as const, 'foreign' as const), at: fc.nat() }),
+        ),
+      ),
+    })
+    .map(({ optional: chosen, values, shuffle, odd }) => {
+      let names = ['op', ...required, ...chosen];
+      if (shuffle !== null) {
+        names = names.map((name, index) => ({ name, rank: shuffle[index]! })).sort((a, b) => a.rank - b.rank).map(({ name }) => name);
+      }
+      const parts = names.map((name) => [name, name === 'op' ? json(op) : values[name]!] as [string, string]);
+      if (odd !== null) {
+        const at = odd.at % parts.length;
+        const [name] = parts[at]!;
+        if (odd.kind === 'value' && name !== 'op') parts[at]![1] = odd.value[ODD_KIND[name]!]!;
+        else if (odd.kind === 'value') parts[at]![1] = json(`${op}x`);
+        else if (odd.kind === 'unknown') parts.splice(at, 0, ['percpu', 'true']);
+        else if (odd.kind === 'duplicate') parts.splice(at, 0, [name, parts[at]![1]]);
+        else if (odd.kind === 'missing') parts.splice(at, 1);
+        else if (odd.kind === 'foreign') parts.splice(at, 0, op === 'access' ? ['lock', '"L"'] : ['var', '"v"']);
+      }
+      const space = odd?.kind === 'space' ? ' ' : '';
+      const line = `{${parts.map(([name, value]) => `"${name}":${space}${value}`).join(',')}}`;
+      return { line, plain: odd === null };
+    });
+});
+
+describe('JSONL fast lane, line by line', () => {
+  test.prop([eventLine], { numRuns: 3000 })('takes every plain line of every op as the normal path reads it, and declines the rest', ({ line, plain }) => {
+    const taken = expectSameAsNormalPath(line);
+    if (plain) expect(taken, `${line} was declined`).toBe(true);
+  });
+
+  test.prop([fc.array(eventLine, { minLength: 1, maxLength: 30 })], { numRuns: 300 })(
+    'one lane over many lines (interned ids, sites and stacks reused) gives each line its own event',
+    (lines) => {
+      const calls: Record<string, unknown>[] = [];
+      const lane = { lane: new JsonlFastLane(recordingSink(calls), 'f.jsonl'), calls };
+      for (const { line } of lines) expectSameAsNormalPath(line, throughLane(line, lane));
+    },
+  );
+
+  vitest('the writer\'s plain lock lines take the lane entrance; lines with other fields become events', () => {
+    const entrance = [
+      '{"op":"acquire","task":"t1","lock":"A"}',
+      '{"op":"acquire","task":"t1","lock":"A","mode":"recursive-read","try":true}',
+      '{"op":"acquire","task":"t1","lock":"A","mode":"read","try":true,"site":"f+0x1/0x2"}',
+      '{"op":"release","task":"t1","lock":"A","site":"x"}',
+      '{"op":"might-sleep","task":"t1","site":"s"}',
+      '{"op":"irq","task":"t1","kind":"softirq","action":"disable"}',
+      '{"op":"access","task":"t1","var":"v","write":true,"site":"s"}',
+      '{"op":"init","lock":"L1","class":"&kvm->lock","type":"mutex"}',
+    ];
+    for (const line of entrance) {
+      expect(throughLane(line).outcome, line).toBe(true);
+      expectSameAsNormalPath(line);
+    }
+    const events = [
+      '{"op":"acquire","task":"t1","lock":"A","mode":"write"}',
+      '{"op":"acquire","task":"t1","lock":"A","try":false}',
+      '{"op":"acquire","task":"t1","lock":"A","try":true,"mode":"read"}',
+      '{"op":"acquire","lock":"A","task":"t1"}',
+      '{"op":"acquire","task":"t1","lock":"A","subclass":1,"nest":"B","class":"C","type":"rwsem","site":"s","stack":["f","g"],"ts":12.5}',
+      '{"ts":1,"stack":[],"site":"s","lock":"A","task":"t1","op":"release"}',
+      '{"op":"init","lock":"L1","type":"mutex","class":"X"}',
+      '{"op":"init","lock":"L1"}',
+      '{"op":"exit","task":"t1"}',
+      '{"op":"assert","task":"t1","lock":"A","held":"none"}',
+      '{"op":"sync","task":"t1","lock":"A","class":"C"}',
+      '{"op":"free","task":"t1","lock":"A"}',
+    ];
+    for (const line of events) {
+      expect(typeof throughLane(line).outcome, line).toBe('object');
+      expectSameAsNormalPath(line);
+    }
+    const declined = [
+      '{"op":"acquire","task":"t1","lock":"A"} ',
+      '{"op": "acquire","task":"t1","lock":"A"}',
+      '{"op":"acquire","task":"t\\u0031","lock":"A"}',
+      '{"op":"acquire","task":"","lock":"A"}',
+      '{"op":"acquire","task":"t1","lock":1}',
+      '{"op":"acquire","task":"t1","lock":"é"}',
+      '{"op":"acquire","task":"t1","lock":"A","site":"é"}',
+      '{"op":"acquire","task":"t1","lock":"A","stack":["a\\"b"]}',
+      '{"op":"acquire","task":"t1","lock":"A","percpu":true}',
+      '{"op":"acquire","task":"t1","lock":"A","lock":"B"}',
+      '{"op":"acquire","task":"t1","lock":"A","var":"v"}',
+      '{"op":"acquire","task":"t1","lock":"A","subclass":8}',
+      '{"op":"acquire","task":"t1","lock":"A","ts":1e999}',
+      '{"op":"acquire","task":"t1","lock":"A"',
+      '{"op":"acquired","task":"t1","lock":"A"}',
+      '{"op":"acquire","task":"t1"}',
+      '{"op":"irq","task":"t1","kind":"nmi","action":"enter"}',
+      '{"op":"access","task":"t1","var":"v","write":1}',
+      '{"op":"init","lock":"L1","class":"X","type":"semaphore"}',
+      '{"format":"lockdep-trace","version":1}',
+      '{}',
+      '',
+    ];
+    for (const line of declined) expect(throughLane(line).outcome, line).toBe(false);
+  });
+
+  vitest('a stack is one shared frozen array per distinct stack text', () => {
+    const calls: Record<string, unknown>[] = [];
+    const lane = { lane: new JsonlFastLane(recordingSink(calls), 'f.jsonl'), calls };
+    const first = throughLane('{"op":"release","task":"t1","lock":"A","stack":["f","g"]}', lane).outcome as { stack: string[] };
+    const again = throughLane('{"op":"acquire","task":"t2","lock":"B","stack":["f","g"],"ts":3}', lane).outcome as { stack: string[] };
+    const other = throughLane('{"op":"acquire","task":"t2","lock":"B","stack":["f"]}', lane).outcome as { stack: string[] };
+    expect(first.stack).toEqual(['f', 'g']);
+    expect(again.stack).toBe(first.stack);
+    expect(Object.isFrozen(first.stack)).toBe(true);
+    expect(other.stack).toEqual(['f']);
+  });
+});
