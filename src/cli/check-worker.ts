@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckTraceOptions } from '../check/check-trace.js';
-import { checkTraceOptionsFrom } from './commands/check.js';
+import { checkTraceOptionsFrom, loadRunConfig } from './commands/check.js';
 import type { CheckArgs } from './commands/check.js';
 import { checkOneTrace, serializeError, type WorkerMessage, type WorkerTask } from './parallel-check.js';
 
@@ -20,7 +20,10 @@ let traceOptions: CheckTraceOptions | null = null;
 port.on('message', (task: WorkerTask) => {
   void (async () => {
     try {
-      traceOptions ??= checkTraceOptionsFrom(args);
+      if (traceOptions === null) {
+        await loadRunConfig(args);
+        traceOptions = checkTraceOptionsFrom(args);
+      }
       const onBytes = task.progress ? (bytes: number) => port.postMessage({ type: 'progress', index: task.index, bytes } satisfies WorkerMessage) : undefined;
       const { result, snapshot } = await checkOneTrace(task.file, traceOptions, task.snapshot, onBytes);
       port.postMessage({ type: 'done', index: task.index, result, snapshot } satisfies WorkerMessage);
