@@ -21,6 +21,7 @@ import { traceReadError } from './trace-read-error.js';
 import { STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
 import type { TraceByteSource } from './line-block-source.js';
+import { StdinSource } from './stdin-source.js';
 
 export type { InputFormat, InputFormatChoice } from './importers.js';
 
@@ -51,7 +52,9 @@ export interface ImportStats extends ImportCounts {
 export async function importTrace(path: string, sink: EventSink, options: ImportOptions = {}): Promise<ImportStats> {
   const file = traceDisplayName(path, options.read);
   const isStdin = path === STDIN_PATH;
-  const stream: Readable | undefined = options.read?.input ?? (isStdin ? process.stdin : undefined);
+  const stream: Readable | undefined = options.read?.input;
+  // Standard input is read through its descriptor (stdin-source.ts), unless a caller gave a stream.
+  const stdin = isStdin && stream === undefined ? new StdinSource() : undefined;
   let format = options.format ?? 'auto';
   let chunks: AsyncIterator<Buffer | string> | undefined;
   let prefix: (Buffer | string)[] = [];
@@ -62,6 +65,9 @@ export async function importTrace(path: string, sink: EventSink, options: Import
       } catch (error) {
         throw traceReadError(error, file);
       }
+    } else if (stdin !== undefined) {
+      prefix = [await readStdinPrefix(stdin, file)];
+      format = detectFormatOfText(prefixText(prefix), file);
     } else {
       chunks = (stream as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
       prefix = await readPrefix(chunks, file);
@@ -77,9 +83,18 @@ export async function importTrace(path: string, sink: EventSink, options: Import
   });
   const run = importerOf(format).open(context, sink, options.fast);
   // Files and streams take the same path (line-block-source.ts).
-  const source: TraceByteSource = chunks !== undefined ? replay(prefix, chunks) : stream ?? path;
+  const source: TraceByteSource = stdin ?? (chunks !== undefined ? replay(prefix, chunks) : stream ?? path);
   const counts = await readIntoImport(source, run, file, options.read?.onBytes);
   return { format, ...counts };
+}
+
+/** Standard input's first DETECT_BYTES (fewer if it ends first), which its reading gives again. */
+async function readStdinPrefix(stdin: StdinSource, file: string): Promise<Buffer> {
+  try {
+    return await stdin.readAhead(DETECT_BYTES);
+  } catch (error) {
+    throw traceReadError(error, file);
+  }
 }
 
 /** Reads chunks until DETECT_BYTES are in hand or the stream ends. */

@@ -7,18 +7,20 @@
  * Invariants: a regular file is read synchronously in fixed chunks (a thread-pool round trip per
  * chunk cost more wall time than the parsing it waited for; a regular file never makes a read
  * wait), with a turn of the event loop after each chunk so signals and timers still run; any
- * other source is read asynchronously, so a slow producer never blocks, and its chunks (64 KiB
- * from a pipe) are gathered into blocks of the file's chunk size, since fewer, larger blocks cost
- * the readers less (the bench's stream rows measure it); `onBytes` gets the running total of
+ * other source is read asynchronously, so a slow producer never blocks (standard input through
+ * its descriptor, stdin-source.ts), and its chunks (64 KiB from a pipe) are gathered into blocks
+ * of the file's chunk size, since fewer, larger blocks cost the readers less (the bench's stream
+ * rows measure it); `onBytes` gets the running total of
  * bytes read (progress); memory is one chunk plus the longest line (a stream: plus one of its
  * chunks), and a line longer than line-blocks.ts's limit stops the reading with a
  * LineTooLongError numbered by `linesSoFar`.
  */
 import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
 import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
+import { StdinSource } from './stdin-source.js';
 
-/** A path (a regular file, or a named pipe such as `<(producer)`), or a stream's chunks. */
-export type TraceByteSource = string | AsyncIterable<Buffer | string>;
+/** A path (a regular file, or a named pipe such as `<(producer)`), standard input, or a stream's chunks. */
+export type TraceByteSource = string | StdinSource | AsyncIterable<Buffer | string>;
 
 export interface LineBlockReadOptions {
   /** Bytes per read (default 256 KiB); a longer line grows the buffer. */
@@ -54,6 +56,12 @@ export async function readLineBlocks(source: TraceByteSource, onBlock: BlockCall
       }
     } finally {
       closeSync(fd);
+    }
+  } else if (source instanceof StdinSource) {
+    for (let bytes = await source.next(); bytes !== null; bytes = await source.next()) {
+      blocks.push(bytes, onBlock, chunkBytes);
+      total += bytes.length;
+      onBytes?.(total);
     }
   } else {
     const chunks = typeof source === 'string' ? createReadStream(source, { highWaterMark: STREAM_CHUNK_BYTES }) : source;
