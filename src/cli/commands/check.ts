@@ -106,7 +106,7 @@ export function traceCheckOptions<T>(y: Argv<T>): Argv<T & TraceCheckArgs> {
     })
     .option('jobs', {
       alias: 'j',
-      describe: 'worker threads when several traces are checked',
+      describe: 'threads that check several traces at once (this one and N-1 worker threads)',
       type: 'number',
       requiresArg: true,
       defaultDescription: 'available CPUs',
