@@ -70,3 +70,27 @@ export function endToEnd(...args) {
   const cpuMs = cpuBefore === null || cpuAfter === null ? wallMs : cpuAfter - cpuBefore;
   return { wallMs, cpuMs, status: run.status, maxRssKb: 0, startRssKb: 0 };
 }
+
+/** A fixed amount of integer work for one thread (about 0.3 s on the bench machine). */
+const SPIN_SOURCE = "let x = 0; for (let i = 0; i < 2e8; i++) x += i % 7; require('node:worker_threads').parentPort.postMessage(x);";
+
+/**
+ * `spin-pair <threads>`: the machine's own parallelism at this moment: two units of pure CPU
+ * work on two worker threads at once (`threads` 2) or one after the other (1). The wall ratio of
+ * the two is the best any `--jobs 2` can do under the same load.
+ */
+export async function spinPair(measure, threads) {
+  const { Worker } = await import('node:worker_threads');
+  const unit = () => new Promise((resolve, reject) => {
+    const spinner = new Worker(SPIN_SOURCE, { eval: true });
+    spinner.once('message', resolve);
+    spinner.once('error', reject);
+  });
+  const start = measure.start();
+  if (Number(threads) >= 2) await Promise.all([unit(), unit()]);
+  else {
+    await unit();
+    await unit();
+  }
+  return { events: 2, ...measure.end(start) };
+}

@@ -19,6 +19,8 @@
  *                             `lockdep check --jobs N` (bench/cli-runs.js)
  *   end-to-end <node args...> one whole `node ARGS` process from outside, start-up included
  *                             (bench/cli-runs.js)
+ *   spin-pair <1|2>           two units of pure CPU work one after the other or on two threads
+ *                             at once: what parallelism the machine gives now (bench/cli-runs.js)
  *   fastpath <write|mixed> <iterations>
  *                             one task repeating one held chain through the Validator API;
  *                             ns per event (the chain-cache fast path)
@@ -29,7 +31,7 @@
  * Invariant: timings cover only the measured work (module loading is excluded); CPU time is
  * user+system of this process, which on a busy machine is steadier than wall time.
  */
-import { checkInJobs, checkWithProgress, endToEnd } from './cli-runs.js';
+import { checkInJobs, checkWithProgress, endToEnd, spinPair } from './cli-runs.js';
 import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
@@ -195,6 +197,7 @@ const modes = {
   'check-progress': (file, format) => checkWithProgress(measure, file, format),
   'check-jobs': (jobs, format, ...files) => checkInJobs(measure, jobs, format, ...files),
   'end-to-end': endToEnd,
+  'spin-pair': (threads) => spinPair(measure, threads),
   fastpath,
   sim,
   graph,
