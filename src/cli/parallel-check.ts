@@ -3,8 +3,8 @@
  * from an empty graph with `checkTrace`. Invariants: results come back in input order whatever
  * order the workers finish in; at most `jobs` threads check at once (default: the machine's
  * available parallelism, never more than the number of traces), this thread being one of them
- * (it takes traces from the workers' queue: `--jobs 2` starts one worker); one trace, `--jobs 1`, stdin (`-`) and
- * small inputs (less than PARALLEL_MIN_BYTES in all, unless `--jobs` is given: starting a
+ * (it takes traces from the workers' queue, largest first: `--jobs 2` starts one worker); one
+ * trace, `--jobs 1`, stdin (`-`) and small inputs (less than PARALLEL_MIN_BYTES in all, unless `--jobs` is given: starting a
  * worker costs more than checking a small trace) are checked in this thread; when traces fail, the error of the first failing trace in input order
  * is thrown (workers still running on later traces are stopped), so failures are deterministic.
  * Workers rebuild the per-file options from the command's (structured-cloneable) arguments with
@@ -159,7 +159,7 @@ export async function checkTraces(files: readonly string[], options: ParallelChe
   // workers' queue while they start, so `--jobs 2` starts one worker and no thread waits idle.
   const runInThread = async (): Promise<void> => {
     for (const index of inThread) {
-      if (errors.size > 0 && Math.min(...errors.keys()) < index) return;
+      if (errors.size > 0 && Math.min(...errors.keys()) < index) break;
       await checkHere(index);
     }
     for (let index = take(); index !== undefined; index = take()) await checkHere(index);
