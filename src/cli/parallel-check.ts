@@ -4,9 +4,10 @@
  * order the workers finish in; at most `jobs` threads check at once (default: the machine's
  * available parallelism, never more than the number of traces), this thread being one of them
  * (it takes traces from the workers' queue, largest first: `--jobs 2` starts one worker); one
- * trace, `--jobs 1`, stdin (`-`) and small inputs (less than PARALLEL_MIN_BYTES in all, unless `--jobs` is given: starting a
- * worker costs more than checking a small trace) are checked in this thread; when traces fail, the error of the first failing trace in input order
- * is thrown (workers still running on later traces are stopped), so failures are deterministic.
+ * trace, `--jobs 1`, stdin (`-`) and small inputs (less than PARALLEL_MIN_BYTES in all, unless
+ * `--jobs` is given: starting a worker costs more than checking a small trace) are checked in
+ * this thread only; when traces fail, the error of the first failing trace in input order is
+ * thrown (workers still running on later traces are stopped), so failures are deterministic.
  * Workers rebuild the per-file options from the command's (structured-cloneable) arguments with
  * check.ts's `checkTraceOptionsFrom`, so hooks and rules behave exactly as in this thread.
  */
