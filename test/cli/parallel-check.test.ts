@@ -4,7 +4,7 @@
  * order, and an input error is still the first failing trace's in input order, even when a
  * larger failing trace later in the list is checked first. Spawned: the workers run dist/.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,21 @@ describe('check --jobs with this thread as one of the jobs', { timeout: SPAWN_TI
     const files = (JSON.parse(serial.stdout) as { traces: Array<{ file: string; summary: { violations: number } }> }).traces;
     expect(files.map((t) => t.file)).toEqual(traces);
     expect(files.map((t) => t.summary.violations)).toEqual([0, 1, 0, 1]);
+  });
+
+  it('gives the serial graph: snapshots from workers (sent as JSON) in --save-graph and graph formats', () => {
+    const traces = [
+      trace('graph-a.jsonl', [...ordered('a', ['A', 'B', 'C'], 3_000), ...INVERSION]),
+      trace('graph-b.jsonl', ordered('b', ['D', 'E', 'F', 'G'], 2_000)),
+    ];
+    const runs = ['1', '2'].map((jobs) => {
+      const saved = join(dir, `saved-${jobs}.graph.json`);
+      const run = runCli(['check', '--no-config', '--jobs', jobs, '--save-graph', saved, '-f', 'dot', ...traces]);
+      expect(run.status, run.stderr).toBe(1);
+      return { stdout: run.stdout, saved: readFileSync(saved, 'utf8') };
+    });
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[0]?.saved).toContain('"E"');
   });
 
   it('reports the first failing trace in input order when a larger later one fails first', () => {
