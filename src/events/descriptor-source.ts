@@ -1,15 +1,16 @@
 /**
- * Standard input as a trace's bytes (`lockdep check -`), read through its file descriptor into
- * one reused buffer rather than through `process.stdin`. A stream over a pipe allocates a new
- * Buffer per 64 KiB chunk, and those buffers, outside the JavaScript heap, are freed only by a
- * collection the heap itself does not need yet: on a 1M-event JSONL trace that cost twice the
- * CPU time of the reads and 25 MB more peak memory than reading the descriptor.
+ * A trace's bytes read from a file descriptor into one reused buffer: standard input
+ * (`lockdep check -`) and named pipes (`lockdep check <(producer)`), rather than through a
+ * stream. A stream over a pipe allocates a new Buffer per 64 KiB chunk, and those buffers,
+ * outside the JavaScript heap, are freed only by a collection the heap itself does not need
+ * yet: on a 1M-event JSONL trace that cost twice the CPU time of the reads and 25 MB more peak
+ * memory than reading the descriptor.
  * Invariants: the bytes come out in input order, the ones read ahead for format detection
- * first; a regular file on standard input (`< trace`) is read synchronously, like a trace given
- * by path, with a turn of the event loop between reads; anything else (a pipe, a socket, a
+ * first; a regular file (`lockdep check - < trace`) is read synchronously, like a trace given by
+ * path, with a turn of the event loop between reads; anything else (a pipe, a socket, a
  * terminal) is read asynchronously, so a slow producer never blocks the event loop (signals,
- * progress); a descriptor another owner made non-blocking (a read fails with EAGAIN) is read
- * through `process.stdin` from there on, which waits for data without spinning.
+ * progress); standard input made non-blocking by another owner (a read fails with EAGAIN) is
+ * read through `process.stdin` from there on, which waits for data without spinning.
  */
 import { fstatSync, read, readSync } from 'node:fs';
 
@@ -17,16 +18,17 @@ const STDIN_FD = 0;
 /** Bytes per read; a pipe gives at most its capacity (64 KiB on Linux) per read. */
 const READ_BYTES = 256 * 1024;
 
-export class StdinSource {
+export class DescriptorSource {
   /** Bytes read ahead by `readAhead`, not yet given out by `next`. */
   private readonly ahead: Buffer[] = [];
   private readonly buffer = Buffer.allocUnsafe(READ_BYTES);
   private readonly regularFile: boolean;
-  /** Set once a read failed with EAGAIN: the rest comes from process.stdin. */
+  /** Set once a read of standard input failed with EAGAIN: the rest comes from process.stdin. */
   private stream: AsyncIterator<Buffer | string> | null = null;
 
-  constructor() {
-    this.regularFile = fstatSync(STDIN_FD).isFile();
+  /** Reads `fd` (standard input by default) from its current position; the caller closes it. */
+  constructor(private readonly fd: number = STDIN_FD) {
+    this.regularFile = fstatSync(fd).isFile();
   }
 
   /**
@@ -57,16 +59,16 @@ export class StdinSource {
     if (this.stream !== null) return this.fromStream(this.stream);
     if (this.regularFile) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const bytes = readSync(STDIN_FD, this.buffer, 0, this.buffer.length, null);
+      const bytes = readSync(this.fd, this.buffer, 0, this.buffer.length, null);
       return bytes === 0 ? null : this.buffer.subarray(0, bytes);
     }
     try {
       const bytes = await new Promise<number>((resolve, reject) => {
-        read(STDIN_FD, this.buffer, 0, this.buffer.length, null, (error, count) => (error ? reject(error) : resolve(count)));
+        read(this.fd, this.buffer, 0, this.buffer.length, null, (error, count) => (error ? reject(error) : resolve(count)));
       });
       return bytes === 0 ? null : this.buffer.subarray(0, bytes);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || this.fd !== STDIN_FD) throw error;
       this.stream = process.stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
       return this.fromStream(this.stream);
     }

@@ -1,14 +1,15 @@
 /**
- * `lockdep check -` reads standard input through its descriptor (src/events/stdin-source.ts):
+ * `lockdep check -` reads standard input through its descriptor (src/events/descriptor-source.ts):
  * from a pipe, from a redirected file, and from a descriptor made non-blocking before the read
  * (the EAGAIN fallback to process.stdin), in several reads with lines cut across them, it gives
  * the output of the same trace checked by path, in JSONL and in STD (detected from the first
- * bytes). Spawned: standard input is the process boundary.
+ * bytes); so does a named pipe given as the trace. Spawned: standard input is the process
+ * boundary.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, REPO_ROOT, runCliInProcess, SPAWN_TIMEOUT_MS } from './run-cli.js';
 
@@ -67,6 +68,15 @@ describe.each(traces)('lockdep check - with $name on standard input', { timeout:
     const expected = await expectedOutput(file);
     expect(expected.status).toBe(1);
     expect({ status: run.status, stdout: run.stdout }).toEqual(expected);
+  });
+
+  it('from a named pipe given as the trace (`<(producer)`), its format detected on its first bytes', async () => {
+    const fifo = join(dir, `fifo-${basename(file)}`);
+    const run = spawnSync('sh', ['-c', `mkfifo "$FIFO" && { cat "$TRACE" > "$FIFO" & } && "${process.execPath}" "${BIN}" check --no-config "$FIFO"`], {
+      cwd: REPO_ROOT, env: { ...ENV, TRACE: file, FIFO: fifo }, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS,
+    });
+    const expected = await runCliInProcess(['check', '--no-config', file]);
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: expected.status, stdout: expected.stdout.replaceAll(file, fifo) });
   });
 
   it('from a redirected file, as from the file', async () => {
