@@ -75,7 +75,7 @@ export async function readLineBlocks(source: TraceByteSource, onBlock: BlockCall
     await readDescriptor(source);
   } else {
     for await (const chunk of source) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       blocks.push(bytes, onBlock, chunkBytes);
       total += bytes.length;
       onBytes?.(total);
