@@ -206,8 +206,6 @@ const diffCommand: CommandModule<object, DiffArgs> = {
 };
 
 export const graphCommand: CommandModule<object, object> = {
-  command: 'graph <command>',
-  describe: 'questions to the dependency graph: why, cycles, hierarchy, diff, stats',
   builder: (y) =>
     (y as Argv)
       .command(whyCommand)

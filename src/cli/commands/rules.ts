@@ -89,8 +89,6 @@ const schemaCommand: CommandModule<object, object> = {
 };
 
 export const rulesCommand: CommandModule<object, object> = {
-  command: 'rules <command>',
-  describe: 'work with rule files (lint, schema)',
   builder: (y) =>
     (y as Argv)
       .command(lintCommand)
