@@ -4,10 +4,10 @@
  * what never happened, not decidable with the inputs that could not decide), then the
  * undocumented orders with their first witness. Markdown is one table of rules and one of
  * orders, for a pull-request comment. The graph (`dot`, `graphml`, `gexf`) holds the
- * dependencies of violating findings (`status` = the rule id, highlighted) and the undocumented
- * orders (`status` = `undocumented`).
+ * dependencies of violating findings (highlighted) and the undocumented orders, one edge per
+ * class pair whose `status` lists the rules it violates and `undocumented`.
  */
-import type { EventRef } from '../engine/finding.js';
+import type { DependencyWitness, EventRef } from '../engine/finding.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { renderFindingText } from '../report/text.js';
 import { describeEvent } from '../report/witnesses.js';
@@ -96,11 +96,21 @@ export const rulesDiffPrinter: GraphAnswerPrinter<RulesDiff> = {
     return `${lines.join('\n')}\n`;
   },
   view: (diff) => {
+    // One edge per class pair; its status lists every rule its dependency violates, and `undocumented`.
+    const edges = new Map<string, { dep: DependencyWitness; statuses: string[]; violates: boolean }>();
+    const add = (dep: DependencyWitness, status: string, violates: boolean): void => {
+      const key = `${dep.from}\u0000${dep.to}`;
+      const known = edges.get(key);
+      if (known === undefined) edges.set(key, { dep, statuses: [status], violates });
+      else {
+        if (!known.statuses.includes(status)) known.statuses.push(status);
+        known.violates ||= violates;
+      }
+    };
+    for (const rule of diff.rules) for (const finding of rule.findings) for (const dep of finding.chain ?? []) add(dep, rule.id, true);
+    for (const order of diff.undocumented) add({ ...order.witness, from: order.from, to: order.to, types: order.types }, 'undocumented', false);
     const builder = new GraphViewBuilder('rules diff');
-    for (const rule of diff.rules) {
-      for (const finding of rule.findings) for (const dep of finding.chain ?? []) builder.edge(dep.from, dep.to, dep.types, dep, { status: rule.id, highlight: true });
-    }
-    for (const order of diff.undocumented) builder.edge(order.from, order.to, order.types, order.witness, { status: 'undocumented' });
+    for (const { dep, statuses, violates } of edges.values()) builder.edge(dep.from, dep.to, dep.types, dep, { status: statuses.join(','), highlight: violates });
     return builder.view;
   },
 };
