@@ -72,6 +72,20 @@ describe('formats', () => {
   });
 });
 
+test('a saved graph is an input too: its dependencies exercise the graph rules, the others are not decidable', async () => {
+  const graph = join(dir, 'kvm.graph.json');
+  const saved = await runCliInProcess(['check', '--save-graph', graph, KVM_TRACE]);
+  expect(saved.status, saved.stderr).toBe(1);
+  const run = await runCliInProcess(['rules', 'diff', '--rules', KVM_2021, '-f', 'json', graph]);
+  expect(run.status, run.stderr).toBe(0);
+  const diff = JSON.parse(run.stdout);
+  const ids = (status: string): string[] => diff.rules.filter((rule: { status: string }) => rule.status === status).map((rule: { id: string }) => rule.id);
+  expect(ids('followed')).toEqual(['slots-lock-outside-write-side', 'no-slots-lock-in-notifiers']);
+  expect(ids('not decidable')).toHaveLength(8);
+  expect(ids('not decidable')).toContain('no-new-writers');
+  expect(diff.undocumented).toHaveLength(5);
+});
+
 describe('--fail-on gates', () => {
   test.each([
     [KVM_2021, KVM_TRACE, 'violated', 0],

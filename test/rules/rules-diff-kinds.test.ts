@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { TraceEvent } from '../../src/events/event.js';
-import { diffRulesOnTraces } from '../../src/check/rules-diff-run.js';
+import { diffRulesOnInputs } from '../../src/check/rules-diff-run.js';
 import type { RuleStatus, RulesDiff } from '../../src/graph/rules-diff.js';
 import { RULE_EXERCISE } from '../../src/rules/rule-exercise.js';
 import { RULE_KINDS } from '../../src/rules/registry.js';
@@ -23,7 +23,7 @@ async function diffOf(yaml: string, events: readonly TraceEvent[]): Promise<Rule
   const file = join(dir, `trace-${++traces}.jsonl`);
   const header = { format: 'lockdep-trace', version: 1 };
   writeFileSync(file, [header, ...events].map((event) => JSON.stringify(event)).join('\n') + '\n');
-  return diffRulesOnTraces(ruleSetOf(yaml), [file]);
+  return diffRulesOnInputs(ruleSetOf(yaml), [file]);
 }
 
 interface KindCase {
@@ -187,7 +187,7 @@ describe('observed orders no rule documents', () => {
   test('with all, every undocumented dependency, with its witness', async () => {
     const file = join(dir, 'all.jsonl');
     writeFileSync(file, [{ format: 'lockdep-trace', version: 1 }, ...trace].map((event) => JSON.stringify(event)).join('\n') + '\n');
-    const diff = await diffRulesOnTraces(ruleSetOf(yaml), [file], { all: true });
+    const diff = await diffRulesOnInputs(ruleSetOf(yaml), [file], { all: true });
     expect(diff.undocumented.map((order) => `${order.from} -> ${order.to} ${order.types.join(',')}`)).toEqual(['x -> y EN', 'b -> y EN']);
     expect(diff.undocumented[0]!.witness.task).toBe('t2');
   });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { RULE_VARIANTS } from '../../examples/kvm/kvm-model.js';
 import { runKvmScenario, type KvmScenarioOptions } from '../../examples/kvm/scenario.js';
-import { diffRulesOnTraces } from '../../src/check/rules-diff-run.js';
+import { diffRulesOnInputs } from '../../src/check/rules-diff-run.js';
 import type { RuleStatus, RulesDiff } from '../../src/graph/rules-diff.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 
@@ -57,7 +57,7 @@ const UNDOCUMENTED_2021 = [
 
 describe('rules/kvm-2021.yaml on the 2021 design', () => {
   test('the bundled trace examples/kvm/kvm-2021.jsonl', async () => {
-    const diff = await diffRulesOnTraces(KVM_2021, ['examples/kvm/kvm-2021.jsonl']);
+    const diff = await diffRulesOnInputs(KVM_2021, ['examples/kvm/kvm-2021.jsonl']);
     expect(statuses(diff)).toEqual(DESIGN_2021);
     expect(orders(diff)).toEqual(UNDOCUMENTED_2021);
     expect(diff.counts).toEqual({ violated: 0, followed: 4, 'never exercised': 11, 'not decidable': 0 });
@@ -75,7 +75,7 @@ describe('rules/kvm-2021.yaml on the KVM simulation, recorded afresh', () => {
   const diffOfRun = async (name: string, options: KvmScenarioOptions): Promise<RulesDiff> => {
     const recordTo = join(dir, `${name}.jsonl`);
     await runKvmScenario({ ...options, rules: false, recordTo });
-    return diffRulesOnTraces(KVM_2021, [recordTo]);
+    return diffRulesOnInputs(KVM_2021, [recordTo]);
   };
 
   test('the 2021 fair-rwsem design', async () => {
@@ -105,7 +105,7 @@ describe('rules/kvm-2021.yaml on the KVM simulation, recorded afresh', () => {
 
 describe('real kernel inputs against the KVM packs', () => {
   test('19 Apr 2021 console log (the rwsem report) against kvm-2021.yaml: the notifier rule followed, the cycle undocumented', async () => {
-    const diff = await diffRulesOnTraces(KVM_2021, [`${REAL}/wanpeng-li-2021-04-19-mmu-notifier-slots-lock.txt`]);
+    const diff = await diffRulesOnInputs(KVM_2021, [`${REAL}/wanpeng-li-2021-04-19-mmu-notifier-slots-lock.txt`]);
     expect(statuses(diff)).toEqual({
       ...UNTOUCHED_2021,
       // The report shows the notifier pseudo-lock held with the rwsem taken inside: the context
@@ -122,7 +122,7 @@ describe('real kernel inputs against the KVM packs', () => {
   });
 
   test('7 May 2024 console log (cpu_hotplug_lock) against kvm-locking.yaml: two documented orders violated', async () => {
-    const diff = await diffRulesOnTraces(KVM_LOCKING, [`${REAL}/christopherson-2024-05-07-slots-lock-cpu-hotplug.txt`]);
+    const diff = await diffRulesOnInputs(KVM_LOCKING, [`${REAL}/christopherson-2024-05-07-slots-lock-cpu-hotplug.txt`]);
     const status = statuses(diff);
     expect(Object.entries(status).filter(([, value]) => value !== 'never exercised')).toEqual([
       ['cpus-read-lock-outside-kvm-lock', 'violated'],
@@ -133,7 +133,7 @@ describe('real kernel inputs against the KVM packs', () => {
   });
 
   test('a /proc/lockdep_chains excerpt (6.14-rc) against kvm-locking.yaml: the acquisition rules are not decidable', async () => {
-    const diff = await diffRulesOnTraces(KVM_LOCKING, [`${REAL}/proc-lockdep-chains-peter-zijlstra-2025.txt`]);
+    const diff = await diffRulesOnInputs(KVM_LOCKING, [`${REAL}/proc-lockdep-chains-peter-zijlstra-2025.txt`]);
     const byStatus = (wanted: RuleStatus): string[] => diff.rules.filter((rule) => rule.status === wanted).map((rule) => rule.id);
     // A chain ends with fs_reclaim -> mmu_notifier_invalidate_range_start: the notifier is held, nothing taken inside.
     expect(byStatus('followed')).toEqual(['no-slots-locks-in-notifiers']);

@@ -20,7 +20,9 @@ import type { RuleSet } from '../../rules/rule-set.js';
 import { unprintedClasses } from '../../rules/unprinted-classes.js';
 import { readPrintedClassNames } from '../printed-names.js';
 import { UsageError } from '../usage-error.js';
-import { diffRulesOnTraces } from '../../check/rules-diff-run.js';
+import { diffRulesOnInputs, type RulesDiffSource } from '../../check/rules-diff-run.js';
+import { looksLikeSavedGraph } from '../graph-input.js';
+import { readSavedGraph } from '../saved-graph.js';
 import { COMMON_GRAPH_FORMATS } from '../../graph/graph-formats.js';
 import { RULES_DIFF_GATES, type RulesDiffGate } from '../../graph/rules-diff.js';
 import { rulesDiffPrinter } from '../../graph/rules-diff-printer.js';
@@ -111,7 +113,9 @@ export async function runRulesDiff(argv: DiffArgs): Promise<void> {
   if (ruleFiles.length === 0) throw new UsageError('no rule file given (lockdep rules diff --rules FILE <input...>)');
   const diff = await answer(argv, [...argv.input, ...ruleFiles], COMMON_GRAPH_FORMATS, async () => {
     const ruleSet = loadRuleFiles(ruleFiles);
-    const result = await diffRulesOnTraces(ruleSet, argv.input, {
+    const sources: RulesDiffSource[] = [];
+    for (const file of argv.input) sources.push((await looksLikeSavedGraph(file)) ? { file, savedGraph: (await readSavedGraph(file)).snapshot } : { file });
+    const result = await diffRulesOnInputs(ruleSet, sources, {
       inputFormat: argv.inputFormat,
       all: argv.all,
       failOn: argv.failOn,
@@ -130,7 +134,7 @@ const diffCommand: CommandModule<object, DiffArgs> = {
   builder: (y) =>
     outputOptions((y as Argv)
       .positional('input', {
-        describe: 'traces of any format lockdep check reads (JSONL, ftrace, perf, STD, /proc/lockdep, console logs); "-" reads stdin',
+        describe: 'traces of any format lockdep check reads (JSONL, ftrace, perf, STD, /proc/lockdep, console logs) or graphs saved by check --save-graph; "-" reads a trace from stdin',
         type: 'string',
         array: true,
         demandOption: true,
