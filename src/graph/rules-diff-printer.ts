@@ -29,7 +29,7 @@ function summary(diff: RulesDiff): string {
 /** `3 events, 1 dependency, 2 tasks; first: FILE:LINE task T: acquire ...` */
 function supportText(rule: RuleVerdict): string {
   const { events, dependencies, tasks, first } = rule.support;
-  const parts = [count(events, 'event'), count(dependencies, 'dependency', 'dependencies'), count(tasks.length, 'task')].join(', ');
+  const parts = [count(events, 'event'), count(dependencies, 'dependency', 'dependencies'), count(tasks, 'task')].join(', ');
   return first === undefined ? parts : `${parts}; first: ${describeEvent(first)}`;
 }
 

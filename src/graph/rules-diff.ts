@@ -36,7 +36,7 @@ export interface RuleVerdict {
   description: string;
   source?: string;
   status: RuleStatus;
-  /** Summed over the inputs (tasks: the union of their names). */
+  /** Summed over the inputs (each input is its own run, with its own tasks). */
   support: RuleSupport;
   /** The findings of `lockdep check` attributed to this rule (for `violated`). */
   findings: Finding[];
@@ -77,15 +77,13 @@ export interface RulesDiffOptions {
 }
 
 function sumSupport(parts: readonly RuleSupport[]): RuleSupport {
-  const tasks = new Set<string>();
-  const sum: RuleSupport = { events: 0, dependencies: 0, tasks: [] };
+  const sum: RuleSupport = { events: 0, dependencies: 0, tasks: 0 };
   for (const part of parts) {
     sum.events += part.events;
     sum.dependencies += part.dependencies;
-    for (const task of part.tasks) tasks.add(task);
+    sum.tasks += part.tasks;
     if (sum.first === undefined && part.first !== undefined) sum.first = part.first;
   }
-  sum.tasks = [...tasks];
   return sum;
 }
 

@@ -17,10 +17,10 @@ import type { RuleSet } from './rule-set.js';
 export interface RuleSupport {
   /** Acquisitions and accesses that reached the rule's situation. */
   events: number;
-  /** New dependencies that did (a dependency is counted once, at its first witness). */
+  /** Dependencies (class pairs) that did, each counted once, at its first witness. */
   dependencies: number;
-  /** The tasks of those events and dependencies. */
-  tasks: string[];
+  /** How many tasks those events and dependencies came from. */
+  tasks: number;
   /** The first event (or the first dependency's inner acquisition) that exercised the rule. */
   first?: EventRef;
 }
@@ -45,6 +45,8 @@ export function createExerciseTracker(ruleSet: RuleSet): ExerciseTracker {
   const byClass = indexRules(tracked, (entry) => entry, (entry) => entry.exercise.classes);
   const byVar = indexRules(tracked, (entry) => entry, (entry) => entry.exercise.vars);
   const byDependency = tracked.filter((entry) => entry.exercise.dependency !== undefined);
+  /** Class pairs already seen: the validator reports a pair again when it gains a dependency type. */
+  const pairs = new Set<string>();
   const count = (entry: Tracked, task: string, at: EventRef, dependency: boolean): void => {
     if (dependency) entry.dependencies++;
     else entry.events++;
@@ -61,6 +63,9 @@ export function createExerciseTracker(ruleSet: RuleSet): ExerciseTracker {
       for (const entry of byVar.get(ctx.var) ?? []) if (entry.exercise.access?.(ctx) === true) count(entry, ctx.task, ctx.at, false);
     },
     onNewDependency(dep) {
+      const pair = `${dep.from}\u0000${dep.to}`;
+      if (pairs.has(pair)) return;
+      pairs.add(pair);
       for (const entry of byDependency) if (entry.exercise.dependency!(dep)) count(entry, dep.task, dep.next, true);
     },
   };
@@ -70,7 +75,7 @@ export function createExerciseTracker(ruleSet: RuleSet): ExerciseTracker {
       new Map(
         tracked.map((entry) => [
           entry.id,
-          { events: entry.events, dependencies: entry.dependencies, tasks: [...entry.tasks], ...(entry.first === undefined ? {} : { first: entry.first }) },
+          { events: entry.events, dependencies: entry.dependencies, tasks: entry.tasks.size, ...(entry.first === undefined ? {} : { first: entry.first }) },
         ]),
       ),
   };

@@ -29,6 +29,16 @@ describe('formats', () => {
     expect(run.stdout).toContain('observed orders no rule documents (classes the rules name):');
   });
 
+  test('docs/graph.md shows the real output on the KVM example', async () => {
+    const command = `$ lockdep rules diff --rules ${KVM_2021} ${KVM_TRACE}\n`;
+    const docs = readFileSync('docs/graph.md', 'utf8');
+    const start = docs.indexOf(command);
+    expect(start).toBeGreaterThan(0);
+    const shown = docs.slice(start + command.length, docs.indexOf('```', start));
+    const run = await runCliInProcess(['rules', 'diff', '--rules', KVM_2021, KVM_TRACE]);
+    expect(shown).toBe(run.stdout);
+  });
+
   test('json: the answer as data', async () => {
     const run = await runCliInProcess(['rules', 'diff', '--rules', KVM_LOCKING, '-f', 'json', CPU_HOTPLUG_LOG]);
     expect(run.status, run.stderr).toBe(0);
