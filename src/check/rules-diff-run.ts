@@ -36,36 +36,42 @@ export interface RulesDiffSource {
   savedGraph?: GraphSnapshot;
 }
 
-/** The diff of `ruleSet` against the inputs, in the order given. */
+/** A saved graph replayed into its own Validator with the rule hooks and the tracker, as `lockdep merge` replays one. */
+function savedGraphInput(ruleSet: RuleSet, file: string, savedGraph: GraphSnapshot): RulesDiffInput {
+  const tracker = createExerciseTracker(ruleSet);
+  const validator = new Validator({ file, hooks: [createRuleHooks(ruleSet), tracker.hooks] });
+  validator.mergeSnapshot(savedGraph);
+  validator.end();
+  const result = validator.result();
+  const notices = undecidableRuleNotices(rulesNeedingAcquisitions(ruleSet), file, 'a saved graph');
+  if (notices.length > 0) result.notices = [...(result.notices ?? []), ...notices];
+  return { file, result, support: tracker.support(), snapshot: savedGraph };
+}
+
+/** A trace checked as `lockdep check --rules` checks it, with the tracker beside the rule hooks. */
+async function traceInput(ruleSet: RuleSet, file: string, options: RulesDiffRunOptions): Promise<RulesDiffInput> {
+  const tracker = createExerciseTracker(ruleSet);
+  const taken: { snapshot?: GraphSnapshot } = {};
+  const result = await checkTrace(file, {
+    createHooks: () => [createRuleHooks(ruleSet), tracker.hooks],
+    graphUndecidableRules: rulesNeedingAcquisitions(ruleSet),
+    ...(ruleSet.classTypes.size > 0 ? { classTypes: ruleSet.classTypes } : {}),
+    ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
+    ...(options.onInputWarning !== undefined ? { onInputWarning: options.onInputWarning } : {}),
+    onSnapshot: (snapshot) => {
+      taken.snapshot = snapshot;
+    },
+  });
+  if (taken.snapshot === undefined) throw new Error(`no graph snapshot was taken of ${file}`);
+  return { file: traceDisplayName(file), result, support: tracker.support(), snapshot: taken.snapshot };
+}
+
+/** The diff of `ruleSet` against the inputs, read in the order given. */
 export async function diffRulesOnInputs(ruleSet: RuleSet, sources: ReadonlyArray<string | RulesDiffSource>, options: RulesDiffRunOptions = {}): Promise<RulesDiff> {
-  const undecidable = rulesNeedingAcquisitions(ruleSet);
   const inputs: RulesDiffInput[] = [];
   for (const source of sources) {
     const { file, savedGraph } = typeof source === 'string' ? { file: source, savedGraph: undefined } : source;
-    const tracker = createExerciseTracker(ruleSet);
-    if (savedGraph !== undefined) {
-      const validator = new Validator({ file, hooks: [createRuleHooks(ruleSet), tracker.hooks] });
-      validator.mergeSnapshot(savedGraph);
-      validator.end();
-      const result = validator.result();
-      const notices = undecidableRuleNotices(undecidable, file, 'a saved graph');
-      if (notices.length > 0) result.notices = [...(result.notices ?? []), ...notices];
-      inputs.push({ file, result, support: tracker.support(), snapshot: savedGraph });
-      continue;
-    }
-    const taken: { snapshot?: GraphSnapshot } = {};
-    const result = await checkTrace(file, {
-      createHooks: () => [createRuleHooks(ruleSet), tracker.hooks],
-      graphUndecidableRules: undecidable,
-      ...(ruleSet.classTypes.size > 0 ? { classTypes: ruleSet.classTypes } : {}),
-      ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
-      ...(options.onInputWarning !== undefined ? { onInputWarning: options.onInputWarning } : {}),
-      onSnapshot: (snapshot) => {
-        taken.snapshot = snapshot;
-      },
-    });
-    if (taken.snapshot === undefined) throw new Error(`no graph snapshot was taken of ${file}`);
-    inputs.push({ file: traceDisplayName(file), result, support: tracker.support(), snapshot: taken.snapshot });
+    inputs.push(savedGraph === undefined ? await traceInput(ruleSet, file, options) : savedGraphInput(ruleSet, file, savedGraph));
   }
   return diffRules(ruleSet, inputs, { all: options.all === true, failOn: options.failOn ?? [] });
 }
