@@ -30,7 +30,9 @@ function summary(diff: RulesDiff): string {
 function supportText(rule: RuleVerdict): string {
   const { events, dependencies, tasks, first } = rule.support;
   const parts = [count(events, 'event'), count(dependencies, 'dependency', 'dependencies'), count(tasks, 'task')].join(', ');
-  return first === undefined ? parts : `${parts}; first: ${describeEvent(first)}`;
+  if (first === undefined) return parts;
+  const access = first.var === undefined ? '' : ` (${first.write === true ? 'write' : 'read'} of ${first.var})`;
+  return `${parts}; first: ${describeEvent(first)}${access}`;
 }
 
 function detail(rule: RuleVerdict): string {
