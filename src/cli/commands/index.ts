@@ -25,7 +25,7 @@ const ENTRIES: readonly CommandEntry[] = [
   },
   {
     command: 'rules <command>',
-    describe: 'work with rule files (lint, schema)',
+    describe: 'work with rule files (lint, schema, diff)',
     load: async () => (await import('./rules.js')).rulesCommand,
   },
   {
