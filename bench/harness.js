@@ -75,8 +75,14 @@ export function consoleLogWorkload() {
 // ---------------------------------------------------------------------------------------------
 // Measurements (child processes)
 
-export function worker(args) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bench', 'worker.js'), ...args], {
+/**
+ * Runs `node bench/worker.js ARGS` and returns its JSON line; with `stdinFrom`, as the consumer
+ * of a pipe that `cat` writes the file into (`cat FILE | node bench/worker.js ARGS`).
+ */
+export function worker(args, { stdinFrom } = {}) {
+  const command = [process.execPath, join(ROOT, 'bench', 'worker.js'), ...args];
+  const [program, ...programArgs] = stdinFrom === undefined ? command : ['sh', '-c', 'file=$1; shift; cat "$file" | "$@"', 'sh', stdinFrom, ...command];
+  const result = spawnSync(program, programArgs, {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
@@ -87,12 +93,12 @@ export function worker(args) {
 }
 
 /** Best (least CPU time) of `repeats` runs; peak RSS, and what the work added to it, are the largest seen. */
-export function best(args, repeats = REPEATS) {
+export function best(args, repeats = REPEATS, options = {}) {
   let chosen;
   let maxRssKb = 0;
   let addedRssKb = 0;
   for (let i = 0; i < repeats; i++) {
-    const run = worker(args);
+    const run = worker(args, options);
     maxRssKb = Math.max(maxRssKb, run.maxRssKb);
     addedRssKb = Math.max(addedRssKb, run.maxRssKb - run.startRssKb);
     if (chosen === undefined || run.cpuMs < chosen.cpuMs) chosen = run;
@@ -102,14 +108,15 @@ export function best(args, repeats = REPEATS) {
 
 /**
  * `best` of two measurements taken in turns (a, b, a, b, ...), so that both see the same load
- * on a shared machine: for ratios between two ways of doing the same work.
+ * on a shared machine: for ratios between two ways of doing the same work (`optionsB`: worker()'s
+ * options for b, e.g. `stdinFrom`).
  */
-export function bestInTurns(argsA, argsB, repeats) {
+export function bestInTurns(argsA, argsB, repeats, optionsB = {}) {
   const a = [];
   const b = [];
   for (let i = 0; i < repeats; i++) {
     a.push(best(argsA, 1));
-    b.push(best(argsB, 1));
+    b.push(best(argsB, 1, optionsB));
   }
   const fastest = (runs) => ({
     ...runs.reduce((x, y) => (y.cpuMs < x.cpuMs ? y : x)),

@@ -8,11 +8,13 @@
  * the run), so every figure there is one the bench printed.
  * Figures: JSONL check events/s vs two floors measured on the same file in the same run, (a)
  * node:readline + JSON.parse of each line and (b) synchronous 256 KiB block reads + a newline
- * scan; STD check events/s; a check of a trace read from a pipe vs from its file (STD and
- * JSONL, same trace, same run); peak RSS for 1M vs 10M events; chain-cache hit rate; the fast path
+ * scan; STD check events/s; each format checked from a pipe and with the progress line vs from
+ * its file (bench/sections/streams.js); peak RSS for 1M vs 10M events; chain-cache hit rate; the fast path
  * (a repeated chain) write-only vs mixed modes; rules overhead (rules/kvm-locking.yaml); the
  * simulation Mutex numbers (bench/sim-mutex.js); `lockdep graph` cycles, hierarchy and why on a
- * generated graph of 10,000 classes and 100,000 dependencies (bench/graph-queries.js); and Helgrind vs `lockdep check`, end to end on
+ * generated graph of 10,000 classes and 100,000 dependencies (bench/graph-queries.js); `lockdep
+ * check` end to end, start-up included (bench/sections/startup.js); `check --jobs 2` vs
+ * `--jobs 1` (bench/sections/jobs.js); and Helgrind vs `lockdep check`, end to end on
  * the same acquisition sequence (best of the same number of runs for each; skipped, with the
  * reason, without valgrind or a C compiler).
  * Exit status: 1, after the table and with one `bench: FAILED: ...` line per problem on stderr,
@@ -40,7 +42,6 @@ import {
   TASKS,
   REPEATS,
   LARGE_REPEATS,
-  STREAM_REPEATS,
   HELGRIND_EVENTS,
   FASTPATH_ITERATIONS,
   RULES_FILE,
@@ -54,7 +55,6 @@ import {
   consoleLogWorkload,
   worker,
   best,
-  bestInTurns,
   perSecond,
   wallPerSecond,
   fastestOf,
@@ -63,7 +63,6 @@ import {
   fmtMs,
   fmtRatio,
   verdict,
-  fmtPercent,
   threadSplit,
   machine,
 } from './harness.js';
@@ -72,6 +71,9 @@ import { jsonlFullSection } from './sections/jsonl-full.js';
 import { ftraceSection } from './sections/ftrace.js';
 import { inferSection } from './sections/infer.js';
 import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
+import { streamsSection } from './sections/streams.js';
+import { startupSection } from './sections/startup.js';
+import { jobsSection } from './sections/jobs.js';
 
 async function main() {
   const started = performance.now();
@@ -130,29 +132,8 @@ async function main() {
   }
   results.std = std;
 
-  // 2b. The same traces from a pipe (`cat trace | lockdep check -`) vs from the file, measured
-  // in turns (file, pipe, file, pipe, ...) so that both see the same load.
-  const streams = {};
-  for (const [name, file, format, fileArgs] of [
-    [`STD lock-only ${label(SIZES.small)}`, stdSmall, 'std', ['check', stdSmall, 'std']],
-    [`JSONL lock-only ${label(SIZES.small)}`, lockSmall, 'jsonl', ['check', lockSmall, 'jsonl']],
-  ]) {
-    log(`stream check: ${name}`);
-    const [fileRun, stream] = bestInTurns(fileArgs, ['check-stream', file, format], STREAM_REPEATS);
-    const ratio = perSecond(stream) / perSecond(fileRun);
-    const wallRatio = wallPerSecond(stream) / wallPerSecond(fileRun);
-    const same = JSON.stringify(stream.summary) === JSON.stringify(fileRun.summary) && JSON.stringify(stream.kinds) === JSON.stringify(fileRun.kinds);
-    streams[name] = { stream, ratio, wallRatio, same };
-    row(
-      `stream-${format}`,
-      `${name} from a pipe vs from the file`,
-      `CPU: ${fmtRate(perSecond(stream))} vs ${fmtRate(perSecond(fileRun))} = ${fmtPercent(ratio)}; wall: ${fmtRate(wallPerSecond(stream))} vs ${fmtRate(wallPerSecond(fileRun))} = ${fmtPercent(wallRatio)}; ${same ? 'same summary and finding kinds' : 'DIFFERENT results'}`,
-      '>= 90% of file, same results',
-      !same ? verdict(false) : ratio >= 0.9 ? verdict(true) : wallRatio >= 0.9 ? 'met on wall time, NOT on CPU time' : verdict(false),
-      { readme: true },
-    );
-  }
-  results.streams = streams;
+  // 2b. Streams: each format from a pipe and with the progress line vs from the file, in turns.
+  await streamsSection(context);
 
   // 3. Peak RSS, 1M vs 10M.
   // The peak includes Node itself (about 45 MB); what the check added is shown beside it.
@@ -273,6 +254,12 @@ async function main() {
   await jsonlFullSection(context);
   await ftraceSection(context);
   await inferSection(context);
+
+  // 7e. Start-up: lockdep check end to end, a tiny trace and the small workload, beside Node alone.
+  await startupSection(context);
+
+  // 7f. check --jobs 2 vs --jobs 1 on two traces, in turns.
+  await jobsSection(context);
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
   results.helgrind = helgrind(context);

@@ -10,10 +10,17 @@
  *   check <file> [format] [rules.yaml]
  *                             what `lockdep check` does per file after start-up (checkTrace:
  *                             read, parse, validate, rules when given), summary included
- *   check-stream <file> [format]
- *                             the same check of the same trace read from a pipe (`cat file |
- *                             lockdep check -`): a `cat` child writes it, the check reads stdin's
- *                             path (detection on the stream's first bytes when format is auto)
+ *   check - [format]          the same check of standard input (bench/harness.js's worker()
+ *                             with `stdinFrom` runs it as `cat file | node bench/worker.js ...`)
+ *   check-progress <file> <format>
+ *                             the check with the progress line drawing (bench/cli-runs.js)
+ *   check-jobs <jobs> <format> <file...>
+ *                             several traces on this thread and jobs-1 worker threads, as
+ *                             `lockdep check --jobs N` (bench/cli-runs.js)
+ *   end-to-end <node args...> one whole `node ARGS` process from outside, start-up included
+ *                             (bench/cli-runs.js)
+ *   spin-pair <1|2>           two units of pure CPU work one after the other or on two threads
+ *                             at once: what parallelism the machine gives now (bench/cli-runs.js)
  *   fastpath <write|mixed> <iterations>
  *                             one task repeating one held chain through the Validator API;
  *                             ns per event (the chain-cache fast path)
@@ -26,7 +33,7 @@
  * Invariant: timings cover only the measured work (module loading is excluded); CPU time is
  * user+system of this process, which on a busy machine is steadier than wall time.
  */
-import { spawn } from 'node:child_process';
+import { checkInJobs, checkWithProgress, endToEnd, spinPair } from './cli-runs.js';
 import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
@@ -132,20 +139,6 @@ async function check(file, format = 'auto', rulesFile) {
   };
 }
 
-async function checkStream(file, format = 'auto') {
-  const { checkTrace } = await import('../dist/check/check-trace.js');
-  const start = measureStart();
-  const producer = spawn('cat', [file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve, reject) => {
-    producer.on('error', reject);
-    producer.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cat exited with ${code}`))));
-  });
-  const result = await checkTrace('-', { inputFormat: format, read: { input: producer.stdout, displayName: file } });
-  await exited;
-  const measured = measureEnd(start);
-  return { events: result.summary.events, ...measured, summary: result.summary, kinds: [...new Set(result.violations.map((v) => v.kind))] };
-}
-
 async function fastpath(kind, iterationsText) {
   const { Validator } = await import('../dist/engine/validator.js');
   const iterations = Number(iterationsText);
@@ -210,7 +203,20 @@ async function graph(classes, edges) {
   return benchGraphQueries(Number(classes), Number(edges));
 }
 
-const modes = { 'floor-parse': floorParse, 'floor-scan': floorScan, check, 'check-stream': checkStream, fastpath, sim, infer, graph };
+const measure = { start: measureStart, end: measureEnd };
+const modes = {
+  'floor-parse': floorParse,
+  'floor-scan': floorScan,
+  check,
+  'check-progress': (file, format) => checkWithProgress(measure, file, format),
+  'check-jobs': (jobs, format, ...files) => checkInJobs(measure, jobs, format, ...files),
+  'end-to-end': endToEnd,
+  'spin-pair': (threads) => spinPair(measure, threads),
+  fastpath,
+  sim,
+  infer,
+  graph,
+};
 const run = modes[mode];
 if (run === undefined) {
   process.stderr.write(`usage: node bench/worker.js ${Object.keys(modes).join('|')} ...\n`);

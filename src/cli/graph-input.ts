@@ -31,7 +31,7 @@ const PEEK_BYTES = 256;
  * Whether the file starts like a saved graph. A file that cannot be read is not one: the trace
  * reader then reports why, as `lockdep check` does.
  */
-async function looksLikeSavedGraph(file: string): Promise<boolean> {
+export async function looksLikeSavedGraph(file: string): Promise<boolean> {
   if (file === STDIN_PATH) return false;
   let handle: FileHandle | undefined;
   try {

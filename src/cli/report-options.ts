@@ -12,8 +12,6 @@
  */
 import { escapeTerminal } from '../report/escape.js';
 import type { Argv } from 'yargs';
-import { applyBaseline, describeStale, pruneBaseline } from '../baseline/apply-baseline.js';
-import { entryLine, readBaseline, serializeBaseline } from '../baseline/baseline-file.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import { colorEnabled } from '../report/color.js';
@@ -21,7 +19,6 @@ import { FORMAT_NAMES, REPORT_FORMATS, renderReport } from '../report/registry.j
 import { writeFilesAtomic, type FileContent } from '../io/atomic-write.js';
 import { exitCodeFor, type ExitCode } from './exit-code.js';
 import { checkOutputFile, parseOutputTargets, renderOutputs, type OutputTarget } from './output.js';
-import { serializeSavedGraph } from './saved-graph.js';
 import { integerOption, UsageError } from './usage-error.js';
 
 export interface ReportArgs {
@@ -149,6 +146,11 @@ export async function finishRun(result: CheckResult, args: ReportArgs & GateArgs
   let staleCount = 0;
   let prunedBaseline: (FileContent & { removed: number }) | null = null;
   if (args.baseline !== undefined) {
+    // Loaded only for a run with a baseline (the baseline file's schema is zod's).
+    const [{ applyBaseline, describeStale, pruneBaseline }, { entryLine, readBaseline, serializeBaseline }] = await Promise.all([
+      import('../baseline/apply-baseline.js'),
+      import('../baseline/baseline-file.js'),
+    ]);
     const { baseline, text } = await readBaseline(args.baseline);
     const outcome = applyBaseline(result, baseline);
     gated = outcome.result;
@@ -172,6 +174,7 @@ export async function finishRun(result: CheckResult, args: ReportArgs & GateArgs
   const files = [...outputs.files];
   if (args.saveGraph !== undefined) {
     if (context.snapshot === null) throw new Error('--save-graph: no graph snapshot was collected');
+    const { serializeSavedGraph } = await import('./saved-graph.js');
     files.push({ file: args.saveGraph, content: serializeSavedGraph(context.snapshot, gated) });
   }
   if (prunedBaseline !== null) files.push(prunedBaseline);

@@ -50,6 +50,17 @@ export function errorLine(error: unknown): string {
   return `lockdep: internal error: ${oneLine(message)} (rerun with ${DEBUG_FLAG} for the stack trace)`;
 }
 
+/**
+ * Whether the command line may ask for help (`--help`, `-h` alone or in a cluster, `help`);
+ * over-inclusive on purpose. yargs renders a command's help text after every handler it runs
+ * (kept in case the handler asks for it; ours never do), and wrapping that text to the terminal
+ * width costs a tenth of a small check's CPU time, so help is wrapped only when it may be shown.
+ */
+function mayShowHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === 'help' || /^-[A-Za-z]*h/.test(arg));
+}
+
 export function buildCli(argv: readonly string[]) {
   const cli = yargs(hideStdinDash(argv))
     .scriptName('lockdep')
@@ -78,7 +89,7 @@ export function buildCli(argv: readonly string[]) {
     .example('$0 check --format json trace.jsonl', 'machine-readable result (spec format)')
     .example('$0 check --help', 'all options of check')
     .epilogue('Exit codes: 0 clean, 1 error-severity findings, 2 usage, configuration or input error.')
-    .wrap(Math.min(100, process.stdout.isTTY ? process.stdout.columns : 100));
+    .wrap(mayShowHelp(argv) ? Math.min(100, process.stdout.isTTY ? process.stdout.columns : 100) : null);
   for (const command of commands) cli.command(command as CommandModule);
   return cli;
 }

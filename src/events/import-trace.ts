@@ -8,8 +8,11 @@
  * read by one path (line-block-source.ts), so the byte lanes serve both and a stream gives the
  * findings its file gives; `-` reads stdin, and a caller-supplied stream (`read.input`) is read
  * instead of the path, detection then using the file itself when it is one, or the stream's
- * first bytes otherwise; `read.onBytes` reports progress for any source.
+ * first bytes otherwise; a named pipe's format is detected on its first bytes, which its reading
+ * gives again; `read.onBytes` reports progress for any source.
  */
+import { statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { EventOrigin, EventSink, LockType } from './event.js';
 import type { KernelSplat } from './kernel-splat.js';
@@ -21,6 +24,7 @@ import { traceReadError } from './trace-read-error.js';
 import { STDIN_PATH, traceDisplayName } from './jsonl-reader.js';
 import type { ReadTraceOptions } from './jsonl-reader.js';
 import type { TraceByteSource } from './line-block-source.js';
+import { DescriptorSource } from './descriptor-source.js';
 
 export type { InputFormat, InputFormatChoice } from './importers.js';
 
@@ -51,35 +55,72 @@ export interface ImportStats extends ImportCounts {
 export async function importTrace(path: string, sink: EventSink, options: ImportOptions = {}): Promise<ImportStats> {
   const file = traceDisplayName(path, options.read);
   const isStdin = path === STDIN_PATH;
-  const stream: Readable | undefined = options.read?.input ?? (isStdin ? process.stdin : undefined);
+  const stream: Readable | undefined = options.read?.input;
   let format = options.format ?? 'auto';
-  let chunks: AsyncIterator<Buffer | string> | undefined;
-  let prefix: (Buffer | string)[] = [];
-  if (format === 'auto') {
-    if (!isStdin) {
-      try {
-        format = detectFormatOfFile(path, file);
-      } catch (error) {
-        throw traceReadError(error, file);
+  // Standard input, and a named pipe whose format is detected (`<(producer)` can be read only
+  // once), are read through their descriptor (descriptor-source.ts), unless a caller gave a stream.
+  const pipe = !isStdin && stream === undefined && format === 'auto' && isNamedPipe(path) ? await openPipe(path, file) : undefined;
+  try {
+    const descriptor = pipe !== undefined ? new DescriptorSource(pipe.fd) : isStdin && stream === undefined ? new DescriptorSource() : undefined;
+    let chunks: AsyncIterator<Buffer | string> | undefined;
+    let prefix: (Buffer | string)[] = [];
+    if (format === 'auto') {
+      if (descriptor !== undefined) {
+        prefix = [await readDescriptorPrefix(descriptor, file)];
+        format = detectFormatOfText(prefixText(prefix), file);
+      } else if (!isStdin) {
+        try {
+          format = detectFormatOfFile(path, file);
+        } catch (error) {
+          throw traceReadError(error, file);
+        }
+      } else {
+        chunks = (stream as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+        prefix = await readPrefix(chunks, file);
+        format = detectFormatOfText(prefixText(prefix), file);
       }
-    } else {
-      chunks = (stream as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-      prefix = await readPrefix(chunks, file);
-      format = detectFormatOfText(prefixText(prefix), file);
     }
+    const context: ImportContext = definedOnly({
+      file,
+      classTypes: options.classTypes,
+      onWarning: options.onWarning,
+      chunkBytes: options.read?.chunkSize,
+      onSplat: options.onSplat,
+    });
+    const run = importerOf(format).open(context, sink, options.fast);
+    // Files and streams take the same path (line-block-source.ts).
+    const source: TraceByteSource = descriptor ?? (chunks !== undefined ? replay(prefix, chunks) : stream ?? path);
+    const counts = await readIntoImport(source, run, file, options.read?.onBytes);
+    return { format, ...counts };
+  } finally {
+    await pipe?.close();
   }
-  const context: ImportContext = definedOnly({
-    file,
-    classTypes: options.classTypes,
-    onWarning: options.onWarning,
-    chunkBytes: options.read?.chunkSize,
-    onSplat: options.onSplat,
-  });
-  const run = importerOf(format).open(context, sink, options.fast);
-  // Files and streams take the same path (line-block-source.ts).
-  const source: TraceByteSource = chunks !== undefined ? replay(prefix, chunks) : stream ?? path;
-  const counts = await readIntoImport(source, run, file, options.read?.onBytes);
-  return { format, ...counts };
+}
+
+function isNamedPipe(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false; // reading the path reports why it cannot be read
+  }
+}
+
+/** Opens a named pipe (asynchronously: opening one waits for its writer). */
+async function openPipe(path: string, file: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    throw traceReadError(error, file);
+  }
+}
+
+/** The first DETECT_BYTES of a descriptor's input (fewer if it ends first), which its reading gives again. */
+async function readDescriptorPrefix(descriptor: DescriptorSource, file: string): Promise<Buffer> {
+  try {
+    return await descriptor.readAhead(DETECT_BYTES);
+  } catch (error) {
+    throw traceReadError(error, file);
+  }
 }
 
 /** Reads chunks until DETECT_BYTES are in hand or the stream ends. */

@@ -7,18 +7,21 @@
  * Invariants: a regular file is read synchronously in fixed chunks (a thread-pool round trip per
  * chunk cost more wall time than the parsing it waited for; a regular file never makes a read
  * wait), with a turn of the event loop after each chunk so signals and timers still run; any
- * other source is read asynchronously, so a slow producer never blocks, and its chunks (64 KiB
- * from a pipe) are gathered into blocks of the file's chunk size, since fewer, larger blocks cost
- * the readers less (the bench's stream rows measure it); `onBytes` gets the running total of
- * bytes read (progress); memory is one chunk plus the longest line (a stream: plus one of its
+ * other source is read asynchronously, so a slow producer never blocks (standard input and named
+ * pipes through their descriptor into one reused buffer, descriptor-source.ts), and its chunks
+ * (64 KiB from a pipe) are gathered into blocks of the file's chunk size, since fewer, larger
+ * blocks cost the readers less (the bench's stream rows measure it); `onBytes` gets the running
+ * total of bytes read (progress); memory is one chunk plus the longest line (a stream: plus one of its
  * chunks), and a line longer than line-blocks.ts's limit stops the reading with a
  * LineTooLongError numbered by `linesSoFar`.
  */
-import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
+import { DescriptorSource } from './descriptor-source.js';
 
-/** A path (a regular file, or a named pipe such as `<(producer)`), or a stream's chunks. */
-export type TraceByteSource = string | AsyncIterable<Buffer | string>;
+/** A path (a regular file, or a named pipe such as `<(producer)`), standard input, or a stream's chunks. */
+export type TraceByteSource = string | DescriptorSource | AsyncIterable<Buffer | string>;
 
 export interface LineBlockReadOptions {
   /** Bytes per read (default 256 KiB); a longer line grows the buffer. */
@@ -31,8 +34,6 @@ export interface LineBlockReadOptions {
 
 /** 256 KiB: blocks are not decoded as a whole, so a large chunk only means fewer reads. */
 export const DEFAULT_BLOCK_CHUNK_BYTES = 256 * 1024;
-/** Chunk size of a named pipe or device read as a stream. */
-const STREAM_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Reads the whole source, calling `onBlock(bytes, end)` with `bytes[0, end)` holding whole lines,
@@ -44,6 +45,13 @@ export async function readLineBlocks(source: TraceByteSource, onBlock: BlockCall
   const blocks = new LineBlockBuffer(chunkBytes, options.linesSoFar === undefined ? {} : { linesSoFar: options.linesSoFar });
   const onBytes = options.onBytes;
   let total = 0;
+  const readDescriptor = async (descriptor: DescriptorSource): Promise<void> => {
+    for (let bytes = await descriptor.next(); bytes !== null; bytes = await descriptor.next()) {
+      blocks.push(bytes, onBlock, chunkBytes);
+      total += bytes.length;
+      onBytes?.(total);
+    }
+  };
   if (typeof source === 'string' && statSync(source).isFile()) {
     const fd = openSync(source, 'r');
     try {
@@ -55,10 +63,19 @@ export async function readLineBlocks(source: TraceByteSource, onBlock: BlockCall
     } finally {
       closeSync(fd);
     }
+  } else if (typeof source === 'string') {
+    // A named pipe (or a device) is opened asynchronously: opening a pipe waits for its writer.
+    const handle = await open(source, 'r');
+    try {
+      await readDescriptor(new DescriptorSource(handle.fd));
+    } finally {
+      await handle.close();
+    }
+  } else if (source instanceof DescriptorSource) {
+    await readDescriptor(source);
   } else {
-    const chunks = typeof source === 'string' ? createReadStream(source, { highWaterMark: STREAM_CHUNK_BYTES }) : source;
-    for await (const chunk of chunks) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    for await (const chunk of source) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       blocks.push(bytes, onBlock, chunkBytes);
       total += bytes.length;
       onBytes?.(total);

@@ -3,19 +3,11 @@
  * report -f NAME` and the docs all read this one table. Invariants: every renderer is a pure
  * function of the CheckResult, the graph snapshot (for graph formats; absent means the graph is
  * reconstructed from the findings) and the color decision (text only); names are lower case.
+ * A renderer's module is loaded when its format is first rendered (a check that prints text
+ * never loads the HTML, SVG or SARIF code).
  */
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
-import { renderDot } from './dot.js';
-import { renderGithub } from './github.js';
-import { renderGraphml } from './graphml.js';
-import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
-import { renderText } from './text.js';
-import { withNoticeLines } from './text-notices.js';
 
 export interface RenderContext {
   /** The engine's graph snapshot, when the run kept one (`--save-graph`, `lockdep merge`). */
@@ -37,16 +29,19 @@ export interface ReportFormat {
 }
 
 const FORMATS: readonly ReportFormat[] = [
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- reads the former spelling on purpose, for callers that still pass it
-  { name: 'text', description: 'kernel-style reports and a summary line (default)', extension: 'txt', graph: false, render: (result, context) => withNoticeLines(renderText(result, { color: (context.color ?? context.colour) === true }), result) },
-  { name: 'json', description: 'the machine-readable result of the spec (re-render it with lockdep report)', extension: 'json', graph: false, render: (result) => renderJson(result) },
-  { name: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', extension: 'sarif', graph: false, render: (result) => renderSarif(result) },
-  { name: 'github', description: 'GitHub Actions annotations (10 per level) and a summary line', extension: 'txt', graph: false, render: (result) => renderGithub(result) },
-  { name: 'junit', description: 'JUnit XML, one testcase per trace', extension: 'xml', graph: false, render: (result) => renderJunit(result) },
-  { name: 'markdown', description: 'Markdown for $GITHUB_STEP_SUMMARY', extension: 'md', graph: false, render: (result) => renderMarkdown(result) },
-  { name: 'dot', description: 'Graphviz DOT of the class dependency graph, cycles in red', extension: 'dot', graph: true, render: (result, context) => renderDot(result, context.snapshot ?? null) },
-  { name: 'graphml', description: 'GraphML of the class dependency graph', extension: 'graphml', graph: true, render: (result, context) => renderGraphml(result, context.snapshot ?? null) },
-  { name: 'html', description: 'self-contained offline HTML report with the graph as SVG', extension: 'html', graph: true, render: (result, context) => renderHtml(result, context.snapshot ?? null) },
+  { name: 'text', description: 'kernel-style reports and a summary line (default)', extension: 'txt', graph: false, render: async (result, context) => {
+    const [{ renderText }, { withNoticeLines }] = await Promise.all([import('./text.js'), import('./text-notices.js')]);
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- reads the former spelling on purpose, for callers that still pass it
+    return withNoticeLines(renderText(result, { color: (context.color ?? context.colour) === true }), result);
+  } },
+  { name: 'json', description: 'the machine-readable result of the spec (re-render it with lockdep report)', extension: 'json', graph: false, render: async (result) => (await import('./json.js')).renderJson(result) },
+  { name: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', extension: 'sarif', graph: false, render: async (result) => (await import('./sarif.js')).renderSarif(result) },
+  { name: 'github', description: 'GitHub Actions annotations (10 per level) and a summary line', extension: 'txt', graph: false, render: async (result) => (await import('./github.js')).renderGithub(result) },
+  { name: 'junit', description: 'JUnit XML, one testcase per trace', extension: 'xml', graph: false, render: async (result) => (await import('./junit.js')).renderJunit(result) },
+  { name: 'markdown', description: 'Markdown for $GITHUB_STEP_SUMMARY', extension: 'md', graph: false, render: async (result) => (await import('./markdown.js')).renderMarkdown(result) },
+  { name: 'dot', description: 'Graphviz DOT of the class dependency graph, cycles in red', extension: 'dot', graph: true, render: async (result, context) => (await import('./dot.js')).renderDot(result, context.snapshot ?? null) },
+  { name: 'graphml', description: 'GraphML of the class dependency graph', extension: 'graphml', graph: true, render: async (result, context) => (await import('./graphml.js')).renderGraphml(result, context.snapshot ?? null) },
+  { name: 'html', description: 'self-contained offline HTML report with the graph as SVG', extension: 'html', graph: true, render: async (result, context) => (await import('./html.js')).renderHtml(result, context.snapshot ?? null) },
 ];
 
 export const REPORT_FORMATS: ReadonlyMap<string, ReportFormat> = new Map(FORMATS.map((format) => [format.name, format]));

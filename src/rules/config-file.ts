@@ -6,16 +6,15 @@
  * Invariants: every error is one InputError `file:line:col: what (how to fix)`; class names are
  * kept in a Map (names like `__proto__` are legal); a missing rule file is reported at its entry.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { LOCK_TYPES, type LockType } from '../events/event.js';
 import { InputError } from '../io/input-error.js';
+import { findConfigFile } from './config-discovery.js';
 import { readTextFile } from './loader.js';
 import { YamlSource } from './yaml-source.js';
 import { firstIssue, zodIssueToError } from './zod-errors.js';
-
-export const CONFIG_FILE_NAME = 'lockdep.config.yaml';
 
 export const configSchema = z
   .strictObject({
@@ -48,17 +47,6 @@ export interface LockdepConfig {
   maxWarnings?: number;
 }
 
-/** The nearest `lockdep.config.yaml` in `start` or a parent directory, or undefined. */
-export function findConfigFile(start: string = process.cwd()): string | undefined {
-  let directory = resolve(start);
-  for (;;) {
-    const candidate = join(directory, CONFIG_FILE_NAME);
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    const parent = dirname(directory);
-    if (parent === directory) return undefined;
-    directory = parent;
-  }
-}
 
 /** Parse and validate a config file's text; `file` is used for messages and relative paths. */
 export function parseConfig(file: string, text: string, displayName: string = file): LockdepConfig {

@@ -24,6 +24,9 @@ const KIND_MODULES = [
   noSleepInsideRule,
 ] as const;
 
+/** The name of every rule kind (tables keyed by it are exhaustive by type). */
+export type RuleKindName = (typeof KIND_MODULES)[number]['kind'];
+
 /** Every kind, in documentation order. The cast erases each module's own spec type. */
 export const RULE_KINDS = KIND_MODULES as unknown as readonly RuleKindModule[];
 

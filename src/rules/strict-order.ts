@@ -9,6 +9,7 @@
 import type { EngineHooks } from '../engine/hooks.js';
 import { reportViolation, ruleMessage } from './rule-kind.js';
 import type { RuleSet } from './rule-set.js';
+import { documentedOrderTest } from './documented-orders.js';
 
 export const STRICT_ORDER_RULE_ID = 'strict-order';
 
@@ -22,14 +23,7 @@ const STRICT_ORDER_MESSAGES = {
 export function createStrictOrderHooks(ruleSet: RuleSet): EngineHooks {
   const classes = ruleSet.orderedClasses;
   if (classes.size < 2) return {};
-  const key = (held: string, acquired: string): string => `${held}\u0000${acquired}`;
-  const covered = new Set<string>();
-  for (const [held, acquired] of ruleSet.documentedPairs) covered.add(key(held, acquired));
-  for (const pair of ruleSet.order.pairs) {
-    covered.add(key(pair.outer, pair.inner));
-    covered.add(key(pair.inner, pair.outer));
-  }
-  const leaves = ruleSet.leafClasses;
+  const isDocumented = documentedOrderTest(ruleSet);
   const reported = new Set<string>();
   const rule = {
     id: STRICT_ORDER_RULE_ID,
@@ -40,8 +34,8 @@ export function createStrictOrderHooks(ruleSet: RuleSet): EngineHooks {
   return {
     onNewDependency(dep, q) {
       if (!classes.has(dep.from) || !classes.has(dep.to) || dep.from === dep.to) return;
-      const pairKey = key(dep.from, dep.to);
-      if (covered.has(pairKey) || covered.has(key(dep.to, dep.from)) || leaves.has(dep.from) || reported.has(pairKey)) return;
+      const pairKey = `${dep.from}\u0000${dep.to}`;
+      if (reported.has(pairKey) || isDocumented(dep.from, dep.to)) return;
       reported.add(pairKey);
       reportViolation(q, rule, {
         ...ruleMessage(STRICT_ORDER_MESSAGES, 'undocumented', { acquired: dep.to, held: dep.from }),

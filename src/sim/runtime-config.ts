@@ -7,7 +7,8 @@
  * Invariant: a bad config or rule file throws the loader's InputError (`file:line:col: ...`).
  * The config parser is shared with the CLI and lives in the rules layer (src/rules/config-file.ts).
  */
-import { findConfigFile, loadConfig, type LockdepConfig } from '../rules/config-file.js';
+import { findConfigFile } from '../rules/config-discovery.js';
+import { loadConfig, type LockdepConfig } from '../rules/config-file.js';
 import { createRuleHooks, loadRuleFiles } from '../rules/index.js';
 import { resolveRuleHooks, type RuleInput } from './rule-source.js';
 import type { EngineHooks } from '../engine/hooks.js';

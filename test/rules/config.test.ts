@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { findConfigFile, parseConfig, resolveConfig } from '../../src/rules/config-file.js';
+import { findConfigFile } from '../../src/rules/config-discovery.js';
+import { parseConfig, resolveConfig } from '../../src/rules/config-file.js';
 import { InputError } from '../../src/io/input-error.js';
 import { runCliInProcess } from '../cli/run-cli.js';
 

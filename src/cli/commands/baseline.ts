@@ -17,7 +17,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../../io/package-info.js';
 import { checkTraces } from '../parallel-check.js';
 import { readResultOrGraph } from '../saved-graph.js';
 import { UsageError } from '../usage-error.js';
-import { checkTraceOptionsFrom, configInputsOf, configOf, jobsFrom, traceCheckOptions, type TraceCheckArgs } from './check.js';
+import { checkTraceOptionsFrom, configInputsOf, configOf, jobsFrom, loadRunConfig, traceCheckOptions, type TraceCheckArgs } from './check.js';
 
 export interface BaselineArgs extends TraceCheckArgs {
   trace?: string[] | undefined;
@@ -39,6 +39,7 @@ async function findingsOf(argv: BaselineArgs): Promise<CheckResult> {
 }
 
 export async function runBaseline(argv: BaselineArgs): Promise<void> {
+  await loadRunConfig(argv);
   const output = argv.output ?? configOf(argv)?.baseline ?? DEFAULT_BASELINE_FILE;
   const inputs = [...(argv.trace ?? []), ...(argv.from !== undefined ? [argv.from] : []), ...configInputsOf(argv)];
   checkOutputFile(output, 'baseline', inputs);
@@ -49,8 +50,6 @@ export async function runBaseline(argv: BaselineArgs): Promise<void> {
 }
 
 export const baselineCommand: CommandModule<object, BaselineArgs> = {
-  command: 'baseline [trace...]',
-  describe: 'write the current findings to a baseline file (known findings that do not fail check --baseline)',
   builder: (y) =>
     traceCheckOptions(y as Argv)
       .positional('trace', { describe: 'trace file(s) (spec JSONL, ftrace text, perf script output, STD or /proc/lockdep), checked as lockdep check does', type: 'string', array: true })

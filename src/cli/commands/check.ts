@@ -24,15 +24,12 @@ import {
   finishRun, gateOptions, prepareOutputs, progressOption, reportOptions,
   type GateArgs, type ProgressArgs, type ReportArgs,
 } from '../report-options.js';
-import { combineSnapshots } from '../saved-graph.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../io/package-info.js';
 import { integerOption, UsageError } from '../usage-error.js';
-import { resolveConfig, type LockdepConfig } from '../../rules/config-file.js';
+import type { LockdepConfig } from '../../rules/config-file.js';
+import { findConfigFile } from '../../rules/config-discovery.js';
 import type { LockType } from '../../events/event.js';
-import { loadRuleFiles } from '../../rules/loader.js';
-import { createRuleHooks } from '../../rules/rule-hooks.js';
 import type { RuleSet } from '../../rules/rule-set.js';
-import { rulesNeedingAcquisitions } from '../../rules/graph-decidability.js';
 import type { EngineHooks } from '../../engine/hooks.js';
 import { ruleOptions, type ConfigArgs } from '../rule-options.js';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
@@ -109,7 +106,7 @@ export function traceCheckOptions<T>(y: Argv<T>): Argv<T & TraceCheckArgs> {
     })
     .option('jobs', {
       alias: 'j',
-      describe: 'worker threads when several traces are checked',
+      describe: 'threads that check several traces at once (this one and N-1 worker threads)',
       type: 'number',
       requiresArg: true,
       defaultDescription: 'available CPUs',
@@ -136,7 +133,7 @@ export function checkTraceOptionsFrom(argv: TraceCheckArgs): CheckTraceOptions {
   const rules = rulesOf(argv);
   if (rules !== undefined) {
     options.createHooks = () => [rules.createHooks()];
-    const undecidable = rulesNeedingAcquisitions(rules.ruleSet);
+    const undecidable = ruleCode().rulesNeedingAcquisitions(rules.ruleSet);
     if (undecidable.length > 0) options.graphUndecidableRules = undecidable;
     for (const [name, type] of rules.ruleSet.classTypes) classTypes.set(name, type);
   }
@@ -164,12 +161,60 @@ export function withConfigGate<T extends ConfigArgs & GateArgs>(argv: T): T {
   return gate;
 }
 
+/** The config file this run reads, by path: `-c FILE`, none with `--no-config`, else the nearest one found. */
+function configFileOf(argv: ConfigArgs): string | undefined {
+  if (argv.config === false) return undefined;
+  return argv.config ?? findConfigFile();
+}
+
+/** Rule files named on the command line. */
+function ruleArgsOf(argv: ConfigArgs): string[] {
+  return [argv.rules ?? []].flat();
+}
+
+/**
+ * The config parser and the rule code (zod schemas, the YAML reader, every rule kind): about
+ * 100 ms of CPU to load, as much as the rest of a small check's start-up, so loaded by
+ * `loadRunConfig` only for a run that has a config file or rule files.
+ */
+interface RuleCode {
+  resolveConfig: typeof import('../../rules/config-file.js').resolveConfig;
+  loadRuleFiles: typeof import('../../rules/loader.js').loadRuleFiles;
+  createRuleHooks: typeof import('../../rules/rule-hooks.js').createRuleHooks;
+  rulesNeedingAcquisitions: typeof import('../../rules/graph-decidability.js').rulesNeedingAcquisitions;
+}
+let loadedRuleCode: RuleCode | undefined;
+
+/**
+ * Loads what `configOf` and `rulesOf` need for this run (nothing without a config file or rule
+ * files). Every command that reads the config awaits it first.
+ */
+export async function loadRunConfig(argv: ConfigArgs): Promise<void> {
+  if (loadedRuleCode !== undefined || (configFileOf(argv) === undefined && ruleArgsOf(argv).length === 0)) return;
+  const [config, loader, hooks, decidability] = await Promise.all([
+    import('../../rules/config-file.js'),
+    import('../../rules/loader.js'),
+    import('../../rules/rule-hooks.js'),
+    import('../../rules/graph-decidability.js'),
+  ]);
+  loadedRuleCode = {
+    resolveConfig: config.resolveConfig,
+    loadRuleFiles: loader.loadRuleFiles,
+    createRuleHooks: hooks.createRuleHooks,
+    rulesNeedingAcquisitions: decidability.rulesNeedingAcquisitions,
+  };
+}
+
+function ruleCode(): RuleCode {
+  if (loadedRuleCode === undefined) throw new Error('the config and rules were read before loadRunConfig(argv) was awaited');
+  return loadedRuleCode;
+}
+
 /** The config file for this run (`-c FILE`, `--no-config`, or discovery), loaded once per argv. */
 const configs = new WeakMap<ConfigArgs, LockdepConfig | undefined>();
 export function configOf(argv: ConfigArgs): LockdepConfig | undefined {
   if (!configs.has(argv)) {
-    const explicit = argv.config === undefined || argv.config === false ? argv.config : argv.config;
-    configs.set(argv, resolveConfig(explicit));
+    configs.set(argv, configFileOf(argv) === undefined ? undefined : ruleCode().resolveConfig(argv.config));
   }
   return configs.get(argv);
 }
@@ -183,8 +228,9 @@ export function rulesOf(argv: ConfigArgs): { ruleSet: RuleSet; createHooks: () =
   const config = configOf(argv);
   // A rule file named twice (config and --rules, or twice in the config) is loaded once: its
   // rules would otherwise clash with themselves as duplicate ids.
-  const ruleFiles = [...(config?.rules ?? []), ...[argv.rules ?? []].flat()];
+  const ruleFiles = [...(config?.rules ?? []), ...ruleArgsOf(argv)];
   if (ruleFiles.length === 0) return undefined;
+  const { loadRuleFiles, createRuleHooks } = ruleCode();
   const ruleSet = loadRuleFiles(ruleFiles);
   const strictOrder = argv.strictOrder ?? config?.strictOrder ?? false;
   return { ruleSet, createHooks: () => createRuleHooks(ruleSet, { strictOrder }) };
@@ -193,7 +239,7 @@ export function rulesOf(argv: ConfigArgs): { ruleSet: RuleSet; createHooks: () =
 /** The rule and config files a run reads: no output may overwrite them either. */
 export function configInputsOf(argv: ConfigArgs): string[] {
   const config = configOf(argv);
-  return [...[argv.rules ?? []].flat(), ...(config?.rules ?? []), ...(config !== undefined ? [config.file] : [])];
+  return [...ruleArgsOf(argv), ...(config?.rules ?? []), ...(config !== undefined ? [config.file] : [])];
 }
 
 function validateTraceList(traces: readonly string[]): void {
@@ -205,6 +251,7 @@ function validateTraceList(traces: readonly string[]): void {
 
 export async function runCheck(commandLine: CheckArgs): Promise<void> {
   validateTraceList(commandLine.trace);
+  await loadRunConfig(commandLine);
   const argv = withConfigGate(commandLine);
   const prepared = prepareOutputs(argv, [...argv.trace, ...configInputsOf(argv)]);
   const options = checkTraceOptionsFrom(argv);
@@ -223,14 +270,14 @@ export async function runCheck(commandLine: CheckArgs): Promise<void> {
     ...(jobs !== undefined ? { jobs } : {}),
   }).finally(() => progress?.clear());
   const result = combineResults(outcomes, { name: TOOL_NAME, version: TOOL_VERSION });
-  const snapshot = prepared.needsGraph ? combineSnapshots(outcomes.flatMap(({ snapshot: s }) => (s ? [s] : []))) : null;
+  const snapshot = prepared.needsGraph
+    ? (await import('../saved-graph.js')).combineSnapshots(outcomes.flatMap(({ snapshot: s }) => (s ? [s] : [])))
+    : null;
 
   process.exitCode = await finishRun(result, argv, { prepared, snapshot });
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
-  command: 'check <trace...>',
-  describe: 'check recorded lock traces for deadlocks and lockdep violations',
   builder: (y) => checkOptions(y),
   handler: (argv) => runCheck(argv),
 };

@@ -14,7 +14,7 @@ import { importTrace } from '../../events/import-trace.js';
 import { InputError, writeFailureReason } from '../../io/input-error.js';
 import { STDIN_PATH } from '../../events/jsonl-reader.js';
 import { JsonlTraceWriter } from '../../events/jsonl-writer.js';
-import { configOf } from './check.js';
+import { configOf, loadRunConfig } from './check.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../io/package-info.js';
 
 export interface ConvertArgs {
@@ -54,6 +54,7 @@ export function convertOptions(y: Argv): Argv<ConvertArgs> {
 }
 
 export async function runConvert(argv: ConvertArgs): Promise<void> {
+  await loadRunConfig(argv);
   const config = configOf(argv);
   const target = argv.output === undefined || argv.output === '-' ? process.stdout : argv.output;
   let writer: JsonlTraceWriter;
@@ -82,8 +83,6 @@ export async function runConvert(argv: ConvertArgs): Promise<void> {
 }
 
 export const convertCommand: CommandModule<object, ConvertArgs> = {
-  command: 'convert <trace>',
-  describe: 'convert an ftrace, perf script, STD or /proc/lockdep input (or JSONL) to spec JSONL',
   builder: (y) => convertOptions(y),
   handler: (argv) => runConvert(argv),
 };

@@ -32,7 +32,7 @@ import { parseOutputTargets, renderOutputs, type OutputTarget } from '../output.
 import { formatOptions } from '../report-options.js';
 import { UsageError } from '../usage-error.js';
 
-interface GraphOutputArgs {
+export interface GraphOutputArgs {
   format?: string[] | undefined;
   output?: string | undefined;
   inputFormat?: InputFormatChoice | undefined;
@@ -55,7 +55,7 @@ interface DiffArgs extends GraphOutputArgs {
 
 const INPUT_DESCRIPTION = 'trace files of any format (docs/importers.md) or graphs saved by lockdep check --save-graph; several are merged; "-" reads a trace from stdin';
 
-function outputOptions<T>(y: Argv<T>, formats: readonly string[]): Argv<T & GraphOutputArgs> {
+export function outputOptions<T>(y: Argv<T>, formats: readonly string[]): Argv<T & GraphOutputArgs> {
   return formatOptions(y, formats.join(', '))
     .option('input-format', {
       describe: 'format of trace inputs (saved graphs are recognised by their content)',
@@ -69,7 +69,7 @@ function outputOptions<T>(y: Argv<T>, formats: readonly string[]): Argv<T & Grap
  * Validates the outputs before any input is read, then asks (`ask` loads what it needs and
  * answers), renders every target, writes the files atomically and then stdout.
  */
-async function answer<T>(
+export async function answer<T>(
   args: GraphOutputArgs,
   inputs: readonly string[],
   formats: readonly string[],
@@ -206,8 +206,6 @@ const diffCommand: CommandModule<object, DiffArgs> = {
 };
 
 export const graphCommand: CommandModule<object, object> = {
-  command: 'graph <command>',
-  describe: 'questions to the dependency graph: why, cycles, hierarchy, diff, stats',
   builder: (y) =>
     (y as Argv)
       .command(whyCommand)

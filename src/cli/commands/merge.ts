@@ -10,7 +10,7 @@ import { Validator } from '../../engine/validator.js';
 import { validatorOptionsFor } from '../../check/check-trace.js';
 import { mergeGraphs, type MergeInput } from '../../check/merge-graphs.js';
 import { undecidableRuleNotices } from '../../check/graph-input-verdicts.js';
-import { checkTraceOptionsFrom, configInputsOf, withConfigGate } from './check.js';
+import { checkTraceOptionsFrom, configInputsOf, loadRunConfig, withConfigGate } from './check.js';
 import { ruleOptions, type ConfigArgs } from '../rule-options.js';
 import { readSavedGraph } from '../saved-graph.js';
 import { finishRun, gateOptions, prepareOutputs, reportOptions, type GateArgs, type ReportArgs } from '../report-options.js';
@@ -22,6 +22,7 @@ export interface MergeArgs extends ReportArgs, GateArgs, ConfigArgs {
 
 export async function runMerge(commandLine: MergeArgs): Promise<void> {
   if (commandLine.graph.length < 2) throw new UsageError('lockdep merge needs at least two graph files (written by lockdep check --save-graph)');
+  await loadRunConfig(commandLine);
   const argv = withConfigGate(commandLine);
   const prepared = prepareOutputs(argv, [...argv.graph, ...configInputsOf(argv)]);
   const inputs: MergeInput[] = [];
@@ -35,8 +36,6 @@ export async function runMerge(commandLine: MergeArgs): Promise<void> {
 }
 
 export const mergeCommand: CommandModule<object, MergeArgs> = {
-  command: 'merge <graph...>',
-  describe: 'merge graphs saved by check --save-graph and report cycles and rule violations across runs',
   builder: (y) =>
     gateOptions(reportOptions(ruleOptions((y as Argv)
       .positional('graph', { describe: 'graph files written by lockdep check --save-graph', type: 'string', array: true, demandOption: true }))))

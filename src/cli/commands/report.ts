@@ -20,8 +20,6 @@ export async function runReport(argv: ReportCommandArgs): Promise<void> {
 }
 
 export const reportCommand: CommandModule<object, ReportCommandArgs> = {
-  command: 'report <input>',
-  describe: 're-render a saved result or graph (JSON) in other formats',
   builder: (y) =>
     gateOptions(reportOptions((y as Argv)
       .positional('input', { describe: 'a result (check -f json:FILE) or a graph (check --save-graph FILE)', type: 'string', demandOption: true })))

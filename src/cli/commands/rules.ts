@@ -5,6 +5,10 @@
  * rules name that FILE (a kernel's /proc/lockdep or console log, a trace, or a list) never
  * printed is a warning with the nearest printed name; warnings do not change the exit code.
  * `lockdep rules schema`: print the JSON Schema of rule files.
+ * `lockdep rules diff --rules FILE <input...>`: each documented rule's status on the inputs
+ * (violated, followed, never exercised, not decidable) and the observed orders no rule documents
+ * (src/graph/rules-diff.ts), in the `graph` commands' formats; exit 1 only when a `--fail-on`
+ * gate fails.
  * Invariants: any problem is one `file:line:col: ...` line on stderr and exit 2 (InputError,
  * handled by main.ts); nothing is printed on stdout unless every file is valid.
  */
@@ -16,6 +20,15 @@ import type { RuleSet } from '../../rules/rule-set.js';
 import { unprintedClasses } from '../../rules/unprinted-classes.js';
 import { readPrintedClassNames } from '../printed-names.js';
 import { UsageError } from '../usage-error.js';
+import { diffRulesOnInputs, type RulesDiffSource } from '../../check/rules-diff-run.js';
+import { looksLikeSavedGraph } from '../graph-input.js';
+import { readSavedGraph } from '../saved-graph.js';
+import { COMMON_GRAPH_FORMATS } from '../../graph/graph-formats.js';
+import { RULES_DIFF_GATES, type RulesDiffGate } from '../../graph/rules-diff.js';
+import { rulesDiffPrinter } from '../../graph/rules-diff-printer.js';
+import { escapeTerminal } from '../../report/escape.js';
+import { EXIT_CLEAN, EXIT_VIOLATIONS } from '../exit-code.js';
+import { answer, outputOptions, type GraphOutputArgs } from './graph.js';
 
 interface LintArgs {
   file: string[];
@@ -88,15 +101,68 @@ const schemaCommand: CommandModule<object, object> = {
   },
 };
 
+interface DiffArgs extends GraphOutputArgs {
+  rules?: string[] | undefined;
+  input: string[];
+  all?: boolean | undefined;
+  failOn?: RulesDiffGate[] | undefined;
+}
+
+export async function runRulesDiff(argv: DiffArgs): Promise<void> {
+  const ruleFiles = argv.rules ?? [];
+  if (ruleFiles.length === 0) throw new UsageError('no rule file given (lockdep rules diff --rules FILE <input...>)');
+  const diff = await answer(argv, [...argv.input, ...ruleFiles], COMMON_GRAPH_FORMATS, async () => {
+    const ruleSet = loadRuleFiles(ruleFiles);
+    const sources: RulesDiffSource[] = [];
+    for (const file of argv.input) sources.push((await looksLikeSavedGraph(file)) ? { file, savedGraph: (await readSavedGraph(file)).snapshot } : { file });
+    const result = await diffRulesOnInputs(ruleSet, sources, {
+      inputFormat: argv.inputFormat,
+      all: argv.all,
+      failOn: argv.failOn,
+      onInputWarning: (message, origin) => {
+        process.stderr.write(`${escapeTerminal(origin.file)}:${origin.line}: warning: ${escapeTerminal(message)}\n`);
+      },
+    });
+    return { result, printer: rulesDiffPrinter };
+  });
+  process.exitCode = diff.failing.length > 0 ? EXIT_VIOLATIONS : EXIT_CLEAN;
+}
+
+const diffCommand: CommandModule<object, DiffArgs> = {
+  command: 'diff <input...>',
+  describe: 'documented rules against what runs: followed, violated, never exercised; and undocumented orders',
+  builder: (y) =>
+    outputOptions((y as Argv)
+      .positional('input', {
+        describe: 'traces of any format lockdep check reads (JSONL, ftrace, perf, STD, /proc/lockdep, console logs) or graphs saved by check --save-graph; "-" reads a trace from stdin',
+        type: 'string',
+        array: true,
+        demandOption: true,
+      })
+      .option('rules', { describe: 'rule file (YAML); repeat for more files', type: 'string', array: true, nargs: 1, requiresArg: true })
+      .option('all', { describe: 'list undocumented orders between any classes, not only those the rules name', type: 'boolean' })
+      .option('fail-on', {
+        describe: 'exit 1 when a rule is violated, a rule is never exercised, or an order is undocumented; repeatable',
+        choices: RULES_DIFF_GATES,
+        array: true,
+        nargs: 1,
+        requiresArg: true,
+      }), COMMON_GRAPH_FORMATS)
+      .example('$0 rules diff --rules rules/kvm-2021.yaml examples/kvm/kvm-2021.jsonl', 'each rule: followed, violated or never exercised')
+      .example('$0 rules diff --rules rules/kvm-locking.yaml lockdep.txt -f markdown -o rules.md', 'against a kernel\'s /proc/lockdep, as a PR comment')
+      .example('$0 rules diff --rules rules.yaml --fail-on violated --fail-on undocumented traces/*.jsonl', 'a CI gate on the documentation'),
+  handler: (argv) => runRulesDiff(argv),
+};
+
 export const rulesCommand: CommandModule<object, object> = {
-  command: 'rules <command>',
-  describe: 'work with rule files (lint, schema)',
   builder: (y) =>
     (y as Argv)
       .command(lintCommand)
       .command(schemaCommand)
+      .command(diffCommand)
       .demandCommand(1, 'no rules subcommand given (try "lockdep rules lint FILE")')
       .example('$0 rules lint rules/kvm-locking.yaml', 'validate a rule file and print its lock order as DOT')
-      .example('$0 rules schema', 'the JSON Schema of rule files'),
+      .example('$0 rules schema', 'the JSON Schema of rule files')
+      .example('$0 rules diff --rules rules/kvm-2021.yaml examples/kvm/kvm-2021.jsonl', 'which documented rules the trace follows, violates or never exercises'),
   handler: () => undefined,
 };

@@ -30,7 +30,7 @@ import { setDefaultRuntime } from '../../sim/default-runtime.js';
 import { LockdepRuntime } from '../../sim/runtime.js';
 import type { LockdepRuntimeOptions } from '../../sim/runtime.js';
 import { ruleOptions, type ConfigArgs } from '../rule-options.js';
-import { configInputsOf, configOf, rulesOf, withConfigGate } from './check.js';
+import { configInputsOf, configOf, loadRunConfig, rulesOf, withConfigGate } from './check.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../io/package-info.js';
 import { checkOutputFile } from '../output.js';
 import { finishRun, gateOptions, prepareOutputs, reportOptions, type GateArgs, type ReportArgs } from '../report-options.js';
@@ -136,6 +136,7 @@ async function untilSettledOrDrained(run: () => unknown): Promise<Outcome> {
 }
 
 export async function runSimulationModule(commandLine: RunArgs): Promise<void> {
+  await loadRunConfig(commandLine);
   const argv = withConfigGate(commandLine);
   const prepared = prepareOutputs(argv, [argv.module, ...configInputsOf(argv), ...(argv.record !== undefined ? [argv.record] : [])]);
   const options = runtimeOptionsFrom(argv);
@@ -201,8 +202,6 @@ export function runOptions(y: Argv): Argv<RunArgs> {
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
-  command: 'run <module> [args...]',
-  describe: 'run a simulation module with instrumented locks and report lockdep findings',
   builder: (y) => runOptions(y),
   handler: (argv) => runSimulationModule(argv),
 };

@@ -1,0 +1,115 @@
+/**
+ * `lockdep check -` reads standard input through its descriptor (src/events/descriptor-source.ts):
+ * from a pipe, from a redirected file, and from a descriptor made non-blocking before the read
+ * (the EAGAIN fallback to process.stdin), in several reads with lines cut across them, it gives
+ * the output of the same trace checked by path, in JSONL and in STD (detected from the first
+ * bytes); so does a named pipe given as the trace. Spawned: standard input is the process
+ * boundary.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, REPO_ROOT, runCliInProcess, SPAWN_TIMEOUT_MS } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lockdep-stdin-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** About 1.5 MB of JSONL: many reads of a pipe, lines cut across them, and one ABBA cycle among 40 classes. */
+function jsonlTrace(): string {
+  const lines: string[] = [];
+  for (let round = 0; round < 6_000; round++) {
+    const task = `task-${round % 7}`;
+    const outer = `L${round % 40}`;
+    const inner = `L${(round % 40) + 1 + (round % 3)}`;
+    lines.push(JSON.stringify({ op: 'acquire', task, lock: outer, site: `outer_${round % 11}+0x10/0x40` }));
+    lines.push(JSON.stringify({ op: 'acquire', task, lock: inner, site: `inner_${round % 13}+0x22/0x80` }));
+    lines.push(JSON.stringify({ op: 'release', task, lock: inner }), JSON.stringify({ op: 'release', task, lock: outer }));
+  }
+  lines.push(...['acquire L42', 'acquire L0', 'release L0', 'release L42'].map((step) => {
+    const [op, lock] = step.split(' ');
+    return JSON.stringify({ op, task: 'late', lock });
+  }));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The same kind of program as STD (`thread|acq(lock)|location`), no trailing newline. */
+function stdTrace(): string {
+  const lines: string[] = [];
+  for (let round = 0; round < 20_000; round++) {
+    const thread = round % 5;
+    lines.push(`T${thread}|acq(L${round % 30})|${round * 4}`, `T${thread}|acq(L${(round % 30) + 1})|${round * 4 + 1}`);
+    lines.push(`T${thread}|rel(L${(round % 30) + 1})|${round * 4 + 2}`, `T${thread}|rel(L${round % 30})|${round * 4 + 3}`);
+  }
+  lines.push('T9|acq(L30)|1', 'T9|acq(L0)|2', 'T9|rel(L0)|3', 'T9|rel(L30)|4');
+  return lines.join('\n');
+}
+
+const traces = [
+  { name: 'JSONL', file: join(dir, 'trace.jsonl'), text: jsonlTrace() },
+  { name: 'STD', file: join(dir, 'trace.std'), text: stdTrace() },
+];
+for (const trace of traces) writeFileSync(trace.file, trace.text);
+
+/** What `check FILE` prints, with the file's name as standard input's. */
+async function expectedOutput(file: string): Promise<{ status: number | null; stdout: string }> {
+  const run = await runCliInProcess(['check', '--no-config', file]);
+  return { status: run.status, stdout: run.stdout.replaceAll(file, '<stdin>') };
+}
+
+const ENV = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' };
+
+describe.each(traces)('lockdep check - with $name on standard input', { timeout: SPAWN_TIMEOUT_MS }, ({ file, text }) => {
+  it('from a pipe, as from the file', async () => {
+    const run = spawnSync('sh', ['-c', `cat "$TRACE" | "${process.execPath}" "${BIN}" check --no-config -`], {
+      cwd: REPO_ROOT, env: { ...ENV, TRACE: file }, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS,
+    });
+    const expected = await expectedOutput(file);
+    expect(expected.status).toBe(1);
+    expect({ status: run.status, stdout: run.stdout }).toEqual(expected);
+  });
+
+  it('from a named pipe given as the trace (`<(producer)`), its format detected on its first bytes', async () => {
+    const fifo = join(dir, `fifo-${basename(file)}`);
+    const run = spawnSync('sh', ['-c', `mkfifo "$FIFO" && { cat "$TRACE" > "$FIFO" & } && "${process.execPath}" "${BIN}" check --no-config "$FIFO"`], {
+      cwd: REPO_ROOT, env: { ...ENV, TRACE: file, FIFO: fifo }, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS,
+    });
+    const expected = await runCliInProcess(['check', '--no-config', file]);
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: expected.status, stdout: expected.stdout.replaceAll(file, fifo) });
+  });
+
+  it('from a redirected file, as from the file', async () => {
+    const fd = openSync(file, 'r');
+    try {
+      const run = spawnSync(process.execPath, [BIN, 'check', '--no-config', '-'], {
+        cwd: REPO_ROOT, env: ENV, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS,
+      });
+      expect({ status: run.status, stdout: run.stdout }).toEqual(await expectedOutput(file));
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('from a descriptor made non-blocking before the check, fed in slow parts', async () => {
+    // Touching process.stdin first makes the descriptor non-blocking, so reads that find no data
+    // fail with EAGAIN; the bytes arrive in three parts, the first shorter than format detection reads.
+    const touch = `data:text/javascript,${encodeURIComponent('process.stdin.pause();')}`;
+    const child = spawn(process.execPath, ['--import', touch, BIN, 'check', '--no-config', '-'], { cwd: REPO_ROOT, env: ENV });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+    const bytes = Buffer.from(text);
+    const parts = [bytes.subarray(0, 100), bytes.subarray(100, 300_000), bytes.subarray(300_000)];
+    const status = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (const part of parts) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      child.stdin.write(part);
+    }
+    child.stdin.end();
+    expect({ status: await status, stdout }).toEqual(await expectedOutput(file));
+  });
+});
+
+it('the traces take several reads of a pipe (64 KiB each)', () => {
+  for (const trace of traces) expect(readFileSync(trace.file).length).toBeGreaterThan(300_000);
+});
