@@ -17,7 +17,7 @@ import { graphRowHasLockEvent, namedEvent, parseFtraceLine, stackHeaderOf } from
 import type { FtraceEventLine } from './ftrace-line.js';
 import { FtraceFastLane } from './ftrace-fast-lane.js';
 import { taskKey } from './kernel-lock-tracker.js';
-import { defineImporter, type TraceImport } from './importer.js';
+import { blockParserImport, defineImporter } from './importer.js';
 import { lineEnd, withoutCarriageReturn } from './line-blocks.js';
 import type { LockOpSink } from './lock-op-sink.js';
 import { KernelTextParser, kernelTextImport, kernelTraceOptions } from './kernel-text-parser.js';
@@ -121,18 +121,6 @@ export class FtraceParser extends KernelTextParser {
   }
 }
 
-/** An ftrace trace read by blocks of bytes, its lock lines through the byte lane into `fast`. */
-function ftraceBlocksImport(parser: FtraceParser): TraceImport {
-  return {
-    onBlock: (bytes, end) => parser.block(bytes, end),
-    linesSoFar: () => parser.stats.lines,
-    end: () => {
-      parser.end();
-      return { events: parser.stats.events, lines: parser.stats.lines };
-    },
-  };
-}
-
 /** The registry entry of ftrace text; its byte lane is ftrace-fast-lane.ts, over the engine's fast entrance. */
 export const ftraceImporter = defineImporter({
   name: 'ftrace',
@@ -142,7 +130,7 @@ export const ftraceImporter = defineImporter({
   create: (context, sink, fast) =>
     fast === undefined
       ? kernelTextImport(new FtraceParser(kernelTraceOptions(context), sink))
-      : ftraceBlocksImport(new FtraceParser({ ...kernelTraceOptions(context), fast }, sink)),
+      : blockParserImport(new FtraceParser({ ...kernelTraceOptions(context), fast }, sink)),
 });
 
 /** Reads an ftrace text file from disk, streaming, and returns what was read. */

@@ -112,3 +112,25 @@ export async function readIntoImport(source: TraceByteSource, run: TraceImport, 
   }
   return run.end();
 }
+
+/** A parser that takes blocks of whole lines and counts what it read (the STD and ftrace parsers). */
+export interface BlockLineParser {
+  readonly stats: { readonly lines: number; readonly events: number };
+  block(bytes: Buffer, end: number): void;
+  /** End of input: delivers what the parser holds back. */
+  end(): void;
+}
+
+/** The import of one trace by a block parser. */
+export function blockParserImport(parser: BlockLineParser): TraceImport {
+  return {
+    onBlock: (bytes, end) => {
+      parser.block(bytes, end);
+    },
+    linesSoFar: () => parser.stats.lines,
+    end: () => {
+      parser.end();
+      return { events: parser.stats.events, lines: parser.stats.lines };
+    },
+  };
+}

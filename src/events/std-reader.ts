@@ -26,7 +26,7 @@
  * the parser hosts (`StdLaneHost`).
  */
 import type { EventOrigin, EventSink, LockType, TraceEvent } from './event.js';
-import { defineImporter, type ImportContext, type TraceImport } from './importer.js';
+import { blockParserImport, defineImporter, type ImportContext, type TraceImport } from './importer.js';
 import { InputError } from '../io/input-error.js';
 import { ReentrantHolds } from './std-holds.js';
 import { StdFastLane, type StdLaneHost } from './std-fast-lane.js';
@@ -285,15 +285,7 @@ function openStd(context: ImportContext, sink: EventSink, lane: StdLaneFactory |
   if (context.classTypes !== undefined) options.classTypes = context.classTypes;
   if (context.onWarning !== undefined) options.onWarning = context.onWarning;
   if (lane !== undefined) options.lane = lane;
-  const parser = new StdParser(options, sink);
-  return {
-    onBlock: (bytes, end) => parser.block(bytes, end),
-    linesSoFar: () => parser.stats.lines,
-    end: () => {
-      parser.end();
-      return { events: parser.stats.events, lines: parser.stats.lines };
-    },
-  };
+  return blockParserImport(new StdParser(options, sink));
 }
 
 /** The registry entry of STD; its byte lane is std-fast-lane.ts. */
