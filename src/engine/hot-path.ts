@@ -17,9 +17,6 @@ import { usageNeeded } from './irq-usage.js';
 import { IntPairMap } from './int-pair-map.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 
-/** Flags that send an acquisition to the general path whatever the task's state. */
-const FLAG_GENERAL_ONLY = FLAG_WATCHED;
-
 export class HotPath {
   /** (parent chain, held-lock key) -> chain (chain-cache.ts); room for 16,384 chains before it grows. */
   readonly chainCache = new IntPairMap(1 << 15);
@@ -36,7 +33,7 @@ export class HotPath {
     const classId = inst.class0Id;
     if (classId < 0) return false;
     const flags = this.classFlags[classId]!;
-    if ((flags & FLAG_GENERAL_ONLY) !== 0) return false;
+    if ((flags & FLAG_WATCHED) !== 0) return false;
     if ((flags & FLAG_SLEEPS) !== 0 && !trylock && task.atomic) return false;
     const held = task.held;
     if (held.length >= this.maxDepth) return false;

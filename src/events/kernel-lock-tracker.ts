@@ -215,7 +215,7 @@ export class KernelLockTracker {
   ): KernelInstance | undefined {
     this.stackOpen = false;
     this.flush();
-    if (task.context !== context || irqsOff !== '.' || task.hardOff || task.bhOff) this.irqColumns(task, context, irqsOff, lineNo);
+    this.irqColumns(task, context, irqsOff, lineNo);
     return acquire ? this.acquire(task, lock, inst, cls, isTry, isRead, ts, lineNo) : this.release(task, lock, inst, cls, ts, lineNo);
   }
 
@@ -288,6 +288,8 @@ export class KernelLockTracker {
 
   /** The irq events that the flags columns of a line of `task` imply. */
   private irqColumns(task: KernelTask, context: Context, irqsOff: string, lineNo: number): void {
+    // The common line: same context, irqs and bottom halves on before and after (nothing to emit).
+    if (context === task.context && irqsOff === '.' && !task.hardOff && !task.bhOff) return;
     // 'X': the architecture cannot read the irq flags; the context column still holds.
     const known = irqsOff !== 'X';
     const hardOff = known ? irqsOff === 'd' || irqsOff === 'D' : task.hardOff;

@@ -89,17 +89,35 @@ function sumSupport(parts: readonly RuleSupport[]): RuleSupport {
 
 const exercised = (support: RuleSupport): boolean => support.events > 0 || support.dependencies > 0;
 
-function undecidableFiles(inputs: readonly RulesDiffInput[], id: string): string[] {
-  return inputs.filter((input) => (input.result.notices ?? []).some((notice) => notice.kind === 'rule-not-decidable' && notice.rule === id)).map((input) => input.file);
+/** Per rule id, the inputs that say the rule cannot be decided from them (one entry per input). */
+function undecidableFilesByRule(inputs: readonly RulesDiffInput[]): Map<string, string[]> {
+  const byRule = new Map<string, string[]>();
+  for (const input of inputs) {
+    const rules = new Set<string>();
+    for (const notice of input.result.notices ?? []) if (notice.kind === 'rule-not-decidable' && notice.rule !== undefined) rules.add(notice.rule);
+    for (const rule of rules) byRule.set(rule, [...(byRule.get(rule) ?? []), input.file]);
+  }
+  return byRule;
+}
+
+/** Per rule id, its rule-violation findings in input order. */
+function findingsByRule(inputs: readonly RulesDiffInput[]): Map<string, Finding[]> {
+  const byRule = new Map<string, Finding[]>();
+  for (const finding of inputs.flatMap((input) => input.result.violations)) {
+    if (finding.kind !== 'rule-violation' || finding.rule === null) continue;
+    byRule.set(finding.rule, [...(byRule.get(finding.rule) ?? []), finding]);
+  }
+  return byRule;
 }
 
 export function diffRules(ruleSet: RuleSet, inputs: readonly RulesDiffInput[], options: RulesDiffOptions = {}): RulesDiff {
-  const findings = inputs.flatMap((input) => input.result.violations);
+  const findingsOf = findingsByRule(inputs);
+  const undecidable = undecidableFilesByRule(inputs);
   const counts: Record<RuleStatus, number> = { violated: 0, followed: 0, 'never exercised': 0, 'not decidable': 0 };
   const rules = ruleSet.activeRules.map((rule): RuleVerdict => {
-    const own = findings.filter((finding) => finding.kind === 'rule-violation' && finding.rule === rule.id);
+    const own = findingsOf.get(rule.id) ?? [];
     const support = sumSupport(inputs.flatMap((input) => input.support.get(rule.id) ?? []));
-    const undecidableIn = undecidableFiles(inputs, rule.id);
+    const undecidableIn = undecidable.get(rule.id) ?? [];
     let status: RuleStatus;
     if (own.length > 0) status = 'violated';
     else if (exercised(support)) status = 'followed';

@@ -25,10 +25,11 @@ export function inferGuardedBy(observations: Observations, typeOf: (name: string
     if (hypothesis === undefined || hypothesis.confidence < options.minConfidence) continue;
     const list = byVar.get(tally.var) ?? [];
     list.push({ variable: tally.var, write: tally.write, tally, hypothesis });
-    byVar.set(tally.var, list.sort((a, b) => Number(b.write) - Number(a.write)));
+    byVar.set(tally.var, list);
   }
   const rules: ProposedRule[] = [];
   for (const [variable, candidates] of byVar) {
+    candidates.sort((a, b) => Number(b.write) - Number(a.write));
     const [first, second] = candidates;
     const same = second !== undefined && first!.hypothesis.lock === second.hypothesis.lock && first!.hypothesis.mode === second.hypothesis.mode
       && first!.hypothesis.confidence === 1 && second.hypothesis.confidence === 1;

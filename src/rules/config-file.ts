@@ -47,7 +47,6 @@ export interface LockdepConfig {
   maxWarnings?: number;
 }
 
-
 /** Parse and validate a config file's text; `file` is used for messages and relative paths. */
 export function parseConfig(file: string, text: string, displayName: string = file): LockdepConfig {
   const source = YamlSource.parse(displayName, text);

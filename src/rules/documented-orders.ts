@@ -8,7 +8,8 @@
  */
 import type { RuleSet } from './rule-set.js';
 
-const pairKey = (held: string, acquired: string): string => `${held}\u0000${acquired}`;
+/** The key of an ordered class pair in a Set. */
+export const pairKey = (held: string, acquired: string): string => `${held}\u0000${acquired}`;
 
 /** `isDocumented(held, acquired)` for the active rules of `ruleSet` (declared class names). */
 export function documentedOrderTest(ruleSet: RuleSet): (held: string, acquired: string) => boolean {

@@ -9,7 +9,7 @@
 import type { EngineHooks } from '../engine/hooks.js';
 import { reportViolation, ruleMessage } from './rule-kind.js';
 import type { RuleSet } from './rule-set.js';
-import { documentedOrderTest } from './documented-orders.js';
+import { documentedOrderTest, pairKey } from './documented-orders.js';
 
 export const STRICT_ORDER_RULE_ID = 'strict-order';
 
@@ -34,9 +34,9 @@ export function createStrictOrderHooks(ruleSet: RuleSet): EngineHooks {
   return {
     onNewDependency(dep, q) {
       if (!classes.has(dep.from) || !classes.has(dep.to) || dep.from === dep.to) return;
-      const pairKey = `${dep.from}\u0000${dep.to}`;
-      if (reported.has(pairKey) || isDocumented(dep.from, dep.to)) return;
-      reported.add(pairKey);
+      const key = pairKey(dep.from, dep.to);
+      if (reported.has(key) || isDocumented(dep.from, dep.to)) return;
+      reported.add(key);
       reportViolation(q, rule, {
         ...ruleMessage(STRICT_ORDER_MESSAGES, 'undocumented', { acquired: dep.to, held: dep.from }),
         classes: [dep.from, dep.to],
