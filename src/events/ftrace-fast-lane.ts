@@ -21,7 +21,6 @@ import { ByteIdCache } from './byte-id-cache.js';
 import { HexAddressTable } from './hex-address-table.js';
 import type { Context, KernelClass, KernelInstance, KernelTask } from './kernel-lock-records.js';
 import { contextOf, type KernelLockTracker } from './kernel-lock-tracker.js';
-import { lineEndAt } from './line-blocks.js';
 
 const SPACE = 0x20;
 const DASH = 0x2d;
@@ -231,8 +230,12 @@ export class FtraceFastLane {
       }
       if (classEnd === classStart) return -1;
     }
-    const next = lineEndAt(bytes, at, limit);
-    if (next < 0) return -1;
+    let next: number;
+    if (at === limit) next = limit;
+    else if (bytes[at] === NEWLINE) next = at + 1;
+    else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
+    else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
+    else return -1;
     if (classNumber < 0) {
       const cls = this.classes.index(bytes, classStart, classEnd);
       if (cls < 0) return -1;

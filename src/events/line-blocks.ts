@@ -38,22 +38,6 @@ export class LineTooLongError extends Error {
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
 
-/**
- * For a byte lane that has read a line's last field up to `at` (`limit`: the end of the line's
- * block): where the next line starts when the line ends at `at` (end of block, LF, CRLF, or a CR
- * ending the block), or -1 when other bytes follow (the lane then declines the line).
- */
-export function lineEndAt(bytes: Uint8Array, at: number, limit: number): number {
-  if (at === limit) return limit;
-  const c = bytes[at];
-  if (c === NEWLINE) return at + 1;
-  if (c === CARRIAGE_RETURN) {
-    if (at + 1 === limit) return limit;
-    if (bytes[at + 1] === NEWLINE) return at + 2;
-  }
-  return -1;
-}
-
 export type BlockCallback = (bytes: Buffer, end: number) => void;
 
 export interface LineLimitOptions {

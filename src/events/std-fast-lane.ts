@@ -13,7 +13,6 @@ import { ByteIdCache } from './byte-id-cache.js';
 import type { LiveHandle, LockOpSink, LockOpSite } from './lock-op-sink.js';
 import { NumberedIds, indexOfId } from './numbered-ids.js';
 import type { ReentrantHolds, ThreadHolds } from './std-holds.js';
-import { lineEndAt } from './line-blocks.js';
 
 /** What the lane needs from the STD parser that it serves. */
 export interface StdLaneHost {
@@ -32,6 +31,8 @@ export interface StdLaneHost {
 const BAR = 0x7c;
 const OPEN = 0x28;
 const CLOSE = 0x29;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 const DIGIT_0 = 0x30;
 /** Locations of up to 15 digits are exact as numbers (below 2^53). */
 const MAX_SITE_DIGITS = 15;
@@ -110,8 +111,12 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       }
       siteEnd = at;
     }
-    const next = lineEndAt(bytes, at, limit);
-    if (next < 0) return -1;
+    let next: number;
+    if (at === limit) next = limit;
+    else if (bytes[at] === NEWLINE) next = at + 1;
+    else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
+    else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
+    else return -1;
     let thread = threadNumber >= 0 ? this.threadNumbers.get(threadNumber) : -1;
     if (thread < 0) thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
     let lock = lockNumber >= 0 ? this.lockNumbers.get(lockNumber) : -1;
