@@ -1,57 +1,114 @@
 /**
- * LockDoc-style hypotheses for `must-hold` and `guarded-by`: for something that happens with
- * locks held (an acquisition, an access), the share of its occurrences under each held class,
- * and the best one. The side (`write`) is claimed only for classes that have a read side
- * (rwlock, rwsem) and only when every occurrence under the class held it for write.
- * Invariant: a hypothesis with confidence 1 holds at every occurrence tallied.
+ * LockDoc's lockset hypotheses for `must-hold` and `guarded-by` (Lochmann et al., "LockDoc:
+ * Trace-Based Analysis of Locking in the Linux Kernel", EuroSys 2019): for something that
+ * happens with locks held (an acquisition, an access), every set of classes held together at
+ * its occurrences is a hypothesis, and its share is the occurrences where ALL its classes were
+ * held. Among the hypotheses at or above the bar, LockDoc's winner is the one with the LOWEST
+ * share: the most specific rule the run still follows (a superset is never held more often
+ * than its subsets); on equal shares, the one with more classes. Further ties go to the classes
+ * held more often, then nearer to the occurrence.
+ * Bound: a class can be a member only if it alone meets the bar; the MAX_LOCKSET_CANDIDATES
+ * most held such classes are considered, and locksets have at most MAX_LOCKSET_CLASSES classes.
+ * The side (`write`) is claimed only for classes that have a read side (rwlock, rwsem) and only
+ * when every occurrence under the class held it for write.
+ * Invariant: a winner with share 1 has every one of its classes held at every occurrence tallied.
  */
 import type { LockType } from '../events/event.js';
 import type { HeldTally } from './observations.js';
-import type { Evidence } from './proposal.js';
-import { percent, tallySupport } from './support.js';
 
-export interface HeldHypothesis {
+/** At most this many classes in one lockset. */
+export const MAX_LOCKSET_CLASSES = 4;
+/** At most this many classes (the most held ones that meet the bar alone) are combined. */
+export const MAX_LOCKSET_CANDIDATES = 16;
+
+export interface LocksetMember {
   lock: string;
   /** 'write' when every occurrence under `lock` held it for write (and it has a read side). */
   mode: 'write' | 'any';
-  /** Occurrences with `lock` held (in `mode`). */
+}
+
+export interface LocksetHypothesis {
+  /** Its classes, the most held first (then the nearest to the occurrence). */
+  members: LocksetMember[];
+  /** Occurrences with every member held. */
   held: number;
-  confidence: number;
+  /** `held` / all occurrences. */
+  share: number;
+}
+
+export interface LocksetChoice {
+  winner: LocksetHypothesis;
+  /** Every hypothesis at or above the bar, the winner included: highest share first, then fewer classes. */
+  candidates: LocksetHypothesis[];
 }
 
 const HAS_READ_SIDE: ReadonlySet<LockType> = new Set(['rwlock', 'rwsem']);
 
-/**
- * The best hypothesis (highest share; on a tie, the class held nearest to the occurrence on
- * average), or undefined when nothing was ever held.
- */
-export function bestHeld(tally: HeldTally, typeOf: (name: string) => LockType | undefined): HeldHypothesis | undefined {
-  let best: { lock: string; held: number; depth: number } | undefined;
-  for (const [lock, count] of tally.held) {
-    const held = count.any;
-    const depth = count.depthSum / held;
-    if (best === undefined || held > best.held || (held === best.held && depth < best.depth)) best = { lock, held, depth };
-  }
-  if (best === undefined) return undefined;
-  const written = tally.held.get(best.lock)!.write;
-  const type = typeOf(best.lock);
-  const mode = written === best.held && type !== undefined && HAS_READ_SIDE.has(type) ? 'write' : 'any';
-  return { lock: best.lock, mode, held: best.held, confidence: best.held / tally.count };
+interface Scored {
+  /** Bit i: candidate class i is in the set. */
+  mask: number;
+  held: number;
+  size: number;
+  /** Sum of the members' ranks among the candidate classes (lower: held more often, nearer). */
+  rank: number;
 }
 
 /**
- * The evidence of a rule built on `hypothesis`: support, confidence, why it is off if it is, and
- * the other classes held at least as often as the confidence bar, with their shares.
+ * LockDoc's winner among the locksets held at `tally`'s occurrences at or above `minConfidence`,
+ * or undefined when no class alone reaches the bar.
  */
-export function hypothesisEvidence(about: string, tally: HeldTally, hypothesis: HeldHypothesis, unit: string, minConfidence: number): Evidence {
-  const missing = tally.count - hypothesis.held;
-  const others: string[] = [];
-  for (const [lock, count] of tally.held) {
-    if (lock !== hypothesis.lock && count.any / tally.count >= minConfidence) others.push(`${lock} ${percent(count.any / tally.count)}`);
+export function chooseLockset(tally: HeldTally, typeOf: (name: string) => LockType | undefined, minConfidence: number): LocksetChoice | undefined {
+  const least = minConfidence * tally.count;
+  const classes = [...tally.held]
+    .filter(([, count]) => count.any >= least)
+    .map(([lock, count]) => ({ lock, count, depth: count.depthSum / count.any }))
+    .sort((a, b) => b.count.any - a.count.any || a.depth - b.depth || (a.lock < b.lock ? -1 : a.lock > b.lock ? 1 : 0))
+    .slice(0, MAX_LOCKSET_CANDIDATES);
+  if (classes.length === 0) return undefined;
+  const bit = new Map(classes.map(({ lock }, index) => [lock, 1 << index]));
+  // Each held set, projected on the candidate classes; equal projections add up.
+  const projected = new Map<number, number>();
+  for (const set of tally.sets.values()) {
+    let mask = 0;
+    for (const lock of set.classes) mask |= bit.get(lock) ?? 0;
+    projected.set(mask, (projected.get(mask) ?? 0) + set.count);
   }
-  const notes = [
-    ...(missing > 0 ? [`off: ${missing} ${unit} without it; enable once they are fixed or explained`] : []),
-    ...(others.length === 0 ? [] : [`also held: ${others.join(', ')}`]),
-  ];
-  return { about, support: tallySupport(tally), confidence: hypothesis.confidence, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+  const heldWith = (mask: number): number => {
+    let held = 0;
+    for (const [seen, count] of projected) if ((seen & mask) === mask) held += count;
+    return held;
+  };
+  // Level by level: a lockset extends one at or above the bar by a class of a later rank (a
+  // superset is held at most as often as its subsets, so nothing below the bar grows above it).
+  let level: Scored[] = classes.map(({ count }, index) => ({ mask: 1 << index, held: count.any, size: 1, rank: index }));
+  const accepted = [...level];
+  for (let size = 2; size <= MAX_LOCKSET_CLASSES && level.length > 0; size++) {
+    const next: Scored[] = [];
+    for (const set of level) {
+      for (let index = 31 - Math.clz32(set.mask) + 1; index < classes.length; index++) {
+        const mask = set.mask | (1 << index);
+        const held = heldWith(mask);
+        if (held >= least) next.push({ mask, held, size, rank: set.rank + index });
+      }
+    }
+    accepted.push(...next);
+    level = next;
+  }
+  const hypothesis = (scored: Scored): LocksetHypothesis => ({
+    members: classes.filter((_, index) => (scored.mask & (1 << index)) !== 0).map(({ lock, count }) => {
+      const type = typeOf(lock);
+      return { lock, mode: count.write === count.any && type !== undefined && HAS_READ_SIDE.has(type) ? 'write' : 'any' };
+    }),
+    held: scored.held,
+    share: scored.held / tally.count,
+  });
+  const winner = accepted.reduce((best, scored) =>
+    scored.held < best.held || (scored.held === best.held && (scored.size > best.size || (scored.size === best.size && scored.rank < best.rank))) ? scored : best);
+  const candidates = [...accepted].sort((a, b) => b.held - a.held || a.size - b.size || a.rank - b.rank).map(hypothesis);
+  return { winner: hypothesis(winner), candidates };
+}
+
+/** "A + B" */
+export function locksetName(hypothesis: LocksetHypothesis): string {
+  return hypothesis.members.map((member) => member.lock).join(' + ');
 }

@@ -1,11 +1,13 @@
 /**
- * `must-hold` candidates: a class taken, in every chain (or at least --min-confidence of them),
- * with one other class held in the same irq context. The best candidate per class
- * (held-candidates.ts); below 100% the rule is proposed with `severity: off`, since the input
- * itself has the chains that would break it.
+ * `must-hold` candidates, LockDoc-style: per acquired class, the locksets held (same irq
+ * context) at its chains, and LockDoc's winner at or above --min-confidence
+ * (held-candidates.ts), written as one rule per class of the lockset (lockset-rules.ts); below
+ * 100% the rules are proposed with `severity: off`, since the input itself has the chains that
+ * would break them.
  */
 import type { LockType } from '../events/event.js';
-import { bestHeld, hypothesisEvidence } from './held-candidates.js';
+import { chooseLockset } from './held-candidates.js';
+import { locksetEvidence, locksetRules, togetherWith } from './lockset-rules.js';
 import type { Observations } from './observations.js';
 import type { InferOptions, ProposedRule, RuleFieldValue } from './proposal.js';
 
@@ -13,15 +15,15 @@ export function inferMustHold(observations: Observations, typeOf: (name: string)
   const rules: ProposedRule[] = [];
   for (const [lock, tally] of observations.acquired) {
     if (tally.count < options.minSupport) continue;
-    const hypothesis = bestHeld(tally, typeOf);
-    if (hypothesis === undefined || hypothesis.confidence < options.minConfidence) continue;
-    const rule: Record<string, RuleFieldValue> = { id: `inferred-must-hold-${rules.length + 1}`, kind: 'must-hold' };
-    if (hypothesis.confidence < 1) rule['severity'] = 'off';
-    rule['lock'] = lock;
-    rule['held'] = hypothesis.lock;
-    if (hypothesis.mode === 'write') rule['heldMode'] = 'write';
-    rule['description'] = `observed: ${lock} is taken with ${hypothesis.lock} held${hypothesis.mode === 'write' ? ' for write' : ''}`;
-    rules.push({ kind: 'must-hold', rule, evidence: [hypothesisEvidence(lock, tally, hypothesis, 'chain(s)', options.minConfidence)] });
+    const choice = chooseLockset(tally, typeOf, options.minConfidence);
+    if (choice === undefined) continue;
+    const evidence = [locksetEvidence(lock, tally, choice, 'chain(s)')];
+    rules.push(...locksetRules('must-hold', rules.length + 1, choice.winner, evidence, (member, others) => {
+      const fields: Record<string, RuleFieldValue> = { lock, held: member.lock };
+      if (member.mode === 'write') fields['heldMode'] = 'write';
+      fields['description'] = `observed: ${lock} is taken with ${member.lock} held${member.mode === 'write' ? ' for write' : ''}${togetherWith(others)}`;
+      return fields;
+    }));
   }
   return rules;
 }

@@ -22,14 +22,25 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** "3 chains, 2 tasks, first at t.jsonl:12, 100% under the lock; note". */
+/**
+ * "3 chains, 2 tasks, first at t.jsonl:12, held together: A + B in 97.4% of them; note", or
+ * "at least 1 chain, at least 1 task, ..." when the counts are a floor (a saved graph's witness).
+ */
 export function evidenceText(evidence: Evidence, kind: ProposedRule['kind']): string {
   const { support } = evidence;
+  const floor = support.witnessesAtLeast === true ? 'at least ' : '';
   const unit = kind === 'guarded-by' ? plural(support.witnesses, 'access', 'accesses') : plural(support.witnesses, 'chain', 'chains');
-  const parts = [`${unit}, ${plural(support.tasks, 'task', 'tasks')}`];
+  const parts = [`${floor}${unit}, ${floor}${plural(support.tasks, 'task', 'tasks')}`];
   if (support.firstSeen !== '') parts.push(`first at ${support.firstSeen}`);
-  if (evidence.confidence !== undefined) parts.push(`${percent(evidence.confidence)} under the lock`);
+  if (evidence.confidence !== undefined && evidence.lockset !== undefined) {
+    parts.push(`${evidence.lockset.length > 1 ? 'held together' : 'held'}: ${evidence.lockset.join(' + ')} in ${percent(evidence.confidence)} of them`);
+  }
   return `${evidence.about}: ${parts.join(', ')}${evidence.note === undefined ? '' : `; ${evidence.note}`}`;
+}
+
+/** The evidence cell of a rule that only continues a lockset (its first rule has the evidence). */
+function locksetContinued(proposed: ProposedRule): string {
+  return `held together with the rule above: ${(proposed.lockset ?? []).join(' + ')}`;
 }
 
 function header(answer: InferAnswer): string[] {
@@ -41,6 +52,9 @@ function header(answer: InferAnswer): string[] {
     'Support counts distinct lock chains (a held-lock sequence counts once, however often it repeats)',
     'and the tasks that first took them; guarded-by counts every access. Check with lockdep rules lint.',
   ];
+  if (answer.rules.some((proposed) => proposed.evidence.some((entry) => entry.support.witnessesAtLeast === true))) {
+    lines.push('"At least": a saved graph or /proc/lockdep keeps one witness per dependency, however often it was taken.');
+  }
   if (answer.cycles.length > 0) {
     lines.push('Classes on these cycles are not ordered among themselves (see lockdep graph cycles):');
     for (const group of answer.cycles) lines.push(`  ${group.join(', ')}`);
@@ -80,7 +94,9 @@ export function inferMarkdown(answer: InferAnswer): string {
     lines.push('| rule | kind | rule says | evidence |', '| --- | --- | --- | --- |');
     for (const proposed of answer.rules) {
       const id = `${escapeMarkdown(String(proposed.rule['id']))}${proposed.rule['severity'] === 'off' ? ' (off)' : ''}`;
-      const evidence = proposed.evidence.map((entry) => escapeMarkdown(evidenceText(entry, proposed.kind))).join('<br>');
+      const evidence = proposed.evidence.length === 0 && proposed.lockset !== undefined
+        ? escapeMarkdown(locksetContinued(proposed))
+        : proposed.evidence.map((entry) => escapeMarkdown(evidenceText(entry, proposed.kind))).join('<br>');
       lines.push(`| ${id} | ${proposed.kind} | ${escapeMarkdown(String(proposed.rule['description']))} | ${evidence} |`);
     }
   }

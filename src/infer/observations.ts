@@ -2,7 +2,9 @@
  * What `lockdep infer` learns while the checker runs, through engine hooks (no second read of a
  * trace): per new held-lock chain (lockdep's chain cache: a held sequence repeated a million
  * times is seen once), which class was taken while which was held, and how; per `access` event,
- * which locks were held. The inference reads these tallies after the run, beside the graph.
+ * which locks were held (per class, and per distinct set of held classes: LockDoc's lock
+ * combinations, from which must-hold and guarded-by build their lockset hypotheses). The
+ * inference reads these tallies after the run, beside the graph.
  * Invariants: the counts are exactly what the rule kinds check (onNewChain's held locks of the
  * same irq context for `order`, `leaf`, `must-hold` and `forbid-inside`; every held lock for
  * `guarded-by`), so a rule that holds in every tally gives no finding on the same input; one
@@ -63,9 +65,29 @@ export interface HeldCount {
   depthSum: number;
 }
 
+/** Occurrences with exactly this set of classes held (LockDoc's "lock combination"). */
+export interface HeldSet {
+  /** The classes, each once. */
+  classes: readonly string[];
+  count: number;
+}
+
 /** Occurrences of something (an acquisition, an access) with the classes held around it. */
 export interface HeldTally extends Tally {
   held: Map<string, HeldCount>;
+  /** Key (the classes' ids, sorted) -> occurrences with exactly those classes held. */
+  sets: Map<string, HeldSet>;
+}
+
+/** Small ids for class names: the keys of held sets. */
+class ClassIds {
+  private readonly ids = new Map<string, number>();
+
+  of(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) this.ids.set(name, (id = this.ids.size));
+    return id;
+  }
 }
 
 export class Observations {
@@ -75,6 +97,7 @@ export class Observations {
   readonly acquired = new Map<string, HeldTally>();
   /** `var\0w` or `var\0r` -> its accesses, with every held class. */
   readonly accesses = new Map<string, HeldTally & { var: string; write: boolean }>();
+  private readonly classIds = new ClassIds();
 
   /** The tallies of several inputs added up (each input was checked from an empty graph). */
   static combine(list: readonly Observations[]): Observations {
@@ -86,9 +109,9 @@ export class Observations {
         if (into === undefined) total.nesting.set(outer, (into = new Map<string, Tally>()));
         for (const [inner, tally] of inners) into.set(inner, addTally(into.get(inner), tally));
       }
-      for (const [name, tally] of part.acquired) total.acquired.set(name, addHeldTally(total.acquired.get(name), tally));
+      for (const [name, tally] of part.acquired) total.acquired.set(name, addHeldTally(total.acquired.get(name), tally, total.classIds));
       for (const [key, tally] of part.accesses) {
-        const sum = addHeldTally(total.accesses.get(key), tally);
+        const sum = addHeldTally(total.accesses.get(key), tally, total.classIds);
         total.accesses.set(key, { ...sum, var: tally.var, write: tally.write });
       }
     }
@@ -102,7 +125,7 @@ export class Observations {
         const next = ctx.next.class;
         let tally = this.acquired.get(next);
         if (tally === undefined) this.acquired.set(next, (tally = emptyHeldTally(ctx.task, ctx.next.at)));
-        countHeld(tally, ctx.task, ctx.held, next);
+        countHeld(tally, ctx.task, ctx.held, next, this.classIds);
         for (const held of ctx.held) {
           let inner = this.nesting.get(held.class);
           if (inner === undefined) this.nesting.set(held.class, (inner = new Map<string, Tally>()));
@@ -118,7 +141,7 @@ export class Observations {
         const key = `${ctx.var}\u0000${ctx.write ? 'w' : 'r'}`;
         let tally = this.accesses.get(key);
         if (tally === undefined) this.accesses.set(key, (tally = { ...emptyHeldTally(ctx.task, ctx.at), var: ctx.var, write: ctx.write }));
-        countHeld(tally, ctx.task, ctx.held, undefined);
+        countHeld(tally, ctx.task, ctx.held, undefined, this.classIds);
       },
     };
   }
@@ -131,8 +154,8 @@ function addTally(sum: Tally | undefined, tally: Tally): Tally {
   return sum;
 }
 
-function addHeldTally(sum: HeldTally | undefined, tally: HeldTally): HeldTally {
-  const into = sum ?? { count: 0, tasks: tally.tasks.copy(), firstAt: tally.firstAt, held: new Map<string, HeldCount>() };
+function addHeldTally(sum: HeldTally | undefined, tally: HeldTally, classIds: ClassIds): HeldTally {
+  const into = sum ?? { count: 0, tasks: tally.tasks.copy(), firstAt: tally.firstAt, held: new Map<string, HeldCount>(), sets: new Map<string, HeldSet>() };
   if (sum !== undefined) into.tasks.addAll(tally.tasks);
   into.count += tally.count;
   for (const [name, count] of tally.held) {
@@ -144,22 +167,37 @@ function addHeldTally(sum: HeldTally | undefined, tally: HeldTally): HeldTally {
       mine.depthSum += count.depthSum;
     }
   }
+  for (const set of tally.sets.values()) countSet(into, set.classes, set.classes.map((name) => classIds.of(name)), set.count);
   return into;
 }
 
+/** Adds `count` occurrences of the held set `classes` (with their `ids`) to `tally`. */
+function countSet(tally: HeldTally, classes: readonly string[], ids: number[], count: number): void {
+  const key = ids.length < 2 ? String(ids[0] ?? '') : ids.sort(byNumber).join(',');
+  const known = tally.sets.get(key);
+  if (known !== undefined) known.count += count;
+  else tally.sets.set(key, { classes, count });
+}
+
+const byNumber = (a: number, b: number): number => a - b;
+
 function emptyHeldTally(task: string, at: EventRef): HeldTally {
-  return { count: 0, tasks: new TaskSet(task), firstAt: at, held: new Map() };
+  return { count: 0, tasks: new TaskSet(task), firstAt: at, held: new Map(), sets: new Map() };
 }
 
 /** One occurrence by `task` with `held` held; a held lock of class `except` (the one taken) is not counted. */
-function countHeld(tally: HeldTally, task: string, held: readonly LockView[], except: string | undefined): void {
+function countHeld(tally: HeldTally, task: string, held: readonly LockView[], except: string | undefined, classIds: ClassIds): void {
   tally.count++;
   tally.tasks.add(task);
+  const classes: string[] = [];
+  const ids: number[] = [];
   // A class held twice (two instances) counts once: at its innermost hold, written if any hold is.
   // Held stacks are short: a scan beats building a set per occurrence.
   for (let index = held.length - 1; index >= 0; index--) {
     const name = held[index]!.class;
     if (name === except || heldAbove(held, index, name)) continue;
+    classes.push(name);
+    ids.push(classIds.of(name));
     const write = heldForWrite(held, index, name) ? 1 : 0;
     const depth = held.length - 1 - index;
     const count = tally.held.get(name);
@@ -170,6 +208,7 @@ function countHeld(tally: HeldTally, task: string, held: readonly LockView[], ex
       count.depthSum += depth;
     }
   }
+  countSet(tally, classes, ids, 1);
 }
 
 /** Whether a lock of class `name` is held above position `index`. */

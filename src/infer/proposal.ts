@@ -13,7 +13,7 @@ export type InferKind = (typeof INFER_KINDS)[number];
 export interface InferOptions {
   /** Least support (chains, or accesses for guarded-by) of a proposed rule or list entry. */
   minSupport: number;
-  /** Least share of occurrences under the candidate lock (must-hold, guarded-by). */
+  /** Least share of occurrences under the candidate lockset (must-hold, guarded-by). */
   minConfidence: number;
   kinds: ReadonlySet<InferKind>;
 }
@@ -29,14 +29,21 @@ export interface Support {
   tasks: number;
   /** Where it was first seen (`file:line`), or '' when the input does not say. */
   firstSeen: string;
+  /**
+   * True when the counts are a floor: a saved graph (or /proc/lockdep) keeps one witness per
+   * dependency, however often the run took it, so "1 witness, 1 task" means at least that.
+   */
+  witnessesAtLeast?: true;
 }
 
 export interface Evidence {
   /** What the entry is about: a class, a pair `A -> B`, or a variable. */
   about: string;
   support: Support;
-  /** Share of occurrences that follow the rule (must-hold, guarded-by), 0..1. */
+  /** Share of occurrences that follow the rule (must-hold, guarded-by), 0..1: those with every class of `lockset` held. */
   confidence?: number;
+  /** The classes held together that `confidence` measures (must-hold, guarded-by; one class or more). */
+  lockset?: string[];
   /** One more sentence (other candidates, why the rule is off). */
   note?: string;
 }
@@ -47,7 +54,14 @@ export interface ProposedRule {
   kind: InferKind;
   /** The rule as written in the file: id, kind, severity (only `off`), the kind's fields, description. */
   rule: Record<string, RuleFieldValue>;
+  /** Empty for the second and later rules of one lockset: the first rule carries it. */
   evidence: Evidence[];
+  /**
+   * must-hold, guarded-by: the winning lockset this rule is one class of. A lockset of several
+   * classes ("A and B both held") is written as one rule per class, consecutive, the first one
+   * with the evidence.
+   */
+  lockset?: string[];
 }
 
 export interface InferAnswer {

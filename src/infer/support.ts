@@ -1,6 +1,7 @@
 /**
  * Support of a proposed rule from the checker's tallies (observations.ts) or, for an input that
- * is a saved graph, from a dependency's one recorded witness.
+ * is a saved graph, from a dependency's one recorded witness (then the counts are a floor: the
+ * graph keeps one witness per dependency, however often the run took it).
  */
 import type { DependencyWitness } from '../engine/finding.js';
 import { traceLocation } from '../report/witnesses.js';
@@ -11,9 +12,9 @@ export function tallySupport(tally: Tally): Support {
   return { witnesses: tally.count, tasks: tally.tasks.size, firstSeen: traceLocation(tally.firstAt) };
 }
 
-/** A dependency known only from a saved graph: its first witness. */
+/** A dependency known only from a saved graph (or /proc/lockdep): its first witness, a floor. */
 export function witnessSupport(witness: DependencyWitness): Support {
-  return { witnesses: 1, tasks: 1, firstSeen: traceLocation(witness.next) };
+  return { witnesses: 1, tasks: 1, firstSeen: traceLocation(witness.next), witnessesAtLeast: true };
 }
 
 /** 0.9375 -> "93.8%"; 1 -> "100%". */
