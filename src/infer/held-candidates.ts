@@ -14,7 +14,7 @@
  * Invariant: a winner with share 1 has every one of its classes held at every occurrence tallied.
  */
 import type { LockType } from '../events/event.js';
-import type { HeldTally } from './observations.js';
+import type { HeldCount, HeldTally } from './observations.js';
 
 /** At most this many classes in one lockset. */
 export const MAX_LOCKSET_CLASSES = 4;
@@ -59,12 +59,24 @@ interface Scored {
  */
 export function chooseLockset(tally: HeldTally, typeOf: (name: string) => LockType | undefined, minConfidence: number): LocksetChoice | undefined {
   const least = minConfidence * tally.count;
-  const classes = [...tally.held]
-    .filter(([, count]) => count.any >= least)
-    .map(([lock, count]) => ({ lock, count, depth: count.depthSum / count.any }))
+  const meeting: Array<{ lock: string; count: HeldCount; depth: number }> = [];
+  for (const [lock, count] of tally.held) if (count.any >= least) meeting.push({ lock, count, depth: count.depthSum / count.any });
+  if (meeting.length === 0) return undefined;
+  const hypothesisOf = (members: typeof meeting, held: number): LocksetHypothesis => ({
+    members: members.map(({ lock, count }) => {
+      const type = typeOf(lock);
+      return { lock, mode: count.write === count.any && type !== undefined && HAS_READ_SIDE.has(type) ? 'write' : 'any' };
+    }),
+    held,
+    share: held / tally.count,
+  });
+  if (meeting.length === 1) {
+    const only = hypothesisOf(meeting, meeting[0]!.count.any);
+    return { winner: only, candidates: [only] };
+  }
+  const classes = meeting
     .sort((a, b) => b.count.any - a.count.any || a.depth - b.depth || (a.lock < b.lock ? -1 : a.lock > b.lock ? 1 : 0))
     .slice(0, MAX_LOCKSET_CANDIDATES);
-  if (classes.length === 0) return undefined;
   const bit = new Map(classes.map(({ lock }, index) => [lock, 1 << index]));
   // Each held set, projected on the candidate classes; equal projections add up.
   const projected = new Map<number, number>();
@@ -94,14 +106,7 @@ export function chooseLockset(tally: HeldTally, typeOf: (name: string) => LockTy
     accepted.push(...next);
     level = next;
   }
-  const hypothesis = (scored: Scored): LocksetHypothesis => ({
-    members: classes.filter((_, index) => (scored.mask & (1 << index)) !== 0).map(({ lock, count }) => {
-      const type = typeOf(lock);
-      return { lock, mode: count.write === count.any && type !== undefined && HAS_READ_SIDE.has(type) ? 'write' : 'any' };
-    }),
-    held: scored.held,
-    share: scored.held / tally.count,
-  });
+  const hypothesis = (scored: Scored): LocksetHypothesis => hypothesisOf(classes.filter((_, index) => (scored.mask & (1 << index)) !== 0), scored.held);
   const winner = accepted.reduce((best, scored) =>
     scored.held < best.held || (scored.held === best.held && (scored.size > best.size || (scored.size === best.size && scored.rank < best.rank))) ? scored : best);
   const candidates = [...accepted].sort((a, b) => b.held - a.held || a.size - b.size || a.rank - b.rank).map(hypothesis);

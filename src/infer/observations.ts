@@ -63,6 +63,8 @@ export interface HeldCount {
   write: number;
   /** The sum of its distances from the innermost held lock (0: innermost). */
   depthSum: number;
+  /** The class's id among the observer's classes (the keys of held sets). */
+  id: number;
 }
 
 /** Occurrences with exactly this set of classes held (LockDoc's "lock combination"). */
@@ -75,8 +77,8 @@ export interface HeldSet {
 /** Occurrences of something (an acquisition, an access) with the classes held around it. */
 export interface HeldTally extends Tally {
   held: Map<string, HeldCount>;
-  /** Key (the classes' ids, sorted) -> occurrences with exactly those classes held. */
-  sets: Map<string, HeldSet>;
+  /** Key (from the classes' ids) -> occurrences with exactly those classes held; only sets of two classes or more. */
+  sets: Map<number | string, HeldSet>;
 }
 
 /** Small ids for class names: the keys of held sets. */
@@ -155,30 +157,38 @@ function addTally(sum: Tally | undefined, tally: Tally): Tally {
 }
 
 function addHeldTally(sum: HeldTally | undefined, tally: HeldTally, classIds: ClassIds): HeldTally {
-  const into = sum ?? { count: 0, tasks: tally.tasks.copy(), firstAt: tally.firstAt, held: new Map<string, HeldCount>(), sets: new Map<string, HeldSet>() };
+  const into = sum ?? { count: 0, tasks: tally.tasks.copy(), firstAt: tally.firstAt, held: new Map<string, HeldCount>(), sets: new Map<number | string, HeldSet>() };
   if (sum !== undefined) into.tasks.addAll(tally.tasks);
   into.count += tally.count;
   for (const [name, count] of tally.held) {
     const mine = into.held.get(name);
-    if (mine === undefined) into.held.set(name, { ...count });
+    if (mine === undefined) into.held.set(name, { ...count, id: classIds.of(name) });
     else {
       mine.any += count.any;
       mine.write += count.write;
       mine.depthSum += count.depthSum;
     }
   }
-  for (const set of tally.sets.values()) countSet(into, set.classes, set.classes.map((name) => classIds.of(name)), set.count);
+  for (const set of tally.sets.values()) {
+    const key = setKey(set.classes.map((name) => classIds.of(name)));
+    const known = into.sets.get(key);
+    if (known !== undefined) known.count += set.count;
+    else into.sets.set(key, { classes: set.classes, count: set.count });
+  }
   return into;
 }
 
-/** Adds `count` occurrences of the held set `classes` (with their `ids`) to `tally`. */
-function countSet(tally: HeldTally, classes: readonly string[], ids: number[], count: number): void {
-  const key = ids.length < 2 ? String(ids[0] ?? '') : ids.sort(byNumber).join(',');
-  const known = tally.sets.get(key);
-  if (known !== undefined) known.count += count;
-  else tally.sets.set(key, { classes, count });
+/** The key of a held set from its class ids (two or more; sorted in place): a small integer for a pair, else a string. */
+function setKey(ids: number[]): number | string {
+  if (ids.length === 2) {
+    const [a, b] = ids[0]! < ids[1]! ? [ids[0]!, ids[1]!] : [ids[1]!, ids[0]!];
+    if (b < PAIR_BASE) return a * PAIR_BASE + b;
+  }
+  return ids.sort(byNumber).join(',');
 }
 
+/** Pair keys stay small integers (no allocation) below this many classes. */
+const PAIR_BASE = 1 << 15;
 const byNumber = (a: number, b: number): number => a - b;
 
 function emptyHeldTally(task: string, at: EventRef): HeldTally {
@@ -189,26 +199,46 @@ function emptyHeldTally(task: string, at: EventRef): HeldTally {
 function countHeld(tally: HeldTally, task: string, held: readonly LockView[], except: string | undefined, classIds: ClassIds): void {
   tally.count++;
   tally.tasks.add(task);
-  const classes: string[] = [];
-  const ids: number[] = [];
+  const ids = scratchIds;
+  ids.length = 0;
   // A class held twice (two instances) counts once: at its innermost hold, written if any hold is.
   // Held stacks are short: a scan beats building a set per occurrence.
   for (let index = held.length - 1; index >= 0; index--) {
     const name = held[index]!.class;
     if (name === except || heldAbove(held, index, name)) continue;
-    classes.push(name);
-    ids.push(classIds.of(name));
     const write = heldForWrite(held, index, name) ? 1 : 0;
     const depth = held.length - 1 - index;
     const count = tally.held.get(name);
-    if (count === undefined) tally.held.set(name, { any: 1, write, depthSum: depth });
-    else {
+    if (count === undefined) {
+      const id = classIds.of(name);
+      tally.held.set(name, { any: 1, write, depthSum: depth, id });
+      ids.push(id);
+    } else {
       count.any++;
       count.write += write;
       count.depthSum += depth;
+      ids.push(count.id);
     }
   }
-  countSet(tally, classes, ids, 1);
+  // A set of fewer than two classes holds no lockset of two or more: the per-class counts say it all.
+  if (ids.length < 2) return;
+  const key = setKey(ids);
+  const known = tally.sets.get(key);
+  if (known !== undefined) known.count++;
+  else tally.sets.set(key, { classes: heldClasses(held, except), count: 1 });
+}
+
+/** The ids of one occurrence's held classes, reused (the hooks allocate little). */
+const scratchIds: number[] = [];
+
+/** The classes of `held` each once, without `except`, as countHeld counts them. */
+function heldClasses(held: readonly LockView[], except: string | undefined): string[] {
+  const classes: string[] = [];
+  for (let index = held.length - 1; index >= 0; index--) {
+    const name = held[index]!.class;
+    if (name !== except && !heldAbove(held, index, name)) classes.push(name);
+  }
+  return classes;
 }
 
 /** Whether a lock of class `name` is held above position `index`. */
