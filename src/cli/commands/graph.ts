@@ -12,7 +12,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { toGraphology } from '../../engine/class-graph.js';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
-import { writeFilesAtomic } from '../../io/atomic-write.js';
 import { findCycles } from '../../graph/cycles.js';
 import { cyclesPrinter } from '../../graph/cycles-printer.js';
 import { parseDependencyPattern } from '../../graph/dependency-pattern.js';
@@ -28,7 +27,7 @@ import { explainDependency } from '../../graph/why.js';
 import { whyPrinter } from '../../graph/why-printer.js';
 import { EXIT_CLEAN, EXIT_VIOLATIONS } from '../exit-code.js';
 import { loadGraphInputs } from '../graph-input.js';
-import { parseOutputTargets, renderOutputs, type OutputTarget } from '../output.js';
+import { writeAnswer } from '../answer-outputs.js';
 import { formatOptions } from '../report-options.js';
 import { UsageError } from '../usage-error.js';
 
@@ -67,7 +66,8 @@ export function outputOptions<T>(y: Argv<T>, formats: readonly string[]): Argv<T
 
 /**
  * Validates the outputs before any input is read, then asks (`ask` loads what it needs and
- * answers), renders every target, writes the files atomically and then stdout.
+ * answers), renders every target with the answer's printer, writes the files atomically and
+ * then stdout (answer-outputs.ts).
  */
 export async function answer<T>(
   args: GraphOutputArgs,
@@ -75,12 +75,7 @@ export async function answer<T>(
   formats: readonly string[],
   ask: () => Promise<{ result: T; printer: GraphAnswerPrinter<T> }>,
 ): Promise<T> {
-  if (inputs.filter((input) => input === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
-  const targets: OutputTarget[] = parseOutputTargets({ formats: args.format ?? [], output: args.output, inputs, known: new Set(formats) });
-  const { result, printer } = await ask();
-  const outputs = await renderOutputs(targets, (target) => renderGraphAnswer(target.format, result, printer));
-  await writeFilesAtomic(outputs.files);
-  for (const text of outputs.stdout) process.stdout.write(text);
+  const { result } = await writeAnswer(args, inputs, { known: formats }, ask, (format, { result, printer }) => renderGraphAnswer(format, result, printer));
   return result;
 }
 

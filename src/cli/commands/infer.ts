@@ -11,10 +11,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
 import { INFER_FORMATS, renderInferAnswer, type InferFormat } from '../../infer/infer-printer.js';
 import { DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, INFER_KINDS, type InferKind, type InferOptions } from '../../infer/proposal.js';
-import { writeFilesAtomic } from '../../io/atomic-write.js';
 import { EXIT_CLEAN } from '../exit-code.js';
 import { inferFromInputs } from '../infer-input.js';
-import { parseOutputTargets, renderOutputs } from '../output.js';
+import { writeAnswer } from '../answer-outputs.js';
 import { UsageError } from '../usage-error.js';
 
 interface InferArgs {
@@ -72,12 +71,9 @@ export const inferCommand: CommandModule<object, InferArgs> = {
       .example('$0 infer -f markdown --min-confidence 0.95 trace.jsonl', 'a review table'),
   handler: async (argv) => {
     const options = inferOptions(argv);
-    if (argv.input.filter((input) => input === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
-    const targets = parseOutputTargets({ formats: argv.format ?? [], output: argv.output, inputs: argv.input, known: new Set(INFER_FORMATS), defaultFormat: 'yaml' });
-    const answer = await inferFromInputs(argv.input, options, { inputFormat: argv.inputFormat });
-    const outputs = await renderOutputs(targets, (target) => renderInferAnswer(target.format as InferFormat, answer));
-    await writeFilesAtomic(outputs.files);
-    for (const text of outputs.stdout) process.stdout.write(text);
+    await writeAnswer(argv, argv.input, { known: INFER_FORMATS, defaultFormat: 'yaml' },
+      () => inferFromInputs(argv.input, options, { inputFormat: argv.inputFormat }),
+      (format, answer) => renderInferAnswer(format as InferFormat, answer));
     process.exitCode = EXIT_CLEAN;
   },
 };
