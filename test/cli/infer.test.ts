@@ -18,7 +18,7 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'lockdep-infer-'));
 }
 
-interface JsonRule { kind: string; rule: Record<string, string | string[]>; evidence: Array<{ about: string; support: { witnesses: number; tasks: number }; confidence?: number }> }
+interface JsonRule { kind: string; rule: Record<string, string | string[]>; evidence: Array<{ about: string; support: { witnesses: number; tasks: number; witnessesAtLeast?: true }; confidence?: number }> }
 
 async function inferJson(args: readonly string[]): Promise<{ rules: JsonRule[]; cycles: string[][] }> {
   const run = await runCliInProcess(['infer', '-f', 'json', ...args]);
@@ -110,6 +110,26 @@ describe('lockdep infer options and outputs', () => {
     // around mmu_lock only below a recursive reader, which adds no dependency of its own.
     expect(fromTrace.filter((order) => !fromGraph.includes(order))).toEqual(['&mm->mmap_lock < &(kvm)->mmu_lock']);
     expect(fromGraph.filter((order) => !fromTrace.includes(order))).toEqual([]);
+  });
+
+  test("a saved graph's support is a floor (one witness kept per dependency): JSON, YAML and markdown say \"at least\"", async () => {
+    const dir = tempDir();
+    const saved = join(dir, 'kvm.graph.json');
+    await runCliInProcess(['check', '--no-config', '--save-graph', saved, KVM, '-o', join(dir, 'report.txt')]);
+    const fromGraph = (await inferJson(['--kinds', 'order', saved])).rules;
+    const slots = fromGraph.find((proposed) => proposed.rule['outer'] === '&kvm->slots_lock')!;
+    expect(slots.evidence[0]).toEqual({
+      about: '&kvm->slots_lock -> &kvm->mmu_notifier_slots_lock',
+      support: { witnesses: 1, tasks: 1, firstSeen: 'examples/kvm/kvm-2021.jsonl:48', witnessesAtLeast: true },
+    });
+    // From the trace itself the count is exact.
+    const fromTrace = (await inferJson(['--kinds', 'order', KVM])).rules;
+    expect(fromTrace.every((proposed) => proposed.evidence.every((entry) => entry.support.witnessesAtLeast === undefined))).toBe(true);
+    const yaml = await runCliInProcess(['infer', '--kinds', 'order', saved]);
+    expect(yaml.stdout).toContain('\n  # &kvm->slots_lock -> &kvm->mmu_notifier_slots_lock: at least 1 chain, at least 1 task, first at examples/kvm/kvm-2021.jsonl:48\n');
+    expect(yaml.stdout).toContain('\n# "At least": a saved graph or /proc/lockdep keeps one witness per dependency, however often it was taken.\n');
+    const markdown = await runCliInProcess(['infer', '-f', 'markdown', '--kinds', 'order', saved]);
+    expect(markdown.stdout).toContain('&amp;kvm-&gt;slots\\_lock -&gt; &amp;kvm-&gt;mmu\\_notifier\\_slots\\_lock: at least 1 chain, at least 1 task');
   });
 
   test.each([

@@ -1,9 +1,11 @@
 /**
  * Round-trip properties of `lockdep infer`: random lock programs -> infer -> the proposal loads
  * (as `rules lint` loads it) and, checked against the program it came from, gives no rule
- * finding. Two generators: programs that follow one global order (then every proposed order
- * pair follows it too, and there is no cycle), and the oracle's arbitrary programs (trylocks,
- * nest locks, subclasses, irq contexts, out-of-order releases, frees, exits) with accesses.
+ * finding. Three generators: programs that follow one global order (then every proposed order
+ * pair follows it too, and there is no cycle), the same with every access under two guard
+ * classes (then every guarded-by proposal is a lockset of two classes or more, written as one
+ * rule per class), and the oracle's arbitrary programs (trylocks, nest locks, subclasses, irq
+ * contexts, out-of-order releases, frees, exits) with accesses.
  */
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
@@ -28,8 +30,8 @@ interface Section {
 const sectionArbitrary: fc.Arbitrary<Section> = fc.record({
   task: fc.nat(3),
   locks: fc.uniqueArray(fc.nat(7), { minLength: 1, maxLength: 4 }),
-  modes: fc.array(fc.constantFrom<LockMode>('write', 'read', 'recursive-read'), { minLength: 4, maxLength: 4 }),
-  trylock: fc.array(fc.integer({ min: 0, max: 5 }).map((n) => n === 0), { minLength: 4, maxLength: 4 }),
+  modes: fc.array(fc.constantFrom<LockMode>('write', 'read', 'recursive-read'), { minLength: 6, maxLength: 6 }),
+  trylock: fc.array(fc.integer({ min: 0, max: 5 }).map((n) => n === 0), { minLength: 6, maxLength: 6 }),
   accesses: fc.array(fc.record({ variable: fc.nat(2), write: fc.boolean() }), { maxLength: 2 }),
   stackOrder: fc.boolean(),
 });
@@ -56,10 +58,11 @@ const text = (events: readonly TraceEvent[]): string => events.map((event) => JS
 
 describe('infer round trip', () => {
   /** Runs whose proposal had rules (of 150 each; about 95% do): a property whose proposals are empty proves nothing. */
-  const proposed = { order: 0, any: 0 };
+  const proposed = { order: 0, any: 0, lockset: 0 };
   afterAll(() => {
-    console.log(`infer round trip: ${proposed.order} of 150 global-order runs gave order rules, ${proposed.any} of 150 arbitrary runs gave rules`);
+    console.log(`infer round trip: ${proposed.order} of 150 global-order runs gave order rules, ${proposed.lockset} of 150 guarded runs gave a guarded-by lockset, ${proposed.any} of 150 arbitrary runs gave rules`);
     expect(proposed.order, 'fewer than half the global-order programs gave an order rule').toBeGreaterThanOrEqual(75);
+    expect(proposed.lockset, 'fewer than half the guarded programs gave a guarded-by lockset').toBeGreaterThanOrEqual(75);
     expect(proposed.any, 'fewer than half the arbitrary programs gave a rule').toBeGreaterThanOrEqual(75);
   });
 
@@ -73,6 +76,23 @@ describe('infer round trip', () => {
       for (const rule of rulesOf(answer, 'order')) {
         const outer = Number(String(rule['outer']).slice(1));
         for (const inner of rule['inner'] as string[]) expect(outer, text(events)).toBeLessThan(Number(inner.slice(1)));
+      }
+      expect(ruleFindingsOf(answer, events), text(events)).toEqual([]);
+    },
+  );
+
+  test.prop([fc.array(fc.constantFrom(...TYPES), { minLength: 8, maxLength: 8 }), fc.array(sectionArbitrary, { minLength: 1, maxLength: 25 })], { numRuns: 150 })(
+    'a program in a global order whose accesses all happen under L0 and L1: guarded-by proposes locksets of two classes or more, and they hold',
+    (types, sections) => {
+      // The guards L0 and L1 come first in the global order, so every section takes them outermost.
+      const guarded = sections.map((section) => ({ ...section, locks: [...new Set([0, 1, ...section.locks])] }));
+      const events = globalOrderProgram(types, guarded);
+      const answer = inferFrom(events, { minConfidence: 1 });
+      const guardedBy = answer.rules.filter((rule) => rule.kind === 'guarded-by');
+      if (guardedBy.length > 0) proposed.lockset++;
+      for (const rule of guardedBy) {
+        expect(rule.lockset!.length, text(events)).toBeGreaterThanOrEqual(2);
+        expect(rule.lockset, text(events)).toContain(rule.rule['lock']);
       }
       expect(ruleFindingsOf(answer, events), text(events)).toEqual([]);
     },
