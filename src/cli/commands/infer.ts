@@ -9,6 +9,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
+import { MAX_LOCKSET_CANDIDATES, MAX_LOCKSET_CLASSES } from '../../infer/held-candidates.js';
 import { INFER_FORMATS, renderInferAnswer, type InferFormat } from '../../infer/infer-printer.js';
 import { DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, INFER_KINDS, type InferKind, type InferOptions } from '../../infer/proposal.js';
 import { EXIT_CLEAN } from '../exit-code.js';
@@ -64,7 +65,13 @@ export const inferCommand: CommandModule<object, InferArgs> = {
       .option('output', { alias: 'o', describe: 'write the formats given without :FILE to this file instead of stdout (atomically)', type: 'string', requiresArg: true })
       .option('input-format', { describe: 'format of trace inputs (saved graphs are recognised by their content)', choices: INPUT_FORMAT_CHOICES, default: 'auto', requiresArg: true })
       .option('min-support', { describe: `least support of a proposed rule: chains (accesses for guarded-by)`, type: 'number', default: DEFAULT_MIN_SUPPORT, requiresArg: true })
-      .option('min-confidence', { describe: 'least share of chains or accesses under the lock (must-hold, guarded-by); below 1 the rule is proposed off', type: 'number', default: DEFAULT_MIN_CONFIDENCE, requiresArg: true })
+      .option('min-confidence', {
+        describe: `least share of chains or accesses with every class of the lockset held (must-hold, guarded-by; LockDoc: the lowest share at or above it wins, more classes on a tie; `
+          + `locksets of at most ${MAX_LOCKSET_CLASSES} of the ${MAX_LOCKSET_CANDIDATES} classes held most often); below 1 the rules are proposed off`,
+        type: 'number',
+        default: DEFAULT_MIN_CONFIDENCE,
+        requiresArg: true,
+      })
       .option('kinds', { describe: `which kinds to propose, comma-separated (${INFER_KINDS.join(', ')}); repeatable`, type: 'string', array: true, nargs: 1, requiresArg: true })
       .example('$0 infer examples/kvm/kvm-2021.jsonl', 'proposed rules as YAML on standard output')
       .example('$0 infer -o proposed.yaml --kinds order,leaf traces/*.jsonl', 'only order and leaf rules, to a file')
