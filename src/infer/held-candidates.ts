@@ -58,9 +58,10 @@ interface Scored {
  * or undefined when no class alone reaches the bar.
  */
 export function chooseLockset(tally: HeldTally, typeOf: (name: string) => LockType | undefined, minConfidence: number): LocksetChoice | undefined {
-  const least = minConfidence * tally.count;
+  // Shares compare as quotients (0.7 * 10 is not 7 in floating point; 7 / 10 >= 0.7 is true).
+  const meets = (held: number): boolean => held / tally.count >= minConfidence;
   const meeting: Array<{ lock: string; count: HeldCount; depth: number }> = [];
-  for (const [lock, count] of tally.held) if (count.any >= least) meeting.push({ lock, count, depth: count.depthSum / count.any });
+  for (const [lock, count] of tally.held) if (meets(count.any)) meeting.push({ lock, count, depth: count.depthSum / count.any });
   if (meeting.length === 0) return undefined;
   const hypothesisOf = (members: typeof meeting, held: number): LocksetHypothesis => ({
     members: members.map(({ lock, count }) => {
@@ -100,7 +101,7 @@ export function chooseLockset(tally: HeldTally, typeOf: (name: string) => LockTy
       for (let index = 31 - Math.clz32(set.mask) + 1; index < classes.length; index++) {
         const mask = set.mask | (1 << index);
         const held = heldWith(mask);
-        if (held >= least) next.push({ mask, held, size, rank: set.rank + index });
+        if (meets(held)) next.push({ mask, held, size, rank: set.rank + index });
       }
     }
     accepted.push(...next);

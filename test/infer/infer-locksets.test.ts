@@ -114,3 +114,13 @@ describe('must-hold locksets', () => {
     expect(ruleFindingsOf(answer, events)).toEqual([]);
   });
 });
+
+test('a share exactly at the bar meets it (7 of 10 at 0.7, where 0.7 * 10 is not 7 in floating point)', () => {
+  const events = [
+    ...Array.from({ length: 7 }, () => accessUnder('t1', ['A'], true)).flat(),
+    ...Array.from({ length: 3 }, () => accessUnder('t2', ['B'], true)).flat(),
+  ];
+  const answer = inferFrom(events, { kinds: new Set(['guarded-by']), minConfidence: 0.7 });
+  expect(rulesOf(answer, 'guarded-by').map((rule) => rule['lock'])).toEqual(['A']);
+  expect(answer.rules[0]!.evidence[0]).toMatchObject({ confidence: 0.7, lockset: ['A'] });
+});
