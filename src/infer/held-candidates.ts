@@ -38,7 +38,10 @@ export interface LocksetHypothesis {
 
 export interface LocksetChoice {
   winner: LocksetHypothesis;
-  /** Every hypothesis at or above the bar, the winner included: highest share first, then fewer classes. */
+  /**
+   * Every hypothesis at or above the bar, the winner included, but not the winner's own subsets
+   * held exactly as often (they say nothing more): highest share first, then fewer classes.
+   */
   candidates: LocksetHypothesis[];
 }
 
@@ -71,13 +74,14 @@ export function chooseLockset(tally: HeldTally, typeOf: (name: string) => LockTy
     held,
     share: held / tally.count,
   });
-  if (meeting.length === 1) {
-    const only = hypothesisOf(meeting, meeting[0]!.count.any);
-    return { winner: only, candidates: [only] };
+  meeting.sort((a, b) => b.count.any - a.count.any || a.depth - b.depth || (a.lock < b.lock ? -1 : a.lock > b.lock ? 1 : 0));
+  // Every class held at every occurrence (and few enough): they all make the winner, and every
+  // other hypothesis is one of its subsets held as often.
+  if (meeting.length <= MAX_LOCKSET_CLASSES && meeting[meeting.length - 1]!.count.any === tally.count) {
+    const all = hypothesisOf(meeting, tally.count);
+    return { winner: all, candidates: [all] };
   }
-  const classes = meeting
-    .sort((a, b) => b.count.any - a.count.any || a.depth - b.depth || (a.lock < b.lock ? -1 : a.lock > b.lock ? 1 : 0))
-    .slice(0, MAX_LOCKSET_CANDIDATES);
+  const classes = meeting.slice(0, MAX_LOCKSET_CANDIDATES);
   const bit = new Map(classes.map(({ lock }, index) => [lock, 1 << index]));
   // Each held set, projected on the candidate classes; equal projections add up.
   const projected = new Map<number, number>();
@@ -110,8 +114,11 @@ export function chooseLockset(tally: HeldTally, typeOf: (name: string) => LockTy
   const hypothesis = (scored: Scored): LocksetHypothesis => hypothesisOf(classes.filter((_, index) => (scored.mask & (1 << index)) !== 0), scored.held);
   const winner = accepted.reduce((best, scored) =>
     scored.held < best.held || (scored.held === best.held && (scored.size > best.size || (scored.size === best.size && scored.rank < best.rank))) ? scored : best);
-  const candidates = [...accepted].sort((a, b) => b.held - a.held || a.size - b.size || a.rank - b.rank).map(hypothesis);
-  return { winner: hypothesis(winner), candidates };
+  const shown = accepted
+    .filter((scored) => scored === winner || scored.held !== winner.held || (scored.mask & winner.mask) !== scored.mask)
+    .sort((a, b) => b.held - a.held || a.size - b.size || a.rank - b.rank);
+  const candidates = shown.map(hypothesis);
+  return { winner: candidates[shown.indexOf(winner)]!, candidates };
 }
 
 /** "A + B" */

@@ -16,15 +16,12 @@ const CANDIDATES_SHOWN = 5;
 
 /**
  * The evidence of `choice` over `tally`'s occurrences: support, the lockset and its share, why
- * the rules are off if they are, and the other hypotheses at or above the bar with their shares
- * (leaving out the winner's own subsets held exactly as often: they say nothing more).
+ * the rules are off if they are, and the other candidates at or above the bar with their shares.
  */
 export function locksetEvidence(about: string, tally: HeldTally, choice: LocksetChoice, unit: string): Evidence {
   const { winner } = choice;
   const missing = tally.count - winner.held;
-  const inWinner = new Set(winner.members.map((member) => member.lock));
-  const others = choice.candidates.filter((candidate) =>
-    !(candidate.held === winner.held && candidate.members.every((member) => inWinner.has(member.lock))));
+  const others = choice.candidates.filter((candidate) => candidate !== winner);
   const shown = others.slice(0, CANDIDATES_SHOWN).map((candidate) => `${locksetName(candidate)} ${percent(candidate.share)}`);
   if (others.length > CANDIDATES_SHOWN) shown.push(`${others.length - CANDIDATES_SHOWN} more`);
   const notes = [
