@@ -18,7 +18,7 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'lockdep-infer-'));
 }
 
-interface JsonRule { kind: string; rule: Record<string, string | string[]>; evidence: Array<{ about: string; support: { witnesses: number; tasks: number; witnessesAtLeast?: true }; confidence?: number }> }
+interface JsonRule { kind: string; rule: Record<string, string | string[]>; lockset?: string[]; evidence: Array<{ about: string; support: { witnesses: number; tasks: number; witnessesAtLeast?: true }; confidence?: number }> }
 
 async function inferJson(args: readonly string[]): Promise<{ rules: JsonRule[]; cycles: string[][] }> {
   const run = await runCliInProcess(['infer', '-f', 'json', ...args]);
@@ -130,6 +130,21 @@ describe('lockdep infer options and outputs', () => {
     expect(yaml.stdout).toContain('\n# "At least": a saved graph or /proc/lockdep keeps one witness per dependency, however often it was taken.\n');
     const markdown = await runCliInProcess(['infer', '-f', 'markdown', '--kinds', 'order', saved]);
     expect(markdown.stdout).toContain('&amp;kvm-&gt;slots\\_lock -&gt; &amp;kvm-&gt;mmu\\_notifier\\_slots\\_lock: at least 1 chain, at least 1 task');
+  });
+
+  test('two traces are added up: a lockset held in both gets the accesses of both', async () => {
+    const dir = tempDir();
+    const line = (event: object): string => `${JSON.stringify(event)}\n`;
+    const writes = (task: string, locks: readonly string[]): string =>
+      [...locks.map((lock) => line({ op: 'acquire', task, lock })), line({ op: 'access', task, var: 'count', write: true }), ...[...locks].reverse().map((lock) => line({ op: 'release', task, lock }))].join('');
+    const first = join(dir, 'first.jsonl');
+    const second = join(dir, 'second.jsonl');
+    // 8 writes under A and B in the first trace; one under A alone and one under B alone in the second.
+    writeFileSync(first, Array.from({ length: 8 }, () => writes('t1', ['A', 'B'])).join(''));
+    writeFileSync(second, writes('t2', ['A']) + writes('t3', ['B']));
+    const answer = await inferJson(['--kinds', 'guarded-by', '--min-confidence', '0.8', first, second]);
+    expect(answer.rules.map((proposed) => [proposed.rule['lock'], proposed.rule['severity'], proposed.lockset])).toEqual([['B', 'off', ['B', 'A']], ['A', 'off', ['B', 'A']]]);
+    expect(answer.rules[0]!.evidence[0]).toMatchObject({ support: { witnesses: 10, tasks: 3 }, confidence: 0.8, lockset: ['B', 'A'] });
   });
 
   test.each([

@@ -124,3 +124,14 @@ test('a share exactly at the bar meets it (7 of 10 at 0.7, where 0.7 * 10 is not
   expect(rulesOf(answer, 'guarded-by').map((rule) => rule['lock'])).toEqual(['A']);
   expect(answer.rules[0]!.evidence[0]).toMatchObject({ confidence: 0.7, lockset: ['A'] });
 });
+
+test('the bound: six classes always held around an access give a lockset of the four nearest (locksets have at most 4 classes)', () => {
+  const locks = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6'];
+  const events = [...accessUnder('t1', locks, true), ...accessUnder('t2', locks, true)];
+  const answer = inferFrom(events, { kinds: new Set(['guarded-by']) });
+  expect(answer.rules.map((proposed) => proposed.rule['lock'])).toEqual(['C6', 'C5', 'C4', 'C3']);
+  expect(answer.rules[0]!.evidence[0]).toMatchObject({ confidence: 1, lockset: ['C6', 'C5', 'C4', 'C3'] });
+  // The other locksets of four are as specific: the evidence names them.
+  expect(answer.rules[0]!.evidence[0]!.note).toMatch(/^other candidates at or above the bar: .*C2.*, \d+ more$/);
+  expect(ruleFindingsOf(answer, events)).toEqual([]);
+});
