@@ -1,11 +1,12 @@
 /**
  * `lockdep infer <input...>`: rules proposed from what ran (src/infer/): `order` rules from the
- * observed partial order, `leaf` classes, `must-hold` and `guarded-by` candidates with their
- * confidence, and `forbid-inside` candidates for pseudo-locks, each with its evidence. Inputs
+ * observed partial order, `leaf` classes, `must-hold` and `guarded-by` candidates as LockDoc's
+ * locksets with their shares, and `forbid-inside` candidates for pseudo-locks, each with its
+ * evidence. Inputs
  * are read as `lockdep graph` reads them (traces of any format, saved graphs, merged); a trace is
  * checked once, and the tallies are taken by engine hooks during that check.
  * Invariants: options and outputs are validated before any input is read; outputs are written
- * atomically; the exit code is 0 for a proposal (even an empty one) and 2 for usage and input errors.
+ * atomically (answer-outputs.ts, shared with `graph`); the exit code is 0 for a proposal (even an empty one) and 2 for usage and input errors.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { INPUT_FORMAT_CHOICES, type InputFormatChoice } from '../../events/importers.js';
