@@ -5,8 +5,9 @@
  * its occurrences is a hypothesis, and its share is the occurrences where ALL its classes were
  * held. Among the hypotheses at or above the bar, LockDoc's winner is the one with the LOWEST
  * share: the most specific rule the run still follows (a superset is never held more often
- * than its subsets); on equal shares, the one with more classes. Further ties go to the classes
- * held more often, then nearer to the occurrence.
+ * than its subsets); on equal shares, the one with more classes (LockDoc's hypothesizer, "new
+ * winner-selection strategy", lockdoc-tools adf7656, 2018). Further ties go to the classes held
+ * more often, then nearer to the occurrence.
  * Bound: a class can be a member only if it alone meets the bar; the MAX_LOCKSET_CANDIDATES
  * most held such classes are considered, and locksets have at most MAX_LOCKSET_CLASSES classes.
  * The side (`write`) is claimed only for classes that have a read side (rwlock, rwsem) and only
