@@ -57,32 +57,56 @@ interface Scored {
   rank: number;
 }
 
+interface Meeting {
+  lock: string;
+  count: HeldCount;
+  /** Average distance from the innermost held lock. */
+  depth: number;
+}
+
+/** Held more often first, then nearer the occurrence, then by name. */
+function byRank(a: Meeting, b: Meeting): number {
+  return b.count.any - a.count.any || a.depth - b.depth || (a.lock < b.lock ? -1 : a.lock > b.lock ? 1 : 0);
+}
+
+function hypothesisOf(members: readonly Meeting[], held: number, total: number, typeOf: (name: string) => LockType | undefined): LocksetHypothesis {
+  const list: LocksetMember[] = [];
+  for (const { lock, count } of members) {
+    const type = typeOf(lock);
+    list.push({ lock, mode: count.write === count.any && type !== undefined && HAS_READ_SIDE.has(type) ? 'write' : 'any' });
+  }
+  return { members: list, held, share: held / total };
+}
+
 /**
  * LockDoc's winner among the locksets held at `tally`'s occurrences at or above `minConfidence`,
- * or undefined when no class alone reaches the bar.
+ * or undefined when no class alone reaches the bar. (Plain loops: it runs once per acquired
+ * class and variable, mostly cold.)
  */
 export function chooseLockset(tally: HeldTally, typeOf: (name: string) => LockType | undefined, minConfidence: number): LocksetChoice | undefined {
+  const total = tally.count;
+  let meeting: Meeting[] | undefined;
+  let allHeld = true;
   // Shares compare as quotients (0.7 * 10 is not 7 in floating point; 7 / 10 >= 0.7 is true).
-  const meets = (held: number): boolean => held / tally.count >= minConfidence;
-  const meeting: Array<{ lock: string; count: HeldCount; depth: number }> = [];
-  for (const [lock, count] of tally.held) if (meets(count.any)) meeting.push({ lock, count, depth: count.depthSum / count.any });
-  if (meeting.length === 0) return undefined;
-  const hypothesisOf = (members: typeof meeting, held: number): LocksetHypothesis => ({
-    members: members.map(({ lock, count }) => {
-      const type = typeOf(lock);
-      return { lock, mode: count.write === count.any && type !== undefined && HAS_READ_SIDE.has(type) ? 'write' : 'any' };
-    }),
-    held,
-    share: held / tally.count,
-  });
-  meeting.sort((a, b) => b.count.any - a.count.any || a.depth - b.depth || (a.lock < b.lock ? -1 : a.lock > b.lock ? 1 : 0));
-  // Every class held at every occurrence (and few enough): they all make the winner, and every
-  // other hypothesis is one of its subsets held as often.
-  if (meeting.length <= MAX_LOCKSET_CLASSES && meeting[meeting.length - 1]!.count.any === tally.count) {
-    const all = hypothesisOf(meeting, tally.count);
-    return { winner: all, candidates: [all] };
+  for (const [lock, count] of tally.held) {
+    if (count.any / total < minConfidence) continue;
+    (meeting ??= []).push({ lock, count, depth: count.depthSum / count.any });
+    if (count.any !== total) allHeld = false;
   }
-  const classes = meeting.slice(0, MAX_LOCKSET_CANDIDATES);
+  if (meeting === undefined) return undefined;
+  if (meeting.length > 1) meeting.sort(byRank);
+  // One class, or every class held at every occurrence (and few enough): they make the winner,
+  // and every other hypothesis is one of its subsets held as often.
+  if (meeting.length === 1 || (allHeld && meeting.length <= MAX_LOCKSET_CLASSES)) {
+    const only = hypothesisOf(meeting, meeting[meeting.length - 1]!.count.any, total, typeOf);
+    return { winner: only, candidates: [only] };
+  }
+  return chooseAmong(tally, meeting.slice(0, MAX_LOCKSET_CANDIDATES), typeOf, minConfidence);
+}
+
+/** The enumeration over the candidate `classes` (ranked; each meets the bar alone). */
+function chooseAmong(tally: HeldTally, classes: readonly Meeting[], typeOf: (name: string) => LockType | undefined, minConfidence: number): LocksetChoice {
+  const total = tally.count;
   const bit = new Map(classes.map(({ lock }, index) => [lock, 1 << index]));
   // Each held set, projected on the candidate classes; equal projections add up.
   const projected = new Map<number, number>();
@@ -106,19 +130,18 @@ export function chooseLockset(tally: HeldTally, typeOf: (name: string) => LockTy
       for (let index = 31 - Math.clz32(set.mask) + 1; index < classes.length; index++) {
         const mask = set.mask | (1 << index);
         const held = heldWith(mask);
-        if (meets(held)) next.push({ mask, held, size, rank: set.rank + index });
+        if (held / total >= minConfidence) next.push({ mask, held, size, rank: set.rank + index });
       }
     }
     accepted.push(...next);
     level = next;
   }
-  const hypothesis = (scored: Scored): LocksetHypothesis => hypothesisOf(classes.filter((_, index) => (scored.mask & (1 << index)) !== 0), scored.held);
   const winner = accepted.reduce((best, scored) =>
     scored.held < best.held || (scored.held === best.held && (scored.size > best.size || (scored.size === best.size && scored.rank < best.rank))) ? scored : best);
   const shown = accepted
     .filter((scored) => scored === winner || scored.held !== winner.held || (scored.mask & winner.mask) !== scored.mask)
     .sort((a, b) => b.held - a.held || a.size - b.size || a.rank - b.rank);
-  const candidates = shown.map(hypothesis);
+  const candidates = shown.map((scored) => hypothesisOf(classes.filter((_, index) => (scored.mask & (1 << index)) !== 0), scored.held, total, typeOf));
   return { winner: candidates[shown.indexOf(winner)]!, candidates };
 }
 

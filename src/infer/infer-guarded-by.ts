@@ -7,8 +7,8 @@
  * always hold the same lockset on the same sides, one group of rules covers every access.
  */
 import type { LockType } from '../events/event.js';
-import { chooseLockset, type LocksetChoice } from './held-candidates.js';
-import { locksetEvidence, locksetRules, sameLockset, togetherWith } from './lockset-rules.js';
+import { chooseLockset, type LocksetChoice, type LocksetMember } from './held-candidates.js';
+import { addLocksetRules, locksetEvidence, sameLockset, togetherWith } from './lockset-rules.js';
 import type { HeldTally, Observations } from './observations.js';
 import type { InferOptions, ProposedRule, RuleFieldValue } from './proposal.js';
 
@@ -37,17 +37,18 @@ export function inferGuardedBy(observations: Observations, typeOf: (name: string
     for (const group of groups) {
       const { winner } = group[0]!.choice;
       const access = group.length > 1 ? undefined : group[0]!.write ? 'write' : 'read';
-      const what = access === undefined ? 'accesses' : `${access}s`;
       const evidence = group.map((candidate) => locksetEvidence(`${candidate.write ? 'writes' : 'reads'} of ${variable}`, candidate.tally, candidate.choice, 'access(es)'));
-      rules.push(...locksetRules('guarded-by', rules.length + 1, winner, evidence, (member, others) => {
-        const fields: Record<string, RuleFieldValue> = { var: variable };
-        if (access !== undefined) fields['access'] = access;
-        fields['lock'] = member.lock;
-        if (member.mode === 'write') fields['mode'] = 'write';
-        fields['description'] = `observed: ${what} of ${variable} happen with ${member.lock} held${member.mode === 'write' ? ' for write' : ''}${togetherWith(others)}`;
-        return fields;
-      }));
+      addLocksetRules(rules, 'guarded-by', winner, evidence, guardedByFields, { variable, access });
     }
   }
   return rules;
+}
+
+function guardedByFields(about: { variable: string; access: 'write' | 'read' | undefined }, member: LocksetMember, others: readonly string[], rule: Record<string, RuleFieldValue>): void {
+  rule['var'] = about.variable;
+  if (about.access !== undefined) rule['access'] = about.access;
+  rule['lock'] = member.lock;
+  if (member.mode === 'write') rule['mode'] = 'write';
+  const what = about.access === undefined ? 'accesses' : `${about.access}s`;
+  rule['description'] = `observed: ${what} of ${about.variable} happen with ${member.lock} held${member.mode === 'write' ? ' for write' : ''}${togetherWith(others)}`;
 }

@@ -6,8 +6,8 @@
  * would break them.
  */
 import type { LockType } from '../events/event.js';
-import { chooseLockset } from './held-candidates.js';
-import { locksetEvidence, locksetRules, togetherWith } from './lockset-rules.js';
+import { chooseLockset, type LocksetMember } from './held-candidates.js';
+import { addLocksetRules, locksetEvidence, togetherWith } from './lockset-rules.js';
 import type { Observations } from './observations.js';
 import type { InferOptions, ProposedRule, RuleFieldValue } from './proposal.js';
 
@@ -17,13 +17,14 @@ export function inferMustHold(observations: Observations, typeOf: (name: string)
     if (tally.count < options.minSupport) continue;
     const choice = chooseLockset(tally, typeOf, options.minConfidence);
     if (choice === undefined) continue;
-    const evidence = [locksetEvidence(lock, tally, choice, 'chain(s)')];
-    rules.push(...locksetRules('must-hold', rules.length + 1, choice.winner, evidence, (member, others) => {
-      const fields: Record<string, RuleFieldValue> = { lock, held: member.lock };
-      if (member.mode === 'write') fields['heldMode'] = 'write';
-      fields['description'] = `observed: ${lock} is taken with ${member.lock} held${member.mode === 'write' ? ' for write' : ''}${togetherWith(others)}`;
-      return fields;
-    }));
+    addLocksetRules(rules, 'must-hold', choice.winner, [locksetEvidence(lock, tally, choice, 'chain(s)')], mustHoldFields, lock);
   }
   return rules;
+}
+
+function mustHoldFields(lock: string, member: LocksetMember, others: readonly string[], rule: Record<string, RuleFieldValue>): void {
+  rule['lock'] = lock;
+  rule['held'] = member.lock;
+  if (member.mode === 'write') rule['heldMode'] = 'write';
+  rule['description'] = `observed: ${lock} is taken with ${member.lock} held${member.mode === 'write' ? ' for write' : ''}${togetherWith(others)}`;
 }

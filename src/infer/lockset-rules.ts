@@ -20,21 +20,22 @@ const CANDIDATES_SHOWN = 5;
  */
 export function locksetEvidence(about: string, tally: HeldTally, choice: LocksetChoice, unit: string): Evidence {
   const { winner } = choice;
+  const evidence: Evidence = { about, support: tallySupport(tally), confidence: winner.share, lockset: classesOf(winner) };
   const missing = tally.count - winner.held;
+  if (missing === 0 && choice.candidates.length === 1) return evidence;
+  const notes: string[] = [];
+  if (missing > 0) notes.push(`off: ${missing} ${unit} without ${winner.members.length > 1 ? 'all of them' : 'it'}; enable once they are fixed or explained`);
   const others = choice.candidates.filter((candidate) => candidate !== winner);
   const shown = others.slice(0, CANDIDATES_SHOWN).map((candidate) => `${locksetName(candidate)} ${percent(candidate.share)}`);
   if (others.length > CANDIDATES_SHOWN) shown.push(`${others.length - CANDIDATES_SHOWN} more`);
-  const notes = [
-    ...(missing > 0 ? [`off: ${missing} ${unit} without ${winner.members.length > 1 ? 'all of them' : 'it'}; enable once they are fixed or explained`] : []),
-    ...(shown.length === 0 ? [] : [`other candidates at or above the bar: ${shown.join(', ')}`]),
-  ];
-  return {
-    about,
-    support: tallySupport(tally),
-    confidence: winner.share,
-    lockset: winner.members.map((member) => member.lock),
-    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
-  };
+  if (shown.length > 0) notes.push(`other candidates at or above the bar: ${shown.join(', ')}`);
+  return { ...evidence, note: notes.join('; ') };
+}
+
+function classesOf(hypothesis: LocksetHypothesis): string[] {
+  const classes: string[] = [];
+  for (const member of hypothesis.members) classes.push(member.lock);
+  return classes;
 }
 
 /** Same classes on the same sides. */
@@ -43,24 +44,30 @@ export function sameLockset(a: LocksetHypothesis, b: LocksetHypothesis): boolean
 }
 
 /**
- * One rule of `kind` per member of `winner`, numbered from `firstNumber`; `fields(member,
- * others)` gives the kind's fields after id, kind and severity (the description last).
+ * Appends to `rules` one rule of `kind` per member of `winner`, numbered on from the rules
+ * already there; `fields(about, member, others, rule)` adds the kind's fields after id, kind and
+ * severity (the description last). (Module-level `fields` and plain loops: this runs once per
+ * acquired class and variable, mostly cold.)
  */
-export function locksetRules(
+export function addLocksetRules<About>(
+  rules: ProposedRule[],
   kind: 'must-hold' | 'guarded-by',
-  firstNumber: number,
   winner: LocksetHypothesis,
   evidence: Evidence[],
-  fields: (member: LocksetMember, others: readonly string[]) => Record<string, RuleFieldValue>,
-): ProposedRule[] {
-  const lockset = winner.members.map((member) => member.lock);
-  return winner.members.map((member, index) => {
-    const rule: Record<string, RuleFieldValue> = { id: `inferred-${kind}-${firstNumber + index}`, kind };
+  fields: (about: About, member: LocksetMember, others: readonly string[], rule: Record<string, RuleFieldValue>) => void,
+  about: About,
+): void {
+  const lockset = classesOf(winner);
+  for (let index = 0; index < winner.members.length; index++) {
+    const member = winner.members[index]!;
+    const rule: Record<string, RuleFieldValue> = { id: `inferred-${kind}-${rules.length + 1}`, kind };
     if (winner.share < 1) rule['severity'] = 'off';
-    Object.assign(rule, fields(member, lockset.filter((lock) => lock !== member.lock)));
-    return { kind, rule, evidence: index === 0 ? evidence : [], lockset };
-  });
+    fields(about, member, lockset.length === 1 ? NONE : lockset.filter((lock) => lock !== member.lock), rule);
+    rules.push({ kind, rule, evidence: index === 0 ? evidence : [], lockset });
+  }
 }
+
+const NONE: readonly string[] = [];
 
 /** ", together with B, C and D" for a lockset of several classes; '' for one. */
 export function togetherWith(others: readonly string[]): string {
