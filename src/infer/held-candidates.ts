@@ -110,7 +110,7 @@ function chooseAmong(tally: HeldTally, classes: readonly Meeting[], typeOf: (nam
   const bit = new Map(classes.map(({ lock }, index) => [lock, 1 << index]));
   // Each held set, projected on the candidate classes; equal projections add up.
   const projected = new Map<number, number>();
-  for (const set of tally.sets.values()) {
+  for (const set of tally.sets?.values() ?? []) {
     let mask = 0;
     for (const lock of set.classes) mask |= bit.get(lock) ?? 0;
     projected.set(mask, (projected.get(mask) ?? 0) + set.count);

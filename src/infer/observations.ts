@@ -77,8 +77,11 @@ export interface HeldSet {
 /** Occurrences of something (an acquisition, an access) with the classes held around it. */
 export interface HeldTally extends Tally {
   held: Map<string, HeldCount>;
-  /** Key (from the classes' ids) -> occurrences with exactly those classes held; only sets of two classes or more. */
-  sets: Map<number | string, HeldSet>;
+  /**
+   * Key (from the classes' ids) -> occurrences with exactly those classes held; only sets of two
+   * classes or more (undefined until one is seen: most tallies never have one).
+   */
+  sets: Map<number | string, HeldSet> | undefined;
 }
 
 /** Small ids for class names: the keys of held sets. */
@@ -157,7 +160,7 @@ function addTally(sum: Tally | undefined, tally: Tally): Tally {
 }
 
 function addHeldTally(sum: HeldTally | undefined, tally: HeldTally, classIds: ClassIds): HeldTally {
-  const into = sum ?? { count: 0, tasks: tally.tasks.copy(), firstAt: tally.firstAt, held: new Map<string, HeldCount>(), sets: new Map<number | string, HeldSet>() };
+  const into = sum ?? { count: 0, tasks: tally.tasks.copy(), firstAt: tally.firstAt, held: new Map<string, HeldCount>(), sets: undefined };
   if (sum !== undefined) into.tasks.addAll(tally.tasks);
   into.count += tally.count;
   for (const [name, count] of tally.held) {
@@ -169,11 +172,13 @@ function addHeldTally(sum: HeldTally | undefined, tally: HeldTally, classIds: Cl
       mine.depthSum += count.depthSum;
     }
   }
+  if (tally.sets === undefined) return into;
+  const sets = (into.sets ??= new Map<number | string, HeldSet>());
   for (const set of tally.sets.values()) {
     const key = setKey(set.classes.map((name) => classIds.of(name)));
-    const known = into.sets.get(key);
+    const known = sets.get(key);
     if (known !== undefined) known.count += set.count;
-    else into.sets.set(key, { classes: set.classes, count: set.count });
+    else sets.set(key, { classes: set.classes, count: set.count });
   }
   return into;
 }
@@ -192,7 +197,7 @@ const PAIR_BASE = 1 << 15;
 const byNumber = (a: number, b: number): number => a - b;
 
 function emptyHeldTally(task: string, at: EventRef): HeldTally {
-  return { count: 0, tasks: new TaskSet(task), firstAt: at, held: new Map(), sets: new Map() };
+  return { count: 0, tasks: new TaskSet(task), firstAt: at, held: new Map(), sets: undefined };
 }
 
 /** One occurrence by `task` with `held` held; a held lock of class `except` (the one taken) is not counted. */
@@ -223,9 +228,10 @@ function countHeld(tally: HeldTally, task: string, held: readonly LockView[], ex
   // A set of fewer than two classes holds no lockset of two or more: the per-class counts say it all.
   if (ids.length < 2) return;
   const key = setKey(ids);
-  const known = tally.sets.get(key);
+  const sets = (tally.sets ??= new Map<number | string, HeldSet>());
+  const known = sets.get(key);
   if (known !== undefined) known.count++;
-  else tally.sets.set(key, { classes: heldClasses(held, except), count: 1 });
+  else sets.set(key, { classes: heldClasses(held, except), count: 1 });
 }
 
 /** The ids of one occurrence's held classes, reused (the hooks allocate little). */
