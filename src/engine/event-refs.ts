@@ -139,9 +139,16 @@ function plainAcquireEvent(task: TaskId, lock: LockId, mode: number, trylock: bo
   return siteOnto(event, site);
 }
 
-/** Sets a plain line's call site on the event rebuilt from it (a number stands for its decimal text). */
+/** Sets a plain line's call site (and stack) on the event rebuilt from it (a number stands for its decimal text). */
 function siteOnto<E extends TraceEvent>(event: E, site: LockOpSite): E {
-  if (site !== undefined) event.site = typeof site === 'number' ? String(site) : site;
+  if (site === undefined || typeof site === 'string') {
+    if (site !== undefined) event.site = site;
+  } else if (typeof site === 'number') {
+    event.site = String(site);
+  } else {
+    if (site.site !== undefined) event.site = site.site;
+    event.stack = site.stack as string[];
+  }
   return event;
 }
 

@@ -8,6 +8,7 @@
  * Invariant: `inst.holders` counts the held entries of `inst` over all live tasks.
  */
 import type { LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
+import type { LockOpSite } from '../events/lock-op-sink.js';
 import type { LockClass } from './lock-class.js';
 
 export class LockInstance {
@@ -50,8 +51,8 @@ export class HeldLock {
     public nest: LockInstance | undefined,
     /** The acquiring event; null for a plain acquisition from a byte-level reader (see `site`). */
     public event: TraceEvent | null,
-    /** Call site of a plain acquisition (`event` null; a number stands for its decimal text); unused otherwise. */
-    public site: string | number | undefined,
+    /** Call site (and stack) of a plain acquisition (`event` null; lock-op-sink.ts LockOpSite); unused otherwise. */
+    public site: LockOpSite,
     public file: string,
     public line: number,
   ) {}
@@ -144,7 +145,7 @@ export function takeHeld(
   chain: number,
   nest: LockInstance | undefined,
   event: TraceEvent | null,
-  site: string | number | undefined,
+  site: LockOpSite,
   file: string,
   line: number,
 ): HeldLock {

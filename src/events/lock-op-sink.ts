@@ -48,10 +48,20 @@ export interface LiveHandle {
 export type LockOpMode = 0 | 1 | 2;
 
 /**
- * A line's call site: a string, or a non-negative integer standing for its decimal text (STD
- * locations are line numbers; passing the number defers building the string until a report needs it).
+ * A line's `stack` with its call site (`site` absent: the line has none), for a line that carries
+ * a stack: one shared object per distinct pair, nothing in it changes once made.
  */
-export type LockOpSite = string | number | undefined;
+export interface LocatedSite {
+  readonly site: string | undefined;
+  readonly stack: readonly string[];
+}
+
+/**
+ * A line's call site: a string, or a non-negative integer standing for its decimal text (STD
+ * locations are line numbers; passing the number defers building the string until a report needs
+ * it), or a LocatedSite when the line also has a `stack`.
+ */
+export type LockOpSite = string | number | LocatedSite | undefined;
 
 /** `T`: the engine's task handle; `L`: its lock-instance handle. */
 export interface LockOpSink<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
