@@ -43,7 +43,9 @@ import {
   F_VAR,
   F_WRITE,
   JsonlLineScan,
+  plainEnd,
 } from './jsonl-line-scan.js';
+import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE, TS_KEY_BYTES } from './jsonl-tail-memo.js';
 import { JsonlPlainLines } from './jsonl-plain-lines.js';
 import type { LiveHandle, LocatedSite, LockOpMode, LockOpSink, LockOpSite } from './lock-op-sink.js';
 
@@ -94,6 +96,8 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   private readonly stacks = new ByteIdCache<LiveHandle, LiveHandle, readonly string[]>(undefined, MAX_STACK_BYTES);
   /** A site with the stack that follows it (the writer's order), by the bytes from the one to the other. */
   private readonly siteStacks = new ByteIdCache<LiveHandle, LiveHandle, LocatedSite>(undefined, MAX_STACK_BYTES);
+  /** The tail each lock had on its last acquire and release line (jsonl-tail-memo.ts), tried before the scan. */
+  private readonly tails = new JsonlTailMemo();
   /** The writer's plainest lines, matched by their exact bytes first (cheaper than the scan). */
   private readonly plain: JsonlPlainLines<T, L>;
   /** Lines in a row the fixed patterns missed (counting on past PLAIN_MISSES, to pace the retries). */
@@ -135,10 +139,37 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
       this.plainMisses = 0;
       return true;
     }
+    if (this.tailLine(bytes, start, end, lineNo)) return true;
     const scan = this.scan;
     if (!scan.scan(bytes, start, end)) return false;
-    if (this.isLaneCall() && this.laneCall(bytes, lineNo)) return true;
+    if (this.isLaneCall() && this.laneCall(bytes, end, lineNo)) return true;
     return this.event(bytes);
+  }
+
+  /** An acquire or release line whose tail is its lock's remembered tail (jsonl-tail-memo.ts): one comparison, then the lane call. */
+  private tailLine(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
+    const tails = this.tails;
+    if (!tails.head(bytes, start, end, plainEnd)) return false;
+    const lockStart = tails.lockStart;
+    const lockEnd = tails.lockEnd;
+    const lock = this.locks.index(bytes, lockStart, lockEnd);
+    if (lock < 0) return false;
+    const entry = tails.tail(lock, bytes, end);
+    if (entry < 0) return false;
+    const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
+    if (typeof lockArgument === 'string' && (tails.seen[entry]! & DEFINING_BITS) !== 0) return false;
+    const taskStart = tails.taskStart;
+    const taskEnd = tails.taskEnd;
+    const task = this.tasks.index(bytes, taskStart, taskEnd);
+    const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
+    if (tails.slot === TAIL_ACQUIRE) {
+      this.sink.acquireAt(taskArgument, lockArgument, tails.mode(entry), tails.trylocks[entry] === 1, tails.sites[entry], this.file, lineNo);
+    } else {
+      this.sink.releaseAt(taskArgument, lockArgument, tails.sites[entry], this.file, lineNo);
+    }
+    if (typeof lockArgument === 'string') this.locks.remember(lock, this.sink.lockHandle(lockArgument));
+    if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
+    return true;
   }
 
   /** Whether the scanned line is one the lane entrance may stand for (`laneCall` has the last word on acquires with `class`/`type`). */
@@ -158,7 +189,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   }
 
   /** Calls the lane entrance for the scanned line; false (nothing done) for an acquire whose `class`/`type` may define its instance. */
-  private laneCall(bytes: Buffer, lineNo: number): boolean {
+  private laneCall(bytes: Buffer, end: number, lineNo: number): boolean {
     const scan = this.scan;
     const op = scan.op;
     const starts = scan.starts;
@@ -186,9 +217,12 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
     if (op === ACQUIRE) {
       const mode = ((scan.seen & bit(F_MODE)) === 0 ? MODE_WRITE : scan.choice[F_MODE]!) as LockOpMode;
-      this.sink.acquireAt(taskArgument, lockArgument, mode, (scan.seen & bit(F_TRY)) !== 0, site, this.file, lineNo);
+      const trylock = (scan.seen & bit(F_TRY)) !== 0;
+      this.sink.acquireAt(taskArgument, lockArgument, mode, trylock, site, this.file, lineNo);
+      this.rememberTail(lock, TAIL_ACQUIRE, bytes, end, mode, trylock, site);
     } else if (op === RELEASE) {
       this.sink.releaseAt(taskArgument, lockArgument, site, this.file, lineNo);
+      this.rememberTail(lock, TAIL_RELEASE, bytes, end, MODE_WRITE, false, site);
     } else if (op === IRQ) {
       this.sink.irqAt(taskArgument, IRQ_KINDS[scan.choice[F_KIND]!]!, IRQ_ACTIONS[scan.choice[F_ACTION]!]!, site, this.file, lineNo);
     } else if (op === ACCESS) {
@@ -199,6 +233,21 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     if (typeof lockArgument === 'string' && lock !== -1) this.locks.remember(lock, this.sink.lockHandle(lockArgument));
     if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
     return true;
+  }
+
+  /**
+   * Keeps the scanned line's tail (its fields after `op`, `task` and `lock`, in that order, up to
+   * a last `ts`) as lock `lock`'s for the op, with the call's arguments it gave.
+   */
+  private rememberTail(lock: number, slot: number, bytes: Buffer, end: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
+    const scan = this.scan;
+    const keys = scan.keys;
+    const count = scan.keyCount;
+    if (lock < 0 || keys[0] !== F_OP || keys[1] !== F_TASK || keys[2] !== F_LOCK) return;
+    const hasTs = (scan.seen & bit(F_TS)) !== 0;
+    if (hasTs && keys[count - 1] !== F_TS) return;
+    const tailEnd = hasTs ? scan.starts[F_TS]! - TS_KEY_BYTES : end - 1;
+    this.tails.remember(lock, slot, bytes, scan.ends[F_LOCK]! + 1, tailEnd, scan.seen, mode, trylock, site);
   }
 
   /** The scanned line's site, with its stack when it has one (interned when `stack` follows `site`, as the writer puts them). */
