@@ -133,17 +133,20 @@ export class JsonlTailMemo {
   private sameTail(entry: number, length: number, bytes: Buffer, end: number): boolean {
     const at = this.lockEnd + 1;
     const last = end - 1;
-    if (at + length > last) return false;
+    const after = at + length;
+    if (after > last) return false;
     const view = this.view;
+    // What must follow the tail first (a way of another length fails here), then its last word
+    // (where stacks differ), then all of it.
+    if (after !== last && !(after + TS_KEY_BYTES < last && view.getInt32(after, true) === TS_KEY_0 && view.getInt16(after + 4, true) === TS_KEY_4)) return false;
     const slabView = this.slabView;
     const offset = this.offsets[entry]!;
+    if (length >= 4 && slabView.getInt32(offset + length - 4, true) !== view.getInt32(after - 4, true)) return false;
     let i = 0;
     for (; i + 4 <= length; i += 4) if (slabView.getInt32(offset + i, true) !== view.getInt32(at + i, true)) return false;
     const slab = this.slab;
     for (; i < length; i++) if (slab[offset + i] !== bytes[at + i]) return false;
-    const after = at + length;
-    if (after === last) return true;
-    return after + TS_KEY_BYTES < last && view.getInt32(after, true) === TS_KEY_0 && view.getInt16(after + 4, true) === TS_KEY_4 && isPlainInteger(bytes, after + TS_KEY_BYTES, last);
+    return after === last || isPlainInteger(bytes, after + TS_KEY_BYTES, last);
   }
 
   /** Keeps `bytes[start, end)`, a tail the full scan accepted, as lock `lock`'s tail for `slot`, with what it decodes to. */

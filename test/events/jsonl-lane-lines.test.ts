@@ -227,7 +227,73 @@ const eventLine: fc.Arbitrary<GeneratedLine> = fc.constantFrom(...EVENT_OPS).cha
     });
 });
 
+/**
+ * Acquire and release lines in the writer's order (`op`, `task`, `lock`, the rest, `ts` last)
+ * from small pools, so that a lock's tail (everything after `lock`) repeats, sometimes with one
+ * odd byte in it or around `ts`: what the lane's tail memo (jsonl-tail-memo.ts) compares.
+ */
+const repeatedLockLine: fc.Arbitrary<string> = fc
+  .record({
+    op: fc.constantFrom('acquire', 'release'),
+    task: fc.constantFrom('t1', 't2', 'a-task-with-a-long-name'),
+    lock: fc.constantFrom('L1', 'L2', 'long-lock-name-beyond-eight-bytes'),
+    mode: fc.constantFrom(undefined, 'read', 'write'),
+    try: fc.constantFrom(undefined, true, false),
+    subclass: fc.constantFrom(undefined, 0, 1),
+    class: fc.constantFrom(undefined, 'C'),
+    type: fc.constantFrom(undefined, 'rwsem'),
+    site: fc.constantFrom(undefined, 'lock_1+0x1a/0x80', 's'),
+    stack: fc.constantFrom(undefined, ['f+0x1/0x10', 'g+0x2/0x20'], ['f+0x1/0x10'], []),
+    ts: fc.constantFrom(undefined, '0', '7', '-12', '123456789012345', '1234567890123456', '1.5', '1e3', '-0', '01', '"1"', '1 '),
+    odd: fc.constantFrom(undefined, 'escape', 'space', 'duplicate ts', 'trailing'),
+  })
+  .map((f) => {
+    const acquire = f.op === 'acquire';
+    const tail = [
+      acquire && f.mode !== undefined ? `,"mode":"${f.mode}"` : '',
+      acquire && f.try !== undefined ? `,"try":${f.try}` : '',
+      acquire && f.subclass !== undefined ? `,"subclass":${f.subclass}` : '',
+      acquire && f.class !== undefined ? `,"class":"${f.class}"` : '',
+      acquire && f.type !== undefined ? `,"type":"${f.type}"` : '',
+      f.site !== undefined ? `,"site":"${f.odd === 'escape' ? 'a\\"b' : f.site}"` : '',
+      f.stack !== undefined ? `,"stack":${JSON.stringify(f.stack)}` : '',
+    ].join('');
+    let ts = f.ts === undefined ? '' : `,"ts":${f.ts}`;
+    if (f.odd === 'duplicate ts') ts += ',"ts":1';
+    if (f.odd === 'space') ts += ' ';
+    return `{"op":"${f.op}","task":"${f.task}","lock":"${f.lock}"${tail}${ts}}${f.odd === 'trailing' ? '}' : ''}`;
+  });
+
 describe('JSONL fast lane, line by line', () => {
+  test.prop([fc.array(repeatedLockLine, { minLength: 1, maxLength: 40 }), fc.boolean()], { numRuns: 400 })(
+    'lock lines whose tails repeat (the tail memo) read as the normal path reads them, odd bytes included',
+    (lines, handles) => {
+      const calls: Record<string | symbol, unknown>[] = [];
+      const lane = { lane: new JsonlFastLane(recordingSink(calls, handles), 'f.jsonl'), calls };
+      for (const line of lines) expectSameAsNormalPath(line, throughLane(line, lane));
+    },
+  );
+
+  vitest('a lock line whose tail was seen before takes the lane entrance; any other byte after it leaves the line to the scan', () => {
+    const calls: Record<string | symbol, unknown>[] = [];
+    const lane = { lane: new JsonlFastLane(recordingSink(calls, true), 'f.jsonl'), calls };
+    const tail = ',"mode":"read","class":"C","type":"rwsem","site":"s+0x1/0x2","stack":["f","g"]';
+    expect(typeof throughLane(`{"op":"acquire","task":"t1","lock":"L"${tail},"ts":1}`, lane).outcome).toBe('object');
+    expect(throughLane('{"op":"release","task":"t1","lock":"L","ts":2}', lane).outcome).toBe(true);
+    for (const ending of [',"ts":3}', '}', ',"ts":-4}']) {
+      const line = `{"op":"acquire","task":"t2","lock":"L"${tail}${ending}`;
+      expect(throughLane(line, lane).outcome, line).toBe(true);
+      expectSameAsNormalPath(line, throughLane(line, lane));
+    }
+    for (const ending of [',"ts":1e999}', ',"ts":1,"ts":2}', ',"ts":1 }', ',"ts":01}', '}}', ',"nest":"L"}']) {
+      const line = `{"op":"acquire","task":"t2","lock":"L"${tail}${ending}`;
+      const taken = throughLane(line, lane);
+      expect(taken.outcome, line).not.toBe(true);
+      expectSameAsNormalPath(line, taken);
+    }
+  });
+
+
   test.prop([eventLine], { numRuns: 3000 })('takes every plain line of every op as the normal path reads it, and declines the rest', ({ line, plain }) => {
     const taken = expectSameAsNormalPath(line);
     if (plain) expect(taken, `${line} was declined`).toBe(true);
