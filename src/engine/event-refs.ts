@@ -9,8 +9,9 @@
  * received it). Called only on slow paths (a report, a usage record, a hook's view).
  *
  * Also the views built from references: held locks as findings and hooks see them.
- * Preconditions: a rebuilt event is only asked for a line the reader delivered as plain (so the
- * fields here are all it had); `file`/`line` are the position of the event being processed.
+ * Preconditions: a rebuilt event is only asked for a line the reader delivered through the lane
+ * entrance (so the fields here are all of it that a report shows, events/lock-op-sink.ts);
+ * `file`/`line` are the position of the event being processed.
  */
 import type {
   AccessEvent,
