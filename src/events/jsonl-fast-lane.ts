@@ -157,13 +157,13 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     const entry = tails.tail(lock, bytes, end);
     if (entry < 0) return false;
     const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
-    if (typeof lockArgument === 'string' && (tails.seen[entry]! & DEFINING_BITS) !== 0) return false;
+    if (typeof lockArgument === 'string' && (tails.seen(entry) & DEFINING_BITS) !== 0) return false;
     const taskStart = tails.taskStart;
     const taskEnd = tails.taskEnd;
     const task = this.tasks.index(bytes, taskStart, taskEnd);
     const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
     if (tails.slot === TAIL_ACQUIRE) {
-      this.sink.acquireAt(taskArgument, lockArgument, tails.mode(entry), tails.trylocks[entry] === 1, tails.sites[entry], this.file, lineNo);
+      this.sink.acquireAt(taskArgument, lockArgument, tails.mode(entry), tails.trylock(entry), tails.sites[entry], this.file, lineNo);
     } else {
       this.sink.releaseAt(taskArgument, lockArgument, tails.sites[entry], this.file, lineNo);
     }

@@ -50,6 +50,16 @@ const NINE = 0x39;
 const MAX_TS_DIGITS = 15;
 
 const MAX_TAIL_BYTES = 4 << 20;
+
+/** The words of an entry's `meta`, and the packing of its `info` word. */
+const META_WORDS = 4;
+const OFFSET = 0;
+const LENGTH = 1;
+const ROOM = 2;
+const INFO = 3;
+const SEEN_MASK = (1 << 20) - 1;
+const MODE_SHIFT = 20;
+const TRY_BIT = 1 << 22;
 const INITIAL_SLAB_BYTES = 1 << 16;
 
 export class JsonlTailMemo {
@@ -59,14 +69,13 @@ export class JsonlTailMemo {
   taskEnd = 0;
   lockStart = 0;
   lockEnd = 0;
-  /** Per entry ((lock index * SLOTS + slot) * WAYS + way): where its tail lies in the slab, its length (-1: none) and the room it has. */
-  private offsets = new Int32Array(0);
-  private lengths = new Int32Array(0);
-  private rooms = new Int32Array(0);
-  /** Per entry: the scanned fields of the tail (jsonl-line-scan.ts bits), the mode, 1 for a trylock. */
-  seen = new Int32Array(0);
-  modes = new Uint8Array(0);
-  trylocks = new Uint8Array(0);
+  /**
+   * Per entry ((lock index * SLOTS + slot) * WAYS + way), META_WORDS words: where its tail lies
+   * in the slab, its length (-1: none), the room it has there (-1: none), and what it decodes to
+   * (the scanned fields as jsonl-line-scan.ts bits, the mode, the trylock flag: `info`). The
+   * ways of one lock and op share one 64-byte cache line.
+   */
+  private meta = new Int32Array(0);
   /** Per lock and op: the way its next tail replaces (modulo WAYS). */
   private nextWay = new Uint8Array(0);
   /** Per entry: the site argument (site and stack) the tail decodes to. */
@@ -77,9 +86,19 @@ export class JsonlTailMemo {
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Buffer | undefined = undefined;
 
-  /** The mode of `entry`. */
+  /** The scanned fields of `entry`'s tail, as jsonl-line-scan.ts bits. */
+  seen(entry: number): number {
+    return this.meta[entry * META_WORDS + INFO]! & SEEN_MASK;
+  }
+
+  /** The mode `entry`'s tail gives. */
   mode(entry: number): LockOpMode {
-    return this.modes[entry]! as LockOpMode;
+    return ((this.meta[entry * META_WORDS + INFO]! >>> MODE_SHIFT) & 3) as LockOpMode;
+  }
+
+  /** Whether `entry`'s tail makes the acquisition a trylock. */
+  trylock(entry: number): boolean {
+    return (this.meta[entry * META_WORDS + INFO]! & TRY_BIT) !== 0;
   }
 
   /**
@@ -121,16 +140,17 @@ export class JsonlTailMemo {
    */
   tail(lock: number, bytes: Buffer, end: number): number {
     const first = (lock * SLOTS + this.slot) * WAYS;
-    if (first >= this.lengths.length) return -1;
+    const meta = this.meta;
+    if ((first + WAYS) * META_WORDS > meta.length) return -1;
     for (let entry = first; entry < first + WAYS; entry++) {
-      const length = this.lengths[entry]!;
-      if (length >= 0 && this.sameTail(entry, length, bytes, end)) return entry;
+      const length = meta[entry * META_WORDS + LENGTH]!;
+      if (length >= 0 && this.sameTail(meta[entry * META_WORDS + OFFSET]!, length, bytes, end)) return entry;
     }
     return -1;
   }
 
-  /** Whether the line after the lock is `entry`'s tail (`length` bytes), an optional `,"ts":` plain integer and the closing brace. */
-  private sameTail(entry: number, length: number, bytes: Buffer, end: number): boolean {
+  /** Whether the line after the lock is the tail at `offset` in the slab (`length` bytes), an optional `,"ts":` plain integer and the closing brace. */
+  private sameTail(offset: number, length: number, bytes: Buffer, end: number): boolean {
     const at = this.lockEnd + 1;
     const last = end - 1;
     const after = at + length;
@@ -140,7 +160,6 @@ export class JsonlTailMemo {
     // (where stacks differ), then all of it.
     if (after !== last && !(after + TS_KEY_BYTES < last && view.getInt32(after, true) === TS_KEY_0 && view.getInt16(after + 4, true) === TS_KEY_4)) return false;
     const slabView = this.slabView;
-    const offset = this.offsets[entry]!;
     if (length >= 4 && slabView.getInt32(offset + length - 4, true) !== view.getInt32(after - 4, true)) return false;
     let i = 0;
     for (; i + 4 <= length; i += 4) if (slabView.getInt32(offset + i, true) !== view.getInt32(at + i, true)) return false;
@@ -152,25 +171,24 @@ export class JsonlTailMemo {
   /** Keeps `bytes[start, end)`, a tail the full scan accepted, as lock `lock`'s tail for `slot`, with what it decodes to. */
   remember(lock: number, slot: number, bytes: Buffer, start: number, end: number, seen: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
     const first = (lock * SLOTS + slot) * WAYS;
-    if (first >= this.lengths.length) this.grow(first + WAYS);
+    if ((first + WAYS) * META_WORDS > this.meta.length) this.grow(first + WAYS);
     // The ways of a lock and op are replaced in turn (the oldest first).
     const way = this.nextWay[first / WAYS]!;
     this.nextWay[first / WAYS] = (way + 1) & (WAYS - 1);
-    const entry = first + way;
+    const at = (first + way) * META_WORDS;
+    const meta = this.meta;
     const length = end - start;
-    if (length > this.rooms[entry]!) {
+    if (length > meta[at + ROOM]!) {
       if (this.slabUsed + length > MAX_TAIL_BYTES) this.clear();
       if (this.slabUsed + length > this.slab.length) this.growSlab(this.slabUsed + length);
-      this.offsets[entry] = this.slabUsed;
-      this.rooms[entry] = length;
+      meta[at + OFFSET] = this.slabUsed;
+      meta[at + ROOM] = length;
       this.slabUsed += length;
     }
-    copyBytes(bytes, this.viewFor(bytes), start, this.slab, this.slabView, this.offsets[entry]!, length);
-    this.lengths[entry] = length;
-    this.seen[entry] = seen;
-    this.modes[entry] = mode;
-    this.trylocks[entry] = trylock ? 1 : 0;
-    this.sites[entry] = site;
+    copyBytes(bytes, this.viewFor(bytes), start, this.slab, this.slabView, meta[at + OFFSET]!, length);
+    meta[at + LENGTH] = length;
+    meta[at + INFO] = (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0);
+    this.sites[first + way] = site;
   }
 
   /** A DataView over `bytes` (kept while the reader passes the same buffer). */
@@ -183,14 +201,17 @@ export class JsonlTailMemo {
   }
 
   private grow(entries: number): void {
-    const size = Math.max(entries, this.lengths.length * 2, 1024 * WAYS);
-    this.offsets = copied(new Int32Array(size), this.offsets);
-    this.lengths = copied(new Int32Array(size).fill(-1), this.lengths);
-    this.rooms = copied(new Int32Array(size).fill(-1), this.rooms);
-    this.seen = copied(new Int32Array(size), this.seen);
-    this.modes = copied(new Uint8Array(size), this.modes);
-    this.trylocks = copied(new Uint8Array(size), this.trylocks);
-    this.nextWay = copied(new Uint8Array(size / WAYS), this.nextWay);
+    const size = Math.max(entries, (this.meta.length / META_WORDS) * 2, 1024 * WAYS);
+    const meta = new Int32Array(size * META_WORDS);
+    for (let at = this.meta.length; at < meta.length; at += META_WORDS) {
+      meta[at + LENGTH] = -1;
+      meta[at + ROOM] = -1;
+    }
+    meta.set(this.meta);
+    this.meta = meta;
+    const nextWay = new Uint8Array(size / WAYS);
+    nextWay.set(this.nextWay);
+    this.nextWay = nextWay;
   }
 
   private growSlab(bytes: number): void {
@@ -202,16 +223,14 @@ export class JsonlTailMemo {
 
   /** Forgets every tail (the slab is full). */
   private clear(): void {
-    this.lengths.fill(-1);
-    this.rooms.fill(-1);
+    const meta = this.meta;
+    for (let at = 0; at < meta.length; at += META_WORDS) {
+      meta[at + LENGTH] = -1;
+      meta[at + ROOM] = -1;
+    }
     this.sites.length = 0;
     this.slabUsed = 0;
   }
-}
-
-function copied<A extends Int32Array | Uint8Array>(into: A, from: A): A {
-  into.set(from);
-  return into;
 }
 
 /** `from[start, start + length)` into `into` at `at` (a loop: cheaper than a native copy for a line's few bytes). */
