@@ -154,9 +154,10 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     const lockEnd = tails.lockEnd;
     const lock = this.locks.index(bytes, lockStart, lockEnd);
     if (lock < 0) return false;
+    // The handle first: its memory load (a random lock instance) then overlaps the comparison.
+    const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
     const entry = tails.tail(lock, bytes, end);
     if (entry < 0) return false;
-    const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
     if (typeof lockArgument === 'string' && (tails.seen(entry) & DEFINING_BITS) !== 0) return false;
     const taskStart = tails.taskStart;
     const taskEnd = tails.taskEnd;
