@@ -294,7 +294,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
             // The writer's `"site":S,"stack":[...]`: one lookup for both.
             const located = this.siteAndStack(bytes);
             event.site = located.site;
-            event.stack = located.stack as string[];
+            event.stack = located.stack;
             k++;
           } else {
             event.site = this.site(bytes);
