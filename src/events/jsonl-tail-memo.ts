@@ -86,6 +86,8 @@ export class JsonlTailMemo {
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Buffer | undefined = undefined;
 
+  constructor(private readonly maxTailBytes = MAX_TAIL_BYTES) {}
+
   /** The scanned fields of `entry`'s tail, as jsonl-line-scan.ts bits. */
   seen(entry: number): number {
     return this.meta[entry * META_WORDS + INFO]! & SEEN_MASK;
@@ -179,7 +181,7 @@ export class JsonlTailMemo {
     const meta = this.meta;
     const length = end - start;
     if (length > meta[at + ROOM]!) {
-      if (this.slabUsed + length > MAX_TAIL_BYTES) this.clear();
+      if (this.slabUsed + length > this.maxTailBytes) this.clear();
       if (this.slabUsed + length > this.slab.length) this.growSlab(this.slabUsed + length);
       meta[at + OFFSET] = this.slabUsed;
       meta[at + ROOM] = length;
@@ -212,6 +214,8 @@ export class JsonlTailMemo {
     const nextWay = new Uint8Array(size / WAYS);
     nextWay.set(this.nextWay);
     this.nextWay = nextWay;
+    // Filled, not stretched: stores then stay within a packed array.
+    while (this.sites.length < size) this.sites.push(undefined);
   }
 
   private growSlab(bytes: number): void {
@@ -228,7 +232,7 @@ export class JsonlTailMemo {
       meta[at + LENGTH] = -1;
       meta[at + ROOM] = -1;
     }
-    this.sites.length = 0;
+    this.sites.fill(undefined);
     this.slabUsed = 0;
   }
 }
