@@ -2,11 +2,11 @@
  * The reentrant monitor holds of the STD importer: per live thread, the locks it holds with
  * their hold counts, so a nested acq of a held lock and every rel but the outermost make no
  * event. Locks are numbered once per name and a thread's record is a handle the fast lane keeps
- * per thread id, so the per-event work compares small integers in short arrays.
+ * per thread id, so the per-event work compares small integers in the fields of that record.
  * Per thread it also keeps which lock its last lock operation released (an SPD `wait(L)` right
  * after `rel(L)` is a marker, not a second release; see std-reader.ts).
- * Invariants: a thread's record holds each lock at most once; counts are
- * >= 1; a joined thread's record is dropped and marked dead (memory follows the live threads);
+ * Invariants: a thread's record holds each lock at most once; counts are >= 1; a joined
+ * thread's record is dropped and marked dead (memory follows the live threads);
  * lock numbers are dense and never reused: one per distinct lock name acquired (the engine keeps
  * a lock class per such name too).
  */
