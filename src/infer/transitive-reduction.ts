@@ -47,15 +47,26 @@ export function reducedComponentEdges(start: Int32Array, next: Int32Array, compo
   return components.count * words * 4 <= maxBitsetBytes ? byBitsets(dag, components.count, words) : bySearches(dag, components.count);
 }
 
-/** reach[c]: the components reachable from c in one step or more; successors are done first. */
+/**
+ * reach[c]: the components reachable from c in one step or more; successors are done first. A
+ * row is non-zero only between its words `low[c]` and `high[c]` (components reach lower numbers
+ * only, and most reach few), so a row is merged over that span, not over every word.
+ */
 function byBitsets(dag: { start: Int32Array; next: Int32Array }, count: number, words: number): Set<number> {
   const reach = new Uint32Array(count * words);
+  const low = new Int32Array(count).fill(words);
+  const high = new Int32Array(count).fill(-1);
   const kept = new Set<number>();
   for (let c = 0; c < count; c++) {
     const row = c * words;
+    let rowLow = words;
+    let rowHigh = -1;
     for (let slot = dag.start[c]!; slot < dag.start[c + 1]!; slot++) {
-      const from = dag.next[slot]! * words;
-      for (let word = 0; word < words; word++) reach[row + word]! |= reach[from + word]!;
+      const d = dag.next[slot]!;
+      const from = d * words;
+      for (let word = low[d]!; word <= high[d]!; word++) reach[row + word]! |= reach[from + word]!;
+      if (low[d]! < rowLow) rowLow = low[d]!;
+      if (high[d]! > rowHigh) rowHigh = high[d]!;
     }
     // A successor reachable through another successor is implied; the others are kept.
     for (let slot = dag.start[c]!; slot < dag.start[c + 1]!; slot++) {
@@ -64,8 +75,13 @@ function byBitsets(dag: { start: Int32Array; next: Int32Array }, count: number, 
     }
     for (let slot = dag.start[c]!; slot < dag.start[c + 1]!; slot++) {
       const d = dag.next[slot]!;
-      reach[row + (d >>> 5)]! |= 1 << (d & 31);
+      const word = d >>> 5;
+      reach[row + word]! |= 1 << (d & 31);
+      if (word < rowLow) rowLow = word;
+      if (word > rowHigh) rowHigh = word;
     }
+    low[c] = rowLow;
+    high[c] = rowHigh;
   }
   return kept;
 }
