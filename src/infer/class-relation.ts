@@ -56,10 +56,12 @@ export function classRelation(graph: IndexedGraph, observations: Observations): 
     const from = indexOf.get(outer)!;
     for (const inner of inners.keys()) addPair(pairs, seen, count, from, indexOf.get(inner)!, -1);
   }
-  const forward = compress(count, pairs.from, pairs.to, pairs.edge);
-  const backward = compress(count, pairs.to, pairs.from, undefined);
+  const forward = compress(count, pairs.from, pairs.to);
+  const backward = compress(count, pairs.to, pairs.from);
+  const nextEdge = new Int32Array(forward.list.length);
+  for (let slot = 0; slot < nextEdge.length; slot++) nextEdge[slot] = pairs.edge[forward.pairAt[slot]!]!;
   const components = stronglyConnectedComponents({ nodeCount: count, start: forward.start, next: forward.list });
-  return { names, indexOf, start: forward.start, next: forward.list, nextEdge: forward.edges, prevStart: backward.start, prev: backward.list, components };
+  return { names, indexOf, start: forward.start, next: forward.list, nextEdge, prevStart: backward.start, prev: backward.list, components };
 }
 
 /** Adds `from -> to` once (self pairs left out). */
@@ -72,20 +74,20 @@ function addPair(pairs: PairList, seen: Set<number>, count: number, from: number
   pairs.edge.push(edge);
 }
 
-/** Compressed adjacency keyed by `keys`, listing `values` (and, when given, `edges` alongside). */
-function compress(count: number, keys: readonly number[], values: readonly number[], edges: readonly number[] | undefined): { start: Int32Array; list: Int32Array; edges: Int32Array } {
+/** Compressed adjacency keyed by `keys`, listing `values`; `pairAt[slot]`: the pair each slot came from. */
+function compress(count: number, keys: readonly number[], values: readonly number[]): { start: Int32Array; list: Int32Array; pairAt: Int32Array } {
   const start = new Int32Array(count + 1);
   for (let pair = 0; pair < keys.length; pair++) start[keys[pair]! + 1]!++;
   for (let node = 0; node < count; node++) start[node + 1]! += start[node]!;
   const fill = start.slice(0, count);
   const list = new Int32Array(keys.length);
-  const listEdges = new Int32Array(edges === undefined ? 0 : keys.length);
+  const pairAt = new Int32Array(keys.length);
   for (let pair = 0; pair < keys.length; pair++) {
     const slot = fill[keys[pair]!]!++;
     list[slot] = values[pair]!;
-    if (edges !== undefined) listEdges[slot] = edges[pair]!;
+    pairAt[slot] = pair;
   }
-  return { start, list, edges: listEdges };
+  return { start, list, pairAt };
 }
 
 /** Every class reachable from `from` along `start`/`next` (including `from`), as flags. */
