@@ -34,11 +34,31 @@ function condensation(start: Int32Array, next: Int32Array, { component, count }:
         out.push(d);
       }
     }
-    const mine = out.slice(first).sort((a, b) => b - a);
-    for (let index = 0; index < mine.length; index++) out[first + index] = mine[index]!;
+    sortDescending(out, first, out.length);
     outStart[c + 1] = out.length;
   }
   return { start: outStart, next: Int32Array.from(out) };
+}
+
+/** Lists up to this long are sorted by insertion (most successor lists are one or two long). */
+const INSERTION_SORT_MAX = 16;
+
+/** Sorts `list[from .. to)` in place, highest first. */
+function sortDescending(list: number[], from: number, to: number): void {
+  if (to - from > INSERTION_SORT_MAX) {
+    const sorted = list.slice(from, to).sort((a, b) => b - a);
+    for (let index = 0; index < sorted.length; index++) list[from + index] = sorted[index]!;
+    return;
+  }
+  for (let index = from + 1; index < to; index++) {
+    const value = list[index]!;
+    let at = index - 1;
+    while (at >= from && list[at]! < value) {
+      list[at + 1] = list[at]!;
+      at--;
+    }
+    list[at + 1] = value;
+  }
 }
 
 export function reducedComponentEdges(start: Int32Array, next: Int32Array, components: Components, maxBitsetBytes = DEFAULT_MAX_BITSET_BYTES): Set<number> {

@@ -69,3 +69,12 @@ test.prop([graphArbitrary(1, 14, 0, 40)], { numRuns: 200 })('bitsets and searche
 test.prop([graphArbitrary(33, 90, 20, 120)], { numRuns: 60 })('bitsets spanning several words give the brute-force reduction', ([nodes, edges]) => {
   expectBruteForceReduction(nodes, edges, false);
 });
+
+test.prop([fc.integer({ min: 17, max: 40 }), fc.array(fc.tuple(fc.nat(39), fc.nat(39)), { maxLength: 30 })], { numRuns: 40 })(
+  'a class with more successors than the insertion sort takes gives the brute-force reduction',
+  (fanOut, extra) => {
+    const nodes = 41;
+    const star: Array<[number, number]> = Array.from({ length: fanOut }, (_, index) => [0, index + 1]);
+    expectBruteForceReduction(nodes, [...star, ...extra.map(([from, to]): [number, number] => [from + 1, to + 1])], true);
+  },
+);
