@@ -22,7 +22,7 @@ function observe(events: readonly TraceEvent[], readAfter: ReadonlySet<number> =
   events.forEach((event, index) => {
     validator.process(event, { file: FILE, line: index + 1 });
     // Reading a tally tallies the chains logged so far.
-    if (readAfter.has(index)) void observations.acquired;
+    if (readAfter.has(index)) expect(observations.acquired).toBeInstanceOf(Map);
   });
   validator.end();
   return observations;
