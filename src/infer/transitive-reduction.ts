@@ -1,8 +1,11 @@
 /**
  * The transitive reduction of the condensation of a graph: the edges between components that no
- * longer path implies. Two ways with one answer: reachability bitsets (one row per component,
- * time about edges x components / 32) while they fit in `maxBitsetBytes`; beyond, a search per
- * component that stops at what an earlier kept successor reached (no quadratic memory).
+ * longer path implies. Two ways with one answer: a search per component that stops at what an
+ * earlier kept successor reached (cheap when components reach few others, as in most lock
+ * graphs; no quadratic memory), and reachability bitsets (one row per component, time about
+ * edges x components / 32). The search goes first, with a budget of what the bitsets would
+ * cost; past it (components that reach many others), the bitsets take over while they fit in
+ * `maxBitsetBytes`. Beyond that size the search runs without a budget.
  * Precondition: components are numbered in reverse topological order of the condensation
  * (strongly-connected.ts gives them so): every edge between two components goes from a higher
  * number to a lower one. Output: the kept component pairs, as `c * count + d`.
@@ -61,10 +64,18 @@ function sortDescending(list: number[], from: number, to: number): void {
   }
 }
 
-export function reducedComponentEdges(start: Int32Array, next: Int32Array, components: Components, maxBitsetBytes = DEFAULT_MAX_BITSET_BYTES): Set<number> {
+export function reducedComponentEdges(
+  start: Int32Array,
+  next: Int32Array,
+  components: Components,
+  maxBitsetBytes = DEFAULT_MAX_BITSET_BYTES,
+  searchBudget?: number,
+): Set<number> {
   const dag = condensation(start, next, components);
   const words = (components.count + 31) >>> 5;
-  return components.count * words * 4 <= maxBitsetBytes ? byBitsets(dag, components.count, words) : bySearches(dag, components.count);
+  if (components.count * words * 4 > maxBitsetBytes) return bySearches(dag, components.count, Infinity)!;
+  const bitsetCost = components.count + dag.next.length * words;
+  return bySearches(dag, components.count, searchBudget ?? bitsetCost) ?? byBitsets(dag, components.count, words);
 }
 
 /**
@@ -109,11 +120,13 @@ function byBitsets(dag: { start: Int32Array; next: Int32Array }, count: number, 
 /**
  * Per component, its successors highest number first (a successor can only reach lower
  * numbers): one not yet reached from an earlier kept one is kept, and what it reaches is marked.
+ * Undefined once more than `budget` edges have been followed.
  */
-function bySearches(dag: { start: Int32Array; next: Int32Array }, count: number): Set<number> {
+function bySearches(dag: { start: Int32Array; next: Int32Array }, count: number, budget: number): Set<number> | undefined {
   const kept = new Set<number>();
   const mark = new Int32Array(count).fill(-1);
   const stack: number[] = [];
+  let followed = 0;
   for (let c = 0; c < count; c++) {
     for (let slot = dag.start[c]!; slot < dag.start[c + 1]!; slot++) {
       const d = dag.next[slot]!;
@@ -122,6 +135,8 @@ function bySearches(dag: { start: Int32Array; next: Int32Array }, count: number)
       stack.push(d);
       while (stack.length > 0) {
         const node = stack.pop()!;
+        followed += dag.start[node + 1]! - dag.start[node]!;
+        if (followed > budget) return undefined;
         for (let at = dag.start[node]!; at < dag.start[node + 1]!; at++) {
           const successor = dag.next[at]!;
           if (mark[successor] === c) continue;
