@@ -7,12 +7,17 @@
  * memory than reading the descriptor.
  * Invariants: the bytes come out in input order, the ones read ahead for format detection
  * first; a regular file (`lockdep check - < trace`) is read synchronously, like a trace given by
- * path, with a turn of the event loop between reads; anything else (a pipe, a socket, a
- * terminal) is read asynchronously, so a slow producer never blocks the event loop (signals,
- * progress); standard input made non-blocking by another owner (a read fails with EAGAIN) is
- * read through `process.stdin` from there on, which waits for data without spinning.
+ * path, with a turn of the event loop between reads; anything else is read asynchronously, so a
+ * slow producer never blocks the event loop (signals, progress): standard input that is a pipe
+ * or a socket through the event loop's poll (stdin-pipe-reader.ts, the cheapest per read), a
+ * named pipe or a terminal through the thread pool; a terminal made non-blocking by another
+ * owner (a read fails with EAGAIN) is read through `process.stdin` from there on, which waits
+ * for data without spinning. No read is left pending between calls, so a caller that stops
+ * early (an input error) never waits on a stalled producer; `close` releases standard input's
+ * pipe.
  */
 import { fstatSync, read, readSync } from 'node:fs';
+import { StdinPipeReader } from './stdin-pipe-reader.js';
 
 const STDIN_FD = 0;
 /** Bytes per read; a pipe gives at most its capacity (64 KiB on Linux) per read. */
@@ -23,12 +28,16 @@ export class DescriptorSource {
   private readonly ahead: Buffer[] = [];
   private readonly buffer = Buffer.allocUnsafe(READ_BYTES);
   private readonly regularFile: boolean;
+  /** Standard input when it is a pipe or a socket. */
+  private readonly pipe: StdinPipeReader | null;
   /** Set once a read of standard input failed with EAGAIN: the rest comes from process.stdin. */
   private stream: AsyncIterator<Buffer | string> | null = null;
 
   /** Reads `fd` (standard input by default) from its current position; the caller closes it. */
   constructor(private readonly fd: number = STDIN_FD) {
-    this.regularFile = fstatSync(fd).isFile();
+    const stats = fstatSync(fd);
+    this.regularFile = stats.isFile();
+    this.pipe = fd === STDIN_FD && (stats.isFIFO() || stats.isSocket()) ? new StdinPipeReader(this.buffer) : null;
   }
 
   /**
@@ -55,7 +64,18 @@ export class DescriptorSource {
     return first ?? this.read();
   }
 
+  /** Whether this is standard input's pipe, read through the event loop's poll (stdin-pipe-reader.ts). */
+  get readByPoll(): boolean {
+    return this.pipe !== null;
+  }
+
+  /** Stops reading standard input's pipe, if that is the input (the caller closes any other descriptor). */
+  close(): void {
+    this.pipe?.close();
+  }
+
   private async read(): Promise<Buffer | null> {
+    if (this.pipe !== null) return this.pipe.next();
     if (this.stream !== null) return this.fromStream(this.stream);
     if (this.regularFile) {
       await new Promise<void>((resolve) => setImmediate(resolve));

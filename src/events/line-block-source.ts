@@ -46,10 +46,16 @@ export async function readLineBlocks(source: TraceByteSource, onBlock: BlockCall
   const onBytes = options.onBytes;
   let total = 0;
   const readDescriptor = async (descriptor: DescriptorSource): Promise<void> => {
-    for (let bytes = await descriptor.next(); bytes !== null; bytes = await descriptor.next()) {
-      blocks.push(bytes, onBlock, chunkBytes);
-      total += bytes.length;
-      onBytes?.(total);
+    try {
+      // Standard input's pipe: each chunk goes to the readers as it comes (see the header).
+      const minBlockBytes = descriptor.readByPoll ? 0 : chunkBytes;
+      for (let bytes = await descriptor.next(); bytes !== null; bytes = await descriptor.next()) {
+        blocks.push(bytes, onBlock, minBlockBytes);
+        total += bytes.length;
+        onBytes?.(total);
+      }
+    } finally {
+      descriptor.close();
     }
   };
   if (typeof source === 'string' && statSync(source).isFile()) {
