@@ -163,10 +163,10 @@ describe('a producer that writes a bad line and then stalls', { timeout: SPAWN_T
     expect(bytes.length).toBeGreaterThan(64 * 1024);
     expect(bytes.length).toBeLessThan(256 * 1024);
     const child = spawn(process.execPath, [BIN, 'check', '--no-config', '-'], { cwd: REPO_ROOT, env: ENV, stdio: ['pipe', 'ignore', 'pipe'] });
-    child.stdin?.on('error', () => undefined); // the check may exit before taking every byte
-    child.stdin?.write(bytes);
+    child.stdin.on('error', () => undefined); // the check may exit before taking every byte
+    child.stdin.write(bytes);
     const run = await exitOf(child);
-    child.stdin?.destroy();
+    child.stdin.destroy();
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`<stdin>:${badLine}: ${BAD_LINE_ERROR}`);
   });
