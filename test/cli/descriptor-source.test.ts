@@ -5,7 +5,7 @@
  * the output of the same trace checked by path, in JSONL and in STD (detected from the first
  * bytes); so does a named pipe given as the trace. A producer that writes a bad line and then
  * stalls (its end left open) does not hold the check: the error is reported and the process
- * exits 2 at once, from a pipe and from a socket. Spawned: standard input is the process
+ * exits 2 at once, from a pipe, a named pipe and a socket. Spawned: standard input is the process
  * boundary.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -153,6 +153,22 @@ describe('a producer that writes a bad line and then stalls', { timeout: SPAWN_T
       expect(run.stderr).toContain(`<stdin>:${badLine}: ${BAD_LINE_ERROR}`);
     } finally {
       closeSync(readEnd);
+      closeSync(writeEnd);
+    }
+  });
+
+  it('on a named pipe given as the trace: the check reports the line and exits 2 while the pipe stays open', async () => {
+    const fifo = join(dir, 'stalled-named-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writeEnd = openSync(fifo, 'r+'); // the check opens the pipe itself; this end keeps it open
+    try {
+      const { bytes, badLine } = badAfter(20);
+      writeSync(writeEnd, bytes);
+      const child = spawn(process.execPath, [BIN, 'check', '--no-config', '--input-format', 'jsonl', fifo], { cwd: REPO_ROOT, env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
+      const run = await exitOf(child);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`${fifo}:${badLine}: ${BAD_LINE_ERROR}`);
+    } finally {
       closeSync(writeEnd);
     }
   });
