@@ -1,10 +1,10 @@
 /**
  * A trace's bytes read from a file descriptor into one reused buffer: standard input
  * (`lockdep check -`) and named pipes (`lockdep check <(producer)`, opened by `open`), rather
- * than through a stream. A stream over a pipe allocates a new Buffer per 64 KiB chunk, and those buffers,
- * outside the JavaScript heap, are freed only by a collection the heap itself does not need
- * yet: on a 1M-event JSONL trace that cost twice the CPU time of the reads and 25 MB more peak
- * memory than reading the descriptor.
+ * than through a stream. A stream over a pipe allocates a new Buffer per 64 KiB chunk, and
+ * those buffers, outside the JavaScript heap, are freed only by a collection the heap itself
+ * does not need yet: on a 1M-event JSONL trace that cost twice the CPU time of the reads and
+ * 25 MB more peak memory than reading the descriptor.
  * Invariants: the bytes come out in input order, the ones read ahead for format detection
  * first; a regular file (`lockdep check - < trace`) is read synchronously, like a trace given by
  * path, with a turn of the event loop between reads; anything else is read asynchronously, so a
