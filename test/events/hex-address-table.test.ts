@@ -1,25 +1,24 @@
 /**
- * HexAddressTable (events/hex-address-table.ts): addresses keyed by value and digit count, the
- * name kept per address, and the bounded memory (the table starts over at its capacity).
+ * HexAddressTable (events/hex-address-table.ts): addresses keyed by their digits and digit count,
+ * 16-digit addresses found by their bytes read as words, the name kept per address, and the
+ * bounded memory (the table starts over at its capacity).
  */
 import { describe, expect, it } from 'vitest';
 import { HexAddressTable, NAME_BYTES } from '../../src/events/hex-address-table.js';
 
-/** The two words the ftrace lane accumulates from the digits. */
-function words(hex: string): [number, number] {
-  let high = 0;
-  let low = 0;
-  for (const digit of hex) {
-    high = (high << 4) | (low >>> 28);
-    low = (low << 4) | parseInt(digit, 16);
-  }
-  return [high, low];
-}
-
 function indexOf(table: HexAddressTable<string>, hex: string): number {
   const bytes = Buffer.from(`  ${hex}  `, 'latin1');
-  const [high, low] = words(hex);
-  return table.index(high, low, bytes, 2, 2 + hex.length);
+  return table.index(bytes, 2, 2 + hex.length);
+}
+
+/** `find16` of `hex` at an odd offset of a buffer (the lane reads unaligned words). */
+function find16(table: HexAddressTable<string>, hex: string): number {
+  const bytes = Buffer.from(`x${hex} `, 'latin1');
+  return table.find16(viewOf(bytes), 1);
+}
+
+function viewOf(bytes: Buffer): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 describe('HexAddressTable', () => {
@@ -32,30 +31,42 @@ describe('HexAddressTable', () => {
     expect(indexes.map((index) => table.ids[index])).toEqual(addresses);
   });
 
+  it('finds a 16-digit address it holds by its bytes, and nothing else', () => {
+    const table = new HexAddressTable<string>();
+    expect(find16(table, '0000000084e3738a')).toBe(-1);
+    const index = indexOf(table, '0000000084e3738a');
+    indexOf(table, '84e3738a');
+    expect(find16(table, '0000000084e3738a')).toBe(index);
+    expect(find16(table, '0000000084e3738b')).toBe(-1);
+    expect(find16(table, '1000000084e3738a')).toBe(-1);
+    // The 8 digits '84e3738a' followed by 8 more bytes are not the 8-digit address.
+    expect(find16(table, '84e3738a        ')).toBe(-1);
+  });
+
   it('keeps a name and its tag per address (of the last one looked up), up to NAME_BYTES bytes', () => {
     const table = new HexAddressTable<string>();
     const name = Buffer.from('x&mm->mmap_lock', 'latin1');
     indexOf(table, '0000000084e3738a');
-    expect(table.hasName(name, 1, name.length)).toBe(false);
+    expect(table.hasName(viewOf(name), 1, name.length)).toBe(false);
     expect(table.nameLength()).toBe(0);
     table.setName(name, 1, name.length, 7);
     expect(table.nameLength()).toBe(name.length - 1);
-    expect(table.hasName(name, 1, name.length)).toBe(true);
+    expect(table.hasName(viewOf(name), 1, name.length)).toBe(true);
     expect(table.nameTag()).toBe(7);
-    expect(table.hasName(name, 1, name.length - 1)).toBe(false);
+    expect(table.hasName(viewOf(name), 1, name.length - 1)).toBe(false);
     const other = Buffer.from('&mm->mmap_locK', 'latin1');
-    expect(table.hasName(other, 0, other.length)).toBe(false);
+    expect(table.hasName(viewOf(other), 0, other.length)).toBe(false);
     indexOf(table, '00000000f5b22878');
-    expect(table.hasName(name, 1, name.length)).toBe(false);
+    expect(table.hasName(viewOf(name), 1, name.length)).toBe(false);
     const long = Buffer.from('n'.repeat(NAME_BYTES + 1), 'latin1');
     table.setName(long, 0, long.length, 3);
-    expect(table.hasName(long, 0, long.length)).toBe(false);
+    expect(table.hasName(viewOf(long), 0, long.length)).toBe(false);
     const longest = Buffer.from('m'.repeat(NAME_BYTES), 'latin1');
     table.setName(longest, 0, longest.length, 4);
-    expect(table.hasName(longest, 0, longest.length)).toBe(true);
+    expect(table.hasName(viewOf(longest), 0, longest.length)).toBe(true);
     expect(table.nameTag()).toBe(4);
     indexOf(table, '0000000084e3738a');
-    expect(table.hasName(name, 1, name.length)).toBe(true);
+    expect(table.hasName(viewOf(name), 1, name.length)).toBe(true);
     expect(table.nameTag()).toBe(7);
   });
 
@@ -67,11 +78,11 @@ describe('HexAddressTable', () => {
       indexOf(table, hex);
       table.setName(name, 0, name.length, i);
     });
-    expect(hexes.every((hex, i) => indexOf(table, hex) === i && table.hasName(name, 0, name.length) && table.nameTag() === i)).toBe(true);
+    expect(hexes.every((hex, i) => indexOf(table, hex) === i && table.hasName(viewOf(name), 0, name.length) && table.nameTag() === i)).toBe(true);
     indexOf(table, 'ffff');
     indexOf(table, 'fffe');
     expect(indexOf(table, hexes[0]!)).toBe(1);
-    expect(table.hasName(name, 0, name.length)).toBe(false);
+    expect(table.hasName(viewOf(name), 0, name.length)).toBe(false);
     expect(table.ids).toEqual(['fffe', hexes[0]]);
   });
 });
