@@ -19,7 +19,7 @@
  */
 import { ByteIdCache } from './byte-id-cache.js';
 import { HexAddressTable } from './hex-address-table.js';
-import type { Context, KernelClass, KernelInstance, KernelTask } from './kernel-lock-records.js';
+import type { Context, KernelTask } from './kernel-lock-records.js';
 import { contextOf, type KernelLockTracker } from './kernel-lock-tracker.js';
 
 const SPACE = 0x20;
@@ -94,11 +94,10 @@ export class FtraceFastLane {
   private readonly slotPrefixes = new Int32Array((TASK_SLOTS * PREFIX_BYTES) / 4);
   private readonly slotPrefixBytes = new Uint8Array(this.slotPrefixes.buffer);
   private readonly slotPrefixLengths = new Int32Array(TASK_SLOTS);
-  /** Per address: the tracker's instance, and the class last seen there as its name (tag: its number in `classList`). */
-  private readonly addresses = new HexAddressTable<KernelInstance>();
-  /** Class names; the tag of each is its number in `classList`. */
+  /** Per address: the tracker's instance number, and the class last seen there as its name (tag: the tracker's class number). */
+  private readonly addresses = new HexAddressTable<number>();
+  /** Class names; the tag of each is the tracker's class number. */
   private readonly classes = new ByteIdCache();
-  private readonly classList: KernelClass[] = [];
 
   /** A view of the last buffer read, for its little-endian words (made again when the reader's buffer changes). */
   private view: DataView = new DataView(new ArrayBuffer(0));
@@ -264,8 +263,7 @@ export class FtraceFastLane {
       if (cls < 0) return -1;
       classNumber = this.classes.tags[cls]!;
       if (classNumber < 0) {
-        classNumber = this.classList.length;
-        this.classList.push(tracker.classOf(this.classes.ids[cls]!));
+        classNumber = tracker.ids.classOf(this.classes.ids[cls]!);
         this.classes.tags[cls] = classNumber;
       }
       addresses.setName(bytes, classStart, classEnd, classNumber);
@@ -282,9 +280,8 @@ export class FtraceFastLane {
           : tracker.task(bytes.toString('latin1', commStart, dash), bytes.toString('latin1', dash + 1, pidEnd), bytes.toString('latin1', cpuStart, cpuEnd));
       this.keepPrefix(slot, pid, task, bytes, start, cpuEnd + 1);
     }
-    const lockClass = this.classList[classNumber]!;
-    const inst = tracker.lockLine(task, context, irqsOff, acquire, addresses.ids[address]!, addresses.records[address], lockClass, isTry, isRead, ts, lineNo);
-    if (inst !== undefined) addresses.records[address] = inst;
+    const inst = tracker.lockLine(task, context, irqsOff, acquire, addresses.ids[address]!, addresses.records[address] ?? -1, classNumber, isTry, isRead, ts, lineNo);
+    if (inst >= 0) addresses.records[address] = inst;
     return next;
   }
 

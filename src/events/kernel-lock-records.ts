@@ -1,48 +1,21 @@
 /**
- * The records KernelLockTracker (kernel-lock-tracker.ts) keeps per task, lock class and lock
- * instance, and the lock event it holds back until the next line (a stack trace may follow and
- * belong to it). The byte lane (ftrace-fast-lane.ts) caches these records per id, so a line whose
- * ids were seen before looks nothing up by string.
+ * The record KernelLockTracker (kernel-lock-tracker.ts) keeps per task (its lock instances and
+ * classes are numbers, kernel-lock-ids.ts), and the lock event it holds back until the next line
+ * (a stack trace may follow and belong to it). The byte lane (ftrace-fast-lane.ts) caches the
+ * task record per pid, so a line whose ids were seen before looks nothing up by string.
  * Owns how a held-back lock event is delivered: as the call of the engine's fast entrance
  * (lock-op-sink.ts) when it carries nothing such a call cannot (no stack, no inferred subclass),
  * else as the TraceEvent the line parses to (`heldBackEvent`), and how the frames of a following
  * stack trace attach to it (`attachFrame`).
- * Invariants: one record per task key, class name and instance id for the tracker's lifetime (a
- * freed task's record is dead: `alive` false); the event of a held-back lock event is the one the
- * tracker always built for it (fields in the same order, `ts` included).
+ * Invariants: one record per task key for the tracker's lifetime (a freed task's record is dead:
+ * `alive` false); the event of a held-back lock event is the one the tracker always built for it
+ * (fields in the same order, `ts` included).
  */
-import type { LockMode, LockType, TraceEvent } from './event.js';
+import type { LockMode, TraceEvent } from './event.js';
 import type { LiveHandle, LockOpMode } from './lock-op-sink.js';
-
-/** A lock class, one per name. */
-export interface KernelClass {
-  readonly alive: true;
-  readonly name: string;
-  /** From `classTypes`, else the tracker's default type. */
-  readonly type: LockType;
-  /** Whether `classTypes` names the class (a read acquisition may then be recursive). */
-  readonly typed: boolean;
-  /** A map the kernel acquires with check=0 (unvalidated-maps.ts): its lock events are skipped. */
-  readonly unvalidated: boolean;
-}
-
-/** A lock instance: the lockdep_map address, or the class name when the kernel printed none. */
-export interface KernelInstance {
-  readonly alive: true;
-  readonly id: string;
-  /** The class it was last declared with (`init`); undefined until its first acquisition. */
-  cls: KernelClass | undefined;
-  /** The engine's handle of the instance, when the tracker delivers through the fast entrance. */
-  handle: LiveHandle | undefined;
-}
 
 /** Interrupt context of one line, innermost last (`H` is a hardirq inside a softirq). */
 export type Context = readonly ('softirq' | 'hardirq')[];
-
-export interface HeldInstance {
-  inst: KernelInstance;
-  cls: KernelClass;
-}
 
 export interface KernelTask {
   /** False once the task has exited (`sched_process_free`). */
@@ -55,7 +28,9 @@ export interface KernelTask {
   /** Hardirqs / bottom halves disabled by the task itself at the innermost context level. */
   hardOff: boolean;
   bhOff: boolean;
-  readonly held: HeldInstance[];
+  /** The instances the task holds, in acquisition order, and the class of each (numbers of kernel-lock-ids.ts). */
+  readonly heldInstances: number[];
+  readonly heldClasses: number[];
   /** The engine's handle of the task, when the tracker delivers through the fast entrance. */
   handle: LiveHandle | undefined;
 }
@@ -64,7 +39,8 @@ export interface KernelTask {
 export interface HeldBackLock {
   acquire: boolean;
   task: KernelTask;
-  inst: KernelInstance;
+  /** The instance's number (kernel-lock-ids.ts). */
+  inst: number;
   /** 0 write, 1 read, 2 recursive-read (an acquire's). */
   mode: LockOpMode;
   isTry: boolean;
@@ -97,19 +73,19 @@ export function isPlainLock(lock: HeldBackLock): boolean {
   return lock.stack === undefined && lock.subclass === 0;
 }
 
-/** The TraceEvent of a held-back lock event. */
-export function heldBackEvent(lock: HeldBackLock): TraceEvent {
-  const { task, inst, stack } = lock;
+/** The TraceEvent of a held-back lock event, whose instance's id is `lockId`. */
+export function heldBackEvent(lock: HeldBackLock, lockId: string): TraceEvent {
+  const { task, stack } = lock;
   let event: TraceEvent;
   if (lock.acquire) {
-    event = { op: 'acquire', task: task.id, lock: inst.id };
+    event = { op: 'acquire', task: task.id, lock: lockId };
     const mode = MODE_NAMES[lock.mode];
     if (mode !== undefined) event.mode = mode;
     if (lock.isTry) event.try = true;
     if (lock.subclass > 0) event.subclass = lock.subclass;
     event.ts = lock.ts;
   } else {
-    event = { op: 'release', task: task.id, lock: inst.id, ts: lock.ts };
+    event = { op: 'release', task: task.id, lock: lockId, ts: lock.ts };
   }
   if (stack !== undefined) event.stack = stack;
   return event;
