@@ -171,10 +171,9 @@ export class FtraceFastLane {
     while (at < limit && IS_DEPTH[bytes[at]!] === 1) at++;
     if (at === depthStart || at - depthStart > MAX_DEPTH_COLUMNS || at === limit || bytes[at] !== SPACE) return -1;
     while (at < limit && bytes[at] === SPACE) at++;
-    // The timestamp: `<digits>[.<digits>]:`, read as the general path's Number() reads it: each
-    // part as a small integer (no chain of double operations per digit), then one exact
-    // integer over one power of ten (up to 15 digits in all both are exact, so the quotient is
-    // the correctly rounded value of the text, as Number()'s).
+    // The timestamp: `<digits>[.<digits>]:`, each part read as a small integer (no chain of
+    // double operations per digit), handed over as the parts and the fraction's power of ten:
+    // the tracker divides only for an event that carries its `ts` (kernel-lock-records.ts).
     const secondsStart = at;
     let seconds = 0;
     while (at < limit && IS_DIGIT[bytes[at]!] === 1) seconds = seconds * 10 + (bytes[at++]! - DIGIT_0);
@@ -189,7 +188,6 @@ export class FtraceFastLane {
     }
     if (at - secondsStart - (fractionDigits === 0 ? 0 : 1) > MAX_TS_DIGITS || bytes[at] !== COLON) return -1;
     const scale = POWERS_OF_TEN[fractionDigits]!;
-    const ts = (seconds * scale + fraction) / scale;
     at++;
     while (at < limit && bytes[at] === SPACE) at++;
     // The event: `lock_acquire: ` or `lock_release: `.
@@ -280,7 +278,7 @@ export class FtraceFastLane {
           : tracker.task(bytes.toString('latin1', commStart, dash), bytes.toString('latin1', dash + 1, pidEnd), bytes.toString('latin1', cpuStart, cpuEnd));
       this.keepPrefix(slot, pid, task, bytes, start, cpuEnd + 1);
     }
-    const inst = tracker.lockLine(task, context, irqsOff, acquire, addresses.ids[address]!, addresses.records[address] ?? -1, classNumber, isTry, isRead, ts, lineNo);
+    const inst = tracker.lockLine(task, context, irqsOff, acquire, addresses.ids[address]!, addresses.records[address] ?? -1, classNumber, isTry, isRead, seconds, fraction, scale, lineNo);
     if (inst >= 0) addresses.records[address] = inst;
     return next;
   }

@@ -46,7 +46,10 @@ export interface HeldBackLock {
   isTry: boolean;
   /** The inferred nesting subclass (0: none). */
   subclass: number;
-  ts: number;
+  /** The timestamp, `(tsSeconds * tsScale + tsFraction) / tsScale` (`timestampOf`). */
+  tsSeconds: number;
+  tsFraction: number;
+  tsScale: number;
   line: number;
   /** Frames of a stack trace that followed it, machinery frames dropped. */
   stack: string[] | undefined;
@@ -83,10 +86,20 @@ export function heldBackEvent(lock: HeldBackLock, lockId: string): TraceEvent {
     if (mode !== undefined) event.mode = mode;
     if (lock.isTry) event.try = true;
     if (lock.subclass > 0) event.subclass = lock.subclass;
-    event.ts = lock.ts;
+    event.ts = timestampOf(lock);
   } else {
-    event = { op: 'release', task: task.id, lock: lockId, ts: lock.ts };
+    event = { op: 'release', task: task.id, lock: lockId, ts: timestampOf(lock) };
   }
   if (stack !== undefined) event.stack = stack;
   return event;
+}
+
+/**
+ * The timestamp of a held-back lock event: the general path gives it whole (`tsSeconds`, with
+ * 0 and 1), the byte lane as the integer seconds and fraction of its text and the fraction's power
+ * of ten; with up to 15 digits in all, the sum is an exact integer and the quotient the correctly
+ * rounded value of the text (what `Number()` of it gives).
+ */
+function timestampOf(lock: HeldBackLock): number {
+  return (lock.tsSeconds * lock.tsScale + lock.tsFraction) / lock.tsScale;
 }

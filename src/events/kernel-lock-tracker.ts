@@ -170,12 +170,12 @@ export class KernelLockTracker {
     switch (record.name) {
       case 'lock_acquire': {
         const { lock, cls, isTry, isRead } = parseLockPayload(record.payload, 'lock_acquire', this.file, lineNo);
-        this.acquire(task, lock ?? cls, -1, this.ids.classOf(cls), isTry, isRead, record.ts, lineNo);
+        this.acquire(task, lock ?? cls, -1, this.ids.classOf(cls), isTry, isRead, record.ts, 0, 1, lineNo);
         return;
       }
       case 'lock_release': {
         const { lock, cls } = parseLockPayload(record.payload, 'lock_release', this.file, lineNo);
-        this.release(task, lock ?? cls, -1, this.ids.classOf(cls), record.ts, lineNo);
+        this.release(task, lock ?? cls, -1, this.ids.classOf(cls), record.ts, 0, 1, lineNo);
         return;
       }
       case 'irq_enable':
@@ -194,14 +194,32 @@ export class KernelLockTracker {
    * A lock_acquire or lock_release line of a flags-column format, as the byte lane
    * (ftrace-fast-lane.ts) cut it out: the same effect as `event` of that line. `inst` is the
    * number of instance `lock` when the caller has it cached (else -1), `cls` the number of its
-   * class (`ids.classOf`). Returns the instance's number (-1 for a release of an instance never
+   * class (`ids.classOf`); the timestamp is `(tsSeconds * tsScale + tsFraction) / tsScale` (small
+   * integers: no number is boxed per line, and the division is only made for an event that
+   * carries its `ts`). Returns the instance's number (-1 for a release of an instance never
    * acquired, or a skipped event of an instance not cached).
    */
-  lockLine(task: KernelTask, context: Context, irqsOff: string, acquire: boolean, lock: string, inst: number, cls: number, isTry: boolean, isRead: boolean, ts: number, lineNo: number): number {
+  lockLine(
+    task: KernelTask,
+    context: Context,
+    irqsOff: string,
+    acquire: boolean,
+    lock: string,
+    inst: number,
+    cls: number,
+    isTry: boolean,
+    isRead: boolean,
+    tsSeconds: number,
+    tsFraction: number,
+    tsScale: number,
+    lineNo: number,
+  ): number {
     this.stackOpen = false;
     this.flush();
     this.irqColumns(task, context, irqsOff, lineNo);
-    return acquire ? this.acquire(task, lock, inst, cls, isTry, isRead, ts, lineNo) : this.release(task, lock, inst, cls, ts, lineNo);
+    return acquire
+      ? this.acquire(task, lock, inst, cls, isTry, isRead, tsSeconds, tsFraction, tsScale, lineNo)
+      : this.release(task, lock, inst, cls, tsSeconds, tsFraction, tsScale, lineNo);
   }
 
   /** A kernel stack trace of task `key` starts: it belongs to the held-back event when that is the task's. */
@@ -309,7 +327,18 @@ export class KernelLockTracker {
     this.emitIrq(task, 'softirq', off ? 'disable' : 'enable', lineNo);
   }
 
-  private acquire(task: KernelTask, lock: string, known: number, cls: number, isTry: boolean, isRead: boolean, ts: number, lineNo: number): number {
+  private acquire(
+    task: KernelTask,
+    lock: string,
+    known: number,
+    cls: number,
+    isTry: boolean,
+    isRead: boolean,
+    tsSeconds: number,
+    tsFraction: number,
+    tsScale: number,
+    lineNo: number,
+  ): number {
     this.stats.lockEvents++;
     const ids = this.ids;
     const flags = ids.classFlags[cls]!;
@@ -336,11 +365,11 @@ export class KernelLockTracker {
       : (flags & CLASS_READ_RECURSIVE) !== 0 || ((flags & CLASS_READ_RECURSIVE_IN_INTERRUPT) !== 0 && (task.context.length > 0 || task.bhOff))
         ? 2
         : 1;
-    this.holdBack(true, task, inst, mode, isTry, subclass, ts, lineNo);
+    this.holdBack(true, task, inst, mode, isTry, subclass, tsSeconds, tsFraction, tsScale, lineNo);
     return inst;
   }
 
-  private release(task: KernelTask, lock: string, known: number, cls: number, ts: number, lineNo: number): number {
+  private release(task: KernelTask, lock: string, known: number, cls: number, tsSeconds: number, tsFraction: number, tsScale: number, lineNo: number): number {
     this.stats.lockEvents++;
     if ((this.ids.classFlags[cls]! & CLASS_UNVALIDATED) !== 0) {
       this.skipped('unvalidatedLockEvents', lineNo);
@@ -363,7 +392,7 @@ export class KernelLockTracker {
       heldInstances.splice(index, 1);
       task.heldClasses.splice(index, 1);
     }
-    this.holdBack(false, task, inst, 0, false, 0, ts, lineNo);
+    this.holdBack(false, task, inst, 0, false, 0, tsSeconds, tsFraction, tsScale, lineNo);
     return inst;
   }
 
@@ -389,11 +418,22 @@ export class KernelLockTracker {
     this.emit({ op: 'exit', task: task.id }, lineNo);
   }
 
-  private holdBack(acquire: boolean, task: KernelTask, inst: number, mode: LockOpMode, isTry: boolean, subclass: number, ts: number, line: number): void {
+  private holdBack(
+    acquire: boolean,
+    task: KernelTask,
+    inst: number,
+    mode: LockOpMode,
+    isTry: boolean,
+    subclass: number,
+    tsSeconds: number,
+    tsFraction: number,
+    tsScale: number,
+    line: number,
+  ): void {
     this.pending = true;
     const lock = this.heldBack;
     if (lock === undefined) {
-      this.heldBack = { acquire, task, inst, mode, isTry, subclass, ts, line, stack: undefined };
+      this.heldBack = { acquire, task, inst, mode, isTry, subclass, tsSeconds, tsFraction, tsScale, line, stack: undefined };
       return;
     }
     lock.acquire = acquire;
@@ -402,7 +442,9 @@ export class KernelLockTracker {
     lock.mode = mode;
     lock.isTry = isTry;
     lock.subclass = subclass;
-    lock.ts = ts;
+    lock.tsSeconds = tsSeconds;
+    lock.tsFraction = tsFraction;
+    lock.tsScale = tsScale;
     lock.line = line;
     lock.stack = undefined;
   }
