@@ -94,8 +94,8 @@ export class FtraceFastLane {
   private readonly slotPrefixes = new Int32Array((TASK_SLOTS * PREFIX_BYTES) / 4);
   private readonly slotPrefixBytes = new Uint8Array(this.slotPrefixes.buffer);
   private readonly slotPrefixLengths = new Int32Array(TASK_SLOTS);
-  /** Per address: the tracker's instance number, and the class last seen there as its name (tag: the tracker's class number). */
-  private readonly addresses = new HexAddressTable<number>();
+  /** Per address: the tracker's instance number (its record), and the class last seen there as its name (tag: the tracker's class number). */
+  private readonly addresses = new HexAddressTable();
   /** Class names; the tag of each is the tracker's class number. */
   private readonly classes = new ByteIdCache();
 
@@ -278,8 +278,10 @@ export class FtraceFastLane {
           : tracker.task(bytes.toString('latin1', commStart, dash), bytes.toString('latin1', dash + 1, pidEnd), bytes.toString('latin1', cpuStart, cpuEnd));
       this.keepPrefix(slot, pid, task, bytes, start, cpuEnd + 1);
     }
-    const inst = tracker.lockLine(task, context, irqsOff, acquire, addresses.ids[address]!, addresses.records[address] ?? -1, classNumber, isTry, isRead, seconds, fraction, scale, lineNo);
-    if (inst >= 0) addresses.records[address] = inst;
+    // The address's id is only read when the tracker has no number for it yet.
+    const known = addresses.record();
+    const inst = tracker.lockLine(task, context, irqsOff, acquire, known >= 0 ? '' : addresses.ids[address]!, known, classNumber, isTry, isRead, seconds, fraction, scale, lineNo);
+    if (inst !== known) addresses.setRecord(inst);
     return next;
   }
 

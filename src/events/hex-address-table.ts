@@ -6,9 +6,10 @@
  * exact (no byte compared but through the key), and a 16-digit address the table holds is found
  * by reading its 16 bytes as four words (`find16`), without looking at its digits one by one:
  * they were checked when it was added (`index`; the reader checks them).
- * Per address it also keeps a short name (up to NAME_BYTES bytes; the reader's use: the class
- * last seen at that address) and a number tagging it, in the address's own 64-byte slot, so that
- * looking an address up and checking a line's name against it touch one cache line.
+ * Per address it also keeps, in the address's own 64-byte slot, the reader's number for it
+ * (`record`; -1 until set) and a short name (up to NAME_BYTES bytes; the reader's use: the class
+ * last seen at that address) with a number tagging it, so that looking an address up, reading
+ * its record and checking a line's name against it touch one cache line.
  * Invariants: memory is bounded: at `capacity` addresses the table starts over at its initial
  * size (addresses are then decoded again, names forgotten); the name methods are about the
  * address of the last `index` or successful `find16` call.
@@ -16,23 +17,23 @@
 
 const DEFAULT_CAPACITY = 1 << 16;
 const INITIAL_SLOTS = 1 << 10;
-/** Slot layout (16 words, 64 bytes): [4 key words, digits, index + 1 (0: empty), name length (0: none), tag, name bytes...]. */
+/** Slot layout (16 words, 64 bytes): [4 key words, digits, index + 1 (0: empty), record, name length (0: none), tag, name bytes...]. */
 const SLOT_WORDS = 16;
 const SLOT_BYTES = SLOT_WORDS * 4;
 const KEY_WORDS = 4;
 const DIGITS = 4;
 const ENTRY = 5;
-const NAME_LENGTH = 6;
-const NAME_TAG = 7;
-const NAME_WORD = 8;
+const RECORD = 6;
+const NAME_LENGTH = 7;
+const NAME_TAG = 8;
+const NAME_WORD = 9;
 const NAME_OFFSET = NAME_WORD * 4;
 /** The longest name kept. */
 export const NAME_BYTES = SLOT_BYTES - NAME_OFFSET;
 /** The longest address (64-bit `%p`). */
 const MAX_DIGITS = KEY_WORDS * 4;
 
-/** `R`: the reader's record per address. */
-export class HexAddressTable<R> {
+export class HexAddressTable {
   private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
   /** The table's bytes (for the names). */
   private bytes = new Uint8Array(this.table.buffer);
@@ -43,8 +44,6 @@ export class HexAddressTable<R> {
   private readonly key = new Int32Array(KEY_WORDS);
   /** The address of each index, as printed. */
   readonly ids: string[] = [];
-  /** The reader's record per index, once it has one. */
-  readonly records: (R | undefined)[] = [];
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
@@ -92,9 +91,18 @@ export class HexAddressTable<R> {
     else if ((this.ids.length + 1) * 4 > (mask + 1) * 3) this.grow();
     const index = this.ids.length;
     this.ids.push(bytes.toString('latin1', start, end));
-    this.records.push(undefined);
     this.found = this.place(key, 0, digits, index);
     return index;
+  }
+
+  /** The reader's number kept for the last address found (-1: none yet). */
+  record(): number {
+    return this.table[this.found + RECORD]!;
+  }
+
+  /** Keeps `record` as the reader's number of the last address found. */
+  setRecord(record: number): void {
+    this.table[this.found + RECORD] = record;
   }
 
   /** The length of the name kept for the last address found (0: none). */
@@ -149,6 +157,7 @@ export class HexAddressTable<R> {
     table[at + 3] = w3;
     table[at + DIGITS] = digits;
     table[at + ENTRY] = index + 1;
+    table[at + RECORD] = -1;
     return at;
   }
 
@@ -160,7 +169,7 @@ export class HexAddressTable<R> {
     for (let at = 0; at < old.length; at += SLOT_WORDS) {
       if (old[at + ENTRY] === 0) continue;
       const moved = this.place(old, at, old[at + DIGITS]!, old[at + ENTRY]! - 1);
-      this.table.set(old.subarray(at + NAME_LENGTH, at + SLOT_WORDS), moved + NAME_LENGTH);
+      this.table.set(old.subarray(at + RECORD, at + SLOT_WORDS), moved + RECORD);
     }
   }
 
@@ -169,7 +178,6 @@ export class HexAddressTable<R> {
     this.bytes = new Uint8Array(this.table.buffer);
     this.mask = INITIAL_SLOTS - 1;
     this.ids.length = 0;
-    this.records.length = 0;
   }
 }
 

@@ -1,18 +1,18 @@
 /**
  * HexAddressTable (events/hex-address-table.ts): addresses keyed by their digits and digit count,
- * 16-digit addresses found by their bytes read as words, the name kept per address, and the
+ * 16-digit addresses found by their bytes read as words, the record and name kept per address, and the
  * bounded memory (the table starts over at its capacity).
  */
 import { describe, expect, it } from 'vitest';
 import { HexAddressTable, NAME_BYTES } from '../../src/events/hex-address-table.js';
 
-function indexOf(table: HexAddressTable<string>, hex: string): number {
+function indexOf(table: HexAddressTable, hex: string): number {
   const bytes = Buffer.from(`  ${hex}  `, 'latin1');
   return table.index(bytes, 2, 2 + hex.length);
 }
 
 /** `find16` of `hex` at an odd offset of a buffer (the lane reads unaligned words). */
-function find16(table: HexAddressTable<string>, hex: string): number {
+function find16(table: HexAddressTable, hex: string): number {
   const bytes = Buffer.from(`x${hex} `, 'latin1');
   return table.find16(viewOf(bytes), 1);
 }
@@ -23,7 +23,7 @@ function viewOf(bytes: Buffer): DataView {
 
 describe('HexAddressTable', () => {
   it('gives one index per address, telling leading zeros and the high word apart', () => {
-    const table = new HexAddressTable<string>();
+    const table = new HexAddressTable();
     const addresses = ['0000000084e3738a', '84e3738a', '1000000084e3738a', 'ffffffff84e3738a', '00000000f5b22878', 'abcd'];
     const indexes = addresses.map((hex) => indexOf(table, hex));
     expect(new Set(indexes).size).toBe(addresses.length);
@@ -32,7 +32,7 @@ describe('HexAddressTable', () => {
   });
 
   it('finds a 16-digit address it holds by its bytes, and nothing else', () => {
-    const table = new HexAddressTable<string>();
+    const table = new HexAddressTable();
     expect(find16(table, '0000000084e3738a')).toBe(-1);
     const index = indexOf(table, '0000000084e3738a');
     indexOf(table, '84e3738a');
@@ -44,7 +44,7 @@ describe('HexAddressTable', () => {
   });
 
   it('keeps a name and its tag per address (of the last one looked up), up to NAME_BYTES bytes', () => {
-    const table = new HexAddressTable<string>();
+    const table = new HexAddressTable();
     const name = Buffer.from('x&mm->mmap_lock', 'latin1');
     indexOf(table, '0000000084e3738a');
     expect(table.hasName(viewOf(name), 1, name.length)).toBe(false);
@@ -70,19 +70,35 @@ describe('HexAddressTable', () => {
     expect(table.nameTag()).toBe(7);
   });
 
+  it('keeps a record per address (of the last one found), -1 until set', () => {
+    const table = new HexAddressTable();
+    indexOf(table, '0000000084e3738a');
+    expect(table.record()).toBe(-1);
+    table.setRecord(41);
+    indexOf(table, '84e3738a');
+    expect(table.record()).toBe(-1);
+    table.setRecord(7);
+    expect(find16(table, '0000000084e3738a')).toBe(0);
+    expect(table.record()).toBe(41);
+    indexOf(table, '84e3738a');
+    expect(table.record()).toBe(7);
+  });
+
   it('keeps names and ids while it grows, and starts over at its capacity', () => {
-    const table = new HexAddressTable<string>(3000);
+    const table = new HexAddressTable(3000);
     const name = Buffer.from('&L->lock', 'latin1');
     const hexes = Array.from({ length: 2999 }, (_, i) => (0x10000000 + i * 0x1f3a5).toString(16).padStart(16, '0'));
     hexes.forEach((hex, i) => {
       indexOf(table, hex);
       table.setName(name, 0, name.length, i);
+      table.setRecord(i * 2);
     });
-    expect(hexes.every((hex, i) => indexOf(table, hex) === i && table.hasName(viewOf(name), 0, name.length) && table.nameTag() === i)).toBe(true);
+    expect(hexes.every((hex, i) => indexOf(table, hex) === i && table.hasName(viewOf(name), 0, name.length) && table.nameTag() === i && table.record() === i * 2)).toBe(true);
     indexOf(table, 'ffff');
     indexOf(table, 'fffe');
     expect(indexOf(table, hexes[0]!)).toBe(1);
     expect(table.hasName(viewOf(name), 0, name.length)).toBe(false);
+    expect(table.record()).toBe(-1);
     expect(table.ids).toEqual(['fffe', hexes[0]]);
   });
 });
