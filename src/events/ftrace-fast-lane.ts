@@ -3,10 +3,13 @@
  * file layout in the read buffer, without decoding the line or building a string for it,
  *   `<comm>-<pid> [<cpu>] <irqs-off><resched><hardirq/softirq><depth...> <sec>.<frac>: lock_acquire: <addr> [try ][read ]<class>`
  * (and `lock_release: <addr> <class>`), and hands them to the kernel lock tracker
- * (`KernelLockTracker.lockLine`) with the task, instance and class records it caches: per pid,
- * per address (hex-address-table.ts, which also keeps the class name last seen at that address
- * in the address's slot, so a class name is only compared, not looked up) and per class name
- * (byte-id-cache.ts).
+ * (`KernelLockTracker.lockLine`) as its task record and instance and class numbers, which it
+ * caches: per pid slot the task and the bytes of its last prefix `<comm>-<pid> [<cpu>]` (found
+ * by the pid after the `%16s` comm column, and only compared, four bytes at a time, while the
+ * task's lines repeat it), per address (hex-address-table.ts: a 16-digit address seen before is
+ * found by its bytes as words; the address's slot also keeps the instance number and the class
+ * name last seen there, so a class name is only compared, not looked up) and per class name
+ * (byte-id-cache.ts). The timestamp goes as its integer seconds and fraction.
  * It takes a line only where the general path (ftrace-line.ts, lock-payload.ts) would read it the
  * same way, and declines, having done nothing, every other line: non-ASCII or control bytes, a
  * console stamp, a tgid column, the latency layout, no flags column, a pid that is not the first
