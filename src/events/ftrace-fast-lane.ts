@@ -102,6 +102,13 @@ export class FtraceFastLane {
   /** Class names; the tag of each is the tracker's class number. */
   private readonly classes = new ByteIdCache();
 
+  /** Where `readPrefix` found the parts of the prefix it read: comm, dash, pid, CPU. */
+  private readCommStart = 0;
+  private readDash = 0;
+  private readPidEnd = 0;
+  private readPid = 0;
+  private readCpuStart = 0;
+  private readCpuEnd = 0;
   /** A view of the last buffer read, for its little-endian words (made again when the reader's buffer changes). */
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewBytes: Buffer | undefined = undefined;
@@ -118,49 +125,9 @@ export class FtraceFastLane {
     // at start + 16 and the pid follows it; when the slot of that pid keeps these very bytes
     // (the task's prefix on its last line, already read below), they are only compared.
     const view = bytes === this.viewBytes ? this.view : this.viewOf(bytes);
-    let slot = this.knownPrefixSlot(bytes, view, start, limit);
-    let at: number;
-    let commStart = -1;
-    let dash = -1;
-    let pidEnd = -1;
-    let cpuStart = -1;
-    let cpuEnd = -1;
-    let pid = 0;
-    if (slot >= 0) {
-      at = start + this.slotPrefixLengths[slot]!;
-    } else {
-      at = start;
-      while (at < limit && bytes[at] === SPACE) at++;
-      commStart = at;
-      // The comm starts with a non-blank; `[` there could open a console stamp.
-      if (at === limit || bytes[at] === OPEN_BRACKET || PRINTABLE[bytes[at]!] === 0) return -1;
-      // The pid: the first `-<digits>` followed by blanks and `[` (as the general path's lazy comm).
-      for (at++; ; at++) {
-        if (at === limit || PRINTABLE[bytes[at]!] === 0) return -1;
-        if (bytes[at] !== DASH) continue;
-        let digitsEnd = at + 1;
-        let value = 0;
-        while (digitsEnd < limit && IS_DIGIT[bytes[digitsEnd]!] === 1) value = value * 10 + (bytes[digitsEnd++]! - DIGIT_0);
-        if (digitsEnd === at + 1 || digitsEnd === limit) continue;
-        const after = bytes[digitsEnd]!;
-        if (after === SPACE) {
-          dash = at;
-          pidEnd = digitsEnd;
-          pid = value;
-          break;
-        }
-        if (PRINTABLE[after] === 0) return -1; // a tab or control byte: the general path's
-      }
-      // pid 0 (idle tasks are keyed by CPU) and leading zeros (a distinct key) go the general path.
-      if (bytes[dash + 1] === DIGIT_0 || pidEnd - dash - 1 > MAX_PID_DIGITS) return -1;
-      at = pidEnd;
-      while (at < limit && bytes[at] === SPACE) at++;
-      if (at === limit || bytes[at] !== OPEN_BRACKET) return -1;
-      cpuStart = ++at;
-      while (at < limit && IS_DIGIT[bytes[at]!] === 1) at++;
-      if (at === cpuStart || at === limit || bytes[at] !== CLOSE_BRACKET) return -1;
-      cpuEnd = at++;
-    }
+    const slot = this.knownPrefixSlot(bytes, view, start, limit);
+    let at = slot >= 0 ? start + this.slotPrefixLengths[slot]! : this.readPrefix(bytes, start, limit);
+    if (at < 0) return -1;
     // The flags column: irqs-off, need-resched, hardirq/softirq, then 1-8 of `[.0-9a-f]`.
     if (at === limit || bytes[at] !== SPACE) return -1;
     while (at < limit && bytes[at] === SPACE) at++;
@@ -260,32 +227,93 @@ export class FtraceFastLane {
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
     if (classNumber < 0) {
-      const cls = this.classes.index(bytes, classStart, classEnd);
-      if (cls < 0) return -1;
-      classNumber = this.classes.tags[cls]!;
-      if (classNumber < 0) {
-        classNumber = tracker.ids.classOf(this.classes.ids[cls]!);
-        this.classes.tags[cls] = classNumber;
-      }
-      addresses.setName(bytes, classStart, classEnd, classNumber);
+      classNumber = this.classNumberOf(bytes, classStart, classEnd);
+      if (classNumber < 0) return -1;
     }
-    let task: KernelTask;
-    if (slot >= 0) {
-      task = this.slotTasks[slot]!;
-    } else {
-      slot = pid & (TASK_SLOTS - 1);
-      const cached = this.slotPids[slot] === pid ? this.slotTasks[slot] : undefined;
-      task =
-        cached !== undefined && cached.alive
-          ? cached
-          : tracker.task(bytes.toString('latin1', commStart, dash), bytes.toString('latin1', dash + 1, pidEnd), bytes.toString('latin1', cpuStart, cpuEnd));
-      this.keepPrefix(slot, pid, task, bytes, start, cpuEnd + 1);
-    }
+    const task = slot >= 0 ? this.slotTasks[slot]! : this.taskOfReadPrefix(bytes, start);
     // The address's id is only read when the tracker has no number for it yet.
     const known = addresses.record();
     const inst = tracker.lockLine(task, context, irqsOff, acquire, known >= 0 ? '' : addresses.ids[address]!, known, classNumber, isTry, isRead, seconds, fraction, scale, lineNo);
     if (inst !== known) addresses.setRecord(inst);
     return next;
+  }
+
+  /**
+   * Reads the prefix `<comm>-<pid> [<cpu>]` of a line byte by byte (a line whose prefix the
+   * lane has not kept): returns the position after the CPU's `]`, the parts' positions in the
+   * `read*` fields; -1 for a line the lane declines.
+   */
+  private readPrefix(bytes: Buffer, start: number, limit: number): number {
+    let at = start;
+    while (at < limit && bytes[at] === SPACE) at++;
+    const commStart = at;
+    // The comm starts with a non-blank; `[` there could open a console stamp.
+    if (at === limit || bytes[at] === OPEN_BRACKET || PRINTABLE[bytes[at]!] === 0) return -1;
+    // The pid: the first `-<digits>` followed by blanks and `[` (as the general path's lazy comm).
+    let dash = -1;
+    let pidEnd = -1;
+    let pid = 0;
+    for (at++; ; at++) {
+      if (at === limit || PRINTABLE[bytes[at]!] === 0) return -1;
+      if (bytes[at] !== DASH) continue;
+      let digitsEnd = at + 1;
+      let value = 0;
+      while (digitsEnd < limit && IS_DIGIT[bytes[digitsEnd]!] === 1) value = value * 10 + (bytes[digitsEnd++]! - DIGIT_0);
+      if (digitsEnd === at + 1 || digitsEnd === limit) continue;
+      const after = bytes[digitsEnd]!;
+      if (after === SPACE) {
+        dash = at;
+        pidEnd = digitsEnd;
+        pid = value;
+        break;
+      }
+      if (PRINTABLE[after] === 0) return -1; // a tab or control byte: the general path's
+    }
+    // pid 0 (idle tasks are keyed by CPU) and leading zeros (a distinct key) go the general path.
+    if (bytes[dash + 1] === DIGIT_0 || pidEnd - dash - 1 > MAX_PID_DIGITS) return -1;
+    at = pidEnd;
+    while (at < limit && bytes[at] === SPACE) at++;
+    if (at === limit || bytes[at] !== OPEN_BRACKET) return -1;
+    const cpuStart = ++at;
+    while (at < limit && IS_DIGIT[bytes[at]!] === 1) at++;
+    if (at === cpuStart || at === limit || bytes[at] !== CLOSE_BRACKET) return -1;
+    this.readCommStart = commStart;
+    this.readDash = dash;
+    this.readPidEnd = pidEnd;
+    this.readPid = pid;
+    this.readCpuStart = cpuStart;
+    this.readCpuEnd = at;
+    return at + 1;
+  }
+
+  /** The task of a line taken whose prefix `readPrefix` read (the task kept for its pid, else the tracker's), kept with that prefix. */
+  private taskOfReadPrefix(bytes: Buffer, start: number): KernelTask {
+    const pid = this.readPid;
+    const slot = pid & (TASK_SLOTS - 1);
+    const cached = this.slotPids[slot] === pid ? this.slotTasks[slot] : undefined;
+    const task =
+      cached !== undefined && cached.alive
+        ? cached
+        : this.tracker.task(
+            bytes.toString('latin1', this.readCommStart, this.readDash),
+            bytes.toString('latin1', this.readDash + 1, this.readPidEnd),
+            bytes.toString('latin1', this.readCpuStart, this.readCpuEnd),
+          );
+    this.keepPrefix(slot, pid, task, bytes, start, this.readCpuEnd + 1);
+    return task;
+  }
+
+  /** The tracker's number of the class `bytes[start, end)` (kept as the name at the last address looked up); -1: a name too long to keep. */
+  private classNumberOf(bytes: Buffer, start: number, end: number): number {
+    const cls = this.classes.index(bytes, start, end);
+    if (cls < 0) return -1;
+    let classNumber = this.classes.tags[cls]!;
+    if (classNumber < 0) {
+      classNumber = this.tracker.ids.classOf(this.classes.ids[cls]!);
+      this.classes.tags[cls] = classNumber;
+    }
+    this.addresses.setName(bytes, start, end, classNumber);
+    return classNumber;
   }
 
   /**
