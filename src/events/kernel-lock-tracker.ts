@@ -194,11 +194,11 @@ export class KernelLockTracker {
    * A lock_acquire or lock_release line of a flags-column format, as the byte lane
    * (ftrace-fast-lane.ts) cut it out: the same effect as `event` of that line. `inst` is the
    * number of instance `lock` when the caller has it cached (else -1; `lock`, its id, is only
-   * read then), `cls` the number of its
-   * class (`ids.classOf`); the timestamp is `(tsSeconds * tsScale + tsFraction) / tsScale` (small
-   * integers: no number is boxed per line, and the division is only made for an event that
-   * carries its `ts`). Returns the instance's number (-1 for a release of an instance never
-   * acquired, or a skipped event of an instance not cached).
+   * read then), `cls` the number of its class (`ids.classOf`); the timestamp is
+   * `(tsSeconds * tsScale + tsFraction) / tsScale` (small integers: no number is boxed per line,
+   * and the division is only made for an event that carries its `ts`). Returns the instance's
+   * number (-1 for a release of an instance never acquired, or a skipped event of an instance
+   * not cached).
    */
   lockLine(
     task: KernelTask,
