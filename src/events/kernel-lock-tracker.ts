@@ -386,13 +386,14 @@ export class KernelLockTracker {
       this.skipped('unmatchedReleases', lineNo);
       return inst;
     }
-    if (index === heldInstances.length - 1) {
-      heldInstances.pop();
-      task.heldClasses.pop();
-    } else {
-      heldInstances.splice(index, 1);
-      task.heldClasses.splice(index, 1);
+    // Out of stack order: the entries above move down one (no `splice`, which allocates the removed part).
+    const heldClasses = task.heldClasses;
+    for (let above = index + 1; above < heldInstances.length; above++) {
+      heldInstances[above - 1] = heldInstances[above]!;
+      heldClasses[above - 1] = heldClasses[above]!;
     }
+    heldInstances.pop();
+    heldClasses.pop();
     this.holdBack(false, task, inst, 0, false, 0, tsSeconds, tsFraction, tsScale, lineNo);
     return inst;
   }
