@@ -45,7 +45,11 @@ export class HexAddressTable {
   /** The address of each index, as printed. */
   readonly ids: string[] = [];
 
-  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {
+    // Written a second time here so that V8 never takes the table's fields for constants: the
+    // optimized lane embedding them would be thrown away at the table's first growth.
+    this.clear();
+  }
 
   /** The index of the 16-digit address `view[start, start + 16)` if the table holds it, else -1 (the caller checks the bounds). */
   find16(view: DataView, start: number): number {
