@@ -6,7 +6,8 @@
  * Owns how a held-back lock event is delivered: as the call of the engine's fast entrance
  * (lock-op-sink.ts) when it carries nothing such a call cannot (no stack, no inferred subclass),
  * else as the TraceEvent the line parses to (`heldBackEvent`), and how the frames of a following
- * stack trace attach to it (`attachFrame`).
+ * stack trace attach to it (`attachFrame`); and the task's held locks, two parallel arrays of
+ * instance and class numbers (`otherHeldOfClass`, `dropHeld`).
  * Invariants: one record per task key for the tracker's lifetime (a freed task's record is dead:
  * `alive` false); the event of a held-back lock event is the one the tracker always built for it
  * (fields in the same order, `ts` included).
@@ -69,6 +70,30 @@ const MACHINERY_FRAME =
 export function attachFrame(lock: HeldBackLock, frame: string): void {
   if (lock.stack !== undefined) lock.stack.push(frame);
   else if (!MACHINERY_FRAME.test(frame)) lock.stack = [frame];
+}
+
+/** How many instances of class `cls` other than `inst` the task holds. */
+export function otherHeldOfClass(task: KernelTask, cls: number, inst: number): number {
+  const { heldInstances, heldClasses } = task;
+  let count = 0;
+  for (let i = 0; i < heldClasses.length; i++) if (heldClasses[i] === cls && heldInstances[i] !== inst) count++;
+  return count;
+}
+
+/** Drops the innermost hold of `inst` from the task's held locks; false if it holds none. */
+export function dropHeld(task: KernelTask, inst: number): boolean {
+  const { heldInstances, heldClasses } = task;
+  let index = heldInstances.length - 1;
+  while (index >= 0 && heldInstances[index] !== inst) index--;
+  if (index < 0) return false;
+  // Out of stack order: the entries above move down one (no `splice`, which allocates the removed part).
+  for (let above = index + 1; above < heldInstances.length; above++) {
+    heldInstances[above - 1] = heldInstances[above]!;
+    heldClasses[above - 1] = heldClasses[above]!;
+  }
+  heldInstances.pop();
+  heldClasses.pop();
+  return true;
 }
 
 /** Whether the engine's fast entrance can take `lock` (its calls carry no stack and no subclass). */

@@ -20,7 +20,7 @@
  * bounded by the number of tasks, classes and lock instances.
  */
 import type { EventOrigin, EventSink, IrqAction, IrqKind, LockType, TraceEvent } from './event.js';
-import { attachFrame, heldBackEvent, isPlainLock } from './kernel-lock-records.js';
+import { attachFrame, dropHeld, heldBackEvent, isPlainLock, otherHeldOfClass } from './kernel-lock-records.js';
 import type { Context, HeldBackLock, KernelTask } from './kernel-lock-records.js';
 import { CLASS_READ_RECURSIVE, CLASS_READ_RECURSIVE_IN_INTERRUPT, CLASS_UNVALIDATED, KernelLockIds } from './kernel-lock-ids.js';
 import type { LockOpMode, LockOpSink } from './lock-op-sink.js';
@@ -349,16 +349,9 @@ export class KernelLockTracker {
     }
     const inst = known >= 0 ? known : ids.instance(lock);
     if (ids.instanceClasses[inst] !== cls) this.declare(inst, cls, lineNo);
-    const heldInstances = task.heldInstances;
-    const heldClasses = task.heldClasses;
-    let subclass = 0;
-    if (this.inferSubclass) {
-      let sameClass = 0;
-      for (let i = 0; i < heldClasses.length; i++) if (heldClasses[i] === cls && heldInstances[i] !== inst) sameClass++;
-      if (sameClass > 0) subclass = Math.min(sameClass, 7);
-    }
-    heldInstances.push(inst);
-    heldClasses.push(cls);
+    const subclass = this.inferSubclass ? Math.min(otherHeldOfClass(task, cls, inst), 7) : 0;
+    task.heldInstances.push(inst);
+    task.heldClasses.push(cls);
     // The kernel's read value: 2 (recursive) for lock_map_acquire_read and for read_lock where
     // read_lock_is_recursive() holds (in_interrupt(): irq context or bottom halves off).
     const mode: LockOpMode = !isRead
@@ -377,23 +370,12 @@ export class KernelLockTracker {
       return known;
     }
     const inst = known >= 0 ? known : this.ids.findInstance(lock);
-    const heldInstances = task.heldInstances;
-    let index = heldInstances.length - 1;
-    while (index >= 0 && heldInstances[index] !== inst) index--;
-    if (index < 0) {
+    if (!dropHeld(task, inst)) {
       // Taken before tracing started (or in a skipped context): the kernel's lockdep saw the
       // acquisition, the trace did not, so there is nothing to release here.
       this.skipped('unmatchedReleases', lineNo);
       return inst;
     }
-    // Out of stack order: the entries above move down one (no `splice`, which allocates the removed part).
-    const heldClasses = task.heldClasses;
-    for (let above = index + 1; above < heldInstances.length; above++) {
-      heldInstances[above - 1] = heldInstances[above]!;
-      heldClasses[above - 1] = heldClasses[above]!;
-    }
-    heldInstances.pop();
-    heldClasses.pop();
     this.holdBack(false, task, inst, 0, false, 0, tsSeconds, tsFraction, tsScale, lineNo);
     return inst;
   }
