@@ -123,7 +123,7 @@ export class FtraceFastLane {
   line(bytes: Buffer, start: number, limit: number, lineNo: number): number {
     // The prefix `<comm>-<pid> [<cpu>]`: the trace file prints the comm as `%16s`, so the dash is
     // at start + 16 and the pid follows it; when the slot of that pid keeps these very bytes
-    // (the task's prefix on its last line, already read below), they are only compared.
+    // (the prefix of the task's last line that `readPrefix` read), they are only compared.
     const view = bytes === this.viewBytes ? this.view : this.viewOf(bytes);
     const slot = this.knownPrefixSlot(bytes, view, start, limit);
     let at = slot >= 0 ? start + this.slotPrefixLengths[slot]! : this.readPrefix(bytes, start, limit);
