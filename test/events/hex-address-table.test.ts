@@ -3,6 +3,7 @@
  * 16-digit addresses found by their bytes read as words, the record and name kept per address, and the
  * bounded memory (the table starts over at its capacity).
  */
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { HexAddressTable, NAME_BYTES } from '../../src/events/hex-address-table.js';
 
@@ -69,6 +70,21 @@ describe('HexAddressTable', () => {
     expect(table.hasName(viewOf(name), 1, name.length)).toBe(true);
     expect(table.nameTag()).toBe(7);
   });
+
+  const hexDigits = (min: number, max: number) => fc.array(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'), { minLength: min, maxLength: max }).map((digits) => digits.join(''));
+  test.prop([fc.array(hexDigits(4, 16), { maxLength: 60 }), fc.array(hexDigits(16, 16), { maxLength: 20 })], { numRuns: 200 })(
+    'find16 finds exactly the 16-digit addresses added, with the index `index` gave',
+    (added, probes) => {
+      const table = new HexAddressTable();
+      const indexes = new Map<string, number>();
+      for (const hex of added) indexes.set(hex, indexOf(table, hex));
+      for (const hex of [...added, ...probes]) {
+        // A shorter address is followed by other bytes where the lane reads 16: never found.
+        const sixteen = hex.length === 16 ? hex : `${hex} `.padEnd(16, '0');
+        expect(find16(table, sixteen)).toBe(hex.length === 16 ? (indexes.get(hex) ?? -1) : -1);
+      }
+    },
+  );
 
   it('keeps a record per address (of the last one found), -1 until set', () => {
     const table = new HexAddressTable();
