@@ -9,8 +9,9 @@
  * received it). Called only on slow paths (a report, a usage record, a hook's view).
  *
  * Also the views built from references: held locks as findings and hooks see them.
- * Preconditions: a rebuilt event is only asked for a line the reader delivered as plain (so the
- * fields here are all it had); `file`/`line` are the position of the event being processed.
+ * Preconditions: a rebuilt event is only asked for a line the reader delivered through the lane
+ * entrance (so the fields here are all of it that a report shows, events/lock-op-sink.ts);
+ * `file`/`line` are the position of the event being processed.
  */
 import type {
   AccessEvent,
@@ -139,9 +140,16 @@ function plainAcquireEvent(task: TaskId, lock: LockId, mode: number, trylock: bo
   return siteOnto(event, site);
 }
 
-/** Sets a plain line's call site on the event rebuilt from it (a number stands for its decimal text). */
+/** Sets a plain line's call site (and stack) on the event rebuilt from it (a number stands for its decimal text). */
 function siteOnto<E extends TraceEvent>(event: E, site: LockOpSite): E {
-  if (site !== undefined) event.site = typeof site === 'number' ? String(site) : site;
+  if (site === undefined || typeof site === 'string') {
+    if (site !== undefined) event.site = site;
+  } else if (typeof site === 'number') {
+    event.site = String(site);
+  } else {
+    if (site.site !== undefined) event.site = site.site;
+    event.stack = site.stack as string[];
+  }
   return event;
 }
 

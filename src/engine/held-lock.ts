@@ -8,6 +8,7 @@
  * Invariant: `inst.holders` counts the held entries of `inst` over all live tasks.
  */
 import type { LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
+import type { LockOpSite } from '../events/lock-op-sink.js';
 import type { LockClass } from './lock-class.js';
 
 export class LockInstance {
@@ -36,6 +37,8 @@ export class LockInstance {
 export class HeldLock {
   /** Holds merged into this entry by `nest`, counting the first (lockdep's `references`; 0: not merged). */
   references = 0;
+  /** The next released record of its task's spare list (meaningful only while this one is on it). */
+  nextSpare: HeldLock | undefined = undefined;
   constructor(
     public inst: LockInstance,
     public cls: LockClass,
@@ -50,8 +53,8 @@ export class HeldLock {
     public nest: LockInstance | undefined,
     /** The acquiring event; null for a plain acquisition from a byte-level reader (see `site`). */
     public event: TraceEvent | null,
-    /** Call site of a plain acquisition (`event` null; a number stands for its decimal text); unused otherwise. */
-    public site: string | number | undefined,
+    /** Call site (and stack) of a plain acquisition (`event` null; lock-op-sink.ts LockOpSite); unused otherwise. */
+    public site: LockOpSite,
     public file: string,
     public line: number,
   ) {}
@@ -59,8 +62,12 @@ export class HeldLock {
 
 export class TaskState {
   readonly held: HeldLock[] = [];
-  /** Released held-lock records, reused by later acquisitions (no allocation per hold). */
-  readonly spare: HeldLock[] = [];
+  /**
+   * The last released held-lock record, the head of a list through `nextSpare`: reused by later
+   * acquisitions (no allocation per hold). A list through the records, not an array, so that
+   * taking and giving back a record touches no memory beyond the task and the record.
+   */
+  spare: HeldLock | undefined = undefined;
   hardirqDepth = 0;
   softirqDepth = 0;
   hardirqsEnabled = true;
@@ -144,12 +151,13 @@ export function takeHeld(
   chain: number,
   nest: LockInstance | undefined,
   event: TraceEvent | null,
-  site: string | number | undefined,
+  site: LockOpSite,
   file: string,
   line: number,
 ): HeldLock {
-  const entry = task.spare.pop();
+  const entry = task.spare;
   if (entry === undefined) return new HeldLock(inst, cls, classId, mode, trylock, irqContext, chain, nest, event, site, file, line);
+  task.spare = entry.nextSpare;
   entry.references = 0;
   entry.inst = inst;
   entry.cls = cls;
@@ -166,6 +174,12 @@ export function takeHeld(
   return entry;
 }
 
+/** Gives `entry` (released, or a view no one keeps) back to `task` for reuse by `takeHeld`. */
+export function spareHeld(task: TaskState, entry: HeldLock): void {
+  entry.nextSpare = task.spare;
+  task.spare = entry;
+}
+
 /** Every held entry of `inst` itself, with its task, over `tasks`. */
 export function holdersOf(inst: LockInstance, tasks: Iterable<TaskState>): { task: TaskState; entry: HeldLock }[] {
   const holders: { task: TaskState; entry: HeldLock }[] = [];
@@ -180,5 +194,5 @@ export function endTask(task: TaskState): void {
   for (const h of task.held) h.inst.holders--;
   task.alive = false;
   task.held.length = 0;
-  task.spare.length = 0;
+  task.spare = undefined;
 }

@@ -12,7 +12,7 @@
  */
 import { chainBase, hlockKeyOf } from './chain-cache.js';
 import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
-import { takeHeld, type LockInstance, type TaskState } from './held-lock.js';
+import { spareHeld, takeHeld, type LockInstance, type TaskState } from './held-lock.js';
 import { usageNeeded } from './irq-usage.js';
 import { IntPairMap } from './int-pair-map.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
@@ -59,7 +59,7 @@ export class HotPath {
     held.pop();
     inst.holders--;
     if ((this.classFlags[top.classId]! & FLAG_ATOMIC) !== 0) task.atomicHeld--;
-    task.spare.push(top);
+    spareHeld(task, top);
     if (task.depthReported && depth - 1 < this.maxDepth) task.depthReported = false;
     return true;
   }

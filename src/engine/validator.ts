@@ -38,7 +38,7 @@ import type { EventRef, Finding } from './finding.js';
 import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
 import { nestLockNotHeldFinding, sleepInAtomicFinding } from './finding-builders.js';
 import { HotPath } from './hot-path.js';
-import { LockInstance, TaskState, heldEntryAnyContext, holdsInstance, releasableIndex, takeHeld } from './held-lock.js';
+import { LockInstance, TaskState, heldEntryAnyContext, holdsInstance, releasableIndex, spareHeld, takeHeld } from './held-lock.js';
 import type { HeldLock } from './held-lock.js';
 import type { EngineHooks, EngineQuery } from './hooks.js';
 import { applyIrqAction, markAcquireUsage, usageNeeded } from './irq-usage.js';
@@ -350,7 +350,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     }
     if (entry === undefined) return;
     if (sync) {
-      task.spare.push(entry); // a sync's record was only a view for the checks
+      spareHeld(task, entry); // a sync's record was only a view for the checks
       return;
     }
     entry.chain = chain;
@@ -392,7 +392,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       for (const again of above) this.reacquire(task, again);
     }
     // Nothing refers to a released record any more (views and references are copies).
-    task.spare.push(entry);
+    spareHeld(task, entry);
     if (task.depthReported && held.length < this.hot.maxDepth) task.depthReported = false;
   }
 

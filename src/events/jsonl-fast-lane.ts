@@ -5,10 +5,13 @@
  * Ids, classes, variables and stacks are interned from their bytes (byte-id-cache.ts): a string
  * (or a stack's array) is made only on first sight; a call site is decoded per line (see `site`),
  * except that the writer's `site` followed by `stack` is interned as one key. A scanned line goes
- *  - to the engine's lane entrance (lock-op-sink.ts), building nothing, when the event the
- *    engine would rebuild from the call is the line's event: an `acquire` (`mode` read or
- *    recursive-read, `try` true, `site`), `release`, `might-sleep`, `irq` or `access` (each with
- *    an optional `site`), or an `init` with `class` and `type`, keys in the writer's order;
+ *  - to the engine's lane entrance (lock-op-sink.ts), building nothing, when the call stands for
+ *    everything of the line's event that the engine reads: an `acquire`, `release`,
+ *    `might-sleep`, `irq` or `access` with any of its fields but a `mode` "write", `try` false,
+ *    `subclass` above 0 or `nest` (each with an optional `site` and `stack`, passed together, and
+ *    `ts`, which the engine never reads; an acquire's `class`/`type` only while the lock's handle
+ *    is live), or an `init` with `class` and `type`; keys in any order (the engine rebuilds an
+ *    event field by field, engine/event-refs.ts, and shows its fields, never its key order);
  *  - otherwise back to the reader as the TraceEvent `JSON.parse` would give (keys in line
  *    order), built from the interned values, for the event entrance (event.ts).
  * Anything the scan declines (other spacing, escapes, numbers as ids, non-ASCII, unknown or
@@ -40,9 +43,11 @@ import {
   F_VAR,
   F_WRITE,
   JsonlLineScan,
+  plainEnd,
 } from './jsonl-line-scan.js';
+import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE, TS_KEY_BYTES } from './jsonl-tail-memo.js';
 import { JsonlPlainLines } from './jsonl-plain-lines.js';
-import type { LiveHandle, LockOpMode, LockOpSink } from './lock-op-sink.js';
+import type { LiveHandle, LocatedSite, LockOpMode, LockOpSink, LockOpSite } from './lock-op-sink.js';
 
 /** What the lane did with a line: `true` gave it to the lane entrance, `false` declined it, an event is for the event entrance. */
 export type JsonlLaneOutcome = boolean | TraceEvent;
@@ -55,29 +60,25 @@ const IRQ = opCode('irq');
 const ACCESS = opCode('access');
 const MIGHT_SLEEP = opCode('might-sleep');
 
-/** Per op code: the fields a lane-entrance line may have (0: the op has no lane call). */
+/**
+ * Per op code: the fields a lane-entrance line may have (0: the op has no lane call). Besides
+ * the call's own fields: `stack` (passed with the site, lock-op-sink.ts LocatedSite) and `ts`,
+ * which the engine never reads; on an acquire also `subclass` 0 and the inline `class`/`type`,
+ * which define an instance on first sight only, so `laneCall` takes them only with the lock's
+ * live handle (the instance exists: the engine ignores them).
+ */
 const SINK_BITS = new Int32Array(EVENT_OPS.length);
-const TASK_LINE = bit(F_OP) | bit(F_TASK) | bit(F_SITE);
-SINK_BITS[ACQUIRE] = TASK_LINE | bit(F_LOCK) | bit(F_MODE) | bit(F_TRY);
+const TASK_LINE = bit(F_OP) | bit(F_TASK) | bit(F_SITE) | bit(F_STACK) | bit(F_TS);
+SINK_BITS[ACQUIRE] = TASK_LINE | bit(F_LOCK) | bit(F_MODE) | bit(F_TRY) | bit(F_SUBCLASS) | bit(F_CLASS) | bit(F_TYPE);
 SINK_BITS[RELEASE] = TASK_LINE | bit(F_LOCK);
 SINK_BITS[MIGHT_SLEEP] = TASK_LINE;
 SINK_BITS[IRQ] = TASK_LINE | bit(F_KIND) | bit(F_ACTION);
 SINK_BITS[ACCESS] = TASK_LINE | bit(F_VAR) | bit(F_WRITE);
 SINK_BITS[INIT] = bit(F_OP) | bit(F_LOCK) | bit(F_CLASS) | bit(F_TYPE);
-
-/**
- * The writer's key order of the lane-entrance lines, as ranks (op, task, then lock / var /
- * kind, then class / write / action, then type / mode, try, site): the order the engine
- * rebuilds their events in (engine/event-refs.ts).
- */
-const WRITER_RANK = new Int32Array(FIELD_NAMES.length).fill(7);
-WRITER_RANK[F_OP] = 0;
-WRITER_RANK[F_TASK] = 1;
-WRITER_RANK[F_LOCK] = WRITER_RANK[F_VAR] = WRITER_RANK[F_KIND] = 2;
-WRITER_RANK[F_CLASS] = WRITER_RANK[F_WRITE] = WRITER_RANK[F_ACTION] = 3;
-WRITER_RANK[F_TYPE] = WRITER_RANK[F_MODE] = 4;
-WRITER_RANK[F_TRY] = 5;
-WRITER_RANK[F_SITE] = 6;
+/** The fields of an acquire that define its instance when the lock is first seen. */
+const DEFINING_BITS = bit(F_CLASS) | bit(F_TYPE);
+/** The bytes from a site's closing quote to its stack's `[` when `stack` follows `site`: `","stack":`. */
+const SITE_TO_STACK = 10;
 
 const MODE_WRITE = 0;
 /** After this many lines in a row missed by the fixed patterns, they are tried on one line in PLAIN_RETRY. */
@@ -85,11 +86,6 @@ const PLAIN_MISSES = 8;
 const PLAIN_RETRY = 64;
 /** Stacks are interned by their whole `[...]` text, up to this many bytes (longer ones are decoded per line). */
 const MAX_STACK_BYTES = 4096;
-
-interface SiteAndStack {
-  readonly site: string;
-  readonly stack: readonly string[];
-}
 
 export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
   private readonly scan = new JsonlLineScan();
@@ -99,7 +95,9 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   private readonly texts = new ByteIdCache();
   private readonly stacks = new ByteIdCache<LiveHandle, LiveHandle, readonly string[]>(undefined, MAX_STACK_BYTES);
   /** A site with the stack that follows it (the writer's order), by the bytes from the one to the other. */
-  private readonly siteStacks = new ByteIdCache<LiveHandle, LiveHandle, SiteAndStack>(undefined, MAX_STACK_BYTES);
+  private readonly siteStacks = new ByteIdCache<LiveHandle, LiveHandle, LocatedSite>(undefined, MAX_STACK_BYTES);
+  /** The tail each lock had on its last acquire and release line (jsonl-tail-memo.ts), tried before the scan. */
+  private readonly tails = new JsonlTailMemo();
   /** The writer's plainest lines, matched by their exact bytes first (cheaper than the scan). */
   private readonly plain: JsonlPlainLines<T, L>;
   /** Lines in a row the fixed patterns missed (counting on past PLAIN_MISSES, to pace the retries). */
@@ -141,38 +139,58 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
       this.plainMisses = 0;
       return true;
     }
+    if (this.tailLine(bytes, start, end, lineNo)) return true;
     const scan = this.scan;
     if (!scan.scan(bytes, start, end)) return false;
-    if (this.isLaneCall()) {
-      this.laneCall(bytes, lineNo);
-      return true;
-    }
+    if (this.isLaneCall() && this.laneCall(bytes, end, lineNo)) return true;
     return this.event(bytes);
   }
 
-  /** Whether the scanned line is one the lane entrance stands for exactly. */
+  /** An acquire or release line whose tail is its lock's remembered tail (jsonl-tail-memo.ts): one comparison, then the lane call. */
+  private tailLine(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
+    const tails = this.tails;
+    if (!tails.head(bytes, start, end, plainEnd)) return false;
+    const lockStart = tails.lockStart;
+    const lockEnd = tails.lockEnd;
+    const lock = this.locks.index(bytes, lockStart, lockEnd);
+    if (lock < 0) return false;
+    // The handle first: its memory load (a random lock instance) then overlaps the comparison.
+    const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
+    const entry = tails.tail(lock, bytes, end);
+    if (entry < 0) return false;
+    if (typeof lockArgument === 'string' && (tails.seen(entry) & DEFINING_BITS) !== 0) return false;
+    const taskStart = tails.taskStart;
+    const taskEnd = tails.taskEnd;
+    const task = this.tasks.index(bytes, taskStart, taskEnd);
+    const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
+    if (tails.slot === TAIL_ACQUIRE) {
+      this.sink.acquireAt(taskArgument, lockArgument, tails.mode(entry), tails.trylock(entry), tails.sites[entry], this.file, lineNo);
+    } else {
+      this.sink.releaseAt(taskArgument, lockArgument, tails.sites[entry], this.file, lineNo);
+    }
+    if (typeof lockArgument === 'string') this.locks.remember(lock, this.sink.lockHandle(lockArgument));
+    if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
+    return true;
+  }
+
+  /** Whether the scanned line is one the lane entrance may stand for (`laneCall` has the last word on acquires with `class`/`type`). */
   private isLaneCall(): boolean {
     const scan = this.scan;
     const op = scan.op;
     const seen = scan.seen;
     const allowed = SINK_BITS[op]!;
     if ((seen & ~allowed) !== 0) return false;
-    if (op === INIT) {
-      if (seen !== allowed) return false;
-    } else if (op === ACQUIRE) {
+    if (op === INIT) return seen === allowed;
+    if (op === ACQUIRE) {
       if ((seen & bit(F_MODE)) !== 0 && scan.choice[F_MODE] === MODE_WRITE) return false;
       if ((seen & bit(F_TRY)) !== 0 && !scan.trylock) return false;
-    }
-    let rank = -1;
-    for (let k = 0; k < scan.keyCount; k++) {
-      const next = WRITER_RANK[scan.keys[k]!]!;
-      if (next <= rank) return false;
-      rank = next;
+      if ((seen & bit(F_SUBCLASS)) !== 0 && scan.subclass !== 0) return false;
     }
     return true;
   }
 
-  private laneCall(bytes: Buffer, lineNo: number): void {
+  /** Calls the lane entrance for the scanned line; false (nothing done) for an acquire whose `class`/`type` may define its instance. */
+  private laneCall(bytes: Buffer, end: number, lineNo: number): boolean {
     const scan = this.scan;
     const op = scan.op;
     const starts = scan.starts;
@@ -182,25 +200,30 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
       const lockId = this.locks.idOf(lock, bytes, starts[F_LOCK]!, ends[F_LOCK]!);
       this.sink.initAt(lockId, this.text(bytes, F_CLASS), LOCK_TYPES[scan.choice[F_TYPE]!]!, this.file, lineNo);
       this.locks.remember(lock, this.sink.lockHandle(lockId));
-      return;
+      return true;
     }
-    const site = (scan.seen & bit(F_SITE)) === 0 ? undefined : this.site(bytes);
+    let lock = -1;
+    let lockArgument: L | string = '';
+    if (op === ACQUIRE || op === RELEASE) {
+      const lockStart = starts[F_LOCK]!;
+      const lockEnd = ends[F_LOCK]!;
+      lock = this.locks.index(bytes, lockStart, lockEnd);
+      lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
+      if (typeof lockArgument === 'string' && (scan.seen & DEFINING_BITS) !== 0) return false;
+    }
+    const site = this.located(bytes);
     const taskStart = starts[F_TASK]!;
     const taskEnd = ends[F_TASK]!;
     const task = this.tasks.index(bytes, taskStart, taskEnd);
     const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
-    if (op === ACQUIRE || op === RELEASE) {
-      const lockStart = starts[F_LOCK]!;
-      const lockEnd = ends[F_LOCK]!;
-      const lock = this.locks.index(bytes, lockStart, lockEnd);
-      const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
-      if (op === ACQUIRE) {
-        const mode = ((scan.seen & bit(F_MODE)) === 0 ? MODE_WRITE : scan.choice[F_MODE]!) as LockOpMode;
-        this.sink.acquireAt(taskArgument, lockArgument, mode, (scan.seen & bit(F_TRY)) !== 0, site, this.file, lineNo);
-      } else {
-        this.sink.releaseAt(taskArgument, lockArgument, site, this.file, lineNo);
-      }
-      if (typeof lockArgument === 'string') this.locks.remember(lock, this.sink.lockHandle(lockArgument));
+    if (op === ACQUIRE) {
+      const mode = ((scan.seen & bit(F_MODE)) === 0 ? MODE_WRITE : scan.choice[F_MODE]!) as LockOpMode;
+      const trylock = (scan.seen & bit(F_TRY)) !== 0;
+      this.sink.acquireAt(taskArgument, lockArgument, mode, trylock, site, this.file, lineNo);
+      this.rememberTail(lock, TAIL_ACQUIRE, bytes, end, mode, trylock, site);
+    } else if (op === RELEASE) {
+      this.sink.releaseAt(taskArgument, lockArgument, site, this.file, lineNo);
+      this.rememberTail(lock, TAIL_RELEASE, bytes, end, MODE_WRITE, false, site);
     } else if (op === IRQ) {
       this.sink.irqAt(taskArgument, IRQ_KINDS[scan.choice[F_KIND]!]!, IRQ_ACTIONS[scan.choice[F_ACTION]!]!, site, this.file, lineNo);
     } else if (op === ACCESS) {
@@ -208,7 +231,33 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     } else {
       this.sink.mightSleepAt(taskArgument, site, this.file, lineNo);
     }
+    if (typeof lockArgument === 'string' && lock !== -1) this.locks.remember(lock, this.sink.lockHandle(lockArgument));
     if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
+    return true;
+  }
+
+  /**
+   * Keeps the scanned line's tail (its fields after `op`, `task` and `lock`, in that order, up to
+   * a last `ts`) as lock `lock`'s for the op, with the call's arguments it gave.
+   */
+  private rememberTail(lock: number, slot: number, bytes: Buffer, end: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
+    const scan = this.scan;
+    const keys = scan.keys;
+    const count = scan.keyCount;
+    if (lock < 0 || keys[0] !== F_OP || keys[1] !== F_TASK || keys[2] !== F_LOCK) return;
+    const hasTs = (scan.seen & bit(F_TS)) !== 0;
+    if (hasTs && keys[count - 1] !== F_TS) return;
+    const tailEnd = hasTs ? scan.starts[F_TS]! - TS_KEY_BYTES : end - 1;
+    this.tails.remember(lock, slot, bytes, scan.ends[F_LOCK]! + 1, tailEnd, scan.seen, mode, trylock, site);
+  }
+
+  /** The scanned line's site, with its stack when it has one (interned when `stack` follows `site`, as the writer puts them). */
+  private located(bytes: Buffer): LockOpSite {
+    const seen = this.scan.seen;
+    if ((seen & bit(F_STACK)) === 0) return (seen & bit(F_SITE)) === 0 ? undefined : this.site(bytes);
+    if ((seen & bit(F_SITE)) === 0) return { site: undefined, stack: this.stack(bytes) };
+    if (this.scan.starts[F_STACK]! - this.scan.ends[F_SITE]! === SITE_TO_STACK) return this.siteAndStack(bytes);
+    return { site: this.site(bytes), stack: this.stack(bytes) };
   }
 
   /**
@@ -305,7 +354,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   }
 
   /** The scanned site and the stack that follows it, interned together by their bytes. */
-  private siteAndStack(bytes: Buffer): SiteAndStack {
+  private siteAndStack(bytes: Buffer): LocatedSite {
     const start = this.scan.starts[F_SITE]!;
     const end = this.scan.ends[F_STACK]!;
     const index = this.siteStacks.index(bytes, start, end);

@@ -313,7 +313,7 @@ function isDigit(c: number): boolean {
 }
 
 /** From the first byte of a string's content: the position of its closing quote when the content is a non-empty plain run; -1 otherwise. */
-function plainEnd(bytes: Buffer, view: DataView, at: number, last: number): number {
+export function plainEnd(bytes: Buffer, view: DataView, at: number, last: number): number {
   let i = at;
   // Four bytes at a time while none of them can end the run (SWAR: no byte below 0x20, above
   // 0x7e, `"` or `\\`); then byte by byte.

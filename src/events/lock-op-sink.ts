@@ -10,13 +10,15 @@
  * The contract of the lane entrance (what a lane guarantees to the engine, and back):
  *  - Equivalence: each call has exactly the effect of `process()` of the event it stands for:
  *    the event the importer's own line parser gives that line, with the same origin. So a lane
- *    takes only lines whose events are given entirely by the calls' arguments (no `subclass`,
- *    `nest`, inline `class`/`type` on an acquire, `stack` or `ts`; string ids only, since a lane
- *    passes ids as strings); every other line becomes a TraceEvent, by its line parser or (the
- *    JSONL lane) built by the lane from the line's bytes and delivered through the event
- *    entrance. (The one exception: a kernel trace's timestamp, which its importer puts in `ts`
- *    and the engine never reads, is not passed by the ftrace lane.) A line that gives several
- *    events (an STD `init` before a first acquisition)
+ *    takes only lines whose events are given by the calls' arguments in everything the engine
+ *    reads: no `nest` or `subclass` above 0, no `mode` "write" or `try` false written out (a
+ *    report shows an acquire event's own `mode`), string ids only (a lane passes ids as strings);
+ *    a `stack` goes with the site (LocatedSite); an acquire's inline `class`/`type` only with the
+ *    lock's live handle (they define an instance on first sight, and are ignored once it
+ *    exists); and `ts`, which the engine never reads, is not passed (nor is the kernel
+ *    timestamp the ftrace lane reads). Every other line becomes a TraceEvent, by its line parser
+ *    or (the JSONL lane) built by the lane from the line's bytes and delivered through the event
+ *    entrance. A line that gives several events (an STD `init` before a first acquisition)
  *    gives them in the line parser's order, by whichever entrance each takes.
  *  - Order: lane calls and the TraceEvents of the other lines arrive in line order, one at a
  *    time, synchronously; a lane never holds a line back.
@@ -27,15 +29,17 @@
  *    the task exited) it passes the id and then asks `taskHandle` / `lockHandle` for the new
  *    handle. A stale handle is never passed.
  *  - Sites: a site is the line's call-site text, or a non-negative integer standing for its
- *    canonical decimal text (no leading zero), whose string is built only if a report needs it.
+ *    canonical decimal text (no leading zero), whose string is built only if a report needs it,
+ *    or a LocatedSite: the site (if any) with the line's stack.
  *  - No event object: none exists for a lane line. The engine keeps the call's arguments (in a
  *    held lock: task, lock, mode, try, site, file, line) and, only when a report names that line
  *    (a finding, a dependency's first witness, an irq-usage or access record, a held lock listed
  *    in a report or shown to a hook), rebuilds its event in one module, engine/event-refs.ts:
  *    `op` and the call's fields (`task`, `lock`, `var`/`write`, `kind`/`action`, `class`/`type`),
- *    `mode` only when not write, `try` only when true, `site` as text. By the equivalence above
- *    this is the event the line parses to, so findings are the same whichever entrance a line
- *    took.
+ *    `mode` only when not write, `try` only when true, `site` as text, `stack`. By the
+ *    equivalence above this is the event the line parses to in every field a report or hook
+ *    shows (reports copy fields, never an event's key order), so findings are the same whichever
+ *    entrance a line took.
  */
 import type { IrqAction, IrqKind, LockType } from './event.js';
 
@@ -48,10 +52,20 @@ export interface LiveHandle {
 export type LockOpMode = 0 | 1 | 2;
 
 /**
- * A line's call site: a string, or a non-negative integer standing for its decimal text (STD
- * locations are line numbers; passing the number defers building the string until a report needs it).
+ * A line's `stack` with its call site (`site` absent: the line has none), for a line that carries
+ * a stack: one shared object per distinct pair, nothing in it changes once made.
  */
-export type LockOpSite = string | number | undefined;
+export interface LocatedSite {
+  readonly site: string | undefined;
+  readonly stack: readonly string[];
+}
+
+/**
+ * A line's call site: a string, or a non-negative integer standing for its decimal text (STD
+ * locations are line numbers; passing the number defers building the string until a report needs
+ * it), or a LocatedSite when the line also has a `stack`.
+ */
+export type LockOpSite = string | number | LocatedSite | undefined;
 
 /** `T`: the engine's task handle; `L`: its lock-instance handle. */
 export interface LockOpSink<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {

@@ -2,23 +2,112 @@
  * The reentrant monitor holds of the STD importer: per live thread, the locks it holds with
  * their hold counts, so a nested acq of a held lock and every rel but the outermost make no
  * event. Locks are numbered once per name and a thread's record is a handle the fast lane keeps
- * per thread id, so the per-event work compares small integers in short arrays.
+ * per thread id, so the per-event work compares small integers in the fields of that record.
  * Per thread it also keeps which lock its last lock operation released (an SPD `wait(L)` right
  * after `rel(L)` is a marker, not a second release; see std-reader.ts).
- * Invariants: a thread's list holds each lock at most once, in acquisition order; counts are
- * >= 1; a joined thread's record is dropped and marked dead (memory follows the live threads);
+ * Invariants: a thread's record holds each lock at most once; counts are >= 1; a joined
+ * thread's record is dropped and marked dead (memory follows the live threads);
  * lock numbers are dense and never reused: one per distinct lock name acquired (the engine keeps
  * a lock class per such name too).
  */
 import type { LiveHandle } from './lock-op-sink.js';
 
-/** The locks one thread holds; `alive` turns false when the thread is joined. */
+/** Holds kept in a thread's record itself; more go to its overflow list. */
+const INLINE_HOLDS = 4;
+
+/**
+ * The locks one thread holds, with their hold counts; `alive` turns false when the thread is
+ * joined. A set (nothing asks for an order): the first INLINE_HOLDS holds are fields of the record
+ * itself, so the usual nesting is one object, one or two cache lines, instead of the record and two
+ * arrays (with 64 threads interleaved event by event, each thread's lines are mostly out of the
+ * first-level cache when its next event comes); more holds go to `overflow` as [lock, count]
+ * pairs. Unused inline locks are -1 (lock numbers are >= 0), so a lookup compares four fields.
+ */
 export class ThreadHolds implements LiveHandle {
   alive = true;
-  readonly locks: number[] = [];
-  readonly counts: number[] = [];
   /** The lock whose hold this thread's last acq, rel or wait ended (that op was the rel), else -1. */
   released = -1;
+  /** How many locks the thread holds. */
+  private size = 0;
+  private lock0 = -1;
+  private lock1 = -1;
+  private lock2 = -1;
+  private lock3 = -1;
+  private count0 = 0;
+  private count1 = 0;
+  private count2 = 0;
+  private count3 = 0;
+  /** Holds beyond the inline ones: [lock, count] pairs. */
+  private readonly overflow: number[] = [];
+
+  /** The place of `lock` (>= 0) among the holds, or -1. */
+  indexOf(lock: number): number {
+    if (this.lock0 === lock) return 0;
+    if (this.lock1 === lock) return 1;
+    if (this.lock2 === lock) return 2;
+    if (this.lock3 === lock) return 3;
+    const overflow = this.overflow;
+    for (let i = 0; i < overflow.length; i += 2) if (overflow[i] === lock) return INLINE_HOLDS + i / 2;
+    return -1;
+  }
+
+  countAt(at: number): number {
+    switch (at) {
+      case 0: return this.count0;
+      case 1: return this.count1;
+      case 2: return this.count2;
+      case 3: return this.count3;
+      default: return this.overflow[(at - INLINE_HOLDS) * 2 + 1]!;
+    }
+  }
+
+  setCountAt(at: number, count: number): void {
+    switch (at) {
+      case 0: this.count0 = count; return;
+      case 1: this.count1 = count; return;
+      case 2: this.count2 = count; return;
+      case 3: this.count3 = count; return;
+      default: this.overflow[(at - INLINE_HOLDS) * 2 + 1] = count;
+    }
+  }
+
+  /** A new hold of `lock` (not held yet), counted once. */
+  add(lock: number): void {
+    this.place(this.size++, lock, 1);
+  }
+
+  /** Ends the hold at `at`: the last hold takes its place. */
+  removeAt(at: number): void {
+    const last = --this.size;
+    if (at !== last) this.place(at, this.lockAt(last), this.countAt(last));
+    if (last >= INLINE_HOLDS) this.overflow.length -= 2;
+    else this.place(last, -1, 0);
+  }
+
+  private lockAt(at: number): number {
+    switch (at) {
+      case 0: return this.lock0;
+      case 1: return this.lock1;
+      case 2: return this.lock2;
+      case 3: return this.lock3;
+      default: return this.overflow[(at - INLINE_HOLDS) * 2]!;
+    }
+  }
+
+  /** Sets the hold at `at` (the inline ones, or the overflow pair at or just past its end). */
+  private place(at: number, lock: number, count: number): void {
+    switch (at) {
+      case 0: this.lock0 = lock; this.count0 = count; return;
+      case 1: this.lock1 = lock; this.count1 = count; return;
+      case 2: this.lock2 = lock; this.count2 = count; return;
+      case 3: this.lock3 = lock; this.count3 = count; return;
+      default: {
+        const pair = (at - INLINE_HOLDS) * 2;
+        this.overflow[pair] = lock;
+        this.overflow[pair + 1] = count;
+      }
+    }
+  }
 }
 
 export class ReentrantHolds {
@@ -57,13 +146,12 @@ export class ReentrantHolds {
   /** An acq: false when the thread already holds the lock (the hold is only counted). */
   enter(mine: ThreadHolds, lock: number): boolean {
     mine.released = -1;
-    const at = lastIndexOf(mine.locks, lock);
+    const at = mine.indexOf(lock);
     if (at >= 0) {
-      mine.counts[at]!++;
+      mine.setCountAt(at, mine.countAt(at) + 1);
       return false;
     }
-    mine.locks.push(lock);
-    mine.counts.push(1);
+    mine.add(lock);
     return true;
   }
 
@@ -72,15 +160,14 @@ export class ReentrantHolds {
     if (mine === undefined) return true;
     mine.released = -1;
     if (lock < 0) return true;
-    const at = lastIndexOf(mine.locks, lock);
+    const at = mine.indexOf(lock);
     if (at < 0) return true; // not held: an unbalanced release, which the validator reports
-    const count = mine.counts[at]!;
+    const count = mine.countAt(at);
     if (count > 1) {
-      mine.counts[at] = count - 1;
+      mine.setCountAt(at, count - 1);
       return false;
     }
-    removeAt(mine.locks, at);
-    removeAt(mine.counts, at);
+    mine.removeAt(at);
     mine.released = lock;
     return true;
   }
@@ -96,7 +183,7 @@ export class ReentrantHolds {
   }
 
   holds(mine: ThreadHolds | undefined, lock: number): boolean {
-    return mine !== undefined && lock >= 0 && lastIndexOf(mine.locks, lock) >= 0;
+    return mine !== undefined && lock >= 0 && mine.indexOf(lock) >= 0;
   }
 
   /** A joined thread has ended: its record is dropped (a later thread of that name starts empty). */
@@ -106,16 +193,4 @@ export class ReentrantHolds {
     holds.alive = false;
     this.threads.delete(name);
   }
-}
-
-/** Removes `list[at]`, keeping the order (not `splice`, which allocates the removed part). */
-function removeAt(list: number[], at: number): void {
-  const last = list.length - 1;
-  for (let i = at; i < last; i++) list[i] = list[i + 1]!;
-  list.pop();
-}
-
-function lastIndexOf(list: readonly number[], item: number): number {
-  for (let i = list.length - 1; i >= 0; i--) if (list[i] === item) return i;
-  return -1;
 }

@@ -305,6 +305,32 @@ describe('JSONL fast lane', () => {
     },
   );
 
+  vitest('reports show the site and stack of lines with every field, as the event path does', async () => {
+    // The writer's full lines: the second sight of each lock and tail takes the lane entrance
+    // through the tail memo (class/type with a live handle, site with stack, ts).
+    const line = (op: string, task: string, lock: string, tail: string, ts: number): string => `{"op":"${op}","task":"${task}","lock":"${lock}"${tail},"ts":${ts}}`;
+    const tailA = ',"class":"A","type":"mutex","site":"lock_a+0x1a/0x80","stack":["fa+0x1/0x10","ga+0x2/0x20"]';
+    const tailB = ',"mode":"read","class":"B","type":"rwsem","site":"lock_b+0x2b/0x90","stack":["fb+0x3/0x30"]';
+    const lines: string[] = [];
+    for (const [task, first, second, firstTail, secondTail] of [
+      ['t1', 'LA', 'LB', tailA, tailB],
+      ['t1', 'LA', 'LB', tailA, tailB],
+      ['t2', 'LB', 'LA', tailB, tailA],
+    ] as const) {
+      lines.push(line('acquire', task, first, firstTail, lines.length), line('acquire', task, second, secondTail, lines.length + 1));
+      lines.push(line('release', task, second, ',"site":"unlock+0x1/0x2"', lines.length + 2), line('release', task, first, '', lines.length + 3));
+    }
+    const path = traceFile(`${lines.join('\n')}\n`, 'jsonl');
+    const fast = await withFastLanes(path, { format: 'jsonl', rules: false });
+    expect(fast).toEqual(await withEventsOnly(path, { format: 'jsonl', rules: false }));
+    const [cycle] = (fast as { result: { violations: { kind: string }[] } }).result.violations;
+    expect(cycle?.kind).toBe('circular-dependency');
+    const shown = JSON.stringify(cycle);
+    for (const text of ['"site":"lock_a+0x1a/0x80"', '"stack":["fa+0x1/0x10","ga+0x2/0x20"]', '"site":"lock_b+0x2b/0x90"', '"stack":["fb+0x3/0x30"]']) {
+      expect(shown).toContain(text);
+    }
+  });
+
   vitest('a freed, re-initialised or exited id gets a new handle, never the stale one', async () => {
     const path = traceFile(
       [

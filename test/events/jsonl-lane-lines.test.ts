@@ -2,49 +2,83 @@
  * The JSONL fast lane line by line (src/events/jsonl-fast-lane.ts, jsonl-line-scan.ts,
  * jsonl-plain-lines.ts): for every generated line (every op, every field the spec allows, the
  * writer's key order or any other, near misses), what the lane does is what
- * `validateEvent(JSON.parse(line))` gives: a lane-entrance call whose rebuilt event is that event,
- * or that event itself (same keys in the same order, same values), or a decline that leaves the
- * line to the normal path. Every line of plain shape must be taken, not declined.
+ * `validateEvent(JSON.parse(line))` gives: a lane-entrance call whose rebuilt event has every
+ * field of that event the engine reads (all but `ts`, a `subclass` 0, and an acquire's
+ * `class`/`type` when the call passed the lock's live handle), or that event itself (same keys in
+ * the same order, same values), or a decline that leaves the line to the normal path. Every line
+ * of plain shape must be taken, not declined.
  */
 import { describe, expect, test as vitest } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { EVENT_OPS, type TraceEvent } from '../../src/events/event.js';
 import { validateEvent } from '../../src/events/event-validate.js';
 import { JsonlFastLane, type JsonlLaneOutcome } from '../../src/events/jsonl-fast-lane.js';
-import type { LockOpSink, LockOpSite } from '../../src/events/lock-op-sink.js';
+import type { LiveHandle, LockOpSink, LockOpSite } from '../../src/events/lock-op-sink.js';
 
 const MODES = ['', 'read', 'recursive-read'] as const;
 
-/** A sink that records each call as the event the engine rebuilds from it (engine/event-refs.ts). */
-function recordingSink(calls: Record<string, unknown>[]): LockOpSink {
-  const withSite = (event: Record<string, unknown>, site: LockOpSite): Record<string, unknown> => {
-    if (site !== undefined) event['site'] = String(site);
+/** A handle the recording sink gives for every id once asked (as if the engine had it). */
+interface IdHandle extends LiveHandle {
+  readonly id: string;
+}
+
+/** Marks a recorded acquire whose lock came as a live handle (its `class`/`type` were not needed). */
+const BY_HANDLE = Symbol('lock passed as a handle');
+
+/**
+ * A sink that records each call as the event the engine rebuilds from it (engine/event-refs.ts).
+ * With `handles`, it has a live handle for every id it is asked about, so a lane that remembers
+ * them passes handles from the second sight of an id on.
+ */
+function recordingSink(calls: Record<string | symbol, unknown>[], handles = false): LockOpSink<IdHandle, IdHandle> {
+  const withSite = (event: Record<string | symbol, unknown>, site: LockOpSite): Record<string | symbol, unknown> => {
+    if (typeof site === 'object') {
+      if (site.site !== undefined) event['site'] = site.site;
+      event['stack'] = site.stack;
+    } else if (site !== undefined) {
+      event['site'] = String(site);
+    }
     return event;
   };
+  const id = (argument: IdHandle | string): string => (typeof argument === 'string' ? argument : argument.id);
+  const handle = (of: string): IdHandle | undefined => (handles ? { alive: true, id: of } : undefined);
   return {
     acquireAt: (task, lock, mode, trylock, site) => {
-      const event: Record<string, unknown> = { op: 'acquire', task, lock };
+      const event: Record<string | symbol, unknown> = { op: 'acquire', task: id(task), lock: id(lock) };
       if (mode !== 0) event['mode'] = MODES[mode];
       if (trylock) event['try'] = true;
+      if (typeof lock !== 'string') event[BY_HANDLE] = true;
       calls.push(withSite(event, site));
     },
-    releaseAt: (task, lock, site) => calls.push(withSite({ op: 'release', task, lock }, site)),
-    mightSleepAt: (task, site) => calls.push(withSite({ op: 'might-sleep', task }, site)),
-    irqAt: (task, kind, action, site) => calls.push(withSite({ op: 'irq', task, kind, action }, site)),
-    accessAt: (task, variable, write, site) => calls.push(withSite({ op: 'access', task, var: variable, write }, site)),
+    releaseAt: (task, lock, site) => calls.push(withSite({ op: 'release', task: id(task), lock: id(lock) }, site)),
+    mightSleepAt: (task, site) => calls.push(withSite({ op: 'might-sleep', task: id(task) }, site)),
+    irqAt: (task, kind, action, site) => calls.push(withSite({ op: 'irq', task: id(task), kind, action }, site)),
+    accessAt: (task, variable, write, site) => calls.push(withSite({ op: 'access', task: id(task), var: variable, write }, site)),
     initAt: (lock, cls, type) => calls.push({ op: 'init', lock, class: cls, type }),
-    taskHandle: () => undefined,
-    lockHandle: () => undefined,
+    taskHandle: handle,
+    lockHandle: handle,
   };
+}
+
+/** What of `event` a lane call must carry (see the header): the fields the engine reads. */
+function readByEngine(event: TraceEvent, lockByHandle: boolean): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...event };
+  delete fields['ts'];
+  if (fields['subclass'] === 0) delete fields['subclass'];
+  if (event.op === 'acquire' && lockByHandle) {
+    delete fields['class'];
+    delete fields['type'];
+  }
+  return fields;
 }
 
 interface Taken {
   outcome: JsonlLaneOutcome;
-  calls: Record<string, unknown>[];
+  calls: Record<string | symbol, unknown>[];
 }
 
 /** The line, surrounded by other bytes in its buffer (as in a read block), through a fresh lane. */
-function throughLane(line: string, lane?: { lane: JsonlFastLane; calls: Record<string, unknown>[] }): Taken {
+function throughLane(line: string, lane?: { lane: JsonlFastLane<IdHandle, IdHandle>; calls: Record<string | symbol, unknown>[] }): Taken {
   const calls = lane?.calls ?? [];
   const used = lane?.lane ?? new JsonlFastLane(recordingSink(calls), 'f.jsonl');
   calls.length = 0;
@@ -61,29 +95,34 @@ function reference(line: string): TraceEvent | undefined {
   }
 }
 
-/** What the lane gave for the line, as the event it stands for (undefined: declined). */
-function laneEvent(taken: Taken): unknown {
+/** What the lane gave for the line (undefined: declined). */
+function laneAnswer(taken: Taken): { call: Record<string | symbol, unknown> } | { event: TraceEvent } | undefined {
   if (taken.outcome === false) {
     expect(taken.calls).toEqual([]);
     return undefined;
   }
   if (taken.outcome === true) {
     expect(taken.calls).toHaveLength(1);
-    return taken.calls[0];
+    return { call: taken.calls[0]! };
   }
   expect(taken.calls).toEqual([]);
-  return taken.outcome;
+  return { event: taken.outcome };
 }
 
 /** Asserts the lane's answer for `line` agrees with the normal path; returns whether it took it. */
 function expectSameAsNormalPath(line: string, taken = throughLane(line)): boolean {
-  const event = laneEvent(taken);
-  if (event === undefined) return false;
+  const answer = laneAnswer(taken);
+  if (answer === undefined) return false;
   const expected = reference(line);
   expect(expected, `${line}: the lane took a line the normal path rejects`).toBeDefined();
-  // Same keys in the same order, same values.
-  expect(JSON.stringify(event), line).toBe(JSON.stringify(expected));
-  expect(event, line).toEqual(expected);
+  if ('event' in answer) {
+    // Same keys in the same order, same values.
+    expect(JSON.stringify(answer.event), line).toBe(JSON.stringify(expected));
+    expect(answer.event, line).toEqual(expected);
+  } else {
+    const { [BY_HANDLE]: byHandle, ...call } = answer.call;
+    expect(call, line).toEqual(readByEngine(expected!, byHandle === true));
+  }
   return true;
 }
 
@@ -188,17 +227,83 @@ const eventLine: fc.Arbitrary<GeneratedLine> = fc.constantFrom(...EVENT_OPS).cha
     });
 });
 
+/**
+ * Acquire and release lines in the writer's order (`op`, `task`, `lock`, the rest, `ts` last)
+ * from small pools, so that a lock's tail (everything after `lock`) repeats, sometimes with one
+ * odd byte in it or around `ts`: what the lane's tail memo (jsonl-tail-memo.ts) compares.
+ */
+const repeatedLockLine: fc.Arbitrary<string> = fc
+  .record({
+    op: fc.constantFrom('acquire', 'release'),
+    task: fc.constantFrom('t1', 't2', 'a-task-with-a-long-name'),
+    lock: fc.constantFrom('L1', 'L2', 'long-lock-name-beyond-eight-bytes'),
+    mode: fc.constantFrom(undefined, 'read', 'write'),
+    try: fc.constantFrom(undefined, true, false),
+    subclass: fc.constantFrom(undefined, 0, 1),
+    class: fc.constantFrom(undefined, 'C'),
+    type: fc.constantFrom(undefined, 'rwsem'),
+    site: fc.constantFrom(undefined, 'lock_1+0x1a/0x80', 's'),
+    stack: fc.constantFrom(undefined, ['f+0x1/0x10', 'g+0x2/0x20'], ['f+0x1/0x10'], []),
+    ts: fc.constantFrom(undefined, '0', '7', '-12', '123456789012345', '1234567890123456', '1.5', '1e3', '-0', '01', '"1"', '1 '),
+    odd: fc.constantFrom(undefined, 'escape', 'space', 'duplicate ts', 'trailing'),
+  })
+  .map((f) => {
+    const acquire = f.op === 'acquire';
+    const tail = [
+      acquire && f.mode !== undefined ? `,"mode":"${f.mode}"` : '',
+      acquire && f.try !== undefined ? `,"try":${f.try}` : '',
+      acquire && f.subclass !== undefined ? `,"subclass":${f.subclass}` : '',
+      acquire && f.class !== undefined ? `,"class":"${f.class}"` : '',
+      acquire && f.type !== undefined ? `,"type":"${f.type}"` : '',
+      f.site !== undefined ? `,"site":"${f.odd === 'escape' ? 'a\\"b' : f.site}"` : '',
+      f.stack !== undefined ? `,"stack":${JSON.stringify(f.stack)}` : '',
+    ].join('');
+    let ts = f.ts === undefined ? '' : `,"ts":${f.ts}`;
+    if (f.odd === 'duplicate ts') ts += ',"ts":1';
+    if (f.odd === 'space') ts += ' ';
+    return `{"op":"${f.op}","task":"${f.task}","lock":"${f.lock}"${tail}${ts}}${f.odd === 'trailing' ? '}' : ''}`;
+  });
+
 describe('JSONL fast lane, line by line', () => {
+  test.prop([fc.array(repeatedLockLine, { minLength: 1, maxLength: 40 }), fc.boolean()], { numRuns: 400 })(
+    'lock lines whose tails repeat (the tail memo) read as the normal path reads them, odd bytes included',
+    (lines, handles) => {
+      const calls: Record<string | symbol, unknown>[] = [];
+      const lane = { lane: new JsonlFastLane(recordingSink(calls, handles), 'f.jsonl'), calls };
+      for (const line of lines) expectSameAsNormalPath(line, throughLane(line, lane));
+    },
+  );
+
+  vitest('a lock line whose tail was seen before takes the lane entrance; any other byte after it leaves the line to the scan', () => {
+    const calls: Record<string | symbol, unknown>[] = [];
+    const lane = { lane: new JsonlFastLane(recordingSink(calls, true), 'f.jsonl'), calls };
+    const tail = ',"mode":"read","class":"C","type":"rwsem","site":"s+0x1/0x2","stack":["f","g"]';
+    expect(typeof throughLane(`{"op":"acquire","task":"t1","lock":"L"${tail},"ts":1}`, lane).outcome).toBe('object');
+    expect(throughLane('{"op":"release","task":"t1","lock":"L","ts":2}', lane).outcome).toBe(true);
+    for (const ending of [',"ts":3}', '}', ',"ts":-4}']) {
+      const line = `{"op":"acquire","task":"t2","lock":"L"${tail}${ending}`;
+      expect(throughLane(line, lane).outcome, line).toBe(true);
+      expectSameAsNormalPath(line, throughLane(line, lane));
+    }
+    for (const ending of [',"ts":1e999}', ',"ts":1,"ts":2}', ',"ts":1 }', ',"ts":01}', '}}', ',"nest":"L"}']) {
+      const line = `{"op":"acquire","task":"t2","lock":"L"${tail}${ending}`;
+      const taken = throughLane(line, lane);
+      expect(taken.outcome, line).not.toBe(true);
+      expectSameAsNormalPath(line, taken);
+    }
+  });
+
+
   test.prop([eventLine], { numRuns: 3000 })('takes every plain line of every op as the normal path reads it, and declines the rest', ({ line, plain }) => {
     const taken = expectSameAsNormalPath(line);
     if (plain) expect(taken, `${line} was declined`).toBe(true);
   });
 
-  test.prop([fc.array(eventLine, { minLength: 1, maxLength: 30 })], { numRuns: 300 })(
-    'one lane over many lines (interned ids, sites and stacks reused) gives each line its own event',
-    (lines) => {
-      const calls: Record<string, unknown>[] = [];
-      const lane = { lane: new JsonlFastLane(recordingSink(calls), 'f.jsonl'), calls };
+  test.prop([fc.array(eventLine, { minLength: 1, maxLength: 30 }), fc.boolean()], { numRuns: 300 })(
+    'one lane over many lines (interned ids, sites and stacks reused; handles passed once known) gives each line its own event',
+    (lines, handles) => {
+      const calls: Record<string | symbol, unknown>[] = [];
+      const lane = { lane: new JsonlFastLane(recordingSink(calls, handles), 'f.jsonl'), calls };
       for (const { line } of lines) expectSameAsNormalPath(line, throughLane(line, lane));
     },
   );
@@ -213,6 +318,15 @@ describe('JSONL fast lane, line by line', () => {
       '{"op":"irq","task":"t1","kind":"softirq","action":"disable"}',
       '{"op":"access","task":"t1","var":"v","write":true,"site":"s"}',
       '{"op":"init","lock":"L1","class":"&kvm->lock","type":"mutex"}',
+      // Fields the engine does not read, in any order: `ts`, `subclass` 0; `site` with `stack`.
+      '{"op":"acquire","lock":"A","task":"t1"}',
+      '{"op":"acquire","task":"t1","lock":"A","try":true,"mode":"read"}',
+      '{"op":"acquire","task":"t1","lock":"A","subclass":0,"site":"s","stack":["f","g"],"ts":12.5}',
+      '{"ts":1,"stack":[],"site":"s","lock":"A","task":"t1","op":"release"}',
+      '{"op":"release","task":"t1","lock":"A","stack":["f"],"ts":1e3}',
+      '{"op":"might-sleep","task":"t1","stack":["f"],"site":"s"}',
+      '{"op":"irq","task":"t1","kind":"hardirq","action":"enter","ts":-0.5}',
+      '{"op":"init","lock":"L1","type":"mutex","class":"X"}',
     ];
     for (const line of entrance) {
       expect(throughLane(line).outcome, line).toBe(true);
@@ -221,11 +335,12 @@ describe('JSONL fast lane, line by line', () => {
     const events = [
       '{"op":"acquire","task":"t1","lock":"A","mode":"write"}',
       '{"op":"acquire","task":"t1","lock":"A","try":false}',
-      '{"op":"acquire","task":"t1","lock":"A","try":true,"mode":"read"}',
-      '{"op":"acquire","lock":"A","task":"t1"}',
       '{"op":"acquire","task":"t1","lock":"A","subclass":1,"nest":"B","class":"C","type":"rwsem","site":"s","stack":["f","g"],"ts":12.5}',
-      '{"ts":1,"stack":[],"site":"s","lock":"A","task":"t1","op":"release"}',
-      '{"op":"init","lock":"L1","type":"mutex","class":"X"}',
+      '{"op":"acquire","task":"t1","lock":"A","subclass":1}',
+      '{"op":"acquire","task":"t1","lock":"A","nest":"B"}',
+      // An unknown lock: its `class`/`type` define the instance, which the lane entrance cannot.
+      '{"op":"acquire","task":"t1","lock":"A","class":"C","type":"rwsem","site":"s","stack":["f","g"],"ts":12.5}',
+      '{"op":"init","lock":"L1","class":"X","type":"mutex","ts":1}',
       '{"op":"init","lock":"L1"}',
       '{"op":"exit","task":"t1"}',
       '{"op":"assert","task":"t1","lock":"A","held":"none"}',
@@ -263,15 +378,40 @@ describe('JSONL fast lane, line by line', () => {
     for (const line of declined) expect(throughLane(line).outcome, line).toBe(false);
   });
 
-  vitest('a stack is one shared frozen array per distinct stack text', () => {
-    const calls: Record<string, unknown>[] = [];
+  vitest('an acquire with `class`/`type` takes the lane entrance once the lock has a live handle', () => {
+    const calls: Record<string | symbol, unknown>[] = [];
+    const lane = { lane: new JsonlFastLane(recordingSink(calls, true), 'f.jsonl'), calls };
+    const line = '{"op":"acquire","task":"t1","lock":"A","class":"C","type":"rwsem","mode":"read","site":"s","stack":["f"],"ts":3}';
+    expect(typeof throughLane(line, lane).outcome).toBe('object');
+    expect(throughLane('{"op":"release","task":"t1","lock":"A"}', lane).outcome).toBe(true);
+    const again = throughLane(line, lane);
+    expect(again.outcome).toBe(true);
+    expect(again.calls[0]![BY_HANDLE]).toBe(true);
+    expectSameAsNormalPath(line, throughLane(line, lane));
+  });
+
+  vitest('a stack is one shared frozen array per distinct stack text, a site with its stack one shared pair', () => {
+    const calls: Record<string | symbol, unknown>[] = [];
     const lane = { lane: new JsonlFastLane(recordingSink(calls), 'f.jsonl'), calls };
-    const first = throughLane('{"op":"release","task":"t1","lock":"A","stack":["f","g"]}', lane).outcome as { stack: string[] };
-    const again = throughLane('{"op":"acquire","task":"t2","lock":"B","stack":["f","g"],"ts":3}', lane).outcome as { stack: string[] };
-    const other = throughLane('{"op":"acquire","task":"t2","lock":"B","stack":["f"]}', lane).outcome as { stack: string[] };
-    expect(first.stack).toEqual(['f', 'g']);
-    expect(again.stack).toBe(first.stack);
-    expect(Object.isFrozen(first.stack)).toBe(true);
-    expect(other.stack).toEqual(['f']);
+    const stackOf = (line: string): string[] => {
+      const taken = throughLane(line, lane);
+      return (taken.outcome === true ? taken.calls[0]! : (taken.outcome as unknown as Record<string, unknown>))['stack'] as string[];
+    };
+    const first = stackOf('{"op":"release","task":"t1","lock":"A","stack":["f","g"]}');
+    const again = stackOf('{"op":"acquire","task":"t2","lock":"B","stack":["f","g"],"ts":3,"subclass":2}');
+    const other = stackOf('{"op":"acquire","task":"t2","lock":"B","stack":["f"]}');
+    expect(first).toEqual(['f', 'g']);
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(other).toEqual(['f']);
+    const sites: LockOpSite[] = [];
+    const sink = { ...recordingSink([]), releaseAt: (_task: unknown, _lock: unknown, site: LockOpSite) => sites.push(site) };
+    const siteLane = new JsonlFastLane(sink, 'f.jsonl');
+    for (const task of ['t1', 't2']) {
+      const bytes = Buffer.from(`{"op":"release","task":"${task}","lock":"A","site":"s","stack":["f","g"]}`);
+      expect(siteLane.line(bytes, 0, bytes.length, 1)).toBe(true);
+    }
+    expect(sites[0]).toEqual({ site: 's', stack: ['f', 'g'] });
+    expect(sites[1]).toBe(sites[0]);
   });
 });

@@ -1,0 +1,262 @@
+/**
+ * The JSONL lane's memo of line tails (jsonl-fast-lane.ts): for the writer's acquire and release
+ * lines, `{"op":"acquire","task":"T","lock":"L"` + tail + an optional `,"ts":N` + `}`, where the
+ * tail is every other field (`class`, `type`, `mode`, `try`, `site`, `stack`...), the tail a lock
+ * had on its last line of that op is usually the tail it has now (a lock is taken at the same
+ * call sites, with the same stacks). The memo keeps, per op and lock (by the lock's index in the
+ * lane's id cache), the bytes of the last tail the full scan (jsonl-line-scan.ts) validated and
+ * what it decoded to (the lane-call arguments: mode, try, site with stack, and which fields it
+ * had); a line whose tail has those exact bytes is then decoded by one comparison, without a scan
+ * and without interning its site or stack.
+ * Invariants: a match is exact: the head is compared byte for byte, the ids are non-empty plain
+ * strings, the tail's bytes equal bytes a full scan accepted in the same place (after the lock's
+ * closing quote, before `,"ts":` or the closing brace: a JSON object's members are independent of
+ * what precedes them), and `ts` must be a plain integer of at most 15 digits (anything else
+ * misses and takes the full scan). The memo is only a guess of which bytes to compare: any lock
+ * index may hold any validated tail. Memory is bounded: past MAX_TAIL_BYTES of kept tails it
+ * starts over.
+ */
+import type { LockOpMode, LockOpSite } from './lock-op-sink.js';
+
+/** The memo's op slots. */
+export const TAIL_ACQUIRE = 0;
+export const TAIL_RELEASE = 1;
+const SLOTS = 2;
+/** Tails kept per lock and op (a lock taken at a few call sites, or with a few stacks). */
+const WAYS = 4;
+
+/** `{"op":"acquire","task":"` and `{"op":"release","task":"` have the same length. */
+const HEAD_BYTES = 24;
+const HEADS = ['{"op":"acquire","task":"', '{"op":"release","task":"'].map((head) => Buffer.from(head, 'latin1'));
+/** The head's words at 4, 8 and 12 (the op), per slot; the words at 0, 16 and 20 are the same for both. */
+const OP_WORDS = HEADS.map((head) => [head.readInt32LE(4), head.readInt32LE(8), head.readInt32LE(12)] as const);
+const WORD_0 = HEADS[0]!.readInt32LE(0);
+const WORD_16 = HEADS[0]!.readInt32LE(16);
+const WORD_20 = HEADS[0]!.readInt32LE(20);
+/** `","lock":"` between the task and the lock: two words and a half-word. */
+const LOCK_KEY = Buffer.from('","lock":"', 'latin1');
+const LOCK_KEY_0 = LOCK_KEY.readInt32LE(0);
+const LOCK_KEY_4 = LOCK_KEY.readInt32LE(4);
+const LOCK_KEY_8 = LOCK_KEY.readInt16LE(8);
+/** `,"ts":` before the timestamp. */
+const TS_KEY = Buffer.from(',"ts":', 'latin1');
+const TS_KEY_0 = TS_KEY.readInt32LE(0);
+const TS_KEY_4 = TS_KEY.readInt16LE(4);
+export const TS_KEY_BYTES = TS_KEY.length;
+
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const MAX_TS_DIGITS = 15;
+
+const MAX_TAIL_BYTES = 4 << 20;
+
+/** The words of an entry's `meta`, and the packing of its `info` word. */
+const META_WORDS = 4;
+const OFFSET = 0;
+const LENGTH = 1;
+const ROOM = 2;
+const INFO = 3;
+const SEEN_MASK = (1 << 20) - 1;
+const MODE_SHIFT = 20;
+const TRY_BIT = 1 << 22;
+const INITIAL_SLAB_BYTES = 1 << 16;
+
+export class JsonlTailMemo {
+  /** After `head`: the op slot and the task's and lock's content ranges. */
+  slot = 0;
+  taskStart = 0;
+  taskEnd = 0;
+  lockStart = 0;
+  lockEnd = 0;
+  /**
+   * Per entry ((lock index * SLOTS + slot) * WAYS + way), META_WORDS words: where its tail lies
+   * in the slab, its length (-1: none), the room it has there (-1: none), and what it decodes to
+   * (the scanned fields as jsonl-line-scan.ts bits, the mode, the trylock flag: `info`). The
+   * ways of one lock and op share one 64-byte cache line.
+   */
+  private meta = new Int32Array(0);
+  /** Per lock and op: the way its next tail replaces (modulo WAYS). */
+  private nextWay = new Uint8Array(0);
+  /** Per entry: the site argument (site and stack) the tail decodes to. */
+  readonly sites: LockOpSite[] = [];
+  private slab = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
+  private slabView: DataView = viewOver(this.slab);
+  private slabUsed = 0;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Buffer | undefined = undefined;
+
+  constructor(private readonly maxTailBytes = MAX_TAIL_BYTES) {}
+
+  /** The scanned fields of `entry`'s tail, as jsonl-line-scan.ts bits. */
+  seen(entry: number): number {
+    return this.meta[entry * META_WORDS + INFO]! & SEEN_MASK;
+  }
+
+  /** The mode `entry`'s tail gives. */
+  mode(entry: number): LockOpMode {
+    return ((this.meta[entry * META_WORDS + INFO]! >>> MODE_SHIFT) & 3) as LockOpMode;
+  }
+
+  /** Whether `entry`'s tail makes the acquisition a trylock. */
+  trylock(entry: number): boolean {
+    return (this.meta[entry * META_WORDS + INFO]! & TRY_BIT) !== 0;
+  }
+
+  /**
+   * Whether `bytes[start, end)` begins with an acquire or release head, a plain task id, `","lock":"`
+   * and a plain lock id (the positions are then set); false otherwise.
+   */
+  head(bytes: Buffer, start: number, end: number, plainEnd: (bytes: Buffer, view: DataView, at: number, last: number) => number): boolean {
+    if (end - start < HEAD_BYTES + 16) return false;
+    const view = this.viewFor(bytes);
+    if (view.getInt32(start, true) !== WORD_0 || view.getInt32(start + 16, true) !== WORD_16 || view.getInt32(start + 20, true) !== WORD_20) return false;
+    const op4 = view.getInt32(start + 4, true);
+    const op8 = view.getInt32(start + 8, true);
+    const op12 = view.getInt32(start + 12, true);
+    let slot = -1;
+    for (let s = 0; s < SLOTS; s++) {
+      const words = OP_WORDS[s]!;
+      if (op4 === words[0] && op8 === words[1] && op12 === words[2]) slot = s;
+    }
+    if (slot < 0) return false;
+    const last = end - 1;
+    const taskStart = start + HEAD_BYTES;
+    const taskEnd = plainEnd(bytes, view, taskStart, last);
+    if (taskEnd < 0 || taskEnd + 11 > last) return false;
+    if (view.getInt32(taskEnd, true) !== LOCK_KEY_0 || view.getInt32(taskEnd + 4, true) !== LOCK_KEY_4 || view.getInt16(taskEnd + 8, true) !== LOCK_KEY_8) return false;
+    const lockStart = taskEnd + LOCK_KEY.length;
+    const lockEnd = plainEnd(bytes, view, lockStart, last);
+    if (lockEnd < 0) return false;
+    this.slot = slot;
+    this.taskStart = taskStart;
+    this.taskEnd = taskEnd;
+    this.lockStart = lockStart;
+    this.lockEnd = lockEnd;
+    return true;
+  }
+
+  /**
+   * After `head`: the entry of lock `lock` (its index) for the head's op when the rest of the line
+   * is that entry's tail and then an optional `,"ts":` plain integer and the closing brace; else -1.
+   */
+  tail(lock: number, bytes: Buffer, end: number): number {
+    const first = (lock * SLOTS + this.slot) * WAYS;
+    const meta = this.meta;
+    if ((first + WAYS) * META_WORDS > meta.length) return -1;
+    for (let entry = first; entry < first + WAYS; entry++) {
+      const length = meta[entry * META_WORDS + LENGTH]!;
+      if (length >= 0 && this.sameTail(meta[entry * META_WORDS + OFFSET]!, length, bytes, end)) return entry;
+    }
+    return -1;
+  }
+
+  /** Whether the line after the lock is the tail at `offset` in the slab (`length` bytes), an optional `,"ts":` plain integer and the closing brace. */
+  private sameTail(offset: number, length: number, bytes: Buffer, end: number): boolean {
+    const at = this.lockEnd + 1;
+    const last = end - 1;
+    const after = at + length;
+    if (after > last) return false;
+    const view = this.view;
+    // What must follow the tail first (a way of another length fails here), then its last word
+    // (where stacks differ), then all of it.
+    if (after !== last && !(after + TS_KEY_BYTES < last && view.getInt32(after, true) === TS_KEY_0 && view.getInt16(after + 4, true) === TS_KEY_4)) return false;
+    const slabView = this.slabView;
+    if (length >= 4 && slabView.getInt32(offset + length - 4, true) !== view.getInt32(after - 4, true)) return false;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) if (slabView.getInt32(offset + i, true) !== view.getInt32(at + i, true)) return false;
+    const slab = this.slab;
+    for (; i < length; i++) if (slab[offset + i] !== bytes[at + i]) return false;
+    return after === last || isPlainInteger(bytes, after + TS_KEY_BYTES, last);
+  }
+
+  /** Keeps `bytes[start, end)`, a tail the full scan accepted, as lock `lock`'s tail for `slot`, with what it decodes to. */
+  remember(lock: number, slot: number, bytes: Buffer, start: number, end: number, seen: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
+    const first = (lock * SLOTS + slot) * WAYS;
+    if ((first + WAYS) * META_WORDS > this.meta.length) this.grow(first + WAYS);
+    // The ways of a lock and op are replaced in turn (the oldest first).
+    const way = this.nextWay[first / WAYS]!;
+    this.nextWay[first / WAYS] = (way + 1) & (WAYS - 1);
+    const at = (first + way) * META_WORDS;
+    const meta = this.meta;
+    const length = end - start;
+    if (length > meta[at + ROOM]!) {
+      if (this.slabUsed + length > this.maxTailBytes) this.clear();
+      if (this.slabUsed + length > this.slab.length) this.growSlab(this.slabUsed + length);
+      meta[at + OFFSET] = this.slabUsed;
+      meta[at + ROOM] = length;
+      this.slabUsed += length;
+    }
+    copyBytes(bytes, this.viewFor(bytes), start, this.slab, this.slabView, meta[at + OFFSET]!, length);
+    meta[at + LENGTH] = length;
+    meta[at + INFO] = (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0);
+    this.sites[first + way] = site;
+  }
+
+  /** A DataView over `bytes` (kept while the reader passes the same buffer). */
+  private viewFor(bytes: Buffer): DataView {
+    if (bytes !== this.viewOf) {
+      this.viewOf = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    }
+    return this.view;
+  }
+
+  private grow(entries: number): void {
+    const size = Math.max(entries, (this.meta.length / META_WORDS) * 2, 1024 * WAYS);
+    const meta = new Int32Array(size * META_WORDS);
+    for (let at = this.meta.length; at < meta.length; at += META_WORDS) {
+      meta[at + LENGTH] = -1;
+      meta[at + ROOM] = -1;
+    }
+    meta.set(this.meta);
+    this.meta = meta;
+    const nextWay = new Uint8Array(size / WAYS);
+    nextWay.set(this.nextWay);
+    this.nextWay = nextWay;
+    // Filled, not stretched: stores then stay within a packed array.
+    while (this.sites.length < size) this.sites.push(undefined);
+  }
+
+  private growSlab(bytes: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(this.slab.length * 2, bytes));
+    this.slab.copy(bigger, 0, 0, this.slabUsed);
+    this.slab = bigger;
+    this.slabView = viewOver(bigger);
+  }
+
+  /** Forgets every tail (the slab is full). */
+  private clear(): void {
+    const meta = this.meta;
+    for (let at = 0; at < meta.length; at += META_WORDS) {
+      meta[at + LENGTH] = -1;
+      meta[at + ROOM] = -1;
+    }
+    this.sites.fill(undefined);
+    this.slabUsed = 0;
+  }
+}
+
+/** `from[start, start + length)` into `into` at `at` (a loop: cheaper than a native copy for a line's few bytes). */
+function copyBytes(from: Buffer, fromView: DataView, start: number, into: Buffer, intoView: DataView, at: number, length: number): void {
+  let i = 0;
+  for (; i + 4 <= length; i += 4) intoView.setInt32(at + i, fromView.getInt32(start + i, true), true);
+  for (; i < length; i++) into[at + i] = from[start + i]!;
+}
+
+function viewOver(bytes: Buffer): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Whether `bytes[at, last)` is `-?(0|[1-9][0-9]*)` of at most MAX_TS_DIGITS digits (a JSON number whose value is exact). */
+function isPlainInteger(bytes: Buffer, at: number, last: number): boolean {
+  let i = bytes[at] === MINUS ? at + 1 : at;
+  const digits = last - i;
+  if (digits < 1 || digits > MAX_TS_DIGITS) return false;
+  if (bytes[i] === ZERO) return digits === 1;
+  for (; i < last; i++) {
+    const c = bytes[i]!;
+    if (c < ZERO || c > NINE) return false;
+  }
+  return true;
+}
