@@ -1,12 +1,12 @@
 /**
  * `lockdep infer`'s one pass over its inputs: each trace is checked once (as `lockdep graph`
  * reads inputs: traces of any format and saved graphs, merged) with the inference's engine hooks
- * taking their tallies during that check, then the rules are inferred from the merged graph and
- * the tallies. A /proc/lockdep input replays its edges as acquisitions, which say nothing of what
- * was held at one acquisition: its tallies are dropped (its graph stays).
+ * taking their tallies during that check, then the rules are inferred from the merged graph
+ * (indexed straight from the snapshot: no inference needs a graphology graph) and the tallies.
+ * A /proc/lockdep input replays its edges as acquisitions, which say nothing of what was held
+ * at one acquisition: its tallies are dropped (its graph stays).
  */
-import { toGraphology } from '../engine/class-graph.js';
-import { indexGraph } from '../graph/indexed-graph.js';
+import { indexSnapshot } from '../graph/indexed-graph.js';
 import { inferRules } from '../infer/infer-rules.js';
 import { Observations } from '../infer/observations.js';
 import type { InferAnswer, InferOptions } from '../infer/proposal.js';
@@ -25,5 +25,5 @@ export async function inferFromInputs(inputs: readonly string[], options: InferO
     onGraphInput: () => replayed.add(perTrace[perTrace.length - 1]!),
   });
   const observations = Observations.combine(perTrace.filter((tallies) => !replayed.has(tallies)));
-  return inferRules(indexGraph(toGraphology(snapshot)), observations, options, snapshot.sources.length > 0 ? snapshot.sources : inputs);
+  return inferRules(indexSnapshot(snapshot), observations, options, snapshot.sources.length > 0 ? snapshot.sources : inputs);
 }

@@ -143,11 +143,6 @@ export class DependencyGraph {
     return path.map((edge) => this.edgeWitness[edge]!);
   }
 
-  /** Every edge id, in creation order. */
-  *edges(): IterableIterator<number> {
-    for (let edge = 0; edge < this.edgeFrom.length; edge++) yield edge;
-  }
-
   private pathTo(index: number): number[] {
     const path: number[] = [];
     for (let i = index; i > 0; i = this.queueParent[i]!) path.push(this.queueEdge[i]!);

@@ -11,11 +11,22 @@ import type { EngineCore } from './engine-core.js';
 import { markUsage } from './irq-usage.js';
 import type { LockClass } from './lock-class.js';
 import { DEP_N_ANY, DEP_S_ANY, MODE_RECURSIVE_READ, MODE_WRITE, depTypes } from './lock-mode.js';
-import { GRAPH_SNAPSHOT_VERSION, type GraphSnapshot } from './snapshot.js';
+import { GRAPH_SNAPSHOT_VERSION, type GraphSnapshot, type SnapshotDependency } from './snapshot.js';
 import { USAGE_BITS, USAGE_READ_MASK, usageChars } from './usage.js';
 
 export function snapshotOf(core: EngineCore, sources: readonly string[]): GraphSnapshot {
   const { classes, deps } = core;
+  const dependencies: SnapshotDependency[] = new Array<SnapshotDependency>(deps.size);
+  for (let edge = 0; edge < dependencies.length; edge++) {
+    dependencies[edge] = {
+      from: classes.byId[deps.edgeFrom[edge]!]!.name,
+      to: classes.byId[deps.edgeTo[edge]!]!.name,
+      mask: deps.edgeMask[edge]!,
+      maskBack: deps.edgeMaskBack[edge]!,
+      types: depTypes(deps.edgeMask[edge]!),
+      witness: deps.edgeWitness[edge]!,
+    };
+  }
   return {
     format: 'lockdep-graph',
     version: GRAPH_SNAPSHOT_VERSION,
@@ -28,14 +39,7 @@ export function snapshotOf(core: EngineCore, sources: readonly string[]): GraphS
       usageMask: cls.usage,
       usageAt: [...cls.usageAt],
     })),
-    dependencies: [...deps.edges()].map((edge) => ({
-      from: classes.byId[deps.edgeFrom[edge]!]!.name,
-      to: classes.byId[deps.edgeTo[edge]!]!.name,
-      mask: deps.edgeMask[edge]!,
-      maskBack: deps.edgeMaskBack[edge]!,
-      types: depTypes(deps.edgeMask[edge]!),
-      witness: deps.edgeWitness[edge]!,
-    })),
+    dependencies,
   };
 }
 

@@ -75,11 +75,18 @@ export function stateOf(bit: number): 'HARDIRQ' | 'SOFTIRQ' {
   return (bit >> 2) === STATE_HARDIRQ ? 'HARDIRQ' : 'SOFTIRQ';
 }
 
+/** usageChars of each mask, made on first use (a snapshot asks once per class). */
+const USAGE_CHARS: Array<string | undefined> = new Array<string | undefined>(1 << USAGE_BITS).fill(undefined);
+
 /**
  * The four usage characters: hardirq-W, hardirq-R, softirq-W, softirq-R. Each is `.` (never
  * used in irq, never with irqs on), `-` (used in irq), `+` (irqs on), `?` (both).
  */
 export function usageChars(mask: number): string {
+  return mask >= 0 && mask < USAGE_CHARS.length ? (USAGE_CHARS[mask] ??= spellUsage(mask)) : spellUsage(mask);
+}
+
+function spellUsage(mask: number): string {
   let out = '';
   for (const state of [STATE_HARDIRQ, STATE_SOFTIRQ]) {
     for (const read of [false, true]) {

@@ -1,18 +1,23 @@
 /**
  * A trace's bytes read from a file descriptor into one reused buffer: standard input
- * (`lockdep check -`) and named pipes (`lockdep check <(producer)`), rather than through a
- * stream. A stream over a pipe allocates a new Buffer per 64 KiB chunk, and those buffers,
- * outside the JavaScript heap, are freed only by a collection the heap itself does not need
- * yet: on a 1M-event JSONL trace that cost twice the CPU time of the reads and 25 MB more peak
- * memory than reading the descriptor.
+ * (`lockdep check -`) and named pipes (`lockdep check <(producer)`, opened by `open`), rather
+ * than through a stream. A stream over a pipe allocates a new Buffer per 64 KiB chunk, and
+ * those buffers, outside the JavaScript heap, are freed only by a collection the heap itself
+ * does not need yet: on a 1M-event JSONL trace that cost twice the CPU time of the reads and
+ * 25 MB more peak memory than reading the descriptor.
  * Invariants: the bytes come out in input order, the ones read ahead for format detection
  * first; a regular file (`lockdep check - < trace`) is read synchronously, like a trace given by
- * path, with a turn of the event loop between reads; anything else (a pipe, a socket, a
- * terminal) is read asynchronously, so a slow producer never blocks the event loop (signals,
- * progress); standard input made non-blocking by another owner (a read fails with EAGAIN) is
- * read through `process.stdin` from there on, which waits for data without spinning.
+ * path, with a turn of the event loop between reads; anything else is read asynchronously, so a
+ * slow producer never blocks the event loop (signals, progress): a pipe or a socket (standard
+ * input's, or a named pipe) through the event loop's poll (pipe-reader.ts, the cheapest per
+ * read), anything else (a terminal, a device) through the thread pool; a terminal made
+ * non-blocking by another owner (a read fails with EAGAIN) is read through `process.stdin` from
+ * there on, which waits for data without spinning. No read is left pending between calls, so a
+ * caller that stops early (an input error) never waits on a stalled producer. `close` closes the
+ * descriptors this source owns (what `open` opened, and standard input's pipe) once.
  */
-import { fstatSync, read, readSync } from 'node:fs';
+import { closeSync, fstatSync, open, read, readSync } from 'node:fs';
+import { PipeReader } from './pipe-reader.js';
 
 const STDIN_FD = 0;
 /** Bytes per read; a pipe gives at most its capacity (64 KiB on Linux) per read. */
@@ -23,12 +28,40 @@ export class DescriptorSource {
   private readonly ahead: Buffer[] = [];
   private readonly buffer = Buffer.allocUnsafe(READ_BYTES);
   private readonly regularFile: boolean;
+  /** The descriptor when it is a pipe or a socket this source owns (standard input's is). */
+  private readonly pipe: PipeReader | null;
+  private closed = false;
   /** Set once a read of standard input failed with EAGAIN: the rest comes from process.stdin. */
   private stream: AsyncIterator<Buffer | string> | null = null;
 
-  /** Reads `fd` (standard input by default) from its current position; the caller closes it. */
-  constructor(private readonly fd: number = STDIN_FD) {
-    this.regularFile = fstatSync(fd).isFile();
+  /**
+   * Reads `fd` (standard input by default) from its current position; `close` closes it when
+   * `owned` (a descriptor this source opened) or when it is standard input's pipe, and
+   * otherwise the caller does.
+   */
+  constructor(
+    private readonly fd: number = STDIN_FD,
+    private readonly owned = false,
+  ) {
+    const stats = fstatSync(fd);
+    this.regularFile = stats.isFile();
+    this.pipe = (owned || fd === STDIN_FD) && (stats.isFIFO() || stats.isSocket()) ? new PipeReader(fd, this.buffer) : null;
+  }
+
+  /**
+   * Opens a path that is not a regular file (a named pipe, a device) for reading, asynchronously:
+   * opening a named pipe waits for its writer. Rejects with the system error (its `code` intact).
+   */
+  static async open(path: string): Promise<DescriptorSource> {
+    const fd = await new Promise<number>((resolve, reject) => {
+      open(path, 'r', (error, opened) => (error ? reject(error) : resolve(opened)));
+    });
+    try {
+      return new DescriptorSource(fd, true);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
   }
 
   /**
@@ -55,7 +88,21 @@ export class DescriptorSource {
     return first ?? this.read();
   }
 
+  /** Whether this is a pipe or a socket read through the event loop's poll (pipe-reader.ts). */
+  get readByPoll(): boolean {
+    return this.pipe !== null;
+  }
+
+  /** Stops reading and closes what this source owns (see the constructor); later calls do nothing. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.pipe !== null) this.pipe.close();
+    else if (this.owned) closeSync(this.fd);
+  }
+
   private async read(): Promise<Buffer | null> {
+    if (this.pipe !== null) return this.pipe.next();
     if (this.stream !== null) return this.fromStream(this.stream);
     if (this.regularFile) {
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -3,10 +3,13 @@
  * file layout in the read buffer, without decoding the line or building a string for it,
  *   `<comm>-<pid> [<cpu>] <irqs-off><resched><hardirq/softirq><depth...> <sec>.<frac>: lock_acquire: <addr> [try ][read ]<class>`
  * (and `lock_release: <addr> <class>`), and hands them to the kernel lock tracker
- * (`KernelLockTracker.lockLine`) with the task, instance and class records it caches: per pid,
- * per address (hex-address-table.ts, which also keeps the class name last seen at that address
- * in the address's slot, so a class name is only compared, not looked up) and per class name
- * (byte-id-cache.ts).
+ * (`KernelLockTracker.lockLine`) as its task record and instance and class numbers, which it
+ * caches: per pid slot the task and the bytes of its last prefix `<comm>-<pid> [<cpu>]` (found
+ * by the pid after the `%16s` comm column, and only compared, four bytes at a time, while the
+ * task's lines repeat it), per address (hex-address-table.ts: a 16-digit address seen before is
+ * found by its bytes as words; the address's slot also keeps the instance number and the class
+ * name last seen there, so a class name is only compared, not looked up) and per class name
+ * (byte-id-cache.ts). The timestamp goes as its integer seconds and fraction.
  * It takes a line only where the general path (ftrace-line.ts, lock-payload.ts) would read it the
  * same way, and declines, having done nothing, every other line: non-ASCII or control bytes, a
  * console stamp, a tgid column, the latency layout, no flags column, a pid that is not the first
@@ -19,7 +22,7 @@
  */
 import { ByteIdCache } from './byte-id-cache.js';
 import { HexAddressTable } from './hex-address-table.js';
-import type { Context, KernelClass, KernelInstance, KernelTask } from './kernel-lock-records.js';
+import type { Context, KernelTask } from './kernel-lock-records.js';
 import { contextOf, type KernelLockTracker } from './kernel-lock-tracker.js';
 
 const SPACE = 0x20;
@@ -36,6 +39,9 @@ const DIGIT_0 = 0x30;
 const MAX_DEPTH_COLUMNS = 8;
 /** Timestamps of up to 15 digits are exact as integers (below 2^53). */
 const MAX_TS_DIGITS = 15;
+/** Each part of a timestamp (seconds, fraction) is read as a small integer: at most 9 digits. */
+const MAX_TS_PART_DIGITS = 9;
+const POWERS_OF_TEN: readonly number[] = Array.from({ length: MAX_TS_PART_DIGITS + 1 }, (_, digits) => 10 ** digits);
 /** The lockdep_map address the tracepoint prints (`%p`): 4 to 16 hex digits (lock-payload.ts). */
 const MIN_ADDRESS_DIGITS = 4;
 const MAX_ADDRESS_DIGITS = 16;
@@ -45,11 +51,15 @@ const PRINTABLE = new Uint8Array(256);
 for (let c = 0x20; c <= 0x7e; c++) PRINTABLE[c] = 1;
 const IS_DIGIT = new Uint8Array(256);
 for (let c = DIGIT_0; c <= 0x39; c++) IS_DIGIT[c] = 1;
-/** Per byte: the value of a lowercase hex digit, 16 for anything else (uppercase digits are declined). */
-const HEX_VALUE = new Uint8Array(256).fill(16);
-for (let d = 0; d < 16; d++) HEX_VALUE['0123456789abcdef'.charCodeAt(d)] = d;
+/** Per byte: 1 for a lowercase hex digit (uppercase digits are declined). */
+const IS_HEX = new Uint8Array(256);
+for (const c of '0123456789abcdef') IS_HEX[c.charCodeAt(0)] = 1;
 /** Slots of the lane's task cache (a power of two). */
 const TASK_SLOTS = 1024;
+/** The trace file's comm column (`%16s`): a dash right after it starts the pid. */
+const COMM_WIDTH = 16;
+/** The longest prefix `<comm>-<pid> [<cpu>]` a task slot keeps. */
+const PREFIX_BYTES = 48;
 /** Pids of up to 9 digits are small integers. */
 const MAX_PID_DIGITS = 9;
 /** The preempt-depth and migrate-disable columns: `[.0-9a-f]`. */
@@ -62,14 +72,9 @@ for (const c of '.dDbX') IRQS_OFF[c.charCodeAt(0)] = c;
 const CONTEXTS: (Context | undefined)[] = new Array<Context | undefined>(256).fill(undefined);
 for (const c of '.shH') CONTEXTS[c.charCodeAt(0)] = contextOf(c) ?? undefined;
 
-/** Four bytes as one little-endian word (what `word32` reads). */
+/** Four bytes as one little-endian word (what `DataView.getInt32(at, true)` reads). */
 function wordOf(text: string): number {
   return text.charCodeAt(0) | (text.charCodeAt(1) << 8) | (text.charCodeAt(2) << 16) | (text.charCodeAt(3) << 24);
-}
-
-/** `bytes[at, at + 4)` as one little-endian word (the caller checks the bounds). */
-function word32(bytes: Buffer, at: number): number {
-  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
 }
 
 /** `lock_acquire: ` and `lock_release: `, as the words at 0, 5 and 9 and the bytes at 4 and 13. */
@@ -88,11 +93,25 @@ export class FtraceFastLane {
    * direct-mapped cache over the tracker's table: a slot holds the last pid that hashed to it. */
   private readonly slotPids = new Int32Array(TASK_SLOTS).fill(-1);
   private readonly slotTasks: (KernelTask | undefined)[] = new Array<KernelTask | undefined>(TASK_SLOTS).fill(undefined);
-  /** Per address: the tracker's instance, and the class last seen there as its name (tag: its number in `classList`). */
-  private readonly addresses = new HexAddressTable<KernelInstance>();
-  /** Class names; the tag of each is its number in `classList`. */
+  /** Per slot: the prefix `<comm>-<pid> [<cpu>]` of the task's last line read byte by byte, and its length (0: none). */
+  private readonly slotPrefixes = new Int32Array((TASK_SLOTS * PREFIX_BYTES) / 4);
+  private readonly slotPrefixBytes = new Uint8Array(this.slotPrefixes.buffer);
+  private readonly slotPrefixLengths = new Int32Array(TASK_SLOTS);
+  /** Per address: the tracker's instance number (its record), and the class last seen there as its name (tag: the tracker's class number). */
+  private readonly addresses = new HexAddressTable();
+  /** Class names; the tag of each is the tracker's class number. */
   private readonly classes = new ByteIdCache();
-  private readonly classList: KernelClass[] = [];
+
+  /** Where `readPrefix` found the parts of the prefix it read: comm, dash, pid, CPU. */
+  private readCommStart = 0;
+  private readDash = 0;
+  private readPidEnd = 0;
+  private readPid = 0;
+  private readCpuStart = 0;
+  private readCpuEnd = 0;
+  /** A view of the last buffer read, for its little-endian words (made again when the reader's buffer changes). */
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewBytes: Buffer | undefined = undefined;
 
   constructor(private readonly tracker: KernelLockTracker) {}
 
@@ -102,6 +121,129 @@ export class FtraceFastLane {
    * starts. Returns -1, having done nothing, for any other line.
    */
   line(bytes: Buffer, start: number, limit: number, lineNo: number): number {
+    // The prefix `<comm>-<pid> [<cpu>]`: the trace file prints the comm as `%16s`, so the dash is
+    // at start + 16 and the pid follows it; when the slot of that pid keeps these very bytes
+    // (the prefix of the task's last line that `readPrefix` read), they are only compared.
+    const view = bytes === this.viewBytes ? this.view : this.viewOf(bytes);
+    const slot = this.knownPrefixSlot(bytes, view, start, limit);
+    let at = slot >= 0 ? start + this.slotPrefixLengths[slot]! : this.readPrefix(bytes, start, limit);
+    if (at < 0) return -1;
+    // The flags column: irqs-off, need-resched, hardirq/softirq, then 1-8 of `[.0-9a-f]`.
+    if (at === limit || bytes[at] !== SPACE) return -1;
+    while (at < limit && bytes[at] === SPACE) at++;
+    if (at + 4 > limit) return -1;
+    const irqsOff = IRQS_OFF[bytes[at]!];
+    const resched = bytes[at + 1]!;
+    const context = CONTEXTS[bytes[at + 2]!];
+    if (irqsOff === undefined || resched === SPACE || PRINTABLE[resched] === 0 || context === undefined) return -1;
+    at += 3;
+    const depthStart = at;
+    while (at < limit && IS_DEPTH[bytes[at]!] === 1) at++;
+    if (at === depthStart || at - depthStart > MAX_DEPTH_COLUMNS || at === limit || bytes[at] !== SPACE) return -1;
+    while (at < limit && bytes[at] === SPACE) at++;
+    // The timestamp: `<digits>[.<digits>]:`, each part read as a small integer (no chain of
+    // double operations per digit), handed over as the parts and the fraction's power of ten:
+    // the tracker divides only for an event that carries its `ts` (kernel-lock-records.ts).
+    const secondsStart = at;
+    let seconds = 0;
+    while (at < limit && IS_DIGIT[bytes[at]!] === 1) seconds = seconds * 10 + (bytes[at++]! - DIGIT_0);
+    if (at === secondsStart || at === limit || at - secondsStart > MAX_TS_PART_DIGITS) return -1;
+    let fraction = 0;
+    let fractionDigits = 0;
+    if (bytes[at] === DOT) {
+      const fractionStart = ++at;
+      while (at < limit && IS_DIGIT[bytes[at]!] === 1) fraction = fraction * 10 + (bytes[at++]! - DIGIT_0);
+      fractionDigits = at - fractionStart;
+      if (fractionDigits === 0 || at === limit || fractionDigits > MAX_TS_PART_DIGITS) return -1;
+    }
+    if (at - secondsStart - (fractionDigits === 0 ? 0 : 1) > MAX_TS_DIGITS || bytes[at] !== COLON) return -1;
+    const scale = POWERS_OF_TEN[fractionDigits]!;
+    at++;
+    while (at < limit && bytes[at] === SPACE) at++;
+    // The event: `lock_acquire: ` or `lock_release: `.
+    if (at + EVENT_LENGTH > limit || view.getInt32(at, true) !== LOCK || bytes[at + 4] !== UNDERSCORE || bytes[at + 13] !== SPACE) return -1;
+    const name = view.getInt32(at + 5, true);
+    const nameEnd = view.getInt32(at + 9, true);
+    const acquire = name === ACQU && nameEnd === IRE_COLON;
+    if (!acquire && !(name === RELE && nameEnd === ASE_COLON)) return -1;
+    at += EVENT_LENGTH;
+    // The payload: `<addr> [try ][read ]<class>` (try/read only on an acquire).
+    while (at < limit && bytes[at] === SPACE) at++;
+    const addressStart = at;
+    const addresses = this.addresses;
+    // A 16-digit address seen before is found by its bytes, read as four words; any other is
+    // read digit by digit (4-16 lowercase hex digits, then a blank).
+    let address = at + MAX_ADDRESS_DIGITS < limit && bytes[at + MAX_ADDRESS_DIGITS] === SPACE ? addresses.find16(view, at) : -1;
+    if (address >= 0) {
+      at += MAX_ADDRESS_DIGITS;
+    } else {
+      while (at < limit && IS_HEX[bytes[at]!] === 1) at++;
+      const digits = at - addressStart;
+      if (digits < MIN_ADDRESS_DIGITS || digits > MAX_ADDRESS_DIGITS || at === limit || bytes[at] !== SPACE) return -1;
+    }
+    const addressEnd = at;
+    while (at < limit && bytes[at] === SPACE) at++;
+    let isTry = false;
+    let isRead = false;
+    if (acquire) {
+      if (at + 4 <= limit && view.getInt32(at, true) === TRY_SPACE) {
+        isTry = true;
+        at += 4;
+      }
+      if (at + 5 <= limit && view.getInt32(at, true) === READ && bytes[at + 4] === SPACE) {
+        isRead = true;
+        at += 5;
+      }
+      while (at < limit && bytes[at] === SPACE) at++;
+    }
+    const tracker = this.tracker;
+    if (address < 0) address = addresses.index(bytes, addressStart, addressEnd);
+    const classStart = at;
+    let classEnd = classStart + addresses.nameLength();
+    let classNumber = -1;
+    if (
+      classEnd > classStart &&
+      classEnd <= limit &&
+      addresses.hasName(view, classStart, classEnd) &&
+      (classEnd === limit || bytes[classEnd] === NEWLINE || bytes[classEnd] === CARRIAGE_RETURN)
+    ) {
+      // The class last seen at this address, then the line's end: what the scan below would
+      // find (a kept name is one the scan found: printable, no `=`, no trailing blank).
+      classNumber = addresses.nameTag();
+      at = classEnd;
+    } else {
+      classEnd = classStart;
+      for (; at < limit; at++) {
+        const c = bytes[at]!;
+        if (PRINTABLE[c] === 0 || c === EQUALS) break;
+        if (c !== SPACE) classEnd = at + 1;
+      }
+      if (classEnd === classStart) return -1;
+    }
+    let next: number;
+    if (at === limit) next = limit;
+    else if (bytes[at] === NEWLINE) next = at + 1;
+    else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
+    else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
+    else return -1;
+    if (classNumber < 0) {
+      classNumber = this.classNumberOf(bytes, classStart, classEnd);
+      if (classNumber < 0) return -1;
+    }
+    const task = slot >= 0 ? this.slotTasks[slot]! : this.taskOfReadPrefix(bytes, start);
+    // The address's id is only read when the tracker has no number for it yet.
+    const known = addresses.record();
+    const inst = tracker.lockLine(task, context, irqsOff, acquire, known >= 0 ? '' : addresses.ids[address]!, known, classNumber, isTry, isRead, seconds, fraction, scale, lineNo);
+    if (inst !== known) addresses.setRecord(inst);
+    return next;
+  }
+
+  /**
+   * Reads the prefix `<comm>-<pid> [<cpu>]` of a line byte by byte (a line whose prefix the
+   * lane has not kept): returns the position after the CPU's `]`, the parts' positions in the
+   * `read*` fields; -1 for a line the lane declines.
+   */
+  private readPrefix(bytes: Buffer, start: number, limit: number): number {
     let at = start;
     while (at < limit && bytes[at] === SPACE) at++;
     const commStart = at;
@@ -127,136 +269,93 @@ export class FtraceFastLane {
       }
       if (PRINTABLE[after] === 0) return -1; // a tab or control byte: the general path's
     }
-    const pidStart = dash + 1;
     // pid 0 (idle tasks are keyed by CPU) and leading zeros (a distinct key) go the general path.
-    if (bytes[pidStart] === DIGIT_0 || pidEnd - pidStart > MAX_PID_DIGITS) return -1;
+    if (bytes[dash + 1] === DIGIT_0 || pidEnd - dash - 1 > MAX_PID_DIGITS) return -1;
     at = pidEnd;
     while (at < limit && bytes[at] === SPACE) at++;
     if (at === limit || bytes[at] !== OPEN_BRACKET) return -1;
     const cpuStart = ++at;
     while (at < limit && IS_DIGIT[bytes[at]!] === 1) at++;
     if (at === cpuStart || at === limit || bytes[at] !== CLOSE_BRACKET) return -1;
-    const cpuEnd = at++;
-    // The flags column: irqs-off, need-resched, hardirq/softirq, then 1-8 of `[.0-9a-f]`.
-    if (at === limit || bytes[at] !== SPACE) return -1;
-    while (at < limit && bytes[at] === SPACE) at++;
-    if (at + 4 > limit) return -1;
-    const irqsOff = IRQS_OFF[bytes[at]!];
-    const resched = bytes[at + 1]!;
-    const context = CONTEXTS[bytes[at + 2]!];
-    if (irqsOff === undefined || resched === SPACE || PRINTABLE[resched] === 0 || context === undefined) return -1;
-    at += 3;
-    const depthStart = at;
-    while (at < limit && IS_DEPTH[bytes[at]!] === 1) at++;
-    if (at === depthStart || at - depthStart > MAX_DEPTH_COLUMNS || at === limit || bytes[at] !== SPACE) return -1;
-    while (at < limit && bytes[at] === SPACE) at++;
-    // The timestamp: `<digits>[.<digits>]:`, read as the general path's Number() reads it.
-    const tsStart = at;
-    let whole = 0;
-    while (at < limit && IS_DIGIT[bytes[at]!] === 1) whole = whole * 10 + (bytes[at++]! - DIGIT_0);
-    if (at === tsStart || at === limit) return -1;
-    let tsDigits = at - tsStart;
-    let scale = 1;
-    if (bytes[at] === DOT) {
-      const fracStart = ++at;
-      while (at < limit && IS_DIGIT[bytes[at]!] === 1) {
-        whole = whole * 10 + (bytes[at++]! - DIGIT_0);
-        scale *= 10;
-      }
-      if (at === fracStart || at === limit) return -1;
-      tsDigits += at - fracStart;
-    }
-    if (tsDigits > MAX_TS_DIGITS || bytes[at] !== COLON) return -1;
-    const ts = whole / scale;
-    at++;
-    while (at < limit && bytes[at] === SPACE) at++;
-    // The event: `lock_acquire: ` or `lock_release: `.
-    if (at + EVENT_LENGTH > limit || word32(bytes, at) !== LOCK || bytes[at + 4] !== UNDERSCORE || bytes[at + 13] !== SPACE) return -1;
-    const name = word32(bytes, at + 5);
-    const nameEnd = word32(bytes, at + 9);
-    const acquire = name === ACQU && nameEnd === IRE_COLON;
-    if (!acquire && !(name === RELE && nameEnd === ASE_COLON)) return -1;
-    at += EVENT_LENGTH;
-    // The payload: `<addr> [try ][read ]<class>` (try/read only on an acquire).
-    while (at < limit && bytes[at] === SPACE) at++;
-    const addressStart = at;
-    let high = 0;
-    let low = 0;
-    for (; at < limit; at++) {
-      const digit = HEX_VALUE[bytes[at]!]!;
-      if (digit === 16) break;
-      high = (high << 4) | (low >>> 28);
-      low = (low << 4) | digit;
-    }
-    const digits = at - addressStart;
-    if (digits < MIN_ADDRESS_DIGITS || digits > MAX_ADDRESS_DIGITS || at === limit || bytes[at] !== SPACE) return -1;
-    const addressEnd = at;
-    while (at < limit && bytes[at] === SPACE) at++;
-    let isTry = false;
-    let isRead = false;
-    if (acquire) {
-      if (at + 4 <= limit && word32(bytes, at) === TRY_SPACE) {
-        isTry = true;
-        at += 4;
-      }
-      if (at + 5 <= limit && word32(bytes, at) === READ && bytes[at + 4] === SPACE) {
-        isRead = true;
-        at += 5;
-      }
-      while (at < limit && bytes[at] === SPACE) at++;
-    }
-    const tracker = this.tracker;
-    const addresses = this.addresses;
-    const address = addresses.index(high, low, bytes, addressStart, addressEnd);
-    const classStart = at;
-    let classEnd = classStart + addresses.nameLength();
-    let classNumber = -1;
-    if (
-      classEnd > classStart &&
-      classEnd <= limit &&
-      addresses.hasName(bytes, classStart, classEnd) &&
-      (classEnd === limit || bytes[classEnd] === NEWLINE || bytes[classEnd] === CARRIAGE_RETURN)
-    ) {
-      // The class last seen at this address, then the line's end: what the scan below would
-      // find (a kept name is one the scan found: printable, no `=`, no trailing blank).
-      classNumber = addresses.nameTag();
-      at = classEnd;
-    } else {
-      classEnd = classStart;
-      for (; at < limit; at++) {
-        const c = bytes[at]!;
-        if (PRINTABLE[c] === 0 || c === EQUALS) break;
-        if (c !== SPACE) classEnd = at + 1;
-      }
-      if (classEnd === classStart) return -1;
-    }
-    let next: number;
-    if (at === limit) next = limit;
-    else if (bytes[at] === NEWLINE) next = at + 1;
-    else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
-    else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
-    else return -1;
-    if (classNumber < 0) {
-      const cls = this.classes.index(bytes, classStart, classEnd);
-      if (cls < 0) return -1;
-      classNumber = this.classes.tags[cls]!;
-      if (classNumber < 0) {
-        classNumber = this.classList.length;
-        this.classList.push(tracker.classOf(this.classes.ids[cls]!));
-        this.classes.tags[cls] = classNumber;
-      }
-      addresses.setName(bytes, classStart, classEnd, classNumber);
-    }
+    this.readCommStart = commStart;
+    this.readDash = dash;
+    this.readPidEnd = pidEnd;
+    this.readPid = pid;
+    this.readCpuStart = cpuStart;
+    this.readCpuEnd = at;
+    return at + 1;
+  }
+
+  /** The task of a line taken whose prefix `readPrefix` read (the task kept for its pid, else the tracker's), kept with that prefix. */
+  private taskOfReadPrefix(bytes: Buffer, start: number): KernelTask {
+    const pid = this.readPid;
     const slot = pid & (TASK_SLOTS - 1);
-    let task = this.slotPids[slot] === pid ? this.slotTasks[slot] : undefined;
-    if (task === undefined || !task.alive) {
-      task = tracker.task(bytes.toString('latin1', commStart, dash), bytes.toString('latin1', pidStart, pidEnd), bytes.toString('latin1', cpuStart, cpuEnd));
-      this.slotPids[slot] = pid;
-      this.slotTasks[slot] = task;
+    const cached = this.slotPids[slot] === pid ? this.slotTasks[slot] : undefined;
+    const task =
+      cached !== undefined && cached.alive
+        ? cached
+        : this.tracker.task(
+            bytes.toString('latin1', this.readCommStart, this.readDash),
+            bytes.toString('latin1', this.readDash + 1, this.readPidEnd),
+            bytes.toString('latin1', this.readCpuStart, this.readCpuEnd),
+          );
+    this.keepPrefix(slot, pid, task, bytes, start, this.readCpuEnd + 1);
+    return task;
+  }
+
+  /** The tracker's number of the class `bytes[start, end)` (kept as the name at the last address looked up); -1: a name too long to keep. */
+  private classNumberOf(bytes: Buffer, start: number, end: number): number {
+    const cls = this.classes.index(bytes, start, end);
+    if (cls < 0) return -1;
+    let classNumber = this.classes.tags[cls]!;
+    if (classNumber < 0) {
+      classNumber = this.tracker.ids.classOf(this.classes.ids[cls]!);
+      this.classes.tags[cls] = classNumber;
     }
-    const lockClass = this.classList[classNumber]!;
-    const inst = tracker.lockLine(task, context, irqsOff, acquire, addresses.ids[address]!, addresses.records[address], lockClass, isTry, isRead, ts, lineNo);
-    if (inst !== undefined) addresses.records[address] = inst;
-    return next;
+    this.addresses.setName(bytes, start, end, classNumber);
+    return classNumber;
+  }
+
+  /**
+   * The task slot whose kept prefix is `bytes[start, ...)`, its task alive: the slot of the pid
+   * after a dash at start + COMM_WIDTH (the trace file's `%16s` comm). -1: none (the prefix is
+   * then read byte by byte).
+   */
+  private knownPrefixSlot(bytes: Buffer, view: DataView, start: number, limit: number): number {
+    let at = start + COMM_WIDTH;
+    if (at >= limit || bytes[at] !== DASH) return -1;
+    let pid = 0;
+    for (at++; at < limit && IS_DIGIT[bytes[at]!] === 1; at++) pid = pid * 10 + (bytes[at]! - DIGIT_0);
+    const slot = pid & (TASK_SLOTS - 1);
+    const length = this.slotPrefixLengths[slot]!;
+    if (length === 0 || start + length > limit || this.slotPids[slot] !== pid) return -1;
+    // Four bytes at a time, then the last 0-3.
+    const prefixes = this.slotPrefixes;
+    const end = start + length;
+    let word = (slot * PREFIX_BYTES) >> 2;
+    let i = start;
+    for (; i + 4 <= end; i += 4, word++) if (prefixes[word] !== view.getInt32(i, true)) return -1;
+    const prefixBytes = this.slotPrefixBytes;
+    for (const from = word * 4 - i; i < end; i++) if (prefixBytes[from + i] !== bytes[i]) return -1;
+    return this.slotTasks[slot]!.alive ? slot : -1;
+  }
+
+  /** Keeps `task` for `pid` in `slot`, with the line's prefix `bytes[start, end)` (through the CPU's `]`) when it fits. */
+  private keepPrefix(slot: number, pid: number, task: KernelTask, bytes: Buffer, start: number, end: number): void {
+    this.slotPids[slot] = pid;
+    this.slotTasks[slot] = task;
+    const length = end - start;
+    if (length > PREFIX_BYTES) {
+      this.slotPrefixLengths[slot] = 0;
+      return;
+    }
+    this.slotPrefixLengths[slot] = length;
+    this.slotPrefixBytes.set(bytes.subarray(start, end), slot * PREFIX_BYTES);
+  }
+
+  private viewOf(bytes: Buffer): DataView {
+    this.viewBytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return this.view;
   }
 }

@@ -1,81 +1,129 @@
 /**
- * Interning of the lock addresses a kernel trace prints (`%p`: up to 16 lowercase hex digits),
- * for the ftrace byte lane (ftrace-fast-lane.ts): the reader accumulates the digits into two
- * 32-bit words as it scans them, and the table maps (high word, low word, digit count) to a
- * small integer with the address as a string (decoded once) and a record the reader keeps for it.
- * The key is exact: lowercase digits of a given count spell exactly one value, so no byte
- * comparison is needed (a reader passes uppercase digits elsewhere).
- * Per address it also keeps a short name (up to NAME_BYTES bytes; the reader's use: the class
- * last seen at that address) and a number tagging it, in the address's own 64-byte slot, so that
- * looking an address up and checking a line's name against it touch one cache line.
+ * Interning of the lock addresses a kernel trace prints (`%p`: 4 to 16 lowercase hex digits), for
+ * the ftrace byte lane (ftrace-fast-lane.ts): the key is the digits' own bytes, as four 32-bit
+ * words (zero past the last digit) and the digit count, so an address maps to a small integer
+ * with the address as a string (decoded once) and a record the reader keeps for it. The key is
+ * exact (no byte compared but through the key), and a 16-digit address the table holds is found
+ * by reading its 16 bytes as four words (`find16`), without looking at its digits one by one:
+ * they were checked when it was added (`index`; the reader checks them).
+ * Per address it also keeps, in the address's own 64-byte slot, the reader's number for it
+ * (`record`; -1 until set) and a short name (up to NAME_BYTES bytes; the reader's use: the class
+ * last seen at that address) with a number tagging it, so that looking an address up, reading
+ * its record and checking a line's name against it touch one cache line.
  * Invariants: memory is bounded: at `capacity` addresses the table starts over at its initial
  * size (addresses are then decoded again, names forgotten); the name methods are about the
- * address of the last `index` call.
+ * address of the last `index` or successful `find16` call.
  */
 
 const DEFAULT_CAPACITY = 1 << 16;
 const INITIAL_SLOTS = 1 << 10;
-/** Slot layout (16 words, 64 bytes): [high, low, digits, index + 1 (0: empty), name length (0: none), tag, name bytes...]. */
+/** Slot layout (16 words, 64 bytes): [4 key words, digits, index + 1 (0: empty), record, name length (0: none), tag, name bytes...]. */
 const SLOT_WORDS = 16;
 const SLOT_BYTES = SLOT_WORDS * 4;
-const NAME_LENGTH = 4;
-const NAME_TAG = 5;
-const NAME_OFFSET = 6 * 4;
+const KEY_WORDS = 4;
+const DIGITS = 4;
+const ENTRY = 5;
+const RECORD = 6;
+const NAME_LENGTH = 7;
+const NAME_TAG = 8;
+const NAME_WORD = 9;
+const NAME_OFFSET = NAME_WORD * 4;
 /** The longest name kept. */
 export const NAME_BYTES = SLOT_BYTES - NAME_OFFSET;
+/** The longest address (64-bit `%p`). */
+const MAX_DIGITS = KEY_WORDS * 4;
 
-/** `R`: the reader's record per address. */
-export class HexAddressTable<R> {
+export class HexAddressTable {
   private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
   /** The table's bytes (for the names). */
   private bytes = new Uint8Array(this.table.buffer);
   private mask = INITIAL_SLOTS - 1;
-  /** The first word of the slot of the last `index` call. */
+  /** The first word of the slot of the last address found or added. */
   private found = 0;
+  /** The key of the address being added (`index`). */
+  private readonly key = new Int32Array(KEY_WORDS);
   /** The address of each index, as printed. */
   readonly ids: string[] = [];
-  /** The reader's record per index, once it has one. */
-  readonly records: (R | undefined)[] = [];
 
-  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {
+    // Written a second time here so that V8 never takes the table's fields for constants: the
+    // optimized lane embedding them would be thrown away at the table's first growth.
+    this.clear();
+  }
 
-  /** The index of the address `bytes[start, end)`, whose digits read as `high`, `low` (the last 8 digits). */
-  index(high: number, low: number, bytes: Buffer, start: number, end: number): number {
-    const digits = end - start;
+  /** The index of the 16-digit address `view[start, start + 16)` if the table holds it, else -1 (the caller checks the bounds). */
+  find16(view: DataView, start: number): number {
+    const w0 = view.getInt32(start, true);
+    const w1 = view.getInt32(start + 4, true);
+    const w2 = view.getInt32(start + 8, true);
+    const w3 = view.getInt32(start + 12, true);
     const table = this.table;
     const mask = this.mask;
-    let slot = mix(high, low) & mask;
-    for (;;) {
+    for (let slot = mix(w0, w1, w2, w3, MAX_DIGITS) & mask; ; slot = (slot + 1) & mask) {
       const at = slot * SLOT_WORDS;
-      const entry = table[at + 3]!;
-      if (entry === 0) break;
-      if (table[at + 1] === low && table[at] === high && table[at + 2] === digits) {
+      const entry = table[at + ENTRY]!;
+      if (entry === 0) return -1;
+      if (table[at + 3] === w3 && table[at + 2] === w2 && table[at + 1] === w1 && table[at] === w0 && table[at + DIGITS] === MAX_DIGITS) {
         this.found = at;
         return entry - 1;
       }
-      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** The index of the address `bytes[start, end)` (4-16 lowercase hex digits, as the caller checked), added on first sight. */
+  index(bytes: Buffer, start: number, end: number): number {
+    const digits = end - start;
+    const key = this.key;
+    key.fill(0);
+    for (let i = 0; i < digits; i++) key[i >> 2]! |= bytes[start + i]! << ((i & 3) * 8);
+    const w0 = key[0]!;
+    const w1 = key[1]!;
+    const w2 = key[2]!;
+    const w3 = key[3]!;
+    const table = this.table;
+    const mask = this.mask;
+    for (let slot = mix(w0, w1, w2, w3, digits) & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT_WORDS;
+      const entry = table[at + ENTRY]!;
+      if (entry === 0) break;
+      if (table[at] === w0 && table[at + 1] === w1 && table[at + 2] === w2 && table[at + 3] === w3 && table[at + DIGITS] === digits) {
+        this.found = at;
+        return entry - 1;
+      }
     }
     if (this.ids.length === this.capacity) this.clear();
     else if ((this.ids.length + 1) * 4 > (mask + 1) * 3) this.grow();
     const index = this.ids.length;
     this.ids.push(bytes.toString('latin1', start, end));
-    this.records.push(undefined);
-    this.found = this.place(high, low, digits, index);
+    this.found = this.place(key, 0, digits, index);
     return index;
   }
 
-  /** The length of the name kept for the last address looked up (0: none). */
+  /** The reader's number kept for the last address found (-1: none yet). */
+  record(): number {
+    return this.table[this.found + RECORD]!;
+  }
+
+  /** Keeps `record` as the reader's number of the last address found. */
+  setRecord(record: number): void {
+    this.table[this.found + RECORD] = record;
+  }
+
+  /** The length of the name kept for the last address found (0: none). */
   nameLength(): number {
     return this.table[this.found + NAME_LENGTH]!;
   }
 
-  /** Whether the name kept for the last address looked up is `bytes[start, end)`. */
-  hasName(bytes: Buffer, start: number, end: number): boolean {
+  /** Whether the name kept for the last address found is `view[start, end)`, compared four bytes at a time. */
+  hasName(view: DataView, start: number, end: number): boolean {
     const at = this.found;
-    if (this.table[at + NAME_LENGTH] !== end - start) return false;
+    const table = this.table;
+    if (table[at + NAME_LENGTH] !== end - start) return false;
+    let word = at + NAME_WORD;
+    let i = start;
+    for (; i + 4 <= end; i += 4, word++) if (table[word] !== view.getInt32(i, true)) return false;
     const names = this.bytes;
-    const from = at * 4 + NAME_OFFSET - start;
-    for (let i = start; i < end; i++) if (names[from + i] !== bytes[i]) return false;
+    for (let from = word * 4 - i; i < end; i++) if (names[from + i] !== view.getUint8(i)) return false;
     return true;
   }
 
@@ -84,7 +132,7 @@ export class HexAddressTable<R> {
     return this.table[this.found + NAME_TAG]!;
   }
 
-  /** Keeps `bytes[start, end)` and `tag` as the name of the last address looked up (a name longer than NAME_BYTES: none). */
+  /** Keeps `bytes[start, end)` and `tag` as the name of the last address found (a name longer than NAME_BYTES: none). */
   setName(bytes: Buffer, start: number, end: number, tag: number): void {
     const at = this.found;
     const length = end - start;
@@ -97,16 +145,23 @@ export class HexAddressTable<R> {
     this.bytes.set(bytes.subarray(start, end), at * 4 + NAME_OFFSET);
   }
 
-  /** Puts a new entry in its slot; returns the slot's first word. */
-  private place(high: number, low: number, digits: number, index: number): number {
+  /** Puts a new entry (key `words[from, from + 4)`) in its slot; returns the slot's first word. */
+  private place(words: Int32Array, from: number, digits: number, index: number): number {
     const table = this.table;
-    let slot = mix(high, low) & this.mask;
-    while (table[slot * SLOT_WORDS + 3] !== 0) slot = (slot + 1) & this.mask;
+    const w0 = words[from]!;
+    const w1 = words[from + 1]!;
+    const w2 = words[from + 2]!;
+    const w3 = words[from + 3]!;
+    let slot = mix(w0, w1, w2, w3, digits) & this.mask;
+    while (table[slot * SLOT_WORDS + ENTRY] !== 0) slot = (slot + 1) & this.mask;
     const at = slot * SLOT_WORDS;
-    table[at] = high;
-    table[at + 1] = low;
-    table[at + 2] = digits;
-    table[at + 3] = index + 1;
+    table[at] = w0;
+    table[at + 1] = w1;
+    table[at + 2] = w2;
+    table[at + 3] = w3;
+    table[at + DIGITS] = digits;
+    table[at + ENTRY] = index + 1;
+    table[at + RECORD] = -1;
     return at;
   }
 
@@ -116,9 +171,9 @@ export class HexAddressTable<R> {
     this.bytes = new Uint8Array(this.table.buffer);
     this.mask = this.table.length / SLOT_WORDS - 1;
     for (let at = 0; at < old.length; at += SLOT_WORDS) {
-      if (old[at + 3] === 0) continue;
-      const moved = this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1);
-      this.table.set(old.subarray(at + NAME_LENGTH, at + SLOT_WORDS), moved + NAME_LENGTH);
+      if (old[at + ENTRY] === 0) continue;
+      const moved = this.place(old, at, old[at + DIGITS]!, old[at + ENTRY]! - 1);
+      this.table.set(old.subarray(at + RECORD, at + SLOT_WORDS), moved + RECORD);
     }
   }
 
@@ -127,12 +182,11 @@ export class HexAddressTable<R> {
     this.bytes = new Uint8Array(this.table.buffer);
     this.mask = INITIAL_SLOTS - 1;
     this.ids.length = 0;
-    this.records.length = 0;
   }
 }
 
-function mix(high: number, low: number): number {
-  let h = Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b);
+function mix(w0: number, w1: number, w2: number, w3: number, digits: number): number {
+  let h = Math.imul(w0 ^ digits, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35) ^ Math.imul(w3, 0x27d4eb2f);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   return h ^ (h >>> 13);

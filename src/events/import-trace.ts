@@ -12,7 +12,6 @@
  * gives again; `read.onBytes` reports progress for any source.
  */
 import { statSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { EventOrigin, EventSink, LockType } from './event.js';
 import type { KernelSplat } from './kernel-splat.js';
@@ -61,7 +60,7 @@ export async function importTrace(path: string, sink: EventSink, options: Import
   // once), are read through their descriptor (descriptor-source.ts), unless a caller gave a stream.
   const pipe = !isStdin && stream === undefined && format === 'auto' && isNamedPipe(path) ? await openPipe(path, file) : undefined;
   try {
-    const descriptor = pipe !== undefined ? new DescriptorSource(pipe.fd) : isStdin && stream === undefined ? new DescriptorSource() : undefined;
+    const descriptor = pipe ?? (isStdin && stream === undefined ? new DescriptorSource() : undefined);
     let chunks: AsyncIterator<Buffer | string> | undefined;
     let prefix: (Buffer | string)[] = [];
     if (format === 'auto') {
@@ -93,7 +92,7 @@ export async function importTrace(path: string, sink: EventSink, options: Import
     const counts = await readIntoImport(source, run, file, options.read?.onBytes);
     return { format, ...counts };
   } finally {
-    await pipe?.close();
+    pipe?.close();
   }
 }
 
@@ -106,9 +105,9 @@ function isNamedPipe(path: string): boolean {
 }
 
 /** Opens a named pipe (asynchronously: opening one waits for its writer). */
-async function openPipe(path: string, file: string): Promise<FileHandle> {
+async function openPipe(path: string, file: string): Promise<DescriptorSource> {
   try {
-    return await open(path, 'r');
+    return await DescriptorSource.open(path);
   } catch (error) {
     throw traceReadError(error, file);
   }

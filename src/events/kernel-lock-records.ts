@@ -1,48 +1,22 @@
 /**
- * The records KernelLockTracker (kernel-lock-tracker.ts) keeps per task, lock class and lock
- * instance, and the lock event it holds back until the next line (a stack trace may follow and
- * belong to it). The byte lane (ftrace-fast-lane.ts) caches these records per id, so a line whose
- * ids were seen before looks nothing up by string.
+ * The record KernelLockTracker (kernel-lock-tracker.ts) keeps per task (its lock instances and
+ * classes are numbers, kernel-lock-ids.ts), and the lock event it holds back until the next line
+ * (a stack trace may follow and belong to it). The byte lane (ftrace-fast-lane.ts) caches the
+ * task record per pid, so a line whose ids were seen before looks nothing up by string.
  * Owns how a held-back lock event is delivered: as the call of the engine's fast entrance
  * (lock-op-sink.ts) when it carries nothing such a call cannot (no stack, no inferred subclass),
  * else as the TraceEvent the line parses to (`heldBackEvent`), and how the frames of a following
- * stack trace attach to it (`attachFrame`).
- * Invariants: one record per task key, class name and instance id for the tracker's lifetime (a
- * freed task's record is dead: `alive` false); the event of a held-back lock event is the one the
- * tracker always built for it (fields in the same order, `ts` included).
+ * stack trace attach to it (`attachFrame`); and the task's held locks, two parallel arrays of
+ * instance and class numbers (`otherHeldOfClass`, `dropHeld`).
+ * Invariants: one record per task key for the tracker's lifetime (a freed task's record is dead:
+ * `alive` false); the event of a held-back lock event is the one the tracker always built for it
+ * (fields in the same order, `ts` included).
  */
-import type { LockMode, LockType, TraceEvent } from './event.js';
+import type { LockMode, TraceEvent } from './event.js';
 import type { LiveHandle, LockOpMode } from './lock-op-sink.js';
-
-/** A lock class, one per name. */
-export interface KernelClass {
-  readonly alive: true;
-  readonly name: string;
-  /** From `classTypes`, else the tracker's default type. */
-  readonly type: LockType;
-  /** Whether `classTypes` names the class (a read acquisition may then be recursive). */
-  readonly typed: boolean;
-  /** A map the kernel acquires with check=0 (unvalidated-maps.ts): its lock events are skipped. */
-  readonly unvalidated: boolean;
-}
-
-/** A lock instance: the lockdep_map address, or the class name when the kernel printed none. */
-export interface KernelInstance {
-  readonly alive: true;
-  readonly id: string;
-  /** The class it was last declared with (`init`); undefined until its first acquisition. */
-  cls: KernelClass | undefined;
-  /** The engine's handle of the instance, when the tracker delivers through the fast entrance. */
-  handle: LiveHandle | undefined;
-}
 
 /** Interrupt context of one line, innermost last (`H` is a hardirq inside a softirq). */
 export type Context = readonly ('softirq' | 'hardirq')[];
-
-export interface HeldInstance {
-  inst: KernelInstance;
-  cls: KernelClass;
-}
 
 export interface KernelTask {
   /** False once the task has exited (`sched_process_free`). */
@@ -55,7 +29,9 @@ export interface KernelTask {
   /** Hardirqs / bottom halves disabled by the task itself at the innermost context level. */
   hardOff: boolean;
   bhOff: boolean;
-  readonly held: HeldInstance[];
+  /** The instances the task holds, in acquisition order, and the class of each (numbers of kernel-lock-ids.ts). */
+  readonly heldInstances: number[];
+  readonly heldClasses: number[];
   /** The engine's handle of the task, when the tracker delivers through the fast entrance. */
   handle: LiveHandle | undefined;
 }
@@ -64,13 +40,17 @@ export interface KernelTask {
 export interface HeldBackLock {
   acquire: boolean;
   task: KernelTask;
-  inst: KernelInstance;
+  /** The instance's number (kernel-lock-ids.ts). */
+  inst: number;
   /** 0 write, 1 read, 2 recursive-read (an acquire's). */
   mode: LockOpMode;
   isTry: boolean;
   /** The inferred nesting subclass (0: none). */
   subclass: number;
-  ts: number;
+  /** The timestamp, `(tsSeconds * tsScale + tsFraction) / tsScale` (`timestampOf`). */
+  tsSeconds: number;
+  tsFraction: number;
+  tsScale: number;
   line: number;
   /** Frames of a stack trace that followed it, machinery frames dropped. */
   stack: string[] | undefined;
@@ -92,25 +72,59 @@ export function attachFrame(lock: HeldBackLock, frame: string): void {
   else if (!MACHINERY_FRAME.test(frame)) lock.stack = [frame];
 }
 
+/** How many instances of class `cls` other than `inst` the task holds. */
+export function otherHeldOfClass(task: KernelTask, cls: number, inst: number): number {
+  const { heldInstances, heldClasses } = task;
+  let count = 0;
+  for (let i = 0; i < heldClasses.length; i++) if (heldClasses[i] === cls && heldInstances[i] !== inst) count++;
+  return count;
+}
+
+/** Drops the innermost hold of `inst` from the task's held locks; false if it holds none. */
+export function dropHeld(task: KernelTask, inst: number): boolean {
+  const { heldInstances, heldClasses } = task;
+  let index = heldInstances.length - 1;
+  while (index >= 0 && heldInstances[index] !== inst) index--;
+  if (index < 0) return false;
+  // Out of stack order: the entries above move down one (no `splice`, which allocates the removed part).
+  for (let above = index + 1; above < heldInstances.length; above++) {
+    heldInstances[above - 1] = heldInstances[above]!;
+    heldClasses[above - 1] = heldClasses[above]!;
+  }
+  heldInstances.pop();
+  heldClasses.pop();
+  return true;
+}
+
 /** Whether the engine's fast entrance can take `lock` (its calls carry no stack and no subclass). */
 export function isPlainLock(lock: HeldBackLock): boolean {
   return lock.stack === undefined && lock.subclass === 0;
 }
 
-/** The TraceEvent of a held-back lock event. */
-export function heldBackEvent(lock: HeldBackLock): TraceEvent {
-  const { task, inst, stack } = lock;
+/** The TraceEvent of a held-back lock event, whose instance's id is `lockId`. */
+export function heldBackEvent(lock: HeldBackLock, lockId: string): TraceEvent {
+  const { task, stack } = lock;
   let event: TraceEvent;
   if (lock.acquire) {
-    event = { op: 'acquire', task: task.id, lock: inst.id };
+    event = { op: 'acquire', task: task.id, lock: lockId };
     const mode = MODE_NAMES[lock.mode];
     if (mode !== undefined) event.mode = mode;
     if (lock.isTry) event.try = true;
     if (lock.subclass > 0) event.subclass = lock.subclass;
-    event.ts = lock.ts;
+    event.ts = timestampOf(lock);
   } else {
-    event = { op: 'release', task: task.id, lock: inst.id, ts: lock.ts };
+    event = { op: 'release', task: task.id, lock: lockId, ts: timestampOf(lock) };
   }
   if (stack !== undefined) event.stack = stack;
   return event;
+}
+
+/**
+ * The timestamp of a held-back lock event: the general path gives it whole (`tsSeconds`, with
+ * 0 and 1), the byte lane as the integer seconds and fraction of its text and the fraction's power
+ * of ten; with up to 15 digits in all, the sum is an exact integer and the quotient the correctly
+ * rounded value of the text (what `Number()` of it gives).
+ */
+function timestampOf(lock: HeldBackLock): number {
+  return (lock.tsSeconds * lock.tsScale + lock.tsFraction) / lock.tsScale;
 }

@@ -20,12 +20,11 @@
  * bounded by the number of tasks, classes and lock instances.
  */
 import type { EventOrigin, EventSink, IrqAction, IrqKind, LockType, TraceEvent } from './event.js';
-import { attachFrame, heldBackEvent, isPlainLock } from './kernel-lock-records.js';
-import type { Context, HeldBackLock, KernelClass, KernelInstance, KernelTask } from './kernel-lock-records.js';
+import { attachFrame, dropHeld, heldBackEvent, isPlainLock, otherHeldOfClass } from './kernel-lock-records.js';
+import type { Context, HeldBackLock, KernelTask } from './kernel-lock-records.js';
+import { CLASS_READ_RECURSIVE, CLASS_READ_RECURSIVE_IN_INTERRUPT, CLASS_UNVALIDATED, KernelLockIds } from './kernel-lock-ids.js';
 import type { LockOpMode, LockOpSink } from './lock-op-sink.js';
 import { parseLockPayload } from './lock-payload.js';
-import { LOCK_TYPE_TRAITS } from './lock-type.js';
-import { UNVALIDATED_CLASSES } from './unvalidated-maps.js';
 
 export interface KernelTraceOptions {
   /** File name used in origins and errors. */
@@ -135,14 +134,12 @@ export class KernelLockTracker {
   readonly file: string;
   /** The line of the first event skipped, per kind of skip (reported by `end`). */
   private readonly firstSkipped = new Map<SkipKind, number>();
-  private readonly classTypes: ReadonlyMap<string, LockType>;
-  private readonly defaultType: LockType;
+  /** The lock instances and classes by number, with their state (kernel-lock-ids.ts). */
+  readonly ids: KernelLockIds;
   private readonly inferSubclass: boolean;
   private readonly onWarning: ((message: string, origin: EventOrigin) => void) | undefined;
   private readonly fast: LockOpSink | undefined;
   private readonly tasks = new Map<string, KernelTask>();
-  private readonly classes = new Map<string, KernelClass>();
-  private readonly instances = new Map<string, KernelInstance>();
   /** The last lock event, held back so that a following stack trace can attach to it (one record, reused). */
   private heldBack: HeldBackLock | undefined = undefined;
   private pending = false;
@@ -151,8 +148,7 @@ export class KernelLockTracker {
 
   constructor(options: KernelTraceOptions, private readonly sink: EventSink) {
     this.file = options.file;
-    this.classTypes = options.classTypes ?? new Map();
-    this.defaultType = options.defaultType ?? 'map';
+    this.ids = new KernelLockIds(options.classTypes ?? new Map(), options.defaultType ?? 'map');
     this.inferSubclass = options.inferSubclass ?? true;
     this.onWarning = options.onWarning;
     this.fast = options.fast;
@@ -174,12 +170,12 @@ export class KernelLockTracker {
     switch (record.name) {
       case 'lock_acquire': {
         const { lock, cls, isTry, isRead } = parseLockPayload(record.payload, 'lock_acquire', this.file, lineNo);
-        this.acquire(task, lock ?? cls, undefined, this.classOf(cls), isTry, isRead, record.ts, lineNo);
+        this.acquire(task, lock ?? cls, -1, this.ids.classOf(cls), isTry, isRead, record.ts, 0, 1, lineNo);
         return;
       }
       case 'lock_release': {
         const { lock, cls } = parseLockPayload(record.payload, 'lock_release', this.file, lineNo);
-        this.release(task, lock ?? cls, undefined, this.classOf(cls), record.ts, lineNo);
+        this.release(task, lock ?? cls, -1, this.ids.classOf(cls), record.ts, 0, 1, lineNo);
         return;
       }
       case 'irq_enable':
@@ -197,8 +193,12 @@ export class KernelLockTracker {
   /**
    * A lock_acquire or lock_release line of a flags-column format, as the byte lane
    * (ftrace-fast-lane.ts) cut it out: the same effect as `event` of that line. `inst` is the
-   * record of instance `lock` when the caller has it cached. Returns the instance's record
-   * (undefined for a release of an instance never acquired, or a skipped event).
+   * number of instance `lock` when the caller has it cached (else -1; `lock`, its id, is only
+   * read then), `cls` the number of its class (`ids.classOf`); the timestamp is
+   * `(tsSeconds * tsScale + tsFraction) / tsScale` (small integers: no number is boxed per line,
+   * and the division is only made for an event that carries its `ts`). Returns the instance's
+   * number (-1 for a release of an instance never acquired, or a skipped event of an instance
+   * not cached).
    */
   lockLine(
     task: KernelTask,
@@ -206,17 +206,21 @@ export class KernelLockTracker {
     irqsOff: string,
     acquire: boolean,
     lock: string,
-    inst: KernelInstance | undefined,
-    cls: KernelClass,
+    inst: number,
+    cls: number,
     isTry: boolean,
     isRead: boolean,
-    ts: number,
+    tsSeconds: number,
+    tsFraction: number,
+    tsScale: number,
     lineNo: number,
-  ): KernelInstance | undefined {
+  ): number {
     this.stackOpen = false;
     this.flush();
     this.irqColumns(task, context, irqsOff, lineNo);
-    return acquire ? this.acquire(task, lock, inst, cls, isTry, isRead, ts, lineNo) : this.release(task, lock, inst, cls, ts, lineNo);
+    return acquire
+      ? this.acquire(task, lock, inst, cls, isTry, isRead, tsSeconds, tsFraction, tsScale, lineNo)
+      : this.release(task, lock, inst, cls, tsSeconds, tsFraction, tsScale, lineNo);
   }
 
   /** A kernel stack trace of task `key` starts: it belongs to the held-back event when that is the task's. */
@@ -269,21 +273,10 @@ export class KernelLockTracker {
       const name = pid === '0' ? `swapper/${Number(cpu)}` : comm.trim();
       // perf script -F without comm prints the tid alone.
       const id = name === '' ? pid : `${name}/${pid}`;
-      task = { alive: true, key, id, context: NO_CONTEXT, hardOff: false, bhOff: false, held: [], handle: undefined };
+      task = { alive: true, key, id, context: NO_CONTEXT, hardOff: false, bhOff: false, heldInstances: [], heldClasses: [], handle: undefined };
       this.tasks.set(key, task);
     }
     return task;
-  }
-
-  /** The record of the class `name`. */
-  classOf(name: string): KernelClass {
-    let cls = this.classes.get(name);
-    if (cls === undefined) {
-      const listed = this.classTypes.get(name);
-      cls = { alive: true, name, type: listed ?? this.defaultType, typed: listed !== undefined, unvalidated: UNVALIDATED_CLASSES.has(name) };
-      this.classes.set(name, cls);
-    }
-    return cls;
   }
 
   /** The irq events that the flags columns of a line of `task` imply. */
@@ -338,77 +331,65 @@ export class KernelLockTracker {
   private acquire(
     task: KernelTask,
     lock: string,
-    known: KernelInstance | undefined,
-    cls: KernelClass,
+    known: number,
+    cls: number,
     isTry: boolean,
     isRead: boolean,
-    ts: number,
+    tsSeconds: number,
+    tsFraction: number,
+    tsScale: number,
     lineNo: number,
-  ): KernelInstance | undefined {
+  ): number {
     this.stats.lockEvents++;
-    if (cls.unvalidated) {
+    const ids = this.ids;
+    const flags = ids.classFlags[cls]!;
+    if ((flags & CLASS_UNVALIDATED) !== 0) {
       this.skipped('unvalidatedLockEvents', lineNo);
       return known;
     }
-    const inst = known ?? this.instance(lock);
-    this.declare(inst, cls, lineNo);
-    let subclass = 0;
-    if (this.inferSubclass) {
-      let sameClass = 0;
-      for (const held of task.held) if (held.cls === cls && held.inst !== inst) sameClass++;
-      if (sameClass > 0) subclass = Math.min(sameClass, 7);
-    }
-    task.held.push({ inst, cls });
-    const mode: LockOpMode = isRead ? this.readMode(cls, task) : 0;
-    this.holdBack(true, task, inst, mode, isTry, subclass, ts, lineNo);
+    const inst = known >= 0 ? known : ids.instance(lock);
+    if (ids.instanceClasses[inst] !== cls) this.declare(inst, cls, lineNo);
+    const subclass = this.inferSubclass ? Math.min(otherHeldOfClass(task, cls, inst), 7) : 0;
+    task.heldInstances.push(inst);
+    task.heldClasses.push(cls);
+    // The kernel's read value: 2 (recursive) for lock_map_acquire_read and for read_lock where
+    // read_lock_is_recursive() holds (in_interrupt(): irq context or bottom halves off).
+    const mode: LockOpMode = !isRead
+      ? 0
+      : (flags & CLASS_READ_RECURSIVE) !== 0 || ((flags & CLASS_READ_RECURSIVE_IN_INTERRUPT) !== 0 && (task.context.length > 0 || task.bhOff))
+        ? 2
+        : 1;
+    this.holdBack(true, task, inst, mode, isTry, subclass, tsSeconds, tsFraction, tsScale, lineNo);
     return inst;
   }
 
-  private release(task: KernelTask, lock: string, known: KernelInstance | undefined, cls: KernelClass, ts: number, lineNo: number): KernelInstance | undefined {
+  private release(task: KernelTask, lock: string, known: number, cls: number, tsSeconds: number, tsFraction: number, tsScale: number, lineNo: number): number {
     this.stats.lockEvents++;
-    if (cls.unvalidated) {
+    if ((this.ids.classFlags[cls]! & CLASS_UNVALIDATED) !== 0) {
       this.skipped('unvalidatedLockEvents', lineNo);
       return known;
     }
-    const inst = known ?? this.instances.get(lock);
-    const held = task.held;
-    let index = held.length - 1;
-    while (index >= 0 && held[index]!.inst !== inst) index--;
-    if (index < 0) {
+    const inst = known >= 0 ? known : this.ids.findInstance(lock);
+    if (!dropHeld(task, inst)) {
       // Taken before tracing started (or in a skipped context): the kernel's lockdep saw the
       // acquisition, the trace did not, so there is nothing to release here.
       this.skipped('unmatchedReleases', lineNo);
       return inst;
     }
-    if (index === held.length - 1) held.pop();
-    else held.splice(index, 1);
-    this.holdBack(false, task, inst!, 0, false, 0, ts, lineNo);
+    this.holdBack(false, task, inst, 0, false, 0, tsSeconds, tsFraction, tsScale, lineNo);
     return inst;
   }
 
-  /** The kernel's read value: 2 (recursive) for lock_map_acquire_read and for read_lock where
-   * read_lock_is_recursive() holds (in_interrupt(): irq context or bottom halves off). */
-  private readMode(cls: KernelClass, task: KernelTask): LockOpMode {
-    if (!cls.typed) return 1;
-    const recursive = LOCK_TYPE_TRAITS[cls.type].recursiveRead;
-    return recursive === 'always' || (recursive === 'in-interrupt' && (task.context.length > 0 || task.bhOff)) ? 2 : 1;
-  }
-
-  private instance(lock: string): KernelInstance {
-    let inst = this.instances.get(lock);
-    if (inst === undefined) {
-      inst = { alive: true, id: lock, cls: undefined, handle: undefined };
-      this.instances.set(lock, inst);
-    }
-    return inst;
-  }
-
-  private declare(inst: KernelInstance, cls: KernelClass, lineNo: number): void {
-    if (inst.cls === cls) return;
-    inst.cls = cls;
+  /** Declares instance `inst` of class `cls` (`init`): its first acquisition, or one with another class. */
+  private declare(inst: number, cls: number, lineNo: number): void {
+    const ids = this.ids;
+    ids.instanceClasses[inst] = cls;
     this.stats.events++;
-    if (this.fast !== undefined) this.fast.initAt(inst.id, cls.name, cls.type, this.file, lineNo);
-    else this.sink({ op: 'init', lock: inst.id, class: cls.name, type: cls.type }, { file: this.file, line: lineNo });
+    const lock = ids.instanceIds[inst]!;
+    const name = ids.classNames[cls]!;
+    const type = ids.classTypes[cls]!;
+    if (this.fast !== undefined) this.fast.initAt(lock, name, type, this.file, lineNo);
+    else this.sink({ op: 'init', lock, class: name, type }, { file: this.file, line: lineNo });
   }
 
   private processFree(payload: string, lineNo: number): void {
@@ -421,11 +402,22 @@ export class KernelLockTracker {
     this.emit({ op: 'exit', task: task.id }, lineNo);
   }
 
-  private holdBack(acquire: boolean, task: KernelTask, inst: KernelInstance, mode: LockOpMode, isTry: boolean, subclass: number, ts: number, line: number): void {
+  private holdBack(
+    acquire: boolean,
+    task: KernelTask,
+    inst: number,
+    mode: LockOpMode,
+    isTry: boolean,
+    subclass: number,
+    tsSeconds: number,
+    tsFraction: number,
+    tsScale: number,
+    line: number,
+  ): void {
     this.pending = true;
     const lock = this.heldBack;
     if (lock === undefined) {
-      this.heldBack = { acquire, task, inst, mode, isTry, subclass, ts, line, stack: undefined };
+      this.heldBack = { acquire, task, inst, mode, isTry, subclass, tsSeconds, tsFraction, tsScale, line, stack: undefined };
       return;
     }
     lock.acquire = acquire;
@@ -434,7 +426,9 @@ export class KernelLockTracker {
     lock.mode = mode;
     lock.isTry = isTry;
     lock.subclass = subclass;
-    lock.ts = ts;
+    lock.tsSeconds = tsSeconds;
+    lock.tsFraction = tsFraction;
+    lock.tsScale = tsScale;
     lock.line = line;
     lock.stack = undefined;
   }
@@ -445,18 +439,22 @@ export class KernelLockTracker {
     this.stackOpen = false;
     const pending = this.heldBack!;
     const fast = this.fast;
+    const ids = this.ids;
+    const inst = pending.inst;
     if (fast === undefined || !isPlainLock(pending)) {
-      this.emit(heldBackEvent(pending), pending.line);
+      this.emit(heldBackEvent(pending, ids.instanceIds[inst]!), pending.line);
       return;
     }
     this.stats.events++;
-    const { task, inst } = pending;
-    const taskArg = task.handle !== undefined && task.handle.alive ? task.handle : task.id;
-    const lockArg = inst.handle !== undefined && inst.handle.alive ? inst.handle : inst.id;
+    const task = pending.task;
+    const taskHandle = task.handle;
+    const lockHandle = ids.instanceHandles[inst];
+    const taskArg = taskHandle !== undefined && taskHandle.alive ? taskHandle : task.id;
+    const lockArg = lockHandle !== undefined && lockHandle.alive ? lockHandle : ids.instanceIds[inst]!;
     if (pending.acquire) fast.acquireAt(taskArg, lockArg, pending.mode, pending.isTry, undefined, this.file, pending.line);
     else fast.releaseAt(taskArg, lockArg, undefined, this.file, pending.line);
     if (typeof taskArg === 'string') task.handle = fast.taskHandle(task.id);
-    if (typeof lockArg === 'string') inst.handle = fast.lockHandle(inst.id);
+    if (typeof lockArg === 'string') ids.instanceHandles[inst] = fast.lockHandle(lockArg);
   }
 
   private emitIrq(task: KernelTask, kind: IrqKind, action: IrqAction, lineNo: number): void {

@@ -8,15 +8,17 @@
  * chunk cost more wall time than the parsing it waited for; a regular file never makes a read
  * wait), with a turn of the event loop after each chunk so signals and timers still run; any
  * other source is read asynchronously, so a slow producer never blocks (standard input and named
- * pipes through their descriptor into one reused buffer, descriptor-source.ts), and its chunks
- * (64 KiB from a pipe) are gathered into blocks of the file's chunk size, since fewer, larger
- * blocks cost the readers less (the bench's stream rows measure it); `onBytes` gets the running
- * total of bytes read (progress); memory is one chunk plus the longest line (a stream: plus one of its
- * chunks), and a line longer than line-blocks.ts's limit stops the reading with a
- * LineTooLongError numbered by `linesSoFar`.
+ * pipes through their descriptor into one reused buffer, descriptor-source.ts). A pipe's chunks
+ * (64 KiB at most) go to the readers as they come: while one is parsed the producer refills the
+ * pipe, so the next read finds data (gathering them into larger blocks made every read after a
+ * block's first wait for the producer), and a slow producer's lines are checked as they arrive
+ * (a bad line is reported while the producer stalls); the chunks of other streams are gathered
+ * into blocks of the file's chunk size, since fewer, larger blocks cost the readers less;
+ * `onBytes` gets the running total of bytes read (progress); memory is one chunk plus the
+ * longest line (a stream: plus one of its chunks), and a line longer than line-blocks.ts's
+ * limit stops the reading with a LineTooLongError numbered by `linesSoFar`.
  */
 import { closeSync, openSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { LineBlockBuffer, type BlockCallback } from './line-blocks.js';
 import { DescriptorSource } from './descriptor-source.js';
 
@@ -46,10 +48,16 @@ export async function readLineBlocks(source: TraceByteSource, onBlock: BlockCall
   const onBytes = options.onBytes;
   let total = 0;
   const readDescriptor = async (descriptor: DescriptorSource): Promise<void> => {
-    for (let bytes = await descriptor.next(); bytes !== null; bytes = await descriptor.next()) {
-      blocks.push(bytes, onBlock, chunkBytes);
-      total += bytes.length;
-      onBytes?.(total);
+    try {
+      // A pipe: each chunk goes to the readers as it comes (see the header).
+      const minBlockBytes = descriptor.readByPoll ? 0 : chunkBytes;
+      for (let bytes = await descriptor.next(); bytes !== null; bytes = await descriptor.next()) {
+        blocks.push(bytes, onBlock, minBlockBytes);
+        total += bytes.length;
+        onBytes?.(total);
+      }
+    } finally {
+      descriptor.close();
     }
   };
   if (typeof source === 'string' && statSync(source).isFile()) {
@@ -65,12 +73,7 @@ export async function readLineBlocks(source: TraceByteSource, onBlock: BlockCall
     }
   } else if (typeof source === 'string') {
     // A named pipe (or a device) is opened asynchronously: opening a pipe waits for its writer.
-    const handle = await open(source, 'r');
-    try {
-      await readDescriptor(new DescriptorSource(handle.fd));
-    } finally {
-      await handle.close();
-    }
+    await readDescriptor(await DescriptorSource.open(source));
   } else if (source instanceof DescriptorSource) {
     await readDescriptor(source);
   } else {

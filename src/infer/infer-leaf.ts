@@ -16,25 +16,36 @@ function graphSupport(graph: IndexedGraph, edges: readonly number[]): Support {
   return { ...witnessSupport(graph.witnesses[edges[0]!]!), witnesses: edges.length, tasks: tasks.size };
 }
 
-export function inferLeaf(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
-  /** Per class, the dependencies into it (a saved graph's or /proc/lockdep's support). */
+/** Per class, the dependencies into it (a saved graph's or /proc/lockdep's support). */
+function dependenciesInto(graph: IndexedGraph): Map<number, number[]> {
   const edgesInto = new Map<number, number[]>();
   for (let edge = 0; edge < graph.edgeFrom.length; edge++) {
     const list = edgesInto.get(graph.edgeTo[edge]!);
     if (list === undefined) edgesInto.set(graph.edgeTo[edge]!, [edge]);
     else list.push(edge);
   }
+  return edgesInto;
+}
+
+export function inferLeaf(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
+  /** Built only when a candidate has no tally (a graph input). */
+  let edgesInto: Map<number, number[]> | undefined;
   const leaves: string[] = [];
   const evidence: Evidence[] = [];
-  relation.names.forEach((name, node) => {
-    if (relation.start[node + 1]! > relation.start[node]! || observations.nesting.has(name)) return;
+  for (let node = 0; node < relation.names.length; node++) {
+    const name = relation.names[node]!;
+    if (relation.start[node + 1]! > relation.start[node]! || observations.nesting.has(name)) continue;
     const tally = observations.acquired.get(name);
-    const edges = edgesInto.get(node);
-    const support: Support | undefined = tally !== undefined ? tallySupport(tally) : edges !== undefined ? graphSupport(graph, edges) : undefined;
-    if (support === undefined || support.witnesses < minSupport) return;
+    let support: Support | undefined;
+    if (tally !== undefined) support = tallySupport(tally);
+    else {
+      const edges = (edgesInto ??= dependenciesInto(graph)).get(node);
+      if (edges !== undefined) support = graphSupport(graph, edges);
+    }
+    if (support === undefined || support.witnesses < minSupport) continue;
     leaves.push(name);
     evidence.push({ about: name, support });
-  });
+  }
   if (leaves.length === 0) return [];
   return [{
     kind: 'leaf',

@@ -11,30 +11,31 @@
 import type { IndexedGraph } from '../graph/indexed-graph.js';
 import type { ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
-import type { Evidence, ProposedRule, Support } from './proposal.js';
+import type { Evidence, ProposedRule } from './proposal.js';
 import { tallySupport, witnessSupport } from './support.js';
 import { reducedComponentEdges } from './transitive-reduction.js';
 
 export function inferOrder(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
   const { component, count } = relation.components;
   const kept = reducedComponentEdges(relation.start, relation.next, relation.components);
-  const classes = relation.names.length;
-  const witnessOf = new Map<number, number>();
-  for (let edge = 0; edge < graph.edgeFrom.length; edge++) witnessOf.set(graph.edgeFrom[edge]! * classes + graph.edgeTo[edge]!, edge);
   const rules: ProposedRule[] = [];
   for (let outer = 0; outer < relation.names.length; outer++) {
-    const inner: string[] = [];
-    const evidence: Evidence[] = [];
+    const outerName = relation.names[outer]!;
+    const nestings = observations.nesting.get(outerName);
+    let inner: string[] | undefined;
+    let evidence: Evidence[] | undefined;
     for (let slot = relation.start[outer]!; slot < relation.start[outer + 1]!; slot++) {
       const to = relation.next[slot]!;
       if (!kept.has(component[outer]! * count + component[to]!)) continue;
-      const support = pairSupport(graph, relation, observations, witnessOf, outer, to);
+      const innerName = relation.names[to]!;
+      // Every pair of the relation is a tallied nesting or a graph dependency.
+      const tally = nestings?.get(innerName);
+      const support = tally !== undefined ? tallySupport(tally) : witnessSupport(graph.witnesses[relation.nextEdge[slot]!]!);
       if (support.witnesses < minSupport) continue;
-      inner.push(relation.names[to]!);
-      evidence.push({ about: `${relation.names[outer]!} -> ${relation.names[to]!}`, support });
+      (inner ??= []).push(innerName);
+      (evidence ??= []).push({ about: `${outerName} -> ${innerName}`, support });
     }
-    if (inner.length === 0) continue;
-    const outerName = relation.names[outer]!;
+    if (inner === undefined) continue;
     rules.push({
       kind: 'order',
       rule: {
@@ -44,28 +45,24 @@ export function inferOrder(graph: IndexedGraph, relation: ClassRelation, observa
         inner,
         description: `observed: ${outerName} is taken outside ${inner.join(', ')}`,
       },
-      evidence,
+      evidence: evidence!,
     });
   }
   return rules;
 }
 
-function pairSupport(graph: IndexedGraph, relation: ClassRelation, observations: Observations, witnessOf: ReadonlyMap<number, number>, from: number, to: number): Support {
-  const tally = observations.nesting.get(relation.names[from]!)?.get(relation.names[to]!);
-  if (tally !== undefined) return tallySupport(tally);
-  const edge = witnessOf.get(from * relation.names.length + to);
-  // Every pair of the relation is a graph edge or a tallied nesting.
-  return witnessSupport(graph.witnesses[edge!]!);
-}
-
 /** Groups of classes on a cycle of the relation, in class order. */
 export function cycleGroups(relation: ClassRelation): string[][] {
+  const { component, count } = relation.components;
+  const sizes = new Int32Array(count);
+  for (let node = 0; node < component.length; node++) sizes[component[node]!]!++;
   const groups = new Map<number, string[]>();
-  relation.names.forEach((name, node) => {
-    const id = relation.components.component[node]!;
+  for (let node = 0; node < component.length; node++) {
+    const id = component[node]!;
+    if (sizes[id]! < 2) continue;
     const group = groups.get(id);
-    if (group === undefined) groups.set(id, [name]);
-    else group.push(name);
-  });
-  return [...groups.values()].filter((group) => group.length > 1);
+    if (group === undefined) groups.set(id, [relation.names[node]!]);
+    else group.push(relation.names[node]!);
+  }
+  return [...groups.values()];
 }

@@ -8,12 +8,14 @@
  * Invariants: the counts are exactly what the rule kinds check (onNewChain's held locks of the
  * same irq context for `order`, `leaf`, `must-hold` and `forbid-inside`; every held lock for
  * `guarded-by`), so a rule that holds in every tally gives no finding on the same input; one
- * observer watches one input, and `combine` adds inputs up. The hooks allocate little (one
- * tally per class, pair or variable; a task set only once a second task shows up): they run
- * inside the check.
+ * observer watches one input, and `combine` adds inputs up. The hooks run inside the check, so
+ * they do little there: a new chain is only logged (chain-log.ts) and tallied when the tallies
+ * are first read, after the run; an access is tallied at once (one tally per variable; a task
+ * set only once a second task shows up).
  */
 import type { EventRef } from '../engine/finding.js';
-import type { EngineHooks, LockView } from '../engine/hooks.js';
+import type { EngineHooks } from '../engine/hooks.js';
+import { ChainLog } from './chain-log.js';
 
 /** The distinct tasks of a tally: the first one, and a set once there are more. */
 export class TaskSet {
@@ -96,13 +98,26 @@ class ClassIds {
 }
 
 export class Observations {
-  /** Outer class -> inner class -> chains that took inner while outer was held (same irq context). */
-  readonly nesting = new Map<string, Map<string, Tally>>();
-  /** Class -> its new chains, with the classes held (same irq context). */
-  readonly acquired = new Map<string, HeldTally>();
   /** `var\0w` or `var\0r` -> its accesses, with every held class. */
   readonly accesses = new Map<string, HeldTally & { var: string; write: boolean }>();
+  /** Class ids of held sets added up from several inputs (combine). */
   private readonly classIds = new ClassIds();
+  private readonly nestingTallies = new Map<string, Map<string, Tally>>();
+  private readonly acquiredTallies = new Map<string, HeldTally>();
+  /** New chains not yet tallied (and the class numbers of every held lock). */
+  private readonly log = new ChainLog();
+
+  /** Outer class -> inner class -> chains that took inner while outer was held (same irq context). */
+  get nesting(): Map<string, Map<string, Tally>> {
+    this.settle();
+    return this.nestingTallies;
+  }
+
+  /** Class -> its new chains, with the classes held (same irq context). */
+  get acquired(): Map<string, HeldTally> {
+    this.settle();
+    return this.acquiredTallies;
+  }
 
   /** The tallies of several inputs added up (each input was checked from an empty graph). */
   static combine(list: readonly Observations[]): Observations {
@@ -110,11 +125,11 @@ export class Observations {
     const total = new Observations();
     for (const part of list) {
       for (const [outer, inners] of part.nesting) {
-        let into = total.nesting.get(outer);
-        if (into === undefined) total.nesting.set(outer, (into = new Map<string, Tally>()));
+        let into = total.nestingTallies.get(outer);
+        if (into === undefined) total.nestingTallies.set(outer, (into = new Map<string, Tally>()));
         for (const [inner, tally] of inners) into.set(inner, addTally(into.get(inner), tally));
       }
-      for (const [name, tally] of part.acquired) total.acquired.set(name, addHeldTally(total.acquired.get(name), tally, total.classIds));
+      for (const [name, tally] of part.acquired) total.acquiredTallies.set(name, addHeldTally(total.acquiredTallies.get(name), tally, total.classIds));
       for (const [key, tally] of part.accesses) {
         const sum = addHeldTally(total.accesses.get(key), tally, total.classIds);
         total.accesses.set(key, { ...sum, var: tally.var, write: tally.write });
@@ -126,29 +141,46 @@ export class Observations {
   /** The hooks that fill these tallies. */
   hooks(): EngineHooks {
     return {
-      onNewChain: (ctx) => {
-        const next = ctx.next.class;
-        let tally = this.acquired.get(next);
-        if (tally === undefined) this.acquired.set(next, (tally = emptyHeldTally(ctx.task, ctx.next.at)));
-        countHeld(tally, ctx.task, ctx.held, next, this.classIds);
-        for (const held of ctx.held) {
-          let inner = this.nesting.get(held.class);
-          if (inner === undefined) this.nesting.set(held.class, (inner = new Map<string, Tally>()));
-          const pair = inner.get(next);
-          if (pair === undefined) inner.set(next, { count: 1, tasks: new TaskSet(ctx.task), firstAt: ctx.next.at });
-          else {
-            pair.count++;
-            pair.tasks.add(ctx.task);
-          }
-        }
-      },
+      onNewChain: (ctx) => this.log.record(ctx),
       onAccess: (ctx) => {
         const key = `${ctx.var}\u0000${ctx.write ? 'w' : 'r'}`;
         let tally = this.accesses.get(key);
         if (tally === undefined) this.accesses.set(key, (tally = { ...emptyHeldTally(ctx.task, ctx.at), var: ctx.var, write: ctx.write }));
-        countHeld(tally, ctx.task, ctx.held, undefined, this.classIds);
+        const from = this.log.heldClass.length;
+        this.log.recordHeld(ctx.held);
+        countHeld(tally, ctx.task, this.log, from, this.log.heldClass.length, -1);
+        this.log.dropHeldFrom(from);
       },
     };
+  }
+
+  /** Tallies the logged chains, in the order seen, and forgets them. */
+  private settle(): void {
+    const log = this.log;
+    const names = log.classes.names;
+    for (let chain = 0; chain < log.length; chain++) {
+      const nextId = log.next[chain]!;
+      const next = names[nextId]!;
+      const task = log.tasks.names[log.task[chain]!]!;
+      const at = log.at[chain]!;
+      let tally = this.acquiredTallies.get(next);
+      if (tally === undefined) this.acquiredTallies.set(next, (tally = emptyHeldTally(task, at)));
+      const from = log.heldStart(chain);
+      const to = log.heldEnd[chain]!;
+      countHeld(tally, task, log, from, to, nextId);
+      for (let index = from; index < to; index++) {
+        const held = names[log.heldClass[index]!]!;
+        let inner = this.nestingTallies.get(held);
+        if (inner === undefined) this.nestingTallies.set(held, (inner = new Map<string, Tally>()));
+        const pair = inner.get(next);
+        if (pair === undefined) inner.set(next, { count: 1, tasks: new TaskSet(task), firstAt: at });
+        else {
+          pair.count++;
+          pair.tasks.add(task);
+        }
+      }
+    }
+    log.clear();
   }
 }
 
@@ -200,29 +232,31 @@ function emptyHeldTally(task: string, at: EventRef): HeldTally {
   return { count: 0, tasks: new TaskSet(task), firstAt: at, held: new Map(), sets: undefined };
 }
 
-/** One occurrence by `task` with `held` held; a held lock of class `except` (the one taken) is not counted. */
-function countHeld(tally: HeldTally, task: string, held: readonly LockView[], except: string | undefined, classIds: ClassIds): void {
+/**
+ * One occurrence by `task` with the log's held locks `[from, to)` held; a held lock of class
+ * number `except` (the one taken) is not counted.
+ */
+function countHeld(tally: HeldTally, task: string, log: ChainLog, from: number, to: number, except: number): void {
   tally.count++;
   tally.tasks.add(task);
+  const { heldClass, heldWrite } = log;
   const ids = scratchIds;
   ids.length = 0;
   // A class held twice (two instances) counts once: at its innermost hold, written if any hold is.
   // Held stacks are short: a scan beats building a set per occurrence.
-  for (let index = held.length - 1; index >= 0; index--) {
-    const name = held[index]!.class;
-    if (name === except || heldAbove(held, index, name)) continue;
-    const write = heldForWrite(held, index, name) ? 1 : 0;
-    const depth = held.length - 1 - index;
+  for (let index = to - 1; index >= from; index--) {
+    const id = heldClass[index]!;
+    if (id === except || heldAbove(heldClass, index, to, id)) continue;
+    const write = heldForWrite(heldClass, heldWrite, from, index, id) ? 1 : 0;
+    const depth = to - 1 - index;
+    const name = log.classes.names[id]!;
     const count = tally.held.get(name);
-    if (count === undefined) {
-      const id = classIds.of(name);
-      tally.held.set(name, { any: 1, write, depthSum: depth, id });
-      ids.push(id);
-    } else {
+    ids.push(id);
+    if (count === undefined) tally.held.set(name, { any: 1, write, depthSum: depth, id });
+    else {
       count.any++;
       count.write += write;
       count.depthSum += depth;
-      ids.push(count.id);
     }
   }
   // A set of fewer than two classes holds no lockset of two or more: the per-class counts say it all.
@@ -231,30 +265,21 @@ function countHeld(tally: HeldTally, task: string, held: readonly LockView[], ex
   const sets = (tally.sets ??= new Map<number | string, HeldSet>());
   const known = sets.get(key);
   if (known !== undefined) known.count++;
-  else sets.set(key, { classes: heldClasses(held, except), count: 1 });
+  else sets.set(key, { classes: ids.map((held) => log.classes.names[held]!), count: 1 });
 }
 
 /** The ids of one occurrence's held classes, reused (the hooks allocate little). */
 const scratchIds: number[] = [];
 
-/** The classes of `held` each once, without `except`, as countHeld counts them. */
-function heldClasses(held: readonly LockView[], except: string | undefined): string[] {
-  const classes: string[] = [];
-  for (let index = held.length - 1; index >= 0; index--) {
-    const name = held[index]!.class;
-    if (name !== except && !heldAbove(held, index, name)) classes.push(name);
-  }
-  return classes;
-}
 
-/** Whether a lock of class `name` is held above position `index`. */
-function heldAbove(held: readonly LockView[], index: number, name: string): boolean {
-  for (let above = index + 1; above < held.length; above++) if (held[above]!.class === name) return true;
+/** Whether class `id` is held above position `index` (below `to`). */
+function heldAbove(heldClass: readonly number[], index: number, to: number, id: number): boolean {
+  for (let above = index + 1; above < to; above++) if (heldClass[above] === id) return true;
   return false;
 }
 
-/** Whether a lock of class `name` at or below position `index` is held for write. */
-function heldForWrite(held: readonly LockView[], index: number, name: string): boolean {
-  for (let below = index; below >= 0; below--) if (held[below]!.class === name && held[below]!.mode === 'write') return true;
+/** Whether a lock of class `id` at or below position `index` (from `from`) is held for write. */
+function heldForWrite(heldClass: readonly number[], heldWrite: readonly number[], from: number, index: number, id: number): boolean {
+  for (let below = index; below >= from; below--) if (heldClass[below] === id && heldWrite[below] === 1) return true;
   return false;
 }

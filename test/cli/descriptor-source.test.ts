@@ -1,13 +1,15 @@
 /**
  * `lockdep check -` reads standard input through its descriptor (src/events/descriptor-source.ts):
- * from a pipe, from a redirected file, and from a descriptor made non-blocking before the read
- * (the EAGAIN fallback to process.stdin), in several reads with lines cut across them, it gives
+ * from a pipe, from a redirected file, and from a socket whose `process.stdin` another owner
+ * created first (made non-blocking), in several reads with lines cut across them, it gives
  * the output of the same trace checked by path, in JSONL and in STD (detected from the first
- * bytes); so does a named pipe given as the trace. Spawned: standard input is the process
+ * bytes); so does a named pipe given as the trace. A producer that writes a bad line and then
+ * stalls (its end left open) does not hold the check: the error is reported and the process
+ * exits 2 at once, from a pipe, a named pipe and a socket. Spawned: standard input is the process
  * boundary.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,9 +93,9 @@ describe.each(traces)('lockdep check - with $name on standard input', { timeout:
     }
   });
 
-  it('from a descriptor made non-blocking before the check, fed in slow parts', async () => {
-    // Touching process.stdin first makes the descriptor non-blocking, so reads that find no data
-    // fail with EAGAIN; the bytes arrive in three parts, the first shorter than format detection reads.
+  it('from a socket whose process.stdin exists already (non-blocking), fed in slow parts', async () => {
+    // Touching process.stdin first makes the descriptor non-blocking and gives it a second owner;
+    // the bytes arrive in three parts, the first shorter than format detection reads.
     const touch = `data:text/javascript,${encodeURIComponent('process.stdin.pause();')}`;
     const child = spawn(process.execPath, ['--import', touch, BIN, 'check', '--no-config', '-'], { cwd: REPO_ROOT, env: ENV });
     let stdout = '';
@@ -112,4 +114,76 @@ describe.each(traces)('lockdep check - with $name on standard input', { timeout:
 
 it('the traces take several reads of a pipe (64 KiB each)', () => {
   for (const trace of traces) expect(readFileSync(trace.file).length).toBeGreaterThan(300_000);
+});
+
+/** Lines of the JSONL trace, then one acquire without its lock (a bad line), and no end. */
+function badAfter(goodLines: number): { bytes: Buffer; badLine: number } {
+  const lines = jsonlTrace().split('\n').slice(0, goodLines);
+  lines.push(JSON.stringify({ op: 'acquire', task: 'stalled' }), '');
+  return { bytes: Buffer.from(lines.join('\n')), badLine: goodLines + 1 };
+}
+
+/** Waits for the check to exit; fails (and kills it) if it is still running after the producer has stalled for a while. */
+function exitOf(child: ChildProcess): Promise<{ status: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  return new Promise((resolve) => {
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), SPAWN_TIMEOUT_MS / 2);
+    child.on('close', (status) => {
+      clearTimeout(watchdog);
+      resolve({ status, stderr });
+    });
+  });
+}
+
+const BAD_LINE_ERROR = 'acquire event is missing required field "lock"';
+
+describe('a producer that writes a bad line and then stalls', { timeout: SPAWN_TIMEOUT_MS }, () => {
+  it('on a pipe: the check reports the line and exits 2 while the pipe stays open', async () => {
+    const fifo = join(dir, 'stalled-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writeEnd = openSync(fifo, 'r+'); // opening for writing alone would wait for a reader
+    const readEnd = openSync(fifo, 'r');
+    try {
+      const { bytes, badLine } = badAfter(20); // fits in the pipe: the write does not wait
+      writeSync(writeEnd, bytes);
+      const child = spawn(process.execPath, [BIN, 'check', '--no-config', '--input-format', 'jsonl', '-'], { cwd: REPO_ROOT, env: ENV, stdio: [readEnd, 'ignore', 'pipe'] });
+      const run = await exitOf(child);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`<stdin>:${badLine}: ${BAD_LINE_ERROR}`);
+    } finally {
+      closeSync(readEnd);
+      closeSync(writeEnd);
+    }
+  });
+
+  it('on a named pipe given as the trace: the check reports the line and exits 2 while the pipe stays open', async () => {
+    const fifo = join(dir, 'stalled-named-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writeEnd = openSync(fifo, 'r+'); // the check opens the pipe itself; this end keeps it open
+    try {
+      const { bytes, badLine } = badAfter(20);
+      writeSync(writeEnd, bytes);
+      const child = spawn(process.execPath, [BIN, 'check', '--no-config', '--input-format', 'jsonl', fifo], { cwd: REPO_ROOT, env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
+      const run = await exitOf(child);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`${fifo}:${badLine}: ${BAD_LINE_ERROR}`);
+    } finally {
+      closeSync(writeEnd);
+    }
+  });
+
+  it('on a socket, the format detected first: the lines read so far are checked without waiting for more', async () => {
+    // More than format detection reads (64 KiB), less than the 256 KiB blocks a file is read in.
+    const { bytes, badLine } = badAfter(3_000);
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    expect(bytes.length).toBeLessThan(256 * 1024);
+    const child = spawn(process.execPath, [BIN, 'check', '--no-config', '-'], { cwd: REPO_ROOT, env: ENV, stdio: ['pipe', 'ignore', 'pipe'] });
+    child.stdin.on('error', () => undefined); // the check may exit before taking every byte
+    child.stdin.write(bytes);
+    const run = await exitOf(child);
+    child.stdin.destroy();
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`<stdin>:${badLine}: ${BAD_LINE_ERROR}`);
+  });
 });

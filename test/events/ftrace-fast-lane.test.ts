@@ -178,21 +178,24 @@ const lockLine = lockLineParts.map(
 );
 
 /**
- * Well-formed lock lines of a few tasks and locks (the lane's shape), so held locks, subclasses
- * and irq changes happen; the idle task (pid 0) on several CPUs is several tasks.
+ * Well-formed lock lines of a few tasks and locks (the lane's shape, the comm as `%16s`), so held
+ * locks, subclasses and irq changes happen; the idle task (pid 0) on several CPUs is several
+ * tasks. The lane keeps each task's prefix per pid slot: pid 2064 shares the slot of 1040, `sh`
+ * is pid 1040 under another comm (the task keeps its first name), a task changes CPU, and
+ * `ab-12 cd` has a `-<digits> ` inside its comm column (the lane declines it, every time).
  */
 const plainLockLine = fc
   .record({
-    task: fc.integer({ min: 0, max: 3 }),
+    task: fc.integer({ min: 0, max: 6 }),
     cpu: fc.integer({ min: 0, max: 2 }),
     acquire: fc.boolean(),
     lock: fc.integer({ min: 0, max: 5 }),
-    flags: pick('.....', '.....', 'd..1.', '..s1.', 'd.h2.', 'b....', 'X....', '..H1.'),
+    flags: pick('.....', '.....', 'd..1.', '..s1.', 'd.h2.', 'b....', 'X....', '..H1.', 'dN.3.', '.N.f1', 'D.s2.', 'd...'),
     prefix: pick('', '', 'read ', 'try ', 'try read '),
   })
   .map(({ task, cpu, acquire, lock, flags, prefix }) => {
-    const comms = ['bash', 'systemd-journal', 'jbd2/sda1-8', '<idle>'];
-    const pids = ['1040', '435', '245', '0'];
+    const comms = ['bash', 'systemd-journal', 'jbd2/sda1-8', '<idle>', 'kworker/2:1H', 'sh', 'ab-12 cd'];
+    const pids = ['1040', '435', '245', '0', '2064', '1040', '77'];
     const classes = ['&mm->mmap_lock', 'tasklist_lock', '&dev->lock', 'rcu_read_lock'];
     const address = (0x84e37380 + (lock % 4)).toString(16).padStart(16, '0');
     const cls = classes[lock % 4]!;
@@ -218,6 +221,10 @@ const noiseLine = pick(
   '     kworker/1:0-25      [001] d..1.    49.339896: sched_process_free: comm=bash pid=1040 prio=120',
   '     kworker/1:0-25      [001] d..1.    49.339896: sched_process_free: comm=systemd-journal pid=435 prio=120',
   '          <idle>-0       [000] d.h2.    49.339897: irq_handler_entry: irq=11 name=eth0',
+  // The other lock tracepoints of the lane's tasks and locks: neither lane nor tracker reads them.
+  '            bash-1040    [000] d..1.    49.339897: lock_contended: 0000000084e37380 &mm->mmap_lock',
+  '    kworker/2:1H-2064    [001] .....    49.339897: lock_acquired: 0000000084e37382 &dev->lock',
+  '     kworker/1:0-25      [001] d..1.    49.339896: sched_process_free: comm=kworker/2:1H pid=2064 prio=120',
   'CPU:2 [LOST 17 EVENTS]',
   '##### CPU 3 buffer started ####',
   '# tracer: nop',
@@ -256,16 +263,61 @@ describe('ftrace byte lane: same events, lines and errors as the general path', 
   });
 });
 
+describe('ftrace byte lane: the task prefix it keeps per pid', () => {
+  vitest('a line with the prefix of a task that exited starts a new task (held locks and irq state start over)', () => {
+    const prefix = '    kworker/2:1H-2064    [001] d..1.    49.3398';
+    const text = [
+      `${prefix}90: lock_acquire: 0000000084e37382 &dev->lock`,
+      '     kworker/1:0-25      [001] d..1.    49.339896: sched_process_free: comm=kworker/2:1H pid=2064 prio=120',
+      `${prefix}97: lock_release: 0000000084e37382 &dev->lock`,
+      `${prefix}98: lock_acquire: 0000000084e37382 &dev->lock`,
+      '',
+    ].join('\n');
+    const lane = lanePath(text, []);
+    expect(lane).toEqual(generalPath(text));
+    expect(lane.delivered.map(({ event, line }) => `${line} ${event.op}${event.op === 'irq' ? ` ${event.action}` : ''} ${'task' in event ? event.task : ''}`)).toEqual([
+      '1 irq disable kworker/2:1H/2064',
+      '1 init ',
+      '1 acquire kworker/2:1H/2064',
+      '2 irq disable kworker/1:0/25',
+      '2 exit kworker/2:1H/2064',
+      // The new task's first line: irqs off again; its release is of a lock it was not seen taking.
+      '3 irq disable kworker/2:1H/2064',
+      '4 acquire kworker/2:1H/2064',
+    ]);
+  });
+
+  vitest('a pid in the slot of another (1040 and 2064) or on another CPU reads as its own task', () => {
+    const text = [
+      '            bash-1040    [000] .....    49.339890: lock_acquire: 0000000084e37380 &mm->mmap_lock',
+      '    kworker/2:1H-2064    [000] .....    49.339891: lock_acquire: 0000000084e37381 tasklist_lock',
+      '            bash-1040    [001] .....    49.339892: lock_release: 0000000084e37380 &mm->mmap_lock',
+      '    kworker/2:1H-2064    [000] .....    49.339893: lock_release: 0000000084e37381 tasklist_lock',
+      '            bash-1040    [001] .....    49.339894: lock_release: 0000000084e37380 &mm->mmap_lock',
+      '',
+    ].join('\n');
+    const lane = lanePath(text, []);
+    expect(lane).toEqual(generalPath(text));
+    expect(lane.delivered.filter(({ event }) => event.op === 'acquire' || event.op === 'release').map(({ event, line }) => `${line} ${event.op} ${'task' in event ? event.task : ''}`)).toEqual([
+      '1 acquire bash/1040',
+      '2 acquire kworker/2:1H/2064',
+      '3 release bash/1040',
+      '4 release kworker/2:1H/2064',
+    ]);
+  });
+});
+
 describe('ftrace byte lane: timestamps', () => {
   const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(''));
-  test.prop([digits(1, 8), digits(1, 7)], { numRuns: 500 })('an event that keeps its ts (a stack follows) has Number() of the printed timestamp', (whole, fraction) => {
+  test.prop([digits(1, 10), digits(1, 10)], { numRuns: 500 })('an event that keeps its ts (a stack follows) has Number() of the printed timestamp', (whole, fraction) => {
     const ts = `${whole}.${fraction}`;
     const prefix = `            bash-1040    [004] .....  ${ts}:`;
     const text = `${prefix} lock_acquire: 0000000084e3738a &mm->mmap_lock\n${prefix} <stack trace>\n => down_read+0x44/0x150\n`;
     const events: TraceEvent[] = [];
     const parser = new FtraceParser({ file: 'ts.txt', fast: recordingEntrance([]) }, (event) => events.push(event));
     const bytes = Buffer.from(text, 'latin1');
-    expect(laneTakes(text.slice(0, text.indexOf('\n')))).toBe(true);
+    // The lane reads each part as a small integer: up to 9 digits each, 15 in all.
+    expect(laneTakes(text.slice(0, text.indexOf('\n')))).toBe(whole.length <= 9 && fraction.length <= 9 && whole.length + fraction.length <= 15);
     parser.block(bytes, bytes.length);
     parser.end();
     expect(events).toEqual([{ op: 'acquire', task: 'bash/1040', lock: '0000000084e3738a', ts: Number(ts), stack: ['down_read+0x44/0x150'] }]);

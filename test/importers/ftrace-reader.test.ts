@@ -140,6 +140,19 @@ describe('ftrace importer: lock lines', () => {
     expect(parse(lines, { inferSubclass: false }).filter((e) => e.op === 'acquire').every((e) => (e as { subclass?: number }).subclass === undefined)).toBe(true);
   });
 
+  it('keeps each held lock with its class when a lock is released out of stack order', () => {
+    const lines = [
+      ' bash-1 [000] ..... 1.1: lock_acquire: 00000000000000a1 &rq->__lock',
+      ' bash-1 [000] ..... 1.2: lock_acquire: 00000000000000b1 &p->pi_lock',
+      ' bash-1 [000] ..... 1.3: lock_acquire: 00000000000000a2 &rq->__lock',
+      // Out of stack order: the two &rq->__lock instances stay held, below and at the top.
+      ' bash-1 [000] ..... 1.4: lock_release: 00000000000000b1 &p->pi_lock',
+      ' bash-1 [000] ..... 1.5: lock_acquire: 00000000000000a3 &rq->__lock',
+    ];
+    const acquires = parse(lines).filter((e) => e.op === 'acquire');
+    expect(acquires.map((e) => (e as { subclass?: number }).subclass)).toEqual([undefined, undefined, 1, 2]);
+  });
+
   it('skips NMI-context lock events and the RCU read-side maps (check=0 in the kernel)', () => {
     const parser = new FtraceParser({ file: 'x' }, () => undefined);
     [

@@ -1,7 +1,8 @@
 /**
- * The transitive reduction of a condensation (src/infer/transitive-reduction.ts): its two ways
- * (bitsets, and the search used when bitsets would not fit) agree with a brute-force reduction
- * on random graphs with cycles.
+ * The transitive reduction of a condensation (src/infer/transitive-reduction.ts): its ways (a
+ * search within a budget, bitsets, bitsets after a search past its budget, the search without a
+ * budget used when bitsets would not fit) agree with a brute-force reduction on random graphs
+ * with cycles: small ones, ones whose bitset rows span several words, and wide fan-outs.
  */
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
@@ -49,13 +50,39 @@ function bruteForce(edges: ReadonlyArray<readonly [number, number]>, component: 
   return kept;
 }
 
-test.prop([fc.integer({ min: 1, max: 14 }).chain((nodes) => fc.tuple(fc.constant(nodes), fc.array(fc.tuple(fc.nat(nodes - 1), fc.nat(nodes - 1)), { maxLength: 40 })))], { numRuns: 200 })(
-  'bitsets and searches give the brute-force reduction',
-  ([nodes, edges]) => {
-    const { start, next } = adjacency(nodes, edges);
-    const components = stronglyConnectedComponents({ nodeCount: nodes, start, next });
-    const expected = [...bruteForce(edges, components.component, components.count)].sort((a, b) => a - b);
-    expect([...reducedComponentEdges(start, next, components)].sort((a, b) => a - b)).toEqual(expected);
-    expect([...reducedComponentEdges(start, next, components, 0)].sort((a, b) => a - b)).toEqual(expected);
+/**
+ * Every way gives the brute-force reduction of the graph: the default (a budgeted search, then
+ * bitsets), bitsets at once (no budget), bitsets after a search stopped part way, and (with
+ * `alsoSearches`) the search without a budget that runs when bitsets would not fit.
+ */
+function expectBruteForceReduction(nodes: number, edges: ReadonlyArray<readonly [number, number]>, alsoSearches: boolean): void {
+  const { start, next } = adjacency(nodes, edges);
+  const components = stronglyConnectedComponents({ nodeCount: nodes, start, next });
+  const expected = [...bruteForce(edges, components.component, components.count)].sort((a, b) => a - b);
+  const sorted = (kept: Set<number>): number[] => [...kept].sort((a, b) => a - b);
+  expect(sorted(reducedComponentEdges(start, next, components))).toEqual(expected);
+  expect(sorted(reducedComponentEdges(start, next, components, undefined, 0))).toEqual(expected);
+  expect(sorted(reducedComponentEdges(start, next, components, undefined, 3))).toEqual(expected);
+  if (alsoSearches) expect(sorted(reducedComponentEdges(start, next, components, 0))).toEqual(expected);
+}
+
+const graphArbitrary = (minNodes: number, maxNodes: number, minEdges: number, maxEdges: number): fc.Arbitrary<[number, Array<[number, number]>]> =>
+  fc.integer({ min: minNodes, max: maxNodes }).chain((nodes) =>
+    fc.tuple(fc.constant(nodes), fc.array(fc.tuple(fc.nat(nodes - 1), fc.nat(nodes - 1)), { minLength: minEdges, maxLength: maxEdges })));
+
+test.prop([graphArbitrary(1, 14, 0, 40)], { numRuns: 200 })('bitsets and searches give the brute-force reduction', ([nodes, edges]) => {
+  expectBruteForceReduction(nodes, edges, true);
+});
+
+test.prop([graphArbitrary(33, 90, 20, 120)], { numRuns: 60 })('bitsets spanning several words give the brute-force reduction', ([nodes, edges]) => {
+  expectBruteForceReduction(nodes, edges, false);
+});
+
+test.prop([fc.integer({ min: 17, max: 40 }), fc.array(fc.tuple(fc.nat(39), fc.nat(39)), { maxLength: 30 })], { numRuns: 40 })(
+  'a class with more successors than the insertion sort takes gives the brute-force reduction',
+  (fanOut, extra) => {
+    const nodes = 41;
+    const star: Array<[number, number]> = Array.from({ length: fanOut }, (_, index) => [0, index + 1]);
+    expectBruteForceReduction(nodes, [...star, ...extra.map(([from, to]): [number, number] => [from + 1, to + 1])], true);
   },
 );

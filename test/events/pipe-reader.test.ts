@@ -1,0 +1,53 @@
+/**
+ * DescriptorSource.open in this process: a named pipe is read through the event loop's poll
+ * (pipe-reader.ts) chunk by chunk as its writer writes, in order, to the end; `close` closes
+ * what the source opened exactly once (a second call does nothing, where a second close of the
+ * descriptor would fail or close another file's); a device read through the thread pool is
+ * closed the same way.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DescriptorSource } from '../../src/events/descriptor-source.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lockdep-pipe-reader-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('DescriptorSource.open', () => {
+  it('reads a named pipe as its writer writes, in order, then its end; close is idempotent', async () => {
+    const fifo = join(dir, 'fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writeEnd = openSync(fifo, 'r+'); // a writer, so that opening for reading does not wait
+    const source = await DescriptorSource.open(fifo);
+    expect(source.readByPoll).toBe(true);
+    const received: string[] = [];
+    try {
+      for (const part of ['first line\nsecond ', 'half\n', 'third line\n']) {
+        writeSync(writeEnd, part);
+        const bytes = await source.next();
+        expect(bytes).not.toBeNull();
+        received.push((bytes as Buffer).toString('utf8'));
+      }
+    } finally {
+      closeSync(writeEnd);
+    }
+    expect(received.join('')).toBe('first line\nsecond half\nthird line\n');
+    expect(await source.next()).toBeNull();
+    source.close();
+    expect(() => source.close()).not.toThrow();
+  });
+
+  it('reads a device through the thread pool and closes its descriptor once', async () => {
+    const source = await DescriptorSource.open('/dev/null');
+    expect(source.readByPoll).toBe(false);
+    expect(await source.next()).toBeNull();
+    source.close();
+    expect(() => source.close()).not.toThrow();
+  });
+
+  it('rejects with the system error when the path cannot be opened', async () => {
+    await expect(DescriptorSource.open(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
