@@ -142,13 +142,12 @@ function plainAcquireEvent(task: TaskId, lock: LockId, mode: number, trylock: bo
 
 /** Sets a plain line's call site (and stack) on the event rebuilt from it (a number stands for its decimal text). */
 function siteOnto<E extends TraceEvent>(event: E, site: LockOpSite): E {
-  if (site === undefined || typeof site === 'string') {
-    if (site !== undefined) event.site = site;
-  } else if (typeof site === 'number') {
-    event.site = String(site);
-  } else {
+  if (site === undefined) return event;
+  if (typeof site === 'string') event.site = site;
+  else if (typeof site === 'number') event.site = String(site);
+  else {
     if (site.site !== undefined) event.site = site.site;
-    event.stack = site.stack as string[];
+    event.stack = [...site.stack]; // the LocatedSite is shared by every line with that site and stack
   }
   return event;
 }
