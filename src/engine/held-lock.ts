@@ -90,7 +90,8 @@ export class TaskState {
 
   /** In an irq context, irqs or bottom halves disabled, or a spinning lock held. */
   get atomic(): boolean {
-    return this.atomicHeld > 0 || !this.hardirqsEnabled || !this.softirqsEnabled || this.hardirqDepth > 0 || this.softirqDepth > 0;
+    // `=== false`, not `!`: a bare truth test of a field compiles to the general one (hot-path.ts).
+    return this.atomicHeld > 0 || this.hardirqsEnabled === false || this.softirqsEnabled === false || this.hardirqDepth > 0 || this.softirqDepth > 0;
   }
 
   /** The kernel's `[HC0[0]:SC0[0]:HE1:SE1]` irq-state tag. */

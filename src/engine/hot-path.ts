@@ -6,15 +6,20 @@
  *    needs no report (not sleep-in-atomic, depth below the limit), has every usage bit it would
  *    set, and extends a chain seen before: the held record is pushed, nothing else happens;
  *  - `release`: a release of the top held entry of the current irq context, not nest-merged.
+ * Written for what V8's optimizing compiler makes of it (docs/performance.md, "The STD hot path,
+ * fourth pass"): the class flags are literals checked against class-flags.ts by their types (an
+ * imported constant costs a load and a hole check per use), and booleans read from objects are
+ * compared with `=== true` (a bare truth test of a field is the general one, a dozen instructions).
  * Invariant: each either does exactly what the validator's general path would do for that call
  * (validator.ts `acquireInstance` / `releaseInstance`) and returns true, or changes nothing and
  * returns false (the general path then runs). Tested by the engine's lane-equivalence tests.
  */
 import { chainBase, hlockKeyOf } from './chain-cache.js';
-import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
+import type { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
 import { spareHeld, takeHeld, type LockInstance, type TaskState } from './held-lock.js';
-import { usageNeeded } from './irq-usage.js';
 import { IntPairMap } from './int-pair-map.js';
+import type { MODE_WRITE } from './lock-mode.js';
+import type { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED, LOCK_USED_READ, USED_IN_HARDIRQ, USED_IN_SOFTIRQ } from './usage.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 
 export class HotPath {
@@ -33,8 +38,8 @@ export class HotPath {
     const classId = inst.class0Id;
     if (classId < 0) return false;
     const flags = this.classFlags[classId]!;
-    if ((flags & FLAG_WATCHED) !== 0) return false;
-    if ((flags & FLAG_SLEEPS) !== 0 && !trylock && task.atomic) return false;
+    if ((flags & (4 satisfies typeof FLAG_WATCHED)) !== 0) return false;
+    if ((flags & (1 satisfies typeof FLAG_SLEEPS)) !== 0 && trylock === false && task.atomic) return false;
     const held = task.held;
     if (held.length >= this.maxDepth) return false;
     const needed = usageNeeded(task, mode, trylock, false);
@@ -45,7 +50,7 @@ export class HotPath {
     this.chainHits++;
     held.push(takeHeld(task, inst, inst.class0!, classId, mode, trylock, irqContext, chain, undefined, null, site, file, line));
     inst.holders++;
-    if ((flags & FLAG_ATOMIC) !== 0) task.atomicHeld++;
+    if ((flags & (2 satisfies typeof FLAG_ATOMIC)) !== 0) task.atomicHeld++;
     return true;
   }
 
@@ -58,9 +63,28 @@ export class HotPath {
     if (top.inst !== inst || top.references !== 0 || top.irqContext !== task.irqContext) return false;
     held.pop();
     inst.holders--;
-    if ((this.classFlags[top.classId]! & FLAG_ATOMIC) !== 0) task.atomicHeld--;
+    if ((this.classFlags[top.classId]! & (2 satisfies typeof FLAG_ATOMIC)) !== 0) task.atomicHeld--;
     spareHeld(task, top);
-    if (task.depthReported && depth - 1 < this.maxDepth) task.depthReported = false;
+    if (task.depthReported === true && depth - 1 < this.maxDepth) task.depthReported = false;
     return true;
   }
+}
+
+/**
+ * The usage bits an acquisition sets (`mark_usage`): checked inline on the hot path (and by the
+ * validator's general path), set only when missing. Bit numbers as literals, checked against
+ * usage.ts by their types (see the header).
+ */
+export function usageNeeded(task: TaskState, mode: number, trylock: boolean, sync: boolean): number {
+  const read = mode !== (0 satisfies typeof MODE_WRITE) ? 1 : 0;
+  let needed = 1 << (read === 1 ? (9 satisfies typeof LOCK_USED_READ) : (8 satisfies typeof LOCK_USED));
+  if (trylock === false) {
+    if (task.hardirqDepth > 0) needed |= 1 << ((0 satisfies typeof USED_IN_HARDIRQ) + read);
+    if (task.softirqDepth > 0) needed |= 1 << ((4 satisfies typeof USED_IN_SOFTIRQ) + read);
+  }
+  if (task.hardirqsEnabled === true && sync === false) {
+    needed |= 1 << ((2 satisfies typeof ENABLED_HARDIRQ) + read);
+    if (task.softirqsEnabled === true) needed |= 1 << ((6 satisfies typeof ENABLED_SOFTIRQ) + read);
+  }
+  return needed;
 }

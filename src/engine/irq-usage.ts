@@ -5,7 +5,7 @@
  * reports the inconsistent-lock-state, irq-lock-inversion and irq-safe-to-unsafe findings.
  * Preconditions: `applyIrqAction` runs for every irq event (it only marks usage when irqs get
  * enabled with locks held); otherwise the validator calls in only when a class lacks a usage bit
- * it needs (`usageNeeded`, tested inline on the hot path) or when a new dependency is added;
+ * it needs (`usageNeeded` in hot-path.ts, tested inline on the hot path) or when a new dependency is added;
  * every `at` is the reference of the event being processed.
  */
 import type { IrqAction, IrqEvent, IrqKind, TraceEvent } from '../events/event.js';
@@ -91,21 +91,6 @@ line: number,
       }
       break;
   }
-}
-
-/** The usage bits an acquisition sets (`mark_usage`): checked inline on the hot path, set only when missing. */
-export function usageNeeded(task: TaskState, mode: number, trylock: boolean, sync: boolean): number {
-  const read = mode !== MODE_WRITE ? 1 : 0;
-  let needed = 1 << (read ? LOCK_USED_READ : LOCK_USED);
-  if (!trylock) {
-    if (task.hardirqDepth > 0) needed |= 1 << (USED_IN_HARDIRQ + read);
-    if (task.softirqDepth > 0) needed |= 1 << (USED_IN_SOFTIRQ + read);
-  }
-  if (task.hardirqsEnabled && !sync) {
-    needed |= 1 << (ENABLED_HARDIRQ + read);
-    if (task.softirqsEnabled) needed |= 1 << (ENABLED_SOFTIRQ + read);
-  }
-  return needed;
 }
 
 /** `mark_usage` at acquisition, for the `needed` usage bits the class lacks; `at` is the acquisition. */

@@ -37,11 +37,11 @@ import { mightSleepEventOf, releaseEventOf, withHeldLocks } from './event-refs.j
 import type { EventRef, Finding } from './finding.js';
 import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
 import { nestLockNotHeldFinding, sleepInAtomicFinding } from './finding-builders.js';
-import { HotPath } from './hot-path.js';
+import { HotPath, usageNeeded } from './hot-path.js';
 import { LockInstance, TaskState, heldEntryAnyContext, holdsInstance, releasableIndex, spareHeld, takeHeld } from './held-lock.js';
 import type { HeldLock } from './held-lock.js';
 import type { EngineHooks, EngineQuery } from './hooks.js';
-import { applyIrqAction, markAcquireUsage, usageNeeded } from './irq-usage.js';
+import { applyIrqAction, markAcquireUsage } from './irq-usage.js';
 import type { LockClass } from './lock-class.js';
 import { LockTables, type EventPlace } from './lock-tables.js';
 import { MODE_WRITE, modeNumber } from './lock-mode.js';
@@ -146,13 +146,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   acquireAt(task: TaskState | string, lock: LockInstance | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
     const owner = this.lineOfTask(task, file, line);
-    if (typeof lock !== 'string' && this.hot.acquire(owner, lock, mode, trylock, site, file, line)) return;
+    if (typeof lock !== 'string' && this.hot.acquire(owner, lock, mode, trylock, site, file, line) === true) return;
     this.acquireInstance(owner, typeof lock === 'string' ? this.tables.instance(lock) : lock, null, 0, mode, trylock, undefined, false, site);
   }
 
   releaseAt(task: TaskState | string, lock: LockInstance | string, site: LockOpSite, file: string, line: number): void {
     const owner = this.lineOfTask(task, file, line);
-    if (typeof lock !== 'string' && this.hot.release(owner, lock)) return;
+    if (typeof lock !== 'string' && this.hot.release(owner, lock) === true) return;
     if (typeof lock === 'string') this.releaseInstance(owner, lock, this.tables.instances.get(lock), null, site);
     else this.releaseInstance(owner, lock.id, lock, null, site);
   }
@@ -182,7 +182,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private placeEvent(file: string, line: number): void {
     this.eventCount++;
     this.currentTask = undefined;
-    this.currentFile = file;
+    if (this.currentFile !== file) this.currentFile = file; // a store of a string costs a write barrier
     this.currentLine = line;
   }
 

@@ -68,7 +68,8 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
   /** The engine's live handle of `index`, else its id (a call with the id is then followed by `remember`). */
   handleOrId(index: number, bytes: Buffer, start: number, end: number): H | string {
     const handle = index < 0 ? undefined : this.handles[index];
-    return handle !== undefined && handle.alive ? handle : this.idOf(index, bytes, start, end);
+    // `=== true`: a bare truth test of a field compiles to the general one (engine/hot-path.ts).
+    return handle !== undefined && handle.alive === true ? handle : this.idOf(index, bytes, start, end);
   }
 
   /** Keeps the engine's handle of `index` (no-op for an id too long to keep). */

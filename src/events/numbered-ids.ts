@@ -80,7 +80,7 @@ export class NumberedIds {
     if (first < 0 || first > 9) return -1;
     let number = first;
     let at = digitsStart + 1;
-    const digitsLimit = Math.min(limit, digitsStart + MAX_DIGITS);
+    const digitsLimit = limit < digitsStart + MAX_DIGITS ? limit : digitsStart + MAX_DIGITS; // Math.min compiles to float ops
     for (; at < digitsLimit; at++) {
       const digit = bytes[at]! - DIGIT_0;
       if (digit < 0 || digit > 9) break;

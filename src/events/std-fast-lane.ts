@@ -128,8 +128,9 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
     // drops the nested acq and inner rel.
     const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
-    if (!outermost && this.reentrant) return next;
-    if (acquire && this.declaresTypes) {
+    // `=== true`/`=== false`: a bare truth test of a field or call result is the general one.
+    if (outermost === false && this.reentrant === true) return next;
+    if (acquire && this.declaresTypes === true) {
       this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
       instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd); // the declaration may have replaced it
     }
@@ -166,7 +167,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   ): boolean {
     const holds = this.holds;
     let mine = thread < 0 ? undefined : this.threads.readerHandles[thread];
-    if (mine === undefined || !mine.alive) {
+    if (mine === undefined || mine.alive === false) {
       const name = this.threads.idOf(thread, bytes, threadStart, threadEnd);
       mine = acquire ? holds.thread(name) : holds.existingThread(name);
       if (thread >= 0) this.threads.readerHandles[thread] = mine;
