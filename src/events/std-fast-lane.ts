@@ -31,6 +31,9 @@ export interface StdLaneHost {
 const BAR = 0x7c;
 const OPEN = 0x28;
 const CLOSE = 0x29;
+/** `acq(` and `rel(` as a little-endian word. */
+const ACQ_OPEN = 0x28716361;
+const REL_OPEN = 0x286c6572;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const DIGIT_0 = 0x30;
@@ -52,6 +55,12 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   private readonly threadNumbers = new NumberedIds();
   private readonly lockNumbers = new NumberedIds();
 
+  /** How many lines the last `lines` call handled. */
+  taken = 0;
+  /** A DataView over the last buffer seen (the reader reuses one buffer), for reading words. */
+  private viewOf: Buffer | undefined = undefined;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+
   /** The host's fixed answers, read once (each line would otherwise load them through the host). */
   private readonly reentrant: boolean;
   private readonly declaresTypes: boolean;
@@ -68,86 +77,108 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   }
 
   /**
-   * Handles the line starting at `start` (and ending at the next `\n`, or at `limit` for a last
-   * line without one) if it is a plain acq or rel: returns where the next line starts. Returns
-   * -1, having done nothing, for any other line.
+   * Handles the lines from `from` on (numbered from `firstLineNo`; each ends at its `\n`, or at
+   * `limit` for a last line without one) while they are plain acq or rel lines: returns where the
+   * first other line starts (`limit` when there is none), having done nothing with it; `taken`
+   * then says how many lines it handled. One call per run of such lines, not one per line: the
+   * loop is here, so a line costs no call and no re-checking of the lane's fields.
    */
-  line(bytes: Buffer, start: number, limit: number, lineNo: number): number {
-    // A numbered id (`t12`) is delimited and numbered in one pass; any other is scanned here.
-    const threadNumber = this.threadNumbers.scanTo(bytes, start, limit, BAR);
-    let at = start;
-    if (threadNumber >= 0) at = this.threadNumbers.end;
-    else while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
-    if (at === start || at + 5 >= limit || bytes[at] !== BAR) return -1;
-    const threadEnd = at;
-    const a = bytes[at + 1];
-    const acquire = a === 0x61 && bytes[at + 2] === 0x63 && bytes[at + 3] === 0x71; // acq
-    if (!acquire && !(a === 0x72 && bytes[at + 2] === 0x65 && bytes[at + 3] === 0x6c)) return -1; // rel
-    if (bytes[at + 4] !== OPEN) return -1;
-    const lockStart = at + 5;
-    const lockNumber = this.lockNumbers.scanTo(bytes, lockStart, limit, CLOSE);
-    at = lockStart;
-    if (lockNumber >= 0) at = this.lockNumbers.end;
-    else while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
-    if (at === lockStart || at === limit || bytes[at] !== CLOSE) return -1;
-    const lockEnd = at;
-    at++;
-    // The location: after `|`, printable ASCII up to the line end (`\n`, `\r\n` or the limit).
-    let siteStart = at;
-    let siteEnd = at;
-    let number = 0;
-    if (at < limit && bytes[at] === BAR) {
-      siteStart = ++at;
-      // Digits first (the usual location is a line number), then any other printable text.
-      for (; at < limit; at++) {
-        const digit = bytes[at]! - DIGIT_0;
-        if (digit < 0 || digit > 9) break;
-        number = number * 10 + digit;
+  lines(bytes: Buffer, from: number, limit: number, firstLineNo: number): number {
+    if (bytes !== this.viewOf) this.viewOver(bytes);
+    const view = this.view;
+    let start = from;
+    let lineNo = firstLineNo;
+    while (start < limit) {
+      // A numbered id (`t12`) is delimited and numbered in one pass; any other is scanned here.
+      const threadNumber = this.threadNumbers.scanTo(bytes, start, limit, BAR);
+      let at = start;
+      if (threadNumber >= 0) at = this.threadNumbers.end;
+      else while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
+      if (at === start || at + 5 >= limit || bytes[at] !== BAR) break;
+      const threadEnd = at;
+      // The op and its parenthesis as one word (the line holds them: at + 5 < limit).
+      const op = view.getInt32(at + 1, true);
+      const acquire = op === ACQ_OPEN;
+      if (!acquire && op !== REL_OPEN) break;
+      const lockStart = at + 5;
+      const lockNumber = this.lockNumbers.scanTo(bytes, lockStart, limit, CLOSE);
+      at = lockStart;
+      if (lockNumber >= 0) at = this.lockNumbers.end;
+      else while (at < limit && NAME_BYTES[bytes[at]!] === 1) at++;
+      if (at === lockStart || at === limit || bytes[at] !== CLOSE) break;
+      const lockEnd = at;
+      at++;
+      // The location: after `|`, printable ASCII up to the line end (`\n`, `\r\n` or the limit).
+      let siteStart = at;
+      let siteEnd = at;
+      let number = 0;
+      if (at < limit && bytes[at] === BAR) {
+        siteStart = ++at;
+        // Digits first (the usual location is a line number), then any other printable text.
+        for (; at < limit; at++) {
+          const digit = bytes[at]! - DIGIT_0;
+          // `> 9` first: the usual line end (`\n`) then runs both tests, so the optimized code has
+          // feedback for both when the first line at a buffer's end takes this loop.
+          if (digit > 9 || digit < 0) break;
+          number = number * 10 + digit;
+        }
+        if (at - siteStart > MAX_SITE_DIGITS) number = -1;
+        if (at < limit && PRINTABLE[bytes[at]!] === 1) {
+          number = -1;
+          while (at < limit && PRINTABLE[bytes[at]!] === 1) at++;
+        }
+        siteEnd = at;
       }
-      if (at - siteStart > MAX_SITE_DIGITS) number = -1;
-      if (at < limit && PRINTABLE[bytes[at]!] === 1) {
-        number = -1;
-        while (at < limit && PRINTABLE[bytes[at]!] === 1) at++;
+      let next: number;
+      if (at === limit) next = limit;
+      else if (bytes[at] === NEWLINE) next = at + 1;
+      else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
+      else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
+      else break;
+      let thread = threadNumber >= 0 ? this.threadNumbers.get(threadNumber) : -1;
+      if (thread < 0) thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
+      let lock = lockNumber >= 0 ? this.lockNumbers.get(lockNumber) : -1;
+      if (lock < 0) lock = indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
+      // The handles are read first (reading them has no effect): the lock instance is a random
+      // object, often out of the nearer CPU caches, and the bookkeeping below does not wait for it.
+      const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
+      let instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
+      // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
+      // drops the nested acq and inner rel.
+      const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
+      // `=== true`/`=== false`: a bare truth test of a field or call result is the general one.
+      if (outermost === false && this.reentrant === true) {
+        start = next;
+        lineNo++;
+        continue;
       }
-      siteEnd = at;
+      if (acquire && this.declaresTypes === true) {
+        this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
+        instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd); // the declaration may have replaced it
+      }
+      // Only for a line that makes an event. A plain decimal location (the usual STD line number)
+      // is passed as a number, which builds no string: its text is the number's canonical form,
+      // so not with a leading zero.
+      let site: LockOpSite;
+      if (siteEnd > siteStart) {
+        const canonical = number >= 0 && !(bytes[siteStart] === DIGIT_0 && siteEnd - siteStart > 1);
+        site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
+      }
+      this.host.countFastEvent();
+      if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
+      else this.sink.releaseAt(task, instance, site, this.file, lineNo);
+      if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
+      if (typeof instance === 'string') this.locks.remember(lock, this.sink.lockHandle(instance));
+      start = next;
+      lineNo++;
     }
-    let next: number;
-    if (at === limit) next = limit;
-    else if (bytes[at] === NEWLINE) next = at + 1;
-    else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
-    else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
-    else return -1;
-    let thread = threadNumber >= 0 ? this.threadNumbers.get(threadNumber) : -1;
-    if (thread < 0) thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
-    let lock = lockNumber >= 0 ? this.lockNumbers.get(lockNumber) : -1;
-    if (lock < 0) lock = indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
-    // The handles are read first (reading them has no effect): the lock instance is a random
-    // object, often out of the nearer CPU caches, and the bookkeeping below does not wait for it.
-    const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
-    let instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
-    // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
-    // drops the nested acq and inner rel.
-    const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
-    // `=== true`/`=== false`: a bare truth test of a field or call result is the general one.
-    if (outermost === false && this.reentrant === true) return next;
-    if (acquire && this.declaresTypes === true) {
-      this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
-      instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd); // the declaration may have replaced it
-    }
-    // Only for a line that makes an event. A plain decimal location (the usual STD line number)
-    // is passed as a number, which builds no string: its text is the number's canonical form,
-    // so not with a leading zero.
-    let site: LockOpSite;
-    if (siteEnd > siteStart) {
-      const canonical = number >= 0 && !(bytes[siteStart] === DIGIT_0 && siteEnd - siteStart > 1);
-      site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
-    }
-    this.host.countFastEvent();
-    if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
-    else this.sink.releaseAt(task, instance, site, this.file, lineNo);
-    if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
-    if (typeof instance === 'string') this.locks.remember(lock, this.sink.lockHandle(instance));
-    return next;
+    this.taken = lineNo - firstLineNo;
+    return start;
+  }
+
+  private viewOver(bytes: Buffer): void {
+    this.viewOf = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   }
 
   /**
@@ -165,19 +196,32 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     lockEnd: number,
     lock: number,
   ): boolean {
-    const holds = this.holds;
     let mine = thread < 0 ? undefined : this.threads.readerHandles[thread];
-    if (mine === undefined || mine.alive === false) {
-      const name = this.threads.idOf(thread, bytes, threadStart, threadEnd);
-      mine = acquire ? holds.thread(name) : holds.existingThread(name);
-      if (thread >= 0) this.threads.readerHandles[thread] = mine;
-    }
+    if (mine === undefined || mine.alive === false) mine = this.threadHolds(acquire, bytes, threadStart, threadEnd, thread);
     let lockNumber = lock < 0 ? -1 : this.locks.tags[lock]!;
-    if (lockNumber < 0) {
-      const name = this.locks.idOf(lock, bytes, lockStart, lockEnd);
-      lockNumber = acquire ? holds.lockNumber(name) : holds.existingLockNumber(name);
-      if (lock >= 0) this.locks.tags[lock] = lockNumber;
-    }
+    if (lockNumber < 0) lockNumber = this.lockHoldNumber(acquire, bytes, lockStart, lockEnd, lock);
+    const holds = this.holds;
     return acquire ? holds.enter(mine!, lockNumber) : holds.leave(mine, lockNumber); // an acq created its record above
+  }
+
+  /*
+   * The first sight of a thread or lock, apart from `reentrancyPasses` so that the optimizing
+   * compiler, which inlines into `line` only so much code, spends none of it on these.
+   */
+
+  /** The thread's record (created by an acq; a rel creates none), cached per thread id. */
+  private threadHolds(acquire: boolean, bytes: Buffer, threadStart: number, threadEnd: number, thread: number): ThreadHolds | undefined {
+    const name = this.threads.idOf(thread, bytes, threadStart, threadEnd);
+    const mine = acquire ? this.holds.thread(name) : this.holds.existingThread(name);
+    if (thread >= 0) this.threads.readerHandles[thread] = mine;
+    return mine;
+  }
+
+  /** The lock's number (given by an acq; -1 for a rel of a lock never acquired), cached per lock id. */
+  private lockHoldNumber(acquire: boolean, bytes: Buffer, lockStart: number, lockEnd: number, lock: number): number {
+    const name = this.locks.idOf(lock, bytes, lockStart, lockEnd);
+    const lockNumber = acquire ? this.holds.lockNumber(name) : this.holds.existingLockNumber(name);
+    if (lock >= 0) this.locks.tags[lock] = lockNumber;
+    return lockNumber;
   }
 }

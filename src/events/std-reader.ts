@@ -108,17 +108,13 @@ export class StdParser implements StdLaneHost {
     const fast = this.fast;
     let at = 0;
     while (at < end) {
-      const lineNo = this.stats.lines + 1;
       if (fast !== undefined) {
-        const next = fast.line(bytes, at, end, lineNo);
-        if (next >= 0) {
-          this.stats.lines++;
-          at = next;
-          continue;
-        }
+        at = fast.lines(bytes, at, end, this.stats.lines + 1);
+        this.stats.lines += fast.taken;
+        if (at >= end) break;
       }
       const newline = lineEnd(bytes, at, end);
-      this.line(bytes.toString('utf8', at, withoutCarriageReturn(bytes, at, newline)), lineNo);
+      this.line(bytes.toString('utf8', at, withoutCarriageReturn(bytes, at, newline)), this.stats.lines + 1);
       at = newline + 1;
     }
   }
