@@ -182,7 +182,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private placeEvent(file: string, line: number): void {
     this.eventCount++;
     this.currentTask = undefined;
-    if (this.currentFile !== file) this.currentFile = file; // a store of a string costs a write barrier
+    this.currentFile = file;
     this.currentLine = line;
   }
 

@@ -24,8 +24,6 @@ export interface StdLaneHost {
   readonly declaresTypes: boolean;
   /** Before an acquisition of `lock`: its `init`, when the parser declares its type and has not yet. */
   declareBeforeAcquire(lock: string, lineNo: number): void;
-  /** Counts an event that the lane delivered. */
-  countFastEvent(): void;
 }
 
 const BAR = 0x7c;
@@ -55,8 +53,9 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   private readonly threadNumbers = new NumberedIds();
   private readonly lockNumbers = new NumberedIds();
 
-  /** How many lines the last `lines` call handled. */
+  /** How many lines the last `lines` call handled, and how many events it delivered (its host counts them). */
   taken = 0;
+  delivered = 0;
   /** A DataView over the last buffer seen (the reader reuses one buffer), for reading words. */
   private viewOf: Buffer | undefined = undefined;
   private view: DataView = new DataView(new ArrayBuffer(0));
@@ -88,6 +87,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     const view = this.view;
     let start = from;
     let lineNo = firstLineNo;
+    let delivered = 0;
     while (start < limit) {
       // A numbered id (`t12`) is delimited and numbered in one pass; any other is scanned here.
       const threadNumber = this.threadNumbers.scanTo(bytes, start, limit, BAR);
@@ -164,7 +164,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
         const canonical = number >= 0 && !(bytes[siteStart] === DIGIT_0 && siteEnd - siteStart > 1);
         site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
       }
-      this.host.countFastEvent();
+      delivered++;
       if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
       else this.sink.releaseAt(task, instance, site, this.file, lineNo);
       if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
@@ -173,6 +173,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       lineNo++;
     }
     this.taken = lineNo - firstLineNo;
+    this.delivered = delivered;
     return start;
   }
 

@@ -111,6 +111,7 @@ export class StdParser implements StdLaneHost {
       if (fast !== undefined) {
         at = fast.lines(bytes, at, end, this.stats.lines + 1);
         this.stats.lines += fast.taken;
+        this.stats.events += fast.delivered;
         if (at >= end) break;
       }
       const newline = lineEnd(bytes, at, end);
@@ -234,11 +235,6 @@ export class StdParser implements StdLaneHost {
     if (type === undefined) return;
     this.declared.add(lock);
     this.emit({ op: 'init', lock, class: lock, type }, { file: this.file, line: lineNo });
-  }
-
-  /** Counts an event that the fast lane delivered. */
-  countFastEvent(): void {
-    this.stats.events++;
   }
 
   /** `wait(L)`, decided from what the thread holds (the header gives the three cases). */
