@@ -90,7 +90,7 @@ export class TaskState {
 
   /** In an irq context, irqs or bottom halves disabled, or a spinning lock held. */
   get atomic(): boolean {
-    // `=== false`, not `!`: a bare truth test of a field compiles to the general one (hot-path.ts).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- `=== false`, not `!`: V8 compiles a bare truth test of a field to the general one (hot-path.ts)
     return this.atomicHeld > 0 || this.hardirqsEnabled === false || this.softirqsEnabled === false || this.hardirqDepth > 0 || this.softirqDepth > 0;
   }
 

@@ -14,6 +14,7 @@
  * (validator.ts `acquireInstance` / `releaseInstance`) and returns true, or changes nothing and
  * returns false (the general path then runs). Tested by the engine's lane-equivalence tests.
  */
+/* eslint-disable @typescript-eslint/no-unnecessary-boolean-literal-compare -- `=== true` on purpose: V8 compiles a bare truth test of a field to the general one (see the header) */
 import { chainBase, hlockKeyOf } from './chain-cache.js';
 import type { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
 import { spareHeld, takeHeld, type LockInstance, type TaskState } from './held-lock.js';

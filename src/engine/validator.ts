@@ -146,12 +146,14 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   acquireAt(task: TaskState | string, lock: LockInstance | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
     const owner = this.lineOfTask(task, file, line);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- a bare truth test of a call result is V8's general one (hot-path.ts)
     if (typeof lock !== 'string' && this.hot.acquire(owner, lock, mode, trylock, site, file, line) === true) return;
     this.acquireInstance(owner, typeof lock === 'string' ? this.tables.instance(lock) : lock, null, 0, mode, trylock, undefined, false, site);
   }
 
   releaseAt(task: TaskState | string, lock: LockInstance | string, site: LockOpSite, file: string, line: number): void {
     const owner = this.lineOfTask(task, file, line);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- a bare truth test of a call result is V8's general one (hot-path.ts)
     if (typeof lock !== 'string' && this.hot.release(owner, lock) === true) return;
     if (typeof lock === 'string') this.releaseInstance(owner, lock, this.tables.instances.get(lock), null, site);
     else this.releaseInstance(owner, lock.id, lock, null, site);

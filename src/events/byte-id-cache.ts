@@ -68,7 +68,7 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
   /** The engine's live handle of `index`, else its id (a call with the id is then followed by `remember`). */
   handleOrId(index: number, bytes: Buffer, start: number, end: number): H | string {
     const handle = index < 0 ? undefined : this.handles[index];
-    // `=== true`: a bare truth test of a field compiles to the general one (engine/hot-path.ts).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- a bare truth test of a field is V8's general one (engine/hot-path.ts)
     return handle !== undefined && handle.alive === true ? handle : this.idOf(index, bytes, start, end);
   }
 

@@ -9,6 +9,7 @@
  * Invariant: a line it accepts has exactly the effect `StdParser.line` would have (tested by a
  * property test comparing whole checks with and without it).
  */
+/* eslint-disable @typescript-eslint/no-unnecessary-boolean-literal-compare -- `=== true` on purpose: V8 compiles a bare truth test of a field or call result to the general one (engine/hot-path.ts) */
 import { ByteIdCache } from './byte-id-cache.js';
 import type { LiveHandle, LockOpSink, LockOpSite } from './lock-op-sink.js';
 import { NumberedIds, indexOfId } from './numbered-ids.js';
@@ -146,7 +147,6 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
       // drops the nested acq and inner rel.
       const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
-      // `=== true`/`=== false`: a bare truth test of a field or call result is the general one.
       if (outermost === false && this.reentrant === true) {
         start = next;
         lineNo++;
