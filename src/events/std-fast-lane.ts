@@ -88,7 +88,10 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     const view = this.view;
     let start = from;
     let lineNo = firstLineNo;
-    let delivered = 0;
+    // Counted in the loop, not after it: the first call is optimized in the middle of its loop (a
+    // block is thousands of lines), and code after the loop would then have no feedback yet.
+    this.taken = 0;
+    this.delivered = 0;
     while (start < limit) {
       // A numbered id (`t12`) is delimited and numbered in one pass; any other is scanned here.
       const threadNumber = this.threadNumbers.scanTo(bytes, start, limit, BAR);
@@ -147,33 +150,29 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
       // drops the nested acq and inner rel.
       const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
-      if (outermost === false && this.reentrant === true) {
-        start = next;
-        lineNo++;
-        continue;
+      if (outermost === true || this.reentrant === false) {
+        if (acquire && this.declaresTypes === true) {
+          this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
+          instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd); // the declaration may have replaced it
+        }
+        // Only for a line that makes an event. A plain decimal location (the usual STD line number)
+        // is passed as a number, which builds no string: its text is the number's canonical form,
+        // so not with a leading zero.
+        let site: LockOpSite;
+        if (siteEnd > siteStart) {
+          const canonical = number >= 0 && !(bytes[siteStart] === DIGIT_0 && siteEnd - siteStart > 1);
+          site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
+        }
+        this.delivered++;
+        if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
+        else this.sink.releaseAt(task, instance, site, this.file, lineNo);
+        if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
+        if (typeof instance === 'string') this.locks.remember(lock, this.sink.lockHandle(instance));
       }
-      if (acquire && this.declaresTypes === true) {
-        this.host.declareBeforeAcquire(this.locks.idOf(lock, bytes, lockStart, lockEnd), lineNo);
-        instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd); // the declaration may have replaced it
-      }
-      // Only for a line that makes an event. A plain decimal location (the usual STD line number)
-      // is passed as a number, which builds no string: its text is the number's canonical form,
-      // so not with a leading zero.
-      let site: LockOpSite;
-      if (siteEnd > siteStart) {
-        const canonical = number >= 0 && !(bytes[siteStart] === DIGIT_0 && siteEnd - siteStart > 1);
-        site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
-      }
-      delivered++;
-      if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
-      else this.sink.releaseAt(task, instance, site, this.file, lineNo);
-      if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
-      if (typeof instance === 'string') this.locks.remember(lock, this.sink.lockHandle(instance));
       start = next;
       lineNo++;
+      this.taken++;
     }
-    this.taken = lineNo - firstLineNo;
-    this.delivered = delivered;
     return start;
   }
 
