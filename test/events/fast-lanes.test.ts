@@ -20,6 +20,7 @@ import type { InputFormat } from '../../src/events/import-trace.js';
 import { isInputError } from '../../src/io/input-error.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
 import { StdParser } from '../../src/events/std-reader.js';
+import { StdFastLane } from '../../src/events/std-fast-lane.js';
 import { forEachLine } from '../../src/events/text-line-reader.js';
 import { createRuleHooks } from '../../src/rules/rule-hooks.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';
@@ -414,6 +415,30 @@ describe('STD fast lane', () => {
       const path = traceFile(lastTerminated ? text : text.slice(0, -1), 'std');
       const options: Options = { format: 'std', rules: false };
       expect(await withFastLanes(path, options, chunked(readFileSync(path), cuts))).toEqual(await withFastLanes(path, options));
+    },
+  );
+
+  test.prop([fc.array(stdLine, { maxLength: 60 }), fc.boolean(), fc.boolean(), fc.boolean()], { numRuns: 100 })(
+    'the parser counts the same lines and events with its lane (runs of lines per call) as line by line, reentrant or not',
+    (lines, reentrant, typed, lastTerminated) => {
+      const text = lines.map((line) => `${line}\n`).join('');
+      const bytes = Buffer.from(lastTerminated ? text : text.slice(0, -1), 'latin1');
+      const options = { file: 'counts.std', reentrant, ...(typed ? { classTypes } : {}) };
+      const outcome = (feed: (parser: StdParser) => void, parser: StdParser): unknown => {
+        try {
+          feed(parser);
+        } catch (error) {
+          return { error: String(error), stats: { ...parser.stats } };
+        }
+        return { stats: { ...parser.stats } };
+      };
+      const validator = new Validator({ file: 'counts.std' });
+      const withLane = new StdParser({ ...options, lane: (host) => new StdFastLane(host, validator, 'counts.std') }, (event, origin) => validator.process(event, origin));
+      const lineByLine = new StdParser(options, () => undefined);
+      const lineTexts = lines.length === 0 ? [] : text.slice(0, -1).split('\n');
+      expect(outcome((parser) => parser.block(bytes, bytes.length), withLane)).toEqual(
+        outcome((parser) => lineTexts.forEach((line, index) => parser.line(line, index + 1)), lineByLine),
+      );
     },
   );
 
