@@ -77,10 +77,11 @@ export function consoleLogWorkload() {
 
 /**
  * Runs `node bench/worker.js ARGS` and returns its JSON line; with `stdinFrom`, as the consumer
- * of a pipe that `cat` writes the file into (`cat FILE | node bench/worker.js ARGS`).
+ * of a pipe that `cat` writes the file into (`cat FILE | node bench/worker.js ARGS`); `nodeArgs`
+ * go to node before the script (e.g. `--cpu-prof`).
  */
-export function worker(args, { stdinFrom } = {}) {
-  const command = [process.execPath, join(ROOT, 'bench', 'worker.js'), ...args];
+export function worker(args, { stdinFrom, nodeArgs = [] } = {}) {
+  const command = [process.execPath, ...nodeArgs, join(ROOT, 'bench', 'worker.js'), ...args];
   const [program, ...programArgs] = stdinFrom === undefined ? command : ['sh', '-c', 'file=$1; shift; cat "$file" | "$@"', 'sh', stdinFrom, ...command];
   const result = spawnSync(program, programArgs, {
     cwd: ROOT,
