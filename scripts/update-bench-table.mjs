@@ -74,8 +74,10 @@ export function renderPerformanceTables(record) {
 function profileTables(run) {
   const share = (ms) => `${((100 * ms) / run.totalMs).toFixed(1)}%`;
   const helpers = run.helperThreadsCpuMs === undefined ? '' : `; V8's helper threads, not in the profile: ${run.helperThreadsCpuMs.toLocaleString('en-US')} ms`;
+  const profiledRead = run.top.find((fn) => fn.name === 'read' && fn.source === '(native)');
+  const reads = run.readMs === undefined ? '' : `; the file reads themselves, timed around each call: ${run.readMs.toLocaleString('en-US')} ms${profiledRead === undefined ? '' : ` (the profile puts ${profiledRead.ms.toLocaleString('en-US')} ms under \`read\`)`}`;
   return [
-    `CPU profile of the main thread, ${run.run} (${run.totalMs.toLocaleString('en-US')} ms sampled, self time${helpers}):`,
+    `CPU profile of the main thread, ${run.run} (${run.totalMs.toLocaleString('en-US')} ms sampled, self time${helpers}${reads}):`,
     '',
     tableLine(['where', 'ms', 'share']),
     '|---|---|---|',

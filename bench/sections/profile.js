@@ -5,17 +5,20 @@
  * large size. Each summary (bench/profile-summary.js: self time per area of the code, and the
  * functions with the most) goes into `results.profile`, which docs/performance.md renders under
  * its bench tables (scripts/update-bench-table.mjs), beside the run's CPU time split between the
- * main thread and V8's helper threads (which a profile of the main thread does not see).
+ * main thread and V8's helper threads (which a profile of the main thread does not see), and
+ * the time the file reads themselves took (bench/read-timer.js: the profile's `read` is not it).
  * Profiling costs time of its own (a sample every 1 ms by default): these runs are not the
  * table's rates, only where the time goes within them.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { summarizeProfile } from '../profile-summary.js';
-import { SIZES, label, log, quick, workload, worker } from '../harness.js';
+import { ROOT, SIZES, label, log, quick, workload, worker } from '../harness.js';
 
 const SECOND_SIZE = quick ? 200_000 : 2_000_000;
+const READ_TIMER = pathToFileURL(join(ROOT, 'bench', 'read-timer.js')).href;
 
 export async function profileSection({ results }) {
   const runs = [
@@ -29,11 +32,16 @@ export async function profileSection({ results }) {
     log(`CPU profile: ${run}`);
     const dir = mkdtempSync(join(tmpdir(), 'lockdep-profile-'));
     try {
-      const measured = worker(['check', file, format], { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+      const readTimes = join(dir, 'reads.json');
+      const measured = worker(['check', file, format], {
+        nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', READ_TIMER],
+        env: { LOCKDEP_BENCH_READ_TIMES: readTimes },
+      });
       const [written] = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
       if (written === undefined) throw new Error(`no CPU profile was written for ${run}`);
       const summary = summarizeProfile(JSON.parse(readFileSync(join(dir, written), 'utf8')));
-      profile.push({ run, events: measured.events, mainThreadCpuMs: measured.mainThreadCpuMs, helperThreadsCpuMs: measured.helperThreadsCpuMs, ...summary });
+      const reads = JSON.parse(readFileSync(readTimes, 'utf8'));
+      profile.push({ run, events: measured.events, mainThreadCpuMs: measured.mainThreadCpuMs, helperThreadsCpuMs: measured.helperThreadsCpuMs, readMs: Math.round(reads.ms), ...summary });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

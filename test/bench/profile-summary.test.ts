@@ -67,10 +67,11 @@ describe('profile summary', () => {
     const run = {
       run: 'STD 10M', events: 10_000_000, mainThreadCpuMs: 1430, helperThreadsCpuMs: 110, totalMs: 1600,
       areas: [{ area: 'engine (src/engine)', ms: 1000 }, { area: 'garbage collector', ms: 600 }],
-      top: [{ name: 'acquireAt', source: 'src/engine/validator.ts', ms: 400 }],
+      top: [{ name: 'acquireAt', source: 'src/engine/validator.ts', ms: 400 }, { name: 'read', source: '(native)', ms: 300 }],
+      readMs: 45,
     };
     const text = renderPerformanceTables(benchRecord({ ...saved, quick: false, profile: [run] }));
-    expect(text).toContain("CPU profile of the main thread, STD 10M (1,600 ms sampled, self time; V8's helper threads, not in the profile: 110 ms):");
+    expect(text).toContain("CPU profile of the main thread, STD 10M (1,600 ms sampled, self time; V8's helper threads, not in the profile: 110 ms; the file reads themselves, timed around each call: 45 ms (the profile puts 300 ms under `read`)):");
     expect(text).toContain('| engine (src/engine) | 1,000 | 62.5% |');
     expect(text).toContain('| garbage collector | 600 | 37.5% |');
     expect(text).toContain('| `acquireAt` | src/engine/validator.ts | 400 | 25.0% |');
