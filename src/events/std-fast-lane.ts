@@ -1,8 +1,8 @@
 /**
  * The byte-level fast lane of the STD importer: recognises `T|acq(L)|loc` and `T|rel(L)|loc`
- * (the location part optional) in the read buffer and hands them to a LockOpSink, through its
- * host's reentrancy bookkeeping (`StdLaneHost`, the STD parser), without decoding the line or
- * building an event.
+ * (the location part optional) in the read buffer, a whole run of such lines per call (`lines`),
+ * and hands them to a LockOpSink, through its host's reentrancy bookkeeping (`StdLaneHost`, the
+ * STD parser), without decoding the line or building an event.
  * T, L and loc must be printable ASCII without spaces, T and L also without `|`, `(` and `)`;
  * anything else (other ops, spaces to trim, non-ASCII, text between `)` and `|`) is declined and
  * goes through `StdParser.line`, which owns every error message.
