@@ -1,14 +1,15 @@
 /**
  * The dependency graph over lock classes, the engine's store of record: integer arrays, one
- * entry per edge (ordered class pair) with its dependency-type masks and first witness, and
- * adjacency lists per class for the searches. Edges are only added on the slow path (a
+ * entry per edge (ordered class pair) with its dependency-type masks and first witness (built
+ * when first asked for, edge-witnesses.ts), and adjacency lists per class for the searches. Edges are only added on the slow path (a
  * chain-cache miss). A graphology view is built on demand from a snapshot (class-graph.ts).
  * Invariants: at most one edge per (from, to); masks only grow; the witness is the first one.
  */
 import { withRoomFor } from './class-flags.js';
+import { EdgeWitnesses, type LiveAcquisition } from './edge-witnesses.js';
 import type { DependencyWitness } from './finding.js';
 import { IntPairMap } from './int-pair-map.js';
-import { STEP_BLOCKED, STEP_ONLY_RECURSIVE, depTypes, strongStep } from './lock-mode.js';
+import { STEP_BLOCKED, STEP_ONLY_RECURSIVE, strongStep } from './lock-mode.js';
 
 export interface EdgeAddition {
   edge: number;
@@ -35,7 +36,7 @@ export class DependencyGraph {
   readonly edgeMask: number[] = [];
   /** Backward dependency-type mask (`locks_before` entry of to, `calc_depb`). */
   readonly edgeMaskBack: number[] = [];
-  readonly edgeWitness: DependencyWitness[] = [];
+  private readonly edgeWitnesses = new EdgeWitnesses();
   private readonly outEdges: number[][] = [];
   private readonly inEdges: number[][] = [];
   /** (from, to) -> edge; room for 8,192 edges before it grows. */
@@ -66,8 +67,11 @@ export class DependencyGraph {
     return this.pairIndex.get(from, to);
   }
 
-  /** Adds (or widens) from -> to; `witness` is kept only when the edge is new. */
-  add(from: number, to: number, bit: number, bitBack: number, witness: () => DependencyWitness): EdgeAddition {
+  /**
+   * Adds (or widens) from -> to. Its witness, kept only when the edge is new, is `live`'s
+   * acquisition (built when first asked for), or else `merged()`, a saved graph's.
+   */
+  add(from: number, to: number, bit: number, bitBack: number, live: LiveAcquisition | undefined, merged: (() => DependencyWitness) | undefined): EdgeAddition {
     const existing = this.find(from, to);
     if (existing >= 0) {
       const old = this.edgeMask[existing]!;
@@ -75,23 +79,26 @@ export class DependencyGraph {
       this.edgeMaskBack[existing] = this.edgeMaskBack[existing]! | bitBack;
       if (newBits) {
         this.edgeMask[existing] = old | bit;
-        const types = depTypes(old | bit);
-        this.edgeWitness[existing]!.types = types;
+        this.edgeWitnesses.maskWidened(existing, old | bit);
       }
       return { edge: existing, newBits };
     }
     const edge = this.edgeFrom.length;
-    const w = witness();
-    w.types = depTypes(bit);
+    if (live !== undefined) this.edgeWitnesses.addLive(live);
+    else this.edgeWitnesses.addBuilt(merged!(), bit);
     this.edgeFrom.push(from);
     this.edgeTo.push(to);
     this.edgeMask.push(bit);
     this.edgeMaskBack.push(bitBack);
-    this.edgeWitness.push(w);
     this.pairIndex.set(from, to, edge);
     this.outEdges[from]!.push(edge);
     this.inEdges[to]!.push(edge);
     return { edge, newBits: bit };
+  }
+
+  /** The first witness of `edge`, with the dependency types the edge has now. */
+  witness(edge: number): DependencyWitness {
+    return this.edgeWitnesses.witness(edge, this.edgeMask[edge]!);
   }
 
   /**
@@ -140,7 +147,7 @@ export class DependencyGraph {
 
   /** Witnesses of a path of edge ids. */
   witnesses(path: readonly number[]): DependencyWitness[] {
-    return path.map((edge) => this.edgeWitness[edge]!);
+    return path.map((edge) => this.witness(edge));
   }
 
   private pathTo(index: number): number[] {

@@ -24,7 +24,7 @@ export function snapshotOf(core: EngineCore, sources: readonly string[]): GraphS
       mask: deps.edgeMask[edge]!,
       maskBack: deps.edgeMaskBack[edge]!,
       types: depTypes(deps.edgeMask[edge]!),
-      witness: deps.edgeWitness[edge]!,
+      witness: deps.witness(edge),
     };
   }
   return {
