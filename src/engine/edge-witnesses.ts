@@ -1,11 +1,11 @@
 /**
  * The first witness of each dependency edge (dependency-graph.ts). An edge seen in a live
- * acquisition keeps the fields of its two held locks in columns (parallel arrays), and its
- * DependencyWitness (two event references and the dependency types) is built the first time
- * something asks for it: a finding's chain, a dependency hook, a snapshot. Most edges are never
- * asked for, and a new dependency then allocates nothing that the scavenges would copy and
- * runs no reference-building code that V8 would have to compile during warm-up. An edge from a
- * saved graph keeps the witness it came with.
+ * acquisition keeps the fields of its two held locks (one object), and its DependencyWitness
+ * (two event references, each from an event rebuilt for a plain line, and the dependency types)
+ * is built the first time something asks for it: a finding's chain, a dependency hook, a
+ * snapshot. Most edges are never asked for: a new dependency then allocates one object instead
+ * of six, and runs no reference-building code that V8 would compile during warm-up. An edge
+ * from a saved graph keeps the witness it came with.
  * Invariants: one entry per edge, in edge order; a built witness is kept and returned every time
  * after, its `types` those of the edge's current mask; building it late gives what building it
  * when the edge was added gave (a held record is reused by later holds, so its fields are copied
@@ -15,7 +15,7 @@
 import type { TraceEvent } from '../events/event.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 import { acquisitionRef } from './event-refs.js';
-import type { DependencyWitness, EventRef } from './finding.js';
+import type { DependencyWitness } from './finding.js';
 import type { HeldLock, LockInstance, TaskState } from './held-lock.js';
 import type { LockClass } from './lock-class.js';
 import { depTypes } from './lock-mode.js';
@@ -28,84 +28,72 @@ export interface LiveAcquisition {
   sync: boolean;
 }
 
-/** One end (prev or next) of every live edge: the held lock's fields, a column each. */
-class HeldColumns {
-  private readonly inst: LockInstance[] = [];
-  private readonly cls: LockClass[] = [];
-  /** mode * 2 + trylock. */
-  private readonly modeTry: number[] = [];
-  private readonly event: (TraceEvent | null)[] = [];
-  private readonly site: LockOpSite[] = [];
-  private readonly file: string[] = [];
-  private readonly line: number[] = [];
-
-  push(h: HeldLock): void {
-    this.inst.push(h.inst);
-    this.cls.push(h.cls);
-    this.modeTry.push(h.mode * 2 + (h.trylock ? 1 : 0));
-    this.event.push(h.event);
-    this.site.push(h.site);
-    this.file.push(h.file);
-    this.line.push(h.line);
-  }
-
-  className(slot: number): string {
-    return this.cls[slot]!.name;
-  }
-
-  /** The reference `heldRef` gives for the held lock kept in `slot`. */
-  ref(slot: number, task: TaskState): EventRef {
-    const modeTry = this.modeTry[slot]!;
-    return acquisitionRef(task, this.inst[slot]!, this.cls[slot]!, modeTry >> 1, (modeTry & 1) === 1, this.event[slot]!, this.site[slot], this.file[slot]!, this.line[slot]!);
-  }
+/**
+ * A live edge's acquisitions: the fields of its two held locks, copied (the records are reused),
+ * in one object of one shape: one allocation per edge, less work than a column each while the
+ * code is still cold.
+ */
+class LiveEdge {
+  constructor(
+    readonly task: TaskState,
+    readonly prevInst: LockInstance,
+    readonly prevCls: LockClass,
+    /** mode * 2 + trylock. */
+    readonly prevModeTry: number,
+    readonly prevEvent: TraceEvent | null,
+    readonly prevSite: LockOpSite,
+    readonly prevFile: string,
+    readonly prevLine: number,
+    readonly nextInst: LockInstance,
+    readonly nextCls: LockClass,
+    readonly nextModeTry: number,
+    readonly nextEvent: TraceEvent | null,
+    readonly nextSite: LockOpSite,
+    readonly nextFile: string,
+    readonly nextLine: number,
+  ) {}
 }
 
 export class EdgeWitnesses {
-  /** Per edge: the witness once built (a saved graph's from the start), else undefined. */
-  private readonly built: (DependencyWitness | undefined)[] = [];
-  /** Per edge: its slot in the live columns, or -1 for an edge from a saved graph. */
-  private readonly liveSlot: number[] = [];
-  private readonly task: TaskState[] = [];
-  private readonly prev = new HeldColumns();
-  private readonly next = new HeldColumns();
+  /** Per edge: the witness once built (a saved graph's from the start), else the live edge's fields. */
+  private readonly entries: (DependencyWitness | LiveEdge)[] = [];
 
   /** The witness of the next edge is `live`'s, built when first asked for. */
   addLive(live: LiveAcquisition): void {
-    this.built.push(undefined);
-    this.liveSlot.push(this.task.length);
-    this.task.push(live.task);
-    this.prev.push(live.prev);
-    this.next.push(live.next);
+    const { task, prev, next } = live;
+    this.entries.push(new LiveEdge(
+      task,
+      prev.inst, prev.cls, prev.mode * 2 + (prev.trylock ? 1 : 0), prev.event, prev.site, prev.file, prev.line,
+      next.inst, next.cls, next.mode * 2 + (next.trylock ? 1 : 0), next.event, next.site, next.file, next.line,
+    ));
   }
 
   /** The witness of the next edge is `witness` (its types are set here). */
   addBuilt(witness: DependencyWitness, mask: number): void {
     witness.types = depTypes(mask);
-    this.built.push(witness);
-    this.liveSlot.push(-1);
+    this.entries.push(witness);
   }
 
   /** The witness of `edge`, whose dependency-type mask is `mask`. */
   witness(edge: number, mask: number): DependencyWitness {
-    const built = this.built[edge];
-    if (built !== undefined) return built;
-    const slot = this.liveSlot[edge]!;
-    const task = this.task[slot]!;
+    const entry = this.entries[edge]!;
+    if (!(entry instanceof LiveEdge)) return entry;
+    const task = entry.task;
     const witness: DependencyWitness = {
-      from: this.prev.className(slot),
-      to: this.next.className(slot),
+      from: entry.prevCls.name,
+      to: entry.nextCls.name,
       types: depTypes(mask),
       task: task.name,
-      prev: this.prev.ref(slot, task),
-      next: this.next.ref(slot, task),
+      prev: acquisitionRef(task, entry.prevInst, entry.prevCls, entry.prevModeTry >> 1, (entry.prevModeTry & 1) === 1, entry.prevEvent, entry.prevSite, entry.prevFile, entry.prevLine),
+      next: acquisitionRef(task, entry.nextInst, entry.nextCls, entry.nextModeTry >> 1, (entry.nextModeTry & 1) === 1, entry.nextEvent, entry.nextSite, entry.nextFile, entry.nextLine),
     };
-    this.built[edge] = witness;
+    this.entries[edge] = witness;
     return witness;
   }
 
   /** `edge`'s mask grew to `mask`: a witness already built shows its new types. */
   maskWidened(edge: number, mask: number): void {
-    const built = this.built[edge];
-    if (built !== undefined) built.types = depTypes(mask);
+    const entry = this.entries[edge]!;
+    if (!(entry instanceof LiveEdge)) entry.types = depTypes(mask);
   }
 }
