@@ -111,11 +111,15 @@ export function usageNeeded(task: TaskState, mode: number, trylock: boolean, syn
 /** `mark_usage` at acquisition, for the `needed` usage bits the class lacks; `at` is the acquisition. */
 export function markAcquireUsage(core: EngineCore, task: TaskState, cls: LockClass, mode: number, needed: number, at: EventRef): void {
   const read = mode !== MODE_WRITE ? 1 : 0;
-  // Kernel order: USED_IN, then ENABLED, then USED.
-  for (const bit of [USED_IN_HARDIRQ + read, USED_IN_SOFTIRQ + read, ENABLED_HARDIRQ + read, ENABLED_SOFTIRQ + read, read ? LOCK_USED_READ : LOCK_USED]) {
+  // Kernel order: USED_IN, then ENABLED, then USED (LOCK_USED_READ is LOCK_USED + 1).
+  for (let i = 0; i < ACQUIRE_USAGE_ORDER.length; i++) {
+    const bit = ACQUIRE_USAGE_ORDER[i]! + read;
     if (needed & (1 << bit) && !(cls.usage & (1 << bit))) markUsage(core, cls, bit, mode, at, task.name, task);
   }
 }
+
+/** The non-read usage bits `mark_usage` sets, in the kernel's order (a read acquisition's are each + 1). */
+const ACQUIRE_USAGE_ORDER: readonly number[] = [USED_IN_HARDIRQ, USED_IN_SOFTIRQ, ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED];
 
 /** `mark_held_locks`: irqs (or bottom halves) were just enabled by `event` (at `file:line`) with locks held. */
 export function markHeldLocks(core: EngineCore, task: TaskState, baseBit: number, event: TraceEvent, file: string, line: number): void {

@@ -58,7 +58,7 @@ export class LockTables {
 
   /** The live instance `id`; one used without `init` is defined on first sight. */
   instance(id: LockId, cls?: string, type?: LockType): LockInstance {
-    return this.instances.get(id) ?? this.defineInstance(id, cls, type, false);
+    return this.instances.get(id) ?? this.newInstance(id, cls, type, false);
   }
 
   /** The class of `inst` at `subclass`, cached on the instance (subclass 0 also in its hot fields). */
@@ -79,15 +79,14 @@ export class LockTables {
   /** The class `name`, created (with its graph node and watch flag) on first sight. */
   internClass(name: string, type: LockType, percpu: boolean): LockClass {
     const classes = this.core.classes;
-    if (classes.size >= this.limits.classes && classes.get(name) === undefined) {
-      this.limitReached('lock class', this.limits.classes, '--max-classes');
-    }
-    const { cls, created } = classes.intern(name, type, percpu);
-    if (created) {
-      this.core.deps.addClass(cls.id);
-      for (const hook of this.hooks) if (hook.watchClass?.(name)) cls.watched = true;
-      this.classCreated(cls);
-    }
+    const known = classes.get(name);
+    if (known !== undefined) return known;
+    if (classes.size >= this.limits.classes) this.limitReached('lock class', this.limits.classes, '--max-classes');
+    const cls = classes.create(name, type, percpu);
+    this.core.deps.addClass(cls.id);
+    const hooks = this.hooks;
+    for (let i = 0; i < hooks.length; i++) if (hooks[i]!.watchClass?.(name)) cls.watched = true;
+    this.classCreated(cls);
     return cls;
   }
 
@@ -110,12 +109,18 @@ export class LockTables {
 
   /** Declares (or re-declares) an instance; an instance used without `init` is a mutex of class = its id. */
   private defineInstance(id: LockId, cls: string | undefined, type: LockType | undefined, percpu: boolean): LockInstance {
-    if (!this.instances.has(id) && this.instances.size >= this.limits.locks) {
-      this.limitReached('live lock instance', this.limits.locks, '--max-locks');
-    }
-    const inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', percpu);
     const replaced = this.instances.get(id);
-    if (replaced !== undefined) replaced.alive = false;
+    if (replaced === undefined) return this.newInstance(id, cls, type, percpu);
+    replaced.alive = false;
+    const inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', percpu);
+    this.instances.set(id, inst);
+    return inst;
+  }
+
+  /** An instance `id` where there is none (one map lookup fewer on a first sight). */
+  private newInstance(id: LockId, cls: string | undefined, type: LockType | undefined, percpu: boolean): LockInstance {
+    if (this.instances.size >= this.limits.locks) this.limitReached('live lock instance', this.limits.locks, '--max-locks');
+    const inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', percpu);
     this.instances.set(id, inst);
     return inst;
   }
