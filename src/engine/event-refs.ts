@@ -83,6 +83,44 @@ export function eventRef(event: TraceEvent, task: TaskId, file: string, line: nu
   return buildRef(event, task, file, line, undefined, MODE_WRITE, false);
 }
 
+/**
+ * The reference to an acquisition (as `eventRef` of `acquireEventOf` gives it), built when first
+ * asked for: a class's usage records keep one (lock-class.ts `usageAt`), and few are ever shown.
+ */
+export class AcquisitionAt {
+  private built: EventRef | undefined = undefined;
+  constructor(
+    private readonly event: AcquireEvent | SyncEvent | null,
+    private readonly task: TaskState,
+    private readonly inst: LockInstance,
+    private readonly mode: number,
+    private readonly trylock: boolean,
+    private readonly site: LockOpSite,
+    private readonly file: string,
+    private readonly line: number,
+  ) {}
+
+  /** The reference, the same object every time. */
+  ref(): EventRef {
+    this.built ??= eventRef(acquireEventOf(this.event, this.task, this.inst, this.mode, this.trylock, this.site), this.task.id, this.file, this.line);
+    return this.built;
+  }
+}
+
+/** Where a usage was set: a reference, or an acquisition whose reference is built when asked for. */
+export type UsageAt = EventRef | AcquisitionAt;
+
+/** The reference of a usage record. */
+export function usageRef(at: UsageAt): EventRef {
+  return at instanceof AcquisitionAt ? at.ref() : at;
+}
+
+/** The reference of `cls`'s usage `bit`, or null when the class has no record of it. */
+export function usageRefAt(cls: LockClass, bit: number): EventRef | null {
+  const at = cls.usageAt[bit];
+  return at === undefined || at === null ? null : usageRef(at);
+}
+
 /** The reference to the acquisition of a held lock of `task`. */
 export function heldRef(h: HeldLock, task: TaskState): EventRef {
   return acquisitionRef(task, h.inst, h.cls, h.mode, h.trylock, h.event, h.site, h.file, h.line);

@@ -11,8 +11,8 @@
 import type { IrqAction, IrqEvent, IrqKind, TraceEvent } from '../events/event.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 import type { EngineCore } from './engine-core.js';
-import { eventRef, irqEventOf } from './event-refs.js';
-import type { DependencyWitness, EventRef } from './finding.js';
+import { eventRef, irqEventOf, usageRef, type UsageAt } from './event-refs.js';
+import type { DependencyWitness } from './finding.js';
 import { inconsistentStateFinding, irqInversionFinding, irqSafeToUnsafeFinding } from './finding-builders.js';
 import type { TaskState } from './held-lock.js';
 import type { LockClass } from './lock-class.js';
@@ -109,7 +109,7 @@ export function usageNeeded(task: TaskState, mode: number, trylock: boolean, syn
 }
 
 /** `mark_usage` at acquisition, for the `needed` usage bits the class lacks; `at` is the acquisition. */
-export function markAcquireUsage(core: EngineCore, task: TaskState, cls: LockClass, mode: number, needed: number, at: EventRef): void {
+export function markAcquireUsage(core: EngineCore, task: TaskState, cls: LockClass, mode: number, needed: number, at: UsageAt): void {
   const read = mode !== MODE_WRITE ? 1 : 0;
   // Kernel order: USED_IN, then ENABLED, then USED (LOCK_USED_READ is LOCK_USED + 1).
   for (let i = 0; i < ACQUIRE_USAGE_ORDER.length; i++) {
@@ -131,7 +131,7 @@ export function markHeldLocks(core: EngineCore, task: TaskState, baseBit: number
 }
 
 /** `mark_lock` + `mark_lock_irq`: set a usage bit and check it against the class and the graph. */
-export function markUsage(core: EngineCore, cls: LockClass, bit: number, mode: number, at: EventRef, taskName: string, task: TaskState | undefined): void {
+export function markUsage(core: EngineCore, cls: LockClass, bit: number, mode: number, at: UsageAt, taskName: string, task: TaskState | undefined): void {
   if ((cls.usage & LOCKF_USED_IN_IRQ_ALL) === 0 && ((1 << bit) & LOCKF_USED_IN_IRQ_ALL) !== 0) core.usedInIrqClasses++;
   cls.usage |= 1 << bit;
   core.usageChanged(cls.id, cls.usage);
@@ -158,13 +158,13 @@ export function markUsage(core: EngineCore, cls: LockClass, bit: number, mode: n
   const pair = enabled
     ? { safe: other, safeBit: otherBit, unsafe: cls, unsafeBit: bit }
     : { safe: cls, safeBit: bit, unsafe: other, unsafeBit: otherBit };
-  core.findings.report(irqInversionFinding(core.classes, cls, bit, other, pair, enabled, chain, at, taskName, task));
+  core.findings.report(irqInversionFinding(core.classes, cls, bit, other, pair, enabled, chain, usageRef(at), taskName, task));
 }
 
 /** `valid_state`: the class already has the usage that `newBit` conflicts with (reported). */
-function conflictingState(core: EngineCore, cls: LockClass, newBit: number, badBit: number, at: EventRef, taskName: string, task: TaskState | undefined): boolean {
+function conflictingState(core: EngineCore, cls: LockClass, newBit: number, badBit: number, at: UsageAt, taskName: string, task: TaskState | undefined): boolean {
   if (!(cls.usage & (1 << badBit))) return false;
-  core.findings.report(inconsistentStateFinding(core.classes, cls, newBit, badBit, at, taskName, task));
+  core.findings.report(inconsistentStateFinding(core.classes, cls, newBit, badBit, usageRef(at), taskName, task));
   return true;
 }
 

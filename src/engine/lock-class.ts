@@ -6,15 +6,16 @@
  */
 import type { LockType } from '../events/event.js';
 import { LOCK_TYPE_TRAITS } from '../events/lock-type.js';
-import type { EventRef } from './finding.js';
+import type { UsageAt } from './event-refs.js';
 import { USAGE_BITS } from './usage.js';
 
 /** A class's usage records before any usage: copied per class (one builtin call, not two). */
-const NO_USAGE_AT: readonly (EventRef | null)[] = new Array<EventRef | null>(USAGE_BITS).fill(null);
+const NO_USAGE_AT: readonly (UsageAt | null)[] = new Array<UsageAt | null>(USAGE_BITS).fill(null);
 
 export class LockClass {
   usage = 0;
-  readonly usageAt: (EventRef | null)[] = NO_USAGE_AT.slice();
+  /** Where each usage bit was first set (event-refs.ts `usageRefAt` gives the reference). */
+  readonly usageAt: (UsageAt | null)[] = NO_USAGE_AT.slice();
   /** Sleeping lock types: acquiring one in atomic context is sleep-in-atomic. */
   readonly sleeps: boolean;
   /** Spinning lock types: holding one makes the task atomic. */

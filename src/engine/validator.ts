@@ -32,7 +32,7 @@ import { chainBase, hlockKeyOf } from './chain-cache.js';
 import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED, classFlagsOf, withRoomFor } from './class-flags.js';
 import { toGraphology, type ClassGraph } from './class-graph.js';
 import { EngineCore } from './engine-core.js';
-import { accessContext, accessEventOf, acquireContext, acquireEventOf, eventRef, heldRefs } from './event-refs.js';
+import { AcquisitionAt, accessContext, accessEventOf, acquireContext, acquireEventOf, eventRef, heldRefs } from './event-refs.js';
 import { mightSleepEventOf, releaseEventOf, withHeldLocks } from './event-refs.js';
 import type { EventRef, Finding } from './finding.js';
 import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
@@ -330,7 +330,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
     const needed = usageNeeded(task, mode, trylock, sync);
     if ((this.hot.classUsage[classId]! & needed) !== needed) {
-      markAcquireUsage(this.core, task, cls, mode, needed, this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id));
+      markAcquireUsage(this.core, task, cls, mode, needed, new AcquisitionAt(event, task, inst, mode, trylock, site, this.currentFile, this.currentLine));
     }
 
     const base = chainBase(held, irqContext);
