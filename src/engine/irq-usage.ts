@@ -78,16 +78,22 @@ line: number,
       else task.softirqsEnabled = false;
       break;
     case 'enable':
+      // The event (rebuilt for a plain line) only when a held lock still lacks the usage: bits
+      // are never cleared, so a lock that has them now has them after the first pass too.
       if (hard) {
         if (task.hardirqsEnabled) return;
         task.hardirqsEnabled = true;
+        const soft = task.softirqsEnabled;
+        if (!heldLackUsage(task, ENABLED_HARDIRQ) && !(soft && heldLackUsage(task, ENABLED_SOFTIRQ))) return;
         const enabling = irqEventOf(event, task, kind, action, site);
         markHeldLocks(core, task, ENABLED_HARDIRQ, enabling, file, line);
-        if (task.softirqsEnabled) markHeldLocks(core, task, ENABLED_SOFTIRQ, enabling, file, line);
+        if (soft) markHeldLocks(core, task, ENABLED_SOFTIRQ, enabling, file, line);
       } else {
         if (task.softirqsEnabled) return;
         task.softirqsEnabled = true;
-        if (task.hardirqsEnabled) markHeldLocks(core, task, ENABLED_SOFTIRQ, irqEventOf(event, task, kind, action, site), file, line);
+        if (task.hardirqsEnabled && heldLackUsage(task, ENABLED_SOFTIRQ)) {
+          markHeldLocks(core, task, ENABLED_SOFTIRQ, irqEventOf(event, task, kind, action, site), file, line);
+        }
       }
       break;
   }
@@ -120,6 +126,16 @@ export function markAcquireUsage(core: EngineCore, task: TaskState, cls: LockCla
 
 /** The non-read usage bits `mark_usage` sets, in the kernel's order (a read acquisition's are each + 1). */
 const ACQUIRE_USAGE_ORDER: readonly number[] = [USED_IN_HARDIRQ, USED_IN_SOFTIRQ, ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED];
+
+/** Whether some lock `task` holds lacks the usage `baseBit` (its read variant for a read hold) that `markHeldLocks` would set. */
+function heldLackUsage(task: TaskState, baseBit: number): boolean {
+  const held = task.held;
+  for (let i = 0; i < held.length; i++) {
+    const h = held[i]!;
+    if ((h.cls.usage & (1 << (baseBit + (h.mode !== MODE_WRITE ? 1 : 0)))) === 0) return true;
+  }
+  return false;
+}
 
 /** `mark_held_locks`: irqs (or bottom halves) were just enabled by `event` (at `file:line`) with locks held. */
 export function markHeldLocks(core: EngineCore, task: TaskState, baseBit: number, event: TraceEvent, file: string, line: number): void {
