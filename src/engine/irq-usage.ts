@@ -150,7 +150,7 @@ export function markHeldLocks(core: EngineCore, task: TaskState, baseBit: number
 export function markUsage(core: EngineCore, cls: LockClass, bit: number, mode: number, at: UsageAt, taskName: string, task: TaskState | undefined): void {
   if ((cls.usage & LOCKF_USED_IN_IRQ_ALL) === 0 && ((1 << bit) & LOCKF_USED_IN_IRQ_ALL) !== 0) core.usedInIrqClasses++;
   cls.usage |= 1 << bit;
-  core.usageChanged(cls.id, cls.usage);
+  core.hotClasses.classUsage[cls.id] = cls.usage;
   cls.usageAt[bit] = at;
   if (bit >= LOCK_USED) return;
   const excl = exclusiveBit(bit);

@@ -1,17 +1,18 @@
 /**
  * The validator's tables of live things: tasks by id, lock instances by id, and the lock classes
- * an instance resolves to (interned in the engine core's class registry; the validator hears of
- * each new class, for its hot per-class arrays). It also owns the lifecycle events of instances
+ * an instance resolves to (interned in the engine core's class registry; each new class gets its
+ * room and flags in the validator's hot per-class arrays). It also owns the lifecycle events of instances
  * and tasks: `init`, `free` and `exit`.
  *
  * Preconditions: every call happens while the validator processes an event, whose place
  * (`eventPlace`) is where a limit error or a held-lock-freed report points; the limits are final.
  * Invariants: no table grows past its limit, and nothing is dropped silently: reaching a limit
- * throws an InputError at the event's file:line; `classCreated` runs once per class, before the
- * class is used; an instance that is replaced (re-`init`) or freed is marked not alive, so stale
+ * throws an InputError at the event's file:line; a class gets its room in the hot per-class
+ * arrays once, before it is used; an instance that is replaced (re-`init`) or freed is marked not alive, so stale
  * handles held by a reader are recognised.
  */
 import { InputError } from '../io/input-error.js';
+import { addClassTo } from './class-flags.js';
 import type { InitEvent, LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
 import type { EngineCore } from './engine-core.js';
 import { eventRef, initEventOf } from './event-refs.js';
@@ -40,8 +41,6 @@ export class LockTables {
     private readonly hooks: readonly EngineHooks[],
     private readonly limits: ValidatorLimits,
     private readonly eventPlace: () => EventPlace,
-    /** Told of every new class (with its watch flag set) before it is used. */
-    private readonly classCreated: (cls: LockClass) => void,
   ) {}
 
   /** The live task `id`, created on first sight. */
@@ -86,7 +85,7 @@ export class LockTables {
     this.core.deps.addClass(cls.id);
     const hooks = this.hooks;
     for (let i = 0; i < hooks.length; i++) if (hooks[i]!.watchClass?.(name)) cls.watched = true;
-    this.classCreated(cls);
+    addClassTo(this.core.hotClasses, cls);
     return cls;
   }
 
