@@ -1,8 +1,9 @@
 /**
  * The dependency graph over lock classes, the engine's store of record: integer arrays, one
  * entry per edge (ordered class pair) with its dependency-type masks and first witness (built
- * when first asked for, edge-witnesses.ts), and adjacency lists per class for the searches. Edges are only added on the slow path (a
- * chain-cache miss). A graphology view is built on demand from a snapshot (class-graph.ts).
+ * when first asked for, edge-witnesses.ts), and adjacency lists per class for the searches.
+ * Edges are only added on the slow path (a chain-cache miss). A graphology view is built on
+ * demand from a snapshot (class-graph.ts).
  * Invariants: at most one edge per (from, to); masks only grow; the witness is the first one.
  */
 import { withRoomFor } from './class-flags.js';
