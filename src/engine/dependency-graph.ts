@@ -6,6 +6,7 @@
  * demand from a snapshot (class-graph.ts).
  * Invariants: at most one edge per (from, to); masks only grow; the witness is the first one.
  */
+import { AdjacencyLists } from './adjacency-lists.js';
 import { withRoomFor } from './class-flags.js';
 import { EdgeWitnesses, type LiveAcquisition } from './edge-witnesses.js';
 import type { DependencyWitness } from './finding.js';
@@ -38,8 +39,11 @@ export class DependencyGraph {
   /** Backward dependency-type mask (`locks_before` entry of to, `calc_depb`). */
   readonly edgeMaskBack: number[] = [];
   private readonly edgeWitnesses = new EdgeWitnesses();
-  private readonly outEdges: number[][] = [];
-  private readonly inEdges: number[][] = [];
+  /** Edges out of each class (`locks_after`) and into it (`locks_before`). */
+  private readonly outEdges = new AdjacencyLists();
+  private readonly inEdges = new AdjacencyLists();
+  /** Classes with room in the lists (ids 0..classCount-1). */
+  private classCount = 0;
   /** (from, to) -> edge; room for 8,192 edges before it grows. */
   private readonly pairIndex = new IntPairMap(1 << 14);
 
@@ -54,10 +58,10 @@ export class DependencyGraph {
 
   /** Makes room for the edges of class `id`. */
   addClass(id: number): void {
-    while (this.outEdges.length <= id) {
-      this.outEdges.push([]);
-      this.inEdges.push([]);
-    }
+    if (id < this.classCount) return;
+    this.classCount = id + 1;
+    this.outEdges.addClass(id);
+    this.inEdges.addClass(id);
   }
 
   get size(): number {
@@ -92,8 +96,8 @@ export class DependencyGraph {
     this.edgeMask.push(bit);
     this.edgeMaskBack.push(bitBack);
     this.pairIndex.set(from, to, edge);
-    this.outEdges[from]!.push(edge);
-    this.inEdges[to]!.push(edge);
+    this.outEdges.append(from, edge);
+    this.inEdges.append(to, edge);
     return { edge, newBits: bit };
   }
 
@@ -127,10 +131,7 @@ export class DependencyGraph {
       const onlyXr = (node & 1) === 1;
       if (skip !== undefined && skip(cls)) continue;
       if (match(cls, onlyXr)) return { target: cls, onlyXr, path: this.pathTo(head) };
-      const edges = adjacency[cls];
-      if (edges === undefined) continue;
-      for (let i = 0; i < edges.length; i++) {
-        const edge = edges[i]!;
+      for (let edge = adjacency.first(cls); edge >= 0; edge = adjacency.after(edge)) {
         const step = strongStep(masks[edge]!, onlyXr);
         if (step === STEP_BLOCKED) continue;
         const next = ends[edge]! * 2 + (step === STEP_ONLY_RECURSIVE ? 1 : 0);
@@ -166,7 +167,7 @@ export class DependencyGraph {
   }
 
   private nextGeneration(): number {
-    const needed = this.outEdges.length * 2 + 2;
+    const needed = this.classCount * 2 + 2;
     if (this.visited.length < needed) {
       this.visited = new Uint32Array(Math.max(needed, this.visited.length * 2));
       this.generation = 0;
