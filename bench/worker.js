@@ -28,12 +28,16 @@
  *                             stack capture on/off; drop-in runExclusive vs async-mutex's)
  *   infer <file> [format]     what `lockdep infer` does after start-up (one check of the trace
  *                             with the inference's hooks, the inference, the YAML rendered)
+ *   first-sights <locks>      bench/fixed-costs.js: the engine's slow path alone, cold
+ *   check-repeat <file> <format> <runs>
+ *                             bench/fixed-costs.js: one check run several times in one process
  *   graph <classes> <edges>   bench/graph-queries.js (lockdep graph cycles, hierarchy and why
  *                             on a generated graph, after building it from a snapshot)
  * Invariant: timings cover only the measured work (module loading is excluded); CPU time is
  * user+system of this process, which on a busy machine is steadier than wall time.
  */
 import { checkInJobs, checkWithProgress, endToEnd, spinPair } from './cli-runs.js';
+import { checkRepeat, firstSights } from './fixed-costs.js';
 import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
@@ -216,6 +220,8 @@ const modes = {
   sim,
   infer,
   graph,
+  'first-sights': (locks) => firstSights(measure, locks),
+  'check-repeat': (file, format, runs) => checkRepeat(measure, file, format, runs),
 };
 const run = modes[mode];
 if (run === undefined) {

@@ -7,6 +7,7 @@
  * Preconditions: `validateChain` runs for a chain the chain cache has not seen, never for a
  * trylock; `task.held[0..depth)` is the stack below `next`.
  */
+import type { LiveAcquisition } from './edge-witnesses.js';
 import type { EngineCore } from './engine-core.js';
 import { heldRef } from './event-refs.js';
 import type { DependencyWitness, EventRef } from './finding.js';
@@ -15,14 +16,6 @@ import type { HeldLock, TaskState } from './held-lock.js';
 import { checkIrqUsage } from './irq-usage.js';
 import type { LockClass } from './lock-class.js';
 import { MODE_RECURSIVE_READ, MODE_WRITE, depBit, depBitBackward, depTypes } from './lock-mode.js';
-
-/** The live acquisition a dependency comes from (absent when a saved graph is merged). */
-export interface LiveAcquisition {
-  task: TaskState;
-  prev: HeldLock;
-  next: HeldLock;
-  sync: boolean;
-}
 
 /**
  * `validate_chain` for a new chain: the same-class recursion check, then a dependency from
@@ -88,28 +81,31 @@ export function addDependency(
     deps.edgeMaskBack[existing] = deps.edgeMaskBack[existing]! | depBitBackward(prevMode, nextMode);
     return;
   }
-  const newWitness = (): DependencyWitness => dependencyWitness(prevCls, prevAt, nextCls, nextAt, bit, taskName, live, merged);
   // check_noncircular: from next, look for prev; a match closes a strong cycle.
   const hit = deps.search(nextCls.id, nextMode === MODE_RECURSIVE_READ, true, (cls, onlyXr) =>
     cls === prevCls.id && (prevMode === MODE_WRITE || !onlyXr),
   );
   if (hit !== null) {
     // The path walks next ->* prev; the closing edge is prev -> next. classes[0] is `next`.
-    core.findings.report(cycleFinding(core.classes, deps.witnesses(hit.path), newWitness(), live?.task));
+    const closing = dependencyWitness(prevCls, prevAt, nextCls, nextAt, bit, taskName, live, merged);
+    core.findings.report(cycleFinding(core.classes, deps.witnesses(hit.path), closing, live?.task));
   }
-  checkIrqUsage(core, prevCls, prevMode, nextCls, nextMode, newWitness, live?.task);
-  const added = deps.add(prevCls.id, nextCls.id, bit, depBitBackward(prevMode, nextMode), newWitness);
+  if (core.usedInIrqClasses > 0) {
+    const newWitness = (): DependencyWitness => dependencyWitness(prevCls, prevAt, nextCls, nextAt, bit, taskName, live, merged);
+    checkIrqUsage(core, prevCls, prevMode, nextCls, nextMode, newWitness, live?.task);
+  }
+  // The graph keeps the live acquisition's fields and builds its witness only when asked for.
+  const added = deps.add(prevCls.id, nextCls.id, bit, depBitBackward(prevMode, nextMode), live, merged);
   if (added.newBits && core.dependencyHooks.length > 0) {
-    const w = deps.edgeWitness[added.edge]!;
+    const w = deps.witness(added.edge);
     for (const hook of core.dependencyHooks) hook.onNewDependency!(w, core.query);
   }
 }
 
 /**
- * The witness of a new dependency (of type mask `bit`): the saved graph's (`merged`) or the live
- * acquisition's, its ends the given references or else the held locks' own. A plain function, not
- * a closure per call: on a new chain it is the code that runs most, and compiling less of it is
- * warm-up time saved.
+ * The witness of a new dependency (of type mask `bit`) as a finding shows it: the saved graph's
+ * (`merged`) or the live acquisition's, its ends the given references or else the held locks'
+ * own. Built only for a finding (the graph builds its own copy when asked, edge-witnesses.ts).
  */
 function dependencyWitness(
   prevCls: LockClass,

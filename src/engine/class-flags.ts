@@ -13,8 +13,25 @@ export const FLAG_ATOMIC = 2;
 /** A hook sees every acquisition of the class. */
 export const FLAG_WATCHED = 4;
 
-export function classFlagsOf(cls: LockClass): number {
+function classFlagsOf(cls: LockClass): number {
   return (cls.sleeps ? FLAG_SLEEPS : 0) | (cls.atomic ? FLAG_ATOMIC : 0) | (cls.watched ? FLAG_WATCHED : 0);
+}
+
+/** The hot per-class arrays by class id (hot-path.ts's HotPath holds them); they grow by doubling. */
+export interface HotClassTables {
+  classUsage: Int32Array;
+  classFlags: Uint8Array;
+}
+
+/**
+ * Room for the new class `cls` in `tables`, and its flags. A plain function on the tables rather
+ * than a callback per validator: one call target for every validator of a thread (a second
+ * validator's closure deoptimized the caller).
+ */
+export function addClassTo(tables: HotClassTables, cls: LockClass): void {
+  tables.classUsage = withRoomFor(tables.classUsage, cls.id);
+  tables.classFlags = withRoomFor(tables.classFlags, cls.id);
+  tables.classFlags[cls.id] = classFlagsOf(cls);
 }
 
 /** `table` if it has an entry for `id`, else a copy doubled in length until it has. */

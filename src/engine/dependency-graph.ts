@@ -1,14 +1,17 @@
 /**
  * The dependency graph over lock classes, the engine's store of record: integer arrays, one
- * entry per edge (ordered class pair) with its dependency-type masks and first witness, and
- * adjacency lists per class for the searches. Edges are only added on the slow path (a
- * chain-cache miss). A graphology view is built on demand from a snapshot (class-graph.ts).
+ * entry per edge (ordered class pair) with its dependency-type masks and first witness (built
+ * when first asked for, edge-witnesses.ts), and adjacency lists per class for the searches.
+ * Edges are only added on the slow path (a chain-cache miss). A graphology view is built on
+ * demand from a snapshot (class-graph.ts).
  * Invariants: at most one edge per (from, to); masks only grow; the witness is the first one.
  */
+import { AdjacencyLists } from './adjacency-lists.js';
 import { withRoomFor } from './class-flags.js';
+import { EdgeWitnesses, type LiveAcquisition } from './edge-witnesses.js';
 import type { DependencyWitness } from './finding.js';
 import { IntPairMap } from './int-pair-map.js';
-import { STEP_BLOCKED, STEP_ONLY_RECURSIVE, depTypes, strongStep } from './lock-mode.js';
+import { STEP_BLOCKED, STEP_ONLY_RECURSIVE, strongStep } from './lock-mode.js';
 
 export interface EdgeAddition {
   edge: number;
@@ -35,9 +38,12 @@ export class DependencyGraph {
   readonly edgeMask: number[] = [];
   /** Backward dependency-type mask (`locks_before` entry of to, `calc_depb`). */
   readonly edgeMaskBack: number[] = [];
-  readonly edgeWitness: DependencyWitness[] = [];
-  private readonly outEdges: number[][] = [];
-  private readonly inEdges: number[][] = [];
+  private readonly edgeWitnesses = new EdgeWitnesses();
+  /** Edges out of each class (`locks_after`) and into it (`locks_before`). */
+  private readonly outEdges = new AdjacencyLists();
+  private readonly inEdges = new AdjacencyLists();
+  /** Classes with room in the lists (ids 0..classCount-1). */
+  private classCount = 0;
   /** (from, to) -> edge; room for 8,192 edges before it grows. */
   private readonly pairIndex = new IntPairMap(1 << 14);
 
@@ -52,10 +58,10 @@ export class DependencyGraph {
 
   /** Makes room for the edges of class `id`. */
   addClass(id: number): void {
-    while (this.outEdges.length <= id) {
-      this.outEdges.push([]);
-      this.inEdges.push([]);
-    }
+    if (id < this.classCount) return;
+    this.classCount = id + 1;
+    this.outEdges.addClass(id);
+    this.inEdges.addClass(id);
   }
 
   get size(): number {
@@ -66,8 +72,11 @@ export class DependencyGraph {
     return this.pairIndex.get(from, to);
   }
 
-  /** Adds (or widens) from -> to; `witness` is kept only when the edge is new. */
-  add(from: number, to: number, bit: number, bitBack: number, witness: () => DependencyWitness): EdgeAddition {
+  /**
+   * Adds (or widens) from -> to. Its witness, kept only when the edge is new, is `live`'s
+   * acquisition (built when first asked for), or else `merged()`, a saved graph's.
+   */
+  add(from: number, to: number, bit: number, bitBack: number, live: LiveAcquisition | undefined, merged: (() => DependencyWitness) | undefined): EdgeAddition {
     const existing = this.find(from, to);
     if (existing >= 0) {
       const old = this.edgeMask[existing]!;
@@ -75,23 +84,26 @@ export class DependencyGraph {
       this.edgeMaskBack[existing] = this.edgeMaskBack[existing]! | bitBack;
       if (newBits) {
         this.edgeMask[existing] = old | bit;
-        const types = depTypes(old | bit);
-        this.edgeWitness[existing]!.types = types;
+        this.edgeWitnesses.maskWidened(existing, old | bit);
       }
       return { edge: existing, newBits };
     }
     const edge = this.edgeFrom.length;
-    const w = witness();
-    w.types = depTypes(bit);
+    if (live !== undefined) this.edgeWitnesses.addLive(live);
+    else this.edgeWitnesses.addBuilt(merged!(), bit);
     this.edgeFrom.push(from);
     this.edgeTo.push(to);
     this.edgeMask.push(bit);
     this.edgeMaskBack.push(bitBack);
-    this.edgeWitness.push(w);
     this.pairIndex.set(from, to, edge);
-    this.outEdges[from]!.push(edge);
-    this.inEdges[to]!.push(edge);
+    this.outEdges.append(from, edge);
+    this.inEdges.append(to, edge);
     return { edge, newBits: bit };
+  }
+
+  /** The first witness of `edge`, with the dependency types the edge has now. */
+  witness(edge: number): DependencyWitness {
+    return this.edgeWitnesses.witness(edge, this.edgeMask[edge]!);
   }
 
   /**
@@ -119,10 +131,7 @@ export class DependencyGraph {
       const onlyXr = (node & 1) === 1;
       if (skip !== undefined && skip(cls)) continue;
       if (match(cls, onlyXr)) return { target: cls, onlyXr, path: this.pathTo(head) };
-      const edges = adjacency[cls];
-      if (edges === undefined) continue;
-      for (let i = 0; i < edges.length; i++) {
-        const edge = edges[i]!;
+      for (let edge = adjacency.first(cls); edge >= 0; edge = adjacency.after(edge)) {
         const step = strongStep(masks[edge]!, onlyXr);
         if (step === STEP_BLOCKED) continue;
         const next = ends[edge]! * 2 + (step === STEP_ONLY_RECURSIVE ? 1 : 0);
@@ -140,7 +149,7 @@ export class DependencyGraph {
 
   /** Witnesses of a path of edge ids. */
   witnesses(path: readonly number[]): DependencyWitness[] {
-    return path.map((edge) => this.edgeWitness[edge]!);
+    return path.map((edge) => this.witness(edge));
   }
 
   private pathTo(index: number): number[] {
@@ -158,7 +167,7 @@ export class DependencyGraph {
   }
 
   private nextGeneration(): number {
-    const needed = this.outEdges.length * 2 + 2;
+    const needed = this.classCount * 2 + 2;
     if (this.visited.length < needed) {
       this.visited = new Uint32Array(Math.max(needed, this.visited.length * 2));
       this.generation = 0;

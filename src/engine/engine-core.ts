@@ -3,8 +3,9 @@
  * class registry, the dependency graph, the finding collector and the irq-usage counter. The
  * validator owns one and keeps it private; the hot path (a chain-cache hit) never touches it.
  * Invariants: `usedInIrqClasses` counts the classes with some USED_IN usage; every usage change
- * goes through irq-usage.ts `markUsage`, which tells the validator through `usageChanged`.
+ * goes through irq-usage.ts `markUsage`, which mirrors it into the hot usage array (`hotClasses`).
  */
+import type { HotClassTables } from './class-flags.js';
 import { DependencyGraph } from './dependency-graph.js';
 import { FindingCollector } from './finding-collector.js';
 import type { Finding } from './finding.js';
@@ -24,8 +25,8 @@ export class EngineCore {
     readonly dependencyHooks: readonly EngineHooks[],
     /** What hooks may ask (the validator's). */
     readonly query: EngineQuery,
-    /** Called after a class's usage mask changed (the validator mirrors it for its fast path). */
-    readonly usageChanged: (classId: number, usage: number) => void,
+    /** The validator's hot per-class arrays: every usage change is mirrored there, every new class gets room. */
+    readonly hotClasses: HotClassTables,
   ) {
     this.findings = new FindingCollector(onFinding);
   }

@@ -33,6 +33,7 @@ import type { EventRef, HeldLockRef } from './finding.js';
 import type { FindingDraft } from './finding-collector.js';
 import type { HeldLock, LockInstance, TaskState } from './held-lock.js';
 import type { AccessContext, AcquireContext, LockView } from './hooks.js';
+import type { LockClass } from './lock-class.js';
 import { MODE_WRITE, modeName } from './lock-mode.js';
 import { usageChars } from './usage.js';
 
@@ -79,12 +80,65 @@ export function initEventOf(event: InitEvent | null, lock: LockId, cls: string |
 
 /** The reference to `event`, processed at `file:line` by `task`. */
 export function eventRef(event: TraceEvent, task: TaskId, file: string, line: number): EventRef {
-  return buildRef(event, task, file, line, undefined);
+  return buildRef(event, task, file, line, undefined, MODE_WRITE, false);
+}
+
+/**
+ * The reference to an acquisition (as `eventRef` of `acquireEventOf` gives it), built when first
+ * asked for: a class's usage records keep one (lock-class.ts `usageAt`), and few are ever shown.
+ */
+export class AcquisitionAt {
+  private built: EventRef | undefined = undefined;
+  constructor(
+    private readonly event: AcquireEvent | SyncEvent | null,
+    private readonly task: TaskState,
+    private readonly inst: LockInstance,
+    private readonly mode: number,
+    private readonly trylock: boolean,
+    private readonly site: LockOpSite,
+    private readonly file: string,
+    private readonly line: number,
+  ) {}
+
+  /** The reference, the same object every time. */
+  ref(): EventRef {
+    this.built ??= eventRef(acquireEventOf(this.event, this.task, this.inst, this.mode, this.trylock, this.site), this.task.id, this.file, this.line);
+    return this.built;
+  }
+}
+
+/** Where a usage was set: a reference, or an acquisition whose reference is built when asked for. */
+export type UsageAt = EventRef | AcquisitionAt;
+
+/** The reference of a usage record. */
+export function usageRef(at: UsageAt): EventRef {
+  return at instanceof AcquisitionAt ? at.ref() : at;
+}
+
+/** The reference of `cls`'s usage `bit`, or null when the class has no record of it. */
+export function usageRefAt(cls: LockClass, bit: number): EventRef | null {
+  const at = cls.usageAt[bit];
+  return at === undefined || at === null ? null : usageRef(at);
 }
 
 /** The reference to the acquisition of a held lock of `task`. */
 export function heldRef(h: HeldLock, task: TaskState): EventRef {
-  return buildRef(h.event ?? plainAcquireEvent(task.id, h.inst.id, h.mode, h.trylock, h.site), task.id, h.file, h.line, h);
+  return acquisitionRef(task, h.inst, h.cls, h.mode, h.trylock, h.event, h.site, h.file, h.line);
+}
+
+/** `heldRef` of a held lock given by its fields (edge-witnesses.ts keeps them, not the reused record). */
+export function acquisitionRef(
+  task: TaskState,
+  inst: LockInstance,
+  cls: LockClass,
+  mode: number,
+  trylock: boolean,
+  event: TraceEvent | null,
+  site: LockOpSite,
+  file: string,
+  line: number,
+): EventRef {
+  return buildRef(event ?? plainAcquireEvent(task.id, inst.id, mode, trylock, site), task.id, file, line, cls, mode, trylock);
 }
 
 /** `task`'s held locks, bottom first, as a finding shows them. */
@@ -152,16 +206,17 @@ function siteOnto<E extends TraceEvent>(event: E, site: LockOpSite): E {
   return event;
 }
 
-function buildRef(event: TraceEvent, task: TaskId, file: string, line: number, held: HeldLock | undefined): EventRef {
+/** `heldClass` (with `heldMode` and `heldTry`) when the reference is to a held lock's acquisition. */
+function buildRef(event: TraceEvent, task: TaskId, file: string, line: number, heldClass: LockClass | undefined, heldMode: number, heldTry: boolean): EventRef {
   const ref: EventRef = { task: String(task) };
   if (file) ref.file = file;
   if (line > 0) ref.line = line;
   ref.op = event.op;
   if ('lock' in event) ref.lock = String(event.lock);
-  if (held) {
-    ref.class = held.cls.name;
-    ref.mode = modeName(held.mode);
-    if (held.trylock) ref.try = true;
+  if (heldClass !== undefined) {
+    ref.class = heldClass.name;
+    ref.mode = modeName(heldMode);
+    if (heldTry) ref.try = true;
   } else if (event.op === 'acquire' && event.mode !== undefined) {
     ref.mode = event.mode;
   }

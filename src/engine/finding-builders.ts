@@ -9,7 +9,7 @@ import type { AssertEvent, LockId } from '../events/event.js';
 import type { DependencyWitness, EventRef, IrqDetail, LockInfo } from './finding.js';
 import type { FindingDraft } from './finding-collector.js';
 import { siteWithoutPosition } from './fingerprint.js';
-import { heldRef, heldRefs } from './event-refs.js';
+import { heldRef, heldRefs, usageRefAt } from './event-refs.js';
 import type { HeldLock, LockInstance, TaskState } from './held-lock.js';
 import type { ClassRegistry, LockClass } from './lock-class.js';
 import { MODE_WRITE, modeName } from './lock-mode.js';
@@ -246,7 +246,7 @@ export function inconsistentStateFinding(
   const state = stateOf(newBit);
   const from = usageName(badBit);
   const to = usageName(newBit);
-  const earlier = cls.usageAt[badBit];
+  const earlier = usageRefAt(cls, badBit);
   return {
     kind: 'inconsistent-lock-state',
     rule: null,
@@ -284,8 +284,8 @@ function irqDetail(pair: IrqPair): IrqDetail {
     unsafe: unsafe.name,
     safeUsage: usageName(safeBit),
     unsafeUsage: usageName(unsafeBit),
-    ...(safe.usageAt[safeBit] ? { safeAt: safe.usageAt[safeBit] } : {}),
-    ...(unsafe.usageAt[unsafeBit] ? { unsafeAt: unsafe.usageAt[unsafeBit] } : {}),
+    ...(usageRefAt(safe, safeBit) ? { safeAt: usageRefAt(safe, safeBit)! } : {}),
+    ...(usageRefAt(unsafe, unsafeBit) ? { unsafeAt: usageRefAt(unsafe, unsafeBit)! } : {}),
   };
 }
 

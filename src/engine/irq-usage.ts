@@ -11,8 +11,8 @@
 import type { IrqAction, IrqEvent, IrqKind, TraceEvent } from '../events/event.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 import type { EngineCore } from './engine-core.js';
-import { eventRef, irqEventOf } from './event-refs.js';
-import type { DependencyWitness, EventRef } from './finding.js';
+import { eventRef, irqEventOf, usageRef, type UsageAt } from './event-refs.js';
+import type { DependencyWitness } from './finding.js';
 import { inconsistentStateFinding, irqInversionFinding, irqSafeToUnsafeFinding } from './finding-builders.js';
 import type { TaskState } from './held-lock.js';
 import type { LockClass } from './lock-class.js';
@@ -78,28 +78,48 @@ line: number,
       else task.softirqsEnabled = false;
       break;
     case 'enable':
+      // The event (rebuilt for a plain line) only when a held lock still lacks the usage: bits
+      // are never cleared, so a lock that has them now has them after the first pass too.
       if (hard) {
         if (task.hardirqsEnabled) return;
         task.hardirqsEnabled = true;
+        const soft = task.softirqsEnabled;
+        if (!heldLackUsage(task, ENABLED_HARDIRQ) && !(soft && heldLackUsage(task, ENABLED_SOFTIRQ))) return;
         const enabling = irqEventOf(event, task, kind, action, site);
         markHeldLocks(core, task, ENABLED_HARDIRQ, enabling, file, line);
-        if (task.softirqsEnabled) markHeldLocks(core, task, ENABLED_SOFTIRQ, enabling, file, line);
+        if (soft) markHeldLocks(core, task, ENABLED_SOFTIRQ, enabling, file, line);
       } else {
         if (task.softirqsEnabled) return;
         task.softirqsEnabled = true;
-        if (task.hardirqsEnabled) markHeldLocks(core, task, ENABLED_SOFTIRQ, irqEventOf(event, task, kind, action, site), file, line);
+        if (task.hardirqsEnabled && heldLackUsage(task, ENABLED_SOFTIRQ)) {
+          markHeldLocks(core, task, ENABLED_SOFTIRQ, irqEventOf(event, task, kind, action, site), file, line);
+        }
       }
       break;
   }
 }
 
 /** `mark_usage` at acquisition, for the `needed` usage bits the class lacks; `at` is the acquisition. */
-export function markAcquireUsage(core: EngineCore, task: TaskState, cls: LockClass, mode: number, needed: number, at: EventRef): void {
+export function markAcquireUsage(core: EngineCore, task: TaskState, cls: LockClass, mode: number, needed: number, at: UsageAt): void {
   const read = mode !== MODE_WRITE ? 1 : 0;
-  // Kernel order: USED_IN, then ENABLED, then USED.
-  for (const bit of [USED_IN_HARDIRQ + read, USED_IN_SOFTIRQ + read, ENABLED_HARDIRQ + read, ENABLED_SOFTIRQ + read, read ? LOCK_USED_READ : LOCK_USED]) {
+  // Kernel order: USED_IN, then ENABLED, then USED (LOCK_USED_READ is LOCK_USED + 1).
+  for (let i = 0; i < ACQUIRE_USAGE_ORDER.length; i++) {
+    const bit = ACQUIRE_USAGE_ORDER[i]! + read;
     if (needed & (1 << bit) && !(cls.usage & (1 << bit))) markUsage(core, cls, bit, mode, at, task.name, task);
   }
+}
+
+/** The non-read usage bits `mark_usage` sets, in the kernel's order (a read acquisition's are each + 1). */
+const ACQUIRE_USAGE_ORDER: readonly number[] = [USED_IN_HARDIRQ, USED_IN_SOFTIRQ, ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED];
+
+/** Whether some lock `task` holds lacks the usage `baseBit` (its read variant for a read hold) that `markHeldLocks` would set. */
+function heldLackUsage(task: TaskState, baseBit: number): boolean {
+  const held = task.held;
+  for (let i = 0; i < held.length; i++) {
+    const h = held[i]!;
+    if ((h.cls.usage & (1 << (baseBit + (h.mode !== MODE_WRITE ? 1 : 0)))) === 0) return true;
+  }
+  return false;
 }
 
 /** `mark_held_locks`: irqs (or bottom halves) were just enabled by `event` (at `file:line`) with locks held. */
@@ -112,10 +132,10 @@ export function markHeldLocks(core: EngineCore, task: TaskState, baseBit: number
 }
 
 /** `mark_lock` + `mark_lock_irq`: set a usage bit and check it against the class and the graph. */
-export function markUsage(core: EngineCore, cls: LockClass, bit: number, mode: number, at: EventRef, taskName: string, task: TaskState | undefined): void {
+export function markUsage(core: EngineCore, cls: LockClass, bit: number, mode: number, at: UsageAt, taskName: string, task: TaskState | undefined): void {
   if ((cls.usage & LOCKF_USED_IN_IRQ_ALL) === 0 && ((1 << bit) & LOCKF_USED_IN_IRQ_ALL) !== 0) core.usedInIrqClasses++;
   cls.usage |= 1 << bit;
-  core.usageChanged(cls.id, cls.usage);
+  core.hotClasses.classUsage[cls.id] = cls.usage;
   cls.usageAt[bit] = at;
   if (bit >= LOCK_USED) return;
   const excl = exclusiveBit(bit);
@@ -139,13 +159,13 @@ export function markUsage(core: EngineCore, cls: LockClass, bit: number, mode: n
   const pair = enabled
     ? { safe: other, safeBit: otherBit, unsafe: cls, unsafeBit: bit }
     : { safe: cls, safeBit: bit, unsafe: other, unsafeBit: otherBit };
-  core.findings.report(irqInversionFinding(core.classes, cls, bit, other, pair, enabled, chain, at, taskName, task));
+  core.findings.report(irqInversionFinding(core.classes, cls, bit, other, pair, enabled, chain, usageRef(at), taskName, task));
 }
 
 /** `valid_state`: the class already has the usage that `newBit` conflicts with (reported). */
-function conflictingState(core: EngineCore, cls: LockClass, newBit: number, badBit: number, at: EventRef, taskName: string, task: TaskState | undefined): boolean {
+function conflictingState(core: EngineCore, cls: LockClass, newBit: number, badBit: number, at: UsageAt, taskName: string, task: TaskState | undefined): boolean {
   if (!(cls.usage & (1 << badBit))) return false;
-  core.findings.report(inconsistentStateFinding(core.classes, cls, newBit, badBit, at, taskName, task));
+  core.findings.report(inconsistentStateFinding(core.classes, cls, newBit, badBit, usageRef(at), taskName, task));
   return true;
 }
 

@@ -6,12 +6,16 @@
  */
 import type { LockType } from '../events/event.js';
 import { LOCK_TYPE_TRAITS } from '../events/lock-type.js';
-import type { EventRef } from './finding.js';
+import type { UsageAt } from './event-refs.js';
 import { USAGE_BITS } from './usage.js';
+
+/** A class's usage records before any usage: copied per class (one builtin call, not two). */
+const NO_USAGE_AT: readonly (UsageAt | null)[] = new Array<UsageAt | null>(USAGE_BITS).fill(null);
 
 export class LockClass {
   usage = 0;
-  readonly usageAt: (EventRef | null)[] = new Array<EventRef | null>(USAGE_BITS).fill(null);
+  /** Where each usage bit was first set (event-refs.ts `usageRefAt` gives the reference). */
+  readonly usageAt: (UsageAt | null)[] = NO_USAGE_AT.slice();
   /** Sleeping lock types: acquiring one in atomic context is sleep-in-atomic. */
   readonly sleeps: boolean;
   /** Spinning lock types: holding one makes the task atomic. */
@@ -26,8 +30,9 @@ export class LockClass {
     /** A per-CPU local lock, skipped by the irq-safety searches (lockdep's usage_skip). */
     readonly percpu: boolean,
   ) {
-    this.sleeps = LOCK_TYPE_TRAITS[type].sleeps;
-    this.atomic = LOCK_TYPE_TRAITS[type].spins;
+    const traits = LOCK_TYPE_TRAITS[type];
+    this.sleeps = traits.sleeps;
+    this.atomic = traits.spins;
   }
 }
 
@@ -43,13 +48,12 @@ export class ClassRegistry {
     return this.byName.get(name);
   }
 
-  intern(name: string, type: LockType, percpu: boolean): { cls: LockClass; created: boolean } {
-    const existing = this.byName.get(name);
-    if (existing) return { cls: existing, created: false };
+  /** A new class `name`; the caller has checked that there is none (`get`). */
+  create(name: string, type: LockType, percpu: boolean): LockClass {
     const cls = new LockClass(this.byId.length, name, type, percpu);
     this.byId.push(cls);
     this.byName.set(name, cls);
-    return { cls, created: true };
+    return cls;
   }
 
   get size(): number {

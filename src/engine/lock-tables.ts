@@ -1,17 +1,18 @@
 /**
  * The validator's tables of live things: tasks by id, lock instances by id, and the lock classes
- * an instance resolves to (interned in the engine core's class registry; the validator hears of
- * each new class, for its hot per-class arrays). It also owns the lifecycle events of instances
+ * an instance resolves to (interned in the engine core's class registry; each new class gets its
+ * room and flags in the validator's hot per-class arrays). It also owns the lifecycle events of instances
  * and tasks: `init`, `free` and `exit`.
  *
  * Preconditions: every call happens while the validator processes an event, whose place
  * (`eventPlace`) is where a limit error or a held-lock-freed report points; the limits are final.
  * Invariants: no table grows past its limit, and nothing is dropped silently: reaching a limit
- * throws an InputError at the event's file:line; `classCreated` runs once per class, before the
- * class is used; an instance that is replaced (re-`init`) or freed is marked not alive, so stale
+ * throws an InputError at the event's file:line; a class gets its room in the hot per-class
+ * arrays once, before it is used; an instance that is replaced (re-`init`) or freed is marked not alive, so stale
  * handles held by a reader are recognised.
  */
 import { InputError } from '../io/input-error.js';
+import { addClassTo } from './class-flags.js';
 import type { InitEvent, LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
 import type { EngineCore } from './engine-core.js';
 import { eventRef, initEventOf } from './event-refs.js';
@@ -40,8 +41,6 @@ export class LockTables {
     private readonly hooks: readonly EngineHooks[],
     private readonly limits: ValidatorLimits,
     private readonly eventPlace: () => EventPlace,
-    /** Told of every new class (with its watch flag set) before it is used. */
-    private readonly classCreated: (cls: LockClass) => void,
   ) {}
 
   /** The live task `id`, created on first sight. */
@@ -58,7 +57,7 @@ export class LockTables {
 
   /** The live instance `id`; one used without `init` is defined on first sight. */
   instance(id: LockId, cls?: string, type?: LockType): LockInstance {
-    return this.instances.get(id) ?? this.defineInstance(id, cls, type, false);
+    return this.instances.get(id) ?? this.newInstance(id, cls, type, false);
   }
 
   /** The class of `inst` at `subclass`, cached on the instance (subclass 0 also in its hot fields). */
@@ -79,15 +78,14 @@ export class LockTables {
   /** The class `name`, created (with its graph node and watch flag) on first sight. */
   internClass(name: string, type: LockType, percpu: boolean): LockClass {
     const classes = this.core.classes;
-    if (classes.size >= this.limits.classes && classes.get(name) === undefined) {
-      this.limitReached('lock class', this.limits.classes, '--max-classes');
-    }
-    const { cls, created } = classes.intern(name, type, percpu);
-    if (created) {
-      this.core.deps.addClass(cls.id);
-      for (const hook of this.hooks) if (hook.watchClass?.(name)) cls.watched = true;
-      this.classCreated(cls);
-    }
+    const known = classes.get(name);
+    if (known !== undefined) return known;
+    if (classes.size >= this.limits.classes) this.limitReached('lock class', this.limits.classes, '--max-classes');
+    const cls = classes.create(name, type, percpu);
+    this.core.deps.addClass(cls.id);
+    const hooks = this.hooks;
+    for (let i = 0; i < hooks.length; i++) if (hooks[i]!.watchClass?.(name)) cls.watched = true;
+    addClassTo(this.core.hotClasses, cls);
     return cls;
   }
 
@@ -110,12 +108,18 @@ export class LockTables {
 
   /** Declares (or re-declares) an instance; an instance used without `init` is a mutex of class = its id. */
   private defineInstance(id: LockId, cls: string | undefined, type: LockType | undefined, percpu: boolean): LockInstance {
-    if (!this.instances.has(id) && this.instances.size >= this.limits.locks) {
-      this.limitReached('live lock instance', this.limits.locks, '--max-locks');
-    }
-    const inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', percpu);
     const replaced = this.instances.get(id);
-    if (replaced !== undefined) replaced.alive = false;
+    if (replaced === undefined) return this.newInstance(id, cls, type, percpu);
+    replaced.alive = false;
+    const inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', percpu);
+    this.instances.set(id, inst);
+    return inst;
+  }
+
+  /** An instance `id` where there is none (one map lookup fewer on a first sight). */
+  private newInstance(id: LockId, cls: string | undefined, type: LockType | undefined, percpu: boolean): LockInstance {
+    if (this.instances.size >= this.limits.locks) this.limitReached('live lock instance', this.limits.locks, '--max-locks');
+    const inst = new LockInstance(id, cls ?? String(id), type ?? 'mutex', percpu);
     this.instances.set(id, inst);
     return inst;
   }

@@ -8,6 +8,7 @@
 import type { LockType } from '../events/event.js';
 import { addDependency } from './chain-validation.js';
 import type { EngineCore } from './engine-core.js';
+import { usageRef } from './event-refs.js';
 import { markUsage } from './irq-usage.js';
 import type { LockClass } from './lock-class.js';
 import { DEP_N_ANY, DEP_S_ANY, MODE_RECURSIVE_READ, MODE_WRITE, depTypes } from './lock-mode.js';
@@ -24,7 +25,7 @@ export function snapshotOf(core: EngineCore, sources: readonly string[]): GraphS
       mask: deps.edgeMask[edge]!,
       maskBack: deps.edgeMaskBack[edge]!,
       types: depTypes(deps.edgeMask[edge]!),
-      witness: deps.edgeWitness[edge]!,
+      witness: deps.witness(edge),
     };
   }
   return {
@@ -37,7 +38,7 @@ export function snapshotOf(core: EngineCore, sources: readonly string[]): GraphS
       percpu: cls.percpu,
       usage: usageChars(cls.usage),
       usageMask: cls.usage,
-      usageAt: [...cls.usageAt],
+      usageAt: cls.usageAt.map((at) => (at === null ? null : usageRef(at))),
     })),
     dependencies,
   };

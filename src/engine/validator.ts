@@ -29,10 +29,10 @@ import type { LockOpMode, LockOpSink, LockOpSite } from '../events/lock-op-sink.
 import { AccessWatchers } from './access-watchers.js';
 import { classPath, validateChain } from './chain-validation.js';
 import { chainBase, hlockKeyOf } from './chain-cache.js';
-import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED, classFlagsOf, withRoomFor } from './class-flags.js';
+import { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
 import { toGraphology, type ClassGraph } from './class-graph.js';
 import { EngineCore } from './engine-core.js';
-import { accessContext, accessEventOf, acquireContext, acquireEventOf, eventRef, heldRefs } from './event-refs.js';
+import { AcquisitionAt, accessContext, accessEventOf, acquireContext, acquireEventOf, eventRef, heldRefs } from './event-refs.js';
 import { mightSleepEventOf, releaseEventOf, withHeldLocks } from './event-refs.js';
 import type { EventRef, Finding } from './finding.js';
 import { assertionFailedFinding, assertionHolds, badUnlockFinding, depthExceededFinding } from './finding-builders.js';
@@ -95,10 +95,10 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       options.onFinding,
       this.hooks.filter((h) => h.onNewDependency !== undefined),
       this.query,
-      (classId, usage) => { this.hot.classUsage[classId] = usage; },
+      this.hot,
     );
     const eventPlace = (): EventPlace => ({ file: this.currentFile, line: this.currentLine });
-    this.tables = new LockTables(this.core, this.hooks, limitsOf(options), eventPlace, (cls) => this.classCreated(cls));
+    this.tables = new LockTables(this.core, this.hooks, limitsOf(options), eventPlace);
   }
 
   // ─── public API ──────────────────────────────────────────────────────────────────────────
@@ -240,14 +240,6 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
   // ─── event handlers ──────────────────────────────────────────────────────────────────────
 
-  /** A new class (lock-tables.ts): room for it in the hot arrays, and its flags. */
-  private classCreated(cls: LockClass): void {
-    const hot = this.hot;
-    hot.classUsage = withRoomFor(hot.classUsage, cls.id);
-    hot.classFlags = withRoomFor(hot.classFlags, cls.id);
-    hot.classFlags[cls.id] = classFlagsOf(cls);
-  }
-
   /** The event's task (created on first sight), which hooks' findings are about. */
   private task(id: TaskId): TaskState {
     const task = this.tables.task(id);
@@ -332,7 +324,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
 
     const needed = usageNeeded(task, mode, trylock, sync);
     if ((this.hot.classUsage[classId]! & needed) !== needed) {
-      markAcquireUsage(this.core, task, cls, mode, needed, this.refOf(acquireEventOf(event, task, inst, mode, trylock, site), task.id));
+      markAcquireUsage(this.core, task, cls, mode, needed, new AcquisitionAt(event, task, inst, mode, trylock, site, this.currentFile, this.currentLine));
     }
 
     const base = chainBase(held, irqContext);
