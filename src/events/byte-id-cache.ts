@@ -49,8 +49,6 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
   private viewOf: Buffer | undefined = undefined;
   private view: DataView = new DataView(new ArrayBuffer(0));
   private slabUsed = 0;
-  /** How many times the table has started over (its indexes then name other ids). */
-  generation = 0;
 
   constructor(
     private readonly capacity = DEFAULT_CAPACITY,
@@ -203,7 +201,6 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
   }
 
   private clear(): void {
-    this.generation++;
     this.table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
     this.mask = INITIAL_SLOTS - 1;
     this.slab = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
@@ -222,8 +219,7 @@ function viewOver(bytes: Buffer): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-/** A well-spread hash of a key's two words and its length (also the tail memo's, jsonl-tail-memo.ts). */
-export function mix(word0: number, word1: number, length: number): number {
+function mix(word0: number, word1: number, length: number): number {
   let h = Math.imul(word0, 0x9e3779b1) ^ Math.imul(word1 + length, 0x85ebca6b);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);

@@ -45,7 +45,7 @@ import {
   JsonlLineScan,
   plainEnd,
 } from './jsonl-line-scan.js';
-import { JsonlTailMemo, PACKED_LOCK_BYTES, TAIL_ACQUIRE, TAIL_RELEASE, TS_KEY_BYTES } from './jsonl-tail-memo.js';
+import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE, TS_KEY_BYTES } from './jsonl-tail-memo.js';
 import { JsonlPlainLines } from './jsonl-plain-lines.js';
 import type { LiveHandle, LocatedSite, LockOpMode, LockOpSink, LockOpSite } from './lock-op-sink.js';
 
@@ -150,20 +150,13 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   private tailLine(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
     const tails = this.tails;
     if (!tails.head(bytes, start, end, plainEnd)) return false;
-    const locks = this.locks;
     const lockStart = tails.lockStart;
     const lockEnd = tails.lockEnd;
-    // A short lock id is its record's key (the record gives its index); a longer one is looked up.
-    const long = lockEnd - lockStart > PACKED_LOCK_BYTES;
-    const index = long ? locks.index(bytes, lockStart, lockEnd) : -1;
-    if (long && index < 0) return false;
-    tails.follow(locks.generation);
-    const record = tails.record(bytes, index);
-    if (record < 0) return false;
-    const lock = long ? index : tails.lock(record);
+    const lock = this.locks.index(bytes, lockStart, lockEnd);
+    if (lock < 0) return false;
     // The handle first: its memory load (a random lock instance) then overlaps the comparison.
-    const lockArgument = locks.handleOrId(lock, bytes, lockStart, lockEnd);
-    const entry = tails.tail(record, bytes, end);
+    const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
+    const entry = tails.tail(lock, bytes, end);
     if (entry < 0) return false;
     if (typeof lockArgument === 'string' && (tails.seen(entry) & DEFINING_BITS) !== 0) return false;
     const taskStart = tails.taskStart;
@@ -175,7 +168,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     } else {
       this.sink.releaseAt(taskArgument, lockArgument, tails.sites[entry], this.file, lineNo);
     }
-    if (typeof lockArgument === 'string') locks.remember(lock, this.sink.lockHandle(lockArgument));
+    if (typeof lockArgument === 'string') this.locks.remember(lock, this.sink.lockHandle(lockArgument));
     if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
     return true;
   }
@@ -255,8 +248,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     const hasTs = (scan.seen & bit(F_TS)) !== 0;
     if (hasTs && keys[count - 1] !== F_TS) return;
     const tailEnd = hasTs ? scan.starts[F_TS]! - TS_KEY_BYTES : end - 1;
-    this.tails.follow(this.locks.generation);
-    this.tails.remember(bytes, scan.starts[F_LOCK]!, scan.ends[F_LOCK]!, lock, slot, scan.ends[F_LOCK]! + 1, tailEnd, scan.seen, mode, trylock, site);
+    this.tails.remember(lock, slot, bytes, scan.ends[F_LOCK]! + 1, tailEnd, scan.seen, mode, trylock, site);
   }
 
   /** The scanned line's site, with its stack when it has one (interned when `stack` follows `site`, as the writer puts them). */

@@ -2,29 +2,20 @@
  * The JSONL lane's memo of line tails (jsonl-fast-lane.ts): for the writer's acquire and release
  * lines, `{"op":"acquire","task":"T","lock":"L"` + tail + an optional `,"ts":N` + `}`, where the
  * tail is every other field (`class`, `type`, `mode`, `try`, `site`, `stack`...), the tail a lock
- * had on one of its last lines of that op is usually the tail it has now (a lock is taken at the
- * same call sites, with the same stacks). The memo keeps, per lock and op, the bytes of the last
- * four tails the full scan (jsonl-line-scan.ts) validated and what each decoded to (the lane-call
- * arguments: mode, try, site with stack, and which fields it had); a line whose tail has those
- * exact bytes is then decoded by one comparison, without a scan and without interning its site
- * or stack.
- * Layout (what a line costs is mostly memory loads among thousands of locks): one 64-byte record
- * per lock and op in an open-addressing directory keyed by the lock id's own bytes (packed, for
- * ids of up to 8 bytes) or, for a longer id, by its index in the lane's id cache, and the op; the
- * record holds the lock's id-cache index and its four ways (tail length, where the tail lies in
- * the slab, what it decodes to). A line with a short lock id thus costs one record and its tail's
- * bytes, without the id cache's lookup; the record gives the lock's index for its handle.
+ * had on its last line of that op is usually the tail it has now (a lock is taken at the same
+ * call sites, with the same stacks). The memo keeps, per op and lock (by the lock's index in the
+ * lane's id cache), the bytes of the last tail the full scan (jsonl-line-scan.ts) validated and
+ * what it decoded to (the lane-call arguments: mode, try, site with stack, and which fields it
+ * had); a line whose tail has those exact bytes is then decoded by one comparison, without a scan
+ * and without interning its site or stack.
  * Invariants: a match is exact: the head is compared byte for byte, the ids are non-empty plain
- * strings, a record's key is the lock id's bytes and length (or its index, valid while the id
- * cache keeps its `generation`: `follow` starts over when it changes), the line ends in `}`, and
- * the tail's bytes equal bytes a full scan accepted in the same place (after the lock's closing
- * quote, before `,"ts":` or the closing brace: a JSON object's members are independent of what
- * precedes them), and `ts` must be a plain integer of at most 15 digits (anything else misses and
- * takes the full scan). Kept tails are printable ASCII, which makes comparing them eight bytes at
- * a time as doubles exact (see `remember`). Memory is bounded: past MAX_TAIL_BYTES of kept tails,
- * or MAX_RECORDS records, it starts over.
+ * strings, the tail's bytes equal bytes a full scan accepted in the same place (after the lock's
+ * closing quote, before `,"ts":` or the closing brace: a JSON object's members are independent of
+ * what precedes them), and `ts` must be a plain integer of at most 15 digits (anything else
+ * misses and takes the full scan). The memo is only a guess of which bytes to compare: any lock
+ * index may hold any validated tail. Memory is bounded: past MAX_TAIL_BYTES of kept tails it
+ * starts over.
  */
-import { mix } from './byte-id-cache.js';
 import type { LockOpMode, LockOpSite } from './lock-op-sink.js';
 
 /** The memo's op slots. */
@@ -63,34 +54,13 @@ const NINE = 0x39;
 const MAX_TS_DIGITS = 15;
 
 const MAX_TAIL_BYTES = 4 << 20;
-/** Records kept at most (then the memo starts over): two per lock of the id cache's 65,536. */
-const MAX_RECORDS = 1 << 17;
-const INITIAL_RECORDS = 1 << 10;
 
-/**
- * A record's words: the key (the lock id's bytes packed little-endian into two words and its
- * length, or its id-cache index, a word of -1 and LONG_KEY; times SLOTS plus the op slot), the
- * lock's id-cache index + 1 (0: an empty record), then per way its tail's length (-1: none),
- * offset in the slab and `info` (the scanned fields as jsonl-line-scan.ts bits, the mode, the
- * trylock flag).
- */
-const RECORD_WORDS = 16;
-const KEY_0 = 0;
-const KEY_1 = 1;
-const KEY_CODE = 2;
-const LOCK = 3;
-const WAY_0 = 4;
-const WAY_WORDS = 3;
-const LENGTH = 0;
-const OFFSET = 1;
-const INFO = 2;
-/** The longest lock id keyed by its bytes; a longer one is keyed by its id-cache index. */
-const PACKED_BYTES = 8;
-/** The longest lock id a record is keyed by (a longer one: by its id-cache index, which `record` then takes). */
-export const PACKED_LOCK_BYTES = PACKED_BYTES;
-const LONG_KEY = PACKED_BYTES + 1;
-/** Before each kept tail in the slab: the room it has there (a way reuses it for a tail that fits). */
-const ROOM_BYTES = 4;
+/** The words of an entry's `meta`, and the packing of its `info` word. */
+const META_WORDS = 4;
+const OFFSET = 0;
+const LENGTH = 1;
+const ROOM = 2;
+const INFO = 3;
 const SEEN_MASK = (1 << 20) - 1;
 const MODE_SHIFT = 20;
 const TRY_BIT = 1 << 22;
@@ -103,58 +73,38 @@ export class JsonlTailMemo {
   taskEnd = 0;
   lockStart = 0;
   lockEnd = 0;
-  /** The directory: RECORD_WORDS words per record (see RECORD_WORDS), 64 bytes, one cache line. */
-  private records = new Int32Array(INITIAL_RECORDS * RECORD_WORDS);
-  private mask = INITIAL_RECORDS - 1;
-  private recordCount = 0;
-  /** Per record: the way its next tail replaces (modulo WAYS). */
-  private nextWay = new Uint8Array(INITIAL_RECORDS);
-  /** Per entry (record * WAYS + way): the site argument (site and stack) its tail decodes to. */
-  sites: LockOpSite[] = emptySites(INITIAL_RECORDS * WAYS);
+  /**
+   * Per entry ((lock index * SLOTS + slot) * WAYS + way), META_WORDS words: where its tail lies
+   * in the slab, its length (-1: none), the room it has there (-1: none), and what it decodes to
+   * (the scanned fields as jsonl-line-scan.ts bits, the mode, the trylock flag: `info`). The
+   * ways of one lock and op share one 64-byte cache line.
+   */
+  private meta = new Int32Array(0);
+  /** Per lock and op: the way its next tail replaces (modulo WAYS). */
+  private nextWay = new Uint8Array(0);
+  /** Per entry: the site argument (site and stack) the tail decodes to. */
+  readonly sites: LockOpSite[] = [];
   private slab = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
   private slabView: DataView = viewOver(this.slab);
   private slabUsed = 0;
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Buffer | undefined = undefined;
-  /** The id cache's generation the records' lock indexes belong to. */
-  private generation = 0;
-  /** The key `key` sets. */
-  private key0 = 0;
-  private key1 = 0;
-  private keyCode = 0;
 
   constructor(private readonly maxTailBytes = MAX_TAIL_BYTES) {}
 
-  /** Starts over when the id cache started over (its indexes were renumbered). */
-  follow(generation: number): void {
-    if (generation !== this.generation) {
-      this.generation = generation;
-      this.clear();
-    }
-  }
-
   /** The scanned fields of `entry`'s tail, as jsonl-line-scan.ts bits. */
   seen(entry: number): number {
-    return this.info(entry) & SEEN_MASK;
+    return this.meta[entry * META_WORDS + INFO]! & SEEN_MASK;
   }
 
   /** The mode `entry`'s tail gives. */
   mode(entry: number): LockOpMode {
-    return ((this.info(entry) >>> MODE_SHIFT) & 3) as LockOpMode;
+    return ((this.meta[entry * META_WORDS + INFO]! >>> MODE_SHIFT) & 3) as LockOpMode;
   }
 
   /** Whether `entry`'s tail makes the acquisition a trylock. */
   trylock(entry: number): boolean {
-    return (this.info(entry) & TRY_BIT) !== 0;
-  }
-
-  /** The id-cache index of the lock of `record`. */
-  lock(record: number): number {
-    return this.records[record * RECORD_WORDS + LOCK]! - 1;
-  }
-
-  private info(entry: number): number {
-    return this.records[(entry >> 2) * RECORD_WORDS + WAY_0 + (entry & (WAYS - 1)) * WAY_WORDS + INFO]!;
+    return (this.meta[entry * META_WORDS + INFO]! & TRY_BIT) !== 0;
   }
 
   /**
@@ -191,75 +141,24 @@ export class JsonlTailMemo {
   }
 
   /**
-   * After `head`: the record of the head's lock and op, or -1 when the memo has none. `lock` is the
-   * lock's id-cache index when its id is longer than PACKED_BYTES (such ids are keyed by it),
-   * ignored otherwise.
+   * After `head`: the entry of lock `lock` (its index) for the head's op when the rest of the line
+   * is that entry's tail and then an optional `,"ts":` plain integer and the closing brace; else -1.
+   * The line's ending is read once (`tailEnd`), so a way is tried only when its tail has the
+   * line's tail length.
    */
-  record(bytes: Buffer, lock: number): number {
-    if (!this.key(bytes, this.lockStart, this.lockEnd, lock, this.slot)) return -1;
-    return this.find(this.key0, this.key1, this.keyCode);
-  }
-
-  /**
-   * Sets the key of the lock id `bytes[start, end)` (of id-cache index `lock`) and op `slot`;
-   * false when the id is short and too near the end of its buffer to be read as two words.
-   */
-  private key(bytes: Buffer, start: number, end: number, lock: number, slot: number): boolean {
-    const length = end - start;
-    if (length > PACKED_BYTES) {
-      this.key0 = lock;
-      this.key1 = -1;
-      this.keyCode = LONG_KEY * SLOTS + slot;
-      return true;
-    }
-    // The id's bytes, read as two words and masked to its length (id bytes are never 0, so the
-    // words and the length are the id).
-    if (start + PACKED_BYTES > bytes.length) return false;
-    const view = this.viewFor(bytes);
-    let word0 = view.getInt32(start, true);
-    let word1 = view.getInt32(start + 4, true);
-    if (length < 4) {
-      word0 &= (1 << (length * 8)) - 1;
-      word1 = 0;
-    } else if (length < PACKED_BYTES) {
-      word1 &= (1 << ((length - 4) * 8)) - 1;
-    }
-    this.key0 = word0;
-    this.key1 = word1;
-    this.keyCode = length * SLOTS + slot;
-    return true;
-  }
-
-  /**
-   * After `head` and `record`: the entry (record * WAYS + way) of `record` whose tail is the rest of
-   * the line, before an optional `,"ts":` plain integer and the closing brace; else -1. The line's
-   * ending is read once (`endOfTail`), so a way is compared only when its tail has the line's
-   * tail length.
-   */
-  tail(record: number, bytes: Buffer, end: number): number {
+  tail(lock: number, bytes: Buffer, end: number): number {
+    const first = (lock * SLOTS + this.slot) * WAYS;
+    const meta = this.meta;
+    if ((first + WAYS) * META_WORDS > meta.length) return -1;
     const at = this.lockEnd + 1;
     const view = this.view;
     const tailEnd = endOfTail(bytes, view, at, end);
     if (tailEnd < 0) return -1;
     const length = tailEnd - at;
-    const records = this.records;
-    const ways = record * RECORD_WORDS + WAY_0;
-    for (let way = 0; way < WAYS; way++) {
-      const words = ways + way * WAY_WORDS;
-      if (records[words + LENGTH] === length && this.sameTail(records[words + OFFSET]!, length, bytes, view, at)) return record * WAYS + way;
+    for (let entry = first; entry < first + WAYS; entry++) {
+      if (meta[entry * META_WORDS + LENGTH] === length && this.sameTail(meta[entry * META_WORDS + OFFSET]!, length, bytes, view, at)) return entry;
     }
     return -1;
-  }
-
-  /** The record keyed (`word0`, `word1`, `code`), or -1. */
-  private find(word0: number, word1: number, code: number): number {
-    const records = this.records;
-    const mask = this.mask;
-    for (let record = mix(word0, word1, code) & mask; ; record = (record + 1) & mask) {
-      const at = record * RECORD_WORDS;
-      if (records[at + LOCK] === 0) return -1;
-      if (records[at + KEY_0] === word0 && records[at + KEY_1] === word1 && records[at + KEY_CODE] === code) return record;
-    }
   }
 
   /**
@@ -284,11 +183,8 @@ export class JsonlTailMemo {
     return i >= lastWord || slabView.getFloat64(offset + i, true) === view.getFloat64(at + i, true);
   }
 
-  /**
-   * Keeps `bytes[start, end)`, a tail the full scan accepted, as a tail of the lock `bytes[lockStart,
-   * lockEnd)` (id-cache index `lock`) for op `slot`, with what it decodes to.
-   */
-  remember(bytes: Buffer, lockStart: number, lockEnd: number, lock: number, slot: number, start: number, end: number, seen: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
+  /** Keeps `bytes[start, end)`, a tail the full scan accepted, as lock `lock`'s tail for `slot`, with what it decodes to. */
+  remember(lock: number, slot: number, bytes: Buffer, start: number, end: number, seen: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
     // Kept tails are printable ASCII (the scan accepts nothing else; checked here so that the
     // memo's exactness rests on itself): any eight of them, read as a little-endian double, have a
     // top byte of 0x20-0x7e, so a sign bit of 0 and an exponent of 0x200-0x7e7: a finite, non-zero
@@ -298,58 +194,25 @@ export class JsonlTailMemo {
       const c = bytes[i]!;
       if (c < FIRST_PRINTABLE || c > LAST_PRINTABLE) return;
     }
-    const length = end - start;
-    if (lock < 0 || !this.key(bytes, lockStart, lockEnd, lock, slot)) return;
-    if (this.slabUsed + ROOM_BYTES + length > this.maxTailBytes) this.clear();
-    let record = this.find(this.key0, this.key1, this.keyCode);
-    if (record < 0 || this.lock(record) !== lock) record = this.insert(lock);
-    const records = this.records;
+    const first = (lock * SLOTS + slot) * WAYS;
+    if ((first + WAYS) * META_WORDS > this.meta.length) this.grow(first + WAYS);
     // The ways of a lock and op are replaced in turn (the oldest first).
-    const way = this.nextWay[record]!;
-    this.nextWay[record] = (way + 1) & (WAYS - 1);
-    const at = record * RECORD_WORDS + WAY_0 + way * WAY_WORDS;
-    const slabView = this.slabView;
-    let offset = records[at + OFFSET]!;
-    if (records[at + LENGTH]! < 0 || length > slabView.getInt32(offset - ROOM_BYTES, true)) {
-      if (this.slabUsed + ROOM_BYTES + length > this.slab.length) this.growSlab(this.slabUsed + ROOM_BYTES + length);
-      offset = this.slabUsed + ROOM_BYTES;
-      this.slabView.setInt32(offset - ROOM_BYTES, length, true);
-      this.slabUsed = offset + length;
+    const way = this.nextWay[first / WAYS]!;
+    this.nextWay[first / WAYS] = (way + 1) & (WAYS - 1);
+    const at = (first + way) * META_WORDS;
+    const meta = this.meta;
+    const length = end - start;
+    if (length > meta[at + ROOM]!) {
+      if (this.slabUsed + length > this.maxTailBytes) this.clear();
+      if (this.slabUsed + length > this.slab.length) this.growSlab(this.slabUsed + length);
+      meta[at + OFFSET] = this.slabUsed;
+      meta[at + ROOM] = length;
+      this.slabUsed += length;
     }
-    copyBytes(bytes, this.viewFor(bytes), start, this.slab, this.slabView, offset, length);
-    records[at + OFFSET] = offset;
-    records[at + LENGTH] = length;
-    records[at + INFO] = (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0);
-    this.sites[record * WAYS + way] = site;
-  }
-
-  /** A new record under the key `key` set, for lock index `lock`, its ways empty (replacing a record of that key). */
-  private insert(lock: number): number {
-    let record = this.find(this.key0, this.key1, this.keyCode);
-    if (record < 0) {
-      if (this.recordCount >= MAX_RECORDS) this.clear();
-      else if ((this.recordCount + 1) * 2 > this.mask + 1) this.grow();
-      record = this.place(this.key0, this.key1, this.keyCode);
-      this.recordCount++;
-    }
-    const at = record * RECORD_WORDS;
-    this.records[at + LOCK] = lock + 1;
-    for (let way = 0; way < WAYS; way++) this.records[at + WAY_0 + way * WAY_WORDS + LENGTH] = -1;
-    this.nextWay[record] = 0;
-    return record;
-  }
-
-  /** The empty record where the key goes (its key words set). */
-  private place(word0: number, word1: number, code: number): number {
-    const records = this.records;
-    const mask = this.mask;
-    let record = mix(word0, word1, code) & mask;
-    while (records[record * RECORD_WORDS + LOCK] !== 0) record = (record + 1) & mask;
-    const at = record * RECORD_WORDS;
-    records[at + KEY_0] = word0;
-    records[at + KEY_1] = word1;
-    records[at + KEY_CODE] = code;
-    return record;
+    copyBytes(bytes, this.viewFor(bytes), start, this.slab, this.slabView, meta[at + OFFSET]!, length);
+    meta[at + LENGTH] = length;
+    meta[at + INFO] = (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0);
+    this.sites[first + way] = site;
   }
 
   /** A DataView over `bytes` (kept while the reader passes the same buffer). */
@@ -361,24 +224,20 @@ export class JsonlTailMemo {
     return this.view;
   }
 
-  /** Doubles the directory, moving each record (its ways and sites with it). */
-  private grow(): void {
-    const old = this.records;
-    const oldSites = this.sites;
-    const oldNextWay = this.nextWay;
-    const size = (this.mask + 1) * 2;
-    this.records = new Int32Array(size * RECORD_WORDS);
-    this.mask = size - 1;
-    this.nextWay = new Uint8Array(size);
-    this.sites = emptySites(size * WAYS);
-    for (let from = 0; from * RECORD_WORDS < old.length; from++) {
-      const at = from * RECORD_WORDS;
-      if (old[at + LOCK] === 0) continue;
-      const record = this.place(old[at + KEY_0]!, old[at + KEY_1]!, old[at + KEY_CODE]!);
-      this.records.set(old.subarray(at, at + RECORD_WORDS), record * RECORD_WORDS);
-      this.nextWay[record] = oldNextWay[from]!;
-      for (let way = 0; way < WAYS; way++) this.sites[record * WAYS + way] = oldSites[from * WAYS + way];
+  private grow(entries: number): void {
+    const size = Math.max(entries, (this.meta.length / META_WORDS) * 2, 1024 * WAYS);
+    const meta = new Int32Array(size * META_WORDS);
+    for (let at = this.meta.length; at < meta.length; at += META_WORDS) {
+      meta[at + LENGTH] = -1;
+      meta[at + ROOM] = -1;
     }
+    meta.set(this.meta);
+    this.meta = meta;
+    const nextWay = new Uint8Array(size / WAYS);
+    nextWay.set(this.nextWay);
+    this.nextWay = nextWay;
+    // Filled, not stretched: stores then stay within a packed array.
+    while (this.sites.length < size) this.sites.push(undefined);
   }
 
   private growSlab(bytes: number): void {
@@ -388,22 +247,16 @@ export class JsonlTailMemo {
     this.slabView = viewOver(bigger);
   }
 
-  /** Forgets every tail (the slab or the directory is full, or the id cache started over). */
+  /** Forgets every tail (the slab is full). */
   private clear(): void {
-    this.records = new Int32Array(INITIAL_RECORDS * RECORD_WORDS);
-    this.mask = INITIAL_RECORDS - 1;
-    this.recordCount = 0;
-    this.nextWay = new Uint8Array(INITIAL_RECORDS);
-    this.sites = emptySites(INITIAL_RECORDS * WAYS);
+    const meta = this.meta;
+    for (let at = 0; at < meta.length; at += META_WORDS) {
+      meta[at + LENGTH] = -1;
+      meta[at + ROOM] = -1;
+    }
+    this.sites.fill(undefined);
     this.slabUsed = 0;
   }
-}
-
-/** A filled array of `length` sites (filled, not stretched: stores then stay within a packed array). */
-function emptySites(length: number): LockOpSite[] {
-  const sites: LockOpSite[] = [];
-  for (let i = 0; i < length; i++) sites.push(undefined);
-  return sites;
 }
 
 /** `from[start, start + length)` into `into` at `at` (a loop: cheaper than a native copy for a line's few bytes). */

@@ -245,7 +245,7 @@ const repeatedLockLine: fc.Arbitrary<string> = fc
     site: fc.constantFrom(undefined, 'lock_1+0x1a/0x80', 's'),
     stack: fc.constantFrom(undefined, ['f+0x1/0x10', 'g+0x2/0x20'], ['f+0x1/0x10'], []),
     ts: fc.constantFrom(undefined, '0', '7', '-12', '123456789012345', '1234567890123456', '1.5', '1e3', '-0', '01', '"1"', '1 '),
-    odd: fc.constantFrom(undefined, 'escape', 'space', 'duplicate ts', 'trailing'),
+    odd: fc.constantFrom(undefined, 'escape', 'space', 'duplicate ts', 'trailing', 'unclosed', 'non-ASCII'),
   })
   .map((f) => {
     const acquire = f.op === 'acquire';
@@ -255,13 +255,14 @@ const repeatedLockLine: fc.Arbitrary<string> = fc
       acquire && f.subclass !== undefined ? `,"subclass":${f.subclass}` : '',
       acquire && f.class !== undefined ? `,"class":"${f.class}"` : '',
       acquire && f.type !== undefined ? `,"type":"${f.type}"` : '',
-      f.site !== undefined ? `,"site":"${f.odd === 'escape' ? 'a\\"b' : f.site}"` : '',
+      f.site !== undefined ? `,"site":"${f.odd === 'escape' ? 'a\\"b' : f.odd === 'non-ASCII' ? `${f.site}\u00e9` : f.site}"` : '',
       f.stack !== undefined ? `,"stack":${JSON.stringify(f.stack)}` : '',
     ].join('');
     let ts = f.ts === undefined ? '' : `,"ts":${f.ts}`;
     if (f.odd === 'duplicate ts') ts += ',"ts":1';
     if (f.odd === 'space') ts += ' ';
-    return `{"op":"${f.op}","task":"${f.task}","lock":"${f.lock}"${tail}${ts}}${f.odd === 'trailing' ? '}' : ''}`;
+    const close = f.odd === 'unclosed' ? ']' : '}';
+    return `{"op":"${f.op}","task":"${f.task}","lock":"${f.lock}"${tail}${ts}${close}${f.odd === 'trailing' ? '}' : ''}`;
   });
 
 describe('JSONL fast lane, line by line', () => {
@@ -285,7 +286,7 @@ describe('JSONL fast lane, line by line', () => {
       expect(throughLane(line, lane).outcome, line).toBe(true);
       expectSameAsNormalPath(line, throughLane(line, lane));
     }
-    for (const ending of [',"ts":1e999}', ',"ts":1,"ts":2}', ',"ts":1 }', ',"ts":01}', '}}', ',"nest":"L"}']) {
+    for (const ending of [',"ts":1e999}', ',"ts":1,"ts":2}', ',"ts":1 }', ',"ts":01}', '}}', ',"nest":"L"}', ']', ',"ts":3]', ',"ts":3']) {
       const line = `{"op":"acquire","task":"t2","lock":"L"${tail}${ending}`;
       const taken = throughLane(line, lane);
       expect(taken.outcome, line).not.toBe(true);
