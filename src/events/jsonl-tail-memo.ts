@@ -9,12 +9,13 @@
  * had); a line whose tail has those exact bytes is then decoded by one comparison, without a scan
  * and without interning its site or stack.
  * Invariants: a match is exact: the head is compared byte for byte, the ids are non-empty plain
- * strings, the tail's bytes equal bytes a full scan accepted in the same place (after the lock's
- * closing quote, before `,"ts":` or the closing brace: a JSON object's members are independent of
- * what precedes them), and `ts` must be a plain integer of at most 15 digits (anything else
- * misses and takes the full scan). The memo is only a guess of which bytes to compare: any lock
- * index may hold any validated tail. Memory is bounded: past MAX_TAIL_BYTES of kept tails it
- * starts over.
+ * strings, the line ends in `}`, the tail's bytes equal bytes a full scan accepted in the same
+ * place (after the lock's closing quote, before `,"ts":` or the closing brace: a JSON object's
+ * members are independent of what precedes them), and `ts` must be a plain integer of at most 15
+ * digits (anything else misses and takes the full scan). Kept tails are printable ASCII, which
+ * makes comparing them eight bytes at a time as doubles exact (see `remember`). The memo is only
+ * a guess of which bytes to compare: any lock index may hold any validated tail. Memory is
+ * bounded: past MAX_TAIL_BYTES of kept tails it starts over.
  */
 import type { LockOpMode, LockOpSite } from './lock-op-sink.js';
 
