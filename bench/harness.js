@@ -77,15 +77,17 @@ export function consoleLogWorkload() {
 
 /**
  * Runs `node bench/worker.js ARGS` and returns its JSON line; with `stdinFrom`, as the consumer
- * of a pipe that `cat` writes the file into (`cat FILE | node bench/worker.js ARGS`).
+ * of a pipe that `cat` writes the file into (`cat FILE | node bench/worker.js ARGS`); `nodeArgs`
+ * go to node before the script (e.g. `--cpu-prof`), `env` adds to the environment.
  */
-export function worker(args, { stdinFrom } = {}) {
-  const command = [process.execPath, join(ROOT, 'bench', 'worker.js'), ...args];
+export function worker(args, { stdinFrom, nodeArgs = [], env = {} } = {}) {
+  const command = [process.execPath, ...nodeArgs, join(ROOT, 'bench', 'worker.js'), ...args];
   const [program, ...programArgs] = stdinFrom === undefined ? command : ['sh', '-c', 'file=$1; shift; cat "$file" | "$@"', 'sh', stdinFrom, ...command];
   const result = spawnSync(program, programArgs, {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
+    env: { ...process.env, ...env },
   });
   if (result.status !== 0) throw new Error(`bench worker ${args.join(' ')} failed:\n${result.stderr}`);
   const lines = result.stdout.trim().split('\n');

@@ -74,6 +74,7 @@ import { updateBenchDocs } from '../scripts/update-bench-table.mjs';
 import { streamsSection } from './sections/streams.js';
 import { startupSection } from './sections/startup.js';
 import { jobsSection } from './sections/jobs.js';
+import { profileSection } from './sections/profile.js';
 
 async function main() {
   const started = performance.now();
@@ -260,6 +261,9 @@ async function main() {
 
   // 7f. check --jobs 2 vs --jobs 1 on two traces, in turns.
   await jobsSection(context);
+
+  // 7g. Where each format's check spends its main thread's time (CPU profiles).
+  await profileSection(context);
 
   // 8. Side by side: Helgrind on the same acquisition sequence.
   results.helgrind = helgrind(context);

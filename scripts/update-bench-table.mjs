@@ -35,6 +35,7 @@ export function benchRecord(results) {
     rows: results.rows,
     failures: results.failures ?? [],
     cpuSplit: cpuSplitRows(results),
+    profile: results.profile ?? [],
   };
 }
 
@@ -65,7 +66,27 @@ export function renderPerformanceTables(record) {
     lines.push(tableLine(['run', 'check: main thread', 'check: helper threads', 'floor (a): main thread', 'floor (b): main thread']), '|---|---|---|---|---|');
     for (const r of split) lines.push(tableLine(r));
   }
+  for (const run of record.profile ?? []) lines.push('', ...profileTables(run));
   return lines.join('\n');
+}
+
+/** One run's CPU profile (bench/sections/profile.js): main-thread self time per area, then the top functions. */
+function profileTables(run) {
+  const share = (ms) => `${((100 * ms) / run.totalMs).toFixed(1)}%`;
+  const helpers = run.helperThreadsCpuMs === undefined ? '' : `; V8's helper threads, not in the profile: ${run.helperThreadsCpuMs.toLocaleString('en-US')} ms`;
+  const profiledRead = run.top.find((fn) => fn.name === 'read' && fn.source === '(native)');
+  const reads = run.readMs === undefined ? '' : `; the file reads themselves, timed around each call: ${run.readMs.toLocaleString('en-US')} ms${profiledRead === undefined ? '' : ` (the profile puts ${profiledRead.ms.toLocaleString('en-US')} ms under \`read\`)`}`;
+  return [
+    `CPU profile of the main thread, ${run.run} (${run.totalMs.toLocaleString('en-US')} ms sampled, self time${helpers}${reads}):`,
+    '',
+    tableLine(['where', 'ms', 'share']),
+    '|---|---|---|',
+    ...run.areas.map((area) => tableLine([area.area, area.ms.toLocaleString('en-US'), share(area.ms)])),
+    '',
+    tableLine(['function', 'source', 'ms', 'share']),
+    '|---|---|---|---|',
+    ...run.top.map((fn) => tableLine([`\`${fn.name}\``, fn.source, fn.ms.toLocaleString('en-US'), share(fn.ms)])),
+  ];
 }
 
 function cpuSplitRows(results) {

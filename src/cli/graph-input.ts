@@ -22,6 +22,8 @@ export interface GraphInputOptions {
   createHooks?: ((file: string) => EngineHooks[]) | undefined;
   /** Called for each trace input that is a dependency graph (/proc/lockdep): its hooks saw replayed edges, not a run. */
   onGraphInput?: ((file: string) => void) | undefined;
+  /** Called with the graph of each input that is a graph, not a run: a saved graph, /proc/lockdep. */
+  onGraphSnapshot?: ((snapshot: GraphSnapshot) => void) | undefined;
 }
 
 const SAVED_GRAPH_START = /^\s*\{\s*"format"\s*:\s*"lockdep-graph"/;
@@ -56,13 +58,17 @@ export interface GraphInputs {
 async function graphOfInput(file: string, options: GraphInputOptions): Promise<{ snapshot: GraphSnapshot; chains: number | null }> {
   if (await looksLikeSavedGraph(file)) {
     const saved = await readSavedGraph(file);
+    options.onGraphSnapshot?.(saved.snapshot);
     return { snapshot: saved.snapshot, chains: saved.result?.summary.chains ?? null };
   }
-  const taken: { snapshot?: GraphSnapshot } = {};
+  const taken: { snapshot?: GraphSnapshot; replayed?: true } = {};
   const result = await checkTrace(file, {
     ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
     ...(options.createHooks !== undefined ? { createHooks: options.createHooks } : {}),
-    ...(options.onGraphInput !== undefined ? { onGraphInput: () => options.onGraphInput?.(file) } : {}),
+    onGraphInput: () => {
+      taken.replayed = true;
+      options.onGraphInput?.(file);
+    },
     onSnapshot: (snapshot) => {
       taken.snapshot = snapshot;
     },
@@ -71,6 +77,7 @@ async function graphOfInput(file: string, options: GraphInputOptions): Promise<{
     },
   });
   if (taken.snapshot === undefined) throw new Error(`no graph snapshot was taken of ${file}`);
+  if (taken.replayed === true) options.onGraphSnapshot?.(taken.snapshot);
   return { snapshot: taken.snapshot, chains: result.summary.chains ?? null };
 }
 

@@ -4,8 +4,11 @@
  * taking their tallies during that check, then the rules are inferred from the merged graph
  * (indexed straight from the snapshot: no inference needs a graphology graph) and the tallies.
  * A /proc/lockdep input replays its edges as acquisitions, which say nothing of what was held
- * at one acquisition: its tallies are dropped (its graph stays).
+ * at one acquisition: its tallies are dropped (its graph stays). The tallies of the traces that a
+ * graph input (saved graph, /proc/lockdep) also has are marked as floors: that input's run took
+ * them too, uncounted.
  */
+import type { GraphSnapshot } from '../engine/snapshot.js';
 import { indexSnapshot } from '../graph/indexed-graph.js';
 import { inferRules } from '../infer/infer-rules.js';
 import { Observations } from '../infer/observations.js';
@@ -15,6 +18,7 @@ import { loadGraphInputs, type GraphInputOptions } from './graph-input.js';
 export async function inferFromInputs(inputs: readonly string[], options: InferOptions, inputOptions: Pick<GraphInputOptions, 'inputFormat'> = {}): Promise<InferAnswer> {
   const perTrace: Observations[] = [];
   const replayed = new Set<Observations>();
+  const graphs: GraphSnapshot[] = [];
   const { snapshot } = await loadGraphInputs(inputs, {
     ...inputOptions,
     createHooks: () => {
@@ -23,7 +27,9 @@ export async function inferFromInputs(inputs: readonly string[], options: InferO
       return [observations.hooks()];
     },
     onGraphInput: () => replayed.add(perTrace[perTrace.length - 1]!),
+    onGraphSnapshot: (graph) => graphs.push(graph),
   });
   const observations = Observations.combine(perTrace.filter((tallies) => !replayed.has(tallies)));
+  for (const graph of graphs) observations.markFloors(graph.dependencies);
   return inferRules(indexSnapshot(snapshot), observations, options, snapshot.sources.length > 0 ? snapshot.sources : inputs);
 }

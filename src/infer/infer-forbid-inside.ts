@@ -60,10 +60,13 @@ function mapHeldSupport(observations: Observations, map: string): Support | unde
   let witnesses = 0;
   const tasks = new Set<string>();
   let firstSeen = '';
+  let atLeast = false;
   for (const tally of observations.nesting.get(map)?.values() ?? []) {
     witnesses += tally.count;
     for (const task of tally.tasks.names()) tasks.add(task);
     if (firstSeen === '') firstSeen = tallySupport(tally).firstSeen;
+    if (tally.atLeast === true) atLeast = true;
   }
-  return witnesses === 0 ? undefined : { witnesses, tasks: tasks.size, firstSeen };
+  if (witnesses === 0) return undefined;
+  return atLeast ? { witnesses, tasks: tasks.size, firstSeen, witnessesAtLeast: true } : { witnesses, tasks: tasks.size, firstSeen };
 }

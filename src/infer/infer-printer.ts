@@ -53,7 +53,7 @@ function header(answer: InferAnswer): string[] {
     'and the tasks that first took them; guarded-by counts every access. Check with lockdep rules lint.',
   ];
   if (answer.rules.some((proposed) => proposed.evidence.some((entry) => entry.support.witnessesAtLeast === true))) {
-    lines.push('"At least": a saved graph or /proc/lockdep keeps one witness per dependency, however often it was taken.');
+    lines.push('"At least": a saved graph or /proc/lockdep keeps one witness per dependency, however often it was taken; counts from traces leave out what such an input saw.');
   }
   if (answer.cycles.length > 0) {
     lines.push('Classes on these cycles are not ordered among themselves (see lockdep graph cycles):');

@@ -55,6 +55,11 @@ export interface Tally {
   count: number;
   tasks: TaskSet;
   firstAt: EventRef;
+  /**
+   * Set when a graph input (a saved graph, /proc/lockdep) also has this nesting or acquisition:
+   * the input saw occurrences it cannot count, so `count` and `tasks` are floors.
+   */
+  atLeast?: true;
 }
 
 /** How often one class was held around an occurrence. */
@@ -136,6 +141,21 @@ export class Observations {
       }
     }
     return total;
+  }
+
+  /**
+   * Marks the tallies that graph inputs also hold (their counts are floors): a nesting `from -> to` that is
+   * one of their dependencies, an acquisition of a class one of their dependencies leads to.
+   */
+  markFloors(dependencies: Iterable<{ from: string; to: string }>): void {
+    const nesting = this.nesting;
+    const acquired = this.acquired;
+    for (const { from, to } of dependencies) {
+      const pair = nesting.get(from)?.get(to);
+      if (pair !== undefined) pair.atLeast = true;
+      const taken = acquired.get(to);
+      if (taken !== undefined) taken.atLeast = true;
+    }
   }
 
   /** The hooks that fill these tallies. */

@@ -1,7 +1,8 @@
 /**
  * Support of a proposed rule from the checker's tallies (observations.ts) or, for an input that
  * is a saved graph, from a dependency's one recorded witness (then the counts are a floor: the
- * graph keeps one witness per dependency, however often the run took it).
+ * graph keeps one witness per dependency, however often the run took it). A tally that a graph
+ * input also holds is a floor too (its `atLeast`): the traces' counts miss the graph's run.
  */
 import type { DependencyWitness } from '../engine/finding.js';
 import { traceLocation } from '../report/witnesses.js';
@@ -9,7 +10,9 @@ import type { Tally } from './observations.js';
 import type { Support } from './proposal.js';
 
 export function tallySupport(tally: Tally): Support {
-  return { witnesses: tally.count, tasks: tally.tasks.size, firstSeen: traceLocation(tally.firstAt) };
+  const support: Support = { witnesses: tally.count, tasks: tally.tasks.size, firstSeen: traceLocation(tally.firstAt) };
+  if (tally.atLeast === true) support.witnessesAtLeast = true;
+  return support;
 }
 
 /** A dependency known only from a saved graph (or /proc/lockdep): its first witness, a floor. */

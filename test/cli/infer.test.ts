@@ -127,9 +127,35 @@ describe('lockdep infer options and outputs', () => {
     expect(fromTrace.every((proposed) => proposed.evidence.every((entry) => entry.support.witnessesAtLeast === undefined))).toBe(true);
     const yaml = await runCliInProcess(['infer', '--kinds', 'order', saved]);
     expect(yaml.stdout).toContain('\n  # &kvm->slots_lock -> &kvm->mmu_notifier_slots_lock: at least 1 chain, at least 1 task, first at examples/kvm/kvm-2021.jsonl:48\n');
-    expect(yaml.stdout).toContain('\n# "At least": a saved graph or /proc/lockdep keeps one witness per dependency, however often it was taken.\n');
+    expect(yaml.stdout).toContain('\n# "At least": a saved graph or /proc/lockdep keeps one witness per dependency, however often it was taken; counts from traces leave out what such an input saw.\n');
     const markdown = await runCliInProcess(['infer', '-f', 'markdown', '--kinds', 'order', saved]);
     expect(markdown.stdout).toContain('&amp;kvm-&gt;slots\\_lock -&gt; &amp;kvm-&gt;mmu\\_notifier\\_slots\\_lock: at least 1 chain, at least 1 task');
+  });
+
+  test('a trace and a saved graph together: the counts the trace gives are floors where the graph has the same dependency, exact elsewhere', async () => {
+    const dir = tempDir();
+    const line = (event: object): string => `${JSON.stringify(event)}\n`;
+    const nest = (task: string, outer: string, inner: string): string =>
+      [line({ op: 'acquire', task, lock: outer }), line({ op: 'acquire', task, lock: inner }), line({ op: 'release', task, lock: inner }), line({ op: 'release', task, lock: outer })].join('');
+    const graphRun = join(dir, 'graph-run.jsonl');
+    writeFileSync(graphRun, nest('g', 'A', 'B'));
+    const saved = join(dir, 'run.graph.json');
+    await runCliInProcess(['check', '--no-config', '--save-graph', saved, graphRun, '-o', join(dir, 'report.txt')]);
+    const trace = join(dir, 'trace.jsonl');
+    // Two chains take B under A: [A, B] and [Y, A, B].
+    const underY = [line({ op: 'acquire', task: 't2', lock: 'Y' }), nest('t2', 'A', 'B'), line({ op: 'release', task: 't2', lock: 'Y' })].join('');
+    writeFileSync(trace, nest('t1', 'A', 'B') + underY + nest('t1', 'C', 'D'));
+    const rules = (await inferJson(['--kinds', 'order,leaf', trace, saved])).rules;
+    const support = (about: string) => rules.flatMap((proposed) => proposed.evidence).find((entry) => entry.about === about)?.support;
+    // A -> B: two chains in the trace, and the saved graph's run took it too, uncounted.
+    expect(support('A -> B')).toEqual({ witnesses: 2, tasks: 2, firstSeen: `${trace}:2`, witnessesAtLeast: true });
+    expect(support('B')).toEqual({ witnesses: 2, tasks: 2, firstSeen: `${trace}:2`, witnessesAtLeast: true });
+    // C -> D only in the trace: exact.
+    expect(support('C -> D')).toEqual({ witnesses: 1, tasks: 1, firstSeen: `${trace}:12` });
+    expect(support('D')).toEqual({ witnesses: 1, tasks: 1, firstSeen: `${trace}:12` });
+    // The trace alone: every count exact.
+    const alone = (await inferJson(['--kinds', 'order,leaf', trace])).rules;
+    expect(alone.flatMap((proposed) => proposed.evidence).filter((entry) => entry.support.witnessesAtLeast !== undefined)).toEqual([]);
   });
 
   test('two traces are added up: a lockset held in both gets the accesses of both', async () => {
