@@ -144,7 +144,7 @@ export class JsonlTailMemo {
   /**
    * After `head`: the entry of lock `lock` (its index) for the head's op when the rest of the line
    * is that entry's tail and then an optional `,"ts":` plain integer and the closing brace; else -1.
-   * The line's ending is read once (`tailEnd`), so a way is tried only when its tail has the
+   * The line's ending is read once (`endOfTail`), so a way is tried only when its tail has the
    * line's tail length.
    */
   tail(lock: number, bytes: Buffer, end: number): number {
