@@ -10,6 +10,8 @@
  *   check <file> [format] [rules.yaml]
  *                             what `lockdep check` does per file after start-up (checkTrace:
  *                             read, parse, validate, rules when given), summary included
+ *   jsonl-lane <file>         the JSONL check's reading and byte lane without the engine
+ *                             (bench/jsonl-lane-only.js): the lane's share of a check
  *   check - [format]          the same check of standard input (bench/harness.js's worker()
  *                             with `stdinFrom` runs it as `cat file | node bench/worker.js ...`)
  *   check-progress <file> <format>
@@ -38,6 +40,7 @@
  */
 import { checkInJobs, checkWithProgress, endToEnd, spinPair } from './cli-runs.js';
 import { checkRepeat, firstSights } from './fixed-costs.js';
+import { jsonlLaneOnly } from './jsonl-lane-only.js';
 import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
@@ -212,6 +215,7 @@ const modes = {
   'floor-parse': floorParse,
   'floor-scan': floorScan,
   check,
+  'jsonl-lane': (file) => jsonlLaneOnly(measure, file),
   'check-progress': (file, format) => checkWithProgress(measure, file, format),
   'check-jobs': (jobs, format, ...files) => checkInJobs(measure, jobs, format, ...files),
   'end-to-end': endToEnd,

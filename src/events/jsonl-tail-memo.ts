@@ -9,12 +9,13 @@
  * had); a line whose tail has those exact bytes is then decoded by one comparison, without a scan
  * and without interning its site or stack.
  * Invariants: a match is exact: the head is compared byte for byte, the ids are non-empty plain
- * strings, the tail's bytes equal bytes a full scan accepted in the same place (after the lock's
- * closing quote, before `,"ts":` or the closing brace: a JSON object's members are independent of
- * what precedes them), and `ts` must be a plain integer of at most 15 digits (anything else
- * misses and takes the full scan). The memo is only a guess of which bytes to compare: any lock
- * index may hold any validated tail. Memory is bounded: past MAX_TAIL_BYTES of kept tails it
- * starts over.
+ * strings, the line ends in `}`, the tail's bytes equal bytes a full scan accepted in the same
+ * place (after the lock's closing quote, before `,"ts":` or the closing brace: a JSON object's
+ * members are independent of what precedes them), and `ts` must be a plain integer of at most 15
+ * digits (anything else misses and takes the full scan). Kept tails are printable ASCII, which
+ * makes comparing them eight bytes at a time as doubles exact (see `remember`). The memo is only
+ * a guess of which bytes to compare: any lock index may hold any validated tail. Memory is
+ * bounded: past MAX_TAIL_BYTES of kept tails it starts over.
  */
 import type { LockOpMode, LockOpSite } from './lock-op-sink.js';
 
@@ -45,6 +46,10 @@ const TS_KEY_4 = TS_KEY.readInt16LE(4);
 export const TS_KEY_BYTES = TS_KEY.length;
 
 const MINUS = 0x2d;
+const CLOSE_BRACE = 0x7d;
+/** The bytes a kept tail may hold: printable ASCII (see `remember`). */
+const FIRST_PRINTABLE = 0x20;
+const LAST_PRINTABLE = 0x7e;
 const ZERO = 0x30;
 const NINE = 0x39;
 const MAX_TS_DIGITS = 15;
@@ -139,39 +144,57 @@ export class JsonlTailMemo {
   /**
    * After `head`: the entry of lock `lock` (its index) for the head's op when the rest of the line
    * is that entry's tail and then an optional `,"ts":` plain integer and the closing brace; else -1.
+   * The line's ending is read once (`endOfTail`), so a way is tried only when its tail has the
+   * line's tail length.
    */
   tail(lock: number, bytes: Buffer, end: number): number {
     const first = (lock * SLOTS + this.slot) * WAYS;
     const meta = this.meta;
     if ((first + WAYS) * META_WORDS > meta.length) return -1;
+    const at = this.lockEnd + 1;
+    const view = this.view;
+    const tailEnd = endOfTail(bytes, view, at, end);
+    if (tailEnd < 0) return -1;
+    const length = tailEnd - at;
     for (let entry = first; entry < first + WAYS; entry++) {
-      const length = meta[entry * META_WORDS + LENGTH]!;
-      if (length >= 0 && this.sameTail(meta[entry * META_WORDS + OFFSET]!, length, bytes, end)) return entry;
+      if (meta[entry * META_WORDS + LENGTH] === length && this.sameTail(meta[entry * META_WORDS + OFFSET]!, length, bytes, view, at)) return entry;
     }
     return -1;
   }
 
-  /** Whether the line after the lock is the tail at `offset` in the slab (`length` bytes), an optional `,"ts":` plain integer and the closing brace. */
-  private sameTail(offset: number, length: number, bytes: Buffer, end: number): boolean {
-    const at = this.lockEnd + 1;
-    const last = end - 1;
-    const after = at + length;
-    if (after > last) return false;
-    const view = this.view;
-    // What must follow the tail first (a way of another length fails here), then its last word
-    // (where stacks differ), then all of it.
-    if (after !== last && !(after + TS_KEY_BYTES < last && view.getInt32(after, true) === TS_KEY_0 && view.getInt16(after + 4, true) === TS_KEY_4)) return false;
+  /**
+   * Whether `bytes[at, at + length)` are the `length` slab bytes at `offset`: eight bytes at a time
+   * as doubles (exact: see `remember`), the last eight first (where stacks differ), then the
+   * rest in order; a tail shorter than eight bytes byte by byte.
+   */
+  private sameTail(offset: number, length: number, bytes: Buffer, view: DataView, at: number): boolean {
     const slabView = this.slabView;
-    if (length >= 4 && slabView.getInt32(offset + length - 4, true) !== view.getInt32(after - 4, true)) return false;
+    if (length < 8) {
+      const slab = this.slab;
+      for (let i = 0; i < length; i++) if (slab[offset + i] !== bytes[at + i]) return false;
+      return true;
+    }
+    const lastWord = length - 8;
+    if (slabView.getFloat64(offset + lastWord, true) !== view.getFloat64(at + lastWord, true)) return false;
+    // Words at 0, 8, 16... below the last one cover every byte before it (they may overlap it).
     let i = 0;
-    for (; i + 4 <= length; i += 4) if (slabView.getInt32(offset + i, true) !== view.getInt32(at + i, true)) return false;
-    const slab = this.slab;
-    for (; i < length; i++) if (slab[offset + i] !== bytes[at + i]) return false;
-    return after === last || isPlainInteger(bytes, after + TS_KEY_BYTES, last);
+    for (; i + 8 < lastWord; i += 16) {
+      if (slabView.getFloat64(offset + i, true) !== view.getFloat64(at + i, true) || slabView.getFloat64(offset + i + 8, true) !== view.getFloat64(at + i + 8, true)) return false;
+    }
+    return i >= lastWord || slabView.getFloat64(offset + i, true) === view.getFloat64(at + i, true);
   }
 
   /** Keeps `bytes[start, end)`, a tail the full scan accepted, as lock `lock`'s tail for `slot`, with what it decodes to. */
   remember(lock: number, slot: number, bytes: Buffer, start: number, end: number, seen: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
+    // Kept tails are printable ASCII (the scan accepts nothing else; checked here so that the
+    // memo's exactness rests on itself): any eight of them, read as a little-endian double, have a
+    // top byte of 0x20-0x7e, so a sign bit of 0 and an exponent of 0x200-0x7e7: a finite, non-zero
+    // double that equals (`===`) only the double of the same eight bytes, whatever the line's
+    // bytes are (NaN never equals, and no other bytes give the same value).
+    for (let i = start; i < end; i++) {
+      const c = bytes[i]!;
+      if (c < FIRST_PRINTABLE || c > LAST_PRINTABLE) return;
+    }
     const first = (lock * SLOTS + slot) * WAYS;
     if ((first + WAYS) * META_WORDS > this.meta.length) this.grow(first + WAYS);
     // The ways of a lock and op are replaced in turn (the oldest first).
@@ -248,15 +271,23 @@ function viewOver(bytes: Buffer): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-/** Whether `bytes[at, last)` is `-?(0|[1-9][0-9]*)` of at most MAX_TS_DIGITS digits (a JSON number whose value is exact). */
-function isPlainInteger(bytes: Buffer, at: number, last: number): boolean {
-  let i = bytes[at] === MINUS ? at + 1 : at;
-  const digits = last - i;
-  if (digits < 1 || digits > MAX_TS_DIGITS) return false;
-  if (bytes[i] === ZERO) return digits === 1;
-  for (; i < last; i++) {
-    const c = bytes[i]!;
-    if (c < ZERO || c > NINE) return false;
-  }
-  return true;
+/**
+ * Where the tail of the lock line ending at `end` (its tail starting at `at`) ends: at a last
+ * `,"ts":` followed by a plain integer (`-?(0|[1-9][0-9]*)`, at most MAX_TS_DIGITS digits: a JSON
+ * number whose value is exact) and the closing brace, else at the closing brace; -1 when the line
+ * does not end in `}`, or its last `,"ts":` is followed by digits that are not such an integer.
+ * Digits before the brace without `,"ts":` in front belong to the tail (a `subclass`).
+ */
+function endOfTail(bytes: Buffer, view: DataView, at: number, end: number): number {
+  const last = end - 1;
+  if (last < at || bytes[last] !== CLOSE_BRACE) return -1;
+  let firstDigit = last;
+  while (firstDigit > at && bytes[firstDigit - 1]! >= ZERO && bytes[firstDigit - 1]! <= NINE) firstDigit--;
+  const digits = last - firstDigit;
+  if (digits === 0) return last;
+  const signed = bytes[firstDigit - 1] === MINUS ? firstDigit - 1 : firstDigit;
+  const key = signed - TS_KEY_BYTES;
+  if (key < at || view.getInt32(key, true) !== TS_KEY_0 || view.getInt16(key + 4, true) !== TS_KEY_4) return last;
+  if (digits > MAX_TS_DIGITS || (digits > 1 && bytes[firstDigit] === ZERO)) return -1;
+  return key;
 }

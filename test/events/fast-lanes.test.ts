@@ -332,6 +332,24 @@ describe('JSONL fast lane', () => {
     }
   });
 
+  vitest('a lock line whose tail repeats but that does not end in `}` is the input error the event path gives, at its line', async () => {
+    const tail = ',"class":"A","type":"mutex","site":"lock_a+0x1a/0x80","stack":["fa+0x1/0x10"]';
+    for (const ending of [']', ',"ts":3]', ',"ts":3']) {
+      const lines = [
+        `{"op":"acquire","task":"t1","lock":"LA"${tail},"ts":1}`,
+        '{"op":"release","task":"t1","lock":"LA","ts":2}',
+        // The lock's handle is live: this line takes the lane entrance and its tail is remembered.
+        `{"op":"acquire","task":"t1","lock":"LA"${tail},"ts":3}`,
+        '{"op":"release","task":"t1","lock":"LA","ts":4}',
+        `{"op":"acquire","task":"t1","lock":"LA"${tail}${ending}`,
+      ];
+      const path = traceFile(`${lines.join('\n')}\n`, 'jsonl');
+      const fast = await withFastLanes(path, { format: 'jsonl', rules: false });
+      expect(fast, ending).toEqual(await withEventsOnly(path, { format: 'jsonl', rules: false }));
+      expect((fast as { error?: string }).error, ending).toContain(':5');
+    }
+  });
+
   vitest('a freed, re-initialised or exited id gets a new handle, never the stale one', async () => {
     const path = traceFile(
       [
