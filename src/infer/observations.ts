@@ -114,13 +114,15 @@ export class Observations {
 
   /** Outer class -> inner class -> chains that took inner while outer was held (same irq context). */
   get nesting(): Map<string, Map<string, Tally>> {
-    this.settle();
+    // The inference reads these per class: only the first read has chains to tally (settle then
+    // runs once, and V8 does not compile it again for being called often).
+    if (this.log.length > 0) this.settle();
     return this.nestingTallies;
   }
 
   /** Class -> its new chains, with the classes held (same irq context). */
   get acquired(): Map<string, HeldTally> {
-    this.settle();
+    if (this.log.length > 0) this.settle();
     return this.acquiredTallies;
   }
 
