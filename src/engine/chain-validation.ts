@@ -7,10 +7,9 @@
  * Preconditions: `validateChain` runs for a chain the chain cache has not seen, never for a
  * trylock; `task.held[0..depth)` is the stack below `next`.
  */
-import type { LiveAcquisition } from './edge-witnesses.js';
+import { liveWitness, type LiveAcquisition } from './edge-witnesses.js';
 import type { EngineCore } from './engine-core.js';
-import { heldRef } from './event-refs.js';
-import type { DependencyWitness, EventRef } from './finding.js';
+import type { DependencyWitness } from './finding.js';
 import { cycleFinding, recursiveLockingFinding } from './finding-builders.js';
 import type { HeldLock, TaskState } from './held-lock.js';
 import { checkIrqUsage } from './irq-usage.js';
@@ -23,7 +22,7 @@ import { MODE_RECURSIVE_READ, MODE_WRITE, depBit, depBitBackward, depTypes } fro
  * neither a trylock nor a recursive reader plus every lock above it; going past recursive
  * readers closes gap 2 of docs/semantics.md (their transitive path is weak; a direct edge is not).
  */
-export function validateChain(core: EngineCore, task: TaskState, next: HeldLock, depth: number, sync: boolean): void {
+export function validateChain(core: EngineCore, task: TaskState, next: HeldLock, depth: number): void {
   const held = task.held;
   // check_deadlock: every held lock of the same class, in any irq context.
   let nestSeen = false;
@@ -49,7 +48,7 @@ export function validateChain(core: EngineCore, task: TaskState, next: HeldLock,
       // is still reported, as recursive locking (check_noncircular's same-class case).
       checkSameClassCycle(core, task, prev, next);
     } else {
-      addDependency(core, prev.cls, prev.mode, undefined, next.cls, next.mode, undefined, task.name, { task, prev, next, sync });
+      addDependency(core, prev.cls, prev.mode, next.cls, next.mode, { task, prev, next });
     }
     if (!prev.trylock && prev.mode !== MODE_RECURSIVE_READ) break;
   }
@@ -59,18 +58,15 @@ export function validateChain(core: EngineCore, task: TaskState, next: HeldLock,
  * `check_prev_add` for prev -> next: the cycle search, the irq-safety search, then the edge.
  * A known (edge, type) pair needs no search: it was checked when it was added, and every
  * later edge or usage change runs its own search. The edge is kept even when it closes a
- * cycle, so later findings still see it. The witness is the live acquisition's (`prevAt`/`nextAt`
- * when given), or `merged` for an edge from a saved graph.
+ * cycle, so later findings still see it. The witness is the live acquisition's, or `merged`'s
+ * for an edge from a saved graph.
  */
 export function addDependency(
   core: EngineCore,
   prevCls: LockClass,
   prevMode: number,
-  prevAt: EventRef | undefined,
   nextCls: LockClass,
   nextMode: number,
-  nextAt: EventRef | undefined,
-  taskName: string,
   live: LiveAcquisition | undefined,
   merged?: () => DependencyWitness,
 ): void {
@@ -87,11 +83,11 @@ export function addDependency(
   );
   if (hit !== null) {
     // The path walks next ->* prev; the closing edge is prev -> next. classes[0] is `next`.
-    const closing = dependencyWitness(prevCls, prevAt, nextCls, nextAt, bit, taskName, live, merged);
+    const closing = dependencyWitness(bit, live, merged);
     core.findings.report(cycleFinding(core.classes, deps.witnesses(hit.path), closing, live?.task));
   }
   if (core.usedInIrqClasses > 0) {
-    const newWitness = (): DependencyWitness => dependencyWitness(prevCls, prevAt, nextCls, nextAt, bit, taskName, live, merged);
+    const newWitness = (): DependencyWitness => dependencyWitness(bit, live, merged);
     checkIrqUsage(core, prevCls, prevMode, nextCls, nextMode, newWitness, live?.task);
   }
   // The graph keeps the live acquisition's fields and builds its witness only when asked for.
@@ -104,28 +100,11 @@ export function addDependency(
 
 /**
  * The witness of a new dependency (of type mask `bit`) as a finding shows it: the saved graph's
- * (`merged`) or the live acquisition's, its ends the given references or else the held locks'
- * own. Built only for a finding (the graph builds its own copy when asked, edge-witnesses.ts).
+ * (`merged`) or the live acquisition's. Built only for a finding (the graph builds its own copy
+ * when asked, edge-witnesses.ts).
  */
-function dependencyWitness(
-  prevCls: LockClass,
-  prevAt: EventRef | undefined,
-  nextCls: LockClass,
-  nextAt: EventRef | undefined,
-  bit: number,
-  taskName: string,
-  live: LiveAcquisition | undefined,
-  merged: (() => DependencyWitness) | undefined,
-): DependencyWitness {
-  if (merged !== undefined) return { ...merged(), types: depTypes(bit) };
-  return {
-    from: prevCls.name,
-    to: nextCls.name,
-    types: depTypes(bit),
-    task: taskName,
-    prev: prevAt ?? heldRef(live!.prev, live!.task),
-    next: nextAt ?? heldRef(live!.next, live!.task),
-  };
+function dependencyWitness(bit: number, live: LiveAcquisition | undefined, merged: (() => DependencyWitness) | undefined): DependencyWitness {
+  return merged !== undefined ? { ...merged(), types: depTypes(bit) } : liveWitness(live!, bit);
 }
 
 /** Read-after-read of one class: a strong path from the class back to itself is recursive locking. */

@@ -25,7 +25,6 @@ export interface LiveAcquisition {
   task: TaskState;
   prev: HeldLock;
   next: HeldLock;
-  sync: boolean;
 }
 
 /**
@@ -60,12 +59,7 @@ export class EdgeWitnesses {
 
   /** The witness of the next edge is `live`'s, built when first asked for. */
   addLive(live: LiveAcquisition): void {
-    const { task, prev, next } = live;
-    this.entries.push(new LiveEdge(
-      task,
-      prev.inst, prev.cls, prev.mode * 2 + (prev.trylock ? 1 : 0), prev.event, prev.site, prev.file, prev.line,
-      next.inst, next.cls, next.mode * 2 + (next.trylock ? 1 : 0), next.event, next.site, next.file, next.line,
-    ));
+    this.entries.push(liveEdgeOf(live));
   }
 
   /** The witness of the next edge is `witness` (its types are set here). */
@@ -78,15 +72,7 @@ export class EdgeWitnesses {
   witness(edge: number, mask: number): DependencyWitness {
     const entry = this.entries[edge]!;
     if (!(entry instanceof LiveEdge)) return entry;
-    const task = entry.task;
-    const witness: DependencyWitness = {
-      from: entry.prevCls.name,
-      to: entry.nextCls.name,
-      types: depTypes(mask),
-      task: task.name,
-      prev: acquisitionRef(task, entry.prevInst, entry.prevCls, entry.prevModeTry >> 1, (entry.prevModeTry & 1) === 1, entry.prevEvent, entry.prevSite, entry.prevFile, entry.prevLine),
-      next: acquisitionRef(task, entry.nextInst, entry.nextCls, entry.nextModeTry >> 1, (entry.nextModeTry & 1) === 1, entry.nextEvent, entry.nextSite, entry.nextFile, entry.nextLine),
-    };
+    const witness = witnessOf(entry, mask);
     this.entries[edge] = witness;
     return witness;
   }
@@ -96,4 +82,30 @@ export class EdgeWitnesses {
     const entry = this.entries[edge]!;
     if (!(entry instanceof LiveEdge)) entry.types = depTypes(mask);
   }
+}
+
+/** The witness of a dependency of type mask `mask` from `live`, built now (a finding's, while the records are current). */
+export function liveWitness(live: LiveAcquisition, mask: number): DependencyWitness {
+  return witnessOf(liveEdgeOf(live), mask);
+}
+
+function liveEdgeOf(live: LiveAcquisition): LiveEdge {
+  const { task, prev, next } = live;
+  return new LiveEdge(
+    task,
+    prev.inst, prev.cls, prev.mode * 2 + (prev.trylock ? 1 : 0), prev.event, prev.site, prev.file, prev.line,
+    next.inst, next.cls, next.mode * 2 + (next.trylock ? 1 : 0), next.event, next.site, next.file, next.line,
+  );
+}
+
+function witnessOf(entry: LiveEdge, mask: number): DependencyWitness {
+  const task = entry.task;
+  return {
+    from: entry.prevCls.name,
+    to: entry.nextCls.name,
+    types: depTypes(mask),
+    task: task.name,
+    prev: acquisitionRef(task, entry.prevInst, entry.prevCls, entry.prevModeTry >> 1, (entry.prevModeTry & 1) === 1, entry.prevEvent, entry.prevSite, entry.prevFile, entry.prevLine),
+    next: acquisitionRef(task, entry.nextInst, entry.nextCls, entry.nextModeTry >> 1, (entry.nextModeTry & 1) === 1, entry.nextEvent, entry.nextSite, entry.nextFile, entry.nextLine),
+  };
 }

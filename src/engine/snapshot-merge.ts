@@ -70,7 +70,7 @@ export function mergeSnapshot(
       const prevMode = bit & DEP_S_ANY ? 1 : MODE_WRITE;
       const nextMode = bit & DEP_N_ANY ? MODE_WRITE : MODE_RECURSIVE_READ;
       const witness = d.witness;
-      addDependency(core, from, prevMode, witness.prev, to, nextMode, witness.next, witness.task, undefined, () => ({
+      addDependency(core, from, prevMode, to, nextMode, undefined, () => ({
         ...witness,
         prev: { ...witness.prev },
         next: { ...witness.next },

@@ -413,7 +413,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private newChain(task: TaskState, entry: HeldLock, base: number, hlockKey: number, sync: boolean): number {
     const chain = this.nextChainId++;
     this.hot.chainCache.set(base, hlockKey, chain);
-    if (!entry.trylock) validateChain(this.core, task, entry, task.held.length, sync);
+    if (!entry.trylock) validateChain(this.core, task, entry, task.held.length);
     if (this.chainHooks.length > 0) {
       const ctx = acquireContext(task, entry, task.held.length, sync);
       for (const hook of this.chainHooks) hook.onNewChain!(ctx, this.query);

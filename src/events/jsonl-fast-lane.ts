@@ -43,7 +43,6 @@ import {
   F_VAR,
   F_WRITE,
   JsonlLineScan,
-  plainEnd,
 } from './jsonl-line-scan.js';
 import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE, TS_KEY_BYTES } from './jsonl-tail-memo.js';
 import { JsonlPlainLines } from './jsonl-plain-lines.js';
@@ -149,7 +148,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   /** An acquire or release line whose tail is its lock's remembered tail (jsonl-tail-memo.ts): one comparison, then the lane call. */
   private tailLine(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
     const tails = this.tails;
-    if (!tails.head(bytes, start, end, plainEnd)) return false;
+    if (!tails.head(bytes, start, end)) return false;
     const lockStart = tails.lockStart;
     const lockEnd = tails.lockEnd;
     const lock = this.locks.index(bytes, lockStart, lockEnd);

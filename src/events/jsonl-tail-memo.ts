@@ -17,6 +17,7 @@
  * a guess of which bytes to compare: any lock index may hold any validated tail. Memory is
  * bounded: past MAX_TAIL_BYTES of kept tails it starts over.
  */
+import { plainEnd } from './jsonl-line-scan.js';
 import type { LockOpMode, LockOpSite } from './lock-op-sink.js';
 
 /** The memo's op slots. */
@@ -112,7 +113,7 @@ export class JsonlTailMemo {
    * Whether `bytes[start, end)` begins with an acquire or release head, a plain task id, `","lock":"`
    * and a plain lock id (the positions are then set); false otherwise.
    */
-  head(bytes: Buffer, start: number, end: number, plainEnd: (bytes: Buffer, view: DataView, at: number, last: number) => number): boolean {
+  head(bytes: Buffer, start: number, end: number): boolean {
     if (end - start < HEAD_BYTES + 16) return false;
     const view = this.viewFor(bytes);
     if (view.getInt32(start, true) !== WORD_0 || view.getInt32(start + 16, true) !== WORD_16 || view.getInt32(start + 20, true) !== WORD_20) return false;

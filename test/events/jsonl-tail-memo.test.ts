@@ -6,7 +6,6 @@
  * the start-over when the kept tails pass their bound.
  */
 import { describe, expect, test } from 'vitest';
-import { plainEnd } from '../../src/events/jsonl-line-scan.js';
 import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE } from '../../src/events/jsonl-tail-memo.js';
 
 /** The line in a buffer with other bytes around it, as in a read block. */
@@ -24,7 +23,7 @@ function remember(memo: JsonlTailMemo, lock: number, slot: number, tail: string,
 /** The entry `line` finds for lock index `lock` (-1: no head or no tail). */
 function lookUp(memo: JsonlTailMemo, line: string, lock: number): number {
   const { bytes, start, end } = block(line);
-  if (!memo.head(bytes, start, end, plainEnd)) return -1;
+  if (!memo.head(bytes, start, end)) return -1;
   return memo.tail(lock, bytes, end);
 }
 
@@ -35,7 +34,7 @@ describe('JSONL tail memo', () => {
   test('reads the head: op, task and lock positions', () => {
     const memo = new JsonlTailMemo();
     const { bytes, start, end } = block(`{"op":"release","task":"t12","lock":"L4122"${TAIL}}`);
-    expect(memo.head(bytes, start, end, plainEnd)).toBe(true);
+    expect(memo.head(bytes, start, end)).toBe(true);
     expect(memo.slot).toBe(TAIL_RELEASE);
     expect(bytes.toString('latin1', memo.taskStart, memo.taskEnd)).toBe('t12');
     expect(bytes.toString('latin1', memo.lockStart, memo.lockEnd)).toBe('L4122');
@@ -47,7 +46,7 @@ describe('JSONL tail memo', () => {
       `{"op":"acquire", "task":"t1","lock":"L1"${TAIL}}`,
     ]) {
       const other = block(line);
-      expect(memo.head(other.bytes, other.start, other.end, plainEnd), line).toBe(false);
+      expect(memo.head(other.bytes, other.start, other.end), line).toBe(false);
     }
   });
 
