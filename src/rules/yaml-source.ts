@@ -25,6 +25,27 @@ export interface SourcePosition {
 /** The parser recurses per nesting level: its stack overflow means the YAML is nested too deeply. */
 const TOO_DEEP = 'YAML nested too deeply for the parser (rule files and configs nest a few levels; flatten the value)';
 
+/**
+ * Flow brackets (`[`, `{`) left open at once beyond this many are refused before the parser sees
+ * them: thousands of levels (a fuzzed 24 kB config) make the yaml package abort the process now
+ * and then (V8's "RegExpCompiler Allocation failed - process out of memory", uncatchable), and
+ * no rule file or config nests more than a few levels. Brackets are counted everywhere, quoted
+ * strings included: a legitimate file never has hundreds open at once.
+ */
+const MAX_OPEN_FLOW_BRACKETS = 256;
+
+/** The offset where more than MAX_OPEN_FLOW_BRACKETS flow brackets are open at once, or -1. */
+function tooDeepFlowOffset(text: string): number {
+  let open = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++open > MAX_OPEN_FLOW_BRACKETS) return i;
+    } else if ((c === 0x5d || c === 0x7d) && open > 0) open--;
+  }
+  return -1;
+}
+
 function isStackOverflow(error: unknown): boolean {
   return error instanceof Error && /call stack/i.test(error.message);
 }
@@ -73,6 +94,12 @@ export class YamlSource {
   /** Parse `text`; throws an InputError at the first YAML syntax error (duplicate keys included). */
   static parse(file: string, text: string): YamlSource {
     const lineCounter = new LineCounter();
+    const tooDeep = tooDeepFlowOffset(text);
+    if (tooDeep >= 0) {
+      lineCounter.addNewLine(0);
+      for (let at = text.indexOf('\n'); at >= 0 && at < tooDeep; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+      throw new YamlSource(file, text, parseDocument(''), lineCounter).errorAtOffset(tooDeep, TOO_DEEP);
+    }
     let doc: Document;
     try {
       doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

@@ -215,6 +215,16 @@ describe('YAML: rule files and the config', () => {
     expect(error.toString()).toMatch(/^block\.yaml:2:1: YAML nested too deeply for the parser/);
   });
 
+  test('flow maps left open 4,000 deep after a syntax error (found by the CLI fuzzer: the yaml package aborted the process now and then) are refused before parsing, at the bracket past the limit', async () => {
+    const text = `, >KhI+${'"a":{'.repeat(4000)}\n`;
+    const error = await inputErrorOf(() => parseConfig('fuzzed.config.yaml', text));
+    // The 257th open brace: 7 bytes of prefix, then 5 bytes per level.
+    expect(error.toString()).toMatch(/^fuzzed\.config\.yaml:1:1292: YAML nested too deeply for the parser/);
+    // 256 open at once is still parsed (an ordinary YAML error, or data).
+    const shallow = await inputErrorOf(() => parseConfig('shallow.config.yaml', `, >KhI+${'"a":{'.repeat(256)}\n`));
+    expect(shallow.toString()).toMatch(/^shallow\.config\.yaml:1:1: YAML syntax error/);
+  });
+
   test('a config nested 5,000 deep, and a depth limit of 1e999', async () => {
     const error = await inputErrorOf(() => parseConfig('lockdep.config.yaml', `maxDepth: ${deep('[', ']', YAML_DEEP)}\n`));
     expect(error.toString()).toMatch(/^lockdep\.config\.yaml:1:\d+: YAML nested too deeply/);
