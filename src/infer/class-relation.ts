@@ -7,7 +7,7 @@
  * Invariants: class i of the graph is class i here (classes seen only in nestings follow);
  * successor lists hold each class once.
  */
-import type { IndexedGraph } from '../graph/indexed-graph.js';
+import type { InferGraph } from './infer-graph.js';
 import { stronglyConnectedComponents, type Components } from '../graph/strongly-connected.js';
 import type { Observations } from './observations.js';
 
@@ -32,7 +32,7 @@ interface PairList {
   edge: number[];
 }
 
-export function classRelation(graph: IndexedGraph, observations: Observations): ClassRelation {
+export function classRelation(graph: InferGraph, observations: Observations): ClassRelation {
   // Classes seen only in nestings (not in the graph) are numbered after the graph's; the graph's
   // own lists serve as they are when there are none (a trace's graph has every class it took).
   let extra: { names: string[]; indexOf: Map<string, number> } | undefined;

@@ -8,13 +8,13 @@
  * Invariant: no class of a rule is reachable from its pseudo-lock in the relation, which holds
  * every nesting the checker saw, so the rule finds nothing on its own input.
  */
-import type { IndexedGraph } from '../graph/indexed-graph.js';
+import type { InferGraph } from './infer-graph.js';
 import { reachable, type ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule, Support } from './proposal.js';
 import { tallySupport } from './support.js';
 
-export function inferForbidInside(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
+export function inferForbidInside(graph: InferGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
   const count = relation.names.length;
   const rules: ProposedRule[] = [];
   for (let map = 0; map < graph.names.length; map++) {

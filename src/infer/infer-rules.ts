@@ -7,7 +7,7 @@
  * and, checked against the traces it came from, gives no finding (each kind's invariant).
  */
 import type { LockType } from '../events/event.js';
-import type { IndexedGraph } from '../graph/indexed-graph.js';
+import type { InferGraph } from './infer-graph.js';
 import { classRelation } from './class-relation.js';
 import { inferForbidInside } from './infer-forbid-inside.js';
 import { inferGuardedBy } from './infer-guarded-by.js';
@@ -20,7 +20,7 @@ import type { InferAnswer, InferOptions, ProposedRule } from './proposal.js';
 /** Fields that name lock classes (the others name variables or modes). */
 const CLASS_FIELDS = ['outer', 'inner', 'lock', 'held', 'inside'];
 
-export function inferRules(graph: IndexedGraph, observations: Observations, options: InferOptions, inputs: readonly string[]): InferAnswer {
+export function inferRules(graph: InferGraph, observations: Observations, options: InferOptions, inputs: readonly string[]): InferAnswer {
   const relation = classRelation(graph, observations);
   const typeOf = (name: string): LockType | undefined => {
     const index = graph.indexOf.get(name);
