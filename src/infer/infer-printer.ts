@@ -75,8 +75,12 @@ export function inferYaml(answer: InferAnswer): string {
   for (const proposed of answer.rules) {
     for (const evidence of proposed.evidence) lines.push(`  ${comment(evidenceText(evidence, proposed.kind))}`);
     let prefix = '  - ';
-    for (const field in proposed.rule) {
-      const value = proposed.rule[field]!;
+    // The rule's own fields in the order they were set (Object.keys: no for-in over the rule).
+    const rule = proposed.rule;
+    const fields = Object.keys(rule);
+    for (let index = 0; index < fields.length; index++) {
+      const field = fields[index]!;
+      const value = rule[field]!;
       if (typeof value === 'string') lines.push(`${prefix}${field}: ${KEYWORD_FIELDS.has(field) ? value : quote(value)}`);
       else {
         lines.push(`${prefix}${field}:`);
