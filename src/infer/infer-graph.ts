@@ -30,7 +30,12 @@ export function inferGraphOfIndex(graph: IndexedGraph): InferGraph {
 
 /** The inference's view of a checked trace's graph, read from the engine's columns. */
 export function inferGraphOfColumns(columns: GraphColumns): InferGraph {
+  const { names, types, edgeFrom, edgeTo } = columns;
+  return { names, types, indexOf: indexOfNames(names), edgeFrom, edgeTo, witness: (edge) => columns.witness(edge) };
+}
+
+function indexOfNames(names: readonly string[]): Map<string, number> {
   const indexOf = new Map<string, number>();
-  for (let index = 0; index < columns.names.length; index++) indexOf.set(columns.names[index]!, index);
-  return { names: columns.names, types: columns.types, indexOf, edgeFrom: columns.edgeFrom, edgeTo: columns.edgeTo, witness: (edge) => columns.witness(edge) };
+  for (let index = 0; index < names.length; index++) indexOf.set(names[index]!, index);
+  return indexOf;
 }
