@@ -8,12 +8,12 @@ import type { InferGraph } from './infer-graph.js';
 import type { ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule, Support } from './proposal.js';
-import { tallySupport, witnessSupport } from './support.js';
+import { evidenceOf, proposedRule, supportOf, tallySupport, witnessSupport } from './support.js';
 
 /** Dependencies into a class: one witness each, their tasks, the first one's place. */
 function graphSupport(graph: InferGraph, edges: readonly number[]): Support {
   const tasks = new Set(edges.map((edge) => graph.witness(edge).task));
-  return { ...witnessSupport(graph.witness(edges[0]!)), witnesses: edges.length, tasks: tasks.size };
+  return supportOf(edges.length, tasks.size, witnessSupport(graph.witness(edges[0]!)).firstSeen, true);
 }
 
 /** Per class, the dependencies into it (a saved graph's or /proc/lockdep's support). */
@@ -44,12 +44,9 @@ export function inferLeaf(graph: InferGraph, relation: ClassRelation, observatio
     }
     if (support === undefined || support.witnesses < minSupport) continue;
     leaves.push(name);
-    evidence.push({ about: name, support });
+    evidence.push(evidenceOf(name, support));
   }
   if (leaves.length === 0) return [];
-  return [{
-    kind: 'leaf',
-    rule: { id: 'inferred-leaf-1', kind: 'leaf', lock: leaves, description: `observed: nothing is taken while ${leaves.join(', ')} ${leaves.length === 1 ? 'is' : 'are'} held` },
-    evidence,
-  }];
+  const description = `observed: nothing is taken while ${leaves.join(', ')} ${leaves.length === 1 ? 'is' : 'are'} held`;
+  return [proposedRule('leaf', { id: 'inferred-leaf-1', kind: 'leaf', lock: leaves, description }, evidence)];
 }

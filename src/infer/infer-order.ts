@@ -12,7 +12,7 @@ import type { InferGraph } from './infer-graph.js';
 import type { ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule } from './proposal.js';
-import { tallySupport, witnessSupport } from './support.js';
+import { evidenceOf, proposedRule, tallySupport, witnessSupport } from './support.js';
 import { reducedComponentEdges } from './transitive-reduction.js';
 
 export function inferOrder(graph: InferGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
@@ -33,20 +33,11 @@ export function inferOrder(graph: InferGraph, relation: ClassRelation, observati
       const support = tally !== undefined ? tallySupport(tally) : witnessSupport(graph.witness(relation.nextEdge[slot]!));
       if (support.witnesses < minSupport) continue;
       (inner ??= []).push(innerName);
-      (evidence ??= []).push({ about: `${outerName} -> ${innerName}`, support });
+      (evidence ??= []).push(evidenceOf(`${outerName} -> ${innerName}`, support));
     }
     if (inner === undefined) continue;
-    rules.push({
-      kind: 'order',
-      rule: {
-        id: `inferred-order-${rules.length + 1}`,
-        kind: 'order',
-        outer: outerName,
-        inner,
-        description: `observed: ${outerName} is taken outside ${inner.join(', ')}`,
-      },
-      evidence: evidence!,
-    });
+    const description = `observed: ${outerName} is taken outside ${inner.join(', ')}`;
+    rules.push(proposedRule('order', { id: `inferred-order-${rules.length + 1}`, kind: 'order', outer: outerName, inner, description }, evidence!));
   }
   return rules;
 }
