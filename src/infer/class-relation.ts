@@ -39,7 +39,7 @@ export function classRelation(graph: InferGraph, observations: Observations): Cl
   const count = names.length;
   const pairs: PairList = { from: [], to: [], edge: [], seen: new Set<number>() };
   addDependencyPairs(pairs, count, graph.edgeFrom, graph.edgeTo);
-  for (const [outer, inners] of observations.nesting) addNestingPairs(pairs, count, indexOf.get(outer)!, inners.keys(), indexOf);
+  addNestingPairs(pairs, count, observations.nesting, indexOf);
   const forward = compress(count, pairs.from, pairs.to);
   const backward = compress(count, pairs.to, pairs.from);
   const nextEdge = placed(forward.slots, pairs.edge);
@@ -73,8 +73,11 @@ function addDependencyPairs(pairs: PairList, count: number, edgeFrom: ArrayLike<
   for (let edge = 0; edge < edgeFrom.length; edge++) addPair(pairs, count, edgeFrom[edge]!, edgeTo[edge]!, edge);
 }
 
-function addNestingPairs(pairs: PairList, count: number, from: number, inners: Iterable<string>, indexOf: ReadonlyMap<string, number>): void {
-  for (const inner of inners) addPair(pairs, count, from, indexOf.get(inner)!, -1);
+function addNestingPairs(pairs: PairList, count: number, nesting: ReadonlyMap<string, ReadonlyMap<string, unknown>>, indexOf: ReadonlyMap<string, number>): void {
+  for (const [outer, inners] of nesting) {
+    const from = indexOf.get(outer)!;
+    for (const inner of inners.keys()) addPair(pairs, count, from, indexOf.get(inner)!, -1);
+  }
 }
 
 /** Adds `from -> to` once (self pairs left out). */
