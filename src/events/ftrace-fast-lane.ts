@@ -350,7 +350,9 @@ export class FtraceFastLane {
       return;
     }
     this.slotPrefixLengths[slot] = length;
-    this.slotPrefixBytes.set(bytes.subarray(start, end), slot * PREFIX_BYTES);
+    const prefixBytes = this.slotPrefixBytes;
+    const to = slot * PREFIX_BYTES - start;
+    for (let i = start; i < end; i++) prefixBytes[to + i] = bytes[i]!;
   }
 
   private viewOf(bytes: Buffer): DataView {

@@ -142,7 +142,11 @@ export class HexAddressTable {
     }
     this.table[at + NAME_LENGTH] = length;
     this.table[at + NAME_TAG] = tag;
-    this.bytes.set(bytes.subarray(start, end), at * 4 + NAME_OFFSET);
+    // Byte by byte: a name is short, and `subarray` builds a Buffer (through its species
+    // constructor, microseconds before it is optimized) for each new address.
+    const names = this.bytes;
+    const to = at * 4 + NAME_OFFSET - start;
+    for (let i = start; i < end; i++) names[to + i] = bytes[i]!;
   }
 
   /** Puts a new entry (key `words[from, from + 4)`) in its slot; returns the slot's first word. */
