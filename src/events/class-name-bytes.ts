@@ -1,7 +1,7 @@
 /**
- * The bytes of each lock class name the ftrace byte lane (ftrace-fast-lane.ts) has read, by the
- * kernel lock tracker's class number (kernel-lock-ids.ts), in one growing slab: the address table
- * (hex-address-table.ts) keeps only the first NAME_BYTES bytes of the name last seen at an
+ * The bytes of the long lock class names the ftrace byte lane (ftrace-fast-lane.ts) has read, by
+ * the kernel lock tracker's class number (kernel-lock-ids.ts), in one growing slab: the address
+ * table (hex-address-table.ts) keeps only the first NAME_BYTES bytes of the name last seen at an
  * address, and a longer name's remaining bytes are compared here.
  * Invariants: a class number's bytes are kept once, on its first `keep`, and never change (a class
  * number stands for one name); memory is the bytes of the names kept.

@@ -101,7 +101,7 @@ export class FtraceFastLane {
   private readonly slotPrefixLengths = new Int32Array(TASK_SLOTS);
   /** Per address: the tracker's instance number (its record), and the class last seen there as its name (tag: the tracker's class number). */
   private readonly addresses = new HexAddressTable();
-  /** The bytes of each class name read, by the tracker's class number (a long name's bytes past NAME_BYTES are compared there). */
+  /** The bytes of each class name longer than NAME_BYTES, by the tracker's class number (their bytes past NAME_BYTES are compared there). */
   private readonly classNames = new ClassNameBytes();
 
   /** Where `readPrefix` found the parts of the prefix it read: comm, dash, pid, CPU. */
@@ -310,7 +310,7 @@ export class FtraceFastLane {
    */
   private classNumberOf(bytes: Buffer, start: number, end: number): number {
     const classNumber = this.tracker.ids.classOf(bytes.toString('latin1', start, end));
-    this.classNames.keep(classNumber, bytes, start, end);
+    if (end - start > NAME_BYTES) this.classNames.keep(classNumber, bytes, start, end);
     this.addresses.setName(bytes, start, end, classNumber);
     return classNumber;
   }

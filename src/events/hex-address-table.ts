@@ -12,12 +12,19 @@
  * bytes are the reader's to compare), so that looking an address up, reading its record and
  * checking a line's name against it touch one cache line.
  * Invariants: memory is bounded: at `capacity` addresses the table starts over at its initial
- * size (addresses are then decoded again, names forgotten); the name methods are about the
+ * size (addresses are then decoded again, names forgotten); it grows from its initial 64 kB to
+ * FIRST_GROWTH_SLOTS slots at once, then by doubling; the name methods are about the
  * address of the last `index` or successful `find16` call.
  */
 
 const DEFAULT_CAPACITY = 1 << 16;
 const INITIAL_SLOTS = 1 << 10;
+/**
+ * A table that outgrows its initial size grows to this at once (1 MB, 12,288 addresses), not
+ * by doublings: each growth runs the rehash loop (compiled by V8 on its own when it runs long)
+ * and makes the optimized `index` fall back to the interpreter where it calls `grow`.
+ */
+const FIRST_GROWTH_SLOTS = 1 << 14;
 /** Slot layout (16 words, 64 bytes): [4 key words, digits, index + 1 (0: empty), record, name length (0: none), tag, name bytes...]. */
 const SLOT_WORDS = 16;
 const SLOT_BYTES = SLOT_WORDS * 4;
@@ -173,7 +180,7 @@ export class HexAddressTable {
 
   private grow(): void {
     const old = this.table;
-    this.table = new Int32Array(old.length * 2);
+    this.table = new Int32Array(Math.max(old.length * 2, FIRST_GROWTH_SLOTS * SLOT_WORDS));
     this.bytes = new Uint8Array(this.table.buffer);
     this.mask = this.table.length / SLOT_WORDS - 1;
     for (let at = 0; at < old.length; at += SLOT_WORDS) {
