@@ -231,7 +231,7 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     return snapshotOf(this.core, sources);
   }
 
-  /** The class graph as the engine keeps it, witnesses built only when asked for (graph-columns.ts). */
+  /** The class graph as the engine keeps it, witnesses built only when asked for (graph-columns.ts; `lockdep infer`). @internal */
   graphColumns(): GraphColumns { return graphColumnsOf(this.core); }
 
   /**
