@@ -54,7 +54,10 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   private readonly threadNumbers = new NumberedIds();
   private readonly lockNumbers = new NumberedIds();
 
-  /** How many lines the last `lines` call handled, and how many events it delivered (its host counts them). */
+  /**
+   * How many lines the last `lines` call handled, and how many events it delivered (its host
+   * counts them, also when a call into the engine threw part-way: the line it was on included).
+   */
   taken = 0;
   delivered = 0;
   /** A DataView over the last buffer seen (the reader reuses one buffer), for reading words. */
@@ -139,6 +142,9 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
       else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
       else break;
+      // Counted once accepted, before its calls: a limit error they throw leaves it counted, as the
+      // parser's string path counts a line before handling it.
+      this.taken++;
       let thread = threadNumber >= 0 ? this.threadNumbers.get(threadNumber) : -1;
       if (thread < 0) thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
       let lock = lockNumber >= 0 ? this.lockNumbers.get(lockNumber) : -1;
@@ -171,7 +177,6 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       }
       start = next;
       lineNo++;
-      this.taken++;
     }
     return start;
   }

@@ -109,9 +109,13 @@ export class StdParser implements StdLaneHost {
     let at = 0;
     while (at < end) {
       if (fast !== undefined) {
-        at = fast.lines(bytes, at, end, this.stats.lines + 1);
-        this.stats.lines += fast.taken;
-        this.stats.events += fast.delivered;
+        try {
+          at = fast.lines(bytes, at, end, this.stats.lines + 1);
+        } finally {
+          // Also when the engine threw (a limit reached) part-way through the run: the counts stay exact.
+          this.stats.lines += fast.taken;
+          this.stats.events += fast.delivered;
+        }
         if (at >= end) break;
       }
       const newline = lineEnd(bytes, at, end);
