@@ -76,6 +76,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private ended = false;
   /** The task of the event being processed (for hooks' findings). */
   private currentTask: TaskState | undefined;
+  /** The held entries above an entry released out of stack order, while they are re-acquired. */
+  private readonly aboveReleased: HeldLock[] = [];
 
   constructor(options: ValidatorOptions = {}) {
     this.hot = new HotPath(maxDepthOf(options));
@@ -380,10 +382,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (index === held.length - 1) {
       held.pop();
     } else {
-      // Non-stack order is legal: truncate and re-acquire the entries above (new chains may appear).
-      const above = held.splice(index);
-      above.shift();
-      for (const again of above) this.reacquire(task, again);
+      // Non-stack order is legal: truncate and re-acquire the entries above (new chains may appear),
+      // kept meanwhile in an array of the validator's (no array allocated per release).
+      const above = this.aboveReleased;
+      const count = held.length - index - 1;
+      for (let k = 0; k < count; k++) above[k] = held[index + 1 + k]!;
+      held.length = index;
+      for (let k = 0; k < count; k++) this.reacquire(task, above[k]!);
     }
     // Nothing refers to a released record any more (views and references are copies).
     spareHeld(task, entry);
