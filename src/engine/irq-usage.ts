@@ -34,8 +34,8 @@ import {
 } from './usage.js';
 
 /**
- * An irq event of `task` at `file:line`: its irq context and enable state change; enabling irqs
- * with locks held marks their usage. `event` is null for a plain line of a byte-level reader
+ * An irq event of `task` at `file:line`: its irq context and enable state change (settled for the
+ * hot path at once: `TaskState.settleIrqState`); enabling irqs with locks held marks their usage. `event` is null for a plain line of a byte-level reader
  * (rebuilt from `site` when a usage record needs it).
  */
 export function applyIrqAction(
@@ -60,6 +60,7 @@ line: number,
         task.softirqDepth++;
         task.softirqsEnabled = false;
       }
+      task.settleIrqState();
       break;
     case 'exit':
       if (hard) {
@@ -71,10 +72,12 @@ line: number,
         task.softirqDepth--;
         task.softirqsEnabled = task.savedSoftirqsEnabled.pop() ?? true;
       }
+      task.settleIrqState();
       break;
     case 'disable':
       if (hard) task.hardirqsEnabled = false;
       else task.softirqsEnabled = false;
+      task.settleIrqState();
       break;
     case 'enable':
       // The event (rebuilt for a plain line) only when a held lock still lacks the usage: bits
@@ -82,6 +85,7 @@ line: number,
       if (hard) {
         if (task.hardirqsEnabled) return;
         task.hardirqsEnabled = true;
+        task.settleIrqState();
         // Marking the hardirq bits leaves the softirq bits as they were, so both walks can come first.
         const hardFrom = firstLackingUsage(task, ENABLED_HARDIRQ);
         const softFrom = task.softirqsEnabled ? firstLackingUsage(task, ENABLED_SOFTIRQ) : -1;
@@ -92,6 +96,7 @@ line: number,
       } else {
         if (task.softirqsEnabled) return;
         task.softirqsEnabled = true;
+        task.settleIrqState();
         const softFrom = task.hardirqsEnabled ? firstLackingUsage(task, ENABLED_SOFTIRQ) : -1;
         if (softFrom >= 0) markHeldLocks(core, task, ENABLED_SOFTIRQ, softFrom, irqEventOf(event, task, kind, action, site), file, line);
       }
