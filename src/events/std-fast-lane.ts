@@ -36,6 +36,13 @@ const REL_OPEN = 0x286c6572;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const DIGIT_0 = 0x30;
+/**
+ * Lines per `lines` call at most. A call that ran through a whole block (thousands of lines)
+ * made V8 compile `lines` twice, on-stack replacement while the first call was still in its loop
+ * and then the function itself; short calls return before the replacement is asked for, so
+ * it is compiled once (docs/performance.md, fifth pass).
+ */
+export const LINES_PER_CALL = 32;
 /** Locations of up to 15 digits are exact as numbers (below 2^53). */
 const MAX_SITE_DIGITS = 15;
 
@@ -81,9 +88,9 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
 
   /**
    * Handles the lines from `from` on (numbered from `firstLineNo`; each ends at its `\n`, or at
-   * `limit` for a last line without one) while they are plain acq or rel lines: returns where the
-   * first other line starts (`limit` when there is none), having done nothing with it; `taken`
-   * then says how many lines it handled. One call per run of such lines, not one per line: the
+   * `limit` for a last line without one) while they are plain acq or rel lines, LINES_PER_CALL at
+   * most: returns where the first other line starts (`limit` when there is none), having done
+   * nothing with it, or where it stopped at LINES_PER_CALL; `taken` then says how many lines it handled. One call per run of such lines, not one per line: the
    * loop is here, so a line costs no call and no re-checking of the lane's fields.
    */
   lines(bytes: Buffer, from: number, limit: number, firstLineNo: number): number {
@@ -95,7 +102,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     // block is thousands of lines), and code after the loop would then have no feedback yet.
     this.taken = 0;
     this.delivered = 0;
-    while (start < limit) {
+    while (start < limit && this.taken < LINES_PER_CALL) {
       // A numbered id (`t12`) is delimited and numbered in one pass; any other is scanned here.
       const threadNumber = this.threadNumbers.scanTo(bytes, start, limit, BAR);
       let at = start;
@@ -151,8 +158,12 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       if (lock < 0) lock = indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
       // The handles are read first (reading them has no effect): the lock instance is a random
       // object, often out of the nearer CPU caches, and the bookkeeping below does not wait for it.
-      const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
-      let instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
+      // `handleOrId` written out: a call takes the optimizing compiler's inlining budget, which
+      // the engine's entrances below need more (docs/performance.md, fifth pass).
+      const threadHandle = thread < 0 ? undefined : this.threads.handles[thread];
+      const task = threadHandle !== undefined && threadHandle.alive === true ? threadHandle : this.threads.idOf(thread, bytes, start, threadEnd);
+      const lockHandle = lock < 0 ? undefined : this.locks.handles[lock];
+      let instance = lockHandle !== undefined && lockHandle.alive === true ? lockHandle : this.locks.idOf(lock, bytes, lockStart, lockEnd);
       // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
       // drops the nested acq and inner rel.
       const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);

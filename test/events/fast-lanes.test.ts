@@ -20,7 +20,7 @@ import type { InputFormat } from '../../src/events/import-trace.js';
 import { isInputError } from '../../src/io/input-error.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
 import { StdParser } from '../../src/events/std-reader.js';
-import { StdFastLane, type StdLaneHost } from '../../src/events/std-fast-lane.js';
+import { LINES_PER_CALL, StdFastLane, type StdLaneHost } from '../../src/events/std-fast-lane.js';
 import { forEachLine } from '../../src/events/text-line-reader.js';
 import { createRuleHooks } from '../../src/rules/rule-hooks.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';
@@ -487,6 +487,17 @@ describe('STD fast lane', () => {
     expect(withLane.error).toContain('limit.std:4');
     expect(withLane.stats).toEqual({ lines: 4, events: 4, ignored: 0, unknown: 0 });
     expect(withLane).toEqual(run(false));
+  });
+
+  vitest('runs of plain lines longer than one lane call (LINES_PER_CALL) give what the event path gives, a declined line right after a call included', async () => {
+    const plain = (count: number, from: number): string[] =>
+      Array.from({ length: count }, (_, i) => (i % 2 === 0 ? `t${i % 5}|acq(L${(from + i) % 7})|${from + i}` : `t${(i - 1) % 5}|rel(L${(from + i - 1) % 7})|${from + i}`));
+    const lineTexts = [...plain(LINES_PER_CALL, 0), 't1|w(x)|900', ...plain(3 * LINES_PER_CALL + 6, 1000), 't2|fork(t9)|901', ...plain(LINES_PER_CALL + 2, 5000), ''];
+    const path = traceFile(lineTexts.join('\n'), 'std');
+    const fast = await withFastLanes(path, { format: 'std', rules: false });
+    expect(fast).toEqual(await withEventsOnly(path, { format: 'std', rules: false }));
+    const summary = (fast as { result: { summary: { events: number } } }).result.summary;
+    expect(summary.events).toBe(lineTexts.length - 2); // every line but the fork and the empty end
   });
 
   vitest('a joined thread starts over: its reentrant holds are not reused by the next thread of that name', async () => {
