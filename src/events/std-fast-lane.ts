@@ -40,7 +40,7 @@ const DIGIT_0 = 0x30;
  * Lines per `lines` call at most. A call that ran through a whole block (thousands of lines)
  * made V8 compile `lines` twice, on-stack replacement while the first call was still in its loop
  * and then the function itself; short calls return before the replacement is asked for, so
- * it is compiled once (docs/performance.md, fifth pass).
+ * it is usually compiled once (docs/performance.md, fifth pass).
  */
 export const LINES_PER_CALL = 32;
 /** Locations of up to 15 digits are exact as numbers (below 2^53). */
