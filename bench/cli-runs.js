@@ -29,9 +29,11 @@ export async function checkWithProgress(measure, file, format) {
 /**
  * `check-jobs <jobs> <format> <file...>`: what `lockdep check --jobs N FILE...` does after start-up
  * (checkTraces: this thread and N-1 worker threads, results back in input order), no config.
+ * From the CLI's bundle (scripts/bundle-cli.mjs), as `lockdep` runs it: its workers start from
+ * the bundled check-worker.js.
  */
 export async function checkInJobs(measure, jobs, format, ...files) {
-  const { checkTraces } = await import('../dist/cli/parallel-check.js');
+  const { checkTraces } = await import('../dist/cli-bundle/parallel-check.js');
   const start = measure.start();
   const outcomes = await checkTraces(files, {
     traceOptions: { inputFormat: format },

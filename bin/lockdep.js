@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI lives in dist/cli/main.js (built by `npm run build`).
-import '../dist/cli/main.js';
+// Thin launcher: the CLI is dist/cli/main.js, bundled into dist/cli-bundle/ by `npm run build`.
+import '../dist/cli-bundle/main.js';

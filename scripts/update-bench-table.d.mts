@@ -16,12 +16,15 @@ export interface BenchRecord {
   rows: BenchRow[];
   failures: string[];
   cpuSplit: string[][];
+  /** Each target's status in the last HISTORY_RUNS runs written (this one last). */
+  history: Array<{ date: string; load: string; statuses: Record<string, string> }>;
 }
 /** A bench run's results (.bench/results.json); only the fields the script reads are typed. */
-export type BenchResults = Omit<BenchRecord, 'cpuSplit' | 'failures'> & { failures?: string[]; [other: string]: unknown };
+export type BenchResults = Omit<BenchRecord, 'cpuSplit' | 'failures' | 'history'> & { failures?: string[]; [other: string]: unknown };
 export declare const BENCH_DOCS: ReadonlyArray<{ file: string; marker: string; render: (record: BenchRecord) => string }>;
 export declare const BENCH_RECORD: string;
-export declare function benchRecord(results: BenchResults): BenchRecord;
+export declare const HISTORY_RUNS: number;
+export declare function benchRecord(results: BenchResults, previous?: Partial<BenchRecord>): BenchRecord;
 export declare function renderReadmeTable(record: BenchRecord): string;
 export declare function renderPerformanceTables(record: BenchRecord): string;
 export declare function replaceBetweenMarkers(text: string, marker: string, content: string, file?: string): string;

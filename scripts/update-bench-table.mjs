@@ -5,14 +5,17 @@
  * `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->` (NAME `readme` in README.md,
  * `performance` in docs/performance.md); everything outside the markers is left as it is. The
  * part of the results the tables are made of is kept beside them, in docs/bench-results.json,
- * so a test can check that the tables are exactly what this script makes of a bench run.
+ * so a test can check that the tables are exactly what this script makes of a bench run. The
+ * record also keeps each target's status in the last HISTORY_RUNS runs written (the issue's
+ * done-when asks for targets met in consecutive runs), rendered under the table of
+ * docs/performance.md.
  *   node scripts/update-bench-table.mjs [results.json]    (npm run bench:docs)
  *   npm run bench -- --update-docs                         (the same, at the end of a bench run)
  * Invariants: only full-mode results of a run without failures are written (quick mode
  * measures other sizes than the targets'); a file without its markers is an error, never
  * rewritten elsewhere; the rendering is a pure function of the results.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -25,8 +28,23 @@ export const BENCH_DOCS = [
 /** Where the record of the run behind the tables is kept. */
 export const BENCH_RECORD = join('docs', 'bench-results.json');
 
-/** What the tables are made of, from a bench run's results: its header, rows, and CPU split. */
-export function benchRecord(results) {
+/** How many runs the record's history keeps (this one included). */
+export const HISTORY_RUNS = 6;
+/** How many of them the history table shows. */
+const HISTORY_SHOWN = 3;
+
+/**
+ * What the tables are made of, from a bench run's results: its header, rows, CPU split and
+ * profile, and the history of target statuses (`previous`: the record written before, whose
+ * history this run's statuses extend; a run already in it is replaced, not added twice).
+ */
+export function benchRecord(results, previous = undefined) {
+  const run = {
+    date: results.date,
+    load: results.machine?.load ?? '',
+    statuses: Object.fromEntries(results.rows.filter((r) => r.target !== '').map((r) => [r.id, r.status])),
+  };
+  const earlier = (Array.isArray(previous?.history) ? previous.history : []).filter((h) => h.date !== run.date);
   return {
     date: results.date,
     quick: results.quick,
@@ -36,6 +54,7 @@ export function benchRecord(results) {
     failures: results.failures ?? [],
     cpuSplit: cpuSplitRows(results),
     profile: results.profile ?? [],
+    history: [...earlier, run].slice(-HISTORY_RUNS),
   };
 }
 
@@ -60,6 +79,7 @@ export function renderReadmeTable(record) {
 /** docs/performance.md: the bench's header, every row, and where the CPU time of each check went. */
 export function renderPerformanceTables(record) {
   const lines = [runLine(record), '', '```', ...record.header, '```', '', ...rowsTable(record.rows)];
+  if ((record.history ?? []).length > 1) lines.push('', ...historyTable(record));
   const split = record.cpuSplit;
   if (split.length > 0) {
     lines.push('', 'Where the CPU time went (ms, from `/proc/self/task`, 10 ms resolution):', '');
@@ -68,6 +88,24 @@ export function renderPerformanceTables(record) {
   }
   for (const run of record.profile ?? []) lines.push('', ...profileTables(run));
   return lines.join('\n');
+}
+
+/**
+ * Each target of this run with its status in the last HISTORY_SHOWN runs of the record's
+ * history (oldest first; `-` where a run did not measure it), and how many targets every one of
+ * those runs met.
+ */
+function historyTable(record) {
+  const runs = record.history.slice(-HISTORY_SHOWN);
+  const targets = record.rows.filter((r) => r.target !== '');
+  const metInAll = targets.filter((r) => runs.every((run) => run.statuses[r.id] === 'met')).length;
+  return [
+    `The targets in the last ${runs.length} runs written here, oldest first: met in all ${runs.length}, ${metInAll} of ${targets.length}.`,
+    '',
+    tableLine(['figure', 'target', ...runs.map((run) => `${run.date.slice(0, 16).replace('T', ' ')} (load ${run.load.split(' ')[0]})`)]),
+    `|---|---|${runs.map(() => '---|').join('')}`,
+    ...targets.map((r) => tableLine([r.figure, r.target, ...runs.map((run) => run.statuses[r.id] ?? '-')])),
+  ];
 }
 
 /** One run's CPU profile (bench/sections/profile.js): main-thread self time per area, then the top functions. */
@@ -133,17 +171,21 @@ export function unusableResults(results) {
 export function updateBenchDocs(root, results) {
   const why = unusableResults(results);
   if (why !== null) throw new Error(`not updating the bench tables: ${why}`);
-  const record = benchRecord(results);
+  const recordBefore = readIfExists(join(root, BENCH_RECORD));
+  const record = benchRecord(results, recordBefore === undefined ? undefined : JSON.parse(recordBefore));
   const updates = BENCH_DOCS.map((doc) => {
     const path = join(root, doc.file);
     const before = readFileSync(path, 'utf8');
     return { file: doc.file, path, before, after: replaceBetweenMarkers(before, doc.marker, doc.render(record), doc.file) };
   });
-  updates.push({ file: BENCH_RECORD, path: join(root, BENCH_RECORD), before: readIfExists(join(root, BENCH_RECORD)), after: `${JSON.stringify(record, null, 2)}\n` });
+  updates.push({ file: BENCH_RECORD, path: join(root, BENCH_RECORD), before: recordBefore, after: `${JSON.stringify(record, null, 2)}\n` });
   const written = [];
   for (const update of updates) {
     if (update.after === update.before) continue;
-    writeFileSync(update.path, update.after);
+    // Written beside, then renamed over: a failed write leaves the document as it was.
+    const temporary = `${update.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, update.after);
+    renameSync(temporary, update.path);
     written.push(update.file);
   }
   return written;

@@ -53,8 +53,10 @@ export function errorLine(error: unknown): string {
 /**
  * Whether the command line may ask for help (`--help`, `-h` alone or in a cluster, `help`);
  * over-inclusive on purpose. yargs renders a command's help text after every handler it runs
- * (kept in case the handler asks for it; ours never do), and wrapping that text to the terminal
- * width costs a tenth of a small check's CPU time, so help is wrapped only when it may be shown.
+ * (kept in case the handler asks for it; ours never do, and `.fail` below turns every failure
+ * into one line without help). Wrapping that text to the terminal width cost a tenth of a small
+ * check's CPU time, and rendering it at all another tenth, so when the command line cannot ask
+ * for help the text is neither wrapped nor rendered (`skipHelpCache`).
  */
 function mayShowHelp(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
@@ -91,7 +93,24 @@ export function buildCli(argv: readonly string[]) {
     .epilogue('Exit codes: 0 clean, 1 error-severity findings, 2 usage, configuration or input error.')
     .wrap(mayShowHelp(argv) ? Math.min(100, process.stdout.isTTY ? process.stdout.columns : 100) : null);
   for (const command of commands) cli.command(command as CommandModule);
+  if (!mayShowHelp(argv)) skipHelpCache(cli);
   return cli;
+}
+
+/** What of yargs' usage object `skipHelpCache` replaces (not in yargs' published types). */
+interface YargsUsage {
+  cacheHelpMessage(): void;
+}
+
+/**
+ * Makes yargs skip the help text it renders and caches after running a command's handler (its
+ * commands share the top-level usage object). The text is only shown when the handler asks
+ * for help, which ours never do; a command line that may ask for help keeps yargs' behaviour.
+ */
+function skipHelpCache(cli: ReturnType<typeof yargs>): void {
+  const internals = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => YargsUsage } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (usage !== undefined) usage.cacheHelpMessage = () => undefined;
 }
 
 /**

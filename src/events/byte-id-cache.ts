@@ -173,7 +173,10 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
         this.slab = bigger;
         this.slabView = viewOver(bigger);
       }
-      bytes.copy(this.slab, this.slabUsed, start, end);
+      // Byte by byte: a key is short, and `Buffer.copy` costs microseconds per call before it is optimized.
+      const slab = this.slab;
+      const to = this.slabUsed - start;
+      for (let i = start; i < end; i++) slab[to + i] = bytes[i]!;
       this.slabOffsets.push(this.slabUsed);
       this.slabUsed += length;
     }

@@ -8,20 +8,22 @@
  * by the pid after the `%16s` comm column, and only compared, four bytes at a time, while the
  * task's lines repeat it), per address (hex-address-table.ts: a 16-digit address seen before is
  * found by its bytes as words; the address's slot also keeps the instance number and the class
- * name last seen there, so a class name is only compared, not looked up) and per class name
- * (byte-id-cache.ts). The timestamp goes as its integer seconds and fraction.
+ * name last seen there, so a class name is only compared, not looked up; the bytes of a name
+ * longer than the slot keeps are in class-name-bytes.ts). A class name other than the one
+ * kept at its address is decoded and looked up by its text. The timestamp goes as its integer
+ * seconds and fraction.
  * It takes a line only where the general path (ftrace-line.ts, lock-payload.ts) would read it the
  * same way, and declines, having done nothing, every other line: non-ASCII or control bytes, a
  * console stamp, a tgid column, the latency layout, no flags column, a pid that is not the first
  * `-<digits> [` of the line, pid 0 (an idle task is keyed by CPU), NMI context (`z`/`Z`), a
  * timestamp with a `us` unit or a mark, any event but the two lock tracepoints, a payload without
- * a 4-16 digit lowercase address or with `=` (trace-cmd's raw fields), an empty class, an id longer than
- * byte-id-cache.ts keeps. FtraceParser.line owns those lines and every error message.
+ * a 4-16 digit lowercase address or with `=` (trace-cmd's raw fields), an empty class.
+ * FtraceParser.line owns those lines and every error message.
  * Invariant: a line it takes has exactly the effect FtraceParser.line would give it (tested line
  * by line and by whole checks, test/events/ftrace-fast-lane.test.ts).
  */
-import { ByteIdCache } from './byte-id-cache.js';
-import { HexAddressTable } from './hex-address-table.js';
+import { ClassNameBytes } from './class-name-bytes.js';
+import { HexAddressTable, NAME_BYTES } from './hex-address-table.js';
 import type { Context, KernelTask } from './kernel-lock-records.js';
 import { contextOf, type KernelLockTracker } from './kernel-lock-tracker.js';
 
@@ -99,8 +101,8 @@ export class FtraceFastLane {
   private readonly slotPrefixLengths = new Int32Array(TASK_SLOTS);
   /** Per address: the tracker's instance number (its record), and the class last seen there as its name (tag: the tracker's class number). */
   private readonly addresses = new HexAddressTable();
-  /** Class names; the tag of each is the tracker's class number. */
-  private readonly classes = new ByteIdCache();
+  /** The bytes of each class name longer than NAME_BYTES, by the tracker's class number (their bytes past NAME_BYTES are compared there). */
+  private readonly classNames = new ClassNameBytes();
 
   /** Where `readPrefix` found the parts of the prefix it read: comm, dash, pid, CPU. */
   private readCommStart = 0;
@@ -205,6 +207,7 @@ export class FtraceFastLane {
       classEnd > classStart &&
       classEnd <= limit &&
       addresses.hasName(view, classStart, classEnd) &&
+      (classEnd - classStart <= NAME_BYTES || this.classNames.sameFrom(addresses.nameTag(), NAME_BYTES, bytes, classStart + NAME_BYTES, classEnd)) &&
       (classEnd === limit || bytes[classEnd] === NEWLINE || bytes[classEnd] === CARRIAGE_RETURN)
     ) {
       // The class last seen at this address, then the line's end: what the scan below would
@@ -226,10 +229,7 @@ export class FtraceFastLane {
     else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
     else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
     else return -1;
-    if (classNumber < 0) {
-      classNumber = this.classNumberOf(bytes, classStart, classEnd);
-      if (classNumber < 0) return -1;
-    }
+    if (classNumber < 0) classNumber = this.classNumberOf(bytes, classStart, classEnd);
     const task = slot >= 0 ? this.slotTasks[slot]! : this.taskOfReadPrefix(bytes, start);
     // The address's id is only read when the tracker has no number for it yet.
     const known = addresses.record();
@@ -303,15 +303,14 @@ export class FtraceFastLane {
     return task;
   }
 
-  /** The tracker's number of the class `bytes[start, end)` (kept as the name at the last address looked up); -1: a name too long to keep. */
+  /**
+   * The tracker's number of the class `bytes[start, end)`, a name other than the one kept at the
+   * last address looked up (a first sight of the address, mostly): found by its text, and kept
+   * as that address's name.
+   */
   private classNumberOf(bytes: Buffer, start: number, end: number): number {
-    const cls = this.classes.index(bytes, start, end);
-    if (cls < 0) return -1;
-    let classNumber = this.classes.tags[cls]!;
-    if (classNumber < 0) {
-      classNumber = this.tracker.ids.classOf(this.classes.ids[cls]!);
-      this.classes.tags[cls] = classNumber;
-    }
+    const classNumber = this.tracker.ids.classOf(bytes.toString('latin1', start, end));
+    if (end - start > NAME_BYTES) this.classNames.keep(classNumber, bytes, start, end);
     this.addresses.setName(bytes, start, end, classNumber);
     return classNumber;
   }
@@ -350,7 +349,9 @@ export class FtraceFastLane {
       return;
     }
     this.slotPrefixLengths[slot] = length;
-    this.slotPrefixBytes.set(bytes.subarray(start, end), slot * PREFIX_BYTES);
+    const prefixBytes = this.slotPrefixBytes;
+    const to = slot * PREFIX_BYTES - start;
+    for (let i = start; i < end; i++) prefixBytes[to + i] = bytes[i]!;
   }
 
   private viewOf(bytes: Buffer): DataView {

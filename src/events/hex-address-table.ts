@@ -7,16 +7,24 @@
  * by reading its 16 bytes as four words (`find16`), without looking at its digits one by one:
  * they were checked when it was added (`index`; the reader checks them).
  * Per address it also keeps, in the address's own 64-byte slot, the reader's number for it
- * (`record`; -1 until set) and a short name (up to NAME_BYTES bytes; the reader's use: the class
- * last seen at that address) with a number tagging it, so that looking an address up, reading
- * its record and checking a line's name against it touch one cache line.
+ * (`record`; -1 until set) and a name (the reader's use: the class last seen at that address)
+ * with a number tagging it: its length and its first NAME_BYTES bytes (a longer name's other
+ * bytes are the reader's to compare), so that looking an address up, reading its record and
+ * checking a line's name against it touch one cache line.
  * Invariants: memory is bounded: at `capacity` addresses the table starts over at its initial
- * size (addresses are then decoded again, names forgotten); the name methods are about the
+ * size (addresses are then decoded again, names forgotten); it grows from its initial 64 kB to
+ * FIRST_GROWTH_SLOTS slots at once, then by doubling; the name methods are about the
  * address of the last `index` or successful `find16` call.
  */
 
 const DEFAULT_CAPACITY = 1 << 16;
 const INITIAL_SLOTS = 1 << 10;
+/**
+ * A table that outgrows its initial size grows to this at once (1 MB, 12,288 addresses), not
+ * by doublings: each growth runs the rehash loop (compiled by V8 on its own when it runs long)
+ * and makes the optimized `index` fall back to the interpreter where it calls `grow`.
+ */
+const FIRST_GROWTH_SLOTS = 1 << 14;
 /** Slot layout (16 words, 64 bytes): [4 key words, digits, index + 1 (0: empty), record, name length (0: none), tag, name bytes...]. */
 const SLOT_WORDS = 16;
 const SLOT_BYTES = SLOT_WORDS * 4;
@@ -28,7 +36,7 @@ const NAME_LENGTH = 7;
 const NAME_TAG = 8;
 const NAME_WORD = 9;
 const NAME_OFFSET = NAME_WORD * 4;
-/** The longest name kept. */
+/** The bytes of a name kept in its address's slot (its first ones, for a longer name). */
 export const NAME_BYTES = SLOT_BYTES - NAME_OFFSET;
 /** The longest address (64-bit `%p`). */
 const MAX_DIGITS = KEY_WORDS * 4;
@@ -114,16 +122,21 @@ export class HexAddressTable {
     return this.table[this.found + NAME_LENGTH]!;
   }
 
-  /** Whether the name kept for the last address found is `view[start, end)`, compared four bytes at a time. */
+  /**
+   * Whether the name kept for the last address found is `view[start, end)`, compared four bytes
+   * at a time: its length and its kept bytes (a name longer than NAME_BYTES: its first NAME_BYTES
+   * bytes; the caller compares the rest).
+   */
   hasName(view: DataView, start: number, end: number): boolean {
     const at = this.found;
     const table = this.table;
     if (table[at + NAME_LENGTH] !== end - start) return false;
+    const keptEnd = end - start > NAME_BYTES ? start + NAME_BYTES : end;
     let word = at + NAME_WORD;
     let i = start;
-    for (; i + 4 <= end; i += 4, word++) if (table[word] !== view.getInt32(i, true)) return false;
+    for (; i + 4 <= keptEnd; i += 4, word++) if (table[word] !== view.getInt32(i, true)) return false;
     const names = this.bytes;
-    for (let from = word * 4 - i; i < end; i++) if (names[from + i] !== view.getUint8(i)) return false;
+    for (let from = word * 4 - i; i < keptEnd; i++) if (names[from + i] !== view.getUint8(i)) return false;
     return true;
   }
 
@@ -132,17 +145,17 @@ export class HexAddressTable {
     return this.table[this.found + NAME_TAG]!;
   }
 
-  /** Keeps `bytes[start, end)` and `tag` as the name of the last address found (a name longer than NAME_BYTES: none). */
+  /** Keeps `bytes[start, end)` (its length and first NAME_BYTES bytes) and `tag` as the name of the last address found. */
   setName(bytes: Buffer, start: number, end: number, tag: number): void {
     const at = this.found;
-    const length = end - start;
-    if (length > NAME_BYTES) {
-      this.table[at + NAME_LENGTH] = 0;
-      return;
-    }
-    this.table[at + NAME_LENGTH] = length;
+    this.table[at + NAME_LENGTH] = end - start;
     this.table[at + NAME_TAG] = tag;
-    this.bytes.set(bytes.subarray(start, end), at * 4 + NAME_OFFSET);
+    // Byte by byte: a name is short, and `subarray` builds a Buffer (through its species
+    // constructor, microseconds before it is optimized) for each new address.
+    const names = this.bytes;
+    const to = at * 4 + NAME_OFFSET - start;
+    const keptEnd = Math.min(end, start + NAME_BYTES);
+    for (let i = start; i < keptEnd; i++) names[to + i] = bytes[i]!;
   }
 
   /** Puts a new entry (key `words[from, from + 4)`) in its slot; returns the slot's first word. */
@@ -167,7 +180,7 @@ export class HexAddressTable {
 
   private grow(): void {
     const old = this.table;
-    this.table = new Int32Array(old.length * 2);
+    this.table = new Int32Array(Math.max(old.length * 2, FIRST_GROWTH_SLOTS * SLOT_WORDS));
     this.bytes = new Uint8Array(this.table.buffer);
     this.mask = this.table.length / SLOT_WORDS - 1;
     for (let at = 0; at < old.length; at += SLOT_WORDS) {

@@ -15,6 +15,7 @@ import {
   BENCH_DOCS,
   BENCH_RECORD,
   benchRecord,
+  HISTORY_RUNS,
   renderPerformanceTables,
   renderReadmeTable,
   replaceBetweenMarkers,
@@ -84,6 +85,47 @@ describe('update-bench-table', () => {
     expect(() => updateBenchDocs(root, asFullRun)).toThrow(/README\.md: no bench table markers/);
     expect(readFileSync(join(root, 'docs', 'performance.md'), 'utf8')).toBe('<!-- bench:performance:start -->\n<!-- bench:performance:end -->\n');
     expect(() => replaceBetweenMarkers('<!-- bench:x:start --><!-- bench:x:end --><!-- bench:x:start -->', 'x', '')).toThrow(/twice/);
+  });
+
+  test('keeps each target\'s status in the last runs written, and shows the last three', () => {
+    const root = project('<!-- bench:readme:start -->\n<!-- bench:readme:end -->\n', '<!-- bench:performance:start -->\n<!-- bench:performance:end -->\n');
+    const rows = saved.rows as Row[];
+    const targeted = rows.filter((r) => r.target !== '');
+    expect(targeted.length).toBeGreaterThan(3);
+    const [first, second] = targeted as [Row, Row];
+    // Run n: the first target met in every run, the second met but in run 2; run 1 lacks the last row.
+    const runOf = (n: number) => ({
+      ...asFullRun,
+      date: `2026-12-0${n}T10:00:00.000Z`,
+      rows: rows
+        .filter((r) => n > 1 || r.id !== targeted.at(-1)!.id)
+        .map((r) => (r.id === first.id ? { ...r, status: 'met' } : r.id === second.id ? { ...r, status: n === 2 ? 'NOT met' : 'met' } : r)),
+    });
+    const history = () => (JSON.parse(readFileSync(join(root, BENCH_RECORD), 'utf8')) as { history: Array<{ date: string; statuses: Record<string, string> }> }).history;
+    updateBenchDocs(root, runOf(1));
+    expect(history().map((h) => h.date)).toEqual(['2026-12-01T10:00:00.000Z']);
+    // One run alone has no history table.
+    expect(readFileSync(join(root, 'docs', 'performance.md'), 'utf8')).not.toContain('The targets in the last');
+    updateBenchDocs(root, runOf(2));
+    updateBenchDocs(root, runOf(2));
+    expect(history().map((h) => h.date)).toEqual(['2026-12-01T10:00:00.000Z', '2026-12-02T10:00:00.000Z']);
+    updateBenchDocs(root, runOf(3));
+    const table = between(readFileSync(join(root, 'docs', 'performance.md'), 'utf8'), 'performance');
+    expect(table).toContain('| figure | target | 2026-12-01 10:00 (load ');
+    expect(table).toContain(`| ${first.figure} | ${first.target} | met | met | met |`);
+    expect(table).toContain(`| ${second.figure} | ${second.target} | met | NOT met | met |`);
+    expect(table).toContain(`| ${targeted.at(-1)!.figure} | ${targeted.at(-1)!.target} | - |`);
+    const metInAll = targeted.filter((r) => [1, 2, 3].every((n) => (runOf(n).rows as Row[]).find((row) => row.id === r.id)?.status === 'met')).length;
+    expect(table).toContain(`met in all 3, ${metInAll} of ${targeted.length}.`);
+    expect(history()[2]?.statuses[second.id]).toBe('met');
+    // The history keeps the last HISTORY_RUNS runs; the table shows the last three.
+    expect(HISTORY_RUNS).toBe(6);
+    for (let n = 4; n <= 8; n++) updateBenchDocs(root, runOf(n));
+    expect(history()).toHaveLength(HISTORY_RUNS);
+    expect(history()[0]?.date).toBe('2026-12-03T10:00:00.000Z');
+    const later = between(readFileSync(join(root, 'docs', 'performance.md'), 'utf8'), 'performance');
+    expect(later).not.toContain('2026-12-05 10:00');
+    expect(later).toContain('2026-12-06 10:00');
   });
 
   test('escapes a | inside a cell', () => {

@@ -3,11 +3,12 @@
  * loads neither the rule code (zod, yaml) nor the simulation, the graph analyses, the other
  * commands or the renderers of formats it does not print; the same check with rules, a
  * baseline, another format or another command still loads what that needs, with the same
- * output. The modules are recorded by a resolve hook registered with `--import`, which prints
- * every resolved URL on stderr.
+ * output. The files are recorded by a resolve hook registered with `--import`, which prints
+ * every resolved URL on stderr; the binary starts from the CLI's bundle (scripts/bundle-cli.mjs),
+ * so each file of the bundle loaded stands for the modules its metafile says it holds.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,8 @@ interface RecordedRun {
   stdout: string;
   /** Loaded modules: package names, and paths under dist/ for our own. */
   modules: Set<string>;
+  /** How many distinct files of the package (ours and its node_modules) were loaded. */
+  files: number;
 }
 
 function runRecordingImports(args: readonly string[]): RecordedRun {
@@ -32,14 +35,29 @@ function runRecordingImports(args: readonly string[]): RecordedRun {
     timeout: SPAWN_TIMEOUT_MS,
   });
   const modules = new Set<string>();
+  const files = new Set<string>();
+  const add = (path: string) => {
+    const inPackage = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
+    if (inPackage?.[1] !== undefined) modules.add(inPackage[1]);
+    else if (path.startsWith('dist/')) modules.add(path);
+  };
   for (const line of result.stderr.split('\n')) {
     if (!line.startsWith('IMPORTED file://')) continue;
     const path = decodeURIComponent(line.slice('IMPORTED file://'.length));
-    const inPackage = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
-    if (inPackage?.[1] !== undefined) modules.add(inPackage[1]);
-    else if (path.startsWith(join(REPO_ROOT, 'dist'))) modules.add(path.slice(REPO_ROOT.length + 1));
+    if (!path.startsWith(`${REPO_ROOT}/`)) continue;
+    const relative = path.slice(REPO_ROOT.length + 1);
+    files.add(relative);
+    const bundled = bundleOutputs()[relative];
+    if (bundled === undefined) add(relative);
+    else for (const input of Object.keys(bundled.inputs)) add(input);
   }
-  return { status: result.status, stdout: result.stdout, modules };
+  return { status: result.status, stdout: result.stdout, modules, files: files.size };
+}
+
+/** The bundle's outputs (paths from the package root) with the modules each holds, from its metafile. */
+function bundleOutputs(): Record<string, { inputs: Record<string, unknown> }> {
+  const meta = JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'cli-bundle', 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  return meta.outputs;
 }
 
 const under = (modules: Set<string>, prefix: string) => [...modules].filter((module) => module.startsWith(prefix));
@@ -55,6 +73,9 @@ describe('start-up of the built binary', { timeout: SPAWN_TIMEOUT_MS }, () => {
     expect(run.modules).toContain('yargs');
     expect(run.modules).toContain('dist/cli/commands/check.js');
     expect(run.modules).toContain('dist/report/text.js');
+    // It starts from the bundle: a few files read and compiled, where the modules are about 140.
+    expect(run.files).toBeLessThan(40);
+    expect(run.modules.size).toBeGreaterThan(100);
     for (const heavy of ['zod', 'yaml', 'graphology-dag', 'graphology-gexf']) expect(run.modules).not.toContain(heavy);
     expect(under(run.modules, 'dist/sim/')).toEqual([]);
     expect(under(run.modules, 'dist/graph/')).toEqual([]);

@@ -20,6 +20,7 @@ import { Validator } from '../../src/engine/validator.js';
 import type { EventOrigin, LockType, TraceEvent } from '../../src/events/event.js';
 import { FtraceFastLane } from '../../src/events/ftrace-fast-lane.js';
 import { FtraceParser } from '../../src/events/ftrace-reader.js';
+import { NAME_BYTES } from '../../src/events/hex-address-table.js';
 import { KernelLockTracker } from '../../src/events/kernel-lock-tracker.js';
 import type { LiveHandle, LockOpMode, LockOpSink } from '../../src/events/lock-op-sink.js';
 import { forEachLine } from '../../src/events/text-line-reader.js';
@@ -189,7 +190,7 @@ const plainLockLine = fc
     task: fc.integer({ min: 0, max: 6 }),
     cpu: fc.integer({ min: 0, max: 2 }),
     acquire: fc.boolean(),
-    lock: fc.integer({ min: 0, max: 5 }),
+    lock: fc.integer({ min: 0, max: 8 }),
     flags: pick('.....', '.....', 'd..1.', '..s1.', 'd.h2.', 'b....', 'X....', '..H1.', 'dN.3.', '.N.f1', 'D.s2.', 'd...'),
     prefix: pick('', '', 'read ', 'try ', 'try read '),
   })
@@ -197,8 +198,12 @@ const plainLockLine = fc
     const comms = ['bash', 'systemd-journal', 'jbd2/sda1-8', '<idle>', 'kworker/2:1H', 'sh', 'ab-12 cd'];
     const pids = ['1040', '435', '245', '0', '2064', '1040', '77'];
     const classes = ['&mm->mmap_lock', 'tasklist_lock', '&dev->lock', 'rcu_read_lock'];
-    const address = (0x84e37380 + (lock % 4)).toString(16).padStart(16, '0');
-    const cls = classes[lock % 4]!;
+    // Locks 6 and 7 are one address with two class names longer than the address table keeps
+    // (hex-address-table.ts NAME_BYTES), of one length, that differ only past those bytes; lock 8
+    // has a 300-byte class name.
+    const longNames = ['(work_completion)(&(&wb->dwork)->work)', '(work_completion)(&(&wb->dwork)->wait)', `&${'x'.repeat(298)}k`];
+    const address = (0x84e37380 + (lock < 6 ? lock % 4 : lock === 8 ? 8 : 6)).toString(16).padStart(16, '0');
+    const cls = lock < 6 ? classes[lock % 4]! : longNames[lock - 6]!;
     const prefixText = `${comms[task]!.padStart(16)}-${pids[task]!.padEnd(7)} [00${cpu}] ${flags}    49.3398${task}0:`;
     // Locks 4 and 5 are other classes at the addresses of locks 0 and 1 (an instance declared
     // again); `&dev->lock` at two addresses makes a task hold two instances of one class.
@@ -260,6 +265,20 @@ describe('ftrace byte lane: same events, lines and errors as the general path', 
   test.prop([lockLine], { numRuns: 1500 })('any single line after a plain acquisition of the same lock', (line) => {
     const text = `            bash-1040    [004] .....    49.339891: lock_acquire: 0000000084e3738a read &mm->mmap_lock\n${line}\n`;
     expect(lanePath(text, [])).toEqual(generalPath(text));
+  });
+});
+
+describe('ftrace byte lane: class names longer than the address table keeps', () => {
+  vitest('a class that changes at an address only past the bytes kept in its slot is declared again', () => {
+    const work = '(work_completion)(&(&wb->dwork)->work)';
+    const wait = '(work_completion)(&(&wb->dwork)->wait)';
+    expect(work.slice(0, NAME_BYTES)).toBe(wait.slice(0, NAME_BYTES));
+    expect(work.length).toBe(wait.length);
+    const line = (event: string, cls: string) => `            bash-1040    [004] .....    49.339891: ${event}: 0000000084e3738a ${cls}`;
+    const text = `${[line('lock_acquire', work), line('lock_release', work), line('lock_acquire', wait), line('lock_release', wait), line('lock_acquire', work)].join('\n')}\n`;
+    const lane = lanePath(text, []);
+    expect(lane).toEqual(generalPath(text));
+    expect(lane.delivered.flatMap(({ event }) => (event.op === 'init' ? [event.class] : []))).toEqual([work, wait, work]);
   });
 });
 
@@ -340,6 +359,7 @@ describe('ftrace byte lane: what it takes', () => {
     ' systemd-journal-435     [006] ....1    63.884926: lock_acquire: 00000000501e1144 try read &mm->mmap_lock',
     '     jbd2/sda1-8-245     [001] d..2.     7.000001: lock_acquire: 00000000501e1144 try &journal->j_state_lock',
     '  <idle>-7 [1] dNH2.  5: lock_release: abcd (&timer)',
+    `            bash-1040    [004] .....    49.339891: lock_acquire: 0000000084e3738a &${'x'.repeat(300)}->lock`,
   ])('takes %s', (line) => {
     expect(laneTakes(line)).toBe(true);
   });

@@ -44,7 +44,7 @@ describe('HexAddressTable', () => {
     expect(find16(table, '84e3738a        ')).toBe(-1);
   });
 
-  it('keeps a name and its tag per address (of the last one looked up), up to NAME_BYTES bytes', () => {
+  it('keeps a name and its tag per address (of the last one looked up): its length and first NAME_BYTES bytes', () => {
     const table = new HexAddressTable();
     const name = Buffer.from('x&mm->mmap_lock', 'latin1');
     indexOf(table, '0000000084e3738a');
@@ -59,9 +59,15 @@ describe('HexAddressTable', () => {
     expect(table.hasName(viewOf(other), 0, other.length)).toBe(false);
     indexOf(table, '00000000f5b22878');
     expect(table.hasName(viewOf(name), 1, name.length)).toBe(false);
-    const long = Buffer.from('n'.repeat(NAME_BYTES + 1), 'latin1');
+    // A longer name: its length and its first NAME_BYTES bytes are compared, not the rest (the caller's).
+    const long = Buffer.from(`${'n'.repeat(NAME_BYTES)}pq`, 'latin1');
     table.setName(long, 0, long.length, 3);
-    expect(table.hasName(viewOf(long), 0, long.length)).toBe(false);
+    expect(table.nameLength()).toBe(NAME_BYTES + 2);
+    expect(table.hasName(viewOf(long), 0, long.length)).toBe(true);
+    expect(table.hasName(viewOf(Buffer.from(`${'n'.repeat(NAME_BYTES)}xy`, 'latin1')), 0, long.length)).toBe(true);
+    expect(table.hasName(viewOf(Buffer.from(`${'n'.repeat(NAME_BYTES - 1)}xpq`, 'latin1')), 0, long.length)).toBe(false);
+    expect(table.hasName(viewOf(long), 0, long.length - 1)).toBe(false);
+    expect(table.nameTag()).toBe(3);
     const longest = Buffer.from('m'.repeat(NAME_BYTES), 'latin1');
     table.setName(longest, 0, longest.length, 4);
     expect(table.hasName(viewOf(longest), 0, longest.length)).toBe(true);

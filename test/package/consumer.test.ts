@@ -54,11 +54,14 @@ describe('npm pack', { timeout: 60_000 }, () => {
     for (const needed of [
       'LICENSE', 'README.md', 'package.json', 'bin/lockdep.js', 'dist/index.js', 'dist/index.d.ts',
       'dist/testing/vitest.js', 'dist/testing/vitest.d.ts', 'dist/testing/fail-on-deadlock.js',
-      'dist/sim/deadlock-error.js', 'dist/cli/main.js', 'schema/rules.schema.json', 'rules/kvm-2021.yaml',
+      'dist/sim/deadlock-error.js', 'dist/cli/main.js', 'dist/cli-bundle/main.js', 'dist/cli-bundle/check-worker.js',
+      'schema/rules.schema.json', 'rules/kvm-2021.yaml',
     ]) expect(files).toContain(needed);
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
     expect(files.filter((file) => /^(src|test|bench|examples|scripts|docs)\//.test(file))).toEqual([]);
-    const javascript = files.filter((file) => file.startsWith('dist/') && file.endsWith('.js'));
+    // The CLI's bundle is what bin/lockdep.js runs, not an API: no types, and its metafile stays home.
+    expect(files).not.toContain('dist/cli-bundle/meta.json');
+    const javascript = files.filter((file) => file.startsWith('dist/') && !file.startsWith('dist/cli-bundle/') && file.endsWith('.js'));
     for (const file of javascript) expect(files, `${file} has its types`).toContain(file.replace(/\.js$/, '.d.ts'));
     for (const file of javascript.slice(0, 40)) {
       expect(readFileSync(join(REPO_ROOT, file), 'utf8'), file).not.toContain('sourceMappingURL');
