@@ -147,10 +147,17 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   // ─── the byte-level readers' entrance (events/lock-op-sink.ts) ───────────────────────────
 
   acquireAt(task: TaskState | string, lock: LockInstance | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
+    if (typeof lock === 'string') {
+      this.acquireByIdAt(task, lock, mode, trylock, site, file, line);
+      return;
+    }
     const owner = this.lineOfTask(task, file, line);
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- a bare truth test of a call result is V8's general one (hot-path.ts)
-    if (typeof lock !== 'string' && this.hot.acquire(owner, lock, mode, trylock, site, file, line) === true) return;
-    this.acquireInstance(owner, typeof lock === 'string' ? this.tables.instance(lock) : lock, null, 0, mode, trylock, undefined, false, site);
+    if (this.hot.acquire(owner, lock, mode, trylock, site, file, line) === false) this.acquireInstance(owner, lock, null, 0, mode, trylock, undefined, false, site);
+  }
+
+  acquireByIdAt(task: TaskState | string, lock: string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
+    this.acquireInstance(this.lineOfTask(task, file, line), this.tables.instance(lock), null, 0, mode, trylock, undefined, false, site);
   }
 
   releaseAt(task: TaskState | string, lock: LockInstance | string, site: LockOpSite, file: string, line: number): void {

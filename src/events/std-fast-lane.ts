@@ -181,7 +181,11 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
           site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
         }
         this.delivered++;
-        if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
+        // A lock's first sight by id through an entrance of its own, when the engine has one: then
+        // `acquireAt` is compiled for handles alone (its feedback would otherwise be mostly first
+        // sights, which are most acquisitions while it gets compiled).
+        if (acquire && typeof instance === 'string' && this.sink.acquireByIdAt !== undefined) this.sink.acquireByIdAt(task, instance, 0, false, site, this.file, lineNo);
+        else if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
         else this.sink.releaseAt(task, instance, site, this.file, lineNo);
         if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
         if (typeof instance === 'string') this.locks.remember(lock, this.sink.lockHandle(instance));
