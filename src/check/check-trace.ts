@@ -8,6 +8,7 @@ import type { EngineHooks } from '../engine/hooks.js';
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult } from '../engine/result.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
+import type { GraphColumns } from '../engine/graph-columns.js';
 import { Validator, type ValidatorLimits, type ValidatorOptions } from '../engine/validator.js';
 import type { EventOrigin, LockType } from '../events/event.js';
 import { importTrace } from '../events/import-trace.js';
@@ -32,6 +33,8 @@ export interface CheckTraceOptions {
   read?: ReadTraceOptions;
   /** Receives the file's mergeable graph snapshot after the check (`--save-graph`, graph formats). */
   onSnapshot?: (snapshot: GraphSnapshot) => void;
+  /** Receives the file's class graph as the engine keeps it, after the check (no snapshot built: `lockdep infer`). */
+  onGraphColumns?: (columns: GraphColumns) => void;
   /** Trace format (`--input-format`): jsonl, ftrace, std, or auto (detected; the default). */
   inputFormat?: InputFormatChoice;
   /** Lock type per class for importers whose input has none (config `classTypes`). */
@@ -67,6 +70,7 @@ export async function checkTrace(file: string, options: CheckTraceOptions = {}):
   });
   validator.end();
   options.onSnapshot?.(validator.snapshot());
+  options.onGraphColumns?.(validator.graphColumns());
   const result = validator.result();
   if (imported.notices !== undefined && imported.notices.length > 0) result.notices = [...imported.notices];
   if (imported.graph === undefined) return result;

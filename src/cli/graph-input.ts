@@ -9,7 +9,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { escapeTerminal } from '../report/escape.js';
-import { checkTrace } from '../check/check-trace.js';
+import { checkTrace, type CheckTraceOptions } from '../check/check-trace.js';
 import type { EngineHooks } from '../engine/hooks.js';
 import type { GraphSnapshot } from '../engine/snapshot.js';
 import type { InputFormatChoice } from '../events/importers.js';
@@ -61,24 +61,37 @@ async function graphOfInput(file: string, options: GraphInputOptions): Promise<{
     options.onGraphSnapshot?.(saved.snapshot);
     return { snapshot: saved.snapshot, chains: saved.result?.summary.chains ?? null };
   }
-  const taken: { snapshot?: GraphSnapshot; replayed?: true } = {};
+  let taken: GraphSnapshot | undefined;
+  const { replayed, chains } = await checkTraceInput(file, options, { onSnapshot: (snapshot) => { taken = snapshot; } });
+  if (taken === undefined) throw new Error(`no graph snapshot was taken of ${file}`);
+  if (replayed) options.onGraphSnapshot?.(taken);
+  return { snapshot: taken, chains };
+}
+
+/**
+ * Checks one trace input (not a saved graph) with the options' hooks; its graph goes to `take`
+ * (a snapshot, or the engine's columns). `replayed`: the trace was a dependency graph
+ * (/proc/lockdep), whose acquisitions are replayed edges.
+ */
+export async function checkTraceInput(
+  file: string,
+  options: GraphInputOptions,
+  take: Pick<CheckTraceOptions, 'onSnapshot' | 'onGraphColumns'>,
+): Promise<{ replayed: boolean; chains: number | null }> {
+  let replayed = false;
   const result = await checkTrace(file, {
     ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
     ...(options.createHooks !== undefined ? { createHooks: options.createHooks } : {}),
     onGraphInput: () => {
-      taken.replayed = true;
+      replayed = true;
       options.onGraphInput?.(file);
     },
-    onSnapshot: (snapshot) => {
-      taken.snapshot = snapshot;
-    },
+    ...take,
     onInputWarning: (message, origin) => {
       process.stderr.write(`${escapeTerminal(origin.file)}:${origin.line}: warning: ${escapeTerminal(message)}\n`);
     },
   });
-  if (taken.snapshot === undefined) throw new Error(`no graph snapshot was taken of ${file}`);
-  if (taken.replayed === true) options.onGraphSnapshot?.(taken.snapshot);
-  return { snapshot: taken.snapshot, chains: result.summary.chains ?? null };
+  return { replayed, chains: result.summary.chains ?? null };
 }
 
 /**

@@ -9,14 +9,15 @@
  * Invariants: one entry per edge, in edge order; a built witness is kept and returned every time
  * after, its `types` those of the edge's current mask; building it late gives what building it
  * when the edge was added gave (a held record is reused by later holds, so its fields are copied
- * here, never the record itself; the rest, tasks, instances, classes, events and sites, does not
- * change).
+ * here, never the record itself; the rest, classes, events and sites, does not change). A live
+ * edge keeps its task's id and name and its locks' ids, never the TaskState or LockInstance: a
+ * witness must not keep a task that ended (or a freed lock) alive until the run ends.
  */
-import type { TraceEvent } from '../events/event.js';
+import type { LockId, TaskId, TraceEvent } from '../events/event.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 import { acquisitionRef } from './event-refs.js';
 import type { DependencyWitness } from './finding.js';
-import type { HeldLock, LockInstance, TaskState } from './held-lock.js';
+import type { HeldLock, TaskState } from './held-lock.js';
 import type { LockClass } from './lock-class.js';
 import { depTypes } from './lock-mode.js';
 
@@ -30,12 +31,13 @@ export interface LiveAcquisition {
 /**
  * A live edge's acquisitions: the fields of its two held locks, copied (the records are reused),
  * in one object of one shape: one allocation per edge, less work than a column each while the
- * code is still cold.
+ * code is still cold. Ids and names only: no TaskState or LockInstance.
  */
 class LiveEdge {
   constructor(
-    readonly task: TaskState,
-    readonly prevInst: LockInstance,
+    readonly taskId: TaskId,
+    readonly taskName: string,
+    readonly prevLock: LockId,
     readonly prevCls: LockClass,
     /** mode * 2 + trylock. */
     readonly prevModeTry: number,
@@ -43,7 +45,7 @@ class LiveEdge {
     readonly prevSite: LockOpSite,
     readonly prevFile: string,
     readonly prevLine: number,
-    readonly nextInst: LockInstance,
+    readonly nextLock: LockId,
     readonly nextCls: LockClass,
     readonly nextModeTry: number,
     readonly nextEvent: TraceEvent | null,
@@ -92,20 +94,20 @@ export function liveWitness(live: LiveAcquisition, mask: number): DependencyWitn
 function liveEdgeOf(live: LiveAcquisition): LiveEdge {
   const { task, prev, next } = live;
   return new LiveEdge(
-    task,
-    prev.inst, prev.cls, prev.mode * 2 + (prev.trylock ? 1 : 0), prev.event, prev.site, prev.file, prev.line,
-    next.inst, next.cls, next.mode * 2 + (next.trylock ? 1 : 0), next.event, next.site, next.file, next.line,
+    task.id, task.name,
+    prev.inst.id, prev.cls, prev.mode * 2 + (prev.trylock ? 1 : 0), prev.event, prev.site, prev.file, prev.line,
+    next.inst.id, next.cls, next.mode * 2 + (next.trylock ? 1 : 0), next.event, next.site, next.file, next.line,
   );
 }
 
 function witnessOf(entry: LiveEdge, mask: number): DependencyWitness {
-  const task = entry.task;
+  const task = entry.taskId;
   return {
     from: entry.prevCls.name,
     to: entry.nextCls.name,
     types: depTypes(mask),
-    task: task.name,
-    prev: acquisitionRef(task, entry.prevInst, entry.prevCls, entry.prevModeTry >> 1, (entry.prevModeTry & 1) === 1, entry.prevEvent, entry.prevSite, entry.prevFile, entry.prevLine),
-    next: acquisitionRef(task, entry.nextInst, entry.nextCls, entry.nextModeTry >> 1, (entry.nextModeTry & 1) === 1, entry.nextEvent, entry.nextSite, entry.nextFile, entry.nextLine),
+    task: entry.taskName,
+    prev: acquisitionRef(task, entry.prevLock, entry.prevCls, entry.prevModeTry >> 1, (entry.prevModeTry & 1) === 1, entry.prevEvent, entry.prevSite, entry.prevFile, entry.prevLine),
+    next: acquisitionRef(task, entry.nextLock, entry.nextCls, entry.nextModeTry >> 1, (entry.nextModeTry & 1) === 1, entry.nextEvent, entry.nextSite, entry.nextFile, entry.nextLine),
   };
 }

@@ -86,23 +86,31 @@ export function eventRef(event: TraceEvent, task: TaskId, file: string, line: nu
 /**
  * The reference to an acquisition (as `eventRef` of `acquireEventOf` gives it), built when first
  * asked for: a class's usage records keep one (lock-class.ts `usageAt`), and few are ever shown.
+ * It keeps the task's and the lock's ids, not their records: a usage record lives as long as its
+ * class, and must not keep a task that ended (or a freed lock) alive.
  */
 export class AcquisitionAt {
   private built: EventRef | undefined = undefined;
+  private readonly task: TaskId;
+  private readonly lock: LockId;
+
   constructor(
     private readonly event: AcquireEvent | SyncEvent | null,
-    private readonly task: TaskState,
-    private readonly inst: LockInstance,
+    task: TaskState,
+    inst: LockInstance,
     private readonly mode: number,
     private readonly trylock: boolean,
     private readonly site: LockOpSite,
     private readonly file: string,
     private readonly line: number,
-  ) {}
+  ) {
+    this.task = task.id;
+    this.lock = inst.id;
+  }
 
   /** The reference, the same object every time. */
   ref(): EventRef {
-    this.built ??= eventRef(acquireEventOf(this.event, this.task, this.inst, this.mode, this.trylock, this.site), this.task.id, this.file, this.line);
+    this.built ??= eventRef(this.event ?? plainAcquireEvent(this.task, this.lock, this.mode, this.trylock, this.site), this.task, this.file, this.line);
     return this.built;
   }
 }
@@ -123,13 +131,17 @@ export function usageRefAt(cls: LockClass, bit: number): EventRef | null {
 
 /** The reference to the acquisition of a held lock of `task`. */
 export function heldRef(h: HeldLock, task: TaskState): EventRef {
-  return acquisitionRef(task, h.inst, h.cls, h.mode, h.trylock, h.event, h.site, h.file, h.line);
+  return acquisitionRef(task.id, h.inst.id, h.cls, h.mode, h.trylock, h.event, h.site, h.file, h.line);
 }
 
-/** `heldRef` of a held lock given by its fields (edge-witnesses.ts keeps them, not the reused record). */
+/**
+ * `heldRef` of a held lock given by its fields and its task's and lock's ids (edge-witnesses.ts
+ * keeps them, not the reused record nor the task). A plain line's reference is built straight
+ * from the fields: what `buildRef` of the rebuilt event gives, without the event.
+ */
 export function acquisitionRef(
-  task: TaskState,
-  inst: LockInstance,
+  task: TaskId,
+  lock: LockId,
   cls: LockClass,
   mode: number,
   trylock: boolean,
@@ -138,7 +150,16 @@ export function acquisitionRef(
   file: string,
   line: number,
 ): EventRef {
-  return buildRef(event ?? plainAcquireEvent(task.id, inst.id, mode, trylock, site), task.id, file, line, cls, mode, trylock);
+  if (event !== null) return buildRef(event, task, file, line, cls, mode, trylock);
+  const ref: EventRef = { task: String(task) };
+  if (file) ref.file = file;
+  if (line > 0) ref.line = line;
+  ref.op = 'acquire';
+  ref.lock = String(lock);
+  ref.class = cls.name;
+  ref.mode = modeName(mode);
+  if (trylock) ref.try = true;
+  return siteOnto(ref, site);
 }
 
 /** `task`'s held locks, bottom first, as a finding shows them. */
@@ -194,8 +215,11 @@ function plainAcquireEvent(task: TaskId, lock: LockId, mode: number, trylock: bo
   return siteOnto(event, site);
 }
 
-/** Sets a plain line's call site (and stack) on the event rebuilt from it (a number stands for its decimal text). */
-function siteOnto<E extends TraceEvent>(event: E, site: LockOpSite): E {
+/**
+ * Sets a plain line's call site (and stack) on the event rebuilt from it, or on its reference (a
+ * number stands for its decimal text).
+ */
+function siteOnto<E extends TraceEvent | EventRef>(event: E, site: LockOpSite): E {
   if (site === undefined) return event;
   if (typeof site === 'string') event.site = site;
   else if (typeof site === 'number') event.site = String(site);

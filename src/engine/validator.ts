@@ -48,6 +48,7 @@ import { MODE_WRITE, modeNumber } from './lock-mode.js';
 import type { CheckResult, Summary } from './result.js';
 import { mergeSnapshot, snapshotOf } from './snapshot-merge.js';
 import type { GraphSnapshot } from './snapshot.js';
+import { graphColumnsOf, type GraphColumns } from './graph-columns.js';
 import { limitsOf, maxDepthOf, type ValidatorOptions } from './validator-options.js';
 
 export { DEFAULT_LIMITS, DEFAULT_MAX_DEPTH, type ValidatorLimits, type ValidatorOptions } from './validator-options.js';
@@ -238,6 +239,9 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   snapshot(sources: readonly string[] = this.defaultFile ? [this.defaultFile] : []): GraphSnapshot {
     return snapshotOf(this.core, sources);
   }
+
+  /** The class graph as the engine keeps it, witnesses built only when asked for (graph-columns.ts; `lockdep infer`). @internal */
+  graphColumns(): GraphColumns { return graphColumnsOf(this.core); }
 
   /**
    * Adds another run's classes, usages and dependencies to this graph, running the same checks

@@ -7,8 +7,9 @@
  * Invariants: class i of the graph is class i here (classes seen only in nestings follow);
  * successor lists hold each class once.
  */
-import type { IndexedGraph } from '../graph/indexed-graph.js';
+import type { InferGraph } from './infer-graph.js';
 import { stronglyConnectedComponents, type Components } from '../graph/strongly-connected.js';
+import { placed, slotsOf, startsOf } from './compressed-adjacency.js';
 import type { Observations } from './observations.js';
 
 export interface ClassRelation {
@@ -25,69 +26,75 @@ export interface ClassRelation {
   components: Components;
 }
 
-/** The relation's pairs, in the order found: `from[i] -> to[i]`, by graph dependency `edge[i]` (-1: none). */
+/** The relation's pairs, in the order found: `from[i] -> to[i]`, by graph dependency `edge[i]` (-1: none); `seen`: their keys. */
 interface PairList {
   from: number[];
   to: number[];
   edge: number[];
+  seen: Set<number>;
 }
 
-export function classRelation(graph: IndexedGraph, observations: Observations): ClassRelation {
-  // Classes seen only in nestings (not in the graph) are numbered after the graph's; the graph's
-  // own lists serve as they are when there are none (a trace's graph has every class it took).
-  let extra: { names: string[]; indexOf: Map<string, number> } | undefined;
-  const intern = (name: string): void => {
-    if (graph.indexOf.has(name) || extra?.indexOf.has(name) === true) return;
-    extra ??= { names: [...graph.names], indexOf: new Map(graph.indexOf) };
-    extra.indexOf.set(name, extra.names.length);
-    extra.names.push(name);
-  };
-  for (const [outer, inners] of observations.nesting) {
-    intern(outer);
-    for (const inner of inners.keys()) intern(inner);
-  }
-  const names = extra?.names ?? graph.names;
-  const indexOf = extra?.indexOf ?? graph.indexOf;
+export function classRelation(graph: InferGraph, observations: Observations): ClassRelation {
+  const { names, indexOf } = withNestingClasses(graph, observations.nesting);
   const count = names.length;
-  const pairs: PairList = { from: [], to: [], edge: [] };
-  const seen = new Set<number>();
-  for (let edge = 0; edge < graph.edgeFrom.length; edge++) addPair(pairs, seen, count, graph.edgeFrom[edge]!, graph.edgeTo[edge]!, edge);
-  for (const [outer, inners] of observations.nesting) {
-    const from = indexOf.get(outer)!;
-    for (const inner of inners.keys()) addPair(pairs, seen, count, from, indexOf.get(inner)!, -1);
-  }
+  const pairs: PairList = { from: [], to: [], edge: [], seen: new Set<number>() };
+  addDependencyPairs(pairs, count, graph.edgeFrom, graph.edgeTo);
+  addNestingPairs(pairs, count, observations.nesting, indexOf);
   const forward = compress(count, pairs.from, pairs.to);
   const backward = compress(count, pairs.to, pairs.from);
-  const nextEdge = new Int32Array(forward.list.length);
-  for (let slot = 0; slot < nextEdge.length; slot++) nextEdge[slot] = pairs.edge[forward.pairAt[slot]!]!;
+  const nextEdge = placed(forward.slots, pairs.edge);
   const components = stronglyConnectedComponents({ nodeCount: count, start: forward.start, next: forward.list });
   return { names, indexOf, start: forward.start, next: forward.list, nextEdge, prevStart: backward.start, prev: backward.list, components };
 }
 
+/**
+ * The graph's classes, then the classes seen only in nestings (numbered after the graph's); the
+ * graph's own lists serve as they are when there are none (a trace's graph has every class it
+ * took).
+ */
+function withNestingClasses(graph: InferGraph, nesting: ReadonlyMap<string, ReadonlyMap<string, unknown>>): { names: readonly string[]; indexOf: ReadonlyMap<string, number> } {
+  let extra: { names: string[]; indexOf: Map<string, number> } | undefined;
+  for (const [outer, inners] of nesting) {
+    if (!graph.indexOf.has(outer)) extra = withClass(extra, graph, outer);
+    for (const inner of inners.keys()) if (!graph.indexOf.has(inner)) extra = withClass(extra, graph, inner);
+  }
+  return extra ?? graph;
+}
+
+function withClass(extra: { names: string[]; indexOf: Map<string, number> } | undefined, graph: InferGraph, name: string): { names: string[]; indexOf: Map<string, number> } {
+  const into = extra ?? { names: [...graph.names], indexOf: new Map(graph.indexOf) };
+  if (into.indexOf.has(name)) return into;
+  into.indexOf.set(name, into.names.length);
+  into.names.push(name);
+  return into;
+}
+
+function addDependencyPairs(pairs: PairList, count: number, edgeFrom: ArrayLike<number>, edgeTo: ArrayLike<number>): void {
+  for (let edge = 0; edge < edgeFrom.length; edge++) addPair(pairs, count, edgeFrom[edge]!, edgeTo[edge]!, edge);
+}
+
+function addNestingPairs(pairs: PairList, count: number, nesting: ReadonlyMap<string, ReadonlyMap<string, unknown>>, indexOf: ReadonlyMap<string, number>): void {
+  for (const [outer, inners] of nesting) {
+    const from = indexOf.get(outer)!;
+    for (const inner of inners.keys()) addPair(pairs, count, from, indexOf.get(inner)!, -1);
+  }
+}
+
 /** Adds `from -> to` once (self pairs left out). */
-function addPair(pairs: PairList, seen: Set<number>, count: number, from: number, to: number, edge: number): void {
+function addPair(pairs: PairList, count: number, from: number, to: number, edge: number): void {
   const key = from * count + to;
-  if (from === to || seen.has(key)) return;
-  seen.add(key);
+  if (from === to || pairs.seen.has(key)) return;
+  pairs.seen.add(key);
   pairs.from.push(from);
   pairs.to.push(to);
   pairs.edge.push(edge);
 }
 
-/** Compressed adjacency keyed by `keys`, listing `values`; `pairAt[slot]`: the pair each slot came from. */
-function compress(count: number, keys: readonly number[], values: readonly number[]): { start: Int32Array; list: Int32Array; pairAt: Int32Array } {
-  const start = new Int32Array(count + 1);
-  for (let pair = 0; pair < keys.length; pair++) start[keys[pair]! + 1]!++;
-  for (let node = 0; node < count; node++) start[node + 1]! += start[node]!;
-  const fill = start.slice(0, count);
-  const list = new Int32Array(keys.length);
-  const pairAt = new Int32Array(keys.length);
-  for (let pair = 0; pair < keys.length; pair++) {
-    const slot = fill[keys[pair]!]!++;
-    list[slot] = values[pair]!;
-    pairAt[slot] = pair;
-  }
-  return { start, list, pairAt };
+/** Compressed adjacency keyed by `keys`, listing `values`; `slots[pair]`: the slot each pair went to. */
+function compress(count: number, keys: readonly number[], values: readonly number[]): { start: Int32Array; list: Int32Array; slots: Int32Array } {
+  const start = startsOf(count, keys);
+  const slots = slotsOf(start, keys);
+  return { start, list: placed(slots, values), slots };
 }
 
 /** Every class reachable from `from` along `start`/`next` (including `from`), as flags. */

@@ -8,13 +8,13 @@
  * Invariant: no class of a rule is reachable from its pseudo-lock in the relation, which holds
  * every nesting the checker saw, so the rule finds nothing on its own input.
  */
-import type { IndexedGraph } from '../graph/indexed-graph.js';
+import type { InferGraph } from './infer-graph.js';
 import { reachable, type ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule, Support } from './proposal.js';
-import { tallySupport } from './support.js';
+import { evidenceOf, proposedRule, supportOf, tallySupport } from './support.js';
 
-export function inferForbidInside(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
+export function inferForbidInside(graph: InferGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
   const count = relation.names.length;
   const rules: ProposedRule[] = [];
   for (let map = 0; map < graph.names.length; map++) {
@@ -30,19 +30,19 @@ export function inferForbidInside(graph: IndexedGraph, relation: ClassRelation, 
       for (let at = relation.prevStart[shared]!; at < relation.prevStart[shared + 1]!; at++) related[relation.prev[at]!] = 1;
     }
     const locks: string[] = [];
-    const evidence: Evidence[] = [{ about: `${mapName} held around other classes`, support: heldSupport }];
+    const evidence: Evidence[] = [evidenceOf(`${mapName} held around other classes`, heldSupport)];
     for (let node = 0; node < count; node++) {
       if (inside[node] === 1 || related[node] === 0) continue;
       const name = relation.names[node]!;
       const tally = observations.acquired.get(name);
       if (tally !== undefined && tally.count < minSupport) continue;
       locks.push(name);
-      if (tally !== undefined) evidence.push({ about: `${name} taken, never inside ${mapName}`, support: tallySupport(tally) });
+      if (tally !== undefined) evidence.push(evidenceOf(`${name} taken, never inside ${mapName}`, tallySupport(tally)));
     }
     if (locks.length === 0) continue;
-    rules.push({
-      kind: 'forbid-inside',
-      rule: {
+    rules.push(proposedRule(
+      'forbid-inside',
+      {
         id: `inferred-forbid-inside-${rules.length + 1}`,
         kind: 'forbid-inside',
         lock: locks,
@@ -50,7 +50,7 @@ export function inferForbidInside(graph: IndexedGraph, relation: ClassRelation, 
         description: `observed: ${locks.join(', ')} ${locks.length === 1 ? 'is' : 'are'} never taken inside ${mapName}`,
       },
       evidence,
-    });
+    ));
   }
   return rules;
 }
@@ -68,5 +68,5 @@ function mapHeldSupport(observations: Observations, map: string): Support | unde
     if (tally.atLeast === true) atLeast = true;
   }
   if (witnesses === 0) return undefined;
-  return atLeast ? { witnesses, tasks: tasks.size, firstSeen, witnessesAtLeast: true } : { witnesses, tasks: tasks.size, firstSeen };
+  return supportOf(witnesses, tasks.size, firstSeen, atLeast);
 }

@@ -4,20 +4,20 @@
  * all, each with its support. From a graph alone (saved, or /proc/lockdep): classes with
  * dependencies into them and none out, supported by those dependencies.
  */
-import type { IndexedGraph } from '../graph/indexed-graph.js';
+import type { InferGraph } from './infer-graph.js';
 import type { ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule, Support } from './proposal.js';
-import { tallySupport, witnessSupport } from './support.js';
+import { evidenceOf, proposedRule, supportOf, tallySupport, witnessSupport } from './support.js';
 
 /** Dependencies into a class: one witness each, their tasks, the first one's place. */
-function graphSupport(graph: IndexedGraph, edges: readonly number[]): Support {
-  const tasks = new Set(edges.map((edge) => graph.witnesses[edge]!.task));
-  return { ...witnessSupport(graph.witnesses[edges[0]!]!), witnesses: edges.length, tasks: tasks.size };
+function graphSupport(graph: InferGraph, edges: readonly number[]): Support {
+  const tasks = new Set(edges.map((edge) => graph.witness(edge).task));
+  return supportOf(edges.length, tasks.size, witnessSupport(graph.witness(edges[0]!)).firstSeen, true);
 }
 
 /** Per class, the dependencies into it (a saved graph's or /proc/lockdep's support). */
-function dependenciesInto(graph: IndexedGraph): Map<number, number[]> {
+function dependenciesInto(graph: InferGraph): Map<number, number[]> {
   const edgesInto = new Map<number, number[]>();
   for (let edge = 0; edge < graph.edgeFrom.length; edge++) {
     const list = edgesInto.get(graph.edgeTo[edge]!);
@@ -27,7 +27,7 @@ function dependenciesInto(graph: IndexedGraph): Map<number, number[]> {
   return edgesInto;
 }
 
-export function inferLeaf(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
+export function inferLeaf(graph: InferGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
   /** Built only when a candidate has no tally (a graph input). */
   let edgesInto: Map<number, number[]> | undefined;
   const leaves: string[] = [];
@@ -44,12 +44,9 @@ export function inferLeaf(graph: IndexedGraph, relation: ClassRelation, observat
     }
     if (support === undefined || support.witnesses < minSupport) continue;
     leaves.push(name);
-    evidence.push({ about: name, support });
+    evidence.push(evidenceOf(name, support));
   }
   if (leaves.length === 0) return [];
-  return [{
-    kind: 'leaf',
-    rule: { id: 'inferred-leaf-1', kind: 'leaf', lock: leaves, description: `observed: nothing is taken while ${leaves.join(', ')} ${leaves.length === 1 ? 'is' : 'are'} held` },
-    evidence,
-  }];
+  const description = `observed: nothing is taken while ${leaves.join(', ')} ${leaves.length === 1 ? 'is' : 'are'} held`;
+  return [proposedRule('leaf', { id: 'inferred-leaf-1', kind: 'leaf', lock: leaves, description }, evidence)];
 }

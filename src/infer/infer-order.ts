@@ -8,14 +8,14 @@
  * and so has every pair the rules imply by transitivity: checked against its own input the
  * rules find nothing. Dropping pairs under --min-support keeps that true.
  */
-import type { IndexedGraph } from '../graph/indexed-graph.js';
+import type { InferGraph } from './infer-graph.js';
 import type { ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule } from './proposal.js';
-import { tallySupport, witnessSupport } from './support.js';
+import { evidenceOf, proposedRule, tallySupport, witnessSupport } from './support.js';
 import { reducedComponentEdges } from './transitive-reduction.js';
 
-export function inferOrder(graph: IndexedGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
+export function inferOrder(graph: InferGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
   const { component, count } = relation.components;
   const kept = reducedComponentEdges(relation.start, relation.next, relation.components);
   const rules: ProposedRule[] = [];
@@ -30,23 +30,14 @@ export function inferOrder(graph: IndexedGraph, relation: ClassRelation, observa
       const innerName = relation.names[to]!;
       // Every pair of the relation is a tallied nesting or a graph dependency.
       const tally = nestings?.get(innerName);
-      const support = tally !== undefined ? tallySupport(tally) : witnessSupport(graph.witnesses[relation.nextEdge[slot]!]!);
+      const support = tally !== undefined ? tallySupport(tally) : witnessSupport(graph.witness(relation.nextEdge[slot]!));
       if (support.witnesses < minSupport) continue;
       (inner ??= []).push(innerName);
-      (evidence ??= []).push({ about: `${outerName} -> ${innerName}`, support });
+      (evidence ??= []).push(evidenceOf(`${outerName} -> ${innerName}`, support));
     }
     if (inner === undefined) continue;
-    rules.push({
-      kind: 'order',
-      rule: {
-        id: `inferred-order-${rules.length + 1}`,
-        kind: 'order',
-        outer: outerName,
-        inner,
-        description: `observed: ${outerName} is taken outside ${inner.join(', ')}`,
-      },
-      evidence: evidence!,
-    });
+    const description = `observed: ${outerName} is taken outside ${inner.join(', ')}`;
+    rules.push(proposedRule('order', { id: `inferred-order-${rules.length + 1}`, kind: 'order', outer: outerName, inner, description }, evidence!));
   }
   return rules;
 }

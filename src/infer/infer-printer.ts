@@ -69,23 +69,39 @@ export function inferYaml(answer: InferAnswer): string {
   const lines = [...header(answer), 'version: 1'];
   if (answer.classes.length > 0) {
     lines.push('classes:');
-    for (const { name, type } of answer.classes) lines.push(`  ${quote(name)}: ${type}`);
+    classLines(lines, answer.classes);
   }
   lines.push(answer.rules.length === 0 ? 'rules: []' : 'rules:');
-  for (const proposed of answer.rules) {
+  ruleLines(lines, answer.rules);
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per declared class. (Each loop of the YAML is a function of its own: V8 compiles it while it runs, and nothing after it.) */
+function classLines(lines: string[], classes: InferAnswer['classes']): void {
+  for (let index = 0; index < classes.length; index++) {
+    const { name, type } = classes[index]!;
+    lines.push(`  ${quote(name)}: ${type}`);
+  }
+}
+
+/** Each rule: its evidence comments, then its fields in the order they were set (Object.keys: no for-in over the rule). */
+function ruleLines(lines: string[], rules: readonly ProposedRule[]): void {
+  for (let index = 0; index < rules.length; index++) {
+    const proposed = rules[index]!;
     for (const evidence of proposed.evidence) lines.push(`  ${comment(evidenceText(evidence, proposed.kind))}`);
-    let prefix = '  - ';
-    for (const field in proposed.rule) {
-      const value = proposed.rule[field]!;
+    const rule = proposed.rule;
+    const fields = Object.keys(rule);
+    for (let at = 0; at < fields.length; at++) {
+      const field = fields[at]!;
+      const value = rule[field]!;
+      const prefix = at === 0 ? '  - ' : '    ';
       if (typeof value === 'string') lines.push(`${prefix}${field}: ${KEYWORD_FIELDS.has(field) ? value : quote(value)}`);
       else {
         lines.push(`${prefix}${field}:`);
         for (const item of value) lines.push(`      - ${quote(item)}`);
       }
-      prefix = '    ';
     }
   }
-  return `${lines.join('\n')}\n`;
 }
 
 export function inferMarkdown(answer: InferAnswer): string {

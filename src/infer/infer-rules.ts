@@ -7,7 +7,7 @@
  * and, checked against the traces it came from, gives no finding (each kind's invariant).
  */
 import type { LockType } from '../events/event.js';
-import type { IndexedGraph } from '../graph/indexed-graph.js';
+import type { InferGraph } from './infer-graph.js';
 import { classRelation } from './class-relation.js';
 import { inferForbidInside } from './infer-forbid-inside.js';
 import { inferGuardedBy } from './infer-guarded-by.js';
@@ -15,12 +15,10 @@ import { inferLeaf } from './infer-leaf.js';
 import { cycleGroups, inferOrder } from './infer-order.js';
 import { inferMustHold } from './infer-must-hold.js';
 import type { Observations } from './observations.js';
-import type { InferAnswer, InferOptions, ProposedRule } from './proposal.js';
+import type { InferAnswer, InferOptions, ProposedRule, RuleFieldValue } from './proposal.js';
 
-/** Fields that name lock classes (the others name variables or modes). */
-const CLASS_FIELDS = ['outer', 'inner', 'lock', 'held', 'inside'];
 
-export function inferRules(graph: IndexedGraph, observations: Observations, options: InferOptions, inputs: readonly string[]): InferAnswer {
+export function inferRules(graph: InferGraph, observations: Observations, options: InferOptions, inputs: readonly string[]): InferAnswer {
   const relation = classRelation(graph, observations);
   const typeOf = (name: string): LockType | undefined => {
     const index = graph.indexOf.get(name);
@@ -35,17 +33,20 @@ export function inferRules(graph: IndexedGraph, observations: Observations, opti
     ...(wants.has('forbid-inside') ? inferForbidInside(graph, relation, observations, options.minSupport) : []),
   ];
   const named = new Set<string>();
-  for (const { rule } of rules) {
-    for (const field of CLASS_FIELDS) {
-      const value = rule[field];
-      if (value === undefined) continue;
-      for (const name of typeof value === 'string' ? [value] : value) named.add(name);
-    }
+  let off = 0;
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index]!.rule;
+    // The fields that name lock classes (the others name variables or modes).
+    addNames(named, rule['outer']);
+    addNames(named, rule['inner']);
+    addNames(named, rule['lock']);
+    addNames(named, rule['held']);
+    addNames(named, rule['inside']);
+    if (rule['severity'] === 'off') off++;
   }
   const classes = relation.names.filter((name) => named.has(name)).map((name) => ({ name, type: typeOf(name) ?? 'mutex' }));
   let accessesSeen = 0;
   for (const tally of observations.accesses.values()) accessesSeen += tally.count;
-  const off = rules.filter(({ rule }) => rule['severity'] === 'off').length;
   return {
     inputs: [...inputs],
     classes,
@@ -53,4 +54,11 @@ export function inferRules(graph: IndexedGraph, observations: Observations, opti
     cycles: wants.has('order') ? cycleGroups(relation) : [],
     summary: { classes: graph.names.length, dependencies: graph.edgeFrom.length, accessesSeen, proposed: rules.length, off },
   };
+}
+
+/** Adds the class names of one rule field (a name, a list, or absent). */
+function addNames(named: Set<string>, value: RuleFieldValue | undefined): void {
+  if (value === undefined) return;
+  if (typeof value === 'string') named.add(value);
+  else for (let index = 0; index < value.length; index++) named.add(value[index]!);
 }

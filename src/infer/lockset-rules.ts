@@ -9,7 +9,7 @@
 import type { HeldTally } from './observations.js';
 import { locksetName, type LocksetChoice, type LocksetHypothesis, type LocksetMember } from './held-candidates.js';
 import type { Evidence, ProposedRule, RuleFieldValue } from './proposal.js';
-import { percent, tallySupport } from './support.js';
+import { evidenceOf, percent, proposedRule, tallySupport } from './support.js';
 
 /** Other candidates shown in an evidence note, at most. */
 const CANDIDATES_SHOWN = 5;
@@ -20,16 +20,16 @@ const CANDIDATES_SHOWN = 5;
  */
 export function locksetEvidence(about: string, tally: HeldTally, choice: LocksetChoice, unit: string): Evidence {
   const { winner } = choice;
-  const evidence: Evidence = { about, support: tallySupport(tally), confidence: winner.share, lockset: classesOf(winner) };
+  const support = tallySupport(tally);
   const missing = tally.count - winner.held;
-  if (missing === 0 && choice.candidates.length === 1) return evidence;
+  if (missing === 0 && choice.candidates.length === 1) return evidenceOf(about, support, winner.share, classesOf(winner));
   const notes: string[] = [];
   if (missing > 0) notes.push(`off: ${missing} ${unit} without ${winner.members.length > 1 ? 'all of them' : 'it'}; enable once they are fixed or explained`);
   const others = choice.candidates.filter((candidate) => candidate !== winner);
   const shown = others.slice(0, CANDIDATES_SHOWN).map((candidate) => `${locksetName(candidate)} ${percent(candidate.share)}`);
   if (others.length > CANDIDATES_SHOWN) shown.push(`${others.length - CANDIDATES_SHOWN} more`);
   if (shown.length > 0) notes.push(`other candidates at or above the bar: ${shown.join(', ')}`);
-  return { ...evidence, note: notes.join('; ') };
+  return evidenceOf(about, support, winner.share, classesOf(winner), notes.join('; '));
 }
 
 function classesOf(hypothesis: LocksetHypothesis): string[] {
@@ -63,7 +63,7 @@ export function addLocksetRules<About>(
     const rule: Record<string, RuleFieldValue> = { id: `inferred-${kind}-${rules.length + 1}`, kind };
     if (winner.share < 1) rule['severity'] = 'off';
     fields(about, member, lockset.length === 1 ? NONE : lockset.filter((lock) => lock !== member.lock), rule);
-    rules.push({ kind, rule, evidence: index === 0 ? evidence : [], lockset });
+    rules.push(proposedRule(kind, rule, index === 0 ? evidence : [], lockset));
   }
 }
 

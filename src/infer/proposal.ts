@@ -33,7 +33,7 @@ export interface Support {
    * True when the counts are a floor: a saved graph (or /proc/lockdep) keeps one witness per
    * dependency, however often the run took it, so "1 witness, 1 task" means at least that.
    */
-  witnessesAtLeast?: true;
+  witnessesAtLeast?: true | undefined;
 }
 
 export interface Evidence {
@@ -41,11 +41,11 @@ export interface Evidence {
   about: string;
   support: Support;
   /** Share of occurrences that follow the rule (must-hold, guarded-by), 0..1: those with every class of `lockset` held. */
-  confidence?: number;
+  confidence?: number | undefined;
   /** The classes held together that `confidence` measures (must-hold, guarded-by; one class or more). */
-  lockset?: string[];
+  lockset?: string[] | undefined;
   /** One more sentence (other candidates, why the rule is off). */
-  note?: string;
+  note?: string | undefined;
 }
 
 export type RuleFieldValue = string | string[];
@@ -61,7 +61,7 @@ export interface ProposedRule {
    * classes ("A and B both held") is written as one rule per class, consecutive, the first one
    * with the evidence.
    */
-  lockset?: string[];
+  lockset?: string[] | undefined;
 }
 
 export interface InferAnswer {

@@ -7,17 +7,32 @@
 import type { DependencyWitness } from '../engine/finding.js';
 import { traceLocation } from '../report/witnesses.js';
 import type { Tally } from './observations.js';
-import type { Support } from './proposal.js';
+import type { Evidence, InferKind, ProposedRule, RuleFieldValue, Support } from './proposal.js';
 
 export function tallySupport(tally: Tally): Support {
-  const support: Support = { witnesses: tally.count, tasks: tally.tasks.size, firstSeen: traceLocation(tally.firstAt) };
-  if (tally.atLeast === true) support.witnessesAtLeast = true;
-  return support;
+  return supportOf(tally.count, tally.tasks.size, traceLocation(tally.firstAt), tally.atLeast === true);
 }
 
 /** A dependency known only from a saved graph (or /proc/lockdep): its first witness, a floor. */
 export function witnessSupport(witness: DependencyWitness): Support {
-  return { witnesses: 1, tasks: 1, firstSeen: traceLocation(witness.next), witnessesAtLeast: true };
+  return supportOf(1, 1, traceLocation(witness.next), true);
+}
+
+/**
+ * Every Support, Evidence and ProposedRule is made by these builders, with every field (an unset
+ * one undefined, which JSON leaves out as it leaves out a missing one): one shape each, so the
+ * code that reads them after (the printers) sees one map, not one per combination of fields.
+ */
+export function supportOf(witnesses: number, tasks: number, firstSeen: string, atLeast: boolean): Support {
+  return { witnesses, tasks, firstSeen, witnessesAtLeast: atLeast ? true : undefined };
+}
+
+export function evidenceOf(about: string, support: Support, confidence?: number, lockset?: string[], note?: string): Evidence {
+  return { about, support, confidence, lockset, note };
+}
+
+export function proposedRule(kind: InferKind, rule: Record<string, RuleFieldValue>, evidence: Evidence[], lockset?: string[]): ProposedRule {
+  return { kind, rule, evidence, lockset };
 }
 
 /** 0.9375 -> "93.8%"; 1 -> "100%". */

@@ -11,19 +11,30 @@
  * number to a lower one. Output: the kept component pairs, as `c * count + d`.
  */
 import type { Components } from '../graph/strongly-connected.js';
+import { placed, slotsOf, startsOf } from './compressed-adjacency.js';
 
 /** Bitset rows up to this size in all (64 MiB: 23,000 components). */
 const DEFAULT_MAX_BITSET_BYTES = 64 * 1024 * 1024;
 
 /** The condensation's edges as compressed adjacency, each successor once, highest number first. */
 function condensation(start: Int32Array, next: Int32Array, { component, count }: Components): { start: Int32Array; next: Int32Array } {
-  const membersStart = new Int32Array(count + 1);
-  for (let node = 0; node < component.length; node++) membersStart[component[node]! + 1]!++;
-  for (let id = 0; id < count; id++) membersStart[id + 1]! += membersStart[id]!;
-  const fill = membersStart.slice(0, count);
-  const members = new Int32Array(component.length);
-  for (let node = 0; node < component.length; node++) members[fill[component[node]!]!++] = node;
+  const membersStart = startsOf(count, component);
+  const members = placed(slotsOf(membersStart, component), undefined);
   const outStart = new Int32Array(count + 1);
+  const out = condensedSuccessors(start, next, component, count, membersStart, members, outStart);
+  return { start: outStart, next: Int32Array.from(out) };
+}
+
+/** The successor components of each component (filling `outStart`), as one list. */
+function condensedSuccessors(
+  start: Int32Array,
+  next: Int32Array,
+  component: Int32Array,
+  count: number,
+  membersStart: Int32Array,
+  members: Int32Array,
+  outStart: Int32Array,
+): number[] {
   const out: number[] = [];
   const seen = new Int32Array(count).fill(-1);
   for (let c = 0; c < count; c++) {
@@ -40,7 +51,7 @@ function condensation(start: Int32Array, next: Int32Array, { component, count }:
     sortDescending(out, first, out.length);
     outStart[c + 1] = out.length;
   }
-  return { start: outStart, next: Int32Array.from(out) };
+  return out;
 }
 
 /** Lists up to this long are sorted by insertion (most successor lists are one or two long). */

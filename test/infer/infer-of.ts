@@ -1,12 +1,12 @@
 /**
- * Test helper: `lockdep infer` on an event list (one Validator with the inference hooks, as the
- * command runs it), and the round trip: the proposal as a rules file, loaded as `rules lint`
+ * Test helper: `lockdep infer` on an event list (one Validator with the inference hooks, its
+ * graph read from the engine's columns, as the command runs it on one trace), and the round trip: the proposal as a rules file, loaded as `rules lint`
  * loads it, then checked against the same events; the rule findings it gives.
  */
 import type { Finding } from '../../src/engine/finding.js';
 import { Validator } from '../../src/engine/validator.js';
 import type { TraceEvent } from '../../src/events/event.js';
-import { indexSnapshot } from '../../src/graph/indexed-graph.js';
+import { inferGraphOfColumns } from '../../src/infer/infer-graph.js';
 import { inferRules } from '../../src/infer/infer-rules.js';
 import { inferYaml } from '../../src/infer/infer-printer.js';
 import { Observations } from '../../src/infer/observations.js';
@@ -22,7 +22,7 @@ export function inferFrom(events: readonly TraceEvent[], options: Partial<InferO
   const validator = new Validator({ file: FILE, hooks: [observations.hooks()] });
   events.forEach((event, index) => validator.process(event, { file: FILE, line: index + 1 }));
   validator.end();
-  const graph = indexSnapshot(validator.snapshot([FILE]));
+  const graph = inferGraphOfColumns(validator.graphColumns());
   return inferRules(graph, observations, { minSupport: 1, minConfidence: DEFAULT_MIN_CONFIDENCE, kinds: new Set(INFER_KINDS), ...options }, [FILE]);
 }
 
