@@ -5,14 +5,15 @@
  * on the oracle's arbitrary programs with accesses.
  */
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
+import { inferFromInputs } from '../../src/cli/infer-input.js';
 import { Validator } from '../../src/engine/validator.js';
 import type { TraceEvent } from '../../src/events/event.js';
 import { indexSnapshot } from '../../src/graph/indexed-graph.js';
 import { inferGraphOfColumns, inferGraphOfIndex, type InferGraph } from '../../src/infer/infer-graph.js';
 import { inferRules } from '../../src/infer/infer-rules.js';
 import { Observations } from '../../src/infer/observations.js';
-import { INFER_KINDS } from '../../src/infer/proposal.js';
+import { DEFAULT_MIN_CONFIDENCE, INFER_KINDS } from '../../src/infer/proposal.js';
 import { programArbitrary, programText } from '../property/program.js';
 
 const FILE = 'p.jsonl';
@@ -45,5 +46,23 @@ describe('the inference graph of a trace', () => {
     expect(contents(columns), programText({ events })).toEqual(contents(index));
     const options = { minSupport: 1, minConfidence: 0.5, kinds: new Set(INFER_KINDS) };
     expect(inferRules(columns, fromColumns.observations, options, [FILE])).toEqual(inferRules(index, fromSnapshot.observations, options, [FILE]));
+  });
+});
+
+describe('lockdep infer of one trace', () => {
+  test('builds no snapshot (the witnesses are never built); two inputs are merged as snapshots, with the same proposal', async () => {
+    const snapshot = vi.spyOn(Validator.prototype, 'snapshot');
+    try {
+      const options = { minSupport: 1, minConfidence: DEFAULT_MIN_CONFIDENCE, kinds: new Set(INFER_KINDS) };
+      const one = await inferFromInputs(['examples/kvm/kvm-2021.jsonl'], options);
+      expect(snapshot).not.toHaveBeenCalled();
+      expect(one.rules.length).toBeGreaterThan(0);
+      const twice = await inferFromInputs(['examples/kvm/kvm-2021.jsonl', 'examples/kvm/kvm-2021.jsonl'], options);
+      expect(snapshot).toHaveBeenCalled();
+      expect(twice.classes).toEqual(one.classes);
+      expect(twice.rules.map((proposed) => proposed.rule)).toEqual(one.rules.map((proposed) => proposed.rule));
+    } finally {
+      snapshot.mockRestore();
+    }
   });
 });
