@@ -10,6 +10,10 @@
 import type { LockId, LockType, TaskId, TraceEvent } from '../events/event.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 import type { LockClass } from './lock-class.js';
+import type { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, USED_IN_HARDIRQ, USED_IN_SOFTIRQ } from './usage.js';
+
+/** The usage bits a write acquisition sets with hardirqs and softirqs enabled (literals checked against usage.ts by their types). */
+const IRQS_ENABLED_USAGE = (1 << (2 satisfies typeof ENABLED_HARDIRQ)) | (1 << (6 satisfies typeof ENABLED_SOFTIRQ));
 
 export class LockInstance {
   /** Classes per subclass above 0, filled lazily (most instances are only taken at subclass 0). */
@@ -68,10 +72,22 @@ export class TaskState {
    * taking and giving back a record touches no memory beyond the task and the record.
    */
   spare: HeldLock | undefined = undefined;
+  /** The irq state; only irq-usage.ts changes it, and calls `settleIrqState` after each change. */
   hardirqDepth = 0;
   softirqDepth = 0;
   hardirqsEnabled = true;
   softirqsEnabled = true;
+  /**
+   * What the hot path reads of the irq state, settled once per irq event instead of derived per
+   * acquisition: 0 process, 1 softirq, 2 hardirq, 3 hardirq inside softirq; whether the irq state
+   * alone makes the task atomic; and the usage bits of a write acquisition (usage.ts numbering;
+   * a read's are each one higher) that the irq context sets unless it is a trylock, and that the
+   * enabled irqs set unless it is a sync (`usageNeeded` in hot-path.ts).
+   */
+  irqContext = 0;
+  irqAtomic = false;
+  irqContextUsage = 0;
+  irqEnabledUsage = IRQS_ENABLED_USAGE;
   /** Spinlocks and rwlocks held: the task is atomic while > 0. */
   atomicHeld = 0;
   depthReported = false;
@@ -84,14 +100,20 @@ export class TaskState {
     readonly name: string,
   ) {}
 
-  get irqContext(): number {
-    return (this.hardirqDepth > 0 ? 2 : 0) | (this.softirqDepth > 0 ? 1 : 0);
+  /** Derives the hot path's view of the irq state (the fields above) after a change of it. */
+  settleIrqState(): void {
+    const hard = this.hardirqDepth > 0;
+    const soft = this.softirqDepth > 0;
+    this.irqContext = (hard ? 2 : 0) | (soft ? 1 : 0);
+    this.irqAtomic = hard || soft || !this.hardirqsEnabled || !this.softirqsEnabled;
+    this.irqContextUsage = (hard ? 1 << (0 satisfies typeof USED_IN_HARDIRQ) : 0) | (soft ? 1 << (4 satisfies typeof USED_IN_SOFTIRQ) : 0);
+    this.irqEnabledUsage = !this.hardirqsEnabled ? 0 : this.softirqsEnabled ? IRQS_ENABLED_USAGE : 1 << (2 satisfies typeof ENABLED_HARDIRQ);
   }
 
   /** In an irq context, irqs or bottom halves disabled, or a spinning lock held. */
   get atomic(): boolean {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- `=== false`, not `!`: V8 compiles a bare truth test of a field to the general one (hot-path.ts)
-    return this.atomicHeld > 0 || this.hardirqsEnabled === false || this.softirqsEnabled === false || this.hardirqDepth > 0 || this.softirqDepth > 0;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- `=== true`: V8 compiles a bare truth test of a field to the general one (hot-path.ts)
+    return this.atomicHeld > 0 || this.irqAtomic === true;
   }
 
   /** The kernel's `[HC0[0]:SC0[0]:HE1:SE1]` irq-state tag. */

@@ -20,7 +20,7 @@ import type { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
 import { spareHeld, takeHeld, type LockInstance, type TaskState } from './held-lock.js';
 import { IntPairMap } from './int-pair-map.js';
 import type { MODE_WRITE } from './lock-mode.js';
-import type { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED, LOCK_USED_READ, USED_IN_HARDIRQ, USED_IN_SOFTIRQ } from './usage.js';
+import type { LOCK_USED, LOCK_USED_READ } from './usage.js';
 import type { LockOpSite } from '../events/lock-op-sink.js';
 
 export class HotPath {
@@ -73,19 +73,11 @@ export class HotPath {
 
 /**
  * The usage bits an acquisition sets (`mark_usage`): checked inline on the hot path (and by the
- * validator's general path), set only when missing. Bit numbers as literals, checked against
- * usage.ts by their types (see the header).
+ * validator's general path), set only when missing. From the task's settled irq state
+ * (`TaskState.settleIrqState`); a read acquisition's bits are each one higher than a write's
+ * (LOCK_USED_READ is LOCK_USED + 1, each irq usage's read variant its bit + 1).
  */
 export function usageNeeded(task: TaskState, mode: number, trylock: boolean, sync: boolean): number {
-  const read = mode !== (0 satisfies typeof MODE_WRITE) ? 1 : 0;
-  let needed = 1 << (read === 1 ? (9 satisfies typeof LOCK_USED_READ) : (8 satisfies typeof LOCK_USED));
-  if (trylock === false) {
-    if (task.hardirqDepth > 0) needed |= 1 << ((0 satisfies typeof USED_IN_HARDIRQ) + read);
-    if (task.softirqDepth > 0) needed |= 1 << ((4 satisfies typeof USED_IN_SOFTIRQ) + read);
-  }
-  if (task.hardirqsEnabled === true && sync === false) {
-    needed |= 1 << ((2 satisfies typeof ENABLED_HARDIRQ) + read);
-    if (task.softirqsEnabled === true) needed |= 1 << ((6 satisfies typeof ENABLED_SOFTIRQ) + read);
-  }
-  return needed;
+  const needed = (1 << (8 satisfies typeof LOCK_USED)) | (trylock === true ? 0 : task.irqContextUsage) | (sync === true ? 0 : task.irqEnabledUsage);
+  return mode !== (0 satisfies typeof MODE_WRITE) ? needed << ((9 satisfies typeof LOCK_USED_READ) - (8 satisfies typeof LOCK_USED)) : needed;
 }

@@ -34,8 +34,8 @@ import {
 } from './usage.js';
 
 /**
- * An irq event of `task` at `file:line`: its irq context and enable state change; enabling irqs
- * with locks held marks their usage. `event` is null for a plain line of a byte-level reader
+ * An irq event of `task` at `file:line`: its irq context and enable state change (settled for the
+ * hot path at once: `TaskState.settleIrqState`); enabling irqs with locks held marks their usage. `event` is null for a plain line of a byte-level reader
  * (rebuilt from `site` when a usage record needs it).
  */
 export function applyIrqAction(
@@ -60,6 +60,7 @@ line: number,
         task.softirqDepth++;
         task.softirqsEnabled = false;
       }
+      task.settleIrqState();
       break;
     case 'exit':
       if (hard) {
@@ -71,10 +72,12 @@ line: number,
         task.softirqDepth--;
         task.softirqsEnabled = task.savedSoftirqsEnabled.pop() ?? true;
       }
+      task.settleIrqState();
       break;
     case 'disable':
       if (hard) task.hardirqsEnabled = false;
       else task.softirqsEnabled = false;
+      task.settleIrqState();
       break;
     case 'enable':
       // The event (rebuilt for a plain line) only when a held lock still lacks the usage: bits
@@ -82,17 +85,20 @@ line: number,
       if (hard) {
         if (task.hardirqsEnabled) return;
         task.hardirqsEnabled = true;
-        const soft = task.softirqsEnabled;
-        if (!heldLackUsage(task, ENABLED_HARDIRQ) && !(soft && heldLackUsage(task, ENABLED_SOFTIRQ))) return;
+        task.settleIrqState();
+        // Marking the hardirq bits leaves the softirq bits as they were, so both walks can come first.
+        const hardFrom = firstLackingUsage(task, ENABLED_HARDIRQ);
+        const softFrom = task.softirqsEnabled ? firstLackingUsage(task, ENABLED_SOFTIRQ) : -1;
+        if (hardFrom < 0 && softFrom < 0) return;
         const enabling = irqEventOf(event, task, kind, action, site);
-        markHeldLocks(core, task, ENABLED_HARDIRQ, enabling, file, line);
-        if (soft) markHeldLocks(core, task, ENABLED_SOFTIRQ, enabling, file, line);
+        if (hardFrom >= 0) markHeldLocks(core, task, ENABLED_HARDIRQ, hardFrom, enabling, file, line);
+        if (softFrom >= 0) markHeldLocks(core, task, ENABLED_SOFTIRQ, softFrom, enabling, file, line);
       } else {
         if (task.softirqsEnabled) return;
         task.softirqsEnabled = true;
-        if (task.hardirqsEnabled && heldLackUsage(task, ENABLED_SOFTIRQ)) {
-          markHeldLocks(core, task, ENABLED_SOFTIRQ, irqEventOf(event, task, kind, action, site), file, line);
-        }
+        task.settleIrqState();
+        const softFrom = task.hardirqsEnabled ? firstLackingUsage(task, ENABLED_SOFTIRQ) : -1;
+        if (softFrom >= 0) markHeldLocks(core, task, ENABLED_SOFTIRQ, softFrom, irqEventOf(event, task, kind, action, site), file, line);
       }
       break;
   }
@@ -111,19 +117,28 @@ export function markAcquireUsage(core: EngineCore, task: TaskState, cls: LockCla
 /** The non-read usage bits `mark_usage` sets, in the kernel's order (a read acquisition's are each + 1). */
 const ACQUIRE_USAGE_ORDER: readonly number[] = [USED_IN_HARDIRQ, USED_IN_SOFTIRQ, ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED];
 
-/** Whether some lock `task` holds lacks the usage `baseBit` (its read variant for a read hold) that `markHeldLocks` would set. */
-function heldLackUsage(task: TaskState, baseBit: number): boolean {
+/**
+ * The place of the first lock `task` holds that lacks the usage `baseBit` (its read variant for a
+ * read hold), which `markHeldLocks` would set; -1: none does. `markHeldLocks` starts there, so the
+ * held stack is walked once.
+ */
+function firstLackingUsage(task: TaskState, baseBit: number): number {
   const held = task.held;
   for (let i = 0; i < held.length; i++) {
     const h = held[i]!;
-    if ((h.cls.usage & (1 << (baseBit + (h.mode !== MODE_WRITE ? 1 : 0)))) === 0) return true;
+    if ((h.cls.usage & (1 << (baseBit + (h.mode !== MODE_WRITE ? 1 : 0)))) === 0) return i;
   }
-  return false;
+  return -1;
 }
 
-/** `mark_held_locks`: irqs (or bottom halves) were just enabled by `event` (at `file:line`) with locks held. */
-export function markHeldLocks(core: EngineCore, task: TaskState, baseBit: number, event: TraceEvent, file: string, line: number): void {
-  for (const h of task.held) {
+/**
+ * `mark_held_locks`: irqs (or bottom halves) were just enabled by `event` (at `file:line`) with
+ * locks held; the held locks below `from` already have the usage (`firstLackingUsage`).
+ */
+function markHeldLocks(core: EngineCore, task: TaskState, baseBit: number, from: number, event: TraceEvent, file: string, line: number): void {
+  const held = task.held;
+  for (let i = from; i < held.length; i++) {
+    const h = held[i]!;
     const bit = baseBit + (h.mode !== MODE_WRITE ? 1 : 0);
     if (h.cls.usage & (1 << bit)) continue;
     markUsage(core, h.cls, bit, h.mode, eventRef(event, task.id, file, line), task.name, task);
@@ -171,6 +186,8 @@ function conflictingState(core: EngineCore, cls: LockClass, newBit: number, badB
 /**
  * `check_irq_usage` for a new prev -> next: accumulate USED_IN usage backwards from prev,
  * look forwards from next for a conflicting ENABLED usage, then find the concrete safe lock.
+ * Precondition: some class has a USED_IN usage (`core.usedInIrqClasses > 0`; the caller tests
+ * it before building the witness closure), else there is nothing to find.
  */
 export function checkIrqUsage(
   core: EngineCore,
@@ -181,7 +198,6 @@ export function checkIrqUsage(
   witness: () => DependencyWitness,
   liveTask: TaskState | undefined,
 ): void {
-  if (core.usedInIrqClasses === 0) return;
   const deps = core.deps;
   const byId = core.classes.byId;
   const skip = (c: number): boolean => byId[c]!.percpu;

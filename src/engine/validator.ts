@@ -77,6 +77,8 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   private ended = false;
   /** The task of the event being processed (for hooks' findings). */
   private currentTask: TaskState | undefined;
+  /** The held entries above an entry released out of stack order, while they are re-acquired. */
+  private readonly aboveReleased: HeldLock[] = [];
 
   constructor(options: ValidatorOptions = {}) {
     this.hot = new HotPath(maxDepthOf(options));
@@ -146,10 +148,17 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
   // ─── the byte-level readers' entrance (events/lock-op-sink.ts) ───────────────────────────
 
   acquireAt(task: TaskState | string, lock: LockInstance | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
+    if (typeof lock === 'string') {
+      this.acquireByIdAt(task, lock, mode, trylock, site, file, line);
+      return;
+    }
     const owner = this.lineOfTask(task, file, line);
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- a bare truth test of a call result is V8's general one (hot-path.ts)
-    if (typeof lock !== 'string' && this.hot.acquire(owner, lock, mode, trylock, site, file, line) === true) return;
-    this.acquireInstance(owner, typeof lock === 'string' ? this.tables.instance(lock) : lock, null, 0, mode, trylock, undefined, false, site);
+    if (this.hot.acquire(owner, lock, mode, trylock, site, file, line) === false) this.acquireInstance(owner, lock, null, 0, mode, trylock, undefined, false, site);
+  }
+
+  acquireByIdAt(task: TaskState | string, lock: string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
+    this.acquireInstance(this.lineOfTask(task, file, line), this.tables.instance(lock), null, 0, mode, trylock, undefined, false, site);
   }
 
   releaseAt(task: TaskState | string, lock: LockInstance | string, site: LockOpSite, file: string, line: number): void {
@@ -384,10 +393,13 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (index === held.length - 1) {
       held.pop();
     } else {
-      // Non-stack order is legal: truncate and re-acquire the entries above (new chains may appear).
-      const above = held.splice(index);
-      above.shift();
-      for (const again of above) this.reacquire(task, again);
+      // Non-stack order is legal: truncate and re-acquire the entries above (new chains may appear),
+      // kept meanwhile in an array of the validator's (no array allocated per release).
+      const above = this.aboveReleased;
+      const count = held.length - index - 1;
+      for (let k = 0; k < count; k++) above[k] = held[index + 1 + k]!;
+      held.length = index;
+      for (let k = 0; k < count; k++) this.reacquire(task, above[k]!);
     }
     // Nothing refers to a released record any more (views and references are copies).
     spareHeld(task, entry);

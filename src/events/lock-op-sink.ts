@@ -71,6 +71,12 @@ export type LockOpSite = string | number | LocatedSite | undefined;
 export interface LockOpSink<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
   /** `{"op":"acquire","task","lock"}` with `mode` (absent: write) and `try` (absent: false) and an optional site. */
   acquireAt(task: T | string, lock: L | string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void;
+  /**
+   * Optional: `acquireAt` with the lock given by id (its first sight, or a stale handle), for a
+   * lane to call instead of `acquireAt` in that case, so that the engine compiles `acquireAt` for
+   * handles alone (docs/performance.md, "The STD hot path, fifth pass").
+   */
+  acquireByIdAt?(task: T | string, lock: string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"release","task","lock"}` with an optional site. */
   releaseAt(task: T | string, lock: L | string, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"might-sleep","task"}` with an optional site. */

@@ -36,6 +36,13 @@ const REL_OPEN = 0x286c6572;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const DIGIT_0 = 0x30;
+/**
+ * Lines per `lines` call at most. A call that ran through a whole block (thousands of lines)
+ * made V8 compile `lines` twice, on-stack replacement while the first call was still in its loop
+ * and then the function itself; short calls return before the replacement is asked for, so
+ * it is usually compiled once (docs/performance.md, fifth pass).
+ */
+export const LINES_PER_CALL = 32;
 /** Locations of up to 15 digits are exact as numbers (below 2^53). */
 const MAX_SITE_DIGITS = 15;
 
@@ -54,7 +61,10 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
   private readonly threadNumbers = new NumberedIds();
   private readonly lockNumbers = new NumberedIds();
 
-  /** How many lines the last `lines` call handled, and how many events it delivered (its host counts them). */
+  /**
+   * How many lines the last `lines` call handled, and how many events it delivered (its host
+   * counts them, also when a call into the engine threw part-way: the line it was on included).
+   */
   taken = 0;
   delivered = 0;
   /** A DataView over the last buffer seen (the reader reuses one buffer), for reading words. */
@@ -78,9 +88,9 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
 
   /**
    * Handles the lines from `from` on (numbered from `firstLineNo`; each ends at its `\n`, or at
-   * `limit` for a last line without one) while they are plain acq or rel lines: returns where the
-   * first other line starts (`limit` when there is none), having done nothing with it; `taken`
-   * then says how many lines it handled. One call per run of such lines, not one per line: the
+   * `limit` for a last line without one) while they are plain acq or rel lines, LINES_PER_CALL at
+   * most: returns where the first other line starts (`limit` when there is none), having done
+   * nothing with it, or where it stopped at LINES_PER_CALL; `taken` then says how many lines it handled. One call per run of such lines, not one per line: the
    * loop is here, so a line costs no call and no re-checking of the lane's fields.
    */
   lines(bytes: Buffer, from: number, limit: number, firstLineNo: number): number {
@@ -92,7 +102,7 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     // block is thousands of lines), and code after the loop would then have no feedback yet.
     this.taken = 0;
     this.delivered = 0;
-    while (start < limit) {
+    while (start < limit && this.taken < LINES_PER_CALL) {
       // A numbered id (`t12`) is delimited and numbered in one pass; any other is scanned here.
       const threadNumber = this.threadNumbers.scanTo(bytes, start, limit, BAR);
       let at = start;
@@ -139,14 +149,21 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       else if (bytes[at] === CARRIAGE_RETURN && at + 1 === limit) next = limit;
       else if (bytes[at] === CARRIAGE_RETURN && bytes[at + 1] === NEWLINE) next = at + 2;
       else break;
+      // Counted once accepted, before its calls: a limit error they throw leaves it counted, as the
+      // parser's string path counts a line before handling it.
+      this.taken++;
       let thread = threadNumber >= 0 ? this.threadNumbers.get(threadNumber) : -1;
       if (thread < 0) thread = indexOfId(this.threads, this.threadNumbers, bytes, start, threadEnd);
       let lock = lockNumber >= 0 ? this.lockNumbers.get(lockNumber) : -1;
       if (lock < 0) lock = indexOfId(this.locks, this.lockNumbers, bytes, lockStart, lockEnd);
       // The handles are read first (reading them has no effect): the lock instance is a random
       // object, often out of the nearer CPU caches, and the bookkeeping below does not wait for it.
-      const task = this.threads.handleOrId(thread, bytes, start, threadEnd);
-      let instance = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
+      // `handleOrId` written out: a call takes the optimizing compiler's inlining budget, which
+      // the engine's entrances below need more (docs/performance.md, fifth pass).
+      const threadHandle = thread < 0 ? undefined : this.threads.handles[thread];
+      const task = threadHandle !== undefined && threadHandle.alive === true ? threadHandle : this.threads.idOf(thread, bytes, start, threadEnd);
+      const lockHandle = lock < 0 ? undefined : this.locks.handles[lock];
+      let instance = lockHandle !== undefined && lockHandle.alive === true ? lockHandle : this.locks.idOf(lock, bytes, lockStart, lockEnd);
       // The holds are kept in both modes (a `wait` is decided from them); only reentrant mode
       // drops the nested acq and inner rel.
       const outermost = this.reentrancyPasses(acquire, bytes, start, threadEnd, thread, lockStart, lockEnd, lock);
@@ -164,14 +181,17 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
           site = canonical ? number : bytes.toString('latin1', siteStart, siteEnd);
         }
         this.delivered++;
-        if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
+        // A lock's first sight by id through an entrance of its own, when the engine has one: then
+        // `acquireAt` is compiled for handles alone (its feedback would otherwise be mostly first
+        // sights, which are most acquisitions while it gets compiled).
+        if (acquire && typeof instance === 'string' && this.sink.acquireByIdAt !== undefined) this.sink.acquireByIdAt(task, instance, 0, false, site, this.file, lineNo);
+        else if (acquire) this.sink.acquireAt(task, instance, 0, false, site, this.file, lineNo);
         else this.sink.releaseAt(task, instance, site, this.file, lineNo);
         if (typeof task === 'string') this.threads.remember(thread, this.sink.taskHandle(task));
         if (typeof instance === 'string') this.locks.remember(lock, this.sink.lockHandle(instance));
       }
       start = next;
       lineNo++;
-      this.taken++;
     }
     return start;
   }

@@ -71,6 +71,33 @@ export class ThreadHolds implements LiveHandle {
     }
   }
 
+  /**
+   * Starts a hold of `lock` when the thread holds fewer than four locks and not this one, the
+   * usual acq: true; otherwise false, nothing changed. With fewer than four holds all are inline
+   * (the overflow list is empty), so this is the whole test, with no search and no calls.
+   */
+  startNewHold(lock: number): boolean {
+    const size = this.size;
+    if (size >= INLINE_HOLDS || this.lock0 === lock || this.lock1 === lock || this.lock2 === lock || this.lock3 === lock) return false;
+    this.place(size, lock, 1);
+    this.size = size + 1;
+    return true;
+  }
+
+  /**
+   * Ends the hold of `lock` when it is the last one taken and held once, the usual rel (holds are
+   * added at the end and the last one ends first): true; otherwise false, nothing changed. The
+   * usual rel then costs no search and no calls.
+   */
+  endLastHold(lock: number): boolean {
+    const last = this.size - 1;
+    if (last < 0 || last >= INLINE_HOLDS || this.lockAt(last) !== lock || this.countAt(last) !== 1) return false;
+    this.place(last, -1, 0);
+    this.size = last;
+    this.released = lock;
+    return true;
+  }
+
   /** A new hold of `lock` (not held yet), counted once. */
   add(lock: number): void {
     this.place(this.size++, lock, 1);
@@ -146,6 +173,7 @@ export class ReentrantHolds {
   /** An acq: false when the thread already holds the lock (the hold is only counted). */
   enter(mine: ThreadHolds, lock: number): boolean {
     mine.released = -1;
+    if (mine.startNewHold(lock)) return true;
     const at = mine.indexOf(lock);
     if (at >= 0) {
       mine.setCountAt(at, mine.countAt(at) + 1);
@@ -160,6 +188,7 @@ export class ReentrantHolds {
     if (mine === undefined) return true;
     mine.released = -1;
     if (lock < 0) return true;
+    if (mine.endLastHold(lock)) return true;
     const at = mine.indexOf(lock);
     if (at < 0) return true; // not held: an unbalanced release, which the validator reports
     const count = mine.countAt(at);

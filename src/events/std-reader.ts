@@ -29,7 +29,7 @@ import type { EventOrigin, EventSink, LockType, TraceEvent } from './event.js';
 import { blockParserImport, defineImporter, type ImportContext, type TraceImport } from './importer.js';
 import { InputError } from '../io/input-error.js';
 import { ReentrantHolds } from './std-holds.js';
-import { StdFastLane, type StdLaneHost } from './std-fast-lane.js';
+import { LINES_PER_CALL, StdFastLane, type StdLaneHost } from './std-fast-lane.js';
 import { lineEnd, withoutCarriageReturn } from './line-blocks.js';
 import { readLineBlocks, type TraceByteSource } from './line-block-source.js';
 
@@ -109,10 +109,15 @@ export class StdParser implements StdLaneHost {
     let at = 0;
     while (at < end) {
       if (fast !== undefined) {
-        at = fast.lines(bytes, at, end, this.stats.lines + 1);
-        this.stats.lines += fast.taken;
-        this.stats.events += fast.delivered;
+        try {
+          at = fast.lines(bytes, at, end, this.stats.lines + 1);
+        } finally {
+          // Also when the engine threw (a limit reached) part-way through the run: the counts stay exact.
+          this.stats.lines += fast.taken;
+          this.stats.events += fast.delivered;
+        }
         if (at >= end) break;
+        if (fast.taken === LINES_PER_CALL) continue; // stopped at its limit, not at a line it declines
       }
       const newline = lineEnd(bytes, at, end);
       this.line(bytes.toString('utf8', at, withoutCarriageReturn(bytes, at, newline)), this.stats.lines + 1);

@@ -20,7 +20,7 @@ import type { InputFormat } from '../../src/events/import-trace.js';
 import { isInputError } from '../../src/io/input-error.js';
 import { parseTraceText } from '../../src/events/jsonl-reader.js';
 import { StdParser } from '../../src/events/std-reader.js';
-import { StdFastLane } from '../../src/events/std-fast-lane.js';
+import { LINES_PER_CALL, StdFastLane, type StdLaneHost } from '../../src/events/std-fast-lane.js';
 import { forEachLine } from '../../src/events/text-line-reader.js';
 import { createRuleHooks } from '../../src/rules/rule-hooks.js';
 import { loadRuleTexts } from '../../src/rules/loader.js';
@@ -465,6 +465,40 @@ describe('STD fast lane', () => {
       );
     },
   );
+
+  vitest('a limit error part-way through a run of lane lines leaves the counts exact: the lines before it and the failing line, as line by line', () => {
+    const lineTexts = ['T1|acq(L1)|1', 'T1|acq(L2)|2', 'T1|rel(L2)|3', 'T1|acq(L3)|4', 'T1|rel(L3)|5', 'T1|rel(L1)|6'];
+    const bytes = Buffer.from(lineTexts.map((line) => `${line}\n`).join(''), 'latin1');
+    const run = (withLane: boolean): { error: string; stats: unknown } => {
+      // Two live lock instances at most: the acq of L3 on line 4 reaches the limit.
+      const validator = new Validator({ file: 'limit.std', limits: { locks: 2 } });
+      const lane = withLane ? { lane: (host: StdLaneHost) => new StdFastLane(host, validator, 'limit.std') } : {};
+      const parser = new StdParser({ file: 'limit.std', ...lane }, (event, origin) => validator.process(event, origin));
+      let error = '';
+      try {
+        if (withLane) parser.block(bytes, bytes.length);
+        else lineTexts.forEach((line, index) => parser.line(line, index + 1));
+      } catch (thrown) {
+        error = String(thrown);
+      }
+      return { error, stats: { ...parser.stats } };
+    };
+    const withLane = run(true);
+    expect(withLane.error).toContain('limit.std:4');
+    expect(withLane.stats).toEqual({ lines: 4, events: 4, ignored: 0, unknown: 0 });
+    expect(withLane).toEqual(run(false));
+  });
+
+  vitest('runs of plain lines longer than one lane call (LINES_PER_CALL) give what the event path gives, a declined line right after a call included', async () => {
+    const plain = (count: number, from: number): string[] =>
+      Array.from({ length: count }, (_, i) => (i % 2 === 0 ? `t${i % 5}|acq(L${(from + i) % 7})|${from + i}` : `t${(i - 1) % 5}|rel(L${(from + i - 1) % 7})|${from + i}`));
+    const lineTexts = [...plain(LINES_PER_CALL, 0), 't1|w(x)|900', ...plain(3 * LINES_PER_CALL + 6, 1000), 't2|fork(t9)|901', ...plain(LINES_PER_CALL + 2, 5000), ''];
+    const path = traceFile(lineTexts.join('\n'), 'std');
+    const fast = await withFastLanes(path, { format: 'std', rules: false });
+    expect(fast).toEqual(await withEventsOnly(path, { format: 'std', rules: false }));
+    const summary = (fast as { result: { summary: { events: number } } }).result.summary;
+    expect(summary.events).toBe(lineTexts.length - 2); // every line but the fork and the empty end
+  });
 
   vitest('a joined thread starts over: its reentrant holds are not reused by the next thread of that name', async () => {
     const path = traceFile(['T2|acq(L1)|1', 'T1|join(T2)|2', 'T2|acq(L1)|3', 'T2|acq(L2)|4', 'T2|rel(L2)|5', 'T2|rel(L1)|6', ''].join('\n'), 'std');

@@ -43,6 +43,25 @@ describe('a thread’s reentrant holds', () => {
     for (const number of numbers) expect(holds.holds(mine, number)).toBe(model.has(number));
   });
 
+  vitest('holds ended last-taken-first (the usual rel) free their places for the next holds', () => {
+    const holds = new ReentrantHolds();
+    const mine = holds.thread('T1');
+    const [a, b, c, d, e] = ['A', 'B', 'C', 'D', 'E'].map((name) => holds.lockNumber(name)) as [number, number, number, number, number];
+    for (const lock of [a, b, c, d]) expect(holds.enter(mine, lock)).toBe(true);
+    expect(holds.enter(mine, d)).toBe(false); // nested in the last place: its end is counted, not done
+    expect(holds.leave(mine, d)).toBe(false);
+    expect(holds.leave(mine, d)).toBe(true);
+    expect(holds.justReleased(mine, d)).toBe(true);
+    expect(holds.leave(mine, c)).toBe(true);
+    expect(holds.enter(mine, e)).toBe(true);
+    expect(holds.enter(mine, c)).toBe(true);
+    expect([a, b, c, d, e].map((lock) => holds.holds(mine, lock))).toEqual([true, true, true, false, true]);
+    for (const lock of [c, e, b, a]) expect(holds.leave(mine, lock)).toBe(true);
+    expect([a, b, c, d, e].map((lock) => holds.holds(mine, lock))).toEqual([false, false, false, false, false]);
+    expect(holds.leave(mine, a)).toBe(true); // not held any more: an unbalanced release
+    expect(holds.justReleased(mine, a)).toBe(false);
+  });
+
   vitest('six nested locks, released from the middle out, leave exactly the others held', () => {
     const holds = new ReentrantHolds();
     const mine = holds.thread('T1');
