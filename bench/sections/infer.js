@@ -2,7 +2,7 @@
  * Bench section: `lockdep infer` on the 1M-event lock-only trace against `lockdep check` on the
  * same trace, CPU time measured in turns (check, infer, check, infer...) so both see the same
  * load. The target is the issue's: infer within 2x the time of check. `infer` pays one check of
- * the trace with its tallying hooks, the class graph indexed from the snapshot, the inference
+ * the trace with its tallying hooks, the class graph read from the engine after the check, the inference
  * and the YAML (bench/worker.js mode `infer`).
  */
 import { bestInTurns, fmtMs, fmtRatio, label, log, quick, verdict, workload } from '../harness.js';
