@@ -1,6 +1,7 @@
 /**
- * Bundles the built CLI (dist/cli/main.js, and dist/cli/check-worker.js for `--jobs` workers)
- * into dist/cli-bundle/: one file per entry plus shared chunks, the packages the CLI uses
+ * Bundles the built CLI (dist/cli/main.js, dist/cli/check-worker.js for `--jobs` workers, and
+ * dist/cli/parallel-check.js, which the bench's `--jobs` mode imports) into dist/cli-bundle/:
+ * one file per entry plus shared chunks, the packages the CLI uses
  * (yargs, graphology, zod, yaml) inside them. Run by `npm run build` after tsc, and by the test
  * suite's global setup. `lockdep` (bin/lockdep.js) starts from the bundle: a process then reads,
  * resolves and compiles a few files instead of about 140, which takes a quarter off the CPU time
