@@ -167,7 +167,10 @@ export class JsonlPlainLines<T extends LiveHandle = LiveHandle, L extends LiveHa
     const lock = this.locks.index(bytes, lockStart, lockEnd);
     const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
     const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
-    if (acquire) this.sink.acquireAt(taskArgument, lockArgument, mode, trylock, undefined, this.file, lineNo);
+    // A lock's first sight (an id, no handle yet) through the sink's by-id entrance when it has one,
+    // so that the engine compiles `acquireAt` for handles alone (lock-op-sink.ts).
+    if (acquire && typeof lockArgument === 'string' && this.sink.acquireByIdAt !== undefined) this.sink.acquireByIdAt(taskArgument, lockArgument, mode, trylock, undefined, this.file, lineNo);
+    else if (acquire) this.sink.acquireAt(taskArgument, lockArgument, mode, trylock, undefined, this.file, lineNo);
     else this.sink.releaseAt(taskArgument, lockArgument, undefined, this.file, lineNo);
     if (typeof taskArgument === 'string') this.tasks.remember(task, this.sink.taskHandle(taskArgument));
     if (typeof lockArgument === 'string') this.locks.remember(lock, this.sink.lockHandle(lockArgument));

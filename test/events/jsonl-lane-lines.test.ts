@@ -396,6 +396,31 @@ describe('JSONL fast lane, line by line', () => {
     for (const line of declined) expect(throughLane(line).outcome, line).toBe(false);
   });
 
+  vitest('a plain acquire of a lock first seen goes to the sink\'s by-id entrance when it has one; later ones pass the handle', () => {
+    const calls: Record<string | symbol, unknown>[] = [];
+    const byId: string[] = [];
+    const sink: LockOpSink<IdHandle, IdHandle> = {
+      ...recordingSink(calls, true),
+      acquireByIdAt: (task, lock) => {
+        byId.push(`${typeof task === 'string' ? task : task.id} ${lock}`);
+      },
+    };
+    const lane = new JsonlFastLane(sink, 'f.jsonl');
+    const lines = ['{"op":"acquire","task":"t1","lock":"A"}', '{"op":"release","task":"t1","lock":"A"}', '{"op":"acquire","task":"t1","lock":"A","mode":"read"}'];
+    for (const line of lines) {
+      const bytes = Buffer.from(`${line}\n`, 'utf8');
+      expect(lane.line(bytes, 0, bytes.length - 1, 1)).toBe(true);
+    }
+    expect(byId).toEqual(['t1 A']);
+    expect(calls.map((call) => [call['op'], call['mode'], call[BY_HANDLE]])).toEqual([['release', undefined, undefined], ['acquire', 'read', true]]);
+    // A sink without the by-id entrance gets the id through acquireAt.
+    const plainCalls: Record<string | symbol, unknown>[] = [];
+    const plainLane = new JsonlFastLane(recordingSink(plainCalls, true), 'f.jsonl');
+    const bytes = Buffer.from(`${lines[0]}\n`, 'utf8');
+    expect(plainLane.line(bytes, 0, bytes.length - 1, 1)).toBe(true);
+    expect(plainCalls).toEqual([{ op: 'acquire', task: 't1', lock: 'A' }]);
+  });
+
   vitest('an acquire with `class`/`type` takes the lane entrance once the lock has a live handle', () => {
     const calls: Record<string | symbol, unknown>[] = [];
     const lane = { lane: new JsonlFastLane(recordingSink(calls, true), 'f.jsonl'), calls };
