@@ -394,12 +394,15 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
       held.pop();
     } else {
       // Non-stack order is legal: truncate and re-acquire the entries above (new chains may appear),
-      // kept meanwhile in an array of the validator's (no array allocated per release).
-      const above = this.aboveReleased;
+      // kept meanwhile in an array of the validator's (no array allocated per release), or in a
+      // new one when that array is in use: a hook run by a re-acquisition may release out of
+      // order in turn. Emptied after, so it keeps no released record.
+      const above = this.aboveReleased.length === 0 ? this.aboveReleased : [];
       const count = held.length - index - 1;
       for (let k = 0; k < count; k++) above[k] = held[index + 1 + k]!;
       held.length = index;
       for (let k = 0; k < count; k++) this.reacquire(task, above[k]!);
+      above.length = 0;
     }
     // Nothing refers to a released record any more (views and references are copies).
     spareHeld(task, entry);

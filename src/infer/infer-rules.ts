@@ -17,7 +17,6 @@ import { inferMustHold } from './infer-must-hold.js';
 import type { Observations } from './observations.js';
 import type { InferAnswer, InferOptions, ProposedRule, RuleFieldValue } from './proposal.js';
 
-
 export function inferRules(graph: InferGraph, observations: Observations, options: InferOptions, inputs: readonly string[]): InferAnswer {
   const relation = classRelation(graph, observations);
   const typeOf = (name: string): LockType | undefined => {

@@ -72,6 +72,28 @@ describe('bad unlock balance', () => {
   test('near miss: out-of-order release is legal and silent', () => {
     expect(kinds([acq('t', 'A'), acq('t', 'B'), rel('t', 'A'), rel('t', 'B')])).toEqual([]);
   });
+  test('an out-of-order release inside one (a hook run by a re-acquisition) leaves both tasks holding the right locks', () => {
+    let armed = false;
+    let nested = false;
+    const validator: Validator = new Validator({
+      hooks: [{
+        onNewChain: () => {
+          // The first new chain of t1's re-acquisitions (B alone) releases t2's X out of order.
+          if (!armed || nested) return;
+          nested = true;
+          validator.process(rel('t2', 'X'));
+        },
+      }],
+    });
+    for (const event of [acq('t2', 'X'), acq('t2', 'Y'), acq('t2', 'Z'), acq('t1', 'A'), acq('t1', 'B'), acq('t1', 'C')]) validator.process(event);
+    armed = true;
+    validator.process(rel('t1', 'A'));
+    expect(nested).toBe(true);
+    const heldBy = (task: string) => validator.taskHandle(task)!.held.map((h) => h.inst.id);
+    expect(heldBy('t1')).toEqual(['B', 'C']);
+    expect(heldBy('t2')).toEqual(['Y', 'Z']);
+    expect(validator.findings).toEqual([]);
+  });
 });
 
 describe('held lock at exit', () => {
