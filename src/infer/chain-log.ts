@@ -25,6 +25,11 @@ export class NameTable {
     }
     return id;
   }
+
+  /** The number of `name`, or -1 when it never showed up. */
+  find(name: string): number {
+    return this.ids.get(name) ?? -1;
+  }
 }
 
 export class ChainLog {

@@ -10,6 +10,7 @@
 import type { InferGraph } from './infer-graph.js';
 import { stronglyConnectedComponents, type Components } from '../graph/strongly-connected.js';
 import { placed, slotsOf, startsOf } from './compressed-adjacency.js';
+import type { ChainTallies } from './chain-tallies.js';
 import type { Observations } from './observations.js';
 
 export interface ClassRelation {
@@ -35,11 +36,13 @@ interface PairList {
 }
 
 export function classRelation(graph: InferGraph, observations: Observations): ClassRelation {
-  const { names, indexOf } = withNestingClasses(graph, observations.nesting);
+  const chains = observations.chains;
+  const nesting = chains.nestingOrder();
+  const { names, indexOf } = withNestingClasses(graph, chains, nesting);
   const count = names.length;
   const pairs: PairList = { from: [], to: [], edge: [], seen: new Set<number>() };
   addDependencyPairs(pairs, count, graph.edgeFrom, graph.edgeTo);
-  addNestingPairs(pairs, count, observations.nesting, indexOf);
+  addNestingPairs(pairs, count, chains, nesting, indexOf);
   const forward = compress(count, pairs.from, pairs.to);
   const backward = compress(count, pairs.to, pairs.from);
   const nextEdge = placed(forward.slots, pairs.edge);
@@ -52,11 +55,13 @@ export function classRelation(graph: InferGraph, observations: Observations): Cl
  * graph's own lists serve as they are when there are none (a trace's graph has every class it
  * took).
  */
-function withNestingClasses(graph: InferGraph, nesting: ReadonlyMap<string, ReadonlyMap<string, unknown>>): { names: readonly string[]; indexOf: ReadonlyMap<string, number> } {
+function withNestingClasses(graph: InferGraph, chains: ChainTallies, nesting: Int32Array): { names: readonly string[]; indexOf: ReadonlyMap<string, number> } {
   let extra: { names: string[]; indexOf: Map<string, number> } | undefined;
-  for (const [outer, inners] of nesting) {
+  for (let index = 0; index < nesting.length; index++) {
+    const outer = chains.pairOuterName(nesting[index]!);
+    const inner = chains.pairInnerName(nesting[index]!);
     if (!graph.indexOf.has(outer)) extra = withClass(extra, graph, outer);
-    for (const inner of inners.keys()) if (!graph.indexOf.has(inner)) extra = withClass(extra, graph, inner);
+    if (!graph.indexOf.has(inner)) extra = withClass(extra, graph, inner);
   }
   return extra ?? graph;
 }
@@ -73,10 +78,9 @@ function addDependencyPairs(pairs: PairList, count: number, edgeFrom: ArrayLike<
   for (let edge = 0; edge < edgeFrom.length; edge++) addPair(pairs, count, edgeFrom[edge]!, edgeTo[edge]!, edge);
 }
 
-function addNestingPairs(pairs: PairList, count: number, nesting: ReadonlyMap<string, ReadonlyMap<string, unknown>>, indexOf: ReadonlyMap<string, number>): void {
-  for (const [outer, inners] of nesting) {
-    const from = indexOf.get(outer)!;
-    for (const inner of inners.keys()) addPair(pairs, count, from, indexOf.get(inner)!, -1);
+function addNestingPairs(pairs: PairList, count: number, chains: ChainTallies, nesting: Int32Array, indexOf: ReadonlyMap<string, number>): void {
+  for (let index = 0; index < nesting.length; index++) {
+    addPair(pairs, count, indexOf.get(chains.pairOuterName(nesting[index]!))!, indexOf.get(chains.pairInnerName(nesting[index]!))!, -1);
   }
 }
 

@@ -15,7 +15,7 @@
  * Invariant: a winner with share 1 has every one of its classes held at every occurrence tallied.
  */
 import type { LockType } from '../events/event.js';
-import type { HeldCount, HeldTally } from './observations.js';
+import type { HeldCount, HeldTally } from './tally.js';
 
 /** At most this many classes in one lockset. */
 export const MAX_LOCKSET_CLASSES = 4;

@@ -10,18 +10,20 @@
  */
 import type { InferGraph } from './infer-graph.js';
 import { reachable, type ClassRelation } from './class-relation.js';
+import type { ChainTallies } from './chain-tallies.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule, Support } from './proposal.js';
-import { evidenceOf, proposedRule, supportOf, tallySupport } from './support.js';
+import { evidenceOf, proposedRule, supportOf } from './support.js';
 
 export function inferForbidInside(graph: InferGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
   const count = relation.names.length;
   const rules: ProposedRule[] = [];
+  const chains = observations.chains;
   for (let map = 0; map < graph.names.length; map++) {
     if (graph.types[map] !== 'map' || relation.start[map + 1] === relation.start[map]) continue;
     const mapName = relation.names[map]!;
     // Only a traced run says a class is a pseudo-lock (/proc/lockdep declares every class a map).
-    const heldSupport = mapHeldSupport(observations, mapName);
+    const heldSupport = mapHeldSupport(chains, mapName);
     if (heldSupport === undefined || heldSupport.witnesses < minSupport) continue;
     const inside = reachable(count, relation.start, relation.next, map);
     const related = reachable(count, relation.prevStart, relation.prev, map);
@@ -34,10 +36,10 @@ export function inferForbidInside(graph: InferGraph, relation: ClassRelation, ob
     for (let node = 0; node < count; node++) {
       if (inside[node] === 1 || related[node] === 0) continue;
       const name = relation.names[node]!;
-      const tally = observations.acquired.get(name);
-      if (tally !== undefined && tally.count < minSupport) continue;
+      const tally = chains.tallyOfName(name);
+      if (tally !== -1 && chains.tallyChains(tally) < minSupport) continue;
       locks.push(name);
-      if (tally !== undefined) evidence.push(evidenceOf(`${name} taken, never inside ${mapName}`, tallySupport(tally)));
+      if (tally !== -1) evidence.push(evidenceOf(`${name} taken, never inside ${mapName}`, chains.tallySupport(tally)));
     }
     if (locks.length === 0) continue;
     rules.push(proposedRule(
@@ -56,16 +58,18 @@ export function inferForbidInside(graph: InferGraph, relation: ClassRelation, ob
 }
 
 /** The nestings inside `map` the traces showed (undefined: none). */
-function mapHeldSupport(observations: Observations, map: string): Support | undefined {
+function mapHeldSupport(chains: ChainTallies, map: string): Support | undefined {
   let witnesses = 0;
   const tasks = new Set<string>();
   let firstSeen = '';
   let atLeast = false;
-  for (const tally of observations.nesting.get(map)?.values() ?? []) {
-    witnesses += tally.count;
-    for (const task of tally.tasks.names()) tasks.add(task);
-    if (firstSeen === '') firstSeen = tallySupport(tally).firstSeen;
-    if (tally.atLeast === true) atLeast = true;
+  const pairs = chains.pairsAround(map);
+  for (let index = 0; index < pairs.length; index++) {
+    const pair = pairs[index]!;
+    witnesses += chains.pairCountOf(pair);
+    for (const task of chains.pairTaskNames(pair)) tasks.add(task);
+    if (firstSeen === '') firstSeen = chains.pairSupport(pair).firstSeen;
+    if (chains.pairIsFloor(pair)) atLeast = true;
   }
   if (witnesses === 0) return undefined;
   return supportOf(witnesses, tasks.size, firstSeen, atLeast);

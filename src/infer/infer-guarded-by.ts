@@ -9,7 +9,8 @@
 import type { LockType } from '../events/event.js';
 import { chooseLockset, type LocksetChoice, type LocksetMember } from './held-candidates.js';
 import { addLocksetRules, locksetEvidence, sameLockset, togetherWith } from './lockset-rules.js';
-import type { HeldTally, Observations } from './observations.js';
+import type { Observations } from './observations.js';
+import type { HeldTally } from './tally.js';
 import type { InferOptions, ProposedRule, RuleFieldValue } from './proposal.js';
 
 interface Candidate {

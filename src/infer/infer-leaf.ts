@@ -8,7 +8,7 @@ import type { InferGraph } from './infer-graph.js';
 import type { ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule, Support } from './proposal.js';
-import { evidenceOf, proposedRule, supportOf, tallySupport, witnessSupport } from './support.js';
+import { evidenceOf, proposedRule, supportOf, witnessSupport } from './support.js';
 
 /** Dependencies into a class: one witness each, their tasks, the first one's place. */
 function graphSupport(graph: InferGraph, edges: readonly number[]): Support {
@@ -32,12 +32,13 @@ export function inferLeaf(graph: InferGraph, relation: ClassRelation, observatio
   let edgesInto: Map<number, number[]> | undefined;
   const leaves: string[] = [];
   const evidence: Evidence[] = [];
+  const chains = observations.chains;
   for (let node = 0; node < relation.names.length; node++) {
     const name = relation.names[node]!;
-    if (relation.start[node + 1]! > relation.start[node]! || observations.nesting.has(name)) continue;
-    const tally = observations.acquired.get(name);
+    if (relation.start[node + 1]! > relation.start[node]! || chains.isHeldAround(name)) continue;
+    const tally = chains.tallyOfName(name);
     let support: Support | undefined;
-    if (tally !== undefined) support = tallySupport(tally);
+    if (tally !== -1) support = chains.tallySupport(tally);
     else {
       const edges = (edgesInto ??= dependenciesInto(graph)).get(node);
       if (edges !== undefined) support = graphSupport(graph, edges);

@@ -13,8 +13,12 @@ import type { InferOptions, ProposedRule, RuleFieldValue } from './proposal.js';
 
 export function inferMustHold(observations: Observations, typeOf: (name: string) => LockType | undefined, options: InferOptions): ProposedRule[] {
   const rules: ProposedRule[] = [];
-  for (const [lock, tally] of observations.acquired) {
-    if (tally.count < options.minSupport) continue;
+  const chains = observations.chains;
+  for (let taken = 0; taken < chains.tallyClass.length; taken++) {
+    if (chains.tallyChains(taken) < options.minSupport) continue;
+    // A short-lived view of the flat tally: the chooser and the evidence read it, nothing keeps it.
+    const tally = chains.heldTally(taken);
+    const lock = chains.classes.names[chains.tallyClass[taken]!]!;
     const choice = chooseLockset(tally, typeOf, options.minConfidence);
     if (choice === undefined) continue;
     addLocksetRules(rules, 'must-hold', choice.winner, [locksetEvidence(lock, tally, choice, 'chain(s)')], mustHoldFields, lock);

@@ -12,16 +12,16 @@ import type { InferGraph } from './infer-graph.js';
 import type { ClassRelation } from './class-relation.js';
 import type { Observations } from './observations.js';
 import type { Evidence, ProposedRule } from './proposal.js';
-import { evidenceOf, proposedRule, tallySupport, witnessSupport } from './support.js';
+import { evidenceOf, proposedRule, witnessSupport } from './support.js';
 import { reducedComponentEdges } from './transitive-reduction.js';
 
 export function inferOrder(graph: InferGraph, relation: ClassRelation, observations: Observations, minSupport: number): ProposedRule[] {
   const { component, count } = relation.components;
   const kept = reducedComponentEdges(relation.start, relation.next, relation.components);
   const rules: ProposedRule[] = [];
+  const chains = observations.chains;
   for (let outer = 0; outer < relation.names.length; outer++) {
     const outerName = relation.names[outer]!;
-    const nestings = observations.nesting.get(outerName);
     let inner: string[] | undefined;
     let evidence: Evidence[] | undefined;
     for (let slot = relation.start[outer]!; slot < relation.start[outer + 1]!; slot++) {
@@ -29,8 +29,8 @@ export function inferOrder(graph: InferGraph, relation: ClassRelation, observati
       if (!kept.has(component[outer]! * count + component[to]!)) continue;
       const innerName = relation.names[to]!;
       // Every pair of the relation is a tallied nesting or a graph dependency.
-      const tally = nestings?.get(innerName);
-      const support = tally !== undefined ? tallySupport(tally) : witnessSupport(graph.witness(relation.nextEdge[slot]!));
+      const pair = chains.pairOfNames(outerName, innerName);
+      const support = pair !== -1 ? chains.pairSupport(pair) : witnessSupport(graph.witness(relation.nextEdge[slot]!));
       if (support.witnesses < minSupport) continue;
       (inner ??= []).push(innerName);
       (evidence ??= []).push(evidenceOf(`${outerName} -> ${innerName}`, support));

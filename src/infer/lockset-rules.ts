@@ -6,7 +6,7 @@
  * rule of the group is `severity: off` (the input has the occurrences that break it).
  * Invariant: every rule of a group carries the same `lockset`.
  */
-import type { HeldTally } from './observations.js';
+import type { HeldTally } from './tally.js';
 import { locksetName, type LocksetChoice, type LocksetHypothesis, type LocksetMember } from './held-candidates.js';
 import type { Evidence, ProposedRule, RuleFieldValue } from './proposal.js';
 import { evidenceOf, percent, proposedRule, tallySupport } from './support.js';

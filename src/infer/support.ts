@@ -4,13 +4,18 @@
  * graph keeps one witness per dependency, however often the run took it). A tally that a graph
  * input also holds is a floor too (its `atLeast`): the traces' counts miss the graph's run.
  */
-import type { DependencyWitness } from '../engine/finding.js';
+import type { DependencyWitness, EventRef } from '../engine/finding.js';
 import { traceLocation } from '../report/witnesses.js';
-import type { Tally } from './observations.js';
+import type { Tally } from './tally.js';
 import type { Evidence, InferKind, ProposedRule, RuleFieldValue, Support } from './proposal.js';
 
 export function tallySupport(tally: Tally): Support {
-  return supportOf(tally.count, tally.tasks.size, traceLocation(tally.firstAt), tally.atLeast === true);
+  return countedSupport(tally.count, tally.tasks.size, tally.firstAt, tally.atLeast === true);
+}
+
+/** Support counted by a tally: its occurrences, distinct tasks, the first one's place, and whether those are floors. */
+export function countedSupport(count: number, tasks: number, firstAt: EventRef, atLeast: boolean): Support {
+  return supportOf(count, tasks, traceLocation(firstAt), atLeast);
 }
 
 /** A dependency known only from a saved graph (or /proc/lockdep): its first witness, a floor. */

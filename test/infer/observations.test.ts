@@ -22,7 +22,7 @@ function observe(events: readonly TraceEvent[], readAfter: ReadonlySet<number> =
   events.forEach((event, index) => {
     validator.process(event, { file: FILE, line: index + 1 });
     // Reading a tally tallies the chains logged so far.
-    if (readAfter.has(index)) expect(observations.acquired).toBeInstanceOf(Map);
+    if (readAfter.has(index)) expect(observations.chains.tallyClass.length).toBeGreaterThanOrEqual(0);
   });
   validator.end();
   return observations;
@@ -31,9 +31,13 @@ function observe(events: readonly TraceEvent[], readAfter: ReadonlySet<number> =
 /** The tallies as plain data (task sets as sorted lists). */
 function tallies(observations: Observations): unknown {
   const tasks = (set: { names(): Iterable<string> }): string[] => [...set.names()].sort();
+  const chains = observations.chains;
   return {
-    nesting: [...observations.nesting].map(([outer, inners]) => [outer, [...inners].map(([inner, t]) => [inner, t.count, tasks(t.tasks), t.firstAt.line])]),
-    acquired: [...observations.acquired].map(([name, t]) => [name, t.count, tasks(t.tasks), t.firstAt.line, [...t.held]]),
+    nesting: [...chains.nestingOrder()].map((pair) => [chains.pairOuterName(pair), chains.pairInnerName(pair), chains.pairCountOf(pair), chains.pairTaskNames(pair).sort(), chains.pairFirstAt(pair).line]),
+    acquired: chains.tallyClass.map((cls, tally) => {
+      const t = chains.heldTally(tally);
+      return [chains.classes.names[cls], t.count, tasks(t.tasks), t.firstAt.line, [...t.held].sort(), [...(t.sets?.values() ?? [])].map((set) => [[...set.classes].sort(), set.count])];
+    }),
     accesses: [...observations.accesses].map(([key, t]) => [key, t.count, tasks(t.tasks), [...t.held]]),
   };
 }
@@ -55,11 +59,18 @@ describe('Observations', () => {
     ];
     const observations = observe(events);
     // C was taken under A (twice: innermost at depth 0, written by A2), B (depth 1), then under B alone.
-    expect(observations.acquired.get('C')).toMatchObject({ count: 2, held: new Map([['A', { any: 1, write: 1, depthSum: 0 }], ['B', { any: 2, write: 2, depthSum: 1 }]]) });
-    expect(observations.acquired.get('C')!.tasks.size).toBe(2);
+    const chains = observations.chains;
+    const takenC = chains.heldTally(chains.tallyOfName('C'));
+    expect(takenC).toMatchObject({ count: 2, held: new Map([['A', { any: 1, write: 1, depthSum: 0 }], ['B', { any: 2, write: 2, depthSum: 1 }]]) });
+    expect(takenC.tasks.size).toBe(2);
     expect(observations.accesses.get('x\u0000w')).toMatchObject({ count: 1, held: new Map([['A', { any: 1, write: 1, depthSum: 0 }], ['B', { any: 1, write: 1, depthSum: 1 }]]) });
-    expect(observations.nesting.get('B')?.get('C')).toMatchObject({ count: 2, firstAt: { line: 5 } });
-    expect(observations.nesting.get('A')?.get('B')).toMatchObject({ count: 1, firstAt: { line: 2 } });
+    const pairBC = chains.pairOfNames('B', 'C');
+    expect([chains.pairCountOf(pairBC), chains.pairFirstAt(pairBC).line]).toEqual([2, 5]);
+    const pairAB = chains.pairOfNames('A', 'B');
+    expect([chains.pairCountOf(pairAB), chains.pairFirstAt(pairAB).line]).toEqual([1, 2]);
+    // A is held twice (A and A2) around C's first chain: its nesting counts both holds, its held count one.
+    expect(chains.pairCountOf(chains.pairOfNames('A', 'C'))).toBe(2);
+    expect(chains.pairOfNames('C', 'A')).toBe(-1);
   });
 
   test.prop([programArbitrary, fc.array(fc.nat(200), { maxLength: 5 })], { numRuns: 100 })('reading the tallies mid-run gives the same end tallies', (program, reads) => {

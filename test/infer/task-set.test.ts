@@ -1,12 +1,12 @@
 /**
- * A tally's distinct tasks (src/infer/observations.ts `TaskSet`): the first one, then a short
+ * A tally's distinct tasks (src/infer/tally.ts `TaskSet`): the first one, then a short
  * array, then a Set past LISTED_TASKS. Whatever the sequence (repeats, more tasks than the
  * array holds), it lists each task once in the order first seen, as a Set would, and its copies
  * and unions say the same.
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { TaskSet } from '../../src/infer/observations.js';
+import { TaskSet } from '../../src/infer/tally.js';
 
 const taskArbitrary = fc.integer({ min: 0, max: 20 }).map((n) => `t${n}`);
 
