@@ -239,6 +239,22 @@ export class ChainTallies {
   }
 
   /**
+   * Whether some class alone was held at a share of at least `minConfidence` of the tally's chains
+   * (compared as a quotient, as the chooser does): without one the chooser proposes nothing, so
+   * the inference skips the tally without building its view.
+   */
+  someHeldAtLeast(tally: number, minConfidence: number): boolean {
+    const cls = this.tallyClass[tally]!;
+    const total = this.tallyCount[tally]!;
+    const { byInnerStart, byInner } = this.lists();
+    for (let slot = byInnerStart[cls]!; slot < byInnerStart[cls + 1]!; slot++) {
+      const any = this.heldAny[byInner[slot]!]!;
+      if (any > 0 && any / total >= minConfidence) return true;
+    }
+    return false;
+  }
+
+  /**
    * Tally `tally` as the lockset chooser reads it: its count, tasks, first sighting, each class
    * held at its chains and each held set. Built on each call (the caller drops it).
    */
@@ -312,8 +328,10 @@ const scratchIds: number[] = [];
 /** The key of a held set from its class ids (two or more; sorted in place): a small integer for a pair, else a string. */
 export function setKey(ids: number[]): number | string {
   if (ids.length === 2) {
-    const [a, b] = ids[0]! < ids[1]! ? [ids[0]!, ids[1]!] : [ids[1]!, ids[0]!];
-    if (b < PAIR_BASE) return a * PAIR_BASE + b;
+    // No destructuring: an array pattern runs the iterator protocol in code not yet optimized.
+    const low = Math.min(ids[0]!, ids[1]!);
+    const high = Math.max(ids[0]!, ids[1]!);
+    if (high < PAIR_BASE) return low * PAIR_BASE + high;
   }
   return ids.sort(byNumber).join(',');
 }

@@ -15,7 +15,7 @@ export function inferMustHold(observations: Observations, typeOf: (name: string)
   const rules: ProposedRule[] = [];
   const chains = observations.chains;
   for (let taken = 0; taken < chains.tallyClass.length; taken++) {
-    if (chains.tallyChains(taken) < options.minSupport) continue;
+    if (chains.tallyChains(taken) < options.minSupport || !chains.someHeldAtLeast(taken, options.minConfidence)) continue;
     // A short-lived view of the flat tally: the chooser and the evidence read it, nothing keeps it.
     const tally = chains.heldTally(taken);
     const lock = chains.classes.names[chains.tallyClass[taken]!]!;
