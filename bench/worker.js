@@ -196,11 +196,12 @@ async function sim(quick) {
 async function infer(file, format = 'auto') {
   const { inferFromInputs } = await import('../dist/cli/infer-input.js');
   const { inferYaml } = await import('../dist/infer/infer-printer.js');
+  const { oneShot } = await import('../dist/infer/one-shot-tier.js');
   const { DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, INFER_KINDS } = await import('../dist/infer/proposal.js');
   const options = { minSupport: DEFAULT_MIN_SUPPORT, minConfidence: DEFAULT_MIN_CONFIDENCE, kinds: new Set(INFER_KINDS) };
   const start = measureStart();
   const answer = await inferFromInputs([file], options, { inputFormat: format });
-  const yaml = inferYaml(answer);
+  const yaml = oneShot(answer.summary.classes + answer.summary.dependencies, () => inferYaml(answer));
   const measured = measureEnd(start);
   return { ...measured, rules: answer.rules.length, yamlBytes: yaml.length, classes: answer.summary.classes, dependencies: answer.summary.dependencies };
 }

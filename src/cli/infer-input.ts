@@ -16,6 +16,7 @@ import { traceDisplayName } from '../events/jsonl-reader.js';
 import { indexSnapshot } from '../graph/indexed-graph.js';
 import { inferGraphOfColumns, inferGraphOfIndex } from '../infer/infer-graph.js';
 import { inferRules } from '../infer/infer-rules.js';
+import { oneShot } from '../infer/one-shot-tier.js';
 import { Observations } from '../infer/observations.js';
 import type { InferAnswer, InferOptions } from '../infer/proposal.js';
 import { checkTraceInput, loadGraphInputs, looksLikeSavedGraph, type GraphInputOptions } from './graph-input.js';
@@ -38,9 +39,11 @@ export async function inferFromInputs(inputs: readonly string[], options: InferO
     onGraphInput: () => replayed.add(perTrace[perTrace.length - 1]!),
     onGraphSnapshot: (graph) => graphs.push(graph),
   });
-  const observations = Observations.combine(perTrace.filter((tallies) => !replayed.has(tallies)));
-  for (const graph of graphs) observations.markFloors(graph.dependencies);
-  return inferRules(inferGraphOfIndex(indexSnapshot(snapshot)), observations, options, snapshot.sources.length > 0 ? snapshot.sources : inputs);
+  return oneShot(snapshot.classes.length + snapshot.dependencies.length, () => {
+    const observations = Observations.combine(perTrace.filter((tallies) => !replayed.has(tallies)));
+    for (const graph of graphs) observations.markFloors(graph.dependencies);
+    return inferRules(inferGraphOfIndex(indexSnapshot(snapshot)), observations, options, snapshot.sources.length > 0 ? snapshot.sources : inputs);
+  });
 }
 
 /**
@@ -57,5 +60,6 @@ async function inferFromTrace(file: string, options: InferOptions, inputOptions:
   });
   if (columns === undefined) throw new Error(`no graph was taken of ${file}`);
   const source = traceDisplayName(file);
-  return inferRules(inferGraphOfColumns(columns), replayed ? new Observations() : observations, options, source ? [source] : [file]);
+  const graph = inferGraphOfColumns(columns);
+  return oneShot(graph.names.length + graph.edgeFrom.length, () => inferRules(graph, replayed ? new Observations() : observations, options, source ? [source] : [file]));
 }

@@ -15,6 +15,7 @@ import { INFER_FORMATS, renderInferAnswer, type InferFormat } from '../../infer/
 import { DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, INFER_KINDS, type InferKind, type InferOptions } from '../../infer/proposal.js';
 import { EXIT_CLEAN } from '../exit-code.js';
 import { inferFromInputs } from '../infer-input.js';
+import { oneShot } from '../../infer/one-shot-tier.js';
 import { writeAnswer } from '../answer-outputs.js';
 import { UsageError } from '../usage-error.js';
 
@@ -81,7 +82,7 @@ export const inferCommand: CommandModule<object, InferArgs> = {
     const options = inferOptions(argv);
     await writeAnswer(argv, argv.input, { known: INFER_FORMATS, defaultFormat: 'yaml' },
       () => inferFromInputs(argv.input, options, { inputFormat: argv.inputFormat }),
-      (format, answer) => renderInferAnswer(format as InferFormat, answer));
+      (format, answer) => oneShot(answer.summary.classes + answer.summary.dependencies, () => renderInferAnswer(format as InferFormat, answer)));
     process.exitCode = EXIT_CLEAN;
   },
 };

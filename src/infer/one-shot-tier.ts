@@ -1,0 +1,33 @@
+/**
+ * V8's top tier for code that runs once: after its check, `lockdep infer` runs its inference and
+ * its printer once, over a few thousand classes and rules, and TurboFan compiling that code (on
+ * V8's helper threads, about 150 ms of CPU on the 1M-event bench trace) costs more than the
+ * optimized code saves. `oneShot` caps V8's tiers at Sparkplug (baseline code, compiled on the
+ * spot at little cost) while it runs `work`, then lifts the cap, so anything after it (another
+ * command of an in-process caller, a test) tiers up as usual. Graphs larger than ONE_SHOT_SIZE
+ * classes plus dependencies (where the inference's own loops could run long enough to repay
+ * TurboFan) run uncapped.
+ * Invariants: the cap changes speed only, never a result; nested calls lift it once, at the end
+ * of the outermost.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+/** Classes plus dependencies up to which the work is capped; the 1M-event bench trace's graph has about 14,400. */
+export const ONE_SHOT_SIZE = 50_000;
+
+/** V8's default for `--max-opt` (no cap). */
+const UNCAPPED = '--max-opt=999';
+const BASELINE = '--max-opt=1';
+
+let depth = 0;
+
+/** Runs `work` with V8's tiers capped at baseline code when `graphSize` (classes plus dependencies) is at most ONE_SHOT_SIZE. */
+export function oneShot<T>(graphSize: number, work: () => T): T {
+  if (graphSize > ONE_SHOT_SIZE && depth === 0) return work();
+  if (depth++ === 0) setFlagsFromString(BASELINE);
+  try {
+    return work();
+  } finally {
+    if (--depth === 0) setFlagsFromString(UNCAPPED);
+  }
+}
