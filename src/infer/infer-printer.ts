@@ -8,17 +8,15 @@
 import { escapeMarkdown } from '../report/escape.js';
 import type { Evidence, InferAnswer, ProposedRule } from './proposal.js';
 import { percent } from './support.js';
-import { fieldHead, pushQuoted } from './yaml-pieces.js';
 
 export const INFER_FORMATS = ['yaml', 'json', 'markdown'] as const;
 export type InferFormat = (typeof INFER_FORMATS)[number];
 
+const quote = (text: string): string => JSON.stringify(text);
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
 const LINE_BREAKS = /[\r\n\u2028\u2029]/g;
-/** A comment's text on one line: a line break in a name would end the comment early. */
-const oneLine = (text: string): string => (LINE_BREAK.test(text) ? text.replace(LINE_BREAKS, ' ') : text);
-/** A YAML comment line. */
-const comment = (text: string): string => `# ${oneLine(text)}`;
+/** A YAML comment line: a line break in a name would end the comment early. */
+const comment = (text: string): string => `# ${LINE_BREAK.test(text) ? text.replace(LINE_BREAKS, ' ') : text}`;
 
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
@@ -67,57 +65,40 @@ function header(answer: InferAnswer): string[] {
 /** Fields whose values are the rule kinds' keywords (ids, kinds, modes): plain scalars; the others (names, text) are quoted. */
 const KEYWORD_FIELDS: ReadonlySet<string> = new Set(['id', 'kind', 'severity', 'heldMode', 'mode', 'access']);
 
-/**
- * The YAML is written as its pieces (names, quoted values, separators, line ends) pushed onto one
- * array and joined once: no string per line, no intermediate concatenation, so the megabytes of
- * a large proposal are copied once, into the result.
- */
 export function inferYaml(answer: InferAnswer): string {
-  const out: string[] = [];
-  const lines = header(answer);
-  for (let index = 0; index < lines.length; index++) out.push(lines[index]!, '\n');
-  out.push('version: 1\n');
+  const lines = [...header(answer), 'version: 1'];
   if (answer.classes.length > 0) {
-    out.push('classes:\n');
-    classLines(out, answer.classes);
+    lines.push('classes:');
+    classLines(lines, answer.classes);
   }
-  out.push(answer.rules.length === 0 ? 'rules: []\n' : 'rules:\n');
-  ruleLines(out, answer.rules);
-  return out.join('');
+  lines.push(answer.rules.length === 0 ? 'rules: []' : 'rules:');
+  ruleLines(lines, answer.rules);
+  return `${lines.join('\n')}\n`;
 }
 
 /** One line per declared class. (Each loop of the YAML is a function of its own: V8 compiles it while it runs, and nothing after it.) */
-function classLines(out: string[], classes: InferAnswer['classes']): void {
+function classLines(lines: string[], classes: InferAnswer['classes']): void {
   for (let index = 0; index < classes.length; index++) {
     const { name, type } = classes[index]!;
-    out.push('  ');
-    pushQuoted(out, name, ': ');
-    out.push(type, '\n');
+    lines.push(`  ${quote(name)}: ${type}`);
   }
 }
 
 /** Each rule: its evidence comments, then its fields in the order they were set (Object.keys: no for-in over the rule). */
-function ruleLines(out: string[], rules: readonly ProposedRule[]): void {
+function ruleLines(lines: string[], rules: readonly ProposedRule[]): void {
   for (let index = 0; index < rules.length; index++) {
     const proposed = rules[index]!;
-    const evidence = proposed.evidence;
-    for (let entry = 0; entry < evidence.length; entry++) out.push('  # ', oneLine(evidenceText(evidence[entry]!, proposed.kind)), '\n');
+    for (const evidence of proposed.evidence) lines.push(`  ${comment(evidenceText(evidence, proposed.kind))}`);
     const rule = proposed.rule;
     const fields = Object.keys(rule);
     for (let at = 0; at < fields.length; at++) {
       const field = fields[at]!;
       const value = rule[field]!;
-      out.push(fieldHead(at === 0, field));
-      if (typeof value !== 'string') {
-        out.push(':\n');
-        for (let item = 0; item < value.length; item++) {
-          out.push('      - ');
-          pushQuoted(out, value[item]!, '\n');
-        }
-      } else if (KEYWORD_FIELDS.has(field)) out.push(': ', value, '\n');
+      const prefix = at === 0 ? '  - ' : '    ';
+      if (typeof value === 'string') lines.push(`${prefix}${field}: ${KEYWORD_FIELDS.has(field) ? value : quote(value)}`);
       else {
-        out.push(': ');
-        pushQuoted(out, value, '\n');
+        lines.push(`${prefix}${field}:`);
+        for (const item of value) lines.push(`      - ${quote(item)}`);
       }
     }
   }
