@@ -153,8 +153,25 @@ export class ChainTallies {
 
   /** The tally of class `name`, or NONE. */
   tallyOfName(name: string): number {
-    const cls = this.classes.find(name);
+    return this.tallyOfClass(this.classes.find(name));
+  }
+
+  /** The tally of class number `cls` (NONE: a class the chains never saw), or NONE. */
+  tallyOfClass(cls: number): number {
     return cls === NONE ? NONE : (this.tallyOf[cls] ?? NONE);
+  }
+
+  /** The pair "class number `outer` held, `inner` taken" (NONE: a class the chains never saw), or NONE. */
+  pairOfClasses(outer: number, inner: number): number {
+    return outer === NONE || inner === NONE ? NONE : this.pairOf.get(outer, inner);
+  }
+
+  pairOuterClass(pair: number): number {
+    return this.pairOuter[pair]!;
+  }
+
+  pairInnerClass(pair: number): number {
+    return this.pairInner[pair]!;
   }
 
   /** The pair "`outer` held, `inner` taken", or NONE. */
@@ -164,9 +181,8 @@ export class ChainTallies {
     return from === NONE || to === NONE ? NONE : this.pairOf.get(from, to);
   }
 
-  /** Whether anything was taken while `name` was held. */
-  isHeldAround(name: string): boolean {
-    const cls = this.classes.find(name);
+  /** Whether anything was taken while class number `cls` was held (NONE: a class the chains never saw). */
+  isHeldAround(cls: number): boolean {
     return cls !== NONE && (this.outerRank[cls] ?? NONE) !== NONE;
   }
 
@@ -180,14 +196,6 @@ export class ChainTallies {
 
   pairSupport(pair: number): Support {
     return countedSupport(this.pairCount[pair]!, this.pairTasks.size(pair), this.pairAt[pair]!, this.pairFloor[pair] === 1);
-  }
-
-  pairOuterName(pair: number): string {
-    return this.classes.names[this.pairOuter[pair]!]!;
-  }
-
-  pairInnerName(pair: number): string {
-    return this.classes.names[this.pairInner[pair]!]!;
   }
 
   pairCountOf(pair: number): number {

@@ -25,6 +25,8 @@ export interface ClassRelation {
   prevStart: Int32Array;
   prev: Int32Array;
   components: Components;
+  /** Per class, its number among the chains' tallies (chain-tallies.ts), or -1 (a class only a graph input has). */
+  chainClass: Int32Array;
 }
 
 /** The relation's pairs, in the order found: `from[i] -> to[i]`, by graph dependency `edge[i]` (-1: none); `seen`: their keys. */
@@ -38,16 +40,31 @@ interface PairList {
 export function classRelation(graph: InferGraph, observations: Observations): ClassRelation {
   const chains = observations.chains;
   const nesting = chains.nestingOrder();
-  const { names, indexOf } = withNestingClasses(graph, chains, nesting);
+  const toRelation = graphIndexes(graph, chains.classes.names);
+  const { names, indexOf } = withNestingClasses(graph, chains, nesting, toRelation);
   const count = names.length;
   const pairs: PairList = { from: [], to: [], edge: [], seen: new Set<number>() };
   addDependencyPairs(pairs, count, graph.edgeFrom, graph.edgeTo);
-  addNestingPairs(pairs, count, chains, nesting, indexOf);
+  addNestingPairs(pairs, count, chains, nesting, toRelation);
   const forward = compress(count, pairs.from, pairs.to);
   const backward = compress(count, pairs.to, pairs.from);
   const nextEdge = placed(forward.slots, pairs.edge);
   const components = stronglyConnectedComponents({ nodeCount: count, start: forward.start, next: forward.list });
-  return { names, indexOf, start: forward.start, next: forward.list, nextEdge, prevStart: backward.start, prev: backward.list, components };
+  return { names, indexOf, start: forward.start, next: forward.list, nextEdge, prevStart: backward.start, prev: backward.list, components, chainClass: inverted(toRelation, count) };
+}
+
+/** Per chain class number, its index in the graph, or -1. */
+function graphIndexes(graph: InferGraph, chainNames: readonly string[]): Int32Array {
+  const indexes = new Int32Array(chainNames.length);
+  for (let cls = 0; cls < indexes.length; cls++) indexes[cls] = graph.indexOf.get(chainNames[cls]!) ?? -1;
+  return indexes;
+}
+
+/** Per relation class, the chain class number mapped to it, or -1. */
+function inverted(toRelation: Int32Array, count: number): Int32Array {
+  const chainClass = new Int32Array(count).fill(-1);
+  for (let cls = 0; cls < toRelation.length; cls++) if (toRelation[cls] !== -1) chainClass[toRelation[cls]!] = cls;
+  return chainClass;
 }
 
 /**
@@ -55,20 +72,22 @@ export function classRelation(graph: InferGraph, observations: Observations): Cl
  * graph's own lists serve as they are when there are none (a trace's graph has every class it
  * took).
  */
-function withNestingClasses(graph: InferGraph, chains: ChainTallies, nesting: Int32Array): { names: readonly string[]; indexOf: ReadonlyMap<string, number> } {
+function withNestingClasses(graph: InferGraph, chains: ChainTallies, nesting: Int32Array, toRelation: Int32Array): { names: readonly string[]; indexOf: ReadonlyMap<string, number> } {
   let extra: { names: string[]; indexOf: Map<string, number> } | undefined;
   for (let index = 0; index < nesting.length; index++) {
-    const outer = chains.pairOuterName(nesting[index]!);
-    const inner = chains.pairInnerName(nesting[index]!);
-    if (!graph.indexOf.has(outer)) extra = withClass(extra, graph, outer);
-    if (!graph.indexOf.has(inner)) extra = withClass(extra, graph, inner);
+    const outer = chains.pairOuterClass(nesting[index]!);
+    const inner = chains.pairInnerClass(nesting[index]!);
+    if (toRelation[outer] === -1) extra = withClass(extra, graph, chains.classes.names, outer, toRelation);
+    if (toRelation[inner] === -1) extra = withClass(extra, graph, chains.classes.names, inner, toRelation);
   }
   return extra ?? graph;
 }
 
-function withClass(extra: { names: string[]; indexOf: Map<string, number> } | undefined, graph: InferGraph, name: string): { names: string[]; indexOf: Map<string, number> } {
+/** Adds chain class `cls` (one the graph does not have) after the graph's classes, and maps it. */
+function withClass(extra: { names: string[]; indexOf: Map<string, number> } | undefined, graph: InferGraph, chainNames: readonly string[], cls: number, toRelation: Int32Array): { names: string[]; indexOf: Map<string, number> } {
   const into = extra ?? { names: [...graph.names], indexOf: new Map(graph.indexOf) };
-  if (into.indexOf.has(name)) return into;
+  const name = chainNames[cls]!;
+  toRelation[cls] = into.names.length;
   into.indexOf.set(name, into.names.length);
   into.names.push(name);
   return into;
@@ -78,9 +97,9 @@ function addDependencyPairs(pairs: PairList, count: number, edgeFrom: ArrayLike<
   for (let edge = 0; edge < edgeFrom.length; edge++) addPair(pairs, count, edgeFrom[edge]!, edgeTo[edge]!, edge);
 }
 
-function addNestingPairs(pairs: PairList, count: number, chains: ChainTallies, nesting: Int32Array, indexOf: ReadonlyMap<string, number>): void {
+function addNestingPairs(pairs: PairList, count: number, chains: ChainTallies, nesting: Int32Array, toRelation: Int32Array): void {
   for (let index = 0; index < nesting.length; index++) {
-    addPair(pairs, count, indexOf.get(chains.pairOuterName(nesting[index]!))!, indexOf.get(chains.pairInnerName(nesting[index]!))!, -1);
+    addPair(pairs, count, toRelation[chains.pairOuterClass(nesting[index]!)]!, toRelation[chains.pairInnerClass(nesting[index]!)]!, -1);
   }
 }
 

@@ -36,7 +36,7 @@ export function inferForbidInside(graph: InferGraph, relation: ClassRelation, ob
     for (let node = 0; node < count; node++) {
       if (inside[node] === 1 || related[node] === 0) continue;
       const name = relation.names[node]!;
-      const tally = chains.tallyOfName(name);
+      const tally = chains.tallyOfClass(relation.chainClass[node]!);
       if (tally !== -1 && chains.tallyChains(tally) < minSupport) continue;
       locks.push(name);
       if (tally !== -1) evidence.push(evidenceOf(`${name} taken, never inside ${mapName}`, chains.tallySupport(tally)));

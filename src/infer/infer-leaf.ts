@@ -35,8 +35,8 @@ export function inferLeaf(graph: InferGraph, relation: ClassRelation, observatio
   const chains = observations.chains;
   for (let node = 0; node < relation.names.length; node++) {
     const name = relation.names[node]!;
-    if (relation.start[node + 1]! > relation.start[node]! || chains.isHeldAround(name)) continue;
-    const tally = chains.tallyOfName(name);
+    if (relation.start[node + 1]! > relation.start[node]! || chains.isHeldAround(relation.chainClass[node]!)) continue;
+    const tally = chains.tallyOfClass(relation.chainClass[node]!);
     let support: Support | undefined;
     if (tally !== -1) support = chains.tallySupport(tally);
     else {

@@ -29,7 +29,7 @@ export function inferOrder(graph: InferGraph, relation: ClassRelation, observati
       if (!kept.has(component[outer]! * count + component[to]!)) continue;
       const innerName = relation.names[to]!;
       // Every pair of the relation is a tallied nesting or a graph dependency.
-      const pair = chains.pairOfNames(outerName, innerName);
+      const pair = chains.pairOfClasses(relation.chainClass[outer]!, relation.chainClass[to]!);
       const support = pair !== -1 ? chains.pairSupport(pair) : witnessSupport(graph.witness(relation.nextEdge[slot]!));
       if (support.witnesses < minSupport) continue;
       (inner ??= []).push(innerName);

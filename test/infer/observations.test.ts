@@ -33,7 +33,7 @@ function tallies(observations: Observations): unknown {
   const tasks = (set: { names(): Iterable<string> }): string[] => [...set.names()].sort();
   const chains = observations.chains;
   return {
-    nesting: [...chains.nestingOrder()].map((pair) => [chains.pairOuterName(pair), chains.pairInnerName(pair), chains.pairCountOf(pair), chains.pairTaskNames(pair).sort(), chains.pairFirstAt(pair).line]),
+    nesting: [...chains.nestingOrder()].map((pair) => [chains.classes.names[chains.pairOuterClass(pair)], chains.classes.names[chains.pairInnerClass(pair)], chains.pairCountOf(pair), chains.pairTaskNames(pair).sort(), chains.pairFirstAt(pair).line]),
     acquired: chains.tallyClass.map((cls, tally) => {
       const t = chains.heldTally(tally);
       return [chains.classes.names[cls], t.count, tasks(t.tasks), t.firstAt.line, [...t.held].sort(), [...(t.sets?.values() ?? [])].map((set) => [[...set.classes].sort(), set.count])];
