@@ -233,7 +233,7 @@ export class ChainTallies {
     const rank = cls === NONE ? NONE : (this.outerRank[cls] ?? NONE);
     if (rank === NONE) return EMPTY;
     const { byOuterStart, byOuter } = this.lists();
-    return byOuter.subarray(byOuterStart[rank]!, byOuterStart[rank + 1]!);
+    return byOuter.subarray(byOuterStart[rank], byOuterStart[rank + 1]);
   }
 
   private lists(): PairLists {
@@ -292,7 +292,7 @@ export class ChainTallies {
   }
 
   private setClasses(set: number): number[] {
-    return this.setClass.slice(set === 0 ? 0 : this.setEnd[set - 1]!, this.setEnd[set]!);
+    return this.setClass.slice(set === 0 ? 0 : this.setEnd[set - 1]!, this.setEnd[set]);
   }
 
   /** Adds the tallies of `other` (another input's), by class and task name, in its orders. */
