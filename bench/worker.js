@@ -29,7 +29,8 @@
  *   sim                       bench/sim-mutex.js (Mutex validation on/off vs async-mutex,
  *                             stack capture on/off; drop-in runExclusive vs async-mutex's)
  *   infer <file> [format]     what `lockdep infer` does after start-up (one check of the trace
- *                             with the inference's hooks, the inference, the YAML rendered)
+ *                             with the inference's hooks, the inference, the YAML rendered;
+ *                             the last two under V8's one-shot tier cap, as the CLI runs them)
  *   first-sights <locks>      bench/fixed-costs.js: the engine's slow path alone, cold
  *   check-repeat <file> <format> <runs>
  *                             bench/fixed-costs.js: one check run several times in one process

@@ -2,9 +2,9 @@
  * The new held-lock chains `lockdep infer` sees during a check, recorded compactly: class and
  * task names numbered as they first show up, each chain's held locks in flat arrays. The hook on
  * the checker's slow path then does a few lookups and array pushes per chain (no tally objects,
- * no maps built mid-check); observations.ts replays the log into its tallies after the run, in
- * the order the chains were seen, so every count, task set and first sighting is what tallying
- * at once would give.
+ * no maps built mid-check); observations.ts replays the log into its flat tallies
+ * (chain-tallies.ts) after the run, in the order the chains were seen, so every count, task set
+ * and first sighting is what tallying at once would give.
  * Invariants: chain i's held locks are `heldClass`/`heldWrite[heldStart(i) .. heldEnd[i])`,
  * bottom (oldest) first, as the hook saw them; a class or task number never changes.
  */
