@@ -80,10 +80,12 @@ export class ChainTallies {
     const tally = this.tallyFor(next, task, at);
     this.tallyCount[tally]!++;
     this.tallyTasks.add(tally, task);
+    const pairs = scratchPairs;
     for (let index = from; index < to; index++) {
       const pair = this.pairFor(heldClass[index]!, next, task, at);
       this.pairCount[pair]!++;
       this.pairTasks.add(pair, task);
+      pairs[index - from] = pair;
     }
     this.countHeld(tally, next, heldClass, heldWrite, from, to);
   }
@@ -95,7 +97,7 @@ export class ChainTallies {
     for (let index = to - 1; index >= from; index--) {
       const id = heldClass[index]!;
       if (id === next || heldAbove(heldClass, index, to, id)) continue;
-      const pair = this.pairOf.get(id, next);
+      const pair = scratchPairs[index - from]!;
       this.heldAny[pair]!++;
       if (heldForWrite(heldClass, heldWrite, from, index, id)) this.heldWrite[pair]!++;
       this.heldDepth[pair]! += to - 1 - index;
@@ -332,6 +334,8 @@ function outerRanksOf(pairOuter: readonly number[], outerRank: readonly number[]
 
 /** The ids of one chain's held classes, reused. */
 const scratchIds: number[] = [];
+/** The pair of each of one chain's held locks (by position from the bottom), reused. */
+const scratchPairs: number[] = [];
 
 /** The key of a held set from its class ids (two or more; sorted in place): a small integer for a pair, else a string. */
 export function setKey(ids: number[]): number | string {

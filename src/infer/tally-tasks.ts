@@ -32,8 +32,8 @@ export class TallyTasks {
 
   add(tally: number, task: number): void {
     if (this.first[tally] === task) return;
-    const set = this.many.get(tally);
-    if (set !== undefined) {
+    if (this.count[tally]! > LISTED_TASKS) {
+      const set = this.many.get(tally)!;
       if (!set.has(task)) {
         set.add(task);
         this.count[tally]!++;
