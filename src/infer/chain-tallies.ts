@@ -345,12 +345,27 @@ export function setKey(ids: number[]): number | string {
     const high = Math.max(ids[0]!, ids[1]!);
     if (high < PAIR_BASE) return low * PAIR_BASE + high;
   }
-  return ids.sort(byNumber).join(',');
+  sortSmall(ids);
+  let key = String(ids[0]);
+  for (let index = 1; index < ids.length; index++) key += `,${ids[index]!}`;
+  return key;
+}
+
+/** Sorts a held set's few ids in place (insertion sort: no comparator called back per step). */
+function sortSmall(ids: number[]): void {
+  for (let index = 1; index < ids.length; index++) {
+    const id = ids[index]!;
+    let at = index - 1;
+    while (at >= 0 && ids[at]! > id) {
+      ids[at + 1] = ids[at]!;
+      at--;
+    }
+    ids[at + 1] = id;
+  }
 }
 
 /** Pair keys stay small integers (no allocation) below this many classes. */
 const PAIR_BASE = 1 << 15;
-const byNumber = (a: number, b: number): number => a - b;
 
 /** Whether class `id` is held above position `index` (below `to`). */
 export function heldAbove(heldClass: readonly number[], index: number, to: number, id: number): boolean {
