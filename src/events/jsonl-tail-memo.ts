@@ -5,7 +5,7 @@
  * had on its last line of that op is usually the tail it has now (a lock is taken at the same
  * call sites, with the same stacks). The memo keeps, per op and lock (by the lock's index in the
  * lane's id cache), the bytes of the last tail the full scan (jsonl-line-scan.ts) validated and
- * what it decoded to (the lane-call arguments: mode, try, site with stack, and which fields it
+ * what it decoded to (the lane-call arguments: mode, try, subclass, site with stack, and which fields it
  * had); a line whose tail has those exact bytes is then decoded by one comparison, without a scan
  * and without interning its site or stack.
  * Invariants: a match is exact: the head is compared byte for byte, the ids are non-empty plain
@@ -66,6 +66,7 @@ const INFO = 3;
 const SEEN_MASK = (1 << 20) - 1;
 const MODE_SHIFT = 20;
 const TRY_BIT = 1 << 22;
+const SUBCLASS_SHIFT = 23;
 const INITIAL_SLAB_BYTES = 1 << 16;
 
 export class JsonlTailMemo {
@@ -78,7 +79,7 @@ export class JsonlTailMemo {
   /**
    * Per entry ((lock index * SLOTS + slot) * WAYS + way), META_WORDS words: where its tail lies
    * in the slab, its length (-1: none), the room it has there (-1: none), and what it decodes to
-   * (the scanned fields as jsonl-line-scan.ts bits, the mode, the trylock flag: `info`). The
+   * (the scanned fields as jsonl-line-scan.ts bits, the mode, the trylock flag, the subclass: `info`). The
    * ways of one lock and op share one 64-byte cache line.
    */
   private meta = new Int32Array(0);
@@ -102,6 +103,11 @@ export class JsonlTailMemo {
   /** The mode `entry`'s tail gives. */
   mode(entry: number): LockOpMode {
     return ((this.meta[entry * META_WORDS + INFO]! >>> MODE_SHIFT) & 3) as LockOpMode;
+  }
+
+  /** The subclass `entry`'s tail gives (0-7; above 0 only for a sink with `acquireSubclassAt`). */
+  subclass(entry: number): number {
+    return (this.meta[entry * META_WORDS + INFO]! >>> SUBCLASS_SHIFT) & 7;
   }
 
   /** Whether `entry`'s tail makes the acquisition a trylock. */
@@ -186,7 +192,7 @@ export class JsonlTailMemo {
   }
 
   /** Keeps `bytes[start, end)`, a tail the full scan accepted, as lock `lock`'s tail for `slot`, with what it decodes to. */
-  remember(lock: number, slot: number, bytes: Buffer, start: number, end: number, seen: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
+  remember(lock: number, slot: number, bytes: Buffer, start: number, end: number, seen: number, mode: LockOpMode, trylock: boolean, subclass: number, site: LockOpSite): void {
     // Kept tails are printable ASCII (the scan accepts nothing else; checked here so that the
     // memo's exactness rests on itself): any eight of them, read as a little-endian double, have a
     // top byte of 0x20-0x7e, so a sign bit of 0 and an exponent of 0x200-0x7e7: a finite, non-zero
@@ -213,7 +219,7 @@ export class JsonlTailMemo {
     }
     copyBytes(bytes, this.viewFor(bytes), start, this.slab, this.slabView, meta[at + OFFSET]!, length);
     meta[at + LENGTH] = length;
-    meta[at + INFO] = (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0);
+    meta[at + INFO] = (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0) | (subclass << SUBCLASS_SHIFT);
     this.sites[first + way] = site;
   }
 

@@ -15,9 +15,9 @@ function block(line: string): { bytes: Buffer; start: number; end: number } {
 }
 
 /** Remembers `tail` for lock index `lock` and op `slot`, as the lane does after a scan. */
-function remember(memo: JsonlTailMemo, lock: number, slot: number, tail: string, site: string): void {
+function remember(memo: JsonlTailMemo, lock: number, slot: number, tail: string, site: string, subclass = 0): void {
   const bytes = Buffer.from(`xx${tail}yy`, 'latin1');
-  memo.remember(lock, slot, bytes, 2, 2 + tail.length, 0b101, 1, true, site);
+  memo.remember(lock, slot, bytes, 2, 2 + tail.length, 0b101, 1, true, subclass, site);
 }
 
 /** The entry `line` finds for lock index `lock` (-1: no head or no tail). */
@@ -55,7 +55,7 @@ describe('JSONL tail memo', () => {
     remember(memo, 3, TAIL_ACQUIRE, TAIL, 'site');
     const entry = lookUp(memo, acquireLine(TAIL), 3);
     expect(entry).toBeGreaterThanOrEqual(0);
-    expect([memo.mode(entry), memo.trylock(entry), memo.seen(entry), memo.sites[entry]]).toEqual([1, true, 0b101, 'site']);
+    expect([memo.mode(entry), memo.trylock(entry), memo.subclass(entry), memo.seen(entry), memo.sites[entry]]).toEqual([1, true, 0, 0b101, 'site']);
     for (const ending of [',"ts":0}', ',"ts":-7}', ',"ts":-0}', ',"ts":123456789012345}']) expect(lookUp(memo, acquireLine(TAIL, ending), 3), ending).toBe(entry);
     for (const ending of [
       ',"ts":1234567890123456}', ',"ts":1.5}', ',"ts":1e3}', ',"ts":01}', ',"ts":-}', ',"ts":}', ',"ts":1,"ts":2}', ' }', '}}', ',"ts":1 }',
