@@ -55,14 +55,22 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const MAX_TS_DIGITS = 15;
 
+/** The slab's bound: a record's place, in words, fits in the `ways` word beside the tail's length. */
 const MAX_TAIL_BYTES = 4 << 20;
 
-/** The words of an entry's `meta`, and the packing of its `info` word. */
-const META_WORDS = 4;
-const OFFSET = 0;
-const LENGTH = 1;
-const ROOM = 2;
-const INFO = 3;
+/**
+ * An entry's `ways` word: its record's place in the slab in words (RECORD_SHIFT bits and up) and
+ * its tail's length (the low RECORD_SHIFT bits); -1: no tail. A record is a word of room (the
+ * tail bytes it has space for), the `info` word, then the tail's bytes.
+ */
+const RECORD_SHIFT = 11;
+const LENGTH_MASK = (1 << RECORD_SHIFT) - 1;
+/** Longer tails are not kept (their length would not fit in the `ways` word). */
+const MAX_TAIL_LENGTH = LENGTH_MASK - 1;
+const RECORD_ROOM = 0;
+const RECORD_INFO = 4;
+const RECORD_HEADER_BYTES = 8;
+/** The packing of a record's `info` word. */
 const SEEN_MASK = (1 << 20) - 1;
 const MODE_SHIFT = 20;
 const TRY_BIT = 1 << 22;
@@ -77,12 +85,13 @@ export class JsonlTailMemo {
   lockStart = 0;
   lockEnd = 0;
   /**
-   * Per entry ((lock index * SLOTS + slot) * WAYS + way), META_WORDS words: where its tail lies
-   * in the slab, its length (-1: none), the room it has there (-1: none), and what it decodes to
-   * (the scanned fields as jsonl-line-scan.ts bits, the mode, the trylock flag, the subclass: `info`). The
-   * ways of one lock and op share one 64-byte cache line.
+   * Per entry ((lock index * SLOTS + slot) * WAYS + way), one word: where its record lies in the
+   * slab and its tail's length (see RECORD_SHIFT; -1: none). The record holds what the tail
+   * decodes to (`info`: the scanned fields as jsonl-line-scan.ts bits, the mode, the trylock flag,
+   * the subclass) just before the tail's bytes, so a line reads the 16 bytes of its lock's ways
+   * (a table of 320 KiB for 10,000 locks) and then one place in the slab.
    */
-  private meta = new Int32Array(0);
+  private ways = new Int32Array(0);
   /** Per lock and op: the way its next tail replaces (modulo WAYS). */
   private nextWay = new Uint8Array(0);
   /** Per entry: the site argument (site and stack) the tail decodes to. */
@@ -93,26 +102,35 @@ export class JsonlTailMemo {
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Buffer | undefined = undefined;
 
-  constructor(private readonly maxTailBytes = MAX_TAIL_BYTES) {}
+  private readonly maxTailBytes: number;
+
+  constructor(maxTailBytes = MAX_TAIL_BYTES) {
+    this.maxTailBytes = Math.min(maxTailBytes, MAX_TAIL_BYTES);
+  }
 
   /** The scanned fields of `entry`'s tail, as jsonl-line-scan.ts bits. */
   seen(entry: number): number {
-    return this.meta[entry * META_WORDS + INFO]! & SEEN_MASK;
+    return this.info(entry) & SEEN_MASK;
   }
 
   /** The mode `entry`'s tail gives. */
   mode(entry: number): LockOpMode {
-    return ((this.meta[entry * META_WORDS + INFO]! >>> MODE_SHIFT) & 3) as LockOpMode;
+    return ((this.info(entry) >>> MODE_SHIFT) & 3) as LockOpMode;
   }
 
   /** The subclass `entry`'s tail gives (0-7; above 0 only for a sink with `acquireSubclassAt`). */
   subclass(entry: number): number {
-    return (this.meta[entry * META_WORDS + INFO]! >>> SUBCLASS_SHIFT) & 7;
+    return (this.info(entry) >>> SUBCLASS_SHIFT) & 7;
   }
 
   /** Whether `entry`'s tail makes the acquisition a trylock. */
   trylock(entry: number): boolean {
-    return (this.meta[entry * META_WORDS + INFO]! & TRY_BIT) !== 0;
+    return (this.info(entry) & TRY_BIT) !== 0;
+  }
+
+  /** The `info` word of `entry`'s record (the entry has a tail). */
+  private info(entry: number): number {
+    return this.slabView.getInt32((this.ways[entry]! >>> RECORD_SHIFT) * 4 + RECORD_INFO, true);
   }
 
   /**
@@ -156,15 +174,16 @@ export class JsonlTailMemo {
    */
   tail(lock: number, bytes: Buffer, end: number): number {
     const first = (lock * SLOTS + this.slot) * WAYS;
-    const meta = this.meta;
-    if ((first + WAYS) * META_WORDS > meta.length) return -1;
+    const ways = this.ways;
+    if (first + WAYS > ways.length) return -1;
     const at = this.lockEnd + 1;
     const view = this.view;
     const tailEnd = endOfTail(bytes, view, at, end);
     if (tailEnd < 0) return -1;
     const length = tailEnd - at;
     for (let entry = first; entry < first + WAYS; entry++) {
-      if (meta[entry * META_WORDS + LENGTH] === length && this.sameTail(meta[entry * META_WORDS + OFFSET]!, length, bytes, view, at)) return entry;
+      const word = ways[entry]!;
+      if ((word & LENGTH_MASK) === length && word !== -1 && this.sameTail((word >>> RECORD_SHIFT) * 4 + RECORD_HEADER_BYTES, length, bytes, view, at)) return entry;
     }
     return -1;
   }
@@ -202,25 +221,30 @@ export class JsonlTailMemo {
       const c = bytes[i]!;
       if (c < FIRST_PRINTABLE || c > LAST_PRINTABLE) return;
     }
+    const length = end - start;
+    if (length > MAX_TAIL_LENGTH) return;
     const first = (lock * SLOTS + slot) * WAYS;
-    if ((first + WAYS) * META_WORDS > this.meta.length) this.grow(first + WAYS);
+    if (first + WAYS > this.ways.length) this.grow(first + WAYS);
     // The ways of a lock and op are replaced in turn (the oldest first).
     const way = this.nextWay[first / WAYS]!;
     this.nextWay[first / WAYS] = (way + 1) & (WAYS - 1);
-    const at = (first + way) * META_WORDS;
-    const meta = this.meta;
-    const length = end - start;
-    if (length > meta[at + ROOM]!) {
-      if (this.slabUsed + length > this.maxTailBytes) this.clear();
-      if (this.slabUsed + length > this.slab.length) this.growSlab(this.slabUsed + length);
-      meta[at + OFFSET] = this.slabUsed;
-      meta[at + ROOM] = length;
-      this.slabUsed += length;
+    const entry = first + way;
+    const word = this.ways[entry]!;
+    let record = word === -1 ? -1 : (word >>> RECORD_SHIFT) * 4;
+    if (record < 0 || length > this.slabView.getInt32(record + RECORD_ROOM, true)) {
+      // A new record, word-aligned (so that its place fits in the `ways` word).
+      const size = (RECORD_HEADER_BYTES + length + 3) & ~3;
+      if (this.slabUsed + size > this.maxTailBytes) this.clear();
+      if (this.slabUsed + size > this.slab.length) this.growSlab(this.slabUsed + size);
+      record = this.slabUsed;
+      this.slabView.setInt32(record + RECORD_ROOM, length, true);
+      this.slabUsed += size;
     }
-    copyBytes(bytes, this.viewFor(bytes), start, this.slab, this.slabView, meta[at + OFFSET]!, length);
-    meta[at + LENGTH] = length;
-    meta[at + INFO] = (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0) | (subclass << SUBCLASS_SHIFT);
-    this.sites[first + way] = site;
+    const slabView = this.slabView;
+    slabView.setInt32(record + RECORD_INFO, (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0) | (subclass << SUBCLASS_SHIFT), true);
+    copyBytes(bytes, this.viewFor(bytes), start, this.slab, slabView, record + RECORD_HEADER_BYTES, length);
+    this.ways[entry] = ((record / 4) << RECORD_SHIFT) | length;
+    this.sites[entry] = site;
   }
 
   /** A DataView over `bytes` (kept while the reader passes the same buffer). */
@@ -233,14 +257,10 @@ export class JsonlTailMemo {
   }
 
   private grow(entries: number): void {
-    const size = Math.max(entries, (this.meta.length / META_WORDS) * 2, 1024 * WAYS);
-    const meta = new Int32Array(size * META_WORDS);
-    for (let at = this.meta.length; at < meta.length; at += META_WORDS) {
-      meta[at + LENGTH] = -1;
-      meta[at + ROOM] = -1;
-    }
-    meta.set(this.meta);
-    this.meta = meta;
+    const size = Math.max(entries, this.ways.length * 2, 1024 * WAYS);
+    const ways = new Int32Array(size).fill(-1);
+    ways.set(this.ways);
+    this.ways = ways;
     const nextWay = new Uint8Array(size / WAYS);
     nextWay.set(this.nextWay);
     this.nextWay = nextWay;
@@ -257,11 +277,7 @@ export class JsonlTailMemo {
 
   /** Forgets every tail (the slab is full). */
   private clear(): void {
-    const meta = this.meta;
-    for (let at = 0; at < meta.length; at += META_WORDS) {
-      meta[at + LENGTH] = -1;
-      meta[at + ROOM] = -1;
-    }
+    this.ways.fill(-1);
     this.sites.fill(undefined);
     this.slabUsed = 0;
   }

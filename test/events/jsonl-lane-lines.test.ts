@@ -273,6 +273,18 @@ const repeatedLockLine: fc.Arbitrary<string> = fc
     return `{"op":"${f.op}","task":"${f.task}","lock":"${f.lock}"${tail}${ts}${close}${f.odd === 'trailing' ? '}' : ''}`;
   });
 
+/**
+ * A lane (with a sink that has handles) after an acquire of `lock` with `tail` (its `class`/`type`
+ * define the instance, so the line is an event) and a release (which learns the lock's handle).
+ */
+function laneThatKnows(lock: string, tail: string): { lane: JsonlFastLane<IdHandle, IdHandle>; calls: Record<string | symbol, unknown>[] } {
+  const calls: Record<string | symbol, unknown>[] = [];
+  const lane = { lane: new JsonlFastLane(recordingSink(calls, true), 'f.jsonl'), calls };
+  expect(typeof throughLane(`{"op":"acquire","task":"t1","lock":"${lock}"${tail},"ts":1}`, lane).outcome).toBe('object');
+  expect(throughLane(`{"op":"release","task":"t1","lock":"${lock}","ts":2}`, lane).outcome).toBe(true);
+  return lane;
+}
+
 describe('JSONL fast lane, line by line', () => {
   test.prop([fc.array(repeatedLockLine, { minLength: 1, maxLength: 40 }), fc.boolean()], { numRuns: 400 })(
     'lock lines whose tails repeat (the tail memo) read as the normal path reads them, odd bytes included',
@@ -300,11 +312,8 @@ describe('JSONL fast lane, line by line', () => {
   });
 
   vitest('a lock line whose tail was seen before takes the lane entrance; any other byte after it leaves the line to the scan', () => {
-    const calls: Record<string | symbol, unknown>[] = [];
-    const lane = { lane: new JsonlFastLane(recordingSink(calls, true), 'f.jsonl'), calls };
     const tail = ',"mode":"read","class":"C","type":"rwsem","site":"s+0x1/0x2","stack":["f","g"]';
-    expect(typeof throughLane(`{"op":"acquire","task":"t1","lock":"L"${tail},"ts":1}`, lane).outcome).toBe('object');
-    expect(throughLane('{"op":"release","task":"t1","lock":"L","ts":2}', lane).outcome).toBe(true);
+    const lane = laneThatKnows('L', tail);
     for (const ending of [',"ts":3}', '}', ',"ts":-4}']) {
       const line = `{"op":"acquire","task":"t2","lock":"L"${tail}${ending}`;
       expect(throughLane(line, lane).outcome, line).toBe(true);
@@ -431,12 +440,8 @@ describe('JSONL fast lane, line by line', () => {
   });
 
   vitest('an acquire with a subclass above 0 takes acquireSubclassAt, scanned and from the tail memo; without it the line is an event', () => {
-    const calls: Record<string | symbol, unknown>[] = [];
-    const lane = { lane: new JsonlFastLane(recordingSink(calls, true), 'f.jsonl'), calls };
     const tail = ',"subclass":1,"class":"C","type":"mutex","site":"s+0x1/0x2","stack":["f","g"]';
-    // First sight: `class`/`type` define the instance, so the line is an event; the release learns the handle.
-    expect(typeof throughLane(`{"op":"acquire","task":"t1","lock":"A"${tail},"ts":1}`, lane).outcome).toBe('object');
-    expect(throughLane('{"op":"release","task":"t1","lock":"A"}', lane).outcome).toBe(true);
+    const lane = laneThatKnows('A', tail);
     for (const [task, ts] of [['t1', 2], ['t2', 3], ['t3', 4]] as const) {
       const line = `{"op":"acquire","task":"${task}","lock":"A"${tail},"ts":${ts}}`;
       const taken = throughLane(line, lane);

@@ -114,9 +114,29 @@ describe('JSONL tail memo', () => {
     expect(found.slice(1).map((entry) => memo.sites[entry])).toEqual(tails.slice(1));
   });
 
+  test('keeps tails up to 2046 bytes, in records reused by shorter tails and moved for longer ones', () => {
+    const memo = new JsonlTailMemo();
+    const tailOf = (length: number): string => `,"site":"${'s'.repeat(length - 10)}"`;
+    for (const length of [2046, 2047, 5000]) {
+      const tail = tailOf(length);
+      remember(memo, 1, TAIL_RELEASE, tail, `site ${length}`);
+      const entry = lookUp(memo, `{"op":"release","task":"t1","lock":"L"${tail}}`, 1);
+      if (length <= 2046) expect(memo.sites[entry], `${length}`).toBe(`site ${length}`);
+      else expect(entry, `${length}`).toBe(-1);
+    }
+    // One way, written again and again: a shorter tail in the same record, a longer one in a new one.
+    for (const [length, subclass] of [[40, 1], [20, 2], [60, 3], [12, 4]] as const) {
+      for (let way = 0; way < 4; way++) remember(memo, 2, TAIL_ACQUIRE, tailOf(length), `site ${length}`, subclass);
+      const entry = lookUp(memo, acquireLine(tailOf(length)), 2);
+      expect([memo.sites[entry], memo.subclass(entry), memo.mode(entry), memo.trylock(entry)]).toEqual([`site ${length}`, subclass, 1, true]);
+      expect(lookUp(memo, acquireLine(tailOf(length + 1)), 2)).toBe(-1);
+    }
+  });
+
   test('starts over past its bound of kept bytes, and grows for many locks', () => {
     const tail = `,"site":"${'x'.repeat(90)}"`;
-    const memo = new JsonlTailMemo(tail.length * 10);
+    // Room for ten tails with their records' headers, not eleven.
+    const memo = new JsonlTailMemo(tail.length * 11);
     const line = acquireLine(tail);
     for (let lock = 0; lock < 10; lock++) remember(memo, lock, TAIL_ACQUIRE, tail, 'x');
     expect(lookUp(memo, line, 0)).toBeGreaterThanOrEqual(0);
