@@ -6,7 +6,10 @@
  * stack's bytes decode to), built on first sight.
  * One flat open-addressing table in an Int32Array, four words per slot: ids of up to 8 bytes are
  * kept packed in the slot itself (compared without touching any other memory); a longer id keeps
- * its hash there and its bytes in a slab.
+ * its hash there and its bytes in a slab. A reader may ask for longer slots (`slotWords`) and keep
+ * words of its own after the four, read on the cache line the lookup brought in (the JSONL tail
+ * memo keeps a lock's tails' places there); they move with their key when the table grows, and
+ * are zero in a new slot and after the table starts over.
  * Invariants: keys are printable ASCII (the callers check), so latin1 decoding is exact; memory is
  * bounded: at `capacity` ids the table starts over at its initial size (ids are then decoded
  * again), and likewise when the bytes of its long keys would pass `maxSlabBytes` (8 MiB), so it
@@ -21,7 +24,7 @@ const DEFAULT_CAPACITY = 1 << 16;
 const DEFAULT_MAX_SLAB_BYTES = 8 << 20;
 const INITIAL_SLOTS = 1 << 10;
 const INITIAL_SLAB_BYTES = 1 << 12;
-/** Slot layout: [word0, word1, length, index + 1 (0: empty)]. */
+/** Slot layout: [word0, word1, length, index + 1 (0: empty)], then `slotWords` - 4 words of the reader's. */
 const SLOT_WORDS = 4;
 const PACKED_BYTES = 8;
 
@@ -30,7 +33,10 @@ const PACKED_BYTES = 8;
  * the reader's own value per key.
  */
 export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle = LiveHandle, V = unknown> {
-  private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+  /** The slots (`slotWords` words each); a reader owns the words after the first four of each. */
+  table: Int32Array;
+  /** Where the slot of the key `index` answered last starts, in words of `table` (not for -1). */
+  lastSlot = 0;
   private mask = INITIAL_SLOTS - 1;
   /** The id of each index, as a string. */
   readonly ids: string[] = [];
@@ -54,7 +60,10 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     private readonly capacity = DEFAULT_CAPACITY,
     private readonly maxKeyBytes = MAX_KEY_BYTES,
     private readonly maxSlabBytes = DEFAULT_MAX_SLAB_BYTES,
-  ) {}
+    readonly slotWords = SLOT_WORDS,
+  ) {
+    this.table = new Int32Array(INITIAL_SLOTS * slotWords);
+  }
 
   get size(): number {
     return this.ids.length;
@@ -122,10 +131,11 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     const mask = this.mask;
     let slot = mix(word0, word1, length) & mask;
     for (;;) {
-      const at = slot * SLOT_WORDS;
+      const at = slot * this.slotWords;
       const entry = table[at + 3]!;
       if (entry === 0) break;
       if (table[at] === word0 && table[at + 1] === word1 && table[at + 2] === length && (packed || this.sameBytes(entry - 1, bytes, start, length))) {
+        this.lastSlot = at;
         return entry - 1;
       }
       slot = (slot + 1) & mask;
@@ -184,28 +194,31 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     return index;
   }
 
-  private place(word0: number, word1: number, length: number, index: number): void {
+  private place(word0: number, word1: number, length: number, index: number, from?: Int32Array, fromAt = 0): void {
     const table = this.table;
+    const words = this.slotWords;
     let slot = mix(word0, word1, length) & this.mask;
-    while (table[slot * SLOT_WORDS + 3] !== 0) slot = (slot + 1) & this.mask;
-    const at = slot * SLOT_WORDS;
+    while (table[slot * words + 3] !== 0) slot = (slot + 1) & this.mask;
+    const at = slot * words;
     table[at] = word0;
     table[at + 1] = word1;
     table[at + 2] = length;
     table[at + 3] = index + 1;
+    if (from !== undefined) for (let w = 4; w < words; w++) table[at + w] = from[fromAt + w]!;
+    this.lastSlot = at;
   }
 
   private grow(): void {
     const old = this.table;
     this.table = new Int32Array(old.length * 2);
-    this.mask = (this.table.length / SLOT_WORDS) - 1;
-    for (let at = 0; at < old.length; at += SLOT_WORDS) {
-      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1);
+    this.mask = (this.table.length / this.slotWords) - 1;
+    for (let at = 0; at < old.length; at += this.slotWords) {
+      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1, old, at);
     }
   }
 
   private clear(): void {
-    this.table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+    this.table = new Int32Array(INITIAL_SLOTS * this.slotWords);
     this.mask = INITIAL_SLOTS - 1;
     this.slab = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
     this.slabView = viewOver(this.slab);

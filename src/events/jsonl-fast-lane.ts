@@ -45,7 +45,7 @@ import {
   F_WRITE,
   JsonlLineScan,
 } from './jsonl-line-scan.js';
-import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE, TS_KEY_BYTES } from './jsonl-tail-memo.js';
+import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE, TAIL_SLOT_WORDS, TS_KEY_BYTES } from './jsonl-tail-memo.js';
 import { JsonlPlainLines } from './jsonl-plain-lines.js';
 import type { LiveHandle, LocatedSite, LockOpMode, LockOpSink, LockOpSite } from './lock-op-sink.js';
 
@@ -90,7 +90,8 @@ const MAX_STACK_BYTES = 4096;
 export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
   private readonly scan = new JsonlLineScan();
   private readonly tasks = new ByteIdCache<T>();
-  private readonly locks = new ByteIdCache<L>();
+  /** Lock ids, with the tail memo's ways in each lock's slot (jsonl-tail-memo.ts). */
+  private readonly locks = new ByteIdCache<L>(undefined, undefined, undefined, TAIL_SLOT_WORDS);
   /** Classes and variables. */
   private readonly texts = new ByteIdCache();
   private readonly stacks = new ByteIdCache<LiveHandle, LiveHandle, readonly string[]>(undefined, MAX_STACK_BYTES);
@@ -154,17 +155,18 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     const lockEnd = tails.lockEnd;
     const lock = this.locks.index(bytes, lockStart, lockEnd);
     if (lock < 0) return false;
+    const slotAt = this.locks.lastSlot;
     // The handle first: its memory load (a random lock instance) then overlaps the comparison.
     const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
-    const entry = tails.tail(lock, bytes, end);
+    const entry = tails.tail(lock, this.locks.table, slotAt, bytes, end);
     if (entry < 0) return false;
-    if (typeof lockArgument === 'string' && (tails.seen(entry) & DEFINING_BITS) !== 0) return false;
+    if (typeof lockArgument === 'string' && (tails.seen() & DEFINING_BITS) !== 0) return false;
     const taskStart = tails.taskStart;
     const taskEnd = tails.taskEnd;
     const task = this.tasks.index(bytes, taskStart, taskEnd);
     const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
     if (tails.slot === TAIL_ACQUIRE) {
-      this.acquire(taskArgument, lockArgument, tails.subclass(entry), tails.mode(entry), tails.trylock(entry), tails.sites[entry], lineNo);
+      this.acquire(taskArgument, lockArgument, tails.subclass(), tails.mode(), tails.trylock(), tails.sites[entry], lineNo);
     } else {
       this.sink.releaseAt(taskArgument, lockArgument, tails.sites[entry], this.file, lineNo);
     }
@@ -203,11 +205,13 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
       return true;
     }
     let lock = -1;
+    let slotAt = 0;
     let lockArgument: L | string = '';
     if (op === ACQUIRE || op === RELEASE) {
       const lockStart = starts[F_LOCK]!;
       const lockEnd = ends[F_LOCK]!;
       lock = this.locks.index(bytes, lockStart, lockEnd);
+      slotAt = this.locks.lastSlot;
       lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
       if (typeof lockArgument === 'string' && (scan.seen & DEFINING_BITS) !== 0) return false;
     }
@@ -221,10 +225,10 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
       const trylock = (scan.seen & bit(F_TRY)) !== 0;
       const subclass = (scan.seen & bit(F_SUBCLASS)) === 0 ? 0 : scan.subclass;
       this.acquire(taskArgument, lockArgument, subclass, mode, trylock, site, lineNo);
-      this.rememberTail(lock, TAIL_ACQUIRE, bytes, end, mode, trylock, subclass, site);
+      this.rememberTail(lock, slotAt, TAIL_ACQUIRE, bytes, end, mode, trylock, subclass, site);
     } else if (op === RELEASE) {
       this.sink.releaseAt(taskArgument, lockArgument, site, this.file, lineNo);
-      this.rememberTail(lock, TAIL_RELEASE, bytes, end, MODE_WRITE, false, 0, site);
+      this.rememberTail(lock, slotAt, TAIL_RELEASE, bytes, end, MODE_WRITE, false, 0, site);
     } else if (op === IRQ) {
       this.sink.irqAt(taskArgument, IRQ_KINDS[scan.choice[F_KIND]!]!, IRQ_ACTIONS[scan.choice[F_ACTION]!]!, site, this.file, lineNo);
     } else if (op === ACCESS) {
@@ -241,7 +245,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
    * Keeps the scanned line's tail (its fields after `op`, `task` and `lock`, in that order, up to
    * a last `ts`) as lock `lock`'s for the op, with the call's arguments it gave.
    */
-  private rememberTail(lock: number, slot: number, bytes: Buffer, end: number, mode: LockOpMode, trylock: boolean, subclass: number, site: LockOpSite): void {
+  private rememberTail(lock: number, slotAt: number, slot: number, bytes: Buffer, end: number, mode: LockOpMode, trylock: boolean, subclass: number, site: LockOpSite): void {
     const scan = this.scan;
     const keys = scan.keys;
     const count = scan.keyCount;
@@ -249,7 +253,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     const hasTs = (scan.seen & bit(F_TS)) !== 0;
     if (hasTs && keys[count - 1] !== F_TS) return;
     const tailEnd = hasTs ? scan.starts[F_TS]! - TS_KEY_BYTES : end - 1;
-    this.tails.remember(lock, slot, bytes, scan.ends[F_LOCK]! + 1, tailEnd, scan.seen, mode, trylock, subclass, site);
+    this.tails.remember(lock, this.locks.table, slotAt, slot, bytes, scan.ends[F_LOCK]! + 1, tailEnd, scan.seen, mode, trylock, subclass, site);
   }
 
   /**
