@@ -6,7 +6,7 @@
  * stack's bytes decode to), built on first sight.
  * One flat open-addressing table in an Int32Array, four words per slot: ids of up to 8 bytes are
  * kept packed in the slot itself (compared without touching any other memory); a longer id keeps
- * its hash there and its bytes in a slab. A reader may ask for longer slots (`slotWords`) and keep
+ * its hash there and its bytes in a slab. A reader may ask for longer slots (`widen`) and keep
  * words of its own after the four, read on the cache line the lookup brought in (the JSONL tail
  * memo keeps a lock's tails' places there); they move with their key when the table grows, and
  * are zero in a new slot and after the table starts over.
@@ -34,10 +34,11 @@ const PACKED_BYTES = 8;
  */
 export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle = LiveHandle, V = unknown> {
   /** The slots (`slotWords` words each); a reader owns the words after the first four of each. */
-  table: Int32Array;
+  table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
   /** Where the slot of the key `index` answered last starts, in words of `table` (not for -1). */
   lastSlot = 0;
   private mask = INITIAL_SLOTS - 1;
+  private words = SLOT_WORDS;
   /** The id of each index, as a string. */
   readonly ids: string[] = [];
   /** The engine's handle of each index, when known (valid while its `alive` holds). */
@@ -60,9 +61,26 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     private readonly capacity = DEFAULT_CAPACITY,
     private readonly maxKeyBytes = MAX_KEY_BYTES,
     private readonly maxSlabBytes = DEFAULT_MAX_SLAB_BYTES,
-    readonly slotWords = SLOT_WORDS,
-  ) {
-    this.table = new Int32Array(INITIAL_SLOTS * slotWords);
+  ) {}
+
+  /** The words of a slot: four, or more once a reader asked for its own (`widen`). */
+  get slotWords(): number {
+    return this.words;
+  }
+
+  /**
+   * Makes every slot `words` words long (at least four), the words after the cache's own four the
+   * caller's, zero until it writes them; a no-op when the slots are that long already.
+   */
+  widen(words: number): void {
+    if (words <= this.words) return;
+    const old = this.table;
+    const oldWords = this.words;
+    this.words = words;
+    this.table = new Int32Array((this.mask + 1) * words);
+    for (let at = 0; at < old.length; at += oldWords) {
+      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1, old, at, oldWords);
+    }
   }
 
   get size(): number {
@@ -131,7 +149,7 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     const mask = this.mask;
     let slot = mix(word0, word1, length) & mask;
     for (;;) {
-      const at = slot * this.slotWords;
+      const at = slot * this.words;
       const entry = table[at + 3]!;
       if (entry === 0) break;
       if (table[at] === word0 && table[at + 1] === word1 && table[at + 2] === length && (packed || this.sameBytes(entry - 1, bytes, start, length))) {
@@ -194,9 +212,10 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     return index;
   }
 
-  private place(word0: number, word1: number, length: number, index: number, from?: Int32Array, fromAt = 0): void {
+  /** Puts a key in its slot, with the reader's words of its slot in `from` (at `fromAt`, `fromWords` long) when it had one. */
+  private place(word0: number, word1: number, length: number, index: number, from?: Int32Array, fromAt = 0, fromWords = 0): void {
     const table = this.table;
-    const words = this.slotWords;
+    const words = this.words;
     let slot = mix(word0, word1, length) & this.mask;
     while (table[slot * words + 3] !== 0) slot = (slot + 1) & this.mask;
     const at = slot * words;
@@ -204,21 +223,22 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     table[at + 1] = word1;
     table[at + 2] = length;
     table[at + 3] = index + 1;
-    if (from !== undefined) for (let w = 4; w < words; w++) table[at + w] = from[fromAt + w]!;
+    if (from !== undefined) for (let w = SLOT_WORDS; w < fromWords; w++) table[at + w] = from[fromAt + w]!;
     this.lastSlot = at;
   }
 
   private grow(): void {
     const old = this.table;
     this.table = new Int32Array(old.length * 2);
-    this.mask = (this.table.length / this.slotWords) - 1;
-    for (let at = 0; at < old.length; at += this.slotWords) {
-      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1, old, at);
+    const words = this.words;
+    this.mask = (this.table.length / words) - 1;
+    for (let at = 0; at < old.length; at += words) {
+      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1, old, at, words);
     }
   }
 
   private clear(): void {
-    this.table = new Int32Array(INITIAL_SLOTS * this.slotWords);
+    this.table = new Int32Array(INITIAL_SLOTS * this.words);
     this.mask = INITIAL_SLOTS - 1;
     this.slab = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
     this.slabView = viewOver(this.slab);

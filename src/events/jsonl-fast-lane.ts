@@ -90,8 +90,11 @@ const MAX_STACK_BYTES = 4096;
 export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
   private readonly scan = new JsonlLineScan();
   private readonly tasks = new ByteIdCache<T>();
-  /** Lock ids, with the tail memo's ways in each lock's slot (jsonl-tail-memo.ts). */
-  private readonly locks = new ByteIdCache<L>(undefined, undefined, undefined, TAIL_SLOT_WORDS);
+  /**
+   * Lock ids; with the tail memo's ways in each lock's slot (jsonl-tail-memo.ts) once a line has
+   * a lock-line head (`tailLine` widens the slots then: a trace of plain lines keeps the smaller table).
+   */
+  private readonly locks = new ByteIdCache<L>();
   /** Classes and variables. */
   private readonly texts = new ByteIdCache();
   private readonly stacks = new ByteIdCache<LiveHandle, LiveHandle, readonly string[]>(undefined, MAX_STACK_BYTES);
@@ -151,6 +154,8 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   private tailLine(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
     const tails = this.tails;
     if (!tails.head(bytes, start, end)) return false;
+    const locks = this.locks;
+    if (locks.slotWords !== TAIL_SLOT_WORDS) locks.widen(TAIL_SLOT_WORDS);
     const lockStart = tails.lockStart;
     const lockEnd = tails.lockEnd;
     const lock = this.locks.index(bytes, lockStart, lockEnd);
@@ -249,7 +254,8 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     const scan = this.scan;
     const keys = scan.keys;
     const count = scan.keyCount;
-    if (lock < 0 || keys[0] !== F_OP || keys[1] !== F_TASK || keys[2] !== F_LOCK) return;
+    // The memo keeps ways only in widened slots (see `locks`).
+    if (lock < 0 || this.locks.slotWords !== TAIL_SLOT_WORDS || keys[0] !== F_OP || keys[1] !== F_TASK || keys[2] !== F_LOCK) return;
     const hasTs = (scan.seen & bit(F_TS)) !== 0;
     if (hasTs && keys[count - 1] !== F_TS) return;
     const tailEnd = hasTs ? scan.starts[F_TS]! - TS_KEY_BYTES : end - 1;

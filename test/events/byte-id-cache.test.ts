@@ -22,13 +22,17 @@ function indexInside(cache: ByteIdCache, key: string): number {
 const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 });
 
 describe('ByteIdCache', () => {
-  vitest('a reader\'s words in a longer slot follow their key as the table grows, zero in a new slot and after starting over', () => {
+  vitest('a reader\'s words in widened slots follow their key as the table grows, zero in a new slot and after starting over', () => {
     const words = 16;
-    const cache = new ByteIdCache(3000, undefined, undefined, words);
+    const cache = new ByteIdCache(3000);
     const keys = Array.from({ length: 2500 }, (_, n) => (n % 2 === 0 ? `k${n}` : `a-long-key-of-more-than-eight-bytes-${n}`));
+    for (const key of keys.slice(0, 100)) indexOf(cache, key);
+    cache.widen(words);
+    expect(cache.slotWords).toBe(words);
     for (const [n, key] of keys.entries()) {
-      indexOf(cache, key);
+      expect(indexInside(cache, key), key).toBe(n);
       const at = cache.lastSlot;
+      expect(cache.table[at + 3], key).toBe(n + 1);
       expect(cache.table.subarray(at + 4, at + words).every((word) => word === 0), key).toBe(true);
       for (let w = 4; w < words; w++) cache.table[at + w] = n * 100 + w;
     }
