@@ -28,6 +28,7 @@ export async function jsonlLaneOnly(measure, file) {
   let calls = 0;
   const sink = {
     acquireAt: () => calls++,
+    acquireSubclassAt: () => calls++,
     releaseAt: () => calls++,
     mightSleepAt: () => calls++,
     irqAt: () => calls++,

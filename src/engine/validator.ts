@@ -161,6 +161,11 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     this.acquireInstance(this.lineOfTask(task, file, line), this.tables.instance(lock), null, 0, mode, trylock, undefined, false, site);
   }
 
+  acquireSubclassAt(task: TaskState | string, lock: LockInstance | string, subclass: number, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void {
+    const owner = this.lineOfTask(task, file, line);
+    this.acquireInstance(owner, typeof lock === 'string' ? this.tables.instance(lock) : lock, null, subclass, mode, trylock, undefined, false, site);
+  }
+
   releaseAt(task: TaskState | string, lock: LockInstance | string, site: LockOpSite, file: string, line: number): void {
     const owner = this.lineOfTask(task, file, line);
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- a bare truth test of a call result is V8's general one (hot-path.ts)

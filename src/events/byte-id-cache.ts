@@ -6,7 +6,10 @@
  * stack's bytes decode to), built on first sight.
  * One flat open-addressing table in an Int32Array, four words per slot: ids of up to 8 bytes are
  * kept packed in the slot itself (compared without touching any other memory); a longer id keeps
- * its hash there and its bytes in a slab.
+ * its hash there and its bytes in a slab. A reader may ask for longer slots (`widen`) and keep
+ * words of its own after the four, read on the cache line the lookup brought in (the JSONL tail
+ * memo keeps a lock's tails' places there); they move with their key when the table grows, and
+ * are zero in a new slot and after the table starts over.
  * Invariants: keys are printable ASCII (the callers check), so latin1 decoding is exact; memory is
  * bounded: at `capacity` ids the table starts over at its initial size (ids are then decoded
  * again), and likewise when the bytes of its long keys would pass `maxSlabBytes` (8 MiB), so it
@@ -21,7 +24,7 @@ const DEFAULT_CAPACITY = 1 << 16;
 const DEFAULT_MAX_SLAB_BYTES = 8 << 20;
 const INITIAL_SLOTS = 1 << 10;
 const INITIAL_SLAB_BYTES = 1 << 12;
-/** Slot layout: [word0, word1, length, index + 1 (0: empty)]. */
+/** Slot layout: [word0, word1, length, index + 1 (0: empty)], then `slotWords` - 4 words of the reader's. */
 const SLOT_WORDS = 4;
 const PACKED_BYTES = 8;
 
@@ -30,8 +33,12 @@ const PACKED_BYTES = 8;
  * the reader's own value per key.
  */
 export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle = LiveHandle, V = unknown> {
-  private table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+  /** The slots (`slotWords` words each); a reader owns the words after the first four of each. */
+  table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+  /** Where the slot of the key `index` answered last starts, in words of `table` (not for -1). */
+  lastSlot = 0;
   private mask = INITIAL_SLOTS - 1;
+  private words = SLOT_WORDS;
   /** The id of each index, as a string. */
   readonly ids: string[] = [];
   /** The engine's handle of each index, when known (valid while its `alive` holds). */
@@ -55,6 +62,26 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     private readonly maxKeyBytes = MAX_KEY_BYTES,
     private readonly maxSlabBytes = DEFAULT_MAX_SLAB_BYTES,
   ) {}
+
+  /** The words of a slot: four, or more once a reader asked for its own (`widen`). */
+  get slotWords(): number {
+    return this.words;
+  }
+
+  /**
+   * Makes every slot `words` words long (at least four), the words after the cache's own four the
+   * caller's, zero until it writes them; a no-op when the slots are that long already.
+   */
+  widen(words: number): void {
+    if (words <= this.words) return;
+    const old = this.table;
+    const oldWords = this.words;
+    this.words = words;
+    this.table = new Int32Array((this.mask + 1) * words);
+    for (let at = 0; at < old.length; at += oldWords) {
+      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1, old, at, oldWords);
+    }
+  }
 
   get size(): number {
     return this.ids.length;
@@ -122,10 +149,11 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     const mask = this.mask;
     let slot = mix(word0, word1, length) & mask;
     for (;;) {
-      const at = slot * SLOT_WORDS;
+      const at = slot * this.words;
       const entry = table[at + 3]!;
       if (entry === 0) break;
       if (table[at] === word0 && table[at + 1] === word1 && table[at + 2] === length && (packed || this.sameBytes(entry - 1, bytes, start, length))) {
+        this.lastSlot = at;
         return entry - 1;
       }
       slot = (slot + 1) & mask;
@@ -184,28 +212,33 @@ export class ByteIdCache<H extends LiveHandle = LiveHandle, R extends LiveHandle
     return index;
   }
 
-  private place(word0: number, word1: number, length: number, index: number): void {
+  /** Puts a key in its slot, with the reader's words of its slot in `from` (at `fromAt`, `fromWords` long) when it had one. */
+  private place(word0: number, word1: number, length: number, index: number, from?: Int32Array, fromAt = 0, fromWords = 0): void {
     const table = this.table;
+    const words = this.words;
     let slot = mix(word0, word1, length) & this.mask;
-    while (table[slot * SLOT_WORDS + 3] !== 0) slot = (slot + 1) & this.mask;
-    const at = slot * SLOT_WORDS;
+    while (table[slot * words + 3] !== 0) slot = (slot + 1) & this.mask;
+    const at = slot * words;
     table[at] = word0;
     table[at + 1] = word1;
     table[at + 2] = length;
     table[at + 3] = index + 1;
+    if (from !== undefined) for (let w = SLOT_WORDS; w < fromWords; w++) table[at + w] = from[fromAt + w]!;
+    this.lastSlot = at;
   }
 
   private grow(): void {
     const old = this.table;
     this.table = new Int32Array(old.length * 2);
-    this.mask = (this.table.length / SLOT_WORDS) - 1;
-    for (let at = 0; at < old.length; at += SLOT_WORDS) {
-      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1);
+    const words = this.words;
+    this.mask = (this.table.length / words) - 1;
+    for (let at = 0; at < old.length; at += words) {
+      if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]! - 1, old, at, words);
     }
   }
 
   private clear(): void {
-    this.table = new Int32Array(INITIAL_SLOTS * SLOT_WORDS);
+    this.table = new Int32Array(INITIAL_SLOTS * this.words);
     this.mask = INITIAL_SLOTS - 1;
     this.slab = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
     this.slabView = viewOver(this.slab);

@@ -7,10 +7,11 @@
  * except that the writer's `site` followed by `stack` is interned as one key. A scanned line goes
  *  - to the engine's lane entrance (lock-op-sink.ts), building nothing, when the call stands for
  *    everything of the line's event that the engine reads: an `acquire`, `release`,
- *    `might-sleep`, `irq` or `access` with any of its fields but a `mode` "write", `try` false,
- *    `subclass` above 0 or `nest` (each with an optional `site` and `stack`, passed together, and
- *    `ts`, which the engine never reads; an acquire's `class`/`type` only while the lock's handle
- *    is live), or an `init` with `class` and `type`; keys in any order (the engine rebuilds an
+ *    `might-sleep`, `irq` or `access` with any of its fields but a `mode` "write", `try` false or
+ *    `nest` (a `subclass` above 0 only for a sink with `acquireSubclassAt`; each with an optional
+ *    `site` and `stack`, passed together, and `ts`, which the engine never reads; an acquire's
+ *    `class`/`type` only while the lock's handle is live; a lock first seen through the sink's
+ *    `acquireByIdAt` when it has one), or an `init` with `class` and `type`; keys in any order (the engine rebuilds an
  *    event field by field, engine/event-refs.ts, and shows its fields, never its key order);
  *  - otherwise back to the reader as the TraceEvent `JSON.parse` would give (keys in line
  *    order), built from the interned values, for the event entrance (event.ts).
@@ -44,7 +45,7 @@ import {
   F_WRITE,
   JsonlLineScan,
 } from './jsonl-line-scan.js';
-import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE, TS_KEY_BYTES } from './jsonl-tail-memo.js';
+import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE, TAIL_SLOT_WORDS, TS_KEY_BYTES } from './jsonl-tail-memo.js';
 import { JsonlPlainLines } from './jsonl-plain-lines.js';
 import type { LiveHandle, LocatedSite, LockOpMode, LockOpSink, LockOpSite } from './lock-op-sink.js';
 
@@ -89,6 +90,10 @@ const MAX_STACK_BYTES = 4096;
 export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle = LiveHandle> {
   private readonly scan = new JsonlLineScan();
   private readonly tasks = new ByteIdCache<T>();
+  /**
+   * Lock ids; with the tail memo's ways in each lock's slot (jsonl-tail-memo.ts) once a line has
+   * a lock-line head (`tailLine` widens the slots then: a trace of plain lines keeps the smaller table).
+   */
   private readonly locks = new ByteIdCache<L>();
   /** Classes and variables. */
   private readonly texts = new ByteIdCache();
@@ -149,21 +154,24 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
   private tailLine(bytes: Buffer, start: number, end: number, lineNo: number): boolean {
     const tails = this.tails;
     if (!tails.head(bytes, start, end)) return false;
+    const locks = this.locks;
+    if (locks.slotWords !== TAIL_SLOT_WORDS) locks.widen(TAIL_SLOT_WORDS);
     const lockStart = tails.lockStart;
     const lockEnd = tails.lockEnd;
     const lock = this.locks.index(bytes, lockStart, lockEnd);
     if (lock < 0) return false;
+    const slotAt = this.locks.lastSlot;
     // The handle first: its memory load (a random lock instance) then overlaps the comparison.
     const lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
-    const entry = tails.tail(lock, bytes, end);
+    const entry = tails.tail(lock, this.locks.table, slotAt, bytes, end);
     if (entry < 0) return false;
-    if (typeof lockArgument === 'string' && (tails.seen(entry) & DEFINING_BITS) !== 0) return false;
+    if (typeof lockArgument === 'string' && (tails.seen() & DEFINING_BITS) !== 0) return false;
     const taskStart = tails.taskStart;
     const taskEnd = tails.taskEnd;
     const task = this.tasks.index(bytes, taskStart, taskEnd);
     const taskArgument = this.tasks.handleOrId(task, bytes, taskStart, taskEnd);
     if (tails.slot === TAIL_ACQUIRE) {
-      this.sink.acquireAt(taskArgument, lockArgument, tails.mode(entry), tails.trylock(entry), tails.sites[entry], this.file, lineNo);
+      this.acquire(taskArgument, lockArgument, tails.subclass(), tails.mode(), tails.trylock(), tails.sites[entry], lineNo);
     } else {
       this.sink.releaseAt(taskArgument, lockArgument, tails.sites[entry], this.file, lineNo);
     }
@@ -183,7 +191,7 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     if (op === ACQUIRE) {
       if ((seen & bit(F_MODE)) !== 0 && scan.choice[F_MODE] === MODE_WRITE) return false;
       if ((seen & bit(F_TRY)) !== 0 && !scan.trylock) return false;
-      if ((seen & bit(F_SUBCLASS)) !== 0 && scan.subclass !== 0) return false;
+      if ((seen & bit(F_SUBCLASS)) !== 0 && scan.subclass !== 0 && this.sink.acquireSubclassAt === undefined) return false;
     }
     return true;
   }
@@ -202,11 +210,13 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
       return true;
     }
     let lock = -1;
+    let slotAt = 0;
     let lockArgument: L | string = '';
     if (op === ACQUIRE || op === RELEASE) {
       const lockStart = starts[F_LOCK]!;
       const lockEnd = ends[F_LOCK]!;
       lock = this.locks.index(bytes, lockStart, lockEnd);
+      slotAt = this.locks.lastSlot;
       lockArgument = this.locks.handleOrId(lock, bytes, lockStart, lockEnd);
       if (typeof lockArgument === 'string' && (scan.seen & DEFINING_BITS) !== 0) return false;
     }
@@ -218,11 +228,12 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
     if (op === ACQUIRE) {
       const mode = ((scan.seen & bit(F_MODE)) === 0 ? MODE_WRITE : scan.choice[F_MODE]!) as LockOpMode;
       const trylock = (scan.seen & bit(F_TRY)) !== 0;
-      this.sink.acquireAt(taskArgument, lockArgument, mode, trylock, site, this.file, lineNo);
-      this.rememberTail(lock, TAIL_ACQUIRE, bytes, end, mode, trylock, site);
+      const subclass = (scan.seen & bit(F_SUBCLASS)) === 0 ? 0 : scan.subclass;
+      this.acquire(taskArgument, lockArgument, subclass, mode, trylock, site, lineNo);
+      this.rememberTail(lock, slotAt, TAIL_ACQUIRE, bytes, end, mode, trylock, subclass, site);
     } else if (op === RELEASE) {
       this.sink.releaseAt(taskArgument, lockArgument, site, this.file, lineNo);
-      this.rememberTail(lock, TAIL_RELEASE, bytes, end, MODE_WRITE, false, site);
+      this.rememberTail(lock, slotAt, TAIL_RELEASE, bytes, end, MODE_WRITE, false, 0, site);
     } else if (op === IRQ) {
       this.sink.irqAt(taskArgument, IRQ_KINDS[scan.choice[F_KIND]!]!, IRQ_ACTIONS[scan.choice[F_ACTION]!]!, site, this.file, lineNo);
     } else if (op === ACCESS) {
@@ -239,15 +250,29 @@ export class JsonlFastLane<T extends LiveHandle = LiveHandle, L extends LiveHand
    * Keeps the scanned line's tail (its fields after `op`, `task` and `lock`, in that order, up to
    * a last `ts`) as lock `lock`'s for the op, with the call's arguments it gave.
    */
-  private rememberTail(lock: number, slot: number, bytes: Buffer, end: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
+  private rememberTail(lock: number, slotAt: number, slot: number, bytes: Buffer, end: number, mode: LockOpMode, trylock: boolean, subclass: number, site: LockOpSite): void {
     const scan = this.scan;
     const keys = scan.keys;
     const count = scan.keyCount;
-    if (lock < 0 || keys[0] !== F_OP || keys[1] !== F_TASK || keys[2] !== F_LOCK) return;
+    // The memo keeps ways only in widened slots (see `locks`).
+    if (lock < 0 || this.locks.slotWords !== TAIL_SLOT_WORDS || keys[0] !== F_OP || keys[1] !== F_TASK || keys[2] !== F_LOCK) return;
     const hasTs = (scan.seen & bit(F_TS)) !== 0;
     if (hasTs && keys[count - 1] !== F_TS) return;
     const tailEnd = hasTs ? scan.starts[F_TS]! - TS_KEY_BYTES : end - 1;
-    this.tails.remember(lock, slot, bytes, scan.ends[F_LOCK]! + 1, tailEnd, scan.seen, mode, trylock, site);
+    this.tails.remember(lock, this.locks.table, slotAt, slot, bytes, scan.ends[F_LOCK]! + 1, tailEnd, scan.seen, mode, trylock, subclass, site);
+  }
+
+  /**
+   * An acquire line's lane call: with a subclass above 0 through `acquireSubclassAt` (the lane
+   * takes, and the memo keeps, such lines only for a sink that has it); a lock first seen (its id)
+   * through `acquireByIdAt` when the sink has it, so that the engine compiles `acquireAt` for
+   * handles alone (lock-op-sink.ts).
+   */
+  private acquire(task: T | string, lock: L | string, subclass: number, mode: LockOpMode, trylock: boolean, site: LockOpSite, lineNo: number): void {
+    const sink = this.sink;
+    if (subclass !== 0 && sink.acquireSubclassAt !== undefined) sink.acquireSubclassAt(task, lock, subclass, mode, trylock, site, this.file, lineNo);
+    else if (typeof lock === 'string' && sink.acquireByIdAt !== undefined) sink.acquireByIdAt(task, lock, mode, trylock, site, this.file, lineNo);
+    else sink.acquireAt(task, lock, mode, trylock, site, this.file, lineNo);
   }
 
   /** The scanned line's site, with its stack when it has one (interned when `stack` follows `site`, as the writer puts them). */

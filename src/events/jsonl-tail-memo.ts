@@ -5,17 +5,21 @@
  * had on its last line of that op is usually the tail it has now (a lock is taken at the same
  * call sites, with the same stacks). The memo keeps, per op and lock (by the lock's index in the
  * lane's id cache), the bytes of the last tail the full scan (jsonl-line-scan.ts) validated and
- * what it decoded to (the lane-call arguments: mode, try, site with stack, and which fields it
- * had); a line whose tail has those exact bytes is then decoded by one comparison, without a scan
- * and without interning its site or stack.
+ * what it decoded to (the lane-call arguments: mode, try, subclass, site with stack, and which
+ * fields it had); a line whose tail has those exact bytes is then decoded by one comparison,
+ * without a scan and without interning its site or stack. Where a lock's tails lie is kept in the
+ * lock's own slot of the lane's id cache (TAIL_SLOT_WORDS words a slot, byte-id-cache.ts), so the
+ * lookup of the lock id that every line makes also brings its ways: one cache line fewer to wait
+ * for per line.
  * Invariants: a match is exact: the head is compared byte for byte, the ids are non-empty plain
  * strings, the line ends in `}`, the tail's bytes equal bytes a full scan accepted in the same
  * place (after the lock's closing quote, before `,"ts":` or the closing brace: a JSON object's
  * members are independent of what precedes them), and `ts` must be a plain integer of at most 15
  * digits (anything else misses and takes the full scan). Kept tails are printable ASCII, which
  * makes comparing them eight bytes at a time as doubles exact (see `remember`). The memo is only
- * a guess of which bytes to compare: any lock index may hold any validated tail. Memory is
- * bounded: past MAX_TAIL_BYTES of kept tails it starts over.
+ * a guess of which bytes to compare: any lock's slot may hold any validated tail. Memory is
+ * bounded: past MAX_TAIL_BYTES of kept tails it starts over (and a way's word 0 is no tail: the id
+ * cache zeroes the words of a new slot and of a fresh table).
  */
 import { plainEnd } from './jsonl-line-scan.js';
 import type { LockOpMode, LockOpSite } from './lock-op-sink.js';
@@ -26,6 +30,10 @@ export const TAIL_RELEASE = 1;
 const SLOTS = 2;
 /** Tails kept per lock and op (a lock taken at a few call sites, or with a few stacks). */
 const WAYS = 4;
+/** The lock's ways within its id-cache slot: after the cache's own four words, per op. */
+const WAYS_AT = 4;
+/** The id-cache slot size the memo needs (byte-id-cache.ts `slotWords`): 64 bytes. */
+export const TAIL_SLOT_WORDS = WAYS_AT + SLOTS * WAYS;
 
 /** `{"op":"acquire","task":"` and `{"op":"release","task":"` have the same length. */
 const HEAD_BYTES = 24;
@@ -55,17 +63,28 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const MAX_TS_DIGITS = 15;
 
+/** The slab's bound: a record's place, in words, fits in the `ways` word beside the tail's length. */
 const MAX_TAIL_BYTES = 4 << 20;
 
-/** The words of an entry's `meta`, and the packing of its `info` word. */
-const META_WORDS = 4;
-const OFFSET = 0;
-const LENGTH = 1;
-const ROOM = 2;
-const INFO = 3;
+/**
+ * A way's word: its record's place in the slab in words (RECORD_SHIFT bits and up; records start
+ * at byte 4, so a kept tail's word is never 0) and its tail's length (the low RECORD_SHIFT bits);
+ * 0: no tail. A record is a word of room (the
+ * tail bytes it has space for), the `info` word, then the tail's bytes.
+ */
+const RECORD_SHIFT = 11;
+const LENGTH_MASK = (1 << RECORD_SHIFT) - 1;
+/** Longer tails are not kept (their length would not fit in the `ways` word). */
+const MAX_TAIL_LENGTH = LENGTH_MASK - 1;
+const RECORD_ROOM = 0;
+const RECORD_INFO = 4;
+const RECORD_HEADER_BYTES = 8;
+const FIRST_RECORD = 4;
+/** The packing of a record's `info` word. */
 const SEEN_MASK = (1 << 20) - 1;
 const MODE_SHIFT = 20;
 const TRY_BIT = 1 << 22;
+const SUBCLASS_SHIFT = 23;
 const INITIAL_SLAB_BYTES = 1 << 16;
 
 export class JsonlTailMemo {
@@ -76,37 +95,53 @@ export class JsonlTailMemo {
   lockStart = 0;
   lockEnd = 0;
   /**
-   * Per entry ((lock index * SLOTS + slot) * WAYS + way), META_WORDS words: where its tail lies
-   * in the slab, its length (-1: none), the room it has there (-1: none), and what it decodes to
-   * (the scanned fields as jsonl-line-scan.ts bits, the mode, the trylock flag: `info`). The
-   * ways of one lock and op share one 64-byte cache line.
+   * The way word of the tail `tail` found last. A lock's ways (one word each, in its id-cache
+   * slot: where the record lies in the slab and the tail's length, see RECORD_SHIFT) lead to
+   * records that hold what the tail decodes to (`info`: the scanned fields as jsonl-line-scan.ts
+   * bits, the mode, the trylock flag, the subclass) just before the tail's bytes, so a line reads
+   * its lock's slot and then one place in the slab.
    */
-  private meta = new Int32Array(0);
+  private matched = 0;
   /** Per lock and op: the way its next tail replaces (modulo WAYS). */
   private nextWay = new Uint8Array(0);
-  /** Per entry: the site argument (site and stack) the tail decodes to. */
+  /** Per entry ((lock index * SLOTS + slot) * WAYS + way): the site argument (site and stack) the tail decodes to. */
   readonly sites: LockOpSite[] = [];
   private slab = Buffer.allocUnsafe(INITIAL_SLAB_BYTES);
   private slabView: DataView = viewOver(this.slab);
-  private slabUsed = 0;
+  /** Records start at byte 4 (see RECORD_SHIFT). */
+  private slabUsed = FIRST_RECORD;
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Buffer | undefined = undefined;
 
-  constructor(private readonly maxTailBytes = MAX_TAIL_BYTES) {}
+  private readonly maxTailBytes: number;
 
-  /** The scanned fields of `entry`'s tail, as jsonl-line-scan.ts bits. */
-  seen(entry: number): number {
-    return this.meta[entry * META_WORDS + INFO]! & SEEN_MASK;
+  constructor(maxTailBytes = MAX_TAIL_BYTES) {
+    this.maxTailBytes = Math.min(maxTailBytes, MAX_TAIL_BYTES);
   }
 
-  /** The mode `entry`'s tail gives. */
-  mode(entry: number): LockOpMode {
-    return ((this.meta[entry * META_WORDS + INFO]! >>> MODE_SHIFT) & 3) as LockOpMode;
+  /** The scanned fields of the tail `tail` found last, as jsonl-line-scan.ts bits. */
+  seen(): number {
+    return this.info() & SEEN_MASK;
   }
 
-  /** Whether `entry`'s tail makes the acquisition a trylock. */
-  trylock(entry: number): boolean {
-    return (this.meta[entry * META_WORDS + INFO]! & TRY_BIT) !== 0;
+  /** The mode the tail `tail` found last gives. */
+  mode(): LockOpMode {
+    return ((this.info() >>> MODE_SHIFT) & 3) as LockOpMode;
+  }
+
+  /** The subclass the tail `tail` found last gives (0-7; above 0 only for a sink with `acquireSubclassAt`). */
+  subclass(): number {
+    return (this.info() >>> SUBCLASS_SHIFT) & 7;
+  }
+
+  /** Whether the tail `tail` found last makes the acquisition a trylock. */
+  trylock(): boolean {
+    return (this.info() & TRY_BIT) !== 0;
+  }
+
+  /** The `info` word of the record of the tail `tail` found last. */
+  private info(): number {
+    return this.slabView.getInt32((this.matched >>> RECORD_SHIFT) * 4 + RECORD_INFO, true);
   }
 
   /**
@@ -143,22 +178,26 @@ export class JsonlTailMemo {
   }
 
   /**
-   * After `head`: the entry of lock `lock` (its index) for the head's op when the rest of the line
-   * is that entry's tail and then an optional `,"ts":` plain integer and the closing brace; else -1.
+   * After `head`: the entry of lock `lock` (its index; its id-cache slot starts at word `slotAt`
+   * of `ways`, the cache's table) for the head's op when the rest of the line is that entry's tail
+   * and then an optional `,"ts":` plain integer and the closing brace; else -1.
    * The line's ending is read once (`endOfTail`), so a way is tried only when its tail has the
    * line's tail length.
    */
-  tail(lock: number, bytes: Buffer, end: number): number {
+  tail(lock: number, ways: Int32Array, slotAt: number, bytes: Buffer, end: number): number {
     const first = (lock * SLOTS + this.slot) * WAYS;
-    const meta = this.meta;
-    if ((first + WAYS) * META_WORDS > meta.length) return -1;
+    const waysAt = slotAt + WAYS_AT + this.slot * WAYS;
     const at = this.lockEnd + 1;
     const view = this.view;
     const tailEnd = endOfTail(bytes, view, at, end);
     if (tailEnd < 0) return -1;
     const length = tailEnd - at;
-    for (let entry = first; entry < first + WAYS; entry++) {
-      if (meta[entry * META_WORDS + LENGTH] === length && this.sameTail(meta[entry * META_WORDS + OFFSET]!, length, bytes, view, at)) return entry;
+    for (let way = 0; way < WAYS; way++) {
+      const word = ways[waysAt + way]!;
+      if ((word & LENGTH_MASK) === length && word !== 0 && this.sameTail((word >>> RECORD_SHIFT) * 4 + RECORD_HEADER_BYTES, length, bytes, view, at)) {
+        this.matched = word;
+        return first + way;
+      }
     }
     return -1;
   }
@@ -185,8 +224,11 @@ export class JsonlTailMemo {
     return i >= lastWord || slabView.getFloat64(offset + i, true) === view.getFloat64(at + i, true);
   }
 
-  /** Keeps `bytes[start, end)`, a tail the full scan accepted, as lock `lock`'s tail for `slot`, with what it decodes to. */
-  remember(lock: number, slot: number, bytes: Buffer, start: number, end: number, seen: number, mode: LockOpMode, trylock: boolean, site: LockOpSite): void {
+  /**
+   * Keeps `bytes[start, end)`, a tail the full scan accepted, as lock `lock`'s tail for `slot` (its
+   * ways in its id-cache slot at word `slotAt` of `ways`), with what it decodes to.
+   */
+  remember(lock: number, ways: Int32Array, slotAt: number, slot: number, bytes: Buffer, start: number, end: number, seen: number, mode: LockOpMode, trylock: boolean, subclass: number, site: LockOpSite): void {
     // Kept tails are printable ASCII (the scan accepts nothing else; checked here so that the
     // memo's exactness rests on itself): any eight of them, read as a little-endian double, have a
     // top byte of 0x20-0x7e, so a sign bit of 0 and an exponent of 0x200-0x7e7: a finite, non-zero
@@ -196,25 +238,31 @@ export class JsonlTailMemo {
       const c = bytes[i]!;
       if (c < FIRST_PRINTABLE || c > LAST_PRINTABLE) return;
     }
+    const length = end - start;
+    if (length > MAX_TAIL_LENGTH) return;
     const first = (lock * SLOTS + slot) * WAYS;
-    if ((first + WAYS) * META_WORDS > this.meta.length) this.grow(first + WAYS);
+    if (first + WAYS > this.sites.length) this.grow(first + WAYS);
     // The ways of a lock and op are replaced in turn (the oldest first).
     const way = this.nextWay[first / WAYS]!;
     this.nextWay[first / WAYS] = (way + 1) & (WAYS - 1);
-    const at = (first + way) * META_WORDS;
-    const meta = this.meta;
-    const length = end - start;
-    if (length > meta[at + ROOM]!) {
-      if (this.slabUsed + length > this.maxTailBytes) this.clear();
-      if (this.slabUsed + length > this.slab.length) this.growSlab(this.slabUsed + length);
-      meta[at + OFFSET] = this.slabUsed;
-      meta[at + ROOM] = length;
-      this.slabUsed += length;
+    const entry = first + way;
+    const wayAt = slotAt + WAYS_AT + slot * WAYS + way;
+    const word = ways[wayAt]!;
+    let record = word === 0 ? -1 : (word >>> RECORD_SHIFT) * 4;
+    if (record < 0 || length > this.slabView.getInt32(record + RECORD_ROOM, true)) {
+      // A new record, word-aligned (so that its place fits in the `ways` word).
+      const size = (RECORD_HEADER_BYTES + length + 3) & ~3;
+      if (this.slabUsed + size > this.maxTailBytes) this.clear(ways);
+      if (this.slabUsed + size > this.slab.length) this.growSlab(this.slabUsed + size);
+      record = this.slabUsed;
+      this.slabView.setInt32(record + RECORD_ROOM, length, true);
+      this.slabUsed += size;
     }
-    copyBytes(bytes, this.viewFor(bytes), start, this.slab, this.slabView, meta[at + OFFSET]!, length);
-    meta[at + LENGTH] = length;
-    meta[at + INFO] = (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0);
-    this.sites[first + way] = site;
+    const slabView = this.slabView;
+    slabView.setInt32(record + RECORD_INFO, (seen & SEEN_MASK) | (mode << MODE_SHIFT) | (trylock ? TRY_BIT : 0) | (subclass << SUBCLASS_SHIFT), true);
+    copyBytes(bytes, this.viewFor(bytes), start, this.slab, slabView, record + RECORD_HEADER_BYTES, length);
+    ways[wayAt] = ((record / 4) << RECORD_SHIFT) | length;
+    this.sites[entry] = site;
   }
 
   /** A DataView over `bytes` (kept while the reader passes the same buffer). */
@@ -227,14 +275,7 @@ export class JsonlTailMemo {
   }
 
   private grow(entries: number): void {
-    const size = Math.max(entries, (this.meta.length / META_WORDS) * 2, 1024 * WAYS);
-    const meta = new Int32Array(size * META_WORDS);
-    for (let at = this.meta.length; at < meta.length; at += META_WORDS) {
-      meta[at + LENGTH] = -1;
-      meta[at + ROOM] = -1;
-    }
-    meta.set(this.meta);
-    this.meta = meta;
+    const size = Math.max(entries, this.sites.length * 2, 1024 * WAYS);
     const nextWay = new Uint8Array(size / WAYS);
     nextWay.set(this.nextWay);
     this.nextWay = nextWay;
@@ -250,14 +291,10 @@ export class JsonlTailMemo {
   }
 
   /** Forgets every tail (the slab is full). */
-  private clear(): void {
-    const meta = this.meta;
-    for (let at = 0; at < meta.length; at += META_WORDS) {
-      meta[at + LENGTH] = -1;
-      meta[at + ROOM] = -1;
-    }
+  private clear(ways: Int32Array): void {
+    for (let at = 0; at < ways.length; at += TAIL_SLOT_WORDS) ways.fill(0, at + WAYS_AT, at + TAIL_SLOT_WORDS);
     this.sites.fill(undefined);
-    this.slabUsed = 0;
+    this.slabUsed = FIRST_RECORD;
   }
 }
 

@@ -11,8 +11,10 @@
  *  - Equivalence: each call has exactly the effect of `process()` of the event it stands for:
  *    the event the importer's own line parser gives that line, with the same origin. So a lane
  *    takes only lines whose events are given by the calls' arguments in everything the engine
- *    reads: no `nest` or `subclass` above 0, no `mode` "write" or `try` false written out (a
- *    report shows an acquire event's own `mode`), string ids only (a lane passes ids as strings);
+ *    reads: no `nest`, a `subclass` above 0 only through `acquireSubclassAt` (no report shows an
+ *    event's subclass: a held lock's class name carries it), no `mode` "write" or `try` false
+ *    written out (a report shows an acquire event's own `mode`), string ids only (a lane passes
+ *    ids as strings);
  *    a `stack` goes with the site (LocatedSite); an acquire's inline `class`/`type` only with the
  *    lock's live handle (they define an instance on first sight, and are ignored once it
  *    exists); and `ts`, which the engine never reads, is not passed (nor is the kernel
@@ -77,6 +79,11 @@ export interface LockOpSink<T extends LiveHandle = LiveHandle, L extends LiveHan
    * handles alone (docs/performance.md, "The STD hot path, fifth pass").
    */
   acquireByIdAt?(task: T | string, lock: string, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void;
+  /**
+   * Optional: `acquireAt` of an acquire line with `subclass` 1-7 (`"subclass":N`, no `nest`), the
+   * lock by handle or by id. A lane without it gives such lines as events.
+   */
+  acquireSubclassAt?(task: T | string, lock: L | string, subclass: number, mode: LockOpMode, trylock: boolean, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"release","task","lock"}` with an optional site. */
   releaseAt(task: T | string, lock: L | string, site: LockOpSite, file: string, line: number): void;
   /** `{"op":"might-sleep","task"}` with an optional site. */

@@ -22,6 +22,34 @@ function indexInside(cache: ByteIdCache, key: string): number {
 const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 });
 
 describe('ByteIdCache', () => {
+  vitest('a reader\'s words in widened slots follow their key as the table grows, zero in a new slot and after starting over', () => {
+    const words = 16;
+    const cache = new ByteIdCache(3000);
+    const keys = Array.from({ length: 2500 }, (_, n) => (n % 2 === 0 ? `k${n}` : `a-long-key-of-more-than-eight-bytes-${n}`));
+    for (const key of keys.slice(0, 100)) indexOf(cache, key);
+    cache.widen(words);
+    expect(cache.slotWords).toBe(words);
+    for (const [n, key] of keys.entries()) {
+      expect(indexInside(cache, key), key).toBe(n);
+      const at = cache.lastSlot;
+      expect(cache.table[at + 3], key).toBe(n + 1);
+      expect(cache.table.subarray(at + 4, at + words).every((word) => word === 0), key).toBe(true);
+      for (let w = 4; w < words; w++) cache.table[at + w] = n * 100 + w;
+    }
+    // Grown from 1,024 slots to 8,192 since: every key's words are still in its slot.
+    expect(cache.table.length).toBeGreaterThan(4096 * words);
+    for (const [n, key] of keys.entries()) {
+      expect(indexInside(cache, key)).toBe(n);
+      const at = cache.lastSlot;
+      expect(cache.table[at + 3], key).toBe(n + 1);
+      expect([...cache.table.subarray(at + 4, at + words)], key).toEqual(Array.from({ length: words - 4 }, (_, w) => n * 100 + w + 4));
+    }
+    // Past its capacity the table starts over: a key seen before gets a fresh, zeroed slot.
+    for (let n = 2500; n <= 3000; n++) indexOf(cache, `k${n}`);
+    expect(indexOf(cache, 'k0')).toBe(1);
+    expect(cache.table.subarray(cache.lastSlot + 4, cache.lastSlot + words).every((word) => word === 0)).toBe(true);
+  });
+
   test.prop([fc.array(printable, { maxLength: 300 })])('maps equal keys to one index and different keys to different ones', (keys) => {
     const cache = new ByteIdCache();
     const seen = new Map<string, number>();

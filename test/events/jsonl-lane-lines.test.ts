@@ -50,6 +50,13 @@ function recordingSink(calls: Record<string | symbol, unknown>[], handles = fals
       if (typeof lock !== 'string') event[BY_HANDLE] = true;
       calls.push(withSite(event, site));
     },
+    acquireSubclassAt: (task, lock, subclass, mode, trylock, site) => {
+      const event: Record<string | symbol, unknown> = { op: 'acquire', task: id(task), lock: id(lock), subclass };
+      if (mode !== 0) event['mode'] = MODES[mode];
+      if (trylock) event['try'] = true;
+      if (typeof lock !== 'string') event[BY_HANDLE] = true;
+      calls.push(withSite(event, site));
+    },
     releaseAt: (task, lock, site) => calls.push(withSite({ op: 'release', task: id(task), lock: id(lock) }, site)),
     mightSleepAt: (task, site) => calls.push(withSite({ op: 'might-sleep', task: id(task) }, site)),
     irqAt: (task, kind, action, site) => calls.push(withSite({ op: 'irq', task: id(task), kind, action }, site)),
@@ -266,6 +273,18 @@ const repeatedLockLine: fc.Arbitrary<string> = fc
     return `{"op":"${f.op}","task":"${f.task}","lock":"${f.lock}"${tail}${ts}${close}${f.odd === 'trailing' ? '}' : ''}`;
   });
 
+/**
+ * A lane (with a sink that has handles) after an acquire of `lock` with `tail` (its `class`/`type`
+ * define the instance, so the line is an event) and a release (which learns the lock's handle).
+ */
+function laneThatKnows(lock: string, tail: string): { lane: JsonlFastLane<IdHandle, IdHandle>; calls: Record<string | symbol, unknown>[] } {
+  const calls: Record<string | symbol, unknown>[] = [];
+  const lane = { lane: new JsonlFastLane(recordingSink(calls, true), 'f.jsonl'), calls };
+  expect(typeof throughLane(`{"op":"acquire","task":"t1","lock":"${lock}"${tail},"ts":1}`, lane).outcome).toBe('object');
+  expect(throughLane(`{"op":"release","task":"t1","lock":"${lock}","ts":2}`, lane).outcome).toBe(true);
+  return lane;
+}
+
 describe('JSONL fast lane, line by line', () => {
   test.prop([fc.array(repeatedLockLine, { minLength: 1, maxLength: 40 }), fc.boolean()], { numRuns: 400 })(
     'lock lines whose tails repeat (the tail memo) read as the normal path reads them, odd bytes included',
@@ -293,11 +312,8 @@ describe('JSONL fast lane, line by line', () => {
   });
 
   vitest('a lock line whose tail was seen before takes the lane entrance; any other byte after it leaves the line to the scan', () => {
-    const calls: Record<string | symbol, unknown>[] = [];
-    const lane = { lane: new JsonlFastLane(recordingSink(calls, true), 'f.jsonl'), calls };
     const tail = ',"mode":"read","class":"C","type":"rwsem","site":"s+0x1/0x2","stack":["f","g"]';
-    expect(typeof throughLane(`{"op":"acquire","task":"t1","lock":"L"${tail},"ts":1}`, lane).outcome).toBe('object');
-    expect(throughLane('{"op":"release","task":"t1","lock":"L","ts":2}', lane).outcome).toBe(true);
+    const lane = laneThatKnows('L', tail);
     for (const ending of [',"ts":3}', '}', ',"ts":-4}']) {
       const line = `{"op":"acquire","task":"t2","lock":"L"${tail}${ending}`;
       expect(throughLane(line, lane).outcome, line).toBe(true);
@@ -345,6 +361,9 @@ describe('JSONL fast lane, line by line', () => {
       '{"op":"might-sleep","task":"t1","stack":["f"],"site":"s"}',
       '{"op":"irq","task":"t1","kind":"hardirq","action":"enter","ts":-0.5}',
       '{"op":"init","lock":"L1","type":"mutex","class":"X"}',
+      // A subclass above 0 through the sink's acquireSubclassAt.
+      '{"op":"acquire","task":"t1","lock":"A","subclass":1}',
+      '{"op":"acquire","task":"t1","lock":"A","mode":"read","subclass":7,"site":"s","stack":["f"],"ts":3}',
     ];
     for (const line of entrance) {
       expect(throughLane(line).outcome, line).toBe(true);
@@ -354,7 +373,6 @@ describe('JSONL fast lane, line by line', () => {
       '{"op":"acquire","task":"t1","lock":"A","mode":"write"}',
       '{"op":"acquire","task":"t1","lock":"A","try":false}',
       '{"op":"acquire","task":"t1","lock":"A","subclass":1,"nest":"B","class":"C","type":"rwsem","site":"s","stack":["f","g"],"ts":12.5}',
-      '{"op":"acquire","task":"t1","lock":"A","subclass":1}',
       '{"op":"acquire","task":"t1","lock":"A","nest":"B"}',
       // An unknown lock: its `class`/`type` define the instance, which the lane entrance cannot.
       '{"op":"acquire","task":"t1","lock":"A","class":"C","type":"rwsem","site":"s","stack":["f","g"],"ts":12.5}',
@@ -419,6 +437,52 @@ describe('JSONL fast lane, line by line', () => {
     const bytes = Buffer.from(`${lines[0]}\n`, 'utf8');
     expect(plainLane.line(bytes, 0, bytes.length - 1, 1)).toBe(true);
     expect(plainCalls).toEqual([{ op: 'acquire', task: 't1', lock: 'A' }]);
+  });
+
+  vitest('an acquire with a subclass above 0 takes acquireSubclassAt, scanned and from the tail memo; without it the line is an event', () => {
+    const tail = ',"subclass":1,"class":"C","type":"mutex","site":"s+0x1/0x2","stack":["f","g"]';
+    const lane = laneThatKnows('A', tail);
+    for (const [task, ts] of [['t1', 2], ['t2', 3], ['t3', 4]] as const) {
+      const line = `{"op":"acquire","task":"${task}","lock":"A"${tail},"ts":${ts}}`;
+      const taken = throughLane(line, lane);
+      expect(taken.outcome, line).toBe(true);
+      expect(taken.calls).toEqual([{ op: 'acquire', task, lock: 'A', subclass: 1, site: 's+0x1/0x2', stack: ['f', 'g'], [BY_HANDLE]: true }]);
+      expectSameAsNormalPath(line, throughLane(line, lane));
+    }
+    // The memo keeps subclass and mode apart: the same lock with subclass 0 and 2 in turn.
+    for (const subclass of [0, 2, 0, 2]) {
+      const line = `{"op":"acquire","task":"t1","lock":"A","mode":"read","subclass":${subclass},"site":"x"}`;
+      const taken = throughLane(line, lane);
+      expect(taken.outcome, line).toBe(true);
+      expect(taken.calls[0]!['subclass'], line).toBe(subclass === 0 ? undefined : subclass);
+      expect(taken.calls[0]!['mode'], line).toBe('read');
+    }
+    const sinkWithout = recordingSink([], true);
+    delete sinkWithout.acquireSubclassAt;
+    const plainLane = new JsonlFastLane(sinkWithout, 'f.jsonl');
+    for (let n = 0; n < 3; n++) {
+      const bytes = Buffer.from(`{"op":"acquire","task":"t1","lock":"A","subclass":1,"site":"s"}\n`, 'utf8');
+      expect(plainLane.line(bytes, 0, bytes.length - 1, 1)).toEqual({ op: 'acquire', task: 't1', lock: 'A', subclass: 1, site: 's' });
+    }
+  });
+
+  vitest('scanned and memo lines give a lock first seen (an id) to the sink\'s by-id entrance when it has one', () => {
+    const byId: string[] = [];
+    const calls: Record<string | symbol, unknown>[] = [];
+    // No handles: every line passes the lock by id, the first through the scan, the others through the tail memo.
+    const sink: LockOpSink<IdHandle, IdHandle> = {
+      ...recordingSink(calls, false),
+      acquireByIdAt: (task, lock, mode, trylock, site) => {
+        byId.push(`${typeof task === 'string' ? task : task.id} ${lock} ${mode} ${String(trylock)} ${JSON.stringify(site)}`);
+      },
+    };
+    const lane = new JsonlFastLane(sink, 'f.jsonl');
+    for (const ts of [1, 2, 3]) {
+      const bytes = Buffer.from(`{"op":"acquire","task":"t1","lock":"A","mode":"read","try":true,"site":"s","stack":["f"],"ts":${ts}}\n`, 'utf8');
+      expect(lane.line(bytes, 0, bytes.length - 1, ts)).toBe(true);
+    }
+    expect(byId).toEqual(Array(3).fill('t1 A 1 true {"site":"s","stack":["f"]}'));
+    expect(calls).toEqual([]);
   });
 
   vitest('an acquire with `class`/`type` takes the lane entrance once the lock has a live handle', () => {

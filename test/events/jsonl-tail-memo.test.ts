@@ -6,7 +6,7 @@
  * the start-over when the kept tails pass their bound.
  */
 import { describe, expect, test } from 'vitest';
-import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE } from '../../src/events/jsonl-tail-memo.js';
+import { JsonlTailMemo, TAIL_ACQUIRE, TAIL_RELEASE, TAIL_SLOT_WORDS } from '../../src/events/jsonl-tail-memo.js';
 
 /** The line in a buffer with other bytes around it, as in a read block. */
 function block(line: string): { bytes: Buffer; start: number; end: number } {
@@ -14,17 +14,25 @@ function block(line: string): { bytes: Buffer; start: number; end: number } {
   return { bytes, start: 3, end: bytes.length - 3 };
 }
 
+/** The id-cache slots a memo keeps its ways in (here lock index N has slot N). */
+const slotsOf = new WeakMap<JsonlTailMemo, Int32Array>();
+function slots(memo: JsonlTailMemo): Int32Array {
+  let table = slotsOf.get(memo);
+  if (table === undefined) slotsOf.set(memo, (table = new Int32Array(6000 * TAIL_SLOT_WORDS)));
+  return table;
+}
+
 /** Remembers `tail` for lock index `lock` and op `slot`, as the lane does after a scan. */
-function remember(memo: JsonlTailMemo, lock: number, slot: number, tail: string, site: string): void {
+function remember(memo: JsonlTailMemo, lock: number, slot: number, tail: string, site: string, subclass = 0): void {
   const bytes = Buffer.from(`xx${tail}yy`, 'latin1');
-  memo.remember(lock, slot, bytes, 2, 2 + tail.length, 0b101, 1, true, site);
+  memo.remember(lock, slots(memo), lock * TAIL_SLOT_WORDS, slot, bytes, 2, 2 + tail.length, 0b101, 1, true, subclass, site);
 }
 
 /** The entry `line` finds for lock index `lock` (-1: no head or no tail). */
 function lookUp(memo: JsonlTailMemo, line: string, lock: number): number {
   const { bytes, start, end } = block(line);
   if (!memo.head(bytes, start, end)) return -1;
-  return memo.tail(lock, bytes, end);
+  return memo.tail(lock, slots(memo), lock * TAIL_SLOT_WORDS, bytes, end);
 }
 
 const TAIL = ',"mode":"read","site":"s+0x1/0x2","stack":["f+0x1/0x10","g"]';
@@ -55,7 +63,7 @@ describe('JSONL tail memo', () => {
     remember(memo, 3, TAIL_ACQUIRE, TAIL, 'site');
     const entry = lookUp(memo, acquireLine(TAIL), 3);
     expect(entry).toBeGreaterThanOrEqual(0);
-    expect([memo.mode(entry), memo.trylock(entry), memo.seen(entry), memo.sites[entry]]).toEqual([1, true, 0b101, 'site']);
+    expect([memo.mode(), memo.trylock(), memo.subclass(), memo.seen(), memo.sites[entry]]).toEqual([1, true, 0, 0b101, 'site']);
     for (const ending of [',"ts":0}', ',"ts":-7}', ',"ts":-0}', ',"ts":123456789012345}']) expect(lookUp(memo, acquireLine(TAIL, ending), 3), ending).toBe(entry);
     for (const ending of [
       ',"ts":1234567890123456}', ',"ts":1.5}', ',"ts":1e3}', ',"ts":01}', ',"ts":-}', ',"ts":}', ',"ts":1,"ts":2}', ' }', '}}', ',"ts":1 }',
@@ -114,9 +122,29 @@ describe('JSONL tail memo', () => {
     expect(found.slice(1).map((entry) => memo.sites[entry])).toEqual(tails.slice(1));
   });
 
+  test('keeps tails up to 2046 bytes, in records reused by shorter tails and moved for longer ones', () => {
+    const memo = new JsonlTailMemo();
+    const tailOf = (length: number): string => `,"site":"${'s'.repeat(length - 10)}"`;
+    for (const length of [2046, 2047, 5000]) {
+      const tail = tailOf(length);
+      remember(memo, 1, TAIL_RELEASE, tail, `site ${length}`);
+      const entry = lookUp(memo, `{"op":"release","task":"t1","lock":"L"${tail}}`, 1);
+      if (length <= 2046) expect(memo.sites[entry], `${length}`).toBe(`site ${length}`);
+      else expect(entry, `${length}`).toBe(-1);
+    }
+    // One way, written again and again: a shorter tail in the same record, a longer one in a new one.
+    for (const [length, subclass] of [[40, 1], [20, 2], [60, 3], [12, 4]] as const) {
+      for (let way = 0; way < 4; way++) remember(memo, 2, TAIL_ACQUIRE, tailOf(length), `site ${length}`, subclass);
+      const entry = lookUp(memo, acquireLine(tailOf(length)), 2);
+      expect([memo.sites[entry], memo.subclass(), memo.mode(), memo.trylock()]).toEqual([`site ${length}`, subclass, 1, true]);
+      expect(lookUp(memo, acquireLine(tailOf(length + 1)), 2)).toBe(-1);
+    }
+  });
+
   test('starts over past its bound of kept bytes, and grows for many locks', () => {
     const tail = `,"site":"${'x'.repeat(90)}"`;
-    const memo = new JsonlTailMemo(tail.length * 10);
+    // Room for ten tails with their records' headers, not eleven.
+    const memo = new JsonlTailMemo(tail.length * 11);
     const line = acquireLine(tail);
     for (let lock = 0; lock < 10; lock++) remember(memo, lock, TAIL_ACQUIRE, tail, 'x');
     expect(lookUp(memo, line, 0)).toBeGreaterThanOrEqual(0);
