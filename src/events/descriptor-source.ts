@@ -10,9 +10,10 @@
  * path, with a turn of the event loop between reads; anything else is read asynchronously, so a
  * slow producer never blocks the event loop (signals, progress): a pipe or a socket (standard
  * input's, or a named pipe) through the event loop's poll (pipe-reader.ts, the cheapest per
- * read), anything else (a terminal, a device) through the thread pool; a terminal made
- * non-blocking by another owner (a read fails with EAGAIN) is read through `process.stdin` from
- * there on, which waits for data without spinning. No read is left pending between calls, so a
+ * read) when it is empty, what it holds at once (`readAvailable`, non-blocking), anything else
+ * (a terminal, a device) through the thread pool; a terminal made non-blocking by another owner
+ * (a read fails with EAGAIN) is read through `process.stdin` from there on, which waits for
+ * data without spinning. No read is left pending between calls, so a
  * caller that stops early (an input error) never waits on a stalled producer. `close` closes the
  * descriptors this source owns (what `open` opened, and standard input's pipe) once.
  */
@@ -91,6 +92,24 @@ export class DescriptorSource {
   /** Whether this is a pipe or a socket read through the event loop's poll (pipe-reader.ts). */
   get readByPoll(): boolean {
     return this.pipe !== null;
+  }
+
+  /**
+   * A pipe or a socket read by poll: reads what it holds now into `buffer[offset, offset +
+   * length)` without waiting (its descriptor is non-blocking: libuv's `uv_pipe_open` and
+   * `uv_tcp_open` make it so), straight into the caller's buffer, with no poll and no callback.
+   * Returns the bytes read, 0 at the end of the input, or -1 when nothing can be read without
+   * waiting (the pipe is empty, the source is not read by poll, or bytes read ahead come first):
+   * `next` then waits for the next chunk.
+   */
+  readAvailable(buffer: Buffer, offset: number, length: number): number {
+    if (this.pipe === null || this.ahead.length > 0 || this.closed) return -1;
+    try {
+      return readSync(this.fd, buffer, offset, length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return -1;
+      throw error;
+    }
   }
 
   /** Stops reading and closes what this source owns (see the constructor); later calls do nothing. */

@@ -451,7 +451,10 @@ export class KernelLockTracker {
     const lockHandle = ids.instanceHandles[inst];
     const taskArg = taskHandle !== undefined && taskHandle.alive ? taskHandle : task.id;
     const lockArg = lockHandle !== undefined && lockHandle.alive ? lockHandle : ids.instanceIds[inst]!;
-    if (pending.acquire) fast.acquireAt(taskArg, lockArg, pending.mode, pending.isTry, undefined, this.file, pending.line);
+    // A lock's first sight (or a stale handle) by id through an entrance of its own when the
+    // engine has one, so that it compiles `acquireAt` for handles alone (as the STD and JSONL lanes).
+    if (pending.acquire && typeof lockArg === 'string' && fast.acquireByIdAt !== undefined) fast.acquireByIdAt(taskArg, lockArg, pending.mode, pending.isTry, undefined, this.file, pending.line);
+    else if (pending.acquire) fast.acquireAt(taskArg, lockArg, pending.mode, pending.isTry, undefined, this.file, pending.line);
     else fast.releaseAt(taskArg, lockArg, undefined, this.file, pending.line);
     if (typeof taskArg === 'string') task.handle = fast.taskHandle(task.id);
     if (typeof lockArg === 'string') ids.instanceHandles[inst] = fast.lockHandle(lockArg);

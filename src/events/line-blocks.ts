@@ -40,6 +40,9 @@ const CARRIAGE_RETURN = 13;
 
 export type BlockCallback = (bytes: Buffer, end: number) => void;
 
+/** Reads into `buffer[offset, offset + length)`: the bytes read, 0 at the end, negative for none without waiting. */
+export type SynchronousRead = (buffer: Buffer, offset: number, length: number) => number;
+
 export interface LineLimitOptions {
   /** The longest line accepted (default MAX_LINE_BYTES). */
   maxLineBytes?: number;
@@ -65,10 +68,20 @@ export class LineBlockBuffer {
 
   /** Reads once from `fd` (synchronously) after the carried bytes; returns the bytes read (0 at the end of the file). */
   readFrom(fd: number, onBlock: BlockCallback): number {
+    return this.readThrough((buffer, offset, length) => readSync(fd, buffer, offset, length, null), onBlock);
+  }
+
+  /**
+   * Reads once through `read`, synchronously, straight into the buffer after the carried bytes
+   * (no copy); returns what `read` returned: the bytes read, 0 at the end of the input, or a
+   * negative number when nothing could be read without waiting (the buffer is then unchanged).
+   */
+  readThrough(read: SynchronousRead, onBlock: BlockCallback): number {
+    this.flushPending(onBlock);
     if (this.carry === this.buffer.length) this.grow(this.buffer.length * 2);
-    const read = readSync(fd, this.buffer, this.carry, this.buffer.length - this.carry, null);
-    if (read > 0) this.filled(this.carry, this.carry + read, onBlock);
-    return read;
+    const count = read(this.buffer, this.carry, this.buffer.length - this.carry);
+    if (count > 0) this.filled(this.carry, this.carry + count, onBlock);
+    return count;
   }
 
   /**

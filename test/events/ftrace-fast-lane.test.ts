@@ -382,6 +382,41 @@ describe('ftrace byte lane: what it takes', () => {
   });
 });
 
+describe('ftrace byte lane: the entrance of a lock\'s first sight', () => {
+  const lines = [
+    '            bash-1040    [004] .....    49.339891: lock_acquire: 0000000084e3738a &mm->mmap_lock',
+    '            bash-1040    [004] .....    49.339892: lock_release: 0000000084e3738a &mm->mmap_lock',
+    '            bash-1040    [004] .....    49.339893: lock_acquire: 0000000084e3738a read &mm->mmap_lock',
+  ];
+  /** Feeds `lines` through the lane and the tracker; returns the entrance's calls, in order. */
+  function entranceCalls(withById: boolean): string[] {
+    const delivered: Delivered[] = [];
+    const entrance = recordingEntrance(delivered);
+    const calls: string[] = [];
+    const acquireAt = entrance.acquireAt.bind(entrance);
+    const idOf = (value: RecordedHandle | string): string => (typeof value === 'string' ? `id ${value}` : `handle ${value.id}`);
+    entrance.acquireAt = (task, lock, ...rest) => {
+      calls.push(`acquireAt ${idOf(lock)}`);
+      acquireAt(task, lock, ...rest);
+    };
+    if (withById) entrance.acquireByIdAt = (_task, lock) => void calls.push(`acquireByIdAt id ${lock}`);
+    const tracker = new KernelLockTracker({ file: 'x', fast: entrance }, () => undefined);
+    const lane = new FtraceFastLane(tracker);
+    const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    for (let at = 0, lineNo = 1; at < bytes.length; lineNo++) at = lane.line(bytes, at, bytes.length, lineNo);
+    tracker.end();
+    return calls;
+  }
+
+  vitest('goes by id to the sink\'s acquireByIdAt when it has one, later acquisitions pass the handle', () => {
+    expect(entranceCalls(true)).toEqual(['acquireByIdAt id 0000000084e3738a', 'acquireAt handle 0000000084e3738a']);
+  });
+
+  vitest('goes by id through acquireAt for a sink without acquireByIdAt', () => {
+    expect(entranceCalls(false)).toEqual(['acquireAt id 0000000084e3738a', 'acquireAt handle 0000000084e3738a']);
+  });
+});
+
 // ─── whole checks ──────────────────────────────────────────────────────────────────────────
 
 type Outcome = { result: unknown; snapshot: unknown; warnings: string[] } | { error: string };

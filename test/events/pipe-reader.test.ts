@@ -55,3 +55,38 @@ describe('DescriptorSource.open', () => {
     await expect(DescriptorSource.open(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
+
+describe('DescriptorSource.readAvailable', () => {
+  it('reads what a pipe holds into the caller\'s buffer without waiting: -1 while it is empty or read-ahead bytes come first, 0 at its end', async () => {
+    const fifo = join(dir, 'fifo-available');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writeEnd = openSync(fifo, 'r+');
+    const source = await DescriptorSource.open(fifo);
+    const target = Buffer.alloc(64);
+    try {
+      expect(source.readAvailable(target, 0, target.length)).toBe(-1); // empty: no wait
+      writeSync(writeEnd, 'ahead\n');
+      expect((await source.readAhead(1)).toString()).toBe('ahead\n');
+      writeSync(writeEnd, 'now\n');
+      expect(source.readAvailable(target, 0, target.length)).toBe(-1); // the read-ahead bytes come first
+      expect((await source.next())?.toString()).toBe('ahead\n');
+      expect(source.readAvailable(target, 3, 10)).toBe(4);
+      expect(target.toString('latin1', 3, 7)).toBe('now\n');
+      expect(source.readAvailable(target, 0, target.length)).toBe(-1);
+    } finally {
+      closeSync(writeEnd);
+    }
+    expect(source.readAvailable(target, 0, target.length)).toBe(0);
+    source.close();
+    expect(source.readAvailable(target, 0, target.length)).toBe(-1);
+  });
+
+  it('is -1 for a source not read by poll (a device), which `next` reads', async () => {
+    const source = await DescriptorSource.open('/dev/zero');
+    try {
+      expect(source.readAvailable(Buffer.alloc(8), 0, 8)).toBe(-1);
+    } finally {
+      source.close();
+    }
+  });
+});
