@@ -36,20 +36,6 @@ const REL_OPEN = 0x286c6572;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const DIGIT_0 = 0x30;
-/** Four-byte word masks for the location's digits, four at a time (`lines`). */
-const FOUR_HIGH_NIBBLES = 0xf0f0f0f0 | 0;
-const FOUR_SIXES = 0x06060606;
-const FOUR_THREES_HIGH = 0x30303030;
-const FOUR_ZEROS = 0x30303030;
-const PAIR_BYTES = 0x00ff00ff;
-
-/** The value of four ASCII digits read as a little-endian word (the first digit in the lowest byte). */
-function fourDigitsValue(word: number): number {
-  // The digit values d0..d3 combined in pairs: byte 0 of `pairs` is d0 * 10 + d1, byte 2 is d2 * 10 + d3.
-  const digits = word - FOUR_ZEROS;
-  const pairs = (digits * 10 + (digits >>> 8)) & PAIR_BYTES;
-  return (pairs & 0xff) * 100 + (pairs >>> 16);
-}
 /**
  * Lines per `lines` call at most. A call that ran through a whole block (thousands of lines)
  * made V8 compile `lines` twice, on-stack replacement while the first call was still in its loop
@@ -145,38 +131,12 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
       if (at < limit && bytes[at] === BAR) {
         siteStart = ++at;
         // Digits first (the usual location is a line number), then any other printable text.
-        // A word (four bytes) at a time while one lies before the limit: a line number of 5-8
-        // digits costs two words instead of as many byte steps. Byte by byte near the limit.
-        for (;;) {
-          if (at + 4 > limit) {
-            for (; at < limit; at++) {
-              const digit = bytes[at]! - DIGIT_0;
-              // `> 9` first: the usual line end (`\n`) then runs both tests, so the optimized code
-              // has feedback for both when the first line at a buffer's end takes this loop.
-              if (digit > 9 || digit < 0) break;
-              number = number * 10 + digit;
-            }
-            break;
-          }
-          const word = view.getInt32(at, true);
-          // Per byte (the first in the lowest): zero where it is a digit, i.e. its high nibble is 3
-          // and adding 6 leaves it 3 (low nibble <= 9). A carry out of a byte >= 0xfa spoils only
-          // bytes after a non-digit, which are not used.
-          const notDigits = ((word & FOUR_HIGH_NIBBLES) ^ FOUR_THREES_HIGH) | (((word + FOUR_SIXES) & FOUR_HIGH_NIBBLES) ^ FOUR_THREES_HIGH);
-          if (notDigits === 0) {
-            number = number * 10000 + fourDigitsValue(word);
-            at += 4;
-            continue;
-          }
-          // How many digits lead the word (0-3): the lowest non-zero byte of `notDigits`.
-          const count = (31 - Math.clz32(notDigits & -notDigits)) >>> 3;
-          if (count > 0) {
-            // Those digits moved to the word's last bytes, '0's before them: the same value.
-            const shift = (4 - count) << 3;
-            number = number * (count === 1 ? 10 : count === 2 ? 100 : 1000) + fourDigitsValue((word << shift) | (FOUR_ZEROS >>> (32 - shift)));
-            at += count;
-          }
-          break;
+        for (; at < limit; at++) {
+          const digit = bytes[at]! - DIGIT_0;
+          // `> 9` first: the usual line end (`\n`) then runs both tests, so the optimized code has
+          // feedback for both when the first line at a buffer's end takes this loop.
+          if (digit > 9 || digit < 0) break;
+          number = number * 10 + digit;
         }
         if (at - siteStart > MAX_SITE_DIGITS) number = -1;
         if (at < limit && PRINTABLE[bytes[at]!] === 1) {
