@@ -7,14 +7,14 @@
  * so which of two equally short paths a report shows); ids are stored plus one, so that the
  * zeroed room a typed array grows by reads as "none".
  */
-import { FIRST_TABLE_LENGTH, withRoomFor } from './class-flags.js';
+import { withRoomFor } from './class-flags.js';
 
 export class AdjacencyLists {
   /** Per class: its first and last edge, plus one (0: no edge). */
-  private head = new Int32Array(FIRST_TABLE_LENGTH);
-  private tail = new Int32Array(FIRST_TABLE_LENGTH);
+  private head = new Int32Array(1024);
+  private tail = new Int32Array(1024);
   /** Per edge: the next edge of the same list, plus one (0: the last). */
-  private next = new Int32Array(FIRST_TABLE_LENGTH);
+  private next = new Int32Array(1024);
 
   /** Makes room for class `id`'s list. */
   addClass(id: number): void {

@@ -34,15 +34,6 @@ export function addClassTo(tables: HotClassTables, cls: LockClass): void {
   tables.classFlags[cls.id] = classFlagsOf(cls);
 }
 
-/**
- * The length the growable per-class and per-edge arrays start at. Small on purpose: they then
- * grow during the first events, while `withRoomFor` and its callers still run unoptimized, so the
- * growth branch has type feedback when they are optimized; arrays that first grew at 1,024
- * classes threw away the optimized code of `withRoomFor`, `addClassTo` and the edge lists'
- * `addClass` at every check of more classes than that (docs/performance.md, sixth pass).
- */
-export const FIRST_TABLE_LENGTH = 16;
-
 /** `table` if it has an entry for `id`, else a copy doubled in length until it has. */
 export function withRoomFor<T extends Int32Array | Uint8Array>(table: T, id: number): T {
   if (id < table.length) return table;

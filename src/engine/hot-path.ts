@@ -16,7 +16,7 @@
  */
 /* eslint-disable @typescript-eslint/no-unnecessary-boolean-literal-compare -- `=== true` on purpose: V8 compiles a bare truth test of a field to the general one (see the header) */
 import { chainBase, hlockKeyOf } from './chain-cache.js';
-import { FIRST_TABLE_LENGTH, type FLAG_ATOMIC, type FLAG_SLEEPS, type FLAG_WATCHED } from './class-flags.js';
+import type { FLAG_ATOMIC, FLAG_SLEEPS, FLAG_WATCHED } from './class-flags.js';
 import { spareHeld, takeHeld, type LockInstance, type TaskState } from './held-lock.js';
 import { IntPairMap } from './int-pair-map.js';
 import type { MODE_WRITE } from './lock-mode.js';
@@ -27,9 +27,9 @@ export class HotPath {
   /** (parent chain, held-lock key) -> chain (chain-cache.ts); room for 16,384 chains before it grows. */
   readonly chainCache = new IntPairMap(1 << 15);
   /** Usage mask per class id (the slow paths mirror every change here). */
-  classUsage = new Int32Array(FIRST_TABLE_LENGTH);
+  classUsage = new Int32Array(1024);
   /** class-flags.ts flags per class id, set at class creation. */
-  classFlags = new Uint8Array(FIRST_TABLE_LENGTH);
+  classFlags = new Uint8Array(1024);
   chainHits = 0;
 
   constructor(readonly maxDepth: number) {}
