@@ -47,7 +47,9 @@ export class NumberedIds {
     }
     const digitsStart = at;
     const digits = end - at;
-    if (at === start || digits > MAX_DIGITS || (bytes[at] === DIGIT_0 && digits > 1)) return -1;
+    // `digits > 1` before the byte test: a test that runs only after a rare one has no type
+    // feedback when the first id with a leading zero comes, which threw the optimized code away.
+    if (at === start || digits > MAX_DIGITS || (digits > 1 && bytes[at] === DIGIT_0)) return -1;
     let number = 0;
     for (; at < end; at++) {
       const digit = bytes[at]! - DIGIT_0;
@@ -86,7 +88,8 @@ export class NumberedIds {
       if (digit < 0 || digit > 9) break;
       number = number * 10 + digit;
     }
-    if (at === limit || bytes[at] !== terminator || (first === 0 && at - digitsStart > 1)) return -1;
+    // The length test first, for the same reason as in `numberOf`: every call runs it.
+    if (at === limit || bytes[at] !== terminator || (at - digitsStart > 1 && first === 0)) return -1;
     this.end = at;
     return number;
   }
