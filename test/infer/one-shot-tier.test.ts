@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, test, vi } from 'vitest';
 vi.mock('node:v8', async (importOriginal) => ({ ...(await importOriginal<typeof import('node:v8')>()), setFlagsFromString: vi.fn() }));
 
 const { setFlagsFromString } = await import('node:v8');
-const { ONE_SHOT_SIZE, oneShot } = await import('../../src/infer/one-shot-tier.js');
+const { ONE_SHOT_SIZE, oneShot, userSetsMaxOpt } = await import('../../src/infer/one-shot-tier.js');
 const flags = vi.mocked(setFlagsFromString);
 
 describe('oneShot', () => {
@@ -44,5 +44,13 @@ describe('oneShot', () => {
   test('a graph larger than ONE_SHOT_SIZE runs uncapped', () => {
     expect(oneShot(ONE_SHOT_SIZE + 1, () => 'done')).toBe('done');
     expect(flags).not.toHaveBeenCalled();
+  });
+
+  test("a process started with its own --max-opt is left alone", () => {
+    expect(userSetsMaxOpt(['--max-opt=2'], undefined)).toBe(true);
+    expect(userSetsMaxOpt([], '--max-old-space-size=4096 --max_opt=3')).toBe(true);
+    expect(userSetsMaxOpt(['--max-opt', '2'], '')).toBe(true);
+    expect(userSetsMaxOpt(['--max-old-space-size=4096'], '--max-optimized-things=1 --inspect')).toBe(false);
+    expect(userSetsMaxOpt([], undefined)).toBe(false);
   });
 });
