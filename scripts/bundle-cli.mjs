@@ -13,12 +13,15 @@
  * code that starts it are found the same way; the optional packages (tsx for `lockdep run`,
  * the Graphviz renderer) stay outside, loaded from node_modules when present; CommonJS code in
  * the bundle gets a `require` of its own (the banner) for Node's built-in modules; the bundle's
- * metafile (dist/cli-bundle/meta.json) says which modules each output holds.
+ * metafile (dist/cli-bundle/meta.json) says which modules each output holds; the simulation
+ * runtime (dist/sim/) stays outside, imported from dist/ as the package's own entry imports it,
+ * so that a module `lockdep run` loads shares its classes with the CLI (`error instanceof
+ * DeadlockError` holds for what the CLI's runtime throws; a bundled copy would be other classes).
  * Usage: node scripts/bundle-cli.mjs [--quiet]
  */
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, 'dist', 'cli-bundle');
@@ -26,6 +29,20 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 /** Packages loaded from node_modules at run time: optional ones, absent on some installs. */
 const EXTERNAL = [...Object.keys(manifest.optionalDependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
+
+const SIM_DIR = join(ROOT, 'dist', 'sim');
+
+/** Imports of dist/sim/ modules stay imports of those files, relative to the bundle's directory. */
+const simOutside = {
+  name: 'sim-outside',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = resolve(args.resolveDir, args.path);
+      if (!target.startsWith(SIM_DIR + sep)) return undefined;
+      return { path: relative(OUT_DIR, target).split(sep).join('/'), external: true };
+    });
+  },
+};
 
 rmSync(OUT_DIR, { recursive: true, force: true });
 const result = await build({
@@ -39,6 +56,7 @@ const result = await build({
   platform: 'node',
   target: `node${manifest.engines.node.replace(/^>=\s*/, '')}`,
   external: EXTERNAL,
+  plugins: [simOutside],
   legalComments: 'eof',
   // CommonJS packages inside the bundle call require() for Node's built-in modules.
   banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },

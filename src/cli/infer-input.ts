@@ -16,7 +16,7 @@ import { traceDisplayName } from '../events/jsonl-reader.js';
 import { indexSnapshot } from '../graph/indexed-graph.js';
 import { inferGraphOfColumns, inferGraphOfIndex } from '../infer/infer-graph.js';
 import { inferRules } from '../infer/infer-rules.js';
-import { oneShot } from '../infer/one-shot-tier.js';
+import { ONE_SHOT_CHAINS, oneShot } from '../infer/one-shot-tier.js';
 import { Observations } from '../infer/observations.js';
 import type { InferAnswer, InferOptions } from '../infer/proposal.js';
 import { checkTraceInput, loadGraphInputs, looksLikeSavedGraph, type GraphInputOptions } from './graph-input.js';
@@ -39,6 +39,7 @@ export async function inferFromInputs(inputs: readonly string[], options: InferO
     onGraphInput: () => replayed.add(perTrace[perTrace.length - 1]!),
     onGraphSnapshot: (graph) => graphs.push(graph),
   });
+  tallyLongLogsUncapped(perTrace);
   return oneShot(snapshot.classes.length + snapshot.dependencies.length, () => {
     const observations = Observations.combine(perTrace.filter((tallies) => !replayed.has(tallies)));
     for (const graph of graphs) observations.markFloors(graph.dependencies);
@@ -61,5 +62,11 @@ async function inferFromTrace(file: string, options: InferOptions, inputOptions:
   if (columns === undefined) throw new Error(`no graph was taken of ${file}`);
   const source = traceDisplayName(file);
   const graph = inferGraphOfColumns(columns);
+  tallyLongLogsUncapped([observations]);
   return oneShot(graph.names.length + graph.edgeFrom.length, () => inferRules(graph, replayed ? new Observations() : observations, options, source ? [source] : [file]));
+}
+
+/** Tallies, before the tier cap, the logs of more than ONE_SHOT_CHAINS chains (one-shot-tier.ts). */
+function tallyLongLogsUncapped(inputs: readonly Observations[]): void {
+  for (const observations of inputs) if (observations.loggedChains > ONE_SHOT_CHAINS) observations.tallyLoggedChains();
 }

@@ -398,16 +398,18 @@ export class Validator implements LockOpSink<TaskState, LockInstance> {
     if (index === held.length - 1) {
       held.pop();
     } else {
-      // Non-stack order is legal: truncate and re-acquire the entries above (new chains may appear),
-      // kept meanwhile in an array of the validator's (no array allocated per release), or in a
-      // new one when that array is in use: a hook run by a re-acquisition may release out of
-      // order in turn. Emptied after, so it keeps no released record.
-      const above = this.aboveReleased.length === 0 ? this.aboveReleased : [];
-      const count = held.length - index - 1;
-      for (let k = 0; k < count; k++) above[k] = held[index + 1 + k]!;
+      // Non-stack order is legal: re-acquire the entries above (new chains may appear), kept on the
+      // validator's stack meanwhile (a hook may release out of order in turn), cut back after.
+      const above = this.aboveReleased;
+      const base = above.length;
+      for (let k = index + 1; k < held.length; k++) above.push(held[k]!);
+      const end = above.length;
       held.length = index;
-      for (let k = 0; k < count; k++) this.reacquire(task, above[k]!);
-      above.length = 0;
+      try {
+        for (let k = base; k < end; k++) this.reacquire(task, above[k]!);
+      } finally {
+        above.length = base;
+      }
     }
     // Nothing refers to a released record any more (views and references are copies).
     spareHeld(task, entry);

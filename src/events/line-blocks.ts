@@ -73,8 +73,9 @@ export class LineBlockBuffer {
 
   /**
    * Reads once through `read`, synchronously, straight into the buffer after the carried bytes
-   * (no copy); returns what `read` returned: the bytes read, 0 at the end of the input, or a
-   * negative number when nothing could be read without waiting (the buffer is then unchanged).
+   * (no copy), first giving the readers any gathered chunk still pending; returns what `read`
+   * returned: the bytes read, 0 at the end of the input, or a negative number when nothing could
+   * be read without waiting (nothing was read into the buffer).
    */
   readThrough(read: SynchronousRead, onBlock: BlockCallback): number {
     this.flushPending(onBlock);

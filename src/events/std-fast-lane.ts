@@ -100,8 +100,8 @@ export class StdFastLane<T extends LiveHandle = LiveHandle, L extends LiveHandle
     const view = this.view;
     let start = from;
     let lineNo = firstLineNo;
-    // Counted in the loop, not after it: the first call is optimized in the middle of its loop (a
-    // block is thousands of lines), and code after the loop would then have no feedback yet.
+    // Counted in the loop, not after it: code after the loop would have no type feedback when the
+    // function is first optimized (LINES_PER_CALL keeps calls short, so that happens between calls).
     this.taken = 0;
     this.delivered = 0;
     while (start < limit && this.taken < LINES_PER_CALL) {

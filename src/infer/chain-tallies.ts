@@ -178,9 +178,7 @@ export class ChainTallies {
 
   /** The pair "`outer` held, `inner` taken", or NONE. */
   pairOfNames(outer: string, inner: string): number {
-    const from = this.classes.find(outer);
-    const to = this.classes.find(inner);
-    return from === NONE || to === NONE ? NONE : this.pairOf.get(from, to);
+    return this.pairOfClasses(this.classes.find(outer), this.classes.find(inner));
   }
 
   /** Whether anything was taken while class number `cls` was held (NONE: a class the chains never saw). */

@@ -11,7 +11,7 @@
  * observer watches one input, and `combine` adds inputs up. The hooks run inside the check, so
  * they do little there: a new chain is only logged (chain-log.ts) and tallied when the tallies
  * are first read, after the run, into flat arrays (chain-tallies.ts); an access is tallied at
- * once (one tally per variable; a task set only once a second task shows up).
+ * once (one tally per variable; its tasks on a short list, a Set past eight).
  */
 import type { EventRef } from '../engine/finding.js';
 import type { EngineHooks } from '../engine/hooks.js';
@@ -33,8 +33,18 @@ export class Observations {
   get chains(): ChainTallies {
     // The inference reads these often: only the first read has chains to tally (settle then
     // runs once, and V8 does not compile it again for being called often).
-    if (this.log.length > 0) this.settle();
+    this.tallyLoggedChains();
     return this.tallies;
+  }
+
+  /** Tallies the chains logged so far now (reading `chains` does it otherwise). */
+  tallyLoggedChains(): void {
+    if (this.log.length > 0) this.settle();
+  }
+
+  /** New chains logged and not yet tallied. */
+  get loggedChains(): number {
+    return this.log.length;
   }
 
   /** The tallies of several inputs added up (each input was checked from an empty graph). */

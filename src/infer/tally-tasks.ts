@@ -7,9 +7,8 @@
  * Invariants: tasks are small non-negative numbers (a NameTable's ids); a tally's task count
  * is the number of distinct tasks added to it; a tally number never changes.
  */
+import { LISTED_TASKS } from './tally.js';
 
-/** Up to this many tasks a tally lists them (a scan), past it in a Set. */
-const LISTED_TASKS = 8;
 const NONE = -1;
 
 export class TallyTasks {

@@ -8,7 +8,7 @@
 import type { EventRef } from '../engine/finding.js';
 
 /** Up to this many tasks a tally lists them in an array (a scan), past it in a Set. */
-const LISTED_TASKS = 8;
+export const LISTED_TASKS = 8;
 
 /**
  * The distinct tasks of a tally, in the order seen: the first one; then a short array of them

@@ -94,6 +94,21 @@ describe('bad unlock balance', () => {
     expect(heldBy('t2')).toEqual(['Y', 'Z']);
     expect(validator.findings).toEqual([]);
   });
+  test('a hook that throws during the re-acquisitions leaves no released record behind', () => {
+    let armed = false;
+    const validator = new Validator({
+      hooks: [{
+        onNewChain: () => {
+          if (armed) throw new Error('hook failed');
+        },
+      }],
+    });
+    for (const event of [acq('t1', 'A'), acq('t1', 'B'), acq('t1', 'C')]) validator.process(event);
+    armed = true;
+    expect(() => validator.process(rel('t1', 'A'))).toThrow('hook failed');
+    // The entries kept for re-acquisition are dropped even so (they held B's and C's records).
+    expect((validator as unknown as { aboveReleased: unknown[] }).aboveReleased).toEqual([]);
+  });
 });
 
 describe('held lock at exit', () => {

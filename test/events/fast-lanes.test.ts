@@ -519,8 +519,8 @@ describe('STD fast lane', () => {
   });
 
   vitest('locations of every digit count, and digits followed by other text at every place of a word, are the sites of their text', async () => {
-    // The lane reads a location's digits four at a time: each of these ends a word's digits at a
-    // different byte, or runs into text after one, two or three words.
+    // Each of these ends its digits at a different byte of a four-byte word, or runs into text
+    // after one, two or three words: the cases a digit scan by bytes or by words could get wrong.
     const sites = ['1', '12', '123', '1234', '12345', '123456', '1234567', '12345678', '123456789', '9876543210', '98765432109876', '0', '0012', '12:3', '1234:5', '12345a', '9x', '123a', '1234567b', '999999999999999', '1000000000000000'];
     const lineTexts = sites.flatMap((site, k) => [`T1|acq(A${k})|${site}`, `T1|acq(B${k})|${site}`, `T1|rel(B${k})|r`, `T1|rel(A${k})|r`, `T2|acq(B${k})|r`, `T2|acq(A${k})|r`, `T2|rel(A${k})|r`, `T2|rel(B${k})|r`]);
     const path = traceFile([...lineTexts, ''].join('\n'), 'std');
