@@ -91,7 +91,7 @@ export function buildCli(argv: readonly string[]) {
     .example('$0 check --format json trace.jsonl', 'machine-readable result (spec format)')
     .example('$0 check --help', 'all options of check')
     .epilogue('Exit codes: 0 clean, 1 error-severity findings, 2 usage, configuration or input error.')
-    .wrap(mayShowHelp(argv) ? Math.min(100, process.stdout.isTTY ? process.stdout.columns : 100) : null);
+    .wrap(Math.min(100, process.stdout.isTTY ? process.stdout.columns : 100));
   for (const command of commands) cli.command(command as CommandModule);
   if (!mayShowHelp(argv)) skipHelpCache(cli);
   return cli;
